@@ -1,0 +1,24 @@
+//! paritty: collect OS, runtime, tool and service versions from machines and
+//! show where they diverge (Twelve-Factor dev/prod parity).
+//!
+//! Data flows one way (DESIGN.md): profile -> collect -> model (snapshots)
+//! -> export/render. Only `collect` touches the world.
+
+pub mod fsutil;
+pub mod model;
+pub mod probe;
+pub mod profile;
+
+use std::path::PathBuf;
+
+/// paritty's configuration folder: `PARITTY_CONFIG_DIR`, else
+/// `$XDG_CONFIG_HOME/paritty`, else `~/.config/paritty`.
+pub fn config_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("PARITTY_CONFIG_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    if let Some(dir) = std::env::var_os("XDG_CONFIG_HOME").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir).join("paritty"));
+    }
+    std::env::home_dir().map(|home| home.join(".config").join("paritty"))
+}

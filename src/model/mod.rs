@@ -1,0 +1,135 @@
+//! The collected world: snapshots of hosts and the facts in them.
+//!
+//! These types are what every other part exchanges: collectors produce them,
+//! comparison and rendering read them, and `snapshot_file` gives them their
+//! stable, versioned JSON form.
+
+pub mod snapshot_file;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the snapshot JSON layout. Bump it when a reader of the old
+/// layout would misread a new file; adding an optional field does not.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Everything collected from one host at one moment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub schema_version: u32,
+    pub paritty_version: String,
+    pub profile: ProfileRef,
+    pub host: HostInfo,
+    /// RFC 3339, UTC.
+    pub collected_at: String,
+    pub duration_ms: u64,
+    /// Keyed by fact id; a `BTreeMap` so the JSON key order is stable and two
+    /// snapshots diff cleanly.
+    pub facts: BTreeMap<String, Fact>,
+}
+
+/// Which profile a snapshot was collected with. The hash tells whether two
+/// snapshots asked the same questions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileRef {
+    pub name: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostInfo {
+    pub name: String,
+    pub address: Option<String>,
+    pub transport: Transport,
+    /// Free-form labels such as `environment = "prod"`.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    Local,
+    Ssh,
+}
+
+/// One answer from one host, with the evidence it was derived from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fact {
+    /// The normalized value; `None` unless `status` is `ok`.
+    pub value: Option<String>,
+    pub status: Status,
+    /// What the probe printed (stdout and stderr merged, control sequences
+    /// stripped, capped), or the file line / variable it came from.
+    pub raw: String,
+    /// Where the tool or file was found; for a tool, the copy that ran.
+    pub found_at: Option<String>,
+    pub duration_ms: u64,
+    /// Human label and category, copied from the profile so a snapshot file
+    /// explains itself even where its profile is unknown.
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub category: String,
+    /// The command line that produced `raw`, when it came from a command.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// Other copies of the same tool later on PATH: shadowed, never run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shadowed: Vec<String>,
+    /// True when the output was longer than the byte cap and was cut.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+}
+
+/// Outcome of collecting one fact (DESIGN.md, "Statuses of a fact").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Missing,
+    Timeout,
+    Error,
+    Redacted,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Missing => "missing",
+            Status::Timeout => "timeout",
+            Status::Error => "error",
+            Status::Redacted => "redacted",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Fact {
+    /// A fact with no evidence yet, in the given status.
+    pub fn empty(status: Status) -> Self {
+        Fact {
+            value: None,
+            status,
+            raw: String::new(),
+            found_at: None,
+            duration_ms: 0,
+            label: String::new(),
+            category: String::new(),
+            command: None,
+            exit_code: None,
+            shadowed: Vec::new(),
+            truncated: false,
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Profiles: the list of facts to collect, where each comes from, how its raw
+//! output becomes a value, and how values compare.
+//!
+//! A profile is defined once and used by every transport (DESIGN.md,
+//! principle 1). `raw` holds the TOML shape, `load` turns it into these
+//! validated types, `shipped` holds the profiles embedded in the binary.
+
+mod load;
+mod raw;
+pub mod shipped;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+pub use load::{ProfileError, ProfileListing, list_profiles, load_profile, parse_profile};
+
+use crate::probe::parse::ParserFn;
+
+/// A validated profile with its parents' facts already merged in.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub name: String,
+    pub description: String,
+    /// Where it came from: a file path, or `built-in:NAME`.
+    pub origin: String,
+    pub facts: Vec<FactDef>,
+    /// Content hash of the profile and its parents, recorded in snapshots.
+    pub hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct FactDef {
+    pub id: String,
+    pub label: String,
+    pub category: String,
+    pub compare: CompareKind,
+    /// Expected to differ between hosts (hostname, memory): shown, never
+    /// counted as divergence.
+    pub informational: bool,
+    /// Tried in order; the first one that finds its tool, file or variable
+    /// decides the fact.
+    pub sources: Vec<Source>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub kind: SourceKind,
+    pub extract: Extract,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceKind {
+    /// An argv; `argv[0]` is looked up on PATH unless it is a path. A `*` in
+    /// a path's folder names picks the highest-sorting match.
+    Command(Vec<String>),
+    /// A file, whole or one `KEY=value` line of it (os-release style).
+    File { path: String, key: Option<String> },
+    Env(String),
+    Builtin(Builtin),
+}
+
+/// Facts the collector answers itself (sysinfo locally). Each has a shell
+/// equivalent so remote hosts answer the same question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    OsId,
+    OsName,
+    OsVersion,
+    OsPretty,
+    KernelRelease,
+    Arch,
+    Hostname,
+    CpuModel,
+    CpuCores,
+    MemoryTotal,
+    Timezone,
+}
+
+impl Builtin {
+    pub const ALL: [Builtin; 11] = [
+        Builtin::OsId,
+        Builtin::OsName,
+        Builtin::OsVersion,
+        Builtin::OsPretty,
+        Builtin::KernelRelease,
+        Builtin::Arch,
+        Builtin::Hostname,
+        Builtin::CpuModel,
+        Builtin::CpuCores,
+        Builtin::MemoryTotal,
+        Builtin::Timezone,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::OsId => "os.id",
+            Builtin::OsName => "os.name",
+            Builtin::OsVersion => "os.version",
+            Builtin::OsPretty => "os.pretty",
+            Builtin::KernelRelease => "kernel.release",
+            Builtin::Arch => "arch",
+            Builtin::Hostname => "hostname",
+            Builtin::CpuModel => "cpu.model",
+            Builtin::CpuCores => "cpu.cores",
+            Builtin::MemoryTotal => "memory.total",
+            Builtin::Timezone => "timezone",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Builtin> {
+        Builtin::ALL.into_iter().find(|b| b.name() == name)
+    }
+}
+
+/// How raw output becomes a value.
+#[derive(Clone)]
+pub enum Extract {
+    Parser { name: String, parse: ParserFn },
+    /// The capture named `value`, else group 1, else the whole match.
+    Regex(Regex),
+}
+
+impl fmt::Debug for Extract {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Extract::Parser { name, .. } => write!(f, "parser {name}"),
+            Extract::Regex(re) => write!(f, "regex {}", re.as_str()),
+        }
+    }
+}
+
+impl Extract {
+    /// The value in `raw`, or `None` when it does not match.
+    pub fn apply(&self, raw: &str) -> Option<String> {
+        let value = match self {
+            Extract::Parser { parse, .. } => parse(raw)?,
+            Extract::Regex(re) => {
+                let caps = re.captures(raw)?;
+                let m = caps.name("value").or_else(|| caps.get(1)).or_else(|| caps.get(0))?;
+                m.as_str().to_owned()
+            }
+        };
+        let value = value.trim();
+        (!value.is_empty()).then(|| value.to_owned())
+    }
+}
+
+/// How two values of a fact are compared (the comparators come with the
+/// divergence work; the kind is part of the profile from the start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CompareKind {
+    Semver,
+    Dpkg,
+    Rpm,
+    Pep440,
+    Loose,
+    Text,
+    Exact,
+}
+
+impl CompareKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompareKind::Semver => "semver",
+            CompareKind::Dpkg => "dpkg",
+            CompareKind::Rpm => "rpm",
+            CompareKind::Pep440 => "pep440",
+            CompareKind::Loose => "loose",
+            CompareKind::Text => "text",
+            CompareKind::Exact => "exact",
+        }
+    }
+}
+
+/// Where user profiles live: `PARITTY_CONFIG_DIR`, else the XDG config
+/// folder, each with a `profiles/` subfolder.
+pub fn user_profile_dir() -> Option<PathBuf> {
+    crate::config_dir().map(|dir| dir.join("profiles"))
+}

@@ -1,0 +1,48 @@
+//! The TOML shape of a profile file. Unknown keys are refused so a typo is an
+//! error, not a silently ignored setting.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProfile {
+    pub profile: Spanned<RawHeader>,
+    #[serde(default)]
+    pub fact: Vec<Spanned<RawFact>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHeader {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub description: String,
+    pub extends: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFact {
+    pub id: Spanned<String>,
+    pub label: String,
+    pub category: String,
+    pub compare: Spanned<String>,
+    #[serde(default)]
+    pub informational: bool,
+    pub parser: Option<Spanned<String>>,
+    pub regex: Option<Spanned<String>>,
+    pub sources: Spanned<Vec<Spanned<RawSource>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    pub cmd: Option<Vec<String>>,
+    pub file: Option<String>,
+    pub key: Option<String>,
+    pub env: Option<String>,
+    pub builtin: Option<String>,
+    pub parser: Option<Spanned<String>>,
+    pub regex: Option<Spanned<String>>,
+}
