@@ -4,6 +4,10 @@
 //! Data flows one way (DESIGN.md): profile -> collect -> model (snapshots)
 //! -> export/render. Only `collect` touches the world.
 
+pub mod cli;
+pub mod collect;
+pub mod commands;
+pub mod export;
 pub mod fsutil;
 pub mod model;
 pub mod probe;

@@ -1,1 +1,27 @@
-fn main() {}
+//! Entry point: install the error hooks, parse the command line, dispatch.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use paritty::cli::Cli;
+use paritty::commands::{self, EXIT_ERROR};
+
+fn main() -> ExitCode {
+    // Panics and unexpected errors get color-eyre's report; expected errors
+    // are printed below as one line.
+    if let Err(e) = color_eyre::install() {
+        eprintln!("paritty: warning: cannot install error reporting: {e}");
+    }
+    let cli = Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if std::env::var_os("RUST_BACKTRACE").is_some() {
+                eprintln!("paritty: error: {e:?}");
+            } else {
+                eprintln!("paritty: error: {e:#}");
+            }
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}

@@ -10,7 +10,9 @@ pub fn lookup(text: &str, key: &str) -> Option<String> {
         if line.starts_with('#') {
             continue;
         }
-        let Some((k, v)) = line.split_once('=') else { continue };
+        let Some((k, v)) = line.split_once('=') else {
+            continue;
+        };
         if k.trim() == key {
             found = Some(unquote(v.trim()));
         }
@@ -62,19 +64,28 @@ mod tests {
     fn reads_quoted_and_bare_values() {
         assert_eq!(lookup(DEBIAN, "VERSION_ID").as_deref(), Some("12"));
         assert_eq!(lookup(DEBIAN, "ID").as_deref(), Some("debian"));
-        assert_eq!(lookup(DEBIAN, "PRETTY_NAME").as_deref(), Some("Debian GNU/Linux 12 (bookworm)"));
+        assert_eq!(
+            lookup(DEBIAN, "PRETTY_NAME").as_deref(),
+            Some("Debian GNU/Linux 12 (bookworm)")
+        );
         assert_eq!(lookup(DEBIAN, "VARIANT"), None);
     }
 
     #[test]
     fn unescapes_double_quotes_and_keeps_single_quotes_literal() {
-        assert_eq!(lookup("A=\"say \\\"hi\\\" \\$x\"", "A").as_deref(), Some("say \"hi\" $x"));
+        assert_eq!(
+            lookup("A=\"say \\\"hi\\\" \\$x\"", "A").as_deref(),
+            Some("say \"hi\" $x")
+        );
         assert_eq!(lookup("A='x\\y'", "A").as_deref(), Some("x\\y"));
     }
 
     #[test]
     fn ignores_comments_and_keeps_last_assignment() {
-        assert_eq!(lookup("#ID=no\nID=one\nID=two", "ID").as_deref(), Some("two"));
+        assert_eq!(
+            lookup("#ID=no\nID=one\nID=two", "ID").as_deref(),
+            Some("two")
+        );
         assert_eq!(line_of("ID=one\nID=two", "ID"), Some("ID=two"));
     }
 }

@@ -25,7 +25,10 @@ pub fn lookup(name: &str) -> Option<ParserFn> {
 
 /// The first non-blank line, trimmed.
 pub fn first_line(raw: &str) -> Option<String> {
-    raw.lines().map(str::trim).find(|l| !l.is_empty()).map(str::to_owned)
+    raw.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(str::to_owned)
 }
 
 /// The whole output, trimmed.
@@ -42,5 +45,8 @@ static VERSION: LazyLock<Regex> = LazyLock::new(|| {
 /// The first dotted version number in the output (`git version 2.47.3` ->
 /// `2.47.3`, `v20.20.2` -> `20.20.2`).
 pub fn version(raw: &str) -> Option<String> {
-    VERSION.captures(raw).and_then(|c| c.get(1)).map(|m| m.as_str().to_owned())
+    VERSION
+        .captures(raw)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_owned())
 }

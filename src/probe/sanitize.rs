@@ -89,7 +89,7 @@ mod tests {
 
     #[test]
     fn carriage_returns_cannot_overwrite_text() {
-        assert_eq!(strip_control("safe\rEVIL\r\n"), "safe\nEVIL");
+        assert_eq!(strip_control("safe\rEVIL\r\n"), "safe\nEVIL\n");
     }
 
     #[test]

@@ -25,7 +25,11 @@ impl fmt::Display for ProfileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.position {
             Some((line, column)) => {
-                write!(f, "profile {}:{line}:{column}: {}", self.origin, self.message)
+                write!(
+                    f,
+                    "profile {}:{line}:{column}: {}",
+                    self.origin, self.message
+                )
             }
             None => write!(f, "profile {}: {}", self.origin, self.message),
         }
@@ -47,7 +51,11 @@ pub struct ProfileListing {
 /// Loads a profile given as a name (user folder first, then the shipped
 /// ones) or as a path (anything with a `/` or ending in `.toml`).
 pub fn load_profile(spec: &str, user_dir: Option<&Path>) -> Result<Profile, ProfileError> {
-    Loader { user_dir, chain: Vec::new() }.load_spec(spec)
+    Loader {
+        user_dir,
+        chain: Vec::new(),
+    }
+    .load_spec(spec)
 }
 
 /// Parses profile text; `origin` names it in errors. `extends` resolves
@@ -57,17 +65,24 @@ pub fn parse_profile(
     origin: &str,
     user_dir: Option<&Path>,
 ) -> Result<Profile, ProfileError> {
-    Loader { user_dir, chain: Vec::new() }.load_text(text, origin)
+    Loader {
+        user_dir,
+        chain: Vec::new(),
+    }
+    .load_text(text, origin)
 }
 
 /// Every profile paritty can find: shipped ones, then the user's.
 pub fn list_profiles(user_dir: Option<&Path>) -> Vec<ProfileListing> {
-    let mut names: Vec<String> = shipped::SHIPPED.iter().map(|(n, _)| (*n).to_owned()).collect();
+    let mut names: Vec<String> = shipped::SHIPPED
+        .iter()
+        .map(|(n, _)| (*n).to_owned())
+        .collect();
     for path in user_profile_files(user_dir) {
-        if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
-            if !names.iter().any(|n| n == stem) {
-                names.push(stem.to_owned());
-            }
+        if let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+            && !names.iter().any(|n| n == stem)
+        {
+            names.push(stem.to_owned());
         }
     }
     names
@@ -90,8 +105,12 @@ pub fn list_profiles(user_dir: Option<&Path>) -> Vec<ProfileListing> {
 }
 
 fn user_profile_files(user_dir: Option<&Path>) -> Vec<PathBuf> {
-    let Some(dir) = user_dir else { return Vec::new() };
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Some(dir) = user_dir else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -109,7 +128,12 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn load_spec(&mut self, spec: &str) -> Result<Profile, ProfileError> {
-        if spec.contains('/') || spec.contains('\\') || spec.ends_with(".toml") {
+        let is_path = spec.contains('/')
+            || spec.contains('\\')
+            || Path::new(spec)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+        if is_path {
             return self.load_path(Path::new(spec));
         }
         if let Some(dir) = self.user_dir {
@@ -216,7 +240,10 @@ fn build_fact(raw: RawFact, at: &ErrAt<'_>) -> Result<FactDef, ProfileError> {
     })?;
     let fact_extract = build_extract(raw.parser.as_ref(), raw.regex.as_ref(), at)?;
     if raw.sources.get_ref().is_empty() {
-        return Err(at(Some(raw.sources.span()), format!("fact `{id}` has no sources")));
+        return Err(at(
+            Some(raw.sources.span()),
+            format!("fact `{id}` has no sources"),
+        ));
     }
     let mut sources = Vec::new();
     for raw_source in raw.sources.get_ref() {
@@ -239,27 +266,44 @@ fn build_source(
 ) -> Result<Source, ProfileError> {
     let span = Some(raw.span());
     let s = raw.get_ref();
-    let kinds = [s.cmd.is_some(), s.file.is_some(), s.env.is_some(), s.builtin.is_some()];
+    let kinds = [
+        s.cmd.is_some(),
+        s.file.is_some(),
+        s.env.is_some(),
+        s.builtin.is_some(),
+    ];
     if kinds.iter().filter(|k| **k).count() != 1 {
-        return Err(at(span, "a source needs exactly one of `cmd`, `file`, `env`, `builtin`".into()));
+        return Err(at(
+            span,
+            "a source needs exactly one of `cmd`, `file`, `env`, `builtin`".into(),
+        ));
     }
     if s.key.is_some() && s.file.is_none() {
         return Err(at(span, "`key` only goes with `file`".into()));
     }
     let kind = if let Some(argv) = &s.cmd {
         if argv.first().is_none_or(String::is_empty) {
-            return Err(at(span, "`cmd` needs a program name as its first element".into()));
+            return Err(at(
+                span,
+                "`cmd` needs a program name as its first element".into(),
+            ));
         }
         SourceKind::Command(argv.clone())
     } else if let Some(path) = &s.file {
-        SourceKind::File { path: path.clone(), key: s.key.clone() }
+        SourceKind::File {
+            path: path.clone(),
+            key: s.key.clone(),
+        }
     } else if let Some(var) = &s.env {
         SourceKind::Env(var.clone())
     } else {
         let name = s.builtin.as_deref().unwrap_or_default();
         let builtin = Builtin::from_name(name).ok_or_else(|| {
             let known: Vec<&str> = Builtin::ALL.iter().map(|b| b.name()).collect();
-            at(span.clone(), format!("unknown builtin `{name}` (known: {})", known.join(", ")))
+            at(
+                span.clone(),
+                format!("unknown builtin `{name}` (known: {})", known.join(", ")),
+            )
         })?;
         SourceKind::Builtin(builtin)
     };
@@ -279,22 +323,38 @@ fn build_extract(
     at: &ErrAt<'_>,
 ) -> Result<Option<Extract>, ProfileError> {
     match (parser, regex) {
-        (Some(p), Some(_)) => Err(at(Some(p.span()), "give either `parser` or `regex`, not both".into())),
+        (Some(p), Some(_)) => Err(at(
+            Some(p.span()),
+            "give either `parser` or `regex`, not both".into(),
+        )),
         (Some(p), None) => {
             let name = p.get_ref();
             let parse = parse::lookup(name).ok_or_else(|| {
                 at(
                     Some(p.span()),
-                    format!("unknown parser `{name}` (known: {})", parse::NAMES.join(", ")),
+                    format!(
+                        "unknown parser `{name}` (known: {})",
+                        parse::NAMES.join(", ")
+                    ),
                 )
             })?;
-            Ok(Some(Extract::Parser { name: name.clone(), parse }))
+            Ok(Some(Extract::Parser {
+                name: name.clone(),
+                parse,
+            }))
         }
         (None, Some(r)) => {
             let re = Regex::new(r.get_ref()).map_err(|e| {
                 let detail = e.to_string();
-                let last = detail.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
-                at(Some(r.span()), format!("bad regex `{}`: {}", r.get_ref(), last.trim()))
+                let last = detail
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("");
+                at(
+                    Some(r.span()),
+                    format!("bad regex `{}`: {}", r.get_ref(), last.trim()),
+                )
             })?;
             Ok(Some(Extract::Regex(re)))
         }
@@ -303,14 +363,19 @@ fn build_extract(
 }
 
 fn default_extract() -> Extract {
-    Extract::Parser { name: "first-line".into(), parse: parse::first_line }
+    Extract::Parser {
+        name: "first-line".into(),
+        parse: parse::first_line,
+    }
 }
 
 fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('.')
         && !id.ends_with('.')
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
 }
 
 /// 1-based line and column of a byte offset.

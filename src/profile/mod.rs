@@ -57,7 +57,10 @@ pub enum SourceKind {
     /// a path's folder names picks the highest-sorting match.
     Command(Vec<String>),
     /// A file, whole or one `KEY=value` line of it (os-release style).
-    File { path: String, key: Option<String> },
+    File {
+        path: String,
+        key: Option<String>,
+    },
     Env(String),
     Builtin(Builtin),
 }
@@ -118,7 +121,10 @@ impl Builtin {
 /// How raw output becomes a value.
 #[derive(Clone)]
 pub enum Extract {
-    Parser { name: String, parse: ParserFn },
+    Parser {
+        name: String,
+        parse: ParserFn,
+    },
     /// The capture named `value`, else group 1, else the whole match.
     Regex(Regex),
 }
@@ -139,7 +145,10 @@ impl Extract {
             Extract::Parser { parse, .. } => parse(raw)?,
             Extract::Regex(re) => {
                 let caps = re.captures(raw)?;
-                let m = caps.name("value").or_else(|| caps.get(1)).or_else(|| caps.get(0))?;
+                let m = caps
+                    .name("value")
+                    .or_else(|| caps.get(1))
+                    .or_else(|| caps.get(0))?;
                 m.as_str().to_owned()
             }
         };

@@ -1,0 +1,158 @@
+//! Running one probe command with a deadline and a cap on what it may print.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::time::{Duration, Instant};
+
+/// What a command did, with its output already merged (stdout and stderr in
+/// the order they were written) and capped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOutcome {
+    pub output: Vec<u8>,
+    /// `None` when killed by a signal, when it timed out, or when it could
+    /// not be started.
+    pub exit_code: Option<i32>,
+    pub timed_out: bool,
+    pub truncated: bool,
+    /// Why it could not be started, if it could not.
+    pub spawn_error: Option<String>,
+    pub duration: Duration,
+}
+
+/// How long to wait for the output pipe to close after the command was
+/// killed; only a process that left the group (setsid) can hold it longer.
+const DRAIN_GRACE: Duration = Duration::from_millis(500);
+
+/// Runs `program` with `args` (no shell), stdin closed, `LC_ALL=C` so output
+/// is in the untranslated form the parsers know.
+pub fn run(program: &Path, args: &[String], timeout: Duration, max_bytes: usize) -> RunOutcome {
+    let started = Instant::now();
+    let failed = |e: std::io::Error| RunOutcome {
+        output: Vec::new(),
+        exit_code: None,
+        timed_out: false,
+        truncated: false,
+        spawn_error: Some(e.to_string()),
+        duration: started.elapsed(),
+    };
+    let (reader, writer) = match std::io::pipe() {
+        Ok(pair) => pair,
+        Err(e) => return failed(e),
+    };
+    let writer_for_stderr = match writer.try_clone() {
+        Ok(w) => w,
+        Err(e) => return failed(e),
+    };
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(writer_for_stderr);
+    own_process_group(&mut command);
+    let spawned = command.spawn();
+    // The Command holds the pipe's write ends; drop them so EOF arrives when
+    // the child (and its children) close theirs.
+    drop(command);
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) => return failed(e),
+    };
+    let pid = child.id();
+
+    let captured = Arc::new(Mutex::new(Capture::default()));
+    let (done_tx, done_rx) = mpsc::channel();
+    let sink = Arc::clone(&captured);
+    let watcher = std::thread::Builder::new()
+        .name(format!("probe-{pid}"))
+        .spawn(move || {
+            drain(reader, &sink, max_bytes);
+            let status = child.wait().ok().and_then(|s| s.code());
+            // The receiver may have given up waiting; nothing else to tell.
+            let _ = done_tx.send(status);
+        });
+    if let Err(e) = watcher {
+        kill_group(pid);
+        return failed(e);
+    }
+
+    let (exit_code, timed_out) = if let Ok(code) = done_rx.recv_timeout(timeout) {
+        (code, false)
+    } else {
+        kill_group(pid);
+        // Killed: its exit code says nothing about the tool.
+        let _ = done_rx.recv_timeout(DRAIN_GRACE);
+        (None, true)
+    };
+    let capture = std::mem::take(&mut *captured.lock().unwrap_or_else(PoisonError::into_inner));
+    RunOutcome {
+        output: capture.bytes,
+        exit_code,
+        timed_out,
+        truncated: capture.truncated,
+        spawn_error: None,
+        duration: started.elapsed(),
+    }
+}
+
+#[derive(Default)]
+struct Capture {
+    bytes: Vec<u8>,
+    truncated: bool,
+}
+
+/// Reads until EOF, keeping at most `max_bytes`; the rest is read and
+/// dropped so a chatty command is not blocked on a full pipe.
+fn drain(mut reader: impl Read, sink: &Mutex<Capture>, max_bytes: usize) {
+    let mut buf = [0u8; 8192];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                let mut capture = sink.lock().unwrap_or_else(PoisonError::into_inner);
+                let room = max_bytes.saturating_sub(capture.bytes.len());
+                if n > room {
+                    capture.truncated = true;
+                }
+                capture.bytes.extend_from_slice(&buf[..n.min(room)]);
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn own_process_group(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // A group of its own lets a timeout kill the tool's children too
+    // (wrapper scripts, JVM launchers).
+    command.process_group(0);
+}
+
+#[cfg(not(unix))]
+fn own_process_group(_command: &mut Command) {}
+
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn kill_group(pid: u32) {
+    let Ok(group) = libc::pid_t::try_from(pid) else {
+        return;
+    };
+    // SAFETY: kill(2) takes plain integers and has no memory effects; the
+    // group id is the pid of a child we spawned with process_group(0).
+    unsafe {
+        libc::kill(-group, libc::SIGKILL);
+    }
+}
+
+#[cfg(not(unix))]
+fn kill_group(pid: u32) {
+    let _ = Command::new("taskkill")
+        .args(["/F", "/T", "/PID", &pid.to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}

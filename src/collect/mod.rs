@@ -1,0 +1,115 @@
+//! Collectors: the only code that touches the world. Each turns a profile
+//! into a `Snapshot` of one host.
+
+mod builtin;
+pub mod command;
+pub mod local;
+pub mod locate;
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::model::{Fact, HostInfo, ProfileRef, SCHEMA_VERSION, Snapshot, Status, Transport};
+use crate::probe::sanitize::DEFAULT_MAX_BYTES;
+use crate::profile::{Builtin, FactDef, Profile};
+
+/// Bounds on one collection (DESIGN.md, principle 5).
+#[derive(Debug, Clone)]
+pub struct CollectOptions {
+    pub command_timeout: Duration,
+    pub max_bytes: usize,
+    /// Probe commands in flight at once.
+    pub max_parallel: usize,
+}
+
+impl Default for CollectOptions {
+    fn default() -> Self {
+        CollectOptions {
+            command_timeout: Duration::from_secs(5),
+            max_bytes: DEFAULT_MAX_BYTES,
+            max_parallel: 32,
+        }
+    }
+}
+
+/// Collects every fact of `profile` on this machine, commands concurrently,
+/// so the whole takes about as long as the slowest probe.
+pub fn collect_local(profile: &Profile, opts: &CollectOptions) -> Snapshot {
+    let started = Instant::now();
+    let collected_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let ctx = local::LocalContext::new();
+    let facts = run_pool(&profile.facts, opts, |def| {
+        local::collect_fact(def, &ctx, opts)
+    });
+    let host_name = ctx
+        .system
+        .answer(Builtin::Hostname)
+        .unwrap_or_else(|| "local".to_owned());
+    Snapshot {
+        schema_version: SCHEMA_VERSION,
+        paritty_version: env!("CARGO_PKG_VERSION").to_owned(),
+        profile: ProfileRef {
+            name: profile.name.clone(),
+            hash: profile.hash.clone(),
+        },
+        host: HostInfo {
+            name: host_name,
+            address: None,
+            transport: Transport::Local,
+            labels: BTreeMap::new(),
+        },
+        collected_at,
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        facts: profile
+            .facts
+            .iter()
+            .zip(facts)
+            .map(|(def, fact)| (def.id.clone(), fact))
+            .collect(),
+    }
+}
+
+/// Runs `work` over `defs` on at most `opts.max_parallel` named threads and
+/// returns the facts in the profile's order.
+fn run_pool(
+    defs: &[FactDef],
+    opts: &CollectOptions,
+    work: impl Fn(&FactDef) -> Fact + Sync,
+) -> Vec<Fact> {
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Fact>>> = defs.iter().map(|_| Mutex::new(None)).collect();
+    let workers = opts.max_parallel.clamp(1, defs.len().max(1));
+    std::thread::scope(|scope| {
+        for n in 0..workers {
+            let spawned = std::thread::Builder::new()
+                .name(format!("collect-{n}"))
+                .spawn_scoped(scope, || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(def) = defs.get(i) else { break };
+                        let fact = work(def);
+                        if let Ok(mut slot) = results[i].lock() {
+                            *slot = Some(fact);
+                        }
+                    }
+                });
+            // With no thread at all the loop below still leaves every fact
+            // answered (as an error), so carry on with those that started.
+            if spawned.is_err() && n == 0 {
+                break;
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner().ok().flatten().unwrap_or_else(|| {
+                let mut f = Fact::empty(Status::Error);
+                f.raw = "not collected: no worker thread could be started".into();
+                f
+            })
+        })
+        .collect()
+}
