@@ -19,10 +19,16 @@ pub struct LocalContext {
 }
 
 impl LocalContext {
+    /// This process's own PATH, as a user's shell would search it.
     pub fn new() -> Self {
+        Self::with_path(std::env::var_os("PATH"))
+    }
+
+    /// A PATH of the caller's choosing: tests put their own tool folders on it.
+    pub fn with_path(path_var: Option<OsString>) -> Self {
         LocalContext {
             system: LocalSystem::default(),
-            path_var: std::env::var_os("PATH"),
+            path_var,
         }
     }
 }

@@ -37,11 +37,19 @@ impl Default for CollectOptions {
 /// Collects every fact of `profile` on this machine, commands concurrently,
 /// so the whole takes about as long as the slowest probe.
 pub fn collect_local(profile: &Profile, opts: &CollectOptions) -> Snapshot {
+    collect_local_with(profile, opts, &local::LocalContext::new())
+}
+
+/// `collect_local` with the PATH and system facts given by `ctx`.
+pub fn collect_local_with(
+    profile: &Profile,
+    opts: &CollectOptions,
+    ctx: &local::LocalContext,
+) -> Snapshot {
     let started = Instant::now();
     let collected_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
-    let ctx = local::LocalContext::new();
     let facts = run_pool(&profile.facts, opts, |def| {
-        local::collect_fact(def, &ctx, opts)
+        local::collect_fact(def, ctx, opts)
     });
     let host_name = ctx
         .system
