@@ -1,0 +1,221 @@
+//! The real binary: what a user types, what they get back, and exit codes.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use paritty::profile::{SourceKind, load_profile};
+
+fn paritty(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paritty"))
+        .args(args)
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("run paritty")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs a command of this machine and returns its trimmed merged output.
+fn machine(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).env("LC_ALL", "C").output().ok()?;
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    Some(text.trim().to_owned())
+}
+
+fn os_release(key: &str) -> Option<String> {
+    let text = std::fs::read_to_string("/etc/os-release").ok()?;
+    paritty::probe::keyvalue::lookup(&text, key)
+}
+
+fn assert_one_error_line(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(2), "exit code 2 for an error; stderr: {}", stderr(out));
+    let err = stderr(out);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+    assert!(err.starts_with("paritty: error: "), "{err}");
+    err
+}
+
+#[test]
+fn version_and_help() {
+    let out = paritty(&["--version"]);
+    assert!(out.status.success());
+    assert_eq!(stdout(&out).trim(), format!("paritty {}", env!("CARGO_PKG_VERSION")));
+    let help = stdout(&paritty(&["--help"]));
+    for word in ["snapshot", "profiles"] {
+        assert!(help.contains(word), "help mentions {word}: {help}");
+    }
+    assert_eq!(paritty(&["--no-such-flag"]).status.code(), Some(2));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn json_snapshot_matches_what_the_machine_reports() {
+    let out = paritty(&["snapshot", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let snap: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let value = |id: &str| snap["facts"][id]["value"].as_str().map(str::to_owned);
+    let status = |id: &str| snap["facts"][id]["status"].as_str().map(str::to_owned);
+
+    assert_eq!(value("os.id"), os_release("ID"));
+    if let Some(version) = os_release("VERSION_ID") {
+        assert_eq!(value("os.version"), Some(version));
+    }
+    assert_eq!(value("kernel.release"), machine("uname", &["-r"]));
+    assert_eq!(value("arch"), machine("uname", &["-m"]));
+    assert_eq!(value("hostname"), machine("uname", &["-n"]));
+
+    // (fact id, command, how the version sits in its output)
+    let tools: [(&str, &str, &[&str], fn(&str) -> String); 4] = [
+        ("runtime.python3", "python3", &["--version"], |o| o.trim_start_matches("Python ").to_owned()),
+        ("runtime.node", "node", &["--version"], |o| o.trim_start_matches('v').to_owned()),
+        ("tool.git", "git", &["--version"], |o| o.split_whitespace().nth(2).unwrap_or("").to_owned()),
+        ("tool.openssl", "openssl", &["version"], |o| o.split_whitespace().nth(1).unwrap_or("").to_owned()),
+    ];
+    for (id, program, args, extract) in tools {
+        if which::which(program).is_ok() {
+            let reported = machine(program, args).expect("runs");
+            assert_eq!(value(id), Some(extract(&reported)), "{id} vs `{program}` saying {reported:?}");
+        } else {
+            assert_eq!(status(id).as_deref(), Some("missing"), "{id} absent here");
+        }
+    }
+}
+
+/// Every fact reported `missing` really has none of its programs on PATH
+/// and none of its files; every fact whose first program is on PATH is not
+/// `missing`.
+#[cfg(unix)]
+#[test]
+fn missing_means_absent() {
+    let out = paritty(&["snapshot", "--format", "json"]);
+    let snap: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let profile = load_profile("default", None).expect("default profile");
+    let mut missing = 0;
+    for def in &profile.facts {
+        let status = snap["facts"][&def.id]["status"].as_str().expect("status");
+        let present = def.sources.iter().any(|s| match &s.kind {
+            SourceKind::Command(argv) if argv[0].contains('*') => {
+                paritty::collect::locate::expand_glob(&argv[0]).is_some()
+            }
+            SourceKind::Command(argv) if argv[0].contains('/') => Path::new(&argv[0]).exists(),
+            SourceKind::Command(argv) => which::which(&argv[0]).is_ok(),
+            SourceKind::File { path, key: None } => Path::new(path).exists(),
+            _ => true,
+        });
+        if status == "missing" {
+            missing += 1;
+            assert!(
+                def.sources.iter().all(|s| !matches!(s.kind, SourceKind::Builtin(_))) || !present,
+                "{} is missing though it has a builtin",
+                def.id
+            );
+            let commands_only = def.sources.iter().all(|s| matches!(s.kind, SourceKind::Command(_)));
+            if commands_only {
+                assert!(!present, "{} reported missing but its tool is on PATH", def.id);
+            }
+        } else if def.sources.iter().all(|s| matches!(s.kind, SourceKind::Command(_))) {
+            assert!(present, "{} is {status} but none of its tools is on PATH", def.id);
+        }
+    }
+    assert!(missing > 0, "a default profile this wide has absent tools on any one machine");
+}
+
+#[test]
+fn snapshot_out_writes_the_file_and_reads_back() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("me.json");
+    let out = paritty(&["snapshot", "--out", path.to_str().expect("utf8")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "nothing on stdout with --out");
+    assert!(stderr(&out).contains("wrote"), "{}", stderr(&out));
+    let snap = paritty::model::snapshot_file::read_snapshot(&path).expect("valid snapshot");
+    assert_eq!(snap.profile.name, "default");
+    assert!(snap.facts.len() >= 50);
+}
+
+#[test]
+fn text_format_groups_by_category() {
+    let out = paritty(&["snapshot", "--format", "text", "--timeout", "5"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for heading in ["System", "Runtimes", "Tools", "Backing services", "Package managers"] {
+        assert!(text.lines().any(|l| l == heading), "heading {heading} in:\n{text}");
+    }
+    assert!(text.contains(" facts: "), "status summary line");
+}
+
+#[test]
+fn bad_profile_is_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[profile]\nname = \"bad\"\nowner = \"me\"\n").expect("write");
+    let out = paritty(&["snapshot", "--profile", bad.to_str().expect("utf8")]);
+    let err = assert_one_error_line(&out);
+    assert!(err.contains(&format!("{}:3:1", bad.display())), "{err}");
+    assert!(err.contains("owner"), "{err}");
+    assert!(out.stdout.is_empty());
+
+    let err = assert_one_error_line(&paritty(&["snapshot", "--profile", "no-such-profile"]));
+    assert!(err.contains("no profile named `no-such-profile`"), "{err}");
+}
+
+#[test]
+fn unwritable_output_is_one_line_and_leaves_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let target = dir.path().join("missing-folder").join("snap.json");
+    let err = assert_one_error_line(&paritty(&["snapshot", "--out", target.to_str().expect("utf8")]));
+    assert!(err.contains("cannot write"), "{err}");
+    assert!(!target.exists());
+    let err = assert_one_error_line(&paritty(&["snapshot", "--timeout", "0"]));
+    assert!(err.contains("--timeout"), "{err}");
+}
+
+#[test]
+fn profiles_lists_shipped_and_user_profiles() {
+    let config = tempfile::tempdir().expect("tmp");
+    let profiles = config.path().join("profiles");
+    std::fs::create_dir(&profiles).expect("mkdir");
+    std::fs::write(
+        profiles.join("team.toml"),
+        "[profile]\nname = \"team\"\ndescription = \"our stack\"\nextends = \"default\"\n",
+    )
+    .expect("write");
+    std::fs::write(profiles.join("broken.toml"), "[profile]\nname = 3\n").expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_paritty"))
+        .arg("profiles")
+        .env("PARITTY_CONFIG_DIR", config.path())
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = stdout(&out);
+    let default_count = load_profile("default", None).expect("default").facts.len();
+    for name in ["default", "node-web", "python-django", "jvm-service", "team"] {
+        assert!(text.lines().any(|l| l.starts_with(name)), "{name} listed:\n{text}");
+    }
+    let team = text.lines().find(|l| l.starts_with("team")).expect("team line");
+    assert!(team.contains(&format!("{default_count} facts")), "{team}");
+    let broken = text.lines().find(|l| l.starts_with("broken")).expect("broken line");
+    assert!(broken.contains("invalid") && broken.contains("broken.toml:2"), "{broken}");
+}
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paritty"))
+        .args(["snapshot", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{}", stderr(&out));
+}
