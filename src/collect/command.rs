@@ -49,6 +49,12 @@ pub fn run(program: &Path, args: &[String], timeout: Duration, max_bytes: usize)
     command
         .args(args)
         .env("LC_ALL", "C")
+        // Version commands must not phone home or download: Terraform's
+        // update check, Corepack fetching Yarn, .NET's first-run banner.
+        .env("CHECKPOINT_DISABLE", "1")
+        .env("COREPACK_ENABLE_NETWORK", "0")
+        .env("DOTNET_NOLOGO", "1")
+        .env("DOTNET_CLI_TELEMETRY_OPTOUT", "1")
         .stdin(Stdio::null())
         .stdout(writer)
         .stderr(writer_for_stderr);

@@ -88,6 +88,14 @@ fn try_source(
                 f
             } else {
                 let raw = sanitize::clean_output(&outcome.output);
+                if source
+                    .absent_if
+                    .as_ref()
+                    .is_some_and(|re| re.is_match(&raw))
+                {
+                    looked_for.push(format!("{} (ran, reports it absent)", argv.join(" ")));
+                    return None;
+                }
                 if outcome.timed_out {
                     let mut f = Fact::empty(Status::Timeout);
                     f.raw = raw;

@@ -307,6 +307,14 @@ fn build_source(
         })?;
         SourceKind::Builtin(builtin)
     };
+    if s.absent_if.is_some() && s.cmd.is_none() {
+        return Err(at(span, "`absent_if` only goes with `cmd`".into()));
+    }
+    let absent_if = s
+        .absent_if
+        .as_ref()
+        .map(|r| compile_regex(r, at))
+        .transpose()?;
     let extract = match build_extract(s.parser.as_ref(), s.regex.as_ref(), at)? {
         Some(own) => own,
         None => match fact_extract {
@@ -314,7 +322,11 @@ fn build_source(
             None => default_extract(),
         },
     };
-    Ok(Source { kind, extract })
+    Ok(Source {
+        kind,
+        extract,
+        absent_if,
+    })
 }
 
 fn build_extract(
@@ -343,23 +355,24 @@ fn build_extract(
                 parse,
             }))
         }
-        (None, Some(r)) => {
-            let re = Regex::new(r.get_ref()).map_err(|e| {
-                let detail = e.to_string();
-                let last = detail
-                    .lines()
-                    .rev()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or("");
-                at(
-                    Some(r.span()),
-                    format!("bad regex `{}`: {}", r.get_ref(), last.trim()),
-                )
-            })?;
-            Ok(Some(Extract::Regex(re)))
-        }
+        (None, Some(r)) => Ok(Some(Extract::Regex(compile_regex(r, at)?))),
         (None, None) => Ok(None),
     }
+}
+
+fn compile_regex(r: &Spanned<String>, at: &ErrAt<'_>) -> Result<Regex, ProfileError> {
+    Regex::new(r.get_ref()).map_err(|e| {
+        let detail = e.to_string();
+        let last = detail
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        at(
+            Some(r.span()),
+            format!("bad regex `{}`: {}", r.get_ref(), last.trim()),
+        )
+    })
 }
 
 fn default_extract() -> Extract {

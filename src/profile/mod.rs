@@ -49,6 +49,9 @@ pub struct FactDef {
 pub struct Source {
     pub kind: SourceKind,
     pub extract: Extract,
+    /// For commands: output matching this means the thing is absent even
+    /// though the program ran (`python3 -c "import django"` without Django).
+    pub absent_if: Option<Regex>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

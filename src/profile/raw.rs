@@ -45,4 +45,7 @@ pub struct RawSource {
     pub builtin: Option<String>,
     pub parser: Option<Spanned<String>>,
     pub regex: Option<Spanned<String>>,
+    /// Output matching this regex means "not installed here" (a launcher
+    /// that exists without the thing it launches): try the next source.
+    pub absent_if: Option<Spanned<String>>,
 }
