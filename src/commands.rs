@@ -86,10 +86,7 @@ fn resolve_profile(spec: &str) -> Result<Profile> {
 
 fn collect_options(args: &CollectArgs) -> Result<CollectOptions> {
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        bail!(
-            "--timeout must be a positive number of seconds, not {}",
-            args.timeout
-        );
+        bail!("--timeout must be a positive number of seconds, not {}", args.timeout);
     }
     if args.max_bytes == 0 {
         bail!("--max-bytes must be at least 1");
@@ -104,10 +101,7 @@ fn collect_options(args: &CollectArgs) -> Result<CollectOptions> {
 /// Writes to stdout; a closed pipe (`paritty ... | head`) is not an error.
 fn print_stdout(text: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other.wrap_err("cannot write to standard output")?),
     }

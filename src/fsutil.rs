@@ -11,10 +11,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".paritty-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut temp = tempfile::Builder::new().prefix(".paritty-").suffix(".tmp").tempfile_in(dir)?;
     temp.write_all(contents)?;
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;

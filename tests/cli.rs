@@ -27,11 +27,7 @@ type Extract = fn(&str) -> String;
 
 /// Runs a command of this machine and returns its trimmed merged output.
 fn machine(program: &str, args: &[&str]) -> Option<String> {
-    let out = Command::new(program)
-        .args(args)
-        .env("LC_ALL", "C")
-        .output()
-        .ok()?;
+    let out = Command::new(program).args(args).env("LC_ALL", "C").output().ok()?;
     let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
     text.push_str(&String::from_utf8_lossy(&out.stderr));
     Some(text.trim().to_owned())
@@ -43,12 +39,7 @@ fn os_release(key: &str) -> Option<String> {
 }
 
 fn assert_one_error_line(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "exit code 2 for an error; stderr: {}",
-        stderr(out)
-    );
+    assert_eq!(out.status.code(), Some(2), "exit code 2 for an error; stderr: {}", stderr(out));
     let err = stderr(out);
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
     assert!(err.starts_with("paritty: error: "), "{err}");
@@ -59,10 +50,7 @@ fn assert_one_error_line(out: &Output) -> String {
 fn version_and_help() {
     let out = paritty(&["--version"]);
     assert!(out.status.success());
-    assert_eq!(
-        stdout(&out).trim(),
-        format!("paritty {}", env!("CARGO_PKG_VERSION"))
-    );
+    assert_eq!(stdout(&out).trim(), format!("paritty {}", env!("CARGO_PKG_VERSION")));
     let help = stdout(&paritty(&["--help"]));
     for word in ["snapshot", "profiles"] {
         assert!(help.contains(word), "help mentions {word}: {help}");
@@ -92,9 +80,7 @@ fn json_snapshot_matches_what_the_machine_reports() {
         ("runtime.python3", "python3", &["--version"], |o| {
             o.trim_start_matches("Python ").to_owned()
         }),
-        ("runtime.node", "node", &["--version"], |o| {
-            o.trim_start_matches('v').to_owned()
-        }),
+        ("runtime.node", "node", &["--version"], |o| o.trim_start_matches('v').to_owned()),
         ("tool.git", "git", &["--version"], |o| {
             o.split_whitespace().nth(2).unwrap_or("").to_owned()
         }),
@@ -140,40 +126,20 @@ fn missing_means_absent() {
         if status == "missing" {
             missing += 1;
             assert!(
-                def.sources
-                    .iter()
-                    .all(|s| !matches!(s.kind, SourceKind::Builtin(_)))
-                    || !present,
+                def.sources.iter().all(|s| !matches!(s.kind, SourceKind::Builtin(_))) || !present,
                 "{} is missing though it has a builtin",
                 def.id
             );
-            let commands_only = def
-                .sources
-                .iter()
-                .all(|s| matches!(s.kind, SourceKind::Command(_)));
+            let commands_only =
+                def.sources.iter().all(|s| matches!(s.kind, SourceKind::Command(_)));
             if commands_only {
-                assert!(
-                    !present,
-                    "{} reported missing but its tool is on PATH",
-                    def.id
-                );
+                assert!(!present, "{} reported missing but its tool is on PATH", def.id);
             }
-        } else if def
-            .sources
-            .iter()
-            .all(|s| matches!(s.kind, SourceKind::Command(_)))
-        {
-            assert!(
-                present,
-                "{} is {status} but none of its tools is on PATH",
-                def.id
-            );
+        } else if def.sources.iter().all(|s| matches!(s.kind, SourceKind::Command(_))) {
+            assert!(present, "{} is {status} but none of its tools is on PATH", def.id);
         }
     }
-    assert!(
-        missing > 0,
-        "a default profile this wide has absent tools on any one machine"
-    );
+    assert!(missing > 0, "a default profile this wide has absent tools on any one machine");
 }
 
 #[test]
@@ -194,17 +160,8 @@ fn text_format_groups_by_category() {
     let out = paritty(&["snapshot", "--format", "text", "--timeout", "5"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    for heading in [
-        "System",
-        "Runtimes",
-        "Tools",
-        "Backing services",
-        "Package managers",
-    ] {
-        assert!(
-            text.lines().any(|l| l == heading),
-            "heading {heading} in:\n{text}"
-        );
+    for heading in ["System", "Runtimes", "Tools", "Backing services", "Package managers"] {
+        assert!(text.lines().any(|l| l == heading), "heading {heading} in:\n{text}");
     }
     assert!(text.contains(" facts: "), "status summary line");
 }
@@ -228,11 +185,8 @@ fn bad_profile_is_one_line_and_exit_2() {
 fn unwritable_output_is_one_line_and_leaves_nothing() {
     let dir = tempfile::tempdir().expect("tmp");
     let target = dir.path().join("missing-folder").join("snap.json");
-    let err = assert_one_error_line(&paritty(&[
-        "snapshot",
-        "--out",
-        target.to_str().expect("utf8"),
-    ]));
+    let err =
+        assert_one_error_line(&paritty(&["snapshot", "--out", target.to_str().expect("utf8")]));
     assert!(err.contains("cannot write"), "{err}");
     assert!(!target.exists());
     let err = assert_one_error_line(&paritty(&["snapshot", "--timeout", "0"]));
@@ -258,31 +212,13 @@ fn profiles_lists_shipped_and_user_profiles() {
     assert!(out.status.success());
     let text = stdout(&out);
     let default_count = load_profile("default", None).expect("default").facts.len();
-    for name in [
-        "default",
-        "node-web",
-        "python-django",
-        "jvm-service",
-        "team",
-    ] {
-        assert!(
-            text.lines().any(|l| l.starts_with(name)),
-            "{name} listed:\n{text}"
-        );
+    for name in ["default", "node-web", "python-django", "jvm-service", "team"] {
+        assert!(text.lines().any(|l| l.starts_with(name)), "{name} listed:\n{text}");
     }
-    let team = text
-        .lines()
-        .find(|l| l.starts_with("team"))
-        .expect("team line");
+    let team = text.lines().find(|l| l.starts_with("team")).expect("team line");
     assert!(team.contains(&format!("{default_count} facts")), "{team}");
-    let broken = text
-        .lines()
-        .find(|l| l.starts_with("broken"))
-        .expect("broken line");
-    assert!(
-        broken.contains("invalid") && broken.contains("broken.toml:2"),
-        "{broken}"
-    );
+    let broken = text.lines().find(|l| l.starts_with("broken")).expect("broken line");
+    assert!(broken.contains("invalid") && broken.contains("broken.toml:2"), "{broken}");
 }
 
 #[test]

@@ -14,17 +14,12 @@ use paritty::collect::{CollectOptions, collect_local_with};
 use paritty::model::Status;
 
 fn options() -> CollectOptions {
-    CollectOptions {
-        command_timeout: Duration::from_secs(10),
-        ..CollectOptions::default()
-    }
+    CollectOptions { command_timeout: Duration::from_secs(10), ..CollectOptions::default() }
 }
 
 fn path_of(dirs: &[&std::path::Path]) -> Option<OsString> {
     std::env::join_paths(
-        dirs.iter()
-            .map(|d| d.to_path_buf())
-            .chain(["/usr/bin".into(), "/bin".into()]),
+        dirs.iter().map(|d| d.to_path_buf()).chain(["/usr/bin".into(), "/bin".into()]),
     )
     .ok()
 }
@@ -32,32 +27,18 @@ fn path_of(dirs: &[&std::path::Path]) -> Option<OsString> {
 #[test]
 fn version_on_stderr_with_nonzero_exit_is_still_ok() {
     let bin = tempfile::tempdir().expect("tmp");
-    tool(
-        bin.path(),
-        "fakejava",
-        "echo 'openjdk version \"17.0.9\" 2023-10-17' >&2; exit 1",
-    );
+    tool(bin.path(), "fakejava", "echo 'openjdk version \"17.0.9\" 2023-10-17' >&2; exit 1");
     let p = profile(&format!(
         "{HEADER}{}",
         command_fact("runtime.java", &["fakejava", "-version"], "version")
     ));
-    let snap = collect_local_with(
-        &p,
-        &options(),
-        &LocalContext::with_path(path_of(&[bin.path()])),
-    );
+    let snap = collect_local_with(&p, &options(), &LocalContext::with_path(path_of(&[bin.path()])));
     let fact = &snap.facts["runtime.java"];
     assert_eq!(fact.status, Status::Ok, "{fact:?}");
     assert_eq!(fact.value.as_deref(), Some("17.0.9"));
     assert_eq!(fact.exit_code, Some(1));
-    assert_eq!(
-        fact.found_at.as_deref(),
-        Some(bin.path().join("fakejava").to_str().expect("utf8"))
-    );
-    assert_eq!(
-        fact.command.as_deref(),
-        Some(&["fakejava".to_owned(), "-version".to_owned()][..])
-    );
+    assert_eq!(fact.found_at.as_deref(), Some(bin.path().join("fakejava").to_str().expect("utf8")));
+    assert_eq!(fact.command.as_deref(), Some(&["fakejava".to_owned(), "-version".to_owned()][..]));
 }
 
 #[test]
@@ -65,17 +46,9 @@ fn absent_tool_is_missing_with_what_was_looked_for() {
     let bin = tempfile::tempdir().expect("tmp");
     let p = profile(&format!(
         "{HEADER}{}",
-        command_fact(
-            "tool.nope",
-            &["paritty-no-such-tool", "--version"],
-            "version"
-        )
+        command_fact("tool.nope", &["paritty-no-such-tool", "--version"], "version")
     ));
-    let snap = collect_local_with(
-        &p,
-        &options(),
-        &LocalContext::with_path(path_of(&[bin.path()])),
-    );
+    let snap = collect_local_with(&p, &options(), &LocalContext::with_path(path_of(&[bin.path()])));
     let fact = &snap.facts["tool.nope"];
     assert_eq!(fact.status, Status::Missing);
     assert_eq!(fact.value, None);
@@ -111,10 +84,7 @@ fn a_slow_command_times_out_and_others_still_answer() {
         command_fact("tool.hangs", &["hangs"], "version"),
         command_fact("tool.quick", &["quick"], "version")
     );
-    let opts = CollectOptions {
-        command_timeout: Duration::from_millis(300),
-        ..options()
-    };
+    let opts = CollectOptions { command_timeout: Duration::from_millis(300), ..options() };
     let snap = collect_local_with(
         &profile(&text),
         &opts,
@@ -123,34 +93,17 @@ fn a_slow_command_times_out_and_others_still_answer() {
     let hung = &snap.facts["tool.hangs"];
     assert_eq!(hung.status, Status::Timeout);
     assert_eq!(hung.value, None);
-    assert!(
-        hung.raw.contains("partial 1.0"),
-        "partial output is kept: {:?}",
-        hung.raw
-    );
-    assert!(
-        hung.duration_ms < 10_000,
-        "the sleep was killed, not waited for"
-    );
+    assert!(hung.raw.contains("partial 1.0"), "partial output is kept: {:?}", hung.raw);
+    assert!(hung.duration_ms < 10_000, "the sleep was killed, not waited for");
     assert_eq!(snap.facts["tool.quick"].value.as_deref(), Some("2.5.1"));
 }
 
 #[test]
 fn huge_output_is_capped_and_marked() {
     let bin = tempfile::tempdir().expect("tmp");
-    tool(
-        bin.path(),
-        "chatty",
-        "echo 'chatty 1.2.3'; head -c 10000000 /dev/zero | tr '\\0' x",
-    );
-    let opts = CollectOptions {
-        max_bytes: 4096,
-        ..options()
-    };
-    let text = format!(
-        "{HEADER}{}",
-        command_fact("tool.chatty", &["chatty"], "version")
-    );
+    tool(bin.path(), "chatty", "echo 'chatty 1.2.3'; head -c 10000000 /dev/zero | tr '\\0' x");
+    let opts = CollectOptions { max_bytes: 4096, ..options() };
+    let text = format!("{HEADER}{}", command_fact("tool.chatty", &["chatty"], "version"));
     let snap = collect_local_with(
         &profile(&text),
         &opts,
@@ -160,11 +113,7 @@ fn huge_output_is_capped_and_marked() {
     assert!(fact.truncated);
     assert_eq!(fact.raw.len(), 4096);
     assert_eq!(fact.value.as_deref(), Some("1.2.3"));
-    assert_eq!(
-        fact.exit_code,
-        Some(0),
-        "the rest was drained, not left blocking the tool"
-    );
+    assert_eq!(fact.exit_code, Some(0), "the rest was drained, not left blocking the tool");
 }
 
 #[test]
@@ -175,10 +124,7 @@ fn escape_sequences_in_output_are_stripped() {
         "mvn",
         "printf '\\033[1mApache Maven 3.8.7\\033[m\\n\\033]0;title\\007\\033[2J'",
     );
-    let text = format!(
-        "{HEADER}{}",
-        command_fact("tool.mvn", &["mvn", "-v"], "version")
-    );
+    let text = format!("{HEADER}{}", command_fact("tool.mvn", &["mvn", "-v"], "version"));
     let snap = collect_local_with(
         &profile(&text),
         &options(),
@@ -193,10 +139,7 @@ fn escape_sequences_in_output_are_stripped() {
 fn unparseable_output_is_an_error_that_keeps_the_raw_text() {
     let bin = tempfile::tempdir().expect("tmp");
     tool(bin.path(), "weird", "echo 'segmentation fault'; exit 139");
-    let text = format!(
-        "{HEADER}{}",
-        command_fact("tool.weird", &["weird"], "version")
-    );
+    let text = format!("{HEADER}{}", command_fact("tool.weird", &["weird"], "version"));
     let snap = collect_local_with(
         &profile(&text),
         &options(),
@@ -214,19 +157,14 @@ fn shadowed_copies_later_on_path_are_kept() {
     let second = tempfile::tempdir().expect("tmp");
     tool(first.path(), "node", "echo v20.11.0");
     tool(second.path(), "node", "echo v18.19.0");
-    let text = format!(
-        "{HEADER}{}",
-        command_fact("runtime.node", &["node", "--version"], "version")
-    );
+    let text =
+        format!("{HEADER}{}", command_fact("runtime.node", &["node", "--version"], "version"));
     // Only the two test folders: a real node in /usr/bin must not count.
     let ctx = LocalContext::with_path(std::env::join_paths([first.path(), second.path()]).ok());
     let snap = collect_local_with(&profile(&text), &options(), &ctx);
     let fact = &snap.facts["runtime.node"];
     assert_eq!(fact.value.as_deref(), Some("20.11.0"));
-    assert_eq!(
-        fact.shadowed,
-        vec![second.path().join("node").display().to_string()]
-    );
+    assert_eq!(fact.shadowed, vec![second.path().join("node").display().to_string()]);
 }
 
 /// Each fake tool waits until all of them have started: run one at a time
@@ -253,10 +191,7 @@ fn commands_run_concurrently() {
             "version",
         ));
     }
-    let opts = CollectOptions {
-        command_timeout: Duration::from_secs(20),
-        ..options()
-    };
+    let opts = CollectOptions { command_timeout: Duration::from_secs(20), ..options() };
     let snap = collect_local_with(
         &profile(&text),
         &opts,
@@ -287,11 +222,24 @@ fn files_keys_and_environment_variables_are_sources() {
     let version = &snap.facts["os.version"];
     assert_eq!(version.value.as_deref(), Some("41"));
     assert_eq!(version.raw, "VERSION_ID=\"41\"");
-    assert_eq!(
-        version.found_at.as_deref(),
-        Some(release.to_str().expect("utf8"))
-    );
+    assert_eq!(version.found_at.as_deref(), Some(release.to_str().expect("utf8")));
     assert_eq!(snap.facts["os.variant"].status, Status::Missing);
     let path = std::env::var("PATH").expect("PATH is set for tests");
     assert_eq!(snap.facts["env.path"].value.as_deref(), Some(path.as_str()));
+}
+
+#[test]
+fn absent_if_turns_a_launcher_without_its_payload_into_missing() {
+    let bin = tempfile::tempdir().expect("tmp");
+    tool(bin.path(), "py", "echo \"ModuleNotFoundError: No module named 'django'\"; exit 1");
+    let text = format!(
+        "{HEADER}[[fact]]\nid = \"runtime.django\"\nlabel = \"Django\"\ncategory = \"Runtimes\"\n\
+         compare = \"pep440\"\nparser = \"version\"\n\
+         sources = [{{ cmd = [\"py\", \"-c\", \"import django\"], absent_if = \"No module named\" }}]\n"
+    );
+    let ctx = LocalContext::with_path(path_of(&[bin.path()]));
+    let snap = collect_local_with(&profile(&text), &options(), &ctx);
+    let fact = &snap.facts["runtime.django"];
+    assert_eq!(fact.status, Status::Missing, "{fact:?}");
+    assert!(fact.raw.contains("reports it absent"), "{}", fact.raw);
 }

@@ -195,12 +195,7 @@ fn named_parsers_read_real_outputs() {
             failures.push(format!("{rel} via {name}: got {got:?}, want {want:?}"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} wrong:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} wrong:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -223,12 +218,7 @@ fn shipped_profile_facts_read_real_outputs() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} wrong:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} wrong:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -238,10 +228,7 @@ fn every_named_parser_has_a_fixture_with_a_value() {
         .filter(|(_, _, want)| want.is_some())
         .map(|(_, name, _)| *name)
         .collect();
-    let missing: Vec<&&str> = parse::NAMES
-        .iter()
-        .filter(|n| !covered.contains(**n))
-        .collect();
+    let missing: Vec<&&str> = parse::NAMES.iter().filter(|n| !covered.contains(**n)).collect();
     assert!(missing.is_empty(), "parsers without a fixture: {missing:?}");
 }
 
@@ -253,10 +240,7 @@ fn garbage_and_errors_give_no_value() {
             let got = parser(raw);
             // first-line and trim return any text as it is, by design.
             let tolerated = matches!(*name, "first-line" | "trim") && !raw.trim().is_empty();
-            assert!(
-                got.is_none() || tolerated,
-                "{name} made {got:?} out of {raw:?}"
-            );
+            assert!(got.is_none() || tolerated, "{name} made {got:?} out of {raw:?}");
         }
     }
 }
@@ -265,11 +249,7 @@ fn garbage_and_errors_give_no_value() {
 fn every_fixture_file_is_checked() {
     let mut on_disk = BTreeSet::new();
     collect_txt(Path::new(FIXTURES), &mut on_disk);
-    assert!(
-        on_disk.len() >= 100,
-        "only {} fixtures found under {FIXTURES}",
-        on_disk.len()
-    );
+    assert!(on_disk.len() >= 100, "only {} fixtures found under {FIXTURES}", on_disk.len());
     let referenced: BTreeSet<String> = PARSER_CASES
         .iter()
         .map(|(rel, _, _)| *rel)
@@ -277,15 +257,9 @@ fn every_fixture_file_is_checked() {
         .map(str::to_owned)
         .collect();
     let unreferenced: Vec<&String> = on_disk.difference(&referenced).collect();
-    assert!(
-        unreferenced.is_empty(),
-        "fixtures no case checks: {unreferenced:?}"
-    );
+    assert!(unreferenced.is_empty(), "fixtures no case checks: {unreferenced:?}");
     let absent: Vec<&String> = referenced.difference(&on_disk).collect();
-    assert!(
-        absent.is_empty(),
-        "cases naming files that do not exist: {absent:?}"
-    );
+    assert!(absent.is_empty(), "cases naming files that do not exist: {absent:?}");
 }
 
 #[test]
@@ -306,10 +280,7 @@ fn tools_with_several_formats_have_several_fixtures() {
             .map(|(rel, _, _)| *rel)
             .collect::<BTreeSet<_>>()
             .len();
-        assert!(
-            count >= at_least,
-            "{folder}: {count} fixtures with a value, want {at_least}"
-        );
+        assert!(count >= at_least, "{folder}: {count} fixtures with a value, want {at_least}");
     }
 }
 
@@ -322,13 +293,9 @@ fn collect_txt(dir: &Path, out: &mut BTreeSet<String>) {
         if path.is_dir() {
             collect_txt(&path, out);
         } else if path.extension().is_some_and(|e| e == "txt") {
-            let rel = path
-                .strip_prefix(FIXTURES)
-                .expect("under the fixtures folder");
-            let parts: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
+            let rel = path.strip_prefix(FIXTURES).expect("under the fixtures folder");
+            let parts: Vec<String> =
+                rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
             out.insert(parts.join("/"));
         }
     }

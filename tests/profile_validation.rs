@@ -70,16 +70,10 @@ fn unknown_parser_comparison_and_builtin_are_named() {
 
 #[test]
 fn a_source_must_say_exactly_one_way() {
-    let two = GIT.replace(
-        "cmd = [\"git\", \"--version\"]",
-        "cmd = [\"git\"], env = \"GIT\"",
-    );
+    let two = GIT.replace("cmd = [\"git\", \"--version\"]", "cmd = [\"git\"], env = \"GIT\"");
     let e = refuse(&format!("[profile]\nname = \"t\"\n{two}"));
     assert!(e.message.contains("exactly one of"), "{e}");
-    let none = GIT.replace(
-        "sources = [{ cmd = [\"git\", \"--version\"] }]",
-        "sources = []",
-    );
+    let none = GIT.replace("sources = [{ cmd = [\"git\", \"--version\"] }]", "sources = []");
     let e = refuse(&format!("[profile]\nname = \"t\"\n{none}"));
     assert_eq!(e.message, "fact `tool.git` has no sources");
     let empty_cmd = GIT.replace("cmd = [\"git\", \"--version\"]", "cmd = []");
@@ -95,10 +89,7 @@ fn bad_ids_and_toml_syntax_are_refused() {
     let e = refuse("[profile\nname = \"t\"\n");
     assert_eq!(e.position.map(|p| p.0), Some(1), "{e}");
     let e = refuse(GIT);
-    assert!(
-        e.message.contains("profile"),
-        "missing [profile] is named: {e}"
-    );
+    assert!(e.message.contains("profile"), "missing [profile] is named: {e}");
 }
 
 #[test]
@@ -108,16 +99,10 @@ fn unknown_parent_and_cycles_are_refused() {
     assert!(e.message.contains("no profile named `nope`"), "{e}");
 
     let dir = tempfile::tempdir().expect("tmp");
-    std::fs::write(
-        dir.path().join("a.toml"),
-        "[profile]\nname = \"a\"\nextends = \"b\"\n",
-    )
-    .expect("w");
-    std::fs::write(
-        dir.path().join("b.toml"),
-        "[profile]\nname = \"b\"\nextends = \"a\"\n",
-    )
-    .expect("w");
+    std::fs::write(dir.path().join("a.toml"), "[profile]\nname = \"a\"\nextends = \"b\"\n")
+        .expect("w");
+    std::fs::write(dir.path().join("b.toml"), "[profile]\nname = \"b\"\nextends = \"a\"\n")
+        .expect("w");
     let e = load_profile("a", Some(dir.path())).expect_err("cycle");
     assert!(e.message.contains("loops back"), "{e}");
 }

@@ -83,11 +83,7 @@ fn ids(profile: &Profile) -> BTreeSet<&str> {
 }
 
 fn count(profile: &Profile, category: &str) -> usize {
-    profile
-        .facts
-        .iter()
-        .filter(|f| f.category == category)
-        .count()
+    profile.facts.iter().filter(|f| f.category == category).count()
 }
 
 #[test]
@@ -97,11 +93,7 @@ fn every_shipped_profile_loads_with_unique_ids_and_known_parsers() {
         let profile = load(name);
         assert_eq!(profile.name, *name);
         assert!(!profile.description.is_empty(), "{name} has no description");
-        assert_eq!(
-            ids(&profile).len(),
-            profile.facts.len(),
-            "{name} repeats an id"
-        );
+        assert_eq!(ids(&profile).len(), profile.facts.len(), "{name} repeats an id");
         for fact in &profile.facts {
             assert!(!fact.label.is_empty(), "{name}/{} has no label", fact.id);
             for source in &fact.sources {
@@ -120,33 +112,17 @@ fn every_shipped_profile_loads_with_unique_ids_and_known_parsers() {
 #[test]
 fn default_covers_the_design() {
     let default = load("default");
-    assert!(
-        default.facts.len() >= 50,
-        "default has {} facts",
-        default.facts.len()
-    );
+    assert!(default.facts.len() >= 50, "default has {} facts", default.facts.len());
     let have = ids(&default);
     for id in SYSTEM_IDS.iter().chain(NAMED_IDS) {
         assert!(have.contains(id), "default lacks {id}");
     }
     for id in SYSTEM_IDS {
-        let fact = default
-            .facts
-            .iter()
-            .find(|f| f.id == *id)
-            .expect("checked above");
+        let fact = default.facts.iter().find(|f| f.id == *id).expect("checked above");
         assert_eq!(fact.category, "System", "{id}");
     }
-    assert!(
-        count(&default, "Runtimes") >= 10,
-        "runtimes: {}",
-        count(&default, "Runtimes")
-    );
-    assert!(
-        count(&default, "Tools") >= 12,
-        "tools: {}",
-        count(&default, "Tools")
-    );
+    assert!(count(&default, "Runtimes") >= 10, "runtimes: {}", count(&default, "Runtimes"));
+    assert!(count(&default, "Tools") >= 12, "tools: {}", count(&default, "Tools"));
     assert!(
         count(&default, "Backing services") >= 10,
         "backing services: {}",
@@ -154,14 +130,8 @@ fn default_covers_the_design() {
     );
     assert!(count(&default, "Package managers") >= 8);
     let categories: BTreeSet<&str> = default.facts.iter().map(|f| f.category.as_str()).collect();
-    let expected: BTreeSet<&str> = [
-        "System",
-        "Runtimes",
-        "Tools",
-        "Backing services",
-        "Package managers",
-    ]
-    .into();
+    let expected: BTreeSet<&str> =
+        ["System", "Runtimes", "Tools", "Backing services", "Package managers"].into();
     assert_eq!(categories, expected);
 }
 
@@ -176,25 +146,14 @@ fn default_ids_follow_their_category_prefix() {
             "Package managers" => "pkg.",
             _ => continue,
         };
-        assert!(
-            fact.id.starts_with(prefix),
-            "{} is in {}",
-            fact.id,
-            fact.category
-        );
+        assert!(fact.id.starts_with(prefix), "{} is in {}", fact.id, fact.category);
     }
 }
 
 #[test]
 fn system_facts_have_the_promised_sources() {
     let default = load("default");
-    let fact = |id: &str| {
-        default
-            .facts
-            .iter()
-            .find(|f| f.id == id)
-            .expect("fact exists")
-    };
+    let fact = |id: &str| default.facts.iter().find(|f| f.id == id).expect("fact exists");
     for (id, key) in [
         ("os.id", "ID"),
         ("os.name", "NAME"),
@@ -204,16 +163,11 @@ fn system_facts_have_the_promised_sources() {
         let kinds: Vec<&SourceKind> = fact(id).sources.iter().map(|s| &s.kind).collect();
         assert_eq!(
             kinds.first(),
-            Some(&&SourceKind::File {
-                path: "/etc/os-release".into(),
-                key: Some(key.into())
-            }),
+            Some(&&SourceKind::File { path: "/etc/os-release".into(), key: Some(key.into()) }),
             "{id}"
         );
         assert!(
-            kinds
-                .iter()
-                .any(|k| matches!(k, SourceKind::Builtin(b) if b.name() == id)),
+            kinds.iter().any(|k| matches!(k, SourceKind::Builtin(b) if b.name() == id)),
             "{id} has no built-in fallback for macOS"
         );
     }
@@ -222,17 +176,8 @@ fn system_facts_have_the_promised_sources() {
     assert!(matches!(tz[1], SourceKind::File { path, key: None } if path == "/etc/timezone"));
     assert!(matches!(tz[2], SourceKind::Builtin(b) if b.name() == "timezone"));
     let locale: Vec<&SourceKind> = fact("locale").sources.iter().map(|s| &s.kind).collect();
-    assert_eq!(
-        locale,
-        [
-            &SourceKind::Env("LC_ALL".into()),
-            &SourceKind::Env("LANG".into())
-        ]
-    );
-    assert_eq!(
-        fact("shell").sources[0].kind,
-        SourceKind::Env("SHELL".into())
-    );
+    assert_eq!(locale, [&SourceKind::Env("LC_ALL".into()), &SourceKind::Env("LANG".into())]);
+    assert_eq!(fact("shell").sources[0].kind, SourceKind::Env("SHELL".into()));
     assert_eq!(
         fact("libc").sources[0].kind,
         SourceKind::Command(vec!["ldd".into(), "--version".into()])
@@ -240,13 +185,7 @@ fn system_facts_have_the_promised_sources() {
     for id in INFORMATIONAL.iter().chain(&["shell"]) {
         assert!(fact(id).informational, "{id} should be informational");
     }
-    for id in [
-        "os.id",
-        "arch",
-        "runtime.python3",
-        "service.postgresql",
-        "tool.git",
-    ] {
+    for id in ["os.id", "arch", "runtime.python3", "service.postgresql", "tool.git"] {
         assert!(!fact(id).informational, "{id} must count as divergence");
     }
     assert_eq!(fact("os.id").compare, CompareKind::Exact);
@@ -279,17 +218,11 @@ fn services_list_client_and_server_and_look_off_path() {
     assert_eq!(programs("service.postgresql-client"), ["psql"]);
     let mysql = programs("service.mysql");
     assert!(mysql.contains(&"mysqld".to_owned()) && mysql.contains(&"mariadbd".to_owned()));
-    assert!(
-        mysql.iter().any(|p| p.starts_with("/usr/sbin/")),
-        "servers live in sbin"
-    );
+    assert!(mysql.iter().any(|p| p.starts_with("/usr/sbin/")), "servers live in sbin");
     assert_eq!(programs("service.mysql-client"), ["mysql", "mariadb"]);
     assert_eq!(programs("service.redis")[0], "redis-server");
     assert_eq!(programs("service.redis-client")[0], "redis-cli");
-    assert_eq!(
-        programs("service.apache")[..3],
-        ["apache2ctl", "apachectl", "httpd"]
-    );
+    assert_eq!(programs("service.apache")[..3], ["apache2ctl", "apachectl", "httpd"]);
 }
 
 #[test]
@@ -324,9 +257,7 @@ fn no_command_waits_for_a_server_or_the_network() {
                     );
                 }
                 assert!(
-                    !argv
-                        .iter()
-                        .any(|a| a == "install" || a == "update" || a == "upgrade"),
+                    !argv.iter().any(|a| a == "install" || a == "update" || a == "upgrade"),
                     "{argv:?}"
                 );
             }
@@ -338,26 +269,15 @@ fn no_command_waits_for_a_server_or_the_network() {
 fn stack_profiles_extend_default_with_their_own_facts() {
     let default = load("default");
     let default_ids = ids(&default);
-    let stacks: Vec<&str> = SHIPPED
-        .iter()
-        .map(|(n, _)| *n)
-        .filter(|n| *n != "default")
-        .collect();
+    let stacks: Vec<&str> = SHIPPED.iter().map(|(n, _)| *n).filter(|n| *n != "default").collect();
     assert_eq!(stacks, ["node-web", "python-django", "jvm-service"]);
     for name in stacks {
         let stack = load(name);
         let stack_ids = ids(&stack);
-        assert!(
-            stack_ids.is_superset(&default_ids),
-            "{name} drops default facts"
-        );
+        assert!(stack_ids.is_superset(&default_ids), "{name} drops default facts");
         // Parent facts come first, in the parent's order.
-        let prefix: Vec<&str> = stack
-            .facts
-            .iter()
-            .take(default.facts.len())
-            .map(|f| f.id.as_str())
-            .collect();
+        let prefix: Vec<&str> =
+            stack.facts.iter().take(default.facts.len()).map(|f| f.id.as_str()).collect();
         let parent: Vec<&str> = default.facts.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(prefix, parent, "{name}");
         let own: Vec<&str> = stack_ids.difference(&default_ids).copied().collect();
@@ -365,12 +285,7 @@ fn stack_profiles_extend_default_with_their_own_facts() {
         assert_ne!(stack.hash, default.hash);
     }
     let has = |name: &str, id: &str| ids(&load(name)).contains(id);
-    for id in [
-        "pkg.pnpm",
-        "pkg.corepack",
-        "tool.typescript",
-        "env.node_env",
-    ] {
+    for id in ["pkg.pnpm", "pkg.corepack", "tool.typescript", "env.node_env"] {
         assert!(has("node-web", id), "node-web lacks {id}");
     }
     for id in [
@@ -383,14 +298,9 @@ fn stack_profiles_extend_default_with_their_own_facts() {
     ] {
         assert!(has("python-django", id), "python-django lacks {id}");
     }
-    for id in [
-        "tool.mvn",
-        "tool.gradle",
-        "runtime.kotlin",
-        "tool.sbt",
-        "runtime.scala",
-        "env.java_home",
-    ] {
+    for id in
+        ["tool.mvn", "tool.gradle", "runtime.kotlin", "tool.sbt", "runtime.scala", "env.java_home"]
+    {
         assert!(has("jvm-service", id), "jvm-service lacks {id}");
     }
 }
@@ -420,12 +330,7 @@ fn stack_regexes_take_the_right_number() {
             "Scala code runner version: 1.4.0\nScala version (default): 3.5.0",
             Some("3.5.0"),
         ),
-        (
-            "jvm-service",
-            "tool.mvn",
-            "bash: mvn: command not found",
-            None,
-        ),
+        ("jvm-service", "tool.mvn", "bash: mvn: command not found", None),
         (
             "default",
             "runtime.elixir",
@@ -449,17 +354,9 @@ fn stack_regexes_take_the_right_number() {
     ];
     for (profile_name, id, raw, want) in cases {
         let profile = load(profile_name);
-        let fact = profile
-            .facts
-            .iter()
-            .find(|f| f.id == *id)
-            .unwrap_or_else(|| panic!("no {id}"));
+        let fact = profile.facts.iter().find(|f| f.id == *id).unwrap_or_else(|| panic!("no {id}"));
         for source in &fact.sources {
-            assert_eq!(
-                source.extract.apply(raw).as_deref(),
-                *want,
-                "{id} on {raw:?}"
-            );
+            assert_eq!(source.extract.apply(raw).as_deref(), *want, "{id} on {raw:?}");
         }
     }
 }

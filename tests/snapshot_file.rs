@@ -50,10 +50,7 @@ fn written_then_read_back_is_the_same_snapshot() {
 fn layout_is_stable_and_keys_are_ordered() {
     let snapshot = collected();
     let json = to_json(&snapshot);
-    assert_eq!(
-        json,
-        to_json(&parse_snapshot(&json, Path::new("x")).expect("parse"))
-    );
+    assert_eq!(json, to_json(&parse_snapshot(&json, Path::new("x")).expect("parse")));
     let top: Vec<&str> = [
         "schema_version",
         "paritty_version",
@@ -64,35 +61,21 @@ fn layout_is_stable_and_keys_are_ordered() {
         "facts",
     ]
     .to_vec();
-    let positions: Vec<usize> = top
-        .iter()
-        .map(|k| json.find(&format!("\"{k}\"")).expect(k))
-        .collect();
-    assert!(
-        positions.windows(2).all(|w| w[0] < w[1]),
-        "top-level order: {positions:?}"
-    );
+    let positions: Vec<usize> =
+        top.iter().map(|k| json.find(&format!("\"{k}\"")).expect(k)).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "top-level order: {positions:?}");
     let ids = ["tool.absent", "tool.bad", "tool.good", "tool.slow"];
-    let at: Vec<usize> = ids
-        .iter()
-        .map(|id| json.find(&format!("\"{id}\"")).expect(id))
-        .collect();
+    let at: Vec<usize> = ids.iter().map(|id| json.find(&format!("\"{id}\"")).expect(id)).collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]), "facts sorted by id");
     let value: serde_json::Value = serde_json::from_str(&json).expect("json");
     for field in ["value", "status", "raw", "found_at", "duration_ms"] {
-        assert!(
-            value["facts"]["tool.good"].get(field).is_some(),
-            "fact has {field}"
-        );
+        assert!(value["facts"]["tool.good"].get(field).is_some(), "fact has {field}");
     }
     assert_eq!(value["facts"]["tool.good"]["value"], "1.2.3");
     assert_eq!(value["facts"]["tool.slow"]["status"], "timeout");
     assert_eq!(value["facts"]["tool.bad"]["status"], "error");
     assert_eq!(value["facts"]["tool.absent"]["status"], "missing");
-    assert_eq!(
-        value["facts"]["tool.absent"]["value"],
-        serde_json::Value::Null
-    );
+    assert_eq!(value["facts"]["tool.absent"]["value"], serde_json::Value::Null);
     assert_eq!(value["schema_version"], SCHEMA_VERSION);
 }
 
@@ -110,11 +93,8 @@ fn truncated_file_says_truncated() {
 
 #[test]
 fn corrupt_file_names_line_and_column() {
-    let e = parse_snapshot(
-        "{\n  \"schema_version\": 1,\n  oops\n}",
-        Path::new("s.json"),
-    )
-    .expect_err("corrupt");
+    let e = parse_snapshot("{\n  \"schema_version\": 1,\n  oops\n}", Path::new("s.json"))
+        .expect_err("corrupt");
     match &e {
         SnapshotError::NotJson { line, column, .. } => assert_eq!((*line, *column), (3, 3)),
         other => panic!("wrong error: {other}"),
@@ -143,16 +123,9 @@ fn other_json_is_not_a_snapshot() {
         ("{\"schema_version\": 1, \"facts\": {}}", "missing field"),
     ] {
         let e = parse_snapshot(text, Path::new("x.json")).expect_err(text);
-        assert!(
-            matches!(e, SnapshotError::NotASnapshot { .. }),
-            "{text}: {e}"
-        );
+        assert!(matches!(e, SnapshotError::NotASnapshot { .. }), "{text}: {e}");
         assert!(e.to_string().contains(expected), "{text}: {e}");
     }
     let e = read_snapshot(Path::new("/nonexistent/snap.json")).expect_err("absent");
-    assert!(
-        e.to_string()
-            .starts_with("cannot read snapshot /nonexistent/snap.json"),
-        "{e}"
-    );
+    assert!(e.to_string().starts_with("cannot read snapshot /nonexistent/snap.json"), "{e}");
 }

@@ -72,14 +72,12 @@ pub fn run(program: &Path, args: &[String], timeout: Duration, max_bytes: usize)
     let captured = Arc::new(Mutex::new(Capture::default()));
     let (done_tx, done_rx) = mpsc::channel();
     let sink = Arc::clone(&captured);
-    let watcher = std::thread::Builder::new()
-        .name(format!("probe-{pid}"))
-        .spawn(move || {
-            drain(reader, &sink, max_bytes);
-            let status = child.wait().ok().and_then(|s| s.code());
-            // The receiver may have given up waiting; nothing else to tell.
-            let _ = done_tx.send(status);
-        });
+    let watcher = std::thread::Builder::new().name(format!("probe-{pid}")).spawn(move || {
+        drain(reader, &sink, max_bytes);
+        let status = child.wait().ok().and_then(|s| s.code());
+        // The receiver may have given up waiting; nothing else to tell.
+        let _ = done_tx.send(status);
+    });
     if let Err(e) = watcher {
         kill_group(pid);
         return failed(e);

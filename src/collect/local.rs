@@ -1,5 +1,5 @@
 //! Collecting one fact on this machine: try its sources in order, run or
-//! read the first one present, and keep the evidence.
+//! read them, and let `evidence` decide the fact.
 
 use std::ffi::OsString;
 use std::time::{Duration, Instant};
@@ -7,10 +7,11 @@ use std::time::{Duration, Instant};
 use super::CollectOptions;
 use super::builtin::LocalSystem;
 use super::command;
+use super::evidence::{Attempt, Decider, Run};
 use super::locate::locate;
-use crate::model::{Fact, Status};
-use crate::probe::{keyvalue, sanitize};
-use crate::profile::{Extract, FactDef, Source, SourceKind};
+use crate::model::Fact;
+use crate::probe::sanitize;
+use crate::profile::{FactDef, Source, SourceKind};
 
 /// What every fact of one local collection shares.
 pub struct LocalContext {
@@ -26,10 +27,7 @@ impl LocalContext {
 
     /// A PATH of the caller's choosing: tests put their own tool folders on it.
     pub fn with_path(path_var: Option<OsString>) -> Self {
-        LocalContext {
-            system: LocalSystem::default(),
-            path_var,
-        }
+        LocalContext { system: LocalSystem::default(), path_var }
     }
 }
 
@@ -41,144 +39,68 @@ impl Default for LocalContext {
 
 pub fn collect_fact(def: &FactDef, ctx: &LocalContext, opts: &CollectOptions) -> Fact {
     let started = Instant::now();
-    let mut looked_for = Vec::new();
+    let mut decider = Decider::new(def);
+    let mut decided = None;
     for source in &def.sources {
-        if let Some(mut fact) = try_source(source, ctx, opts, &mut looked_for) {
-            fact.duration_ms = millis(started.elapsed());
-            return labelled(fact, def);
+        if let Some(fact) = decider.feed(source, attempt(source, ctx, opts)) {
+            decided = Some(fact);
+            break;
         }
     }
-    // Nothing present: a normal answer, not an error.
-    let mut fact = Fact::empty(Status::Missing);
-    fact.raw = format!("not found: {}", looked_for.join(", "));
+    let mut fact = decided.unwrap_or_else(|| decider.missing());
     fact.duration_ms = millis(started.elapsed());
-    labelled(fact, def)
-}
-
-fn labelled(mut fact: Fact, def: &FactDef) -> Fact {
-    fact.label.clone_from(&def.label);
-    fact.category.clone_from(&def.category);
     fact
 }
 
-/// The fact from this source, or `None` when its program, file, key or
-/// variable is absent (then the next source is tried). `looked_for`
-/// collects what was missing, for the evidence of a `missing` fact.
-fn try_source(
-    source: &Source,
-    ctx: &LocalContext,
-    opts: &CollectOptions,
-    looked_for: &mut Vec<String>,
-) -> Option<Fact> {
+fn attempt(source: &Source, ctx: &LocalContext, opts: &CollectOptions) -> Attempt {
     match &source.kind {
         SourceKind::Command(argv) => {
             let Some(found) = locate(&argv[0], ctx.path_var.as_deref()) else {
-                looked_for.push(argv[0].clone());
-                return None;
+                return Attempt::Absent(argv[0].clone());
             };
-            let outcome = command::run(
-                &found.path,
-                &argv[1..],
-                opts.command_timeout,
-                opts.max_bytes,
-            );
-            let mut fact = if let Some(why) = outcome.spawn_error {
-                let mut f = Fact::empty(Status::Error);
-                f.raw = format!("could not run {}: {why}", found.path.display());
-                f
-            } else {
-                let raw = sanitize::clean_output(&outcome.output);
-                if source
-                    .absent_if
-                    .as_ref()
-                    .is_some_and(|re| re.is_match(&raw))
-                {
-                    looked_for.push(format!("{} (ran, reports it absent)", argv.join(" ")));
-                    return None;
-                }
-                if outcome.timed_out {
-                    let mut f = Fact::empty(Status::Timeout);
-                    f.raw = raw;
-                    f
-                } else {
-                    let mut f = extracted(&source.extract, raw);
-                    f.exit_code = outcome.exit_code;
-                    f
-                }
-            };
-            fact.truncated = outcome.truncated;
-            fact.command = Some(argv.clone());
-            fact.found_at = Some(found.path.display().to_string());
-            fact.shadowed = found
-                .shadowed
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect();
-            Some(fact)
+            let outcome =
+                command::run(&found.path, &argv[1..], opts.command_timeout, opts.max_bytes);
+            Attempt::Ran(Run {
+                argv: argv.clone(),
+                found_at: found.path.display().to_string(),
+                shadowed: found.shadowed.iter().map(|p| p.display().to_string()).collect(),
+                output: sanitize::clean_output(&outcome.output),
+                exit_code: outcome.exit_code,
+                timed_out: outcome.timed_out,
+                truncated: outcome.truncated,
+                spawn_error: outcome.spawn_error,
+            })
         }
-        SourceKind::File { path, key } => {
+        SourceKind::File { path, .. } => {
             let Ok(bytes) = std::fs::read(path) else {
-                looked_for.push(path.clone());
-                return None;
+                return Attempt::Absent(path.clone());
             };
             let capped = &bytes[..bytes.len().min(opts.max_bytes)];
-            let text = sanitize::clean_output(capped);
-            let raw = match key {
-                Some(key) => {
-                    let Some(line) = keyvalue::line_of(&text, key) else {
-                        looked_for.push(format!("{key} in {path}"));
-                        return None;
-                    };
-                    // The value alone is what the parser sees; the line is
-                    // kept as evidence.
-                    let value = keyvalue::lookup(&text, key).unwrap_or_default();
-                    let mut fact = extracted(&source.extract, value);
-                    line.clone_into(&mut fact.raw);
-                    fact.found_at = Some(path.clone());
-                    return Some(fact);
-                }
-                None => text,
-            };
-            let mut fact = extracted(&source.extract, raw);
-            fact.truncated = bytes.len() > opts.max_bytes;
-            fact.found_at = Some(path.clone());
-            Some(fact)
+            Attempt::Read {
+                text: sanitize::clean_output(capped),
+                found_at: Some(path.clone()),
+                truncated: bytes.len() > opts.max_bytes,
+            }
         }
-        SourceKind::Env(var) => {
-            let value = std::env::var_os(var).filter(|v| !v.is_empty());
-            let Some(value) = value else {
-                looked_for.push(format!("${var}"));
-                return None;
-            };
-            let raw = sanitize::strip_control(&value.to_string_lossy());
-            let mut fact = extracted(&source.extract, raw);
-            fact.found_at = Some(format!("${var}"));
-            Some(fact)
-        }
-        SourceKind::Builtin(builtin) => {
-            let Some(raw) = ctx.system.answer(*builtin) else {
-                looked_for.push(format!("builtin {}", builtin.name()));
-                return None;
-            };
-            Some(extracted(&source.extract, sanitize::strip_control(&raw)))
-        }
+        SourceKind::Env(var) => match std::env::var_os(var).filter(|v| !v.is_empty()) {
+            Some(value) => Attempt::Read {
+                text: sanitize::strip_control(&value.to_string_lossy()),
+                found_at: Some(format!("${var}")),
+                truncated: false,
+            },
+            None => Attempt::Absent(format!("${var}")),
+        },
+        SourceKind::Builtin(builtin) => match ctx.system.answer(*builtin) {
+            Some(raw) => Attempt::Read {
+                text: sanitize::strip_control(&raw),
+                found_at: None,
+                truncated: false,
+            },
+            None => Attempt::Absent(format!("builtin {}", builtin.name())),
+        },
     }
 }
 
-/// `ok` with the extracted value, or `error` when the output does not
-/// contain one; the raw text is kept either way.
-fn extracted(extract: &Extract, raw: String) -> Fact {
-    let value = extract.apply(&raw);
-    let mut fact = Fact::empty(if value.is_some() {
-        Status::Ok
-    } else {
-        Status::Error
-    });
-    fact.value = value;
-    fact.raw = raw;
-    fact
-}
-
-fn millis(d: Duration) -> u64 {
+pub(crate) fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }

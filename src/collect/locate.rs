@@ -15,15 +15,9 @@ pub struct Located {
 /// is, with `*` in its components expanded to the highest-sorting match.
 pub fn locate(program: &str, path_var: Option<&std::ffi::OsStr>) -> Option<Located> {
     if program.contains('/') || (cfg!(windows) && program.contains('\\')) {
-        let path = if program.contains('*') {
-            expand_glob(program)?
-        } else {
-            PathBuf::from(program)
-        };
-        return is_executable(&path).then_some(Located {
-            path,
-            shadowed: Vec::new(),
-        });
+        let path =
+            if program.contains('*') { expand_glob(program)? } else { PathBuf::from(program) };
+        return is_executable(&path).then_some(Located { path, shadowed: Vec::new() });
     }
     let cwd = std::env::current_dir().ok()?;
     let mut copies = which::which_in_all(program, path_var, cwd).ok()?;
@@ -38,10 +32,7 @@ pub fn locate(program: &str, path_var: Option<&std::ffi::OsStr>) -> Option<Locat
             shadowed.push(copy);
         }
     }
-    Some(Located {
-        path: first,
-        shadowed,
-    })
+    Some(Located { path: first, shadowed })
 }
 
 fn canonical(path: &Path) -> PathBuf {
@@ -63,11 +54,7 @@ fn is_executable(path: &Path) -> bool {
 /// and returns the match that sorts highest by version-aware order, so
 /// `PostgreSQL` 16 wins over 9.6.
 pub fn expand_glob(pattern: &str) -> Option<PathBuf> {
-    let mut candidates = vec![PathBuf::from(if pattern.starts_with('/') {
-        "/"
-    } else {
-        "."
-    })];
+    let mut candidates = vec![PathBuf::from(if pattern.starts_with('/') { "/" } else { "." })];
     for part in pattern.split('/').filter(|p| !p.is_empty()) {
         let mut next = Vec::new();
         for base in &candidates {
@@ -90,9 +77,7 @@ pub fn expand_glob(pattern: &str) -> Option<PathBuf> {
         }
         candidates = next;
     }
-    candidates
-        .into_iter()
-        .max_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()))
+    candidates.into_iter().max_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()))
 }
 
 /// `*` matches any run of characters; everything else matches itself.
@@ -168,18 +153,12 @@ mod tests {
         let pattern = format!("{}/*/bin/postgres", dir.path().display());
         let found = expand_glob(&pattern).expect("a match");
         assert_eq!(found, dir.path().join("15/bin/postgres"));
-        assert_eq!(
-            expand_glob(&format!("{}/*/bin/mysqld", dir.path().display())),
-            None
-        );
+        assert_eq!(expand_glob(&format!("{}/*/bin/mysqld", dir.path().display())), None);
     }
 
     #[test]
     fn a_bare_name_absent_from_path_is_not_found() {
         let dir = tempfile::tempdir().expect("temp dir");
-        assert_eq!(
-            locate("definitely-not-a-tool", Some(dir.path().as_os_str())),
-            None
-        );
+        assert_eq!(locate("definitely-not-a-tool", Some(dir.path().as_os_str())), None);
     }
 }

@@ -3,6 +3,7 @@
 
 mod builtin;
 pub mod command;
+pub mod evidence;
 pub mod local;
 pub mod locate;
 
@@ -48,20 +49,12 @@ pub fn collect_local_with(
 ) -> Snapshot {
     let started = Instant::now();
     let collected_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
-    let facts = run_pool(&profile.facts, opts, |def| {
-        local::collect_fact(def, ctx, opts)
-    });
-    let host_name = ctx
-        .system
-        .answer(Builtin::Hostname)
-        .unwrap_or_else(|| "local".to_owned());
+    let facts = run_pool(&profile.facts, opts, |def| local::collect_fact(def, ctx, opts));
+    let host_name = ctx.system.answer(Builtin::Hostname).unwrap_or_else(|| "local".to_owned());
     Snapshot {
         schema_version: SCHEMA_VERSION,
         paritty_version: env!("CARGO_PKG_VERSION").to_owned(),
-        profile: ProfileRef {
-            name: profile.name.clone(),
-            hash: profile.hash.clone(),
-        },
+        profile: ProfileRef { name: profile.name.clone(), hash: profile.hash.clone() },
         host: HostInfo {
             name: host_name,
             address: None,
@@ -70,12 +63,7 @@ pub fn collect_local_with(
         },
         collected_at,
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        facts: profile
-            .facts
-            .iter()
-            .zip(facts)
-            .map(|(def, fact)| (def.id.clone(), fact))
-            .collect(),
+        facts: profile.facts.iter().zip(facts).map(|(def, fact)| (def.id.clone(), fact)).collect(),
     }
 }
 
@@ -91,9 +79,9 @@ fn run_pool(
     let workers = opts.max_parallel.clamp(1, defs.len().max(1));
     std::thread::scope(|scope| {
         for n in 0..workers {
-            let spawned = std::thread::Builder::new()
-                .name(format!("collect-{n}"))
-                .spawn_scoped(scope, || {
+            let spawned = std::thread::Builder::new().name(format!("collect-{n}")).spawn_scoped(
+                scope,
+                || {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(def) = defs.get(i) else { break };
@@ -102,7 +90,8 @@ fn run_pool(
                             *slot = Some(fact);
                         }
                     }
-                });
+                },
+            );
             // With no thread at all the loop below still leaves every fact
             // answered (as an error), so carry on with those that started.
             if spawned.is_err() && n == 0 {

@@ -5,13 +5,8 @@ use std::fmt::Write;
 use crate::model::{Fact, Snapshot, Status};
 
 /// Categories in the order people read them; others follow alphabetically.
-const CATEGORY_ORDER: &[&str] = &[
-    "System",
-    "Runtimes",
-    "Tools",
-    "Backing services",
-    "Package managers",
-];
+const CATEGORY_ORDER: &[&str] =
+    &["System", "Runtimes", "Tools", "Backing services", "Package managers"];
 
 /// Longest value shown before it is cut with an ellipsis.
 const MAX_VALUE_WIDTH: usize = 48;
@@ -34,30 +29,19 @@ pub fn render(snapshot: &Snapshot) -> String {
             .then_with(|| a.category.cmp(&b.category))
             .then_with(|| a_id.cmp(b_id))
     });
-    let label_width = facts
-        .iter()
-        .map(|(id, f)| shown_label(id, f).chars().count())
-        .max();
+    let label_width = facts.iter().map(|(id, f)| shown_label(id, f).chars().count()).max();
     let label_width = label_width.unwrap_or(0);
     let cells: Vec<String> = facts.iter().map(|(_, f)| value_cell(f)).collect();
     let value_width = cells.iter().map(|c| c.chars().count()).max().unwrap_or(0);
 
     let mut current_category: Option<&str> = None;
     for ((id, fact), cell) in facts.iter().zip(&cells) {
-        let category = if fact.category.is_empty() {
-            "Other"
-        } else {
-            fact.category.as_str()
-        };
+        let category = if fact.category.is_empty() { "Other" } else { fact.category.as_str() };
         if current_category != Some(category) {
             let _ = writeln!(out, "\n{category}");
             current_category = Some(category);
         }
-        let mut line = format!(
-            "  {:label_width$}  {:value_width$}",
-            shown_label(id, fact),
-            cell
-        );
+        let mut line = format!("  {:label_width$}  {:value_width$}", shown_label(id, fact), cell);
         if let Some(at) = &fact.found_at {
             let _ = write!(line, "  {at}");
         }
@@ -79,11 +63,7 @@ fn transport_name(snapshot: &Snapshot) -> &'static str {
 }
 
 fn shown_label<'a>(id: &'a str, fact: &'a Fact) -> &'a str {
-    if fact.label.is_empty() {
-        id
-    } else {
-        &fact.label
-    }
+    if fact.label.is_empty() { id } else { &fact.label }
 }
 
 fn value_cell(fact: &Fact) -> String {
@@ -102,26 +82,13 @@ fn value_cell(fact: &Fact) -> String {
 }
 
 fn category_rank(category: &str) -> usize {
-    CATEGORY_ORDER
-        .iter()
-        .position(|c| *c == category)
-        .unwrap_or(CATEGORY_ORDER.len())
+    CATEGORY_ORDER.iter().position(|c| *c == category).unwrap_or(CATEGORY_ORDER.len())
 }
 
 fn count_statuses(snapshot: &Snapshot) -> String {
     let mut parts = Vec::new();
-    for status in [
-        Status::Ok,
-        Status::Missing,
-        Status::Timeout,
-        Status::Error,
-        Status::Redacted,
-    ] {
-        let n = snapshot
-            .facts
-            .values()
-            .filter(|f| f.status == status)
-            .count();
+    for status in [Status::Ok, Status::Missing, Status::Timeout, Status::Error, Status::Redacted] {
+        let n = snapshot.facts.values().filter(|f| f.status == status).count();
         if n > 0 {
             parts.push(format!("{n} {status}"));
         }

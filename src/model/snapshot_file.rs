@@ -10,27 +10,11 @@ use super::{SCHEMA_VERSION, Snapshot};
 /// naming the file, because the user may be loading a whole team's folder.
 #[derive(Debug)]
 pub enum SnapshotError {
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    NotJson {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        detail: String,
-    },
-    Truncated {
-        path: PathBuf,
-    },
-    NotASnapshot {
-        path: PathBuf,
-        detail: String,
-    },
-    TooNew {
-        path: PathBuf,
-        found: u64,
-    },
+    Io { path: PathBuf, source: std::io::Error },
+    NotJson { path: PathBuf, line: usize, column: usize, detail: String },
+    Truncated { path: PathBuf },
+    NotASnapshot { path: PathBuf, detail: String },
+    TooNew { path: PathBuf, found: u64 },
 }
 
 impl fmt::Display for SnapshotError {
@@ -39,12 +23,7 @@ impl fmt::Display for SnapshotError {
             SnapshotError::Io { path, source } => {
                 write!(f, "cannot read snapshot {}: {source}", path.display())
             }
-            SnapshotError::NotJson {
-                path,
-                line,
-                column,
-                detail,
-            } => write!(
+            SnapshotError::NotJson { path, line, column, detail } => write!(
                 f,
                 "snapshot {} is not valid JSON (line {line}, column {column}): {detail}",
                 path.display()
@@ -86,10 +65,8 @@ pub fn to_json(snapshot: &Snapshot) -> String {
 }
 
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, SnapshotError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| SnapshotError::Io { path: path.to_owned(), source })?;
     parse_snapshot(&text, path)
 }
 
@@ -129,10 +106,7 @@ pub fn parse_snapshot(text: &str, origin: &Path) -> Result<Snapshot, SnapshotErr
         });
     };
     if version > u64::from(SCHEMA_VERSION) {
-        return Err(SnapshotError::TooNew {
-            path: path(),
-            found: version,
-        });
+        return Err(SnapshotError::TooNew { path: path(), found: version });
     }
     serde_json::from_value(value).map_err(|e| SnapshotError::NotASnapshot {
         path: path(),

@@ -73,19 +73,13 @@ mod tests {
 
     #[test]
     fn unescapes_double_quotes_and_keeps_single_quotes_literal() {
-        assert_eq!(
-            lookup("A=\"say \\\"hi\\\" \\$x\"", "A").as_deref(),
-            Some("say \"hi\" $x")
-        );
+        assert_eq!(lookup("A=\"say \\\"hi\\\" \\$x\"", "A").as_deref(), Some("say \"hi\" $x"));
         assert_eq!(lookup("A='x\\y'", "A").as_deref(), Some("x\\y"));
     }
 
     #[test]
     fn ignores_comments_and_keeps_last_assignment() {
-        assert_eq!(
-            lookup("#ID=no\nID=one\nID=two", "ID").as_deref(),
-            Some("two")
-        );
+        assert_eq!(lookup("#ID=no\nID=one\nID=two", "ID").as_deref(), Some("two"));
         assert_eq!(line_of("ID=one\nID=two", "ID"), Some("ID=two"));
     }
 }

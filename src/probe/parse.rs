@@ -82,10 +82,7 @@ pub fn lookup(name: &str) -> Option<ParserFn> {
 
 /// The first non-blank line, trimmed.
 pub fn first_line(raw: &str) -> Option<String> {
-    raw.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .map(str::to_owned)
+    raw.lines().map(str::trim).find(|l| !l.is_empty()).map(str::to_owned)
 }
 
 /// The whole output, trimmed.
@@ -130,9 +127,7 @@ fn regex(pattern: &str) -> Regex {
 
 /// Capture group 1 of the first match.
 fn capture(re: &Regex, raw: &str) -> Option<String> {
-    re.captures(raw)
-        .and_then(|c| c.get(1))
-        .map(|m| m.as_str().to_owned())
+    re.captures(raw).and_then(|c| c.get(1)).map(|m| m.as_str().to_owned())
 }
 
 /// Capture group 1 of the first of `patterns` that matches.
@@ -162,24 +157,15 @@ mod tests {
             ("git version 2.47.3", Some("2.47.3")),
             ("v20.20.2", Some("20.20.2")),
             ("OpenSSL 1.1.1w  11 Sep 2023", Some("1.1.1w")),
-            (
-                "OpenSSH_9.2p1 Debian-2+deb12u6, OpenSSL 3.0.19",
-                Some("9.2p1"),
-            ),
-            (
-                "mysql  Ver 15.1 Distrib 10.11.6-MariaDB, for debian",
-                Some("15.1"),
-            ),
+            ("OpenSSH_9.2p1 Debian-2+deb12u6, OpenSSL 3.0.19", Some("9.2p1")),
+            ("mysql  Ver 15.1 Distrib 10.11.6-MariaDB, for debian", Some("15.1")),
             ("Distrib 10.11.6-MariaDB,", Some("10.11.6")),
             ("Python 3.13.0rc2", Some("3.13.0rc2")),
             ("tmux 3.3a", Some("3.3a")),
             ("jq-1.6", Some("1.6")),
             ("Docker version 25.0.0-rc.1, build 1", Some("25.0.0-rc.1")),
             ("PHP 8.1.2-1ubuntu2.14 (cli)", Some("8.1.2")),
-            (
-                "rustc 1.80.0-nightly (1ba35e9bb 2024-05-25)",
-                Some("1.80.0-nightly"),
-            ),
+            ("rustc 1.80.0-nightly (1ba35e9bb 2024-05-25)", Some("1.80.0-nightly")),
             ("go version go1.22.1 linux/amd64", None),
             ("libssl1.1 x86_64", None),
             ("no digits here", None),
@@ -193,20 +179,14 @@ mod tests {
     #[test]
     fn bare_version_wants_a_line_of_its_own() {
         assert_eq!(bare_version("10.2.4\n").as_deref(), Some("10.2.4"));
-        assert_eq!(
-            bare_version("npm WARN config x\nv8.56.0\n").as_deref(),
-            Some("8.56.0")
-        );
+        assert_eq!(bare_version("npm WARN config x\nv8.56.0\n").as_deref(), Some("8.56.0"));
         assert_eq!(bare_version("26").as_deref(), None);
         assert_eq!(bare_version("Requested SDK version: 8.0.100\n"), None);
     }
 
     #[test]
     fn first_line_and_trim_skip_blank_lines() {
-        assert_eq!(
-            first_line("\n  \n  Etc/UTC  \nx").as_deref(),
-            Some("Etc/UTC")
-        );
+        assert_eq!(first_line("\n  \n  Etc/UTC  \nx").as_deref(), Some("Etc/UTC"));
         assert_eq!(first_line(" \n\t\n"), None);
         assert_eq!(trim("  a\nb \n").as_deref(), Some("a\nb"));
         assert_eq!(trim(" \n"), None);

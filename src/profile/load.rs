@@ -25,11 +25,7 @@ impl fmt::Display for ProfileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.position {
             Some((line, column)) => {
-                write!(
-                    f,
-                    "profile {}:{line}:{column}: {}",
-                    self.origin, self.message
-                )
+                write!(f, "profile {}:{line}:{column}: {}", self.origin, self.message)
             }
             None => write!(f, "profile {}: {}", self.origin, self.message),
         }
@@ -51,11 +47,7 @@ pub struct ProfileListing {
 /// Loads a profile given as a name (user folder first, then the shipped
 /// ones) or as a path (anything with a `/` or ending in `.toml`).
 pub fn load_profile(spec: &str, user_dir: Option<&Path>) -> Result<Profile, ProfileError> {
-    Loader {
-        user_dir,
-        chain: Vec::new(),
-    }
-    .load_spec(spec)
+    Loader { user_dir, chain: Vec::new() }.load_spec(spec)
 }
 
 /// Parses profile text; `origin` names it in errors. `extends` resolves
@@ -65,19 +57,12 @@ pub fn parse_profile(
     origin: &str,
     user_dir: Option<&Path>,
 ) -> Result<Profile, ProfileError> {
-    Loader {
-        user_dir,
-        chain: Vec::new(),
-    }
-    .load_text(text, origin)
+    Loader { user_dir, chain: Vec::new() }.load_text(text, origin)
 }
 
 /// Every profile paritty can find: shipped ones, then the user's.
 pub fn list_profiles(user_dir: Option<&Path>) -> Vec<ProfileListing> {
-    let mut names: Vec<String> = shipped::SHIPPED
-        .iter()
-        .map(|(n, _)| (*n).to_owned())
-        .collect();
+    let mut names: Vec<String> = shipped::SHIPPED.iter().map(|(n, _)| (*n).to_owned()).collect();
     for path in user_profile_files(user_dir) {
         if let Some(stem) = path.file_stem().and_then(|s| s.to_str())
             && !names.iter().any(|n| n == stem)
@@ -130,9 +115,7 @@ impl Loader<'_> {
     fn load_spec(&mut self, spec: &str) -> Result<Profile, ProfileError> {
         let is_path = spec.contains('/')
             || spec.contains('\\')
-            || Path::new(spec)
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+            || Path::new(spec).extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
         if is_path {
             return self.load_path(Path::new(spec));
         }
@@ -240,10 +223,7 @@ fn build_fact(raw: RawFact, at: &ErrAt<'_>) -> Result<FactDef, ProfileError> {
     })?;
     let fact_extract = build_extract(raw.parser.as_ref(), raw.regex.as_ref(), at)?;
     if raw.sources.get_ref().is_empty() {
-        return Err(at(
-            Some(raw.sources.span()),
-            format!("fact `{id}` has no sources"),
-        ));
+        return Err(at(Some(raw.sources.span()), format!("fact `{id}` has no sources")));
     }
     let mut sources = Vec::new();
     for raw_source in raw.sources.get_ref() {
@@ -266,12 +246,7 @@ fn build_source(
 ) -> Result<Source, ProfileError> {
     let span = Some(raw.span());
     let s = raw.get_ref();
-    let kinds = [
-        s.cmd.is_some(),
-        s.file.is_some(),
-        s.env.is_some(),
-        s.builtin.is_some(),
-    ];
+    let kinds = [s.cmd.is_some(), s.file.is_some(), s.env.is_some(), s.builtin.is_some()];
     if kinds.iter().filter(|k| **k).count() != 1 {
         return Err(at(
             span,
@@ -283,38 +258,25 @@ fn build_source(
     }
     let kind = if let Some(argv) = &s.cmd {
         if argv.first().is_none_or(String::is_empty) {
-            return Err(at(
-                span,
-                "`cmd` needs a program name as its first element".into(),
-            ));
+            return Err(at(span, "`cmd` needs a program name as its first element".into()));
         }
         SourceKind::Command(argv.clone())
     } else if let Some(path) = &s.file {
-        SourceKind::File {
-            path: path.clone(),
-            key: s.key.clone(),
-        }
+        SourceKind::File { path: path.clone(), key: s.key.clone() }
     } else if let Some(var) = &s.env {
         SourceKind::Env(var.clone())
     } else {
         let name = s.builtin.as_deref().unwrap_or_default();
         let builtin = Builtin::from_name(name).ok_or_else(|| {
             let known: Vec<&str> = Builtin::ALL.iter().map(|b| b.name()).collect();
-            at(
-                span.clone(),
-                format!("unknown builtin `{name}` (known: {})", known.join(", ")),
-            )
+            at(span.clone(), format!("unknown builtin `{name}` (known: {})", known.join(", ")))
         })?;
         SourceKind::Builtin(builtin)
     };
     if s.absent_if.is_some() && s.cmd.is_none() {
         return Err(at(span, "`absent_if` only goes with `cmd`".into()));
     }
-    let absent_if = s
-        .absent_if
-        .as_ref()
-        .map(|r| compile_regex(r, at))
-        .transpose()?;
+    let absent_if = s.absent_if.as_ref().map(|r| compile_regex(r, at)).transpose()?;
     let extract = match build_extract(s.parser.as_ref(), s.regex.as_ref(), at)? {
         Some(own) => own,
         None => match fact_extract {
@@ -322,11 +284,7 @@ fn build_source(
             None => default_extract(),
         },
     };
-    Ok(Source {
-        kind,
-        extract,
-        absent_if,
-    })
+    Ok(Source { kind, extract, absent_if })
 }
 
 fn build_extract(
@@ -335,25 +293,18 @@ fn build_extract(
     at: &ErrAt<'_>,
 ) -> Result<Option<Extract>, ProfileError> {
     match (parser, regex) {
-        (Some(p), Some(_)) => Err(at(
-            Some(p.span()),
-            "give either `parser` or `regex`, not both".into(),
-        )),
+        (Some(p), Some(_)) => {
+            Err(at(Some(p.span()), "give either `parser` or `regex`, not both".into()))
+        }
         (Some(p), None) => {
             let name = p.get_ref();
             let parse = parse::lookup(name).ok_or_else(|| {
                 at(
                     Some(p.span()),
-                    format!(
-                        "unknown parser `{name}` (known: {})",
-                        parse::NAMES.join(", ")
-                    ),
+                    format!("unknown parser `{name}` (known: {})", parse::NAMES.join(", ")),
                 )
             })?;
-            Ok(Some(Extract::Parser {
-                name: name.clone(),
-                parse,
-            }))
+            Ok(Some(Extract::Parser { name: name.clone(), parse }))
         }
         (None, Some(r)) => Ok(Some(Extract::Regex(compile_regex(r, at)?))),
         (None, None) => Ok(None),
@@ -363,32 +314,20 @@ fn build_extract(
 fn compile_regex(r: &Spanned<String>, at: &ErrAt<'_>) -> Result<Regex, ProfileError> {
     Regex::new(r.get_ref()).map_err(|e| {
         let detail = e.to_string();
-        let last = detail
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("");
-        at(
-            Some(r.span()),
-            format!("bad regex `{}`: {}", r.get_ref(), last.trim()),
-        )
+        let last = detail.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+        at(Some(r.span()), format!("bad regex `{}`: {}", r.get_ref(), last.trim()))
     })
 }
 
 fn default_extract() -> Extract {
-    Extract::Parser {
-        name: "first-line".into(),
-        parse: parse::first_line,
-    }
+    Extract::Parser { name: "first-line".into(), parse: parse::first_line }
 }
 
 fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('.')
         && !id.ends_with('.')
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
 }
 
 /// 1-based line and column of a byte offset.

@@ -148,10 +148,7 @@ impl Extract {
             Extract::Parser { parse, .. } => parse(raw)?,
             Extract::Regex(re) => {
                 let caps = re.captures(raw)?;
-                let m = caps
-                    .name("value")
-                    .or_else(|| caps.get(1))
-                    .or_else(|| caps.get(0))?;
+                let m = caps.name("value").or_else(|| caps.get(1)).or_else(|| caps.get(0))?;
                 m.as_str().to_owned()
             }
         };

@@ -4,19 +4,10 @@
 pub const SHIPPED: &[(&str, &str)] = &[
     ("default", include_str!("../../profiles/default.toml")),
     ("node-web", include_str!("../../profiles/node-web.toml")),
-    (
-        "python-django",
-        include_str!("../../profiles/python-django.toml"),
-    ),
-    (
-        "jvm-service",
-        include_str!("../../profiles/jvm-service.toml"),
-    ),
+    ("python-django", include_str!("../../profiles/python-django.toml")),
+    ("jvm-service", include_str!("../../profiles/jvm-service.toml")),
 ];
 
 pub fn find(name: &str) -> Option<&'static str> {
-    SHIPPED
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, text)| *text)
+    SHIPPED.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
 }

@@ -91,22 +91,13 @@ mod tests {
         let cases = [
             ("go version go1.22.1 linux/amd64", Some("1.22.1")),
             ("go version go1.21rc2 darwin/arm64", Some("1.21rc2")),
-            (
-                "go version go1.20.14 X:boringcrypto linux/amd64",
-                Some("1.20.14"),
-            ),
+            ("go version go1.20.14 X:boringcrypto linux/amd64", Some("1.20.14")),
             (
                 "go version devel go1.25-039b3ebeba Fri Feb 28 2025 linux/amd64",
                 Some("1.25-devel-039b3ebeba"),
             ),
-            (
-                "go version devel go1.23.0 custom-build linux/amd64",
-                Some("1.23.0-devel"),
-            ),
-            (
-                "go version devel +b7a8e7a6 Thu Nov 19 2020 linux/amd64",
-                Some("devel+b7a8e7a6"),
-            ),
+            ("go version devel go1.23.0 custom-build linux/amd64", Some("1.23.0-devel")),
+            ("go version devel +b7a8e7a6 Thu Nov 19 2020 linux/amd64", Some("devel+b7a8e7a6")),
             ("go: command not found", None),
         ];
         for (raw, want) in cases {
@@ -130,9 +121,6 @@ mod tests {
     #[test]
     fn perl_dollar_v_and_java_quoted_only_on_its_own_line() {
         assert_eq!(perl("v5.36.0\n").as_deref(), Some("5.36.0"));
-        assert_eq!(
-            java("Picked up _JAVA_OPTIONS: -Dx=\"java version \\\"9\\\"\"\n"),
-            None
-        );
+        assert_eq!(java("Picked up _JAVA_OPTIONS: -Dx=\"java version \\\"9\\\"\"\n"), None);
     }
 }

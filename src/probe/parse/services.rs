@@ -111,22 +111,13 @@ mod tests {
             mysql_flavor("mariadb from 11.4.2-MariaDB, client 15.2 for Linux").as_deref(),
             Some("MariaDB")
         );
-        assert_eq!(
-            mysql_flavor("ERROR 2002 (HY000): Can't connect to local MySQL server"),
-            None
-        );
+        assert_eq!(mysql_flavor("ERROR 2002 (HY000): Can't connect to local MySQL server"), None);
     }
 
     #[test]
     fn postgres_major_only_and_devel() {
-        assert_eq!(
-            postgres("psql (PostgreSQL) 17devel").as_deref(),
-            Some("17devel")
-        );
-        assert_eq!(
-            postgres("postgres (PostgreSQL) 9.6.24").as_deref(),
-            Some("9.6.24")
-        );
+        assert_eq!(postgres("psql (PostgreSQL) 17devel").as_deref(), Some("17devel"));
+        assert_eq!(postgres("postgres (PostgreSQL) 9.6.24").as_deref(), Some("9.6.24"));
         assert_eq!(
             postgres("PostgreSQL 16.2 on x86_64-pc-linux-gnu, compiled by gcc").as_deref(),
             Some("16.2")
@@ -141,13 +132,7 @@ mod tests {
             Some("8.0.1")
         );
         assert_eq!(redis("malloc=jemalloc-5.3.0"), None);
-        assert_eq!(
-            mongodb("MongoDB shell version: 2.6.10").as_deref(),
-            Some("2.6.10")
-        );
-        assert_eq!(
-            mongodb("    \"openSSLVersion\": \"OpenSSL 3.0.2 15 Mar 2022\","),
-            None
-        );
+        assert_eq!(mongodb("MongoDB shell version: 2.6.10").as_deref(), Some("2.6.10"));
+        assert_eq!(mongodb("    \"openSSLVersion\": \"OpenSSL 3.0.2 15 Mar 2022\","), None);
     }
 }

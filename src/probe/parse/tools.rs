@@ -80,19 +80,10 @@ mod tests {
     #[test]
     fn gcc_variants() {
         let cases = [
-            (
-                "gcc (Alpine 15.2.0) 15.2.0\nCopyright (C) 2025",
-                Some("15.2.0"),
-            ),
-            (
-                "gcc (x86_64-posix-seh-rev0, Built by MinGW-W64 project) 8.1.0",
-                Some("8.1.0"),
-            ),
+            ("gcc (Alpine 15.2.0) 15.2.0\nCopyright (C) 2025", Some("15.2.0")),
+            ("gcc (x86_64-posix-seh-rev0, Built by MinGW-W64 project) 8.1.0", Some("8.1.0")),
             ("cc (GCC (nested) build) 9.4.0", Some("9.4.0")),
-            (
-                "Debian clang version 14.0.6\nTarget: x86_64-pc-linux-gnu",
-                Some("14.0.6"),
-            ),
+            ("Debian clang version 14.0.6\nTarget: x86_64-pc-linux-gnu", Some("14.0.6")),
             ("gcc: command not found", None),
             ("gcc (unterminated 1.2.3", None),
         ];
@@ -108,13 +99,7 @@ mod tests {
             Some("25.0.0-rc.1")
         );
         assert_eq!(docker("Docker Compose version v2.23.3"), None);
-        assert_eq!(
-            ssh("OpenSSH_for_Windows_8.1p1, LibreSSL 3.0.2").as_deref(),
-            Some("8.1p1")
-        );
-        assert_eq!(
-            openssl("OpenSSL 3.2.0-alpha1 28 Jun 2023").as_deref(),
-            Some("3.2.0-alpha1")
-        );
+        assert_eq!(ssh("OpenSSH_for_Windows_8.1p1, LibreSSL 3.0.2").as_deref(), Some("8.1p1"));
+        assert_eq!(openssl("OpenSSL 3.2.0-alpha1 28 Jun 2023").as_deref(), Some("3.2.0-alpha1"));
     }
 }
