@@ -62,24 +62,21 @@ impl<'d> Decider<'d> {
                 ran(source, run)
             }
             Attempt::Read { text, found_at, truncated } => {
-                let mut fact = match key_of(source) {
-                    Some(key) => {
-                        let Some(line) = keyvalue::line_of(&text, key) else {
-                            let file = found_at.as_deref().unwrap_or("?");
-                            self.looked_for.push(format!("{key} in {file}"));
-                            return None;
-                        };
-                        // The parser sees the value; the line is the evidence.
-                        let value = keyvalue::lookup(&text, key).unwrap_or_default();
-                        let mut fact = extracted(source, &value);
-                        line.clone_into(&mut fact.raw);
-                        fact
-                    }
-                    None => {
-                        let mut fact = extracted(source, &text);
-                        fact.truncated = truncated;
-                        fact
-                    }
+                let mut fact = if let Some(key) = key_of(source) {
+                    let Some(line) = keyvalue::line_of(&text, key) else {
+                        let file = found_at.as_deref().unwrap_or("?");
+                        self.looked_for.push(format!("{key} in {file}"));
+                        return None;
+                    };
+                    // The parser sees the value; the line is the evidence.
+                    let value = keyvalue::lookup(&text, key).unwrap_or_default();
+                    let mut fact = extracted(source, &value);
+                    line.clone_into(&mut fact.raw);
+                    fact
+                } else {
+                    let mut fact = extracted(source, &text);
+                    fact.truncated = truncated;
+                    fact
                 };
                 fact.found_at = found_at;
                 fact

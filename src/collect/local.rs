@@ -40,14 +40,14 @@ impl Default for LocalContext {
 pub fn collect_fact(def: &FactDef, ctx: &LocalContext, opts: &CollectOptions) -> Fact {
     let started = Instant::now();
     let mut decider = Decider::new(def);
-    let mut decided = None;
+    let mut answer = None;
     for source in &def.sources {
-        if let Some(fact) = decider.feed(source, attempt(source, ctx, opts)) {
-            decided = Some(fact);
+        answer = decider.feed(source, attempt(source, ctx, opts));
+        if answer.is_some() {
             break;
         }
     }
-    let mut fact = decided.unwrap_or_else(|| decider.missing());
+    let mut fact = answer.unwrap_or_else(|| decider.missing());
     fact.duration_ms = millis(started.elapsed());
     fact
 }
