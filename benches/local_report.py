@@ -53,6 +53,10 @@ def rss_mib(path):
     return int(m[1]) / 1024 if m else float("nan")
 
 
+def own_mib(path):
+    return int(open(path).read()) / 1024
+
+
 def main(d):
     par, env = times(f"{d}/round-*-paritty.json"), times(f"{d}/round-*-envinfo.json")
     p_all, e_all = [t for r in par for t in r], [t for r in env for t in r]
@@ -88,7 +92,10 @@ def main(d):
     met = ratio_med <= TARGET_RATIO and ok > env_leaves
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                 if l.startswith("model name")), platform.processor() or "?")
-    paritty, envinfo_bin = os.environ["PARITTY"], os.environ["ENVINFO"]
+    # Set by benches/lib.sh; the defaults let this script run on its own too.
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    paritty = os.environ.get("PARITTY", f"{repo}/target/release/paritty")
+    envinfo_bin = os.environ.get("ENVINFO", f"{repo}/bench-scratch/npm/node_modules/.bin/envinfo")
 
     out = [
         "## Local collection: paritty vs envinfo",
@@ -107,11 +114,13 @@ def main(d):
         f"| wall time, mean of all runs (ms) | {ms(st.mean(p_all))} | {ms(st.mean(e_all))} | {st.mean(p_all) / st.mean(e_all):.3f} |",
         f"| per-round ratio of medians: median (min-max) | | | {st.median(round_ratios):.3f} ({min(round_ratios):.3f}-{max(round_ratios):.3f}) |",
         f"| facts collected (paritty: status ok; envinfo: leaf values) | {ok} | {env_leaves} | {ok / max(env_leaves, 1):.2f} |",
-        f"| peak RSS of one run, largest process (MiB) | {rss_mib(f'{d}/rss-paritty.txt'):.1f} | {rss_mib(f'{d}/rss-envinfo.txt'):.1f} | |",
+        f"| facts collected (envinfo: tools/items found, one per version+path pair) | {ok} | {env_entries} | {ok / max(env_entries, 1):.2f} |",
+        f"| peak RSS of one run, largest process of the tree (MiB) | {rss_mib(f'{d}/rss-paritty.txt'):.1f} | {rss_mib(f'{d}/rss-envinfo.txt'):.1f} | |",
+        f"| peak RSS of the tool's own process (MiB, sampled) | {own_mib(f'{d}/own-rss-paritty.txt'):.1f} | {own_mib(f'{d}/own-rss-envinfo.txt'):.1f} | |",
         "",
         f"Target: wall-time ratio <= {TARGET_RATIO} while collecting more facts: **{'met' if met else 'NOT met'}**.",
-        f"paritty fact statuses: {', '.join(f'{k} {v}' for k, v in sorted(by_status.items()))};"
-        f" envinfo leaf values count a tool's version and path separately ({env_entries} tools/items).",
+        f"paritty fact statuses: {', '.join(f'{k} {v}' for k, v in sorted(by_status.items()))}."
+        " The target counts envinfo's leaf values (a version and a path per tool): the stricter count.",
         "",
         "| paritty concurrency (median over rounds) | ms |",
         "| --- | ---: |",

@@ -24,9 +24,12 @@ for r in $(seq 1 "$ROUNDS"); do
     "$PARITTY" snapshot --format json > "$out/round-$r-snapshot.json"
 done
 
-# What each tool collects (fact counts), and peak RSS of one run of each.
+# What each tool collects (fact counts), and peak RSS of one run of each:
+# of the largest process in the tree (time -v), and of the tool alone.
 "$ENVINFO" --json > "$out/envinfo.json"
 /usr/bin/time -v -o "$out/rss-paritty.txt" "$PARITTY" snapshot --format json > /dev/null
 /usr/bin/time -v -o "$out/rss-envinfo.txt" "$ENVINFO" --json > /dev/null
+python3 "$(dirname "$0")/../own_rss.py" "$PARITTY" snapshot --format json > "$out/own-rss-paritty.txt"
+python3 "$(dirname "$0")/../own_rss.py" "$ENVINFO" --json > "$out/own-rss-envinfo.txt"
 
 python3 "$(dirname "$0")/../local_report.py" "$out" | tee "$SCRATCH/results-local.md"

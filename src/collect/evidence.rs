@@ -4,7 +4,7 @@
 
 use crate::model::{Fact, Status};
 use crate::probe::keyvalue;
-use crate::profile::{FactDef, Source};
+use crate::profile::{FactDef, Source, SourceKind};
 
 /// What happened when one source of a fact was tried.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,9 +99,28 @@ impl<'d> Decider<'d> {
     }
 }
 
+/// How an absent source is named in a `missing` fact's evidence.
+pub fn absent_label(source: &Source) -> String {
+    match &source.kind {
+        SourceKind::Command(argv) => argv[0].clone(),
+        SourceKind::File { path, .. } => path.clone(),
+        SourceKind::Env(var) => format!("${var}"),
+        SourceKind::Builtin(builtin) => format!("builtin {}", builtin.name()),
+    }
+}
+
+/// Where a file, variable or builtin answer came from.
+pub fn read_from(source: &Source) -> Option<String> {
+    match &source.kind {
+        SourceKind::File { path, .. } => Some(path.clone()),
+        SourceKind::Env(var) => Some(format!("${var}")),
+        SourceKind::Command(_) | SourceKind::Builtin(_) => None,
+    }
+}
+
 fn key_of(source: &Source) -> Option<&str> {
     match &source.kind {
-        crate::profile::SourceKind::File { key, .. } => key.as_deref(),
+        SourceKind::File { key, .. } => key.as_deref(),
         _ => None,
     }
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::CollectOptions;
 use super::builtin::LocalSystem;
 use super::command;
-use super::evidence::{Attempt, Decider, Run};
+use super::evidence::{Attempt, Decider, Run, absent_label, read_from};
 use super::locate::locate;
 use crate::model::Fact;
 use crate::probe::sanitize;
@@ -56,7 +56,7 @@ fn attempt(source: &Source, ctx: &LocalContext, opts: &CollectOptions) -> Attemp
     match &source.kind {
         SourceKind::Command(argv) => {
             let Some(found) = locate(&argv[0], ctx.path_var.as_deref()) else {
-                return Attempt::Absent(argv[0].clone());
+                return Attempt::Absent(absent_label(source));
             };
             let outcome =
                 command::run(&found.path, &argv[1..], opts.command_timeout, opts.max_bytes);
@@ -73,22 +73,22 @@ fn attempt(source: &Source, ctx: &LocalContext, opts: &CollectOptions) -> Attemp
         }
         SourceKind::File { path, .. } => {
             let Ok(bytes) = std::fs::read(path) else {
-                return Attempt::Absent(path.clone());
+                return Attempt::Absent(absent_label(source));
             };
             let capped = &bytes[..bytes.len().min(opts.max_bytes)];
             Attempt::Read {
                 text: sanitize::clean_output(capped),
-                found_at: Some(path.clone()),
+                found_at: read_from(source),
                 truncated: bytes.len() > opts.max_bytes,
             }
         }
         SourceKind::Env(var) => match std::env::var_os(var).filter(|v| !v.is_empty()) {
             Some(value) => Attempt::Read {
                 text: sanitize::strip_control(&value.to_string_lossy()),
-                found_at: Some(format!("${var}")),
+                found_at: read_from(source),
                 truncated: false,
             },
-            None => Attempt::Absent(format!("${var}")),
+            None => Attempt::Absent(absent_label(source)),
         },
         SourceKind::Builtin(builtin) => match ctx.system.answer(*builtin) {
             Some(raw) => Attempt::Read {
@@ -96,7 +96,7 @@ fn attempt(source: &Source, ctx: &LocalContext, opts: &CollectOptions) -> Attemp
                 found_at: None,
                 truncated: false,
             },
-            None => Attempt::Absent(format!("builtin {}", builtin.name())),
+            None => Attempt::Absent(absent_label(source)),
         },
     }
 }

@@ -6,6 +6,7 @@ pub mod command;
 pub mod evidence;
 pub mod local;
 pub mod locate;
+pub mod probed;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;

@@ -264,6 +264,12 @@ fn build_source(
     } else if let Some(path) = &s.file {
         SourceKind::File { path: path.clone(), key: s.key.clone() }
     } else if let Some(var) = &s.env {
+        // The name goes into the remote probe script: only identifiers.
+        let identifier = var.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !identifier {
+            return Err(at(span, format!("`env` needs a variable name, not `{var}`")));
+        }
         SourceKind::Env(var.clone())
     } else {
         let name = s.builtin.as_deref().unwrap_or_default();

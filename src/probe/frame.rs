@@ -1,0 +1,150 @@
+//! Reading a probe script's framed output (grammar in `probe::script`) back
+//! into records, tolerating noise around the frames (login scripts that
+//! print) and a probe cut off mid-way (records of finished facts are kept).
+
+use std::collections::BTreeMap;
+
+/// What one source's attempt left in the frames.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    Absent { source: usize },
+    Ran { source: usize, copies: Vec<Copy>, exit_code: Option<i32>, killed: bool, output: Vec<u8> },
+    Read { source: usize, output: Vec<u8> },
+}
+
+/// A copy of a program found on the host's PATH.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copy {
+    pub path: String,
+    pub real: String,
+}
+
+/// All complete facts, by their index in the profile.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProbeOutput {
+    /// The `H` line was seen: a shell ran our script.
+    pub started: bool,
+    /// The `Z` line was seen: the probe ran to its end.
+    pub finished: bool,
+    pub facts: BTreeMap<usize, Vec<Record>>,
+}
+
+pub fn parse(bytes: &[u8], boundary: &str) -> ProbeOutput {
+    let mut out = ProbeOutput::default();
+    let marker = format!("{boundary} ");
+    let marker = marker.as_bytes();
+    let mut pos = 0;
+    let mut fact: Option<(usize, Vec<Record>)> = None;
+    while pos < bytes.len() {
+        let end = bytes[pos..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |i| pos + i);
+        let line = &bytes[pos..end];
+        pos = (end + 1).min(bytes.len());
+        let Some(rest) = line.strip_prefix(marker) else { continue };
+        let rest = String::from_utf8_lossy(rest);
+        let (tag, arg) = rest.split_once(' ').unwrap_or((&rest, ""));
+        match tag {
+            "H" => out.started = true,
+            "Z" => out.finished = true,
+            "F" => fact = arg.trim().parse().ok().map(|i| (i, Vec::new())),
+            "E" => {
+                if let Some((i, records)) = fact.take() {
+                    out.facts.insert(i, records);
+                }
+            }
+            "A" | "C" | "R" => {
+                let (Some((_, records)), Ok(source)) = (fact.as_mut(), arg.trim().parse()) else {
+                    continue;
+                };
+                records.push(match tag {
+                    "A" => Record::Absent { source },
+                    "C" => Record::Ran {
+                        source,
+                        copies: Vec::new(),
+                        exit_code: None,
+                        killed: false,
+                        output: Vec::new(),
+                    },
+                    _ => Record::Read { source, output: Vec::new() },
+                });
+            }
+            "P" => {
+                if let Some(Record::Ran { copies, .. }) = last_record(fact.as_mut()) {
+                    let (path, real) = arg.split_once('\t').unwrap_or((arg, arg));
+                    copies.push(Copy { path: path.to_owned(), real: real.to_owned() });
+                }
+            }
+            "X" => {
+                if let Some(Record::Ran { exit_code, .. }) = last_record(fact.as_mut()) {
+                    *exit_code = arg.trim().parse().ok();
+                }
+            }
+            "K" => {
+                if let Some(Record::Ran { killed, .. }) = last_record(fact.as_mut()) {
+                    *killed = true;
+                }
+            }
+            "O" => {
+                let n: usize = arg.trim().parse().unwrap_or(0);
+                let available = bytes.len() - pos;
+                let body = bytes[pos..pos + n.min(available)].to_vec();
+                pos = (pos + n + 1).min(bytes.len());
+                if let Some(Record::Ran { output, .. } | Record::Read { output, .. }) =
+                    last_record(fact.as_mut())
+                {
+                    *output = body;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn last_record(fact: Option<&mut (usize, Vec<Record>)>) -> Option<&mut Record> {
+    fact.and_then(|(_, records)| records.last_mut())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const B: &str = "PARITTY-test";
+
+    #[test]
+    fn reads_records_and_exact_output_lengths() {
+        let mut text = Vec::new();
+        text.extend_from_slice(
+            b"motd noise\nPARITTY-test H 0.1.0\nPARITTY-test F 0\nPARITTY-test A 0\n",
+        );
+        text.extend_from_slice(b"PARITTY-test C 1\nPARITTY-test P /usr/bin/git\t/usr/bin/git\n");
+        text.extend_from_slice(b"PARITTY-test X 0\nPARITTY-test O 33\n");
+        // Output that imitates framing is just bytes inside the length.
+        text.extend_from_slice(b"git version 2.1\nPARITTY-test E 0\n\n");
+        text.extend_from_slice(b"PARITTY-test E 0\nPARITTY-test Z\n");
+        let out = parse(&text, B);
+        assert!(out.started && out.finished);
+        let records = &out.facts[&0];
+        assert_eq!(records[0], Record::Absent { source: 0 });
+        let Record::Ran { source, copies, exit_code, killed, output } = &records[1] else {
+            panic!("{records:?}")
+        };
+        assert_eq!((*source, *exit_code, *killed), (1, Some(0), false));
+        assert_eq!(copies[0].path, "/usr/bin/git");
+        assert_eq!(output, b"git version 2.1\nPARITTY-test E 0\n");
+    }
+
+    #[test]
+    fn a_cut_off_probe_keeps_only_finished_facts() {
+        let text = b"PARITTY-test H 1\nPARITTY-test F 0\nPARITTY-test R 0\nPARITTY-test O 2\nok\nPARITTY-test E 0\nPARITTY-test F 1\nPARITTY-test C 0\nPARITTY-test O 100\npart";
+        let out = parse(text, B);
+        assert!(out.started && !out.finished);
+        assert_eq!(out.facts.len(), 1);
+        assert_eq!(out.facts[&0], vec![Record::Read { source: 0, output: b"ok".to_vec() }]);
+    }
+
+    #[test]
+    fn another_boundary_is_ignored() {
+        let out = parse(b"PARITTY-other H 1\nPARITTY-other F 0\nPARITTY-other E 0\n", B);
+        assert_eq!(out, ProbeOutput::default());
+    }
+}

@@ -1,0 +1,251 @@
+//! Compiling a profile into one POSIX `sh` probe script, so a remote host is
+//! asked every question in a single round trip and needs nothing but
+//! `/bin/sh` (dash, bash, busybox ash, macOS sh).
+//!
+//! The script mirrors local collection: for each fact it tries the sources in
+//! order (stopping at the first one that is surely present), runs commands in
+//! the background with a deadline and a byte cap, and prints framed records
+//! that `probe::frame` reads back. Deciding the fact from those records is
+//! left to `collect::evidence`, the same code local collection uses.
+//!
+//! Frame grammar (`B` is the run's random boundary, one record per line):
+//!
+//! ```text
+//! B H <version>                 probe started
+//! B F <fact>                    a fact's records follow
+//! B A <source>                  that source is absent
+//! B C <source> | B R <source>   a command ran | a file/variable/builtin was read
+//! B P <path>\t<realpath>        a copy of the program on PATH (first = the one run)
+//! B X <code> | B K              exit code | killed at the deadline
+//! B O <n>                       exactly n bytes of output follow, then a newline
+//! B E <fact>                    end of the fact
+//! B Z                           probe finished
+//! ```
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use crate::profile::{Builtin, Profile, Source, SourceKind};
+
+/// A probe ready to send, with the boundary its output will be framed by.
+#[derive(Debug, Clone)]
+pub struct ProbeScript {
+    pub text: String,
+    pub boundary: String,
+}
+
+/// Bounds the script enforces on the host.
+#[derive(Debug, Clone, Copy)]
+pub struct ScriptLimits {
+    pub command_timeout: Duration,
+    pub max_bytes: usize,
+    /// Facts probed at once on the host.
+    pub max_parallel: usize,
+}
+
+const PRELUDE: &str = r#"
+# Probes run untranslated and offline (no update checks, no downloads); set
+# per command, so `env` facts still see the session's own variables.
+_env() { export LC_ALL=C CHECKPOINT_DISABLE=1 COREPACK_ENABLE_NETWORK=0 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1; }
+D=$(mktemp -d 2>/dev/null || mktemp -d -t paritty) || { printf '%s Z mktemp failed\n' "$B"; exit 1; }
+trap 'rm -rf "$D"' EXIT
+trap 'exit 1' HUP INT TERM PIPE
+# Every executable copy of $1 on PATH as "path<TAB>realpath", in PATH order.
+_cands() {
+  set -f; _o=$IFS; IFS=:
+  for _d in $PATH; do
+    IFS=$_o; [ -n "$_d" ] || _d=.
+    if [ -f "$_d/$1" ] && [ -x "$_d/$1" ]; then
+      _r=$(readlink -f "$_d/$1" 2>/dev/null) || _r="$_d/$1"
+      printf '%s\t%s\n' "$_d/$1" "${_r:-$_d/$1}"
+    fi
+  done
+  IFS=$_o; set +f
+}
+# The highest of the given paths in natural order (9.6 < 15), as a candidate.
+_highest() {
+  for _c in "$@"; do [ -f "$_c" ] && [ -x "$_c" ] && printf '%s\n' "$_c"; done |
+    awk '{ k=""; s=$0; while (match(s, /[0-9]+/)) { k = k substr(s, 1, RSTART-1) sprintf("%012d", substr(s, RSTART, RLENGTH)+0); s = substr(s, RSTART+RLENGTH) } print k s "\t" $0 }' |
+    sort | tail -n 1 | cut -f 2- | awk '{ print $0 "\t" $0 }'
+}
+# _run OUT ARGV...: runs ARGV with stdin closed and output merged and capped
+# into OUT; OUT.rc gets the exit code, OUT.k marks a kill at the deadline.
+_run() {
+  _f=$1; shift
+  ( _env; "$@" </dev/null 2>&1 & echo $! > "$_f.pid"; wait $!; echo $? > "$_f.rc" ) |
+    { head -c $((M + 1)) > "$_f"; cat > /dev/null; } &
+  _j=$!
+  ( sleep "$T" & echo $! > "$_f.sp"; wait $!
+    [ -f "$_f.rc" ] || { kill -9 "$(cat "$_f.pid" 2>/dev/null)" 2>/dev/null; : > "$_f.k"; } ) >/dev/null 2>&1 &
+  _w=$!
+  wait "$_j"
+  kill "$_w" "$(cat "$_f.sp" 2>/dev/null)" 2>/dev/null
+}
+_read() { head -c $((M + 1)) "$1" > "$2"; }
+_emit() {
+  printf '%s F %s\n' "$B" "$1"
+  [ -f "$D/$1.m" ] && while read -r _t _s; do
+    printf '%s %s %s\n' "$B" "$_t" "$_s"
+    case $_t in C|R)
+      _f="$D/$1.$_s"
+      [ -f "$_f.p" ] && while IFS= read -r _l; do printf '%s P %s\n' "$B" "$_l"; done < "$_f.p"
+      [ -f "$_f.k" ] && printf '%s K\n' "$B"
+      [ -f "$_f.k" ] || { [ -f "$_f.rc" ] && printf '%s X %s\n' "$B" "$(cat "$_f.rc")"; }
+      _n=0; [ -f "$_f" ] && _n=$(($(wc -c < "$_f")))
+      printf '%s O %s\n' "$B" "$_n"
+      [ "$_n" -gt 0 ] && cat "$_f"
+      printf '\n' ;;
+    esac
+  done < "$D/$1.m"
+  printf '%s E %s\n' "$B" "$1"
+}
+"#;
+
+/// Builds the probe for `profile`. The boundary is fresh and random per
+/// call, so no tool output can be mistaken for framing; lengths make the
+/// framing exact anyway.
+pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
+    let boundary = random_boundary();
+    let mut s = String::with_capacity(16 * 1024);
+    let _ = writeln!(s, "# paritty {} probe: read-only, framed output", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(s, "B='{boundary}'");
+    let _ = writeln!(s, "M={}", limits.max_bytes);
+    let _ = writeln!(s, "T={:.3}", limits.command_timeout.as_secs_f64());
+    s.push_str(PRELUDE);
+    let _ = writeln!(s, "printf '%s H %s\\n' \"$B\" '{}'", env!("CARGO_PKG_VERSION"));
+    for (i, fact) in profile.facts.iter().enumerate() {
+        let _ = writeln!(s, "_f{i}() {{");
+        for (n, source) in fact.sources.iter().enumerate() {
+            write_source(&mut s, i, n, source);
+        }
+        s.push_str("}\n");
+    }
+    // Launch facts in order, at most `max_parallel` in flight; emit each in
+    // order as soon as it and those before it are done, so a host that dies
+    // mid-probe still delivers the facts finished before.
+    let window = limits.max_parallel.max(1);
+    let count = profile.facts.len();
+    for i in 0..count {
+        let _ = writeln!(s, "_f{i} >/dev/null 2>&1 & _p{i}=$!");
+        if i >= window {
+            let done = i - window;
+            let _ = writeln!(s, "wait $_p{done}; _emit {done}");
+        }
+    }
+    for done in count.saturating_sub(window)..count {
+        let _ = writeln!(s, "wait $_p{done}; _emit {done}");
+    }
+    s.push_str("printf '%s Z\\n' \"$B\"\n");
+    ProbeScript { text: s, boundary }
+}
+
+/// One source's attempt inside fact function `_f{fact}`. Sources that are
+/// surely present `return`; those that Rust may still judge absent (a file
+/// without the key, output matching `absent_if`) fall through to the next.
+fn write_source(s: &mut String, fact: usize, n: usize, source: &Source) {
+    let out = format!("\"$D/{fact}.{n}\"");
+    let meta = format!("\"$D/{fact}.m\"");
+    let stop = if source.absent_if.is_some() { "" } else { " return;" };
+    match &source.kind {
+        SourceKind::Command(argv) => {
+            let program = &argv[0];
+            let find = if program.contains('*') {
+                format!("_highest {}", glob_words(program))
+            } else if program.contains('/') {
+                let p = quote(program);
+                format!("{{ [ -f {p} ] && [ -x {p} ] && printf '%s\\t%s\\n' {p} {p}; }}")
+            } else {
+                format!("_cands {}", quote(program))
+            };
+            let mut run = format!("_run {out} \"$(head -n 1 {out}.p | cut -f 1)\"");
+            for arg in &argv[1..] {
+                run.push(' ');
+                run.push_str(&quote(arg));
+            }
+            let _ = writeln!(
+                s,
+                "  {find} > {out}.p 2>/dev/null\n  if [ -s {out}.p ]; then echo 'C {n}' >> {meta}; {run};{stop} else echo 'A {n}' >> {meta}; fi"
+            );
+        }
+        SourceKind::File { path, key } => {
+            let p = quote(path);
+            let stop = if key.is_some() { "" } else { stop };
+            let _ = writeln!(
+                s,
+                "  if [ -f {p} ] && [ -r {p} ]; then echo 'R {n}' >> {meta}; _read {p} {out};{stop} else echo 'A {n}' >> {meta}; fi"
+            );
+        }
+        SourceKind::Env(var) => {
+            // Names are checked as identifiers when the profile loads.
+            let _ = writeln!(
+                s,
+                "  if [ -n \"${{{var}:-}}\" ]; then echo 'R {n}' >> {meta}; printf '%s' \"${var}\" > {out};{stop} else echo 'A {n}' >> {meta}; fi"
+            );
+        }
+        SourceKind::Builtin(builtin) => {
+            let _ = writeln!(
+                s,
+                "  ( _env; {} ) > {out} 2>/dev/null </dev/null\n  if [ -s {out} ]; then echo 'R {n}' >> {meta};{stop} else echo 'A {n}' >> {meta}; fi",
+                builtin_command(*builtin)
+            );
+        }
+    }
+}
+
+/// The shell question a builtin stands for; it prints the same text the
+/// local answer (sysinfo) gives, or nothing when it cannot tell.
+pub fn builtin_command(builtin: Builtin) -> &'static str {
+    match builtin {
+        Builtin::OsId => {
+            "if [ \"$(uname -s)\" = Darwin ]; then echo macos; else uname -s | tr '[:upper:]' '[:lower:]'; fi"
+        }
+        Builtin::OsName => {
+            "if [ \"$(uname -s)\" = Darwin ]; then sw_vers -productName; else uname -s; fi"
+        }
+        Builtin::OsVersion => "[ \"$(uname -s)\" = Darwin ] && sw_vers -productVersion",
+        Builtin::OsPretty => {
+            "[ \"$(uname -s)\" = Darwin ] && echo \"$(sw_vers -productName) $(sw_vers -productVersion)\""
+        }
+        Builtin::KernelRelease => "uname -r",
+        Builtin::Arch => "uname -m",
+        Builtin::Hostname => "uname -n",
+        Builtin::CpuModel => {
+            "if [ -r /proc/cpuinfo ]; then sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -n 1; else sysctl -n machdep.cpu.brand_string; fi"
+        }
+        Builtin::CpuCores => {
+            "getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || sysctl -n hw.logicalcpu"
+        }
+        Builtin::MemoryTotal => {
+            "if [ -r /proc/meminfo ]; then grep '^MemTotal:' /proc/meminfo; else sysctl -n hw.memsize; fi"
+        }
+        Builtin::Timezone => "readlink /etc/localtime | sed -n 's|.*zoneinfo/||p'",
+    }
+}
+
+/// A single-quoted shell word: nothing inside is interpreted.
+pub fn quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+/// A glob with every literal part quoted, so only the `*`s are special.
+fn glob_words(pattern: &str) -> String {
+    pattern.split('*').map(quote).collect::<Vec<_>>().join("*")
+}
+
+/// 128 bits from the standard library's randomly keyed hasher: no extra
+/// crate, and unpredictable to whatever runs on the host.
+fn random_boundary() -> String {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = String::from("PARITTY-");
+    for _ in 0..2 {
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        let _ = write!(out, "{:016x}", hasher.finish());
+    }
+    out
+}

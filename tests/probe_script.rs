@@ -1,0 +1,240 @@
+//! The remote probe, run by real local shells (dash, bash, busybox ash),
+//! must reach the same facts as local collection: the invariant of
+//! DESIGN.md without the network in between.
+
+#![cfg(unix)]
+
+mod common;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{HEADER, command_fact, profile, tool};
+use paritty::collect::local::LocalContext;
+use paritty::collect::probed::facts_from_probe;
+use paritty::collect::{CollectOptions, collect_local_with};
+use paritty::model::Fact;
+use paritty::probe::{frame, script};
+use paritty::profile::{Profile, load_profile};
+
+/// The shells a host might have that this machine has too.
+fn shells() -> Vec<Vec<String>> {
+    let mut found = vec![vec!["/bin/sh".to_owned()]];
+    for shell in ["/usr/bin/dash", "/bin/bash"] {
+        if std::path::Path::new(shell).exists() {
+            found.push(vec![shell.to_owned()]);
+        }
+    }
+    if let Ok(busybox) = which::which("busybox") {
+        found.push(vec![busybox.display().to_string(), "sh".to_owned()]);
+    }
+    found
+}
+
+/// Runs the probe for `profile` with `shell`, PATH set to `path`.
+fn probe(
+    shell: &[String],
+    profile: &Profile,
+    opts: &CollectOptions,
+    path: &OsString,
+) -> Vec<(String, Fact)> {
+    let limits = script::ScriptLimits {
+        command_timeout: opts.command_timeout,
+        max_bytes: opts.max_bytes,
+        max_parallel: opts.max_parallel,
+    };
+    let built = script::build(profile, limits);
+    let mut child = Command::new(&shell[0])
+        .args(&shell[1..])
+        .arg("-s")
+        .env("PATH", path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start shell");
+    child.stdin.take().expect("stdin").write_all(built.text.as_bytes()).expect("send script");
+    let out = child.wait_with_output().expect("probe ends");
+    assert!(out.status.success(), "{shell:?} exit {:?}", out.status);
+    let parsed = frame::parse(&out.stdout, &built.boundary);
+    assert!(parsed.started && parsed.finished, "{shell:?}: probe ran to its end");
+    facts_from_probe(profile, &parsed, opts.max_bytes, "cut off").into_iter().collect()
+}
+
+/// What must agree between transports (durations may not).
+fn essence(fact: &Fact) -> impl PartialEq + std::fmt::Debug + '_ {
+    (
+        fact.status,
+        &fact.value,
+        &fact.found_at,
+        &fact.shadowed,
+        fact.truncated,
+        fact.exit_code,
+        &fact.command,
+        // A command's output is the same bytes; builtins may word it differently.
+        fact.command.as_ref().map(|_| &fact.raw),
+    )
+}
+
+fn assert_same(shell: &[String], profile: &Profile, opts: &CollectOptions, path: &OsString) {
+    let local = collect_local_with(profile, opts, &LocalContext::with_path(Some(path.clone())));
+    let probed = probe(shell, profile, opts, path);
+    assert_eq!(probed.len(), local.facts.len());
+    for (id, remote) in &probed {
+        let here = &local.facts[id];
+        assert_eq!(
+            essence(remote),
+            essence(here),
+            "{shell:?} {id}\nprobe: {remote:?}\nlocal: {here:?}"
+        );
+    }
+}
+
+#[test]
+fn default_profile_gives_the_same_facts_through_every_shell() {
+    let profile = load_profile("default", None).expect("default profile");
+    let opts = CollectOptions::default();
+    let path = std::env::var_os("PATH").expect("PATH");
+    for shell in shells() {
+        assert_same(&shell, &profile, &opts, &path);
+    }
+}
+
+#[test]
+fn every_collection_behaviour_is_the_same_through_every_shell() {
+    let first = tempfile::tempdir().expect("tmp");
+    let second = tempfile::tempdir().expect("tmp");
+    let versions = tempfile::tempdir().expect("tmp");
+    tool(first.path(), "stderrjava", "echo 'openjdk version \"21\" 2023-09-19' >&2; exit 1");
+    tool(first.path(), "hangs", "echo 'partial 1.0'; exec sleep 30");
+    tool(first.path(), "chatty", "echo 'chatty 1.2.3'; head -c 3000000 /dev/zero | tr '\\0' x");
+    tool(first.path(), "mvn", "printf '\\033[1mApache Maven 3.8.7\\033[m\\n\\033]0;title\\007'");
+    tool(first.path(), "weird", "echo 'segfault'; exit 139");
+    tool(first.path(), "node", "echo v20.11.0");
+    tool(second.path(), "node", "echo v18.19.0");
+    tool(first.path(), "py", "echo \"No module named 'django'\"; exit 1");
+    tool(first.path(), "python", "echo 'Python 3.12.1'");
+    for v in ["9.6", "15", "13"] {
+        let bin = versions.path().join(v).join("bin");
+        std::fs::create_dir_all(&bin).expect("mkdir");
+        tool(&bin, "postgres", &format!("echo 'postgres (PostgreSQL) {v}'"));
+    }
+    let release = first.path().join("os-release");
+    std::fs::write(&release, "NAME='Test'\nVERSION_ID=\"41\"\n").expect("write");
+    let glob = format!("{}/*/bin/postgres", versions.path().display());
+    let mut text = HEADER.to_owned();
+    for (id, argv, parser) in [
+        ("a.java", vec!["stderrjava", "-version"], "java"),
+        ("a.hangs", vec!["hangs"], "version"),
+        ("a.chatty", vec!["chatty"], "version"),
+        ("a.mvn", vec!["mvn", "-v"], "version"),
+        ("a.weird", vec!["weird"], "version"),
+        ("a.node", vec!["node", "--version"], "node"),
+        ("a.absent", vec!["paritty-absent", "--version"], "version"),
+        ("a.postgres", vec![glob.as_str(), "--version"], "postgres"),
+        ("a.quoted", vec!["python", "it's; $(rm -rf /) `x`"], "version"),
+    ] {
+        text.push_str(&command_fact(id, &argv, parser));
+    }
+    let file = release.display().to_string();
+    text.push_str(&format!(
+        "[[fact]]\nid = \"b.django\"\nlabel = \"d\"\ncategory = \"R\"\ncompare = \"pep440\"\nparser = \"version\"\n\
+         sources = [{{ cmd = [\"py\", \"-c\", \"import django\"], absent_if = \"No module named\" }}, {{ cmd = [\"python\", \"-V\"] }}]\n\
+         [[fact]]\nid = \"b.os\"\nlabel = \"os\"\ncategory = \"S\"\ncompare = \"loose\"\nparser = \"trim\"\n\
+         sources = [{{ file = {file:?}, key = \"ID\" }}, {{ file = {file:?}, key = \"VERSION_ID\" }}]\n\
+         [[fact]]\nid = \"b.name\"\nlabel = \"n\"\ncategory = \"S\"\ncompare = \"text\"\nparser = \"trim\"\n\
+         sources = [{{ file = {file:?}, key = \"NAME\" }}]\n\
+         [[fact]]\nid = \"b.whole\"\nlabel = \"w\"\ncategory = \"S\"\ncompare = \"text\"\n\
+         sources = [{{ file = {file:?} }}]\n\
+         [[fact]]\nid = \"b.env\"\nlabel = \"e\"\ncategory = \"S\"\ncompare = \"text\"\n\
+         sources = [{{ env = \"PARITTY_UNSET_VAR\" }}, {{ env = \"HOME\" }}]\n"
+    ));
+    // Builtins word their raw answer per transport; the parser makes it one value.
+    for (builtin, parser) in [
+        ("kernel.release", "trim"),
+        ("arch", "trim"),
+        ("hostname", "trim"),
+        ("cpu.model", "trim"),
+        ("cpu.cores", "trim"),
+        ("memory.total", "memory"),
+        ("timezone", "trim"),
+    ] {
+        text.push_str(&format!(
+            "[[fact]]\nid = \"c.{builtin}\"\nlabel = \"b\"\ncategory = \"S\"\ncompare = \"text\"\nparser = \"{parser}\"\n\
+             sources = [{{ builtin = \"{builtin}\" }}]\n"
+        ));
+    }
+    let profile = profile(&text);
+    let opts = CollectOptions {
+        command_timeout: Duration::from_millis(700),
+        max_bytes: 2048,
+        ..CollectOptions::default()
+    };
+    let path =
+        std::env::join_paths([first.path(), second.path(), "/usr/bin".as_ref(), "/bin".as_ref()])
+            .expect("PATH");
+    for shell in shells() {
+        assert_same(&shell, &profile, &opts, &path);
+        // The scenario really covers what it claims to.
+        let probed: std::collections::BTreeMap<_, _> =
+            probe(&shell, &profile, &opts, &path).into_iter().collect();
+        assert_eq!(probed["a.hangs"].status, paritty::model::Status::Timeout);
+        assert!(probed["a.chatty"].truncated);
+        assert_eq!(probed["a.mvn"].raw, "Apache Maven 3.8.7\n");
+        let shadowed_node = second.path().join("node").display().to_string();
+        assert_eq!(probed["a.node"].shadowed.first(), Some(&shadowed_node));
+        assert_eq!(probed["a.postgres"].value.as_deref(), Some("15"));
+        assert_eq!(probed["b.django"].value.as_deref(), Some("3.12.1"));
+        assert_eq!(probed["b.os"].value.as_deref(), Some("41"));
+        assert_eq!(probed["a.absent"].status, paritty::model::Status::Missing);
+    }
+}
+
+#[test]
+fn a_probe_cut_off_mid_way_keeps_finished_facts_and_marks_the_rest() {
+    let bin = tempfile::tempdir().expect("tmp");
+    tool(bin.path(), "quick", "echo 'quick 1.0.1'");
+    tool(bin.path(), "slow", "exec sleep 30");
+    let text = format!(
+        "{HEADER}{}{}",
+        command_fact("a.quick", &["quick"], "version"),
+        command_fact("b.slow", &["slow"], "version")
+    );
+    let profile = profile(&text);
+    let limits = script::ScriptLimits {
+        command_timeout: Duration::from_secs(30),
+        max_bytes: 1024,
+        max_parallel: 1,
+    };
+    let built = script::build(&profile, limits);
+    let mut child = Command::new("/bin/sh")
+        .arg("-s")
+        .env(
+            "PATH",
+            std::env::join_paths([bin.path(), "/usr/bin".as_ref(), "/bin".as_ref()]).expect("PATH"),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("sh");
+    child.stdin.take().expect("stdin").write_all(built.text.as_bytes()).expect("send");
+    // Read until the first fact is out, then kill the shell: a host dying.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut seen = Vec::new();
+    let end_of_first = format!("{} E 0\n", built.boundary);
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains(&end_of_first) {
+        let n = std::io::Read::read(&mut stdout, &mut buf).expect("read");
+        assert!(n > 0, "probe ended before its first fact");
+        seen.extend_from_slice(&buf[..n]);
+    }
+    child.kill().expect("kill");
+    let _ = child.wait();
+    let parsed = frame::parse(&seen, &built.boundary);
+    assert!(parsed.started && !parsed.finished);
+    let facts = facts_from_probe(&profile, &parsed, 1024, "the host went away");
+    assert_eq!(facts["a.quick"].value.as_deref(), Some("1.0.1"));
+    assert_eq!(facts["b.slow"].status, paritty::model::Status::Error);
+    assert_eq!(facts["b.slow"].raw, "not collected: the host went away");
+}
