@@ -120,7 +120,7 @@ fn missing_means_absent() {
             }
             SourceKind::Command(argv) if argv[0].contains('/') => Path::new(&argv[0]).exists(),
             SourceKind::Command(argv) => which::which(&argv[0]).is_ok(),
-            SourceKind::File { path, key: None } => Path::new(path).exists(),
+            SourceKind::File { path, key: None, near: None } => Path::new(path).exists(),
             _ => true,
         });
         if status == "missing" {

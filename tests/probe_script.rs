@@ -7,6 +7,7 @@
 mod common;
 
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -138,7 +139,8 @@ fn every_collection_behaviour_is_the_same_through_every_shell() {
         text.push_str(&command_fact(id, &argv, parser));
     }
     let file = release.display().to_string();
-    text.push_str(&format!(
+    let _ = write!(
+        text,
         "[[fact]]\nid = \"b.django\"\nlabel = \"d\"\ncategory = \"R\"\ncompare = \"pep440\"\nparser = \"version\"\n\
          sources = [{{ cmd = [\"py\", \"-c\", \"import django\"], absent_if = \"No module named\" }}, {{ cmd = [\"python\", \"-V\"] }}]\n\
          [[fact]]\nid = \"b.os\"\nlabel = \"os\"\ncategory = \"S\"\ncompare = \"loose\"\nparser = \"trim\"\n\
@@ -149,7 +151,7 @@ fn every_collection_behaviour_is_the_same_through_every_shell() {
          sources = [{{ file = {file:?} }}]\n\
          [[fact]]\nid = \"b.env\"\nlabel = \"e\"\ncategory = \"S\"\ncompare = \"text\"\n\
          sources = [{{ env = \"PARITTY_UNSET_VAR\" }}, {{ env = \"HOME\" }}]\n"
-    ));
+    );
     // Builtins word their raw answer per transport; the parser makes it one value.
     for (builtin, parser) in [
         ("kernel.release", "trim"),
@@ -160,10 +162,11 @@ fn every_collection_behaviour_is_the_same_through_every_shell() {
         ("memory.total", "memory"),
         ("timezone", "trim"),
     ] {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "[[fact]]\nid = \"c.{builtin}\"\nlabel = \"b\"\ncategory = \"S\"\ncompare = \"text\"\nparser = \"{parser}\"\n\
              sources = [{{ builtin = \"{builtin}\" }}]\n"
-        ));
+        );
     }
     let profile = profile(&text);
     let opts = CollectOptions {

@@ -163,7 +163,11 @@ fn system_facts_have_the_promised_sources() {
         let kinds: Vec<&SourceKind> = fact(id).sources.iter().map(|s| &s.kind).collect();
         assert_eq!(
             kinds.first(),
-            Some(&&SourceKind::File { path: "/etc/os-release".into(), key: Some(key.into()) }),
+            Some(&&SourceKind::File {
+                path: "/etc/os-release".into(),
+                key: Some(key.into()),
+                near: None
+            }),
             "{id}"
         );
         assert!(
@@ -173,7 +177,7 @@ fn system_facts_have_the_promised_sources() {
     }
     let tz: Vec<&SourceKind> = fact("timezone").sources.iter().map(|s| &s.kind).collect();
     assert_eq!(tz[0], &SourceKind::Env("TZ".into()));
-    assert!(matches!(tz[1], SourceKind::File { path, key: None } if path == "/etc/timezone"));
+    assert!(matches!(tz[1], SourceKind::File { path, key: None, .. } if path == "/etc/timezone"));
     assert!(matches!(tz[2], SourceKind::Builtin(b) if b.name() == "timezone"));
     let locale: Vec<&SourceKind> = fact("locale").sources.iter().map(|s| &s.kind).collect();
     assert_eq!(locale, [&SourceKind::Env("LC_ALL".into()), &SourceKind::Env("LANG".into())]);
@@ -270,7 +274,7 @@ fn stack_profiles_extend_default_with_their_own_facts() {
     let default = load("default");
     let default_ids = ids(&default);
     let stacks: Vec<&str> = SHIPPED.iter().map(|(n, _)| *n).filter(|n| *n != "default").collect();
-    assert_eq!(stacks, ["node-web", "python-django", "jvm-service"]);
+    assert_eq!(stacks, ["node-web", "python-django", "jvm-service", "cloud-ops"]);
     for name in stacks {
         let stack = load(name);
         let stack_ids = ids(&stack);

@@ -19,7 +19,7 @@ fn ssh(lab: &Lab) -> Command {
     ssh_timeout(lab, 10)
 }
 
-/// `ssh()` with another ConnectTimeout (ssh keeps the first value given, so it is set here).
+/// `ssh()` with another `ConnectTimeout` (ssh keeps the first value given, so it is set here).
 fn ssh_timeout(lab: &Lab, seconds: u32) -> Command {
     let mut cmd = Command::new("ssh");
     cmd.arg("-F").arg(lab.ssh_config()).args(["-o", "BatchMode=yes", "-o"]);

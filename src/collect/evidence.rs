@@ -103,6 +103,7 @@ impl<'d> Decider<'d> {
 pub fn absent_label(source: &Source) -> String {
     match &source.kind {
         SourceKind::Command(argv) => argv[0].clone(),
+        SourceKind::File { path, near: Some(program), .. } => format!("{program} (for {path})"),
         SourceKind::File { path, .. } => path.clone(),
         SourceKind::Env(var) => format!("${var}"),
         SourceKind::Builtin(builtin) => format!("builtin {}", builtin.name()),
@@ -112,9 +113,12 @@ pub fn absent_label(source: &Source) -> String {
 /// Where a file, variable or builtin answer came from.
 pub fn read_from(source: &Source) -> Option<String> {
     match &source.kind {
-        SourceKind::File { path, .. } => Some(path.clone()),
+        SourceKind::File { path, near: None, .. } => Some(path.clone()),
+        // Known only once the program is found: the attempt says where.
         SourceKind::Env(var) => Some(format!("${var}")),
-        SourceKind::Command(_) | SourceKind::Builtin(_) => None,
+        SourceKind::File { near: Some(_), .. }
+        | SourceKind::Command(_)
+        | SourceKind::Builtin(_) => None,
     }
 }
 

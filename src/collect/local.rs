@@ -71,14 +71,24 @@ fn attempt(source: &Source, ctx: &LocalContext, opts: &CollectOptions) -> Attemp
                 spawn_error: outcome.spawn_error,
             })
         }
-        SourceKind::File { path, .. } => {
-            let Ok(bytes) = std::fs::read(path) else {
+        SourceKind::File { path, near, .. } => {
+            let file = match near {
+                None => std::path::PathBuf::from(path),
+                Some(program) => {
+                    let Some(found) = locate(program, ctx.path_var.as_deref()) else {
+                        return Attempt::Absent(absent_label(source));
+                    };
+                    let real = std::fs::canonicalize(&found.path).unwrap_or(found.path);
+                    real.parent().unwrap_or(std::path::Path::new("/")).join(path)
+                }
+            };
+            let Ok(bytes) = std::fs::read(&file) else {
                 return Attempt::Absent(absent_label(source));
             };
             let capped = &bytes[..bytes.len().min(opts.max_bytes)];
             Attempt::Read {
                 text: sanitize::clean_output(capped),
-                found_at: read_from(source),
+                found_at: Some(file.display().to_string()),
                 truncated: bytes.len() > opts.max_bytes,
             }
         }

@@ -83,7 +83,7 @@ fn attempt(record: &Record, source: &crate::profile::Source, max_bytes: usize) -
                 spawn_error: None,
             })
         }
-        Record::Read { output, .. } => {
+        Record::Read { output, copies, .. } => {
             let text = capped(output);
             // Local builtins answer trimmed; shell commands end in newlines.
             let text = if matches!(source.kind, SourceKind::Builtin(_)) {
@@ -91,7 +91,13 @@ fn attempt(record: &Record, source: &crate::profile::Source, max_bytes: usize) -
             } else {
                 text
             };
-            Attempt::Read { text, found_at: read_from(source), truncated: output.len() > max_bytes }
+            let found_at = match &source.kind {
+                SourceKind::File { near: Some(_), .. } => {
+                    copies.first().map(|c| sanitize::strip_control(&c.path))
+                }
+                _ => read_from(source),
+            };
+            Attempt::Read { text, found_at, truncated: output.len() > max_bytes }
         }
     }
 }

@@ -7,9 +7,22 @@ use std::collections::BTreeMap;
 /// What one source's attempt left in the frames.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Record {
-    Absent { source: usize },
-    Ran { source: usize, copies: Vec<Copy>, exit_code: Option<i32>, killed: bool, output: Vec<u8> },
-    Read { source: usize, output: Vec<u8> },
+    Absent {
+        source: usize,
+    },
+    Ran {
+        source: usize,
+        copies: Vec<Copy>,
+        exit_code: Option<i32>,
+        killed: bool,
+        output: Vec<u8>,
+    },
+    /// `copies` holds the resolved file when it sat next to a program.
+    Read {
+        source: usize,
+        copies: Vec<Copy>,
+        output: Vec<u8>,
+    },
 }
 
 /// A copy of a program found on the host's PATH.
@@ -64,11 +77,13 @@ pub fn parse(bytes: &[u8], boundary: &str) -> ProbeOutput {
                         killed: false,
                         output: Vec::new(),
                     },
-                    _ => Record::Read { source, output: Vec::new() },
+                    _ => Record::Read { source, copies: Vec::new(), output: Vec::new() },
                 });
             }
             "P" => {
-                if let Some(Record::Ran { copies, .. }) = last_record(fact.as_mut()) {
+                if let Some(Record::Ran { copies, .. } | Record::Read { copies, .. }) =
+                    last_record(fact.as_mut())
+                {
                     let (path, real) = arg.split_once('\t').unwrap_or((arg, arg));
                     copies.push(Copy { path: path.to_owned(), real: real.to_owned() });
                 }
@@ -139,7 +154,8 @@ mod tests {
         let out = parse(text, B);
         assert!(out.started && !out.finished);
         assert_eq!(out.facts.len(), 1);
-        assert_eq!(out.facts[&0], vec![Record::Read { source: 0, output: b"ok".to_vec() }]);
+        let ok = Record::Read { source: 0, copies: Vec::new(), output: b"ok".to_vec() };
+        assert_eq!(out.facts[&0], vec![ok]);
     }
 
     #[test]

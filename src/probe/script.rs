@@ -167,7 +167,16 @@ fn write_source(s: &mut String, fact: usize, n: usize, source: &Source) {
                 "  {find} > {out}.p 2>/dev/null\n  if [ -s {out}.p ]; then echo 'C {n}' >> {meta}; {run};{stop} else echo 'A {n}' >> {meta}; fi"
             );
         }
-        SourceKind::File { path, key } => {
+        SourceKind::File { path, key, near: Some(program) } => {
+            let stop = if key.is_some() { "" } else { stop };
+            let _ = writeln!(
+                s,
+                "  _r=$(_cands {} | head -n 1 | cut -f 2); _p=\"${{_r%/*}}/\"{}\n  if [ -n \"$_r\" ] && [ -f \"$_p\" ] && [ -r \"$_p\" ]; then echo 'R {n}' >> {meta}; printf '%s\\t%s\\n' \"$_p\" \"$_p\" > {out}.p; _read \"$_p\" {out};{stop} else echo 'A {n}' >> {meta}; fi",
+                quote(program),
+                quote(path)
+            );
+        }
+        SourceKind::File { path, key, near: None } => {
             let p = quote(path);
             let stop = if key.is_some() { "" } else { stop };
             let _ = writeln!(

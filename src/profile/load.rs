@@ -253,8 +253,8 @@ fn build_source(
             "a source needs exactly one of `cmd`, `file`, `env`, `builtin`".into(),
         ));
     }
-    if s.key.is_some() && s.file.is_none() {
-        return Err(at(span, "`key` only goes with `file`".into()));
+    if (s.key.is_some() || s.near.is_some()) && s.file.is_none() {
+        return Err(at(span, "`key` and `near` only go with `file`".into()));
     }
     let kind = if let Some(argv) = &s.cmd {
         if argv.first().is_none_or(String::is_empty) {
@@ -262,7 +262,15 @@ fn build_source(
         }
         SourceKind::Command(argv.clone())
     } else if let Some(path) = &s.file {
-        SourceKind::File { path: path.clone(), key: s.key.clone() }
+        if let Some(program) = &s.near
+            && (program.is_empty() || program.contains('/') || path.starts_with('/'))
+        {
+            return Err(at(
+                span,
+                "`near` takes a program name, and `file` is then relative to it".into(),
+            ));
+        }
+        SourceKind::File { path: path.clone(), key: s.key.clone(), near: s.near.clone() }
     } else if let Some(var) = &s.env {
         // The name goes into the remote probe script: only identifiers.
         let identifier = var.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')

@@ -60,9 +60,12 @@ pub enum SourceKind {
     /// a path's folder names picks the highest-sorting match.
     Command(Vec<String>),
     /// A file, whole or one `KEY=value` line of it (os-release style).
+    /// With `near`, `path` is relative to the folder the program `near`
+    /// really lives in: reading a version file beats starting a slow tool.
     File {
         path: String,
         key: Option<String>,
+        near: Option<String>,
     },
     Env(String),
     Builtin(Builtin),

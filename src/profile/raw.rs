@@ -41,6 +41,9 @@ pub struct RawSource {
     pub cmd: Option<Vec<String>>,
     pub file: Option<String>,
     pub key: Option<String>,
+    /// With `file`: the file is relative to where this program really lives
+    /// (symlinks resolved), e.g. npm's `../package.json`.
+    pub near: Option<String>,
     pub env: Option<String>,
     pub builtin: Option<String>,
     pub parser: Option<Spanned<String>>,

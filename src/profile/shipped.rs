@@ -6,6 +6,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("node-web", include_str!("../../profiles/node-web.toml")),
     ("python-django", include_str!("../../profiles/python-django.toml")),
     ("jvm-service", include_str!("../../profiles/jvm-service.toml")),
+    ("cloud-ops", include_str!("../../profiles/cloud-ops.toml")),
 ];
 
 pub fn find(name: &str) -> Option<&'static str> {

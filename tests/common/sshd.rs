@@ -1,4 +1,4 @@
-//! Real OpenSSH `sshd` test lab: a client identity, ssh_config and known_hosts, and hosts that differ.
+//! A lab of real OpenSSH `sshd` hosts that differ, plus the client files to reach them.
 //!
 //! Everything listens on 127.0.0.0/8 only. Each host gets its own loopback address, its own
 //! port, its own host keys and its own folder of fake tools put first on PATH with `SetEnv`.
@@ -22,22 +22,22 @@ use std::sync::atomic::{AtomicU32, Ordering};
 pub use fault::{Fault, SilentListener};
 pub use host::Host;
 
-/// What one host is: its ssh_config alias, the fake tools on its PATH, and the faults it shows.
+/// What one host is: its `ssh_config` alias, the fake tools on its PATH, and the faults it shows.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct HostSpec<'a> {
-    /// The `Host` alias written to the lab ssh_config (also the host's folder name).
+    /// The `Host` alias written to the lab `ssh_config` (also the host's folder name).
     pub name: &'a str,
     /// `(tool name, /bin/sh script body)` pairs installed first on the host's PATH.
     pub tools: &'a [(&'a str, &'a str)],
     /// Content the host shows as `/etc/os-release` (root only; see `Host::os_release_differs`).
     pub os_release: Option<&'a str>,
-    /// What the lab known_hosts says about this host.
+    /// What the lab `known_hosts` says about this host.
     pub known_host: KnownHost,
     /// The client key is not authorized on this host: every login is refused.
     pub refuse_login: bool,
 }
 
-/// The lab known_hosts entry written for a host.
+/// The lab `known_hosts` entry written for a host.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum KnownHost {
     /// The host's real ed25519 key.
@@ -74,7 +74,7 @@ pub struct Lab {
 }
 
 impl Lab {
-    /// Creates the folder, the client key pair, an empty ssh_config and known_hosts.
+    /// Creates the folder, the client key pair, an empty `ssh_config` and `known_hosts`.
     ///
     /// Layout: `home/.ssh/{id_ed25519,id_ed25519.pub,config,known_hosts}` as OpenSSH expects
     /// them in a home folder, so the same files serve `ssh -F` and a test that sets HOME.
@@ -96,7 +96,7 @@ impl Lab {
         lab
     }
 
-    /// Starts one sshd for `spec`, and records it in the lab ssh_config and known_hosts.
+    /// Starts one sshd for `spec`, and records it in the lab `ssh_config` and `known_hosts`.
     pub fn add_host(&self, spec: &HostSpec) -> Host {
         let host = host::start(self, spec);
         let block = format!(
@@ -137,12 +137,12 @@ impl Lab {
         self.dir().join("home")
     }
 
-    /// The ssh_config with one `Host` block per host (`home/.ssh/config`).
+    /// The `ssh_config` with one `Host` block per host (`home/.ssh/config`).
     pub fn ssh_config(&self) -> PathBuf {
         self.home().join(".ssh/config")
     }
 
-    /// The known_hosts the ssh_config points at (`home/.ssh/known_hosts`).
+    /// The `known_hosts` the `ssh_config` points at (`home/.ssh/known_hosts`).
     pub fn known_hosts(&self) -> PathBuf {
         self.home().join(".ssh/known_hosts")
     }
@@ -167,7 +167,7 @@ impl Lab {
         self.is_root
     }
 
-    /// The authorized_keys file shared by the hosts that accept the client.
+    /// The `authorized_keys` file shared by the hosts that accept the client.
     fn authorized_keys(&self) -> PathBuf {
         self.dir().join("authorized_keys")
     }
@@ -197,7 +197,7 @@ pub fn free_port(addr: IpAddr) -> u16 {
 }
 
 /// Whether this process may give sshd its own /etc/os-release (root with mount namespaces;
-/// a container without CAP_SYS_ADMIN is root but cannot). Checked once by trying it.
+/// a container without `CAP_SYS_ADMIN` is root but cannot). Checked once by trying it.
 fn can_bind_os_release() -> bool {
     static CAN: OnceLock<bool> = OnceLock::new();
     *CAN.get_or_init(|| {
@@ -219,7 +219,7 @@ fn run(cmd: &mut Command) -> String {
     String::from_utf8(out.stdout).expect("helper output is UTF-8")
 }
 
-/// The name of the user the tests run as (sshd's `User` and the ssh_config `User`).
+/// The name of the user the tests run as (sshd's `User` and the `ssh_config` `User`).
 fn current_user() -> String {
     run(Command::new("id").arg("-un")).trim().to_owned()
 }
@@ -236,7 +236,7 @@ fn read_public(path: &Path) -> String {
     fs::read_to_string(path.with_extension("pub")).expect("read public key")
 }
 
-/// `type base64` of a public key line, without its comment (the known_hosts form).
+/// `type base64` of a public key line, without its comment (the `known_hosts` form).
 fn key_fields(public: &str) -> String {
     public.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
 }

@@ -145,7 +145,7 @@ fn launch(config: &Path, os_release: Option<&Path>) -> Result<(Child, Log), Stri
 }
 
 impl Host {
-    /// The ssh_config alias (`Host` block name).
+    /// The `ssh_config` alias (`Host` block name).
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -165,7 +165,7 @@ impl Host {
         SocketAddr::new(self.addr, self.port)
     }
 
-    /// The host's folder (keys, sshd_config, bin/, os-release).
+    /// The host's folder (keys, `sshd_config`, bin/, os-release).
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -185,7 +185,7 @@ impl Host {
         &self.key(kind).fingerprint
     }
 
-    /// `[127.x.y.z]:port ssh-ed25519 AAAA...` plus a newline, ready to append to a known_hosts.
+    /// `[127.x.y.z]:port ssh-ed25519 AAAA...` plus a newline, ready to append to a `known_hosts`.
     pub fn known_hosts_line(&self, kind: KeyType) -> String {
         format!("[{}]:{} {}\n", self.addr, self.port, key_fields(self.public_key(kind)))
     }
@@ -200,7 +200,7 @@ impl Host {
         self.child.lock().unwrap_or_else(PoisonError::into_inner).as_ref().map(Child::id)
     }
 
-    /// Everything sshd logged so far (LogLevel VERBOSE), for assertions and failure messages.
+    /// Everything sshd logged so far (`LogLevel` VERBOSE), for assertions and failure messages.
     pub fn log(&self) -> String {
         self.log.text()
     }
@@ -293,7 +293,7 @@ impl Log {
     }
 }
 
-/// Kills a process tree. sshd's connection handlers call setsid(), so neither a process group
+/// Kills a process tree. sshd's connection handlers call `setsid()`, so neither a process group
 /// nor `pkill -P` (direct children only) reaches the sessions: walk /proc instead. Stopping
 /// first freezes the tree (a stopped process cannot fork or exit and orphan its children),
 /// repeating until no new descendant shows up; then everything gets SIGKILL.
@@ -318,10 +318,10 @@ fn descendants(root: u32) -> Vec<u32> {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
         // Processes come and go while we read: a vanished one is simply skipped.
         let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else { continue };
-        // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so cut at the last ')'.
-        let ppid = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1));
-        if let Some(ppid) = ppid.and_then(|p| p.parse::<u32>().ok()) {
-            children.entry(ppid).or_default().push(pid);
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses: cut at the last ")".
+        let parent = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1));
+        if let Some(parent) = parent.and_then(|p| p.parse::<u32>().ok()) {
+            children.entry(parent).or_default().push(pid);
         }
     }
     let mut tree = vec![root];
@@ -334,7 +334,7 @@ fn descendants(root: u32) -> Vec<u32> {
 }
 
 /// Sends a signal with the shell's builtin kill (procps' kill is not on minimal Debian, and
-/// the crate denies the unsafe code libc::kill needs). Pids already gone are ignored.
+/// the crate denies the unsafe code `libc::kill` needs). Pids already gone are ignored.
 fn signal(name: &str, pids: &[u32]) {
     Command::new("sh")
         .arg("-c")
