@@ -121,6 +121,15 @@ fn every_collection_behaviour_is_the_same_through_every_shell() {
         std::fs::create_dir_all(&bin).expect("mkdir");
         tool(&bin, "postgres", &format!("echo 'postgres (PostgreSQL) {v}'"));
     }
+    // npm-style: the PATH entry is a symlink into the package, whose
+    // package.json sits one folder up from the real file.
+    let package = versions.path().join("npm");
+    std::fs::create_dir_all(package.join("bin")).expect("mkdir");
+    tool(&package.join("bin"), "npm-cli.js", "echo 'should not run'");
+    std::fs::write(package.join("package.json"), "{\n  \"version\": \"10.2.4\"\n}\n")
+        .expect("write");
+    std::os::unix::fs::symlink(package.join("bin/npm-cli.js"), first.path().join("npm"))
+        .expect("symlink");
     let release = first.path().join("os-release");
     std::fs::write(&release, "NAME='Test'\nVERSION_ID=\"41\"\n").expect("write");
     let glob = format!("{}/*/bin/postgres", versions.path().display());
@@ -149,6 +158,10 @@ fn every_collection_behaviour_is_the_same_through_every_shell() {
          sources = [{{ file = {file:?}, key = \"NAME\" }}]\n\
          [[fact]]\nid = \"b.whole\"\nlabel = \"w\"\ncategory = \"S\"\ncompare = \"text\"\n\
          sources = [{{ file = {file:?} }}]\n\
+         [[fact]]\nid = \"b.npm\"\nlabel = \"npm\"\ncategory = \"P\"\ncompare = \"semver\"\n\
+         sources = [{{ file = \"../package.json\", near = \"npm\", regex = '\"version\": \"([^\"]+)\"' }}, {{ cmd = [\"npm\", \"-v\"] }}]\n\
+         [[fact]]\nid = \"b.nearabsent\"\nlabel = \"n\"\ncategory = \"P\"\ncompare = \"semver\"\n\
+         sources = [{{ file = \"../package.json\", near = \"paritty-absent\" }}]\n\
          [[fact]]\nid = \"b.env\"\nlabel = \"e\"\ncategory = \"S\"\ncompare = \"text\"\n\
          sources = [{{ env = \"PARITTY_UNSET_VAR\" }}, {{ env = \"HOME\" }}]\n"
     );
@@ -191,6 +204,10 @@ fn every_collection_behaviour_is_the_same_through_every_shell() {
         assert_eq!(probed["b.django"].value.as_deref(), Some("3.12.1"));
         assert_eq!(probed["b.os"].value.as_deref(), Some("41"));
         assert_eq!(probed["a.absent"].status, paritty::model::Status::Missing);
+        assert_eq!(probed["b.npm"].value.as_deref(), Some("10.2.4"));
+        let package_json = probed["b.npm"].found_at.as_deref().expect("found");
+        assert!(package_json.ends_with("/npm/bin/../package.json"), "{package_json}");
+        assert_eq!(probed["b.nearabsent"].status, paritty::model::Status::Missing);
     }
 }
 
