@@ -44,6 +44,9 @@ pub struct CollectArgs {
     /// Seconds one probe command may run before it counts as a timeout.
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     pub timeout: f64,
+    /// Probe commands run at once.
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub jobs: usize,
     /// Bytes of output kept per fact; the rest is cut.
     #[arg(long, value_name = "BYTES", default_value_t = crate::probe::sanitize::DEFAULT_MAX_BYTES)]
     pub max_bytes: usize,

@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             collect: CollectArgs {
                 profile: "default".into(),
                 timeout: 5.0,
+                jobs: 32,
                 max_bytes: crate::probe::sanitize::DEFAULT_MAX_BYTES,
             },
             format: Some(SnapshotFormat::Text),
@@ -88,13 +89,16 @@ fn collect_options(args: &CollectArgs) -> Result<CollectOptions> {
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         bail!("--timeout must be a positive number of seconds, not {}", args.timeout);
     }
+    if args.jobs == 0 {
+        bail!("--jobs must be at least 1");
+    }
     if args.max_bytes == 0 {
         bail!("--max-bytes must be at least 1");
     }
     Ok(CollectOptions {
         command_timeout: Duration::from_secs_f64(args.timeout),
         max_bytes: args.max_bytes,
-        ..CollectOptions::default()
+        max_parallel: args.jobs,
     })
 }
 

@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use paritty::probe::parse;
 use paritty::probe::sanitize::strip_control;
+use paritty::probe::{keyvalue, parse};
 use paritty::profile::{SourceKind, load_profile};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/outputs");
@@ -149,6 +149,7 @@ const FACT_CASES: &[(&str, &str, &str, Option<&str>)] = &[
     ("erlang/erl-otp-version-25.2.3-debian12.txt", "default", "runtime.erlang", Some("25.2.3")),
     ("mvn/mvn-3.8.7-ansi-debian12.txt", "jvm-service", "tool.mvn", Some("3.8.7")),
     ("java/openjdk-17-debian12.txt", "default", "runtime.java", Some("17.0.15")),
+    ("java/release-17.0.15-debian12.release", "default", "runtime.java", Some("17.0.15")),
     ("javac/javac-17.0.15-debian12.txt", "jvm-service", "tool.javac", Some("17.0.15")),
     ("memory/bytes-builtin-debian12.txt", "default", "memory.total", Some("23.5 GiB")),
     ("libc/musl-1.2.3-alpine-ldd-script-debian12.txt", "default", "libc", Some("musl 1.2.3")),
@@ -212,12 +213,18 @@ fn shipped_profile_facts_read_real_outputs() {
         let raw = fixture(rel);
         // A command's output is checked against the command sources, a
         // file's content against the file sources.
-        let from_file = Path::new(rel).extension().is_some_and(|e| e == "json");
+        let from_file = Path::new(rel).extension().is_some_and(|e| e != "txt");
         for (i, source) in fact.sources.iter().enumerate() {
             if matches!(source.kind, SourceKind::Command(_)) == from_file {
                 continue;
             }
-            let got = source.extract.apply(&raw);
+            // A keyed file source hands its parser the key's value only.
+            let got = match &source.kind {
+                SourceKind::File { key: Some(key), .. } => {
+                    keyvalue::lookup(&raw, key).and_then(|v| source.extract.apply(&v))
+                }
+                _ => source.extract.apply(&raw),
+            };
             if got.as_deref() != *want {
                 failures.push(format!(
                     "{rel} via {profile_name}/{id} source {i}: got {got:?}, want {want:?}"
@@ -299,7 +306,10 @@ fn collect_fixtures(dir: &Path, out: &mut BTreeSet<String>) {
         let path: PathBuf = entry.expect("directory entry").path();
         if path.is_dir() {
             collect_fixtures(&path, out);
-        } else if path.extension().is_some_and(|e| e == "txt" || e == "json") {
+        } else if path
+            .extension()
+            .is_some_and(|e| ["txt", "json", "release"].iter().any(|x| e == *x))
+        {
             let rel = path.strip_prefix(FIXTURES).expect("under the fixtures folder");
             let parts: Vec<String> =
                 rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
