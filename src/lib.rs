@@ -7,11 +7,14 @@
 pub mod cli;
 pub mod collect;
 pub mod commands;
+pub mod config;
 pub mod export;
 pub mod fsutil;
 pub mod model;
 pub mod probe;
 pub mod profile;
+pub mod progress;
+pub mod target;
 
 use std::path::PathBuf;
 

@@ -3,10 +3,12 @@
 
 mod builtin;
 pub mod command;
+pub mod events;
 pub mod evidence;
 pub mod local;
 pub mod locate;
 pub mod probed;
+pub mod ssh;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;

@@ -133,3 +133,51 @@ impl Fact {
         }
     }
 }
+
+/// Why a host could not be (fully) collected (DESIGN.md, "Host status").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailReason {
+    Unreachable,
+    Timeout,
+    HostKeyMismatch,
+    HostKeyUnknown,
+    AuthFailed,
+    ProbeFailed,
+}
+
+impl FailReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailReason::Unreachable => "unreachable",
+            FailReason::Timeout => "timeout",
+            FailReason::HostKeyMismatch => "host-key-mismatch",
+            FailReason::HostKeyUnknown => "host-key-unknown",
+            FailReason::AuthFailed => "auth-failed",
+            FailReason::ProbeFailed => "probe-failed",
+        }
+    }
+}
+
+/// A failure with its reason and one line saying what happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    pub reason: FailReason,
+    pub message: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.reason.as_str(), self.message)
+    }
+}
+
+/// The outcome for one target: its snapshot (possibly partial, its missing
+/// facts marked) and, if something went wrong, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostReport {
+    /// The target as the user named it.
+    pub target: String,
+    pub snapshot: Option<Snapshot>,
+    pub failure: Option<Failure>,
+}

@@ -345,7 +345,7 @@ fn is_valid_id(id: &str) -> bool {
 }
 
 /// 1-based line and column of a byte offset.
-fn position_of(text: &str, offset: usize) -> (usize, usize) {
+pub fn position_of(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

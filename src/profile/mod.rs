@@ -15,7 +15,9 @@ use std::path::PathBuf;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-pub use load::{ProfileError, ProfileListing, list_profiles, load_profile, parse_profile};
+pub use load::{
+    ProfileError, ProfileListing, list_profiles, load_profile, parse_profile, position_of,
+};
 
 use crate::probe::parse::ParserFn;
 

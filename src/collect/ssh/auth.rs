@@ -1,0 +1,141 @@
+//! Logging in the way `ssh` does: every identity the agent offers (only those
+//! matching an IdentityFile under IdentitiesOnly), then the identity files,
+//! asking for a key's passphrase only when a terminal is there to answer.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use ssh2::Session;
+
+use super::SshSettings;
+
+/// Asks the person at the terminal for a key's passphrase; never stored.
+pub trait PassphrasePrompt: Sync {
+    fn passphrase(&self, key: &Path) -> Option<String>;
+}
+
+/// Why nobody could log in, with what was tried (shown to the user).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthRefused {
+    pub tried: Vec<String>,
+    pub detail: Option<String>,
+}
+
+impl std::fmt::Display for AuthRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.tried.is_empty() {
+            f.write_str("no key to offer (no agent identities, no identity files)")?;
+        } else {
+            write!(f, "tried {}", self.tried.join(", "))?;
+        }
+        if let Some(detail) = &self.detail {
+            write!(f, "; {detail}")?;
+        }
+        Ok(())
+    }
+}
+
+pub fn authenticate(
+    session: &Session,
+    settings: &SshSettings,
+    prompt: Option<&dyn PassphrasePrompt>,
+) -> Result<(), AuthRefused> {
+    let user = settings.user.as_str();
+    let mut tried = Vec::new();
+    // Asking for the methods is itself the "none" attempt; a server that
+    // takes no keys is told apart from one that refused ours.
+    match session.auth_methods(user) {
+        Ok(methods) if !methods.split(',').any(|m| m == "publickey") => {
+            return Err(AuthRefused {
+                tried,
+                detail: Some(format!(
+                    "the server only offers {methods}; paritty logs in with keys"
+                )),
+            });
+        }
+        _ if session.authenticated() => return Ok(()),
+        _ => {}
+    }
+
+    let file_blobs: Vec<(PathBuf, Option<Vec<u8>>)> =
+        settings.identity_files.iter().map(|p| (p.clone(), public_blob(p))).collect();
+    let mut offered_blobs: Vec<Vec<u8>> = Vec::new();
+    if let Ok(mut agent) = session.agent()
+        && agent.connect().is_ok()
+        && agent.list_identities().is_ok()
+    {
+        for identity in agent.identities().unwrap_or_default() {
+            let blob = identity.blob().to_vec();
+            let from_file = file_blobs.iter().any(|(_, b)| b.as_deref() == Some(&blob[..]));
+            if settings.identities_only && !from_file {
+                continue;
+            }
+            tried.push(format!("agent key {}", shown_comment(identity.comment())));
+            offered_blobs.push(blob);
+            if agent.userauth(user, &identity).is_ok() && session.authenticated() {
+                return Ok(());
+            }
+        }
+    }
+
+    let mut detail = None;
+    for (path, blob) in &file_blobs {
+        if !path.is_file() {
+            continue;
+        }
+        if blob.as_ref().is_some_and(|b| offered_blobs.contains(b)) {
+            continue;
+        }
+        tried.push(path.display().to_string());
+        if session.userauth_pubkey_file(user, None, path, None).is_ok() && session.authenticated() {
+            return Ok(());
+        }
+        // libssh2 says "unsupported format" both for an encrypted key and a
+        // refused one: only a key that is encrypted is worth a passphrase.
+        if is_encrypted(path) {
+            match prompt.and_then(|p| p.passphrase(path)) {
+                Some(passphrase) => {
+                    if session.userauth_pubkey_file(user, None, path, Some(&passphrase)).is_ok()
+                        && session.authenticated()
+                    {
+                        return Ok(());
+                    }
+                }
+                None => {
+                    detail = Some(format!(
+                        "{} is encrypted and no terminal can ask its passphrase: add it to ssh-agent",
+                        path.display()
+                    ));
+                }
+            }
+        }
+    }
+    Err(AuthRefused { tried, detail })
+}
+
+/// The key blob of `path.pub`, to match agent identities against files.
+fn public_blob(private: &Path) -> Option<Vec<u8>> {
+    let mut pub_path = private.as_os_str().to_owned();
+    pub_path.push(".pub");
+    let text = std::fs::read_to_string(PathBuf::from(pub_path)).ok()?;
+    let encoded = text.split_whitespace().nth(1)?;
+    base64::engine::general_purpose::STANDARD.decode(encoded).ok()
+}
+
+/// OpenSSH-format keys name their cipher inside; PEM keys say ENCRYPTED.
+fn is_encrypted(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else { return false };
+    if text.contains("ENCRYPTED") {
+        return true;
+    }
+    let body: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(body.trim())
+        .ok()
+        .is_some_and(|raw| !raw.windows(4).any(|w| w == b"none"))
+}
+
+fn shown_comment(comment: &str) -> String {
+    let clean = crate::probe::sanitize::strip_control(comment);
+    if clean.is_empty() { "(no comment)".to_owned() } else { clean }
+}

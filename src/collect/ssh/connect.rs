@@ -1,0 +1,203 @@
+//! Opening an authenticated session: TCP with a deadline, the handshake with
+//! host-key types chosen from known_hosts, the host-key verdict under the
+//! user's StrictHostKeyChecking, then login.
+
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::{Duration, Instant};
+
+use ssh2::{MethodType, Session};
+
+use super::auth::{self, PassphrasePrompt};
+use super::known_hosts::{self, HostId, Verdict};
+use super::{SshSettings, StrictHostKeyChecking};
+use crate::model::{FailReason, Failure};
+
+/// Asks the person at the terminal whether to trust a host key never seen.
+pub trait HostKeyPrompt: Sync {
+    fn accept(&self, host: &str, key_type: &str, fingerprint: &str) -> bool;
+}
+
+/// What the connecting code may do beyond the user's ssh_config.
+pub struct ConnectOptions<'p> {
+    /// Used when ssh_config sets no ConnectTimeout.
+    pub connect_timeout: Duration,
+    /// `--accept-new`: trust and remember unknown host keys (never changed ones).
+    pub accept_new: bool,
+    pub host_key_prompt: Option<&'p dyn HostKeyPrompt>,
+    pub passphrase_prompt: Option<&'p dyn PassphrasePrompt>,
+}
+
+pub fn failure(reason: FailReason, message: impl Into<String>) -> Failure {
+    Failure { reason, message: message.into() }
+}
+
+/// A TCP connection to `host:port`, trying each address until `limit`.
+pub fn tcp(host: &str, port: u16, limit: Duration) -> Result<TcpStream, Failure> {
+    let started = Instant::now();
+    // Resolution has no timeout of its own; it runs on this host's worker.
+    let addrs: Vec<_> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| failure(FailReason::Unreachable, format!("cannot resolve {host}: {e}")))?
+        .collect();
+    let mut last = None;
+    for addr in addrs {
+        let left = limit.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            break;
+        }
+        match TcpStream::connect_timeout(&addr, left) {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(match last {
+        Some(e) if e.kind() == std::io::ErrorKind::TimedOut => failure(
+            FailReason::Timeout,
+            format!("no answer from {host}:{port} within {}", seconds(limit)),
+        ),
+        Some(e) => failure(FailReason::Unreachable, format!("cannot connect to {host}:{port}: {e}")),
+        None => failure(FailReason::Timeout, format!("no time left to connect to {host}:{port}")),
+    })
+}
+
+/// Handshake, host-key check and login over an established `stream`.
+pub fn establish<S: 'static + std::os::fd::AsRawFd>(
+    stream: S,
+    settings: &SshSettings,
+    opts: &ConnectOptions<'_>,
+    on_login: &dyn Fn(),
+) -> Result<Session, Failure> {
+    let limit = settings.connect_timeout.unwrap_or(opts.connect_timeout);
+    let mut session =
+        Session::new().map_err(|e| failure(FailReason::Unreachable, format!("libssh2: {e}")))?;
+    session.set_tcp_stream(stream);
+    // Bounds every blocking libssh2 call, the handshake with a listener that
+    // never speaks included.
+    session.set_timeout(millis(limit));
+    let id = host_id(settings);
+    let files: Vec<_> = settings
+        .user_known_hosts_files
+        .iter()
+        .chain(&settings.global_known_hosts_files)
+        .cloned()
+        .collect();
+    let types = known_hosts::known_key_types(&files, &id);
+    if !types.is_empty() {
+        // Without this the server may pick a key type known_hosts has no
+        // line for, which libssh2 reports as a changed key.
+        let _ = session.method_pref(MethodType::HostKey, &types.join(","));
+    }
+    session.handshake().map_err(|e| {
+        let text = e.to_string();
+        if text.contains("Timed out") || text.contains("timed out") {
+            failure(
+                FailReason::Timeout,
+                format!("{} did not complete the SSH handshake within {}", settings.alias, seconds(limit)),
+            )
+        } else {
+            failure(FailReason::Unreachable, format!("SSH handshake with {} failed: {text}", settings.alias))
+        }
+    })?;
+    verify_host_key(&session, settings, &id, &files, opts)?;
+    on_login();
+    auth::authenticate(&session, settings, opts.passphrase_prompt).map_err(|refused| {
+        failure(
+            FailReason::AuthFailed,
+            format!("login refused for {}@{}: {refused}", settings.user, settings.alias),
+        )
+    })?;
+    Ok(session)
+}
+
+fn verify_host_key(
+    session: &Session,
+    settings: &SshSettings,
+    id: &HostId,
+    files: &[std::path::PathBuf],
+    opts: &ConnectOptions<'_>,
+) -> Result<(), Failure> {
+    let fingerprint = known_hosts::fingerprint(session).unwrap_or_else(|| "?".into());
+    let key_type = session.host_key().map_or("?", |(_, t)| key_type_name(t));
+    match known_hosts::check(session, files, id) {
+        Verdict::Match => Ok(()),
+        Verdict::Changed { file, line, known_type } => Err(failure(
+            FailReason::HostKeyMismatch,
+            format!(
+                "HOST KEY CHANGED for {} ({key_type} {fingerprint}); {}:{line} holds a different \
+                 {known_type} key. Someone could be intercepting, or the host was reinstalled: \
+                 check, then remove that line (ssh-keygen -R '{}')",
+                settings.alias,
+                file.display(),
+                shown_name(id)
+            ),
+        )),
+        Verdict::Unknown => {
+            let strict = settings.strict_host_key_checking;
+            let accept = match strict {
+                StrictHostKeyChecking::Yes => false,
+                StrictHostKeyChecking::AcceptNew | StrictHostKeyChecking::No => true,
+                StrictHostKeyChecking::Ask => {
+                    opts.accept_new
+                        || (!settings.batch_mode
+                            && opts
+                                .host_key_prompt
+                                .is_some_and(|p| p.accept(&settings.alias, key_type, &fingerprint)))
+                }
+            };
+            if !accept {
+                let how = if strict == StrictHostKeyChecking::Yes {
+                    "StrictHostKeyChecking is yes".to_owned()
+                } else {
+                    format!("run `ssh {}` once to check and accept it, or pass --accept-new", settings.alias)
+                };
+                return Err(failure(
+                    FailReason::HostKeyUnknown,
+                    format!(
+                        "host key of {} is not known ({key_type} {fingerprint}): {how}",
+                        settings.alias
+                    ),
+                ));
+            }
+            match settings.user_known_hosts_files.first() {
+                Some(file) => known_hosts::append(file, id, session, false).map(|_| ()).map_err(|e| {
+                    failure(
+                        FailReason::HostKeyUnknown,
+                        format!("cannot remember the host key in {}: {e}", file.display()),
+                    )
+                }),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+pub fn host_id(settings: &SshSettings) -> HostId {
+    HostId {
+        name: settings.host_key_alias.clone().unwrap_or_else(|| settings.hostname.clone()),
+        port: settings.port,
+    }
+}
+
+fn shown_name(id: &HostId) -> String {
+    if id.port == 22 { id.name.clone() } else { format!("[{}]:{}", id.name, id.port) }
+}
+
+fn key_type_name(t: ssh2::HostKeyType) -> &'static str {
+    match t {
+        ssh2::HostKeyType::Rsa => "RSA",
+        ssh2::HostKeyType::Dss => "DSA",
+        ssh2::HostKeyType::Ecdsa256 | ssh2::HostKeyType::Ecdsa384 | ssh2::HostKeyType::Ecdsa521 => {
+            "ECDSA"
+        }
+        ssh2::HostKeyType::Ed25519 => "ED25519",
+        ssh2::HostKeyType::Unknown => "unknown",
+    }
+}
+
+pub fn millis(d: Duration) -> u32 {
+    u32::try_from(d.as_millis()).unwrap_or(u32::MAX).max(1)
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}

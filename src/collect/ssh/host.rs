@@ -1,0 +1,118 @@
+//! One host, start to finish: connect, log in, run the probe, turn its
+//! frames into a snapshot. Failures come back as data with their reason;
+//! whatever was collected before a failure is kept.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant, SystemTime};
+
+use super::SshSettings;
+use super::connect::{self, ConnectOptions, failure};
+use super::exec;
+use crate::collect::CollectOptions;
+use crate::collect::events::Stage;
+use crate::collect::probed::facts_from_probe;
+use crate::model::{FailReason, Failure, HostInfo, ProfileRef, SCHEMA_VERSION, Snapshot, Transport};
+use crate::probe::{frame, script};
+use crate::profile::Profile;
+
+/// Bounds for one remote host (DESIGN.md, principle 5).
+#[derive(Debug, Clone)]
+pub struct HostOptions {
+    pub collect: CollectOptions,
+    /// Everything for one host, connecting included.
+    pub host_timeout: Duration,
+}
+
+/// The result for one host: a snapshot (maybe partial) and/or a failure.
+pub struct HostOutcome {
+    pub snapshot: Option<Snapshot>,
+    pub failure: Option<Failure>,
+}
+
+pub fn collect_host(
+    name: &str,
+    labels: &BTreeMap<String, String>,
+    settings: &SshSettings,
+    profile: &Profile,
+    opts: &HostOptions,
+    connect: &ConnectOptions<'_>,
+    stage: &dyn Fn(Stage),
+) -> HostOutcome {
+    let started = Instant::now();
+    let deadline = started + opts.host_timeout;
+    let collected_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let failed = |f: Failure| HostOutcome { snapshot: None, failure: Some(f) };
+
+    stage(Stage::Connecting);
+    let limit = settings.connect_timeout.unwrap_or(connect.connect_timeout).min(opts.host_timeout);
+    if !settings.proxy_jump.is_empty() {
+        return failed(failure(
+            FailReason::Unreachable,
+            format!("{name} needs ProxyJump, which this paritty does not support yet"),
+        ));
+    }
+    let stream = match connect::tcp(&settings.hostname, settings.port, limit) {
+        Ok(s) => s,
+        Err(f) => return failed(f),
+    };
+    let session = match connect::establish(stream, settings, connect, &|| {
+        stage(Stage::Authenticating);
+    }) {
+        Ok(s) => s,
+        Err(f) => return failed(f),
+    };
+
+    stage(Stage::Probing);
+    let limits = script::ScriptLimits {
+        command_timeout: opts.collect.command_timeout,
+        max_bytes: opts.collect.max_bytes,
+        max_parallel: opts.collect.max_parallel,
+    };
+    let probe = script::build(profile, limits);
+    session.set_timeout(connect::millis(deadline.saturating_duration_since(Instant::now())));
+    let sources: usize = profile.facts.iter().map(|f| f.sources.len()).sum();
+    let max_total = sources.saturating_mul(opts.collect.max_bytes + 512).saturating_add(1 << 20);
+    let transcript = match exec::run_probe(&session, &probe.text, deadline, max_total) {
+        Ok(t) => t,
+        Err(why) => return failed(failure(FailReason::ProbeFailed, format!("{name}: {why}"))),
+    };
+    let parsed = frame::parse(&transcript.stdout, &probe.boundary);
+    if !parsed.started {
+        let said = String::from_utf8_lossy(&transcript.stdout);
+        let said = crate::probe::sanitize::strip_control(said.lines().next().unwrap_or(""));
+        let why = transcript.cut_off.clone().unwrap_or_else(|| {
+            if said.is_empty() { "it printed nothing".into() } else { format!("it said: {said}") }
+        });
+        return failed(failure(FailReason::ProbeFailed, format!("{name} did not run the probe: {why}")));
+    }
+    let cut_off = match (&transcript.cut_off, parsed.finished) {
+        (Some(why), _) => Some(why.clone()),
+        (None, false) => Some("the probe stopped before its end".to_owned()),
+        (None, true) => None,
+    };
+    let facts = facts_from_probe(
+        profile,
+        &parsed,
+        opts.collect.max_bytes,
+        cut_off.as_deref().unwrap_or("the probe did not report it"),
+    );
+    let snapshot = Snapshot {
+        schema_version: SCHEMA_VERSION,
+        paritty_version: env!("CARGO_PKG_VERSION").to_owned(),
+        profile: ProfileRef { name: profile.name.clone(), hash: profile.hash.clone() },
+        host: HostInfo {
+            name: name.to_owned(),
+            address: Some(format!("{}@{}:{}", settings.user, settings.hostname, settings.port)),
+            transport: Transport::Ssh,
+            labels: labels.clone(),
+        },
+        collected_at,
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        facts,
+    };
+    let failure = cut_off.map(|why| {
+        let reason = if Instant::now() >= deadline { FailReason::Timeout } else { FailReason::ProbeFailed };
+        failure(reason, format!("{name}: partial results, {why}"))
+    });
+    HostOutcome { snapshot: Some(snapshot), failure }
+}

@@ -1,0 +1,46 @@
+//! What each subcommand does, with errors as values and exit codes that mean
+//! something: 0 done, 1 divergence found (kept for `check`), 2 error.
+
+mod options;
+mod profiles;
+mod snapshot;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use color_eyre::eyre::{Result, WrapErr};
+
+use crate::cli::{Cli, Command, SnapshotArgs};
+use crate::export::SnapshotFormat;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_DIVERGENCE: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let config = crate::config::load(cli.config.as_deref())?;
+    match cli.command {
+        Some(Command::Snapshot(args)) => snapshot::run(&args, config.as_ref()),
+        Some(Command::Profiles) => profiles::run(),
+        // Until the TUI lands, no subcommand shows this machine as text.
+        None => {
+            let args = SnapshotArgs {
+                targets: Vec::new(),
+                collect: crate::cli::CollectArgs::default(),
+                remote: crate::cli::RemoteArgs::default(),
+                format: Some(SnapshotFormat::Text),
+                out: None,
+            };
+            snapshot::run(&args, config.as_ref())
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`paritty ... | head`) is not an error.
+fn print_stdout(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other.wrap_err("cannot write to standard output")?),
+    }
+}

@@ -1,0 +1,129 @@
+//! The user's `paritty.toml`: settings and the inventory of hosts. Every
+//! field is optional and unknown keys are refused, so a typo is an error
+//! with its file and line rather than a setting silently ignored.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub const FILE_NAME: &str = "paritty.toml";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub settings: Settings,
+    #[serde(default, rename = "host")]
+    pub hosts: Vec<InventoryHost>,
+    /// Where it was read from, for messages.
+    #[serde(skip)]
+    pub origin: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub profile: Option<String>,
+    /// Hosts collected at once.
+    pub workers: Option<usize>,
+    /// Seconds; ssh_config's ConnectTimeout wins where set.
+    pub connect_timeout: Option<f64>,
+    /// Seconds for everything on one host.
+    pub host_timeout: Option<f64>,
+    /// Seconds per probe command.
+    pub command_timeout: Option<f64>,
+    pub max_bytes: Option<usize>,
+    /// An ssh_config file to use instead of `~/.ssh/config` (like `ssh -F`).
+    pub ssh_config: Option<PathBuf>,
+}
+
+/// One host of the inventory.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InventoryHost {
+    /// The name used on the command line and shown in reports.
+    pub name: String,
+    /// How to reach it: an ssh_config alias or `[user@]host[:port]`;
+    /// the name itself when absent.
+    pub ssh: Option<String>,
+    /// dev, staging, prod...: the default baseline is the prod host.
+    pub environment: Option<String>,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+/// A config file that cannot be used, with its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some((line, col)) => {
+                write!(f, "config {}:{line}:{col}: {}", self.path.display(), self.message)
+            }
+            None => write!(f, "config {}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The config to use: `explicit` if given (it must exist), else
+/// `./paritty.toml`, else the one in paritty's config folder, else none.
+pub fn load(explicit: Option<&Path>) -> Result<Option<Config>, ConfigError> {
+    let candidates: Vec<PathBuf> = match explicit {
+        Some(path) => vec![path.to_owned()],
+        None => [Some(PathBuf::from(FILE_NAME)), crate::config_dir().map(|d| d.join(FILE_NAME))]
+            .into_iter()
+            .flatten()
+            .collect(),
+    };
+    for path in candidates {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => return parse(&text, &path).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {}
+            Err(e) => {
+                return Err(ConfigError {
+                    path,
+                    position: None,
+                    message: format!("cannot read it: {e}"),
+                });
+            }
+        }
+    }
+    Ok(None)
+}
+
+pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    let mut config: Config = toml::from_str(text).map_err(|e| ConfigError {
+        path: path.to_owned(),
+        position: e.span().map(|s| crate::profile::position_of(text, s.start)),
+        message: e.message().trim().replace('\n', " "),
+    })?;
+    let mut seen = Vec::new();
+    for host in &config.hosts {
+        if seen.contains(&host.name.as_str()) {
+            return Err(ConfigError {
+                path: path.to_owned(),
+                position: None,
+                message: format!("host `{}` is listed twice", host.name),
+            });
+        }
+        seen.push(host.name.as_str());
+    }
+    config.origin = Some(path.to_owned());
+    Ok(config)
+}
+
+impl Config {
+    pub fn host(&self, name: &str) -> Option<&InventoryHost> {
+        self.hosts.iter().find(|h| h.name == name)
+    }
+}
