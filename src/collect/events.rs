@@ -34,6 +34,8 @@ impl Stage {
 pub enum Event {
     /// The host at `index` (in the order targets were given) moved on.
     Stage { index: usize, stage: Stage, elapsed: Duration },
+    /// The host at `index` has delivered `done` of its `total` facts.
+    Facts { index: usize, done: usize, total: usize },
     /// The host at `index` is finished; its report.
     Finished { index: usize, report: Box<HostReport> },
 }

@@ -111,7 +111,12 @@ fn collect_one(
                         profile,
                         &opts.host,
                         &opts.connect,
+                        opts.ssh_config.as_deref(),
                         &stage,
+                        &|done| {
+                            let total = profile.facts.len();
+                            let _ = events.send(Event::Facts { index, done, total });
+                        },
                     );
                     HostReport { target: t.name.clone(), snapshot: outcome.snapshot, failure: outcome.failure }
                 }

@@ -126,11 +126,11 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     let window = limits.max_parallel.max(1);
     let count = profile.facts.len();
     for i in 0..count {
-        let _ = writeln!(s, "_f{i} >/dev/null 2>&1 & _p{i}=$!");
         if i >= window {
             let done = i - window;
             let _ = writeln!(s, "wait $_p{done}; _emit {done}");
         }
+        let _ = writeln!(s, "_f{i} >/dev/null 2>&1 & _p{i}=$!");
     }
     for done in count.saturating_sub(window)..count {
         let _ = writeln!(s, "wait $_p{done}; _emit {done}");

@@ -74,19 +74,16 @@ pub fn establish<S: 'static + std::os::fd::AsRawFd>(
     // Bounds every blocking libssh2 call, the handshake with a listener that
     // never speaks included.
     session.set_timeout(millis(limit));
-    let id = host_id(settings);
+    let id = HostId::from_settings(settings);
     let files: Vec<_> = settings
         .user_known_hosts_files
         .iter()
         .chain(&settings.global_known_hosts_files)
         .cloned()
         .collect();
-    let types = known_hosts::known_key_types(&files, &id);
-    if !types.is_empty() {
-        // Without this the server may pick a key type known_hosts has no
-        // line for, which libssh2 reports as a changed key.
-        let _ = session.method_pref(MethodType::HostKey, &types.join(","));
-    }
+    // Known key types first: otherwise the server may pick a type
+    // known_hosts has no line for, which libssh2 reports as a changed key.
+    let _ = session.method_pref(MethodType::HostKey, &known_hosts::host_key_methods(&files, &id));
     session.handshake().map_err(|e| {
         let text = e.to_string();
         if text.contains("Timed out") || text.contains("timed out") {
@@ -128,7 +125,15 @@ fn verify_host_key(
                  check, then remove that line (ssh-keygen -R '{}')",
                 settings.alias,
                 file.display(),
-                shown_name(id)
+                id.lookup_name()
+            ),
+        )),
+        Verdict::Revoked { file, line } => Err(failure(
+            FailReason::HostKeyMismatch,
+            format!(
+                "host key of {} ({key_type} {fingerprint}) is REVOKED by {}:{line}",
+                settings.alias,
+                file.display()
             ),
         )),
         Verdict::Unknown => {
@@ -171,16 +176,6 @@ fn verify_host_key(
     }
 }
 
-pub fn host_id(settings: &SshSettings) -> HostId {
-    HostId {
-        name: settings.host_key_alias.clone().unwrap_or_else(|| settings.hostname.clone()),
-        port: settings.port,
-    }
-}
-
-fn shown_name(id: &HostId) -> String {
-    if id.port == 22 { id.name.clone() } else { format!("[{}]:{}", id.name, id.port) }
-}
 
 fn key_type_name(t: ssh2::HostKeyType) -> &'static str {
     match t {

@@ -6,6 +6,8 @@ use std::time::Instant;
 
 use ssh2::{ExtendedData, Session};
 
+use crate::probe::script::ProbeScript;
+
 /// What came back from the host.
 #[derive(Debug)]
 pub struct Transcript {
@@ -19,10 +21,12 @@ pub struct Transcript {
 /// closes, `deadline` passes or `max_total` bytes have arrived.
 pub fn run_probe(
     session: &Session,
-    script: &str,
+    probe: &ProbeScript,
     deadline: Instant,
     max_total: usize,
+    on_fact: &dyn Fn(usize),
 ) -> Result<Transcript, String> {
+    let script = &probe.text;
     let mut channel =
         session.channel_session().map_err(|e| format!("cannot open a channel: {e}"))?;
     // The script's own stderr is noise (tools' stderr goes into the frames
@@ -41,6 +45,10 @@ pub fn run_probe(
 
     let mut stdout = Vec::new();
     let mut buf = vec![0u8; 32 * 1024];
+    // Facts end with "\n<boundary> E <n>": counted as they arrive so the
+    // screen can show a host filling in.
+    let fact_end = format!("\n{} E ", probe.boundary);
+    let (mut scanned, mut facts_done) = (0usize, 0usize);
     let cut_off = loop {
         if Instant::now() >= deadline {
             break Some("the host's deadline passed".to_owned());
@@ -52,6 +60,14 @@ pub fn run_probe(
                     break Some(format!("the host sent more than {max_total} bytes"));
                 }
                 stdout.extend_from_slice(&buf[..n]);
+                // A marker cut by the previous read ends in this one.
+                let from = scanned.saturating_sub(fact_end.len() - 1);
+                let ends = count(&stdout[from..], fact_end.as_bytes());
+                scanned = stdout.len();
+                if ends > 0 {
+                    facts_done += ends;
+                    on_fact(facts_done);
+                }
             }
             // Each blocking call is bounded by the session timeout; a quiet
             // host just means another look at the deadline.
@@ -63,4 +79,8 @@ pub fn run_probe(
         let _ = channel.wait_close();
     }
     Ok(Transcript { stdout, cut_off })
+}
+
+fn count(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack.windows(needle.len()).filter(|w| *w == needle).count()
 }

@@ -3,11 +3,14 @@
 //! whatever was collected before a failure is kept.
 
 use std::collections::BTreeMap;
+use std::os::fd::OwnedFd;
+use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::SshSettings;
 use super::connect::{self, ConnectOptions, failure};
 use super::exec;
+use super::settings::{self, Request};
 use crate::collect::CollectOptions;
 use crate::collect::events::Stage;
 use crate::collect::probed::facts_from_probe;
@@ -36,7 +39,9 @@ pub fn collect_host(
     profile: &Profile,
     opts: &HostOptions,
     connect: &ConnectOptions<'_>,
+    ssh_config: Option<&Path>,
     stage: &dyn Fn(Stage),
+    facts_done: &dyn Fn(usize),
 ) -> HostOutcome {
     let started = Instant::now();
     let deadline = started + opts.host_timeout;
@@ -44,20 +49,7 @@ pub fn collect_host(
     let failed = |f: Failure| HostOutcome { snapshot: None, failure: Some(f) };
 
     stage(Stage::Connecting);
-    let limit = settings.connect_timeout.unwrap_or(connect.connect_timeout).min(opts.host_timeout);
-    if !settings.proxy_jump.is_empty() {
-        return failed(failure(
-            FailReason::Unreachable,
-            format!("{name} needs ProxyJump, which this paritty does not support yet"),
-        ));
-    }
-    let stream = match connect::tcp(&settings.hostname, settings.port, limit) {
-        Ok(s) => s,
-        Err(f) => return failed(f),
-    };
-    let session = match connect::establish(stream, settings, connect, &|| {
-        stage(Stage::Authenticating);
-    }) {
+    let session = match open(settings, opts, connect, ssh_config, &|| stage(Stage::Authenticating)) {
         Ok(s) => s,
         Err(f) => return failed(f),
     };
@@ -72,7 +64,7 @@ pub fn collect_host(
     session.set_timeout(connect::millis(deadline.saturating_duration_since(Instant::now())));
     let sources: usize = profile.facts.iter().map(|f| f.sources.len()).sum();
     let max_total = sources.saturating_mul(opts.collect.max_bytes + 512).saturating_add(1 << 20);
-    let transcript = match exec::run_probe(&session, &probe.text, deadline, max_total) {
+    let transcript = match exec::run_probe(&session, &probe, deadline, max_total, facts_done) {
         Ok(t) => t,
         Err(why) => return failed(failure(FailReason::ProbeFailed, format!("{name}: {why}"))),
     };
@@ -115,4 +107,56 @@ pub fn collect_host(
         failure(reason, format!("{name}: partial results, {why}"))
     });
     HostOutcome { snapshot: Some(snapshot), failure }
+}
+
+/// A logged-in session to the host, directly or through its ProxyJump hops
+/// (each hop resolved through ssh_config, checked and logged into in turn).
+fn open(
+    settings: &SshSettings,
+    opts: &HostOptions,
+    connect: &ConnectOptions<'_>,
+    ssh_config: Option<&Path>,
+    on_login: &dyn Fn(),
+) -> Result<ssh2::Session, Failure> {
+    let limit = settings.connect_timeout.unwrap_or(connect.connect_timeout).min(opts.host_timeout);
+    let tcp = |s: &SshSettings| connect::tcp(&s.hostname, s.port, limit);
+    if settings.proxy_jump.is_empty() {
+        return connect::establish(tcp(settings)?, settings, connect, on_login);
+    }
+    // Hop by hop: a session to each hop, the next one over its tunnel.
+    let mut hops = Vec::new();
+    for hop in &settings.proxy_jump {
+        let resolved = settings::resolve(&Request {
+            host: &hop.host,
+            user: hop.user.as_deref(),
+            port: hop.port,
+            config_file: ssh_config,
+        })
+        .map_err(|e| failure(FailReason::Unreachable, format!("jump host {}: {e}", hop.host)))?;
+        hops.push(resolved);
+    }
+    let first = tcp(&hops[0])?;
+    let mut socket = OwnedFd::from(first.try_clone().map_err(local_failure)?);
+    let mut session =
+        connect::establish(first, &hops[0], connect, &|| {}).map_err(|f| via(&hops[0], f))?;
+    for pair in hops.windows(2) {
+        let (jump, next) = (&pair[0], &pair[1]);
+        let stream = super::jump::tunnel(session, socket, &next.hostname, next.port)
+            .map_err(|f| via(jump, f))?;
+        socket = OwnedFd::from(stream.try_clone().map_err(local_failure)?);
+        session = connect::establish(stream, next, connect, &|| {}).map_err(|f| via(next, f))?;
+    }
+    let last = &hops[hops.len() - 1];
+    let stream = super::jump::tunnel(session, socket, &settings.hostname, settings.port)
+        .map_err(|f| via(last, f))?;
+    connect::establish(stream, settings, connect, on_login)
+}
+
+/// A hop's failure, said as such: the host itself was never reached.
+fn via(hop: &SshSettings, f: Failure) -> Failure {
+    failure(f.reason, format!("via jump host {}: {}", hop.alias, f.message))
+}
+
+fn local_failure(e: std::io::Error) -> Failure {
+    failure(FailReason::Unreachable, format!("local socket error: {e}"))
 }

@@ -1,0 +1,97 @@
+//! ProxyJump: reaching a host through another SSH session. The jump host's
+//! direct-tcpip channel is bridged to a local socket pair so the next
+//! session can run over it like over TCP (libssh2 needs a file descriptor).
+
+use std::io::{ErrorKind, Read, Write};
+use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::net::UnixStream;
+
+use rustix::event::{PollFd, PollFlags, poll};
+use ssh2::Session;
+
+use crate::model::{FailReason, Failure};
+
+/// A socket whose other end reaches `host:port` from the jump host. The
+/// jump session moves into the pump thread and lives as long as the tunnel.
+pub fn tunnel(jump: Session, jump_socket: OwnedFd, host: &str, port: u16) -> Result<UnixStream, Failure> {
+    let channel = jump.channel_direct_tcpip(host, port, None).map_err(|e| Failure {
+        reason: FailReason::Unreachable,
+        message: format!("the jump host cannot reach {host}:{port}: {e}"),
+    })?;
+    let (ours, theirs) = UnixStream::pair().map_err(|e| Failure {
+        reason: FailReason::Unreachable,
+        message: format!("cannot make a local socket pair: {e}"),
+    })?;
+    std::thread::Builder::new()
+        .name(format!("jump-{host}"))
+        .spawn(move || pump(&jump, channel, &jump_socket, theirs))
+        .map_err(|e| Failure {
+            reason: FailReason::Unreachable,
+            message: format!("cannot start the tunnel thread: {e}"),
+        })?;
+    Ok(ours)
+}
+
+/// Moves bytes both ways until either side closes. The jump session is
+/// non-blocking so one direction never holds its lock while the other waits.
+fn pump(jump: &Session, mut channel: ssh2::Channel, jump_socket: &OwnedFd, mut local: UnixStream) {
+    jump.set_blocking(false);
+    let mut to_channel: Vec<u8> = Vec::new();
+    let mut buf = vec![0u8; 32 * 1024];
+    let mut local_open = true;
+    let mut eof_sent = false;
+    loop {
+        // Wait for either socket; the timeout only re-checks libssh2's own
+        // buffers, which poll cannot see.
+        let mut fds = [
+            PollFd::new(jump_socket, PollFlags::IN),
+            PollFd::new(&local.as_fd(), if local_open { PollFlags::IN } else { PollFlags::empty() }),
+        ];
+        let wait = rustix::event::Timespec { tv_sec: 0, tv_nsec: 100_000_000 };
+        if poll(&mut fds, Some(&wait)).is_err() {
+            return;
+        }
+        // Channel -> local: drain whatever libssh2 has.
+        loop {
+            match channel.read(&mut buf) {
+                Ok(0) => {
+                    if channel.eof() {
+                        let _ = local.shutdown(std::net::Shutdown::Write);
+                        return;
+                    }
+                    break;
+                }
+                Ok(n) => {
+                    if local.write_all(&buf[..n]).is_err() {
+                        return;
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(_) => return,
+            }
+        }
+        // Local -> channel.
+        if local_open && to_channel.is_empty() {
+            local.set_nonblocking(true).ok();
+            match local.read(&mut buf) {
+                Ok(0) => local_open = false,
+                Ok(n) => to_channel.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                Err(_) => return,
+            }
+            local.set_nonblocking(false).ok();
+        }
+        while !to_channel.is_empty() {
+            match channel.write(&to_channel) {
+                Ok(n) => {
+                    to_channel.drain(..n);
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(_) => return,
+            }
+        }
+        if !local_open && to_channel.is_empty() && !eof_sent {
+            eof_sent = channel.send_eof().is_ok();
+        }
+    }
+}
