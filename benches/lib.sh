@@ -8,7 +8,12 @@ SCRATCH="$REPO/bench-scratch"
 PARITTY="$REPO/target/release/paritty"
 ENVINFO_VERSION="7.21.0"   # pinned: a new envinfo may probe more or less
 ENVINFO="$SCRATCH/npm/node_modules/.bin/envinfo"
-export REPO SCRATCH PARITTY ENVINFO_VERSION ENVINFO
+# Pinned: the newest ansible-core that runs on Python 3.11 (2.20 needs 3.12);
+# a new one may gather more or fewer facts, at another cost.
+ANSIBLE_CORE_VERSION="2.19.14"
+ANSIBLE_VENV="$SCRATCH/ansible-venv"
+ANSIBLE="$ANSIBLE_VENV/bin/ansible"
+export REPO SCRATCH PARITTY ENVINFO_VERSION ENVINFO ANSIBLE_CORE_VERSION ANSIBLE_VENV ANSIBLE
 
 log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'benches: %s\n' "$*" >&2; exit 1; }
@@ -41,4 +46,30 @@ ensure_envinfo() {
     npm install --prefix "$SCRATCH/npm" --no-audit --no-fund --loglevel=error \
         "envinfo@$ENVINFO_VERSION" >/dev/null \
         || die "npm could not install envinfo@$ENVINFO_VERSION"
+}
+
+# ensure_ansible: the pinned ansible-core from PyPI, in a venv in bench-scratch/.
+# A venv rather than `pip install --target`: its bin/ansible runs as it is,
+# with no PYTHONPATH at every call. Debian's system python3 has venv only
+# with the python3-venv package, so that is installed if venv fails.
+ensure_ansible() {
+    # ANSIBLE_HOME: even --version writes a tmp dir there (default ~/.ansible).
+    if [ -x "$ANSIBLE" ] && ANSIBLE_HOME="${ANSIBLE_HOME:-$ANSIBLE_VENV/home}" "$ANSIBLE" --version 2>/dev/null \
+        | grep -qF "[core $ANSIBLE_CORE_VERSION]"; then
+        return 0
+    fi
+    log "installing ansible-core==$ANSIBLE_CORE_VERSION into bench-scratch/ansible-venv"
+    rm -rf "$ANSIBLE_VENV"
+    if ! python3 -m venv "$ANSIBLE_VENV" 2>/dev/null; then
+        rm -rf "$ANSIBLE_VENV"
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            log "installing Debian package python3-venv"
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null 2>&1 || true
+        fi
+        python3 -m venv "$ANSIBLE_VENV" \
+            || die "python3 -m venv fails (Debian package python3-venv; needs root and apt-get)"
+    fi
+    "$ANSIBLE_VENV/bin/pip" install --quiet --disable-pip-version-check \
+        "ansible-core==$ANSIBLE_CORE_VERSION" >/dev/null \
+        || die "pip could not install ansible-core==$ANSIBLE_CORE_VERSION (it needs Python >= 3.11)"
 }

@@ -14,6 +14,7 @@ pub mod model;
 pub mod probe;
 pub mod profile;
 pub mod progress;
+pub mod prompt;
 pub mod target;
 
 use std::path::PathBuf;

@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::sshd::{Fault, HostSpec, KnownHost, Lab};
+use common::sshd::{Fault, HostSpec, KeyType, KnownHost, Lab};
 
 /// A small profile: a file key, a builtin, a tool each host has its own
 /// copy of, and python3 whose fake differs per host.
@@ -73,6 +73,16 @@ fn paritty(args: &[&str]) -> Output {
 fn read_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).expect("snapshot JSON")
+}
+
+/// The one stderr line about `target`, which must name `reason`.
+fn fault_line<'a>(stderr: &'a str, target: &str, reason: &str) -> &'a str {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("paritty: {target}: ")))
+        .unwrap_or_else(|| panic!("no line for {target} in:\n{stderr}"));
+    assert!(line.contains(&format!(": {reason}: ")), "{target}: {line}");
+    line
 }
 
 #[test]
@@ -156,31 +166,15 @@ fn three_hosts_and_every_fault_in_one_run() {
         }
     }
     // Each fault: its own line, its own reason, nothing written.
-    for (target, reason) in [
-        ("changed-key", "host-key-mismatch"),
-        ("unknown-key", "host-key-unknown"),
-        ("refused", "auth-failed"),
-        (closed_target.as_str(), "unreachable"),
-        (silent_target.as_str(), "timeout"),
-    ] {
-        let line = stderr
-            .lines()
-            .find(|l| l.starts_with(&format!("paritty: {target}: ")))
-            .unwrap_or_else(|| panic!("no line for {target} in:\n{stderr}"));
-        assert!(line.contains(&format!(": {reason}: ")), "{target}: {line}");
-    }
-    let changed_line = stderr.lines().find(|l| l.contains("changed-key")).expect("line");
-    assert!(
-        changed_line.contains(changed.fingerprint(common::sshd::KeyType::Ed25519)),
-        "{changed_line}"
-    );
+    fault_line(&stderr, "refused", "auth-failed");
+    fault_line(&stderr, &closed_target, "unreachable");
+    fault_line(&stderr, &silent_target, "timeout");
+    let changed_line = fault_line(&stderr, "changed-key", "host-key-mismatch");
+    assert!(changed_line.contains(changed.fingerprint(KeyType::Ed25519)), "{changed_line}");
     assert!(changed_line.contains(&format!("{}:", lab.known_hosts().display())), "{changed_line}");
-    let unknown_line = stderr.lines().find(|l| l.contains("unknown-key")).expect("line");
-    assert!(
-        unknown_line.contains(unknown.fingerprint(common::sshd::KeyType::Ed25519)),
-        "{unknown_line}"
-    );
-    let _ = &refused;
+    let unknown_line = fault_line(&stderr, "unknown-key", "host-key-unknown");
+    assert!(unknown_line.contains(unknown.fingerprint(KeyType::Ed25519)), "{unknown_line}");
+    drop(refused);
     let written: Vec<_> = std::fs::read_dir(&out).expect("out").collect();
     assert_eq!(written.len(), 3, "only the good hosts were written");
     // The silent listener costs its connect timeout, not more.
@@ -248,14 +242,20 @@ mod in_process {
         let lab = Lab::new();
         let host = lab.add_host(&HostSpec { name: "self", ..HostSpec::default() });
         let profile = load_profile("default", None).expect("default profile");
+        // Generous bounds: a probe timing out on a busy machine on one side
+        // only would be a difference of load, not of transport.
+        let collect = CollectOptions {
+            command_timeout: Duration::from_secs(30),
+            ..CollectOptions::default()
+        };
         let (tx, _rx) = mpsc::channel();
-        let reports = run(&lab, &["self"], &profile, CollectOptions::default(), &tx);
+        let reports = run(&lab, &["self"], &profile, collect.clone(), &tx);
         let remote =
             reports[0].snapshot.as_ref().unwrap_or_else(|| panic!("{:?}", reports[0].failure));
         assert_eq!(reports[0].failure, None);
         let session_path = format!("{}:/usr/local/bin:/usr/bin:/bin", host.tool_dir().display());
         let ctx = LocalContext::with_path(Some(session_path.into()));
-        let local = collect_local_with(&profile, &CollectOptions::default(), &ctx);
+        let local = collect_local_with(&profile, &collect, &ctx);
         let mut compared = 0;
         for def in &profile.facts {
             if def.sources.iter().any(|s| matches!(s.kind, SourceKind::Env(_))) {
@@ -281,7 +281,7 @@ mod in_process {
             ("chatty", "echo 'chatty 1.2.3'; head -c 10000000 /dev/zero | tr '\\0' x"),
             ("colors", "printf '\\033[31mcolors 4.5.6\\033[0m\\n\\033]0;owned\\007\\033[2J'"),
         ];
-        lab.add_host(&HostSpec { name: "noisy", tools: &tools, ..HostSpec::default() });
+        let _host = lab.add_host(&HostSpec { name: "noisy", tools: &tools, ..HostSpec::default() });
         let text = format!(
             "{HEADER}{}{}",
             command_fact("tool.chatty", &["chatty"], "version"),
@@ -290,7 +290,8 @@ mod in_process {
         let collect = CollectOptions { max_bytes: 4096, ..CollectOptions::default() };
         let (tx, _rx) = mpsc::channel();
         let reports = run(&lab, &["noisy"], &profile(&text), collect, &tx);
-        let snap = reports[0].snapshot.as_ref().expect("snapshot");
+        let snap =
+            reports[0].snapshot.as_ref().unwrap_or_else(|| panic!("{:?}", reports[0].failure));
         let chatty = &snap.facts["tool.chatty"];
         assert!(chatty.truncated && chatty.raw.len() == 4096, "{} bytes", chatty.raw.len());
         assert_eq!(chatty.value.as_deref(), Some("1.2.3"));
@@ -307,7 +308,12 @@ mod in_process {
     fn a_host_killed_mid_probe_keeps_partial_results() {
         let lab = Lab::new();
         let fifo = lab.dir().join("started.fifo");
-        let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+        // World-writable: the host's login user may not be the test's.
+        let made = std::process::Command::new("mkfifo")
+            .args(["-m", "0666"])
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
         assert!(made.success());
         let block = format!("echo started > '{}'; exec sleep 60", fifo.display());
         let tools = [("quick", "echo 'quick 1.0.1'"), ("block", block.as_str())];
@@ -333,10 +339,21 @@ mod in_process {
                     _ => {}
                 }
             }
-            // ...and the second one running on the host.
-            let mut line = String::new();
-            let mut reader = std::io::BufReader::new(std::fs::File::open(&fifo).expect("fifo"));
-            std::io::BufRead::read_line(&mut reader, &mut line).expect("read fifo");
+            // ...and the second one running on the host. Opening a FIFO
+            // blocks until its writer comes: done on a thread, so a writer
+            // that never comes fails the test instead of hanging it.
+            let (said, heard) = mpsc::channel();
+            let path = fifo.clone();
+            std::thread::spawn(move || {
+                let mut line = String::new();
+                let file = std::fs::File::open(&path).expect("fifo");
+                let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(file), &mut line);
+                let _ = said.send(line);
+            });
+            let line = heard.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| {
+                let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
+                panic!("the blocking tool never started on the host")
+            });
             assert_eq!(line.trim(), "started");
             host.kill();
             worker.join().expect("collector thread")

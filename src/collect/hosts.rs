@@ -7,11 +7,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, mpsc::Sender};
 use std::time::Instant;
 
+use super::collect_local;
 use super::events::{Event, Stage};
 use super::ssh::connect::{ConnectOptions, failure};
-use super::ssh::host::{HostOptions, collect_host};
+use super::ssh::host::{HostJob, HostOptions, collect_host};
 use super::ssh::settings::{self, Request};
-use super::collect_local;
 use crate::model::{FailReason, HostReport};
 use crate::profile::Profile;
 use crate::target::Target;
@@ -34,9 +34,14 @@ pub fn collect_targets(
     events: &Sender<Event>,
 ) -> Vec<HostReport> {
     let next = AtomicUsize::new(0);
-    let reports: Vec<Mutex<Option<HostReport>>> = targets.iter().map(|_| Mutex::new(None)).collect();
+    let reports: Vec<Mutex<Option<HostReport>>> =
+        targets.iter().map(|_| Mutex::new(None)).collect();
     for index in 0..targets.len() {
-        let _ = events.send(Event::Stage { index, stage: Stage::Pending, elapsed: Default::default() });
+        let _ = events.send(Event::Stage {
+            index,
+            stage: Stage::Pending,
+            elapsed: std::time::Duration::default(),
+        });
     }
     std::thread::scope(|scope| {
         for n in 0..opts.workers.clamp(1, targets.len().max(1)) {
@@ -45,13 +50,15 @@ pub fn collect_targets(
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(target) = targets.get(index) else { break };
                     let report = collect_one(index, target, profile, opts, events);
-                    let _ = events.send(Event::Finished { index, report: Box::new(report.clone()) });
+                    let _ =
+                        events.send(Event::Finished { index, report: Box::new(report.clone()) });
                     if let Ok(mut slot) = reports[index].lock() {
                         *slot = Some(report);
                     }
                 }
             };
-            let spawned = std::thread::Builder::new().name(format!("hosts-{n}")).spawn_scoped(scope, worker);
+            let spawned =
+                std::thread::Builder::new().name(format!("hosts-{n}")).spawn_scoped(scope, worker);
             if spawned.is_err() && n == 0 {
                 break;
             }
@@ -64,7 +71,10 @@ pub fn collect_targets(
             slot.into_inner().ok().flatten().unwrap_or_else(|| HostReport {
                 target: target.name().to_owned(),
                 snapshot: None,
-                failure: Some(failure(FailReason::ProbeFailed, "no worker thread could be started")),
+                failure: Some(failure(
+                    FailReason::ProbeFailed,
+                    "no worker thread could be started",
+                )),
             })
         })
         .collect()
@@ -104,21 +114,25 @@ fn collect_one(
                     failure: Some(failure(FailReason::Unreachable, e.to_string())),
                 },
                 Ok(resolved) => {
-                    let outcome = collect_host(
-                        &t.name,
-                        &t.labels,
-                        &resolved,
+                    let job = HostJob {
+                        name: &t.name,
+                        labels: &t.labels,
+                        settings: &resolved,
                         profile,
-                        &opts.host,
-                        &opts.connect,
-                        opts.ssh_config.as_deref(),
-                        &stage,
-                        &|done| {
-                            let total = profile.facts.len();
-                            let _ = events.send(Event::Facts { index, done, total });
-                        },
-                    );
-                    HostReport { target: t.name.clone(), snapshot: outcome.snapshot, failure: outcome.failure }
+                        opts: &opts.host,
+                        connect: &opts.connect,
+                        ssh_config: opts.ssh_config.as_deref(),
+                    };
+                    let facts_done = |done| {
+                        let total = profile.facts.len();
+                        let _ = events.send(Event::Facts { index, done, total });
+                    };
+                    let outcome = collect_host(&job, &stage, &facts_done);
+                    HostReport {
+                        target: t.name.clone(),
+                        snapshot: outcome.snapshot,
+                        failure: outcome.failure,
+                    }
                 }
             }
         }

@@ -5,6 +5,7 @@ mod builtin;
 pub mod command;
 pub mod events;
 pub mod evidence;
+pub mod hosts;
 pub mod local;
 pub mod locate;
 pub mod probed;

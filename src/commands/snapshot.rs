@@ -1,38 +1,182 @@
-//! `paritty snapshot`: collect this machine, then print or write its snapshot.
+//! `paritty snapshot [TARGET...]`: collect, then print or write one snapshot
+//! per target. Failed hosts are reported one line each; the others are
+//! still written, and the exit code says something failed.
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc;
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
-use super::{EXIT_OK, options, print_stdout};
+use super::{EXIT_ERROR, EXIT_OK, options, print_stdout};
 use crate::cli::SnapshotArgs;
-use crate::collect::collect_local;
+use crate::collect::hosts::{RunOptions, collect_targets};
+use crate::collect::ssh::auth::PassphrasePrompt;
+use crate::collect::ssh::connect::{ConnectOptions, HostKeyPrompt};
+use crate::collect::ssh::host::HostOptions;
 use crate::config::Config;
 use crate::export::{SnapshotFormat, render_snapshot};
+use crate::model::snapshot_file;
+use crate::progress::{self, TerminalLock};
+use crate::prompt::TerminalPrompt;
+use crate::target::{self, Target};
+
+/// Where the snapshots go.
+enum Destination {
+    Stdout,
+    File(PathBuf),
+    Folder(PathBuf),
+}
 
 pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     let profile = options::profile(&args.collect, config)?;
     let collect = options::collect(&args.collect, config)?;
-    if args.targets.iter().any(|t| t != "local") {
-        return Err(eyre!("remote targets are not wired in yet"));
-    }
-    let snapshot = collect_local(&profile, &collect);
-    let format = args.format.unwrap_or_else(|| {
-        if args.out.is_none() && std::io::stdout().is_terminal() {
-            SnapshotFormat::Text
-        } else {
-            SnapshotFormat::Json
-        }
+    let (connect_timeout, host_timeout, workers) = options::remote(&args.remote, config)?;
+    let targets = parse_targets(&args.targets, config)?;
+    // Decided before collecting, so a bad --out costs nothing.
+    let destination = destination(args.out.as_deref(), targets.len())?;
+    let format = args.format.unwrap_or_else(|| match destination {
+        Destination::Stdout if std::io::stdout().is_terminal() => SnapshotFormat::Text,
+        _ => SnapshotFormat::Json,
     });
-    let rendered = render_snapshot(&snapshot, format);
-    match &args.out {
-        Some(path) => {
-            crate::fsutil::write_atomic(path, rendered.as_bytes())
-                .wrap_err_with(|| format!("cannot write {}", path.display()))?;
-            eprintln!("paritty: wrote {}", path.display());
+
+    let lock = TerminalLock::default();
+    let prompt = TerminalPrompt::if_terminal(lock.clone());
+    let ssh_config = args
+        .remote
+        .ssh_config
+        .clone()
+        .or_else(|| config.and_then(|c| c.settings.ssh_config.clone()));
+    let run = RunOptions {
+        host: HostOptions { collect, host_timeout },
+        workers,
+        connect: ConnectOptions {
+            connect_timeout,
+            accept_new: args.remote.accept_new,
+            host_key_prompt: prompt.as_ref().map(|p| p as &dyn HostKeyPrompt),
+            passphrase_prompt: prompt.as_ref().map(|p| p as &dyn PassphrasePrompt),
+        },
+        ssh_config,
+    };
+    let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
+    let remote = targets.iter().any(|t| matches!(t, Target::Ssh(_)));
+    let show_progress = remote && std::io::stderr().is_terminal();
+    let (events, received) = mpsc::channel();
+    let reports = std::thread::scope(|scope| {
+        let (names, lock) = (&names, &lock);
+        let drawer = show_progress.then(|| {
+            std::thread::Builder::new()
+                .name("progress".into())
+                .spawn_scoped(scope, move || progress::draw(names, &received, lock))
+        });
+        let reports = collect_targets(&targets, &profile, &run, &events);
+        drop(events);
+        if let Some(Ok(drawer)) = drawer {
+            let _ = drawer.join();
         }
-        None => print_stdout(&rendered)?,
+        reports
+    });
+
+    let mut failed = 0;
+    let mut written = Vec::new();
+    let mut rendered = Vec::new();
+    for (report, name) in reports.iter().zip(folder_names(&names)) {
+        if let Some(failure) = &report.failure {
+            failed += 1;
+            eprintln!("paritty: {}: {failure}", report.target);
+        }
+        let Some(snapshot) = &report.snapshot else { continue };
+        match &destination {
+            Destination::Stdout => rendered.push(snapshot),
+            Destination::File(path) => {
+                write(path, &render_snapshot(snapshot, format))?;
+                written.push(path.clone());
+            }
+            Destination::Folder(dir) => {
+                let path = dir.join(format!("{name}.{}", extension(format)));
+                write(&path, &render_snapshot(snapshot, format))?;
+                written.push(path);
+            }
+        }
     }
-    Ok(ExitCode::from(EXIT_OK))
+    if !rendered.is_empty() {
+        let text = match (format, rendered.as_slice()) {
+            (SnapshotFormat::Json, [one]) => snapshot_file::to_json(one),
+            (SnapshotFormat::Json, many) => {
+                let owned: Vec<_> = many.iter().map(|s| (*s).clone()).collect();
+                let mut text = serde_json::to_string_pretty(&owned).unwrap_or_default();
+                text.push('\n');
+                text
+            }
+            (SnapshotFormat::Text, many) => {
+                many.iter().map(|s| render_snapshot(s, format)).collect::<Vec<_>>().join("\n")
+            }
+        };
+        print_stdout(&text)?;
+    }
+    for path in &written {
+        eprintln!("paritty: wrote {}", path.display());
+    }
+    Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
+}
+
+fn parse_targets(args: &[String], config: Option<&Config>) -> Result<Vec<Target>> {
+    if args.is_empty() {
+        return Ok(vec![Target::Local]);
+    }
+    let mut targets: Vec<Target> = Vec::new();
+    for arg in args {
+        let target = target::parse(arg, config).map_err(|e| eyre!("target {e}"))?;
+        if targets.iter().any(|t| t.name() == target.name()) {
+            return Err(eyre!("target `{arg}` is named twice"));
+        }
+        targets.push(target);
+    }
+    Ok(targets)
+}
+
+fn destination(out: Option<&Path>, targets: usize) -> Result<Destination> {
+    let Some(path) = out else { return Ok(Destination::Stdout) };
+    let folder = targets > 1 || path.is_dir() || path.as_os_str().to_string_lossy().ends_with('/');
+    if !folder {
+        return Ok(Destination::File(path.to_owned()));
+    }
+    if path.exists() && !path.is_dir() {
+        return Err(eyre!("--out {} is a file; several targets need a folder", path.display()));
+    }
+    std::fs::create_dir_all(path).wrap_err_with(|| format!("cannot create {}", path.display()))?;
+    Ok(Destination::Folder(path.to_owned()))
+}
+
+/// File names from target names: safe characters only, and distinct.
+fn folder_names(names: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        let base: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
+            .collect();
+        let base = base.trim_start_matches('.').to_owned();
+        let mut candidate = if base.is_empty() { "host".to_owned() } else { base.clone() };
+        let mut n = 2;
+        while out.contains(&candidate) {
+            candidate = format!("{base}-{n}");
+            n += 1;
+        }
+        out.push(candidate);
+    }
+    out
+}
+
+fn extension(format: SnapshotFormat) -> &'static str {
+    match format {
+        SnapshotFormat::Json => "json",
+        SnapshotFormat::Text => "txt",
+    }
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    crate::fsutil::write_atomic(path, text.as_bytes())
+        .wrap_err_with(|| format!("cannot write {}", path.display()))
 }

@@ -82,7 +82,15 @@ impl Lab {
         let dir = tempfile::Builder::new().prefix("paritty-sshd-").tempdir().expect("temp dir");
         // The folder was just created by us, so its owner is the uid the tests run as.
         let is_root = fs::metadata(dir.path()).expect("stat temp dir").uid() == 0;
-        let lab = Lab { user: current_user(), is_root, dir };
+        // As root, hosts are logged into as a dedicated user with /bin/sh and
+        // no home: root's own ~/.bashrc (which Debian's bash reads over ssh)
+        // would put its PATH before each host's tool folder. That user reads
+        // the lab's files, so the lab is world-readable (keys stay 0600).
+        let user = if is_root { lab_user() } else { current_user() };
+        if is_root {
+            fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).expect("chmod lab");
+        }
+        let lab = Lab { dir, user, is_root };
         let ssh = lab.home().join(".ssh");
         fs::create_dir_all(&ssh).expect("create home/.ssh");
         fs::set_permissions(&ssh, fs::Permissions::from_mode(0o700)).expect("chmod home/.ssh");
@@ -157,7 +165,8 @@ impl Lab {
         read_public(&self.identity())
     }
 
-    /// The user every host lets in (the user the tests run as).
+    /// The user every host lets in: the user the tests run as, or
+    /// `paritty-lab` when that is root.
     pub fn user(&self) -> &str {
         &self.user
     }
@@ -220,6 +229,30 @@ fn run(cmd: &mut Command) -> String {
 }
 
 /// The name of the user the tests run as (sshd's `User` and the `ssh_config` `User`).
+/// The login user of the lab's hosts when the tests run as root, created
+/// once (`useradd` is idempotent enough: "already exists" is fine).
+fn lab_user() -> String {
+    const NAME: &str = "paritty-lab";
+    static CREATED: std::sync::Once = std::sync::Once::new();
+    CREATED.call_once(|| {
+        let exists = Command::new("id").arg(NAME).output().is_ok_and(|o| o.status.success());
+        if !exists {
+            let status = Command::new("useradd")
+                .args(["--system", "--no-create-home", "--home-dir", "/nonexistent"])
+                .args(["--shell", "/bin/sh", NAME])
+                .status()
+                .expect("run useradd");
+            // 9: created meanwhile by another test binary.
+            assert!(status.success() || status.code() == Some(9), "useradd {NAME}: {status}");
+        }
+        // Without PAM, sshd refuses a locked account (password `!`); `*`
+        // only means "no password", and keys still work.
+        let unlocked = Command::new("usermod").args(["-p", "*", NAME]).status().expect("usermod");
+        assert!(unlocked.success(), "usermod {NAME}: {unlocked}");
+    });
+    NAME.to_owned()
+}
+
 fn current_user() -> String {
     run(Command::new("id").arg("-un")).trim().to_owned()
 }

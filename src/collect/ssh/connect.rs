@@ -55,7 +55,9 @@ pub fn tcp(host: &str, port: u16, limit: Duration) -> Result<TcpStream, Failure>
             FailReason::Timeout,
             format!("no answer from {host}:{port} within {}", seconds(limit)),
         ),
-        Some(e) => failure(FailReason::Unreachable, format!("cannot connect to {host}:{port}: {e}")),
+        Some(e) => {
+            failure(FailReason::Unreachable, format!("cannot connect to {host}:{port}: {e}"))
+        }
         None => failure(FailReason::Timeout, format!("no time left to connect to {host}:{port}")),
     })
 }
@@ -89,10 +91,17 @@ pub fn establish<S: 'static + std::os::fd::AsRawFd>(
         if text.contains("Timed out") || text.contains("timed out") {
             failure(
                 FailReason::Timeout,
-                format!("{} did not complete the SSH handshake within {}", settings.alias, seconds(limit)),
+                format!(
+                    "{} did not complete the SSH handshake within {}",
+                    settings.alias,
+                    seconds(limit)
+                ),
             )
         } else {
-            failure(FailReason::Unreachable, format!("SSH handshake with {} failed: {text}", settings.alias))
+            failure(
+                FailReason::Unreachable,
+                format!("SSH handshake with {} failed: {text}", settings.alias),
+            )
         }
     })?;
     verify_host_key(&session, settings, &id, &files, opts)?;
@@ -153,7 +162,10 @@ fn verify_host_key(
                 let how = if strict == StrictHostKeyChecking::Yes {
                     "StrictHostKeyChecking is yes".to_owned()
                 } else {
-                    format!("run `ssh {}` once to check and accept it, or pass --accept-new", settings.alias)
+                    format!(
+                        "run `ssh {}` once to check and accept it, or pass --accept-new",
+                        settings.alias
+                    )
                 };
                 return Err(failure(
                     FailReason::HostKeyUnknown,
@@ -164,18 +176,19 @@ fn verify_host_key(
                 ));
             }
             match settings.user_known_hosts_files.first() {
-                Some(file) => known_hosts::append(file, id, session, false).map(|_| ()).map_err(|e| {
-                    failure(
-                        FailReason::HostKeyUnknown,
-                        format!("cannot remember the host key in {}: {e}", file.display()),
-                    )
-                }),
+                Some(file) => {
+                    known_hosts::append(file, id, session, false).map(|_| ()).map_err(|e| {
+                        failure(
+                            FailReason::HostKeyUnknown,
+                            format!("cannot remember the host key in {}: {e}", file.display()),
+                        )
+                    })
+                }
                 None => Ok(()),
             }
         }
     }
 }
-
 
 fn key_type_name(t: ssh2::HostKeyType) -> &'static str {
     match t {

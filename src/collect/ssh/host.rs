@@ -14,7 +14,9 @@ use super::settings::{self, Request};
 use crate::collect::CollectOptions;
 use crate::collect::events::Stage;
 use crate::collect::probed::facts_from_probe;
-use crate::model::{FailReason, Failure, HostInfo, ProfileRef, SCHEMA_VERSION, Snapshot, Transport};
+use crate::model::{
+    FailReason, Failure, HostInfo, ProfileRef, SCHEMA_VERSION, Snapshot, Transport,
+};
 use crate::probe::{frame, script};
 use crate::profile::Profile;
 
@@ -32,24 +34,33 @@ pub struct HostOutcome {
     pub failure: Option<Failure>,
 }
 
+/// Everything one host's collection needs.
+pub struct HostJob<'a> {
+    /// The name shown in reports.
+    pub name: &'a str,
+    pub labels: &'a BTreeMap<String, String>,
+    pub settings: &'a SshSettings,
+    pub profile: &'a Profile,
+    pub opts: &'a HostOptions,
+    pub connect: &'a ConnectOptions<'a>,
+    /// Like `ssh -F`, for resolving ProxyJump hops.
+    pub ssh_config: Option<&'a Path>,
+}
+
 pub fn collect_host(
-    name: &str,
-    labels: &BTreeMap<String, String>,
-    settings: &SshSettings,
-    profile: &Profile,
-    opts: &HostOptions,
-    connect: &ConnectOptions<'_>,
-    ssh_config: Option<&Path>,
+    job: &HostJob<'_>,
     stage: &dyn Fn(Stage),
     facts_done: &dyn Fn(usize),
 ) -> HostOutcome {
+    let HostJob { name, labels, settings, profile, opts, connect, ssh_config } = *job;
     let started = Instant::now();
     let deadline = started + opts.host_timeout;
     let collected_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let failed = |f: Failure| HostOutcome { snapshot: None, failure: Some(f) };
 
     stage(Stage::Connecting);
-    let session = match open(settings, opts, connect, ssh_config, &|| stage(Stage::Authenticating)) {
+    let session = match open(settings, opts, connect, ssh_config, &|| stage(Stage::Authenticating))
+    {
         Ok(s) => s,
         Err(f) => return failed(f),
     };
@@ -75,7 +86,10 @@ pub fn collect_host(
         let why = transcript.cut_off.clone().unwrap_or_else(|| {
             if said.is_empty() { "it printed nothing".into() } else { format!("it said: {said}") }
         });
-        return failed(failure(FailReason::ProbeFailed, format!("{name} did not run the probe: {why}")));
+        return failed(failure(
+            FailReason::ProbeFailed,
+            format!("{name} did not run the probe: {why}"),
+        ));
     }
     let cut_off = match (&transcript.cut_off, parsed.finished) {
         (Some(why), _) => Some(why.clone()),
@@ -103,7 +117,8 @@ pub fn collect_host(
         facts,
     };
     let failure = cut_off.map(|why| {
-        let reason = if Instant::now() >= deadline { FailReason::Timeout } else { FailReason::ProbeFailed };
+        let reason =
+            if Instant::now() >= deadline { FailReason::Timeout } else { FailReason::ProbeFailed };
         failure(reason, format!("{name}: partial results, {why}"))
     });
     HostOutcome { snapshot: Some(snapshot), failure }
@@ -136,27 +151,27 @@ fn open(
         hops.push(resolved);
     }
     let first = tcp(&hops[0])?;
-    let mut socket = OwnedFd::from(first.try_clone().map_err(local_failure)?);
+    let mut socket = OwnedFd::from(first.try_clone().map_err(|e| local_failure(&e))?);
     let mut session =
-        connect::establish(first, &hops[0], connect, &|| {}).map_err(|f| via(&hops[0], f))?;
+        connect::establish(first, &hops[0], connect, &|| {}).map_err(|f| via(&hops[0], &f))?;
     for pair in hops.windows(2) {
         let (jump, next) = (&pair[0], &pair[1]);
         let stream = super::jump::tunnel(session, socket, &next.hostname, next.port)
-            .map_err(|f| via(jump, f))?;
-        socket = OwnedFd::from(stream.try_clone().map_err(local_failure)?);
-        session = connect::establish(stream, next, connect, &|| {}).map_err(|f| via(next, f))?;
+            .map_err(|f| via(jump, &f))?;
+        socket = OwnedFd::from(stream.try_clone().map_err(|e| local_failure(&e))?);
+        session = connect::establish(stream, next, connect, &|| {}).map_err(|f| via(next, &f))?;
     }
     let last = &hops[hops.len() - 1];
     let stream = super::jump::tunnel(session, socket, &settings.hostname, settings.port)
-        .map_err(|f| via(last, f))?;
+        .map_err(|f| via(last, &f))?;
     connect::establish(stream, settings, connect, on_login)
 }
 
 /// A hop's failure, said as such: the host itself was never reached.
-fn via(hop: &SshSettings, f: Failure) -> Failure {
+fn via(hop: &SshSettings, f: &Failure) -> Failure {
     failure(f.reason, format!("via jump host {}: {}", hop.alias, f.message))
 }
 
-fn local_failure(e: std::io::Error) -> Failure {
+fn local_failure(e: &std::io::Error) -> Failure {
     failure(FailReason::Unreachable, format!("local socket error: {e}"))
 }

@@ -3,7 +3,7 @@
 //! session can run over it like over TCP (libssh2 needs a file descriptor).
 
 use std::io::{ErrorKind, Read, Write};
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::os::unix::net::UnixStream;
 
 use rustix::event::{PollFd, PollFlags, poll};
@@ -13,7 +13,12 @@ use crate::model::{FailReason, Failure};
 
 /// A socket whose other end reaches `host:port` from the jump host. The
 /// jump session moves into the pump thread and lives as long as the tunnel.
-pub fn tunnel(jump: Session, jump_socket: OwnedFd, host: &str, port: u16) -> Result<UnixStream, Failure> {
+pub fn tunnel(
+    jump: Session,
+    jump_socket: OwnedFd,
+    host: &str,
+    port: u16,
+) -> Result<UnixStream, Failure> {
     let channel = jump.channel_direct_tcpip(host, port, None).map_err(|e| Failure {
         reason: FailReason::Unreachable,
         message: format!("the jump host cannot reach {host}:{port}: {e}"),
@@ -45,7 +50,7 @@ fn pump(jump: &Session, mut channel: ssh2::Channel, jump_socket: &OwnedFd, mut l
         // buffers, which poll cannot see.
         let mut fds = [
             PollFd::new(jump_socket, PollFlags::IN),
-            PollFd::new(&local.as_fd(), if local_open { PollFlags::IN } else { PollFlags::empty() }),
+            PollFd::new(&local, if local_open { PollFlags::IN } else { PollFlags::empty() }),
         ];
         let wait = rustix::event::Timespec { tv_sec: 0, tv_nsec: 100_000_000 };
         if poll(&mut fds, Some(&wait)).is_err() {

@@ -3,8 +3,11 @@
 //! channel per host running the probe script of `probe::script`.
 
 pub mod auth;
-// connect and host join once known_hosts lands (they use its API).
+pub mod connect;
 pub mod exec;
+pub mod host;
+#[cfg(unix)]
+pub mod jump;
 pub mod known_hosts;
 pub mod settings;
 
