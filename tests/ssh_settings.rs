@@ -106,7 +106,8 @@ fn alias_with_every_setting() {
          \x20 UserKnownHostsFile /kh/one ~/kh_two\n\
          \x20 GlobalKnownHostsFile /etc/paritty_known_hosts\n\
          \x20 HostKeyAlias web-key\n\
-         \x20 BatchMode yes\n",
+         \x20 BatchMode yes\n\
+         \x20 HashKnownHosts yes\n",
     );
     let s = both(&cfg.req("web"));
     let expected = SshSettings {
@@ -123,6 +124,7 @@ fn alias_with_every_setting() {
         global_known_hosts_files: paths(&["/etc/paritty_known_hosts".into()]),
         host_key_alias: Some("web-key".into()),
         batch_mode: true,
+        hash_known_hosts: true,
     };
     assert_eq!(s, expected);
     // `resolve` (the first ssh on PATH) says the same.

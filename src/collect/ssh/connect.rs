@@ -176,14 +176,14 @@ fn verify_host_key(
                 ));
             }
             match settings.user_known_hosts_files.first() {
-                Some(file) => {
-                    known_hosts::append(file, id, session, false).map(|_| ()).map_err(|e| {
+                Some(file) => known_hosts::append(file, id, session, settings.hash_known_hosts)
+                    .map(|_| ())
+                    .map_err(|e| {
                         failure(
                             FailReason::HostKeyUnknown,
                             format!("cannot remember the host key in {}: {e}", file.display()),
                         )
-                    })
-                }
+                    }),
                 None => Ok(()),
             }
         }

@@ -39,6 +39,9 @@ pub struct SshSettings {
     pub host_key_alias: Option<String>,
     /// BatchMode: never prompt.
     pub batch_mode: bool,
+    /// HashKnownHosts: a remembered host is written hashed (Debian's
+    /// system ssh_config turns this on).
+    pub hash_known_hosts: bool,
 }
 
 /// One ProxyJump hop as written (`[user@]host[:port]`); each is resolved

@@ -295,6 +295,7 @@ fn build(req: &Request, dump: &Dump, local: &LocalUser) -> Result<SshSettings, S
         global_known_hosts_files,
         host_key_alias,
         batch_mode: dump.first("batchmode") == Some("yes"),
+        hash_known_hosts: dump.first("hashknownhosts") == Some("yes"),
     })
 }
 

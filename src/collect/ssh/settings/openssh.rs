@@ -92,6 +92,7 @@ const KEYS: &[&str] = &[
     "globalknownhostsfile",
     "hostkeyalias",
     "batchmode",
+    "hashknownhosts",
 ];
 
 fn parse_dump(output: &str) -> Dump {

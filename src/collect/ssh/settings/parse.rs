@@ -46,6 +46,7 @@ struct Options {
     global_known_hosts: Vec<String>,
     host_key_alias: Option<String>,
     batch_mode: Option<bool>,
+    hash_known_hosts: Option<bool>,
     ignore_unknown: Option<String>,
     canonicalize: Option<bool>,
 }
@@ -210,6 +211,7 @@ impl Reader<'_> {
             }
             "identitiesonly" => set(&mut o.identities_only, on, flag(&one()?)?),
             "batchmode" => set(&mut o.batch_mode, on, flag(&one()?)?),
+            "hashknownhosts" => set(&mut o.hash_known_hosts, on, flag(&one()?)?),
             "stricthostkeychecking" => {
                 let arg = one()?;
                 let value = match arg.to_ascii_lowercase().as_str() {

@@ -43,6 +43,7 @@ impl Reader<'_> {
         dump.push("port", &port.to_string());
         dump.push("identitiesonly", yes_no(o.identities_only));
         dump.push("batchmode", yes_no(o.batch_mode));
+        dump.push("hashknownhosts", yes_no(o.hash_known_hosts));
         dump.push("stricthostkeychecking", o.strict.unwrap_or("ask"));
         if let Some(alias) = &o.host_key_alias {
             dump.push("hostkeyalias", alias);
