@@ -234,3 +234,35 @@ fn a_closed_stdout_is_not_an_error() {
     let out = child.wait_with_output().expect("wait");
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn a_bad_config_is_one_line_naming_file_and_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("paritty.toml");
+    std::fs::write(
+        &config,
+        "[settings]\nworkers = 4\n\n[[host]]\nname = \"db\"\nenviroment = \"prod\"\n",
+    )
+    .expect("write");
+    let out = paritty(&["--config", config.to_str().expect("utf8"), "snapshot"]);
+    let err = assert_one_error_line(&out);
+    assert!(err.contains(&format!("config {}:6:1", config.display())), "{err}");
+    assert!(err.contains("enviroment"), "{err}");
+    let absent = dir.path().join("absent.toml");
+    let err =
+        assert_one_error_line(&paritty(&["--config", absent.to_str().expect("utf8"), "profiles"]));
+    assert!(err.contains("cannot read it"), "{err}");
+}
+
+#[test]
+fn bad_targets_are_refused_before_collecting() {
+    for (args, expected) in [
+        (&["snapshot", "-oProxyCommand=x"][..], "unexpected argument"),
+        (&["snapshot", "db:notaport"][..], "is not a port"),
+        (&["snapshot", "local", "local"][..], "named twice"),
+    ] {
+        let out = paritty(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(expected), "{args:?}: {}", stderr(&out));
+    }
+}

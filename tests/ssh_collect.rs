@@ -371,3 +371,43 @@ mod in_process {
         );
     }
 }
+
+/// An inventory in paritty.toml names hosts its own way, with an
+/// environment label, and its settings apply without flags.
+#[test]
+fn inventory_hosts_carry_their_names_and_environments() {
+    let lab = Lab::new();
+    let tools = [("mytool", "echo 'mytool 3.1.4'")];
+    let _host = lab.add_host(&HostSpec { name: "host-a", tools: &tools, ..HostSpec::default() });
+    let dir = tempfile::tempdir().expect("tmp");
+    let profile = dir.path().join("ssh-test.toml");
+    std::fs::write(&profile, PROFILE).expect("profile");
+    let config = dir.path().join("paritty.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[settings]\nprofile = {:?}\nssh_config = {:?}\nhost_timeout = 60\n\n\
+             [[host]]\nname = \"prod-web-1\"\nssh = \"host-a\"\nenvironment = \"prod\"\n\
+             labels = {{ team = \"web\" }}\n",
+            profile.display().to_string(),
+            lab.ssh_config().display().to_string()
+        ),
+    )
+    .expect("config");
+    let out = dir.path().join("prod.json");
+    let run = paritty(&[
+        "--config",
+        config.to_str().expect("utf8"),
+        "snapshot",
+        "prod-web-1",
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let snap = read_json(&out);
+    assert_eq!(snap["host"]["name"], "prod-web-1");
+    assert_eq!(snap["host"]["labels"]["environment"], "prod");
+    assert_eq!(snap["host"]["labels"]["team"], "web");
+    assert_eq!(snap["profile"]["name"], "ssh-test");
+    assert_eq!(snap["facts"]["tool.mytool"]["value"], "3.1.4");
+}
