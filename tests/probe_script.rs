@@ -183,7 +183,7 @@ fn every_collection_behaviour_is_the_same_through_every_shell() {
     }
     let profile = profile(&text);
     let opts = CollectOptions {
-        command_timeout: Duration::from_millis(700),
+        command_timeout: Duration::from_secs(2),
         max_bytes: 2048,
         ..CollectOptions::default()
     };

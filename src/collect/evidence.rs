@@ -93,10 +93,18 @@ impl<'d> Decider<'d> {
     }
 
     fn labelled(&self, mut fact: Fact) -> Fact {
-        fact.label.clone_from(&self.def.label);
-        fact.category.clone_from(&self.def.category);
+        describe(&mut fact, self.def);
         fact
     }
+}
+
+/// Copies what the profile says about a fact into it, so a snapshot file
+/// explains and compares itself without its profile.
+pub fn describe(fact: &mut Fact, def: &FactDef) {
+    fact.label.clone_from(&def.label);
+    fact.category.clone_from(&def.category);
+    fact.compare = Some(def.compare);
+    fact.informational = def.informational;
 }
 
 /// How an absent source is named in a `missing` fact's evidence.

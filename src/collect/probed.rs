@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::evidence::{Attempt, Decider, Run, absent_label, read_from};
+use super::evidence::{Attempt, Decider, Run, absent_label, describe, read_from};
 use crate::model::{Fact, Status};
 use crate::probe::frame::{ProbeOutput, Record};
 use crate::probe::sanitize;
@@ -33,8 +33,7 @@ pub fn facts_from_probe(
         } else {
             let mut fact = Fact::empty(Status::Error);
             fact.raw = format!("not collected: {cut_off}");
-            fact.label.clone_from(&def.label);
-            fact.category.clone_from(&def.category);
+            describe(&mut fact, def);
             fact
         };
         facts.insert(def.id.clone(), fact);

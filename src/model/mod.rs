@@ -73,6 +73,13 @@ pub struct Fact {
     pub label: String,
     #[serde(default)]
     pub category: String,
+    /// How values of this fact compare (`semver`, `dpkg`, ...), copied from
+    /// the profile so snapshots from other profiles compare right too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<crate::profile::CompareKind>,
+    /// Expected to differ between hosts; never counted as divergence.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub informational: bool,
     /// The command line that produced `raw`, when it came from a command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<String>>,
@@ -126,6 +133,8 @@ impl Fact {
             duration_ms: 0,
             label: String::new(),
             category: String::new(),
+            compare: None,
+            informational: false,
             command: None,
             exit_code: None,
             shadowed: Vec::new(),

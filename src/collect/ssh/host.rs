@@ -150,7 +150,7 @@ fn open(
         .map_err(|e| failure(FailReason::Unreachable, format!("jump host {}: {e}", hop.host)))?;
         hops.push(resolved);
     }
-    let first = tcp(&hops[0])?;
+    let first = tcp(&hops[0]).map_err(|f| via(&hops[0], &f))?;
     let mut socket = OwnedFd::from(first.try_clone().map_err(|e| local_failure(&e))?);
     let mut session =
         connect::establish(first, &hops[0], connect, &|| {}).map_err(|f| via(&hops[0], &f))?;

@@ -43,14 +43,17 @@ fn pump(jump: &Session, mut channel: ssh2::Channel, jump_socket: &OwnedFd, mut l
     jump.set_blocking(false);
     let mut to_channel: Vec<u8> = Vec::new();
     let mut buf = vec![0u8; 32 * 1024];
-    let mut local_open = true;
-    let mut eof_sent = false;
     loop {
         // Wait for either socket; the timeout only re-checks libssh2's own
         // buffers, which poll cannot see.
         let mut fds = [
             PollFd::new(jump_socket, PollFlags::IN),
-            PollFd::new(&local, if local_open { PollFlags::IN } else { PollFlags::empty() }),
+            // Local input waits while the channel's window is full;
+            // polling it then would only spin.
+            PollFd::new(
+                &local,
+                if to_channel.is_empty() { PollFlags::IN } else { PollFlags::empty() },
+            ),
         ];
         let wait = rustix::event::Timespec { tv_sec: 0, tv_nsec: 100_000_000 };
         if poll(&mut fds, Some(&wait)).is_err() {
@@ -76,10 +79,17 @@ fn pump(jump: &Session, mut channel: ssh2::Channel, jump_socket: &OwnedFd, mut l
             }
         }
         // Local -> channel.
-        if local_open && to_channel.is_empty() {
+        if to_channel.is_empty() {
             local.set_nonblocking(true).ok();
             match local.read(&mut buf) {
-                Ok(0) => local_open = false,
+                // The session over the tunnel is gone (libssh2 never
+                // half-closes): end the channel and the jump session now,
+                // or a far side that never closes would keep both open.
+                Ok(0) => {
+                    let _ = channel.send_eof();
+                    let _ = channel.close();
+                    return;
+                }
                 Ok(n) => to_channel.extend_from_slice(&buf[..n]),
                 Err(e) if e.kind() == ErrorKind::WouldBlock => {}
                 Err(_) => return,
@@ -94,9 +104,6 @@ fn pump(jump: &Session, mut channel: ssh2::Channel, jump_socket: &OwnedFd, mut l
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 Err(_) => return,
             }
-        }
-        if !local_open && to_channel.is_empty() && !eof_sent {
-            eof_sent = channel.send_eof().is_ok();
         }
     }
 }
