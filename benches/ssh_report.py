@@ -3,11 +3,14 @@
 
 Usage: ssh_report.py DIR "1 8 64"  (DIR = bench-scratch/ssh/raw, written by
 sections/ssh.sh; then the host counts measured). Reads, per host count N:
-the hyperfine exports N-round-R-{paritty-default,paritty-minimal,ansible}.json,
-the `/usr/bin/time -f '%U %S %e'` outputs cpu-N-{default,minimal}-K.txt and
-cpu-N-ansible.txt, ansible's output ansible-N.out, and paritty's snapshots
-snap-N-PROFILE/*.json. Prints Markdown on stdout. Ratios of alternated runs
-are the point: the hosts share the machine's cores with the tools.
+the hyperfine exports N-round-R-{paritty-default,paritty-minimal,ansible}.json
+(wall times, and getrusage for the CPU here), the CPU runs
+cpu-N-{default,minimal}-K.txt and cpu-N-ansible.txt (`/usr/bin/time -f
+'%U %S %e'`, then "remote BEFORE AFTER": the lab servers' CPU), ansible's
+output ansible-N.out, paritty's snapshots snap-N-PROFILE/*.json and its
+messages paritty-N-PROFILE-{check1,check2,timed,cpu}.err. Prints Markdown on
+stdout. Ratios of alternated runs are the point: the hosts share the
+machine's cores with the tools.
 """
 import glob
 import json
@@ -100,23 +103,42 @@ def paritty_facts(d, n, profile):
     return (st.median(oks), total) if oks else (None, 0)
 
 
-def first_error(d, n):
-    """Why paritty's check run at N hosts failed: its first message, without
-    colours (color-eyre puts a fatal error on a line "0: MESSAGE"), and how
-    many hosts it reported a failure for."""
-    for profile in ("default", "minimal"):
-        try:
-            text = re.sub(r"\x1b\[[0-9;]*m", "", open(f"{d}/paritty-{n}-{profile}.err").read())
-        except OSError:
-            continue
-        lines = [l.strip() for l in text.split("\n") if l.strip() and ": wrote " not in l]
-        hosts = {m[1] for l in lines if (m := re.match(r"paritty: (bench-\d+): ", l))}
-        m = re.search(r"^\s*0: (.+)$", text, re.M)
-        msg = m[1].strip() if m else (lines[0] if lines else "")
-        if msg:
-            many = f"{len(hosts)} of {n} hosts failed, first: " if hosts else ""
-            return f"{profile} profile: {many}{msg}"
-    return "no snapshot written"
+def message(path):
+    """What a failed paritty run said: its first message, without colours
+    (color-eyre puts a fatal error on a line "0: MESSAGE"), and for how many
+    hosts it reported a failure. None if the file says nothing."""
+    try:
+        text = re.sub(r"\x1b\[[0-9;]*m", "", open(path).read())
+    except OSError:
+        return None
+    lines = [l.strip() for l in text.split("\n") if l.strip() and ": wrote " not in l]
+    hosts = {m[1] for l in lines if (m := re.match(r"paritty: (bench-\d+): ", l))}
+    m = re.search(r"^\s*0: (.+)$", text, re.M)
+    msg = m[1].strip() if m else (lines[0] if lines else "")
+    if not msg:
+        return None
+    return (f"{len(hosts)} host(s) failed, first: " if hosts else "") + f"`{msg}`"
+
+
+def failures(d, n, profile, measured):
+    """Notes on paritty's failures at N hosts with PROFILE (sections/ssh.sh
+    retries a failed check once, drops a profile whose timed run fails)."""
+    notes = []
+    first, second = (message(f"{d}/paritty-{n}-{profile}-check{t}.err") for t in (1, 2))
+    if os.path.exists(f"{d}/paritty-{n}-{profile}-check2.err"):
+        if measured:
+            notes.append(f"the check run failed once ({first or 'no snapshot for every host'}); the retry passed")
+        else:
+            notes.append(f"the check run failed twice, not measured: {second or first or 'no snapshot for every host'}"
+                         + (f"; first attempt: {first}" if first and first != second else ""))
+    try:
+        notes += [l.strip() for l in open(f"{d}/paritty-{n}-{profile}-timed.err") if l.strip()]
+    except OSError:
+        pass
+    cpu_msg = message(f"{d}/paritty-{n}-{profile}-cpu.err")
+    if cpu_msg:
+        notes.append(f"a CPU run failed: {cpu_msg}")
+    return notes
 
 
 def main(d, sizes):
@@ -233,7 +255,7 @@ def main(d, sizes):
             return f"{n} host(s): not measured (not in SIZES)"
         p, a = data[n]["paritty-default"]["median"], data[n]["ansible"]["median"]
         if p is None:
-            return f"{n} host(s): **not measured**: paritty did not run ({first_error(d, n)})"
+            return f"{n} host(s): **not measured** with the default profile (see paritty's failures below)"
         x = a / p
         return f"{n} host(s): ansible / paritty = {x:.1f}, target >= {target:.0f}: **{'met' if x >= target else 'NOT met'}**"
 
@@ -249,6 +271,10 @@ def main(d, sizes):
             f"- {wall_verdict(1, TARGET_1)}",
             f"- {wall_verdict(64, TARGET_64)}",
             f"- {cpu_line}"]
+    notes = [f"- {n} host(s), {profile} profile: {note}" for n in sizes for profile in ("default", "minimal")
+             for note in failures(d, n, profile, data[n][f"paritty-{profile}"]["median"] is not None)]
+    if notes:
+        out += ["", "paritty's failures in this run:", "", *notes]
     print("\n".join(out))
 
 

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::export::SnapshotFormat;
+use crate::export::diff::DiffFormat;
 
 /// paritty makes the dev/prod parity gap visible: OS, runtime, tool and
 /// backing-service versions, collected and compared.
@@ -22,8 +23,63 @@ pub struct Cli {
 pub enum Command {
     /// Collect machines' facts and print or save their snapshots.
     Snapshot(Box<SnapshotArgs>),
+    /// Compare targets side by side: every fact, its value on each host, and
+    /// how far it is from the baseline's.
+    Diff(Box<DiffArgs>),
+    /// The CI parity gate: exit 1 when a divergence reaches --fail-on.
+    Check(Box<CheckArgs>),
     /// List the profiles paritty can use, with their fact counts.
     Profiles,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Hosts or snapshot files/folders to compare (see `snapshot`).
+    #[arg(value_name = "TARGET", required = true)]
+    pub targets: Vec<String>,
+    /// The target others are compared with [default: the one labelled prod, then staging, else the first].
+    #[arg(long, value_name = "TARGET")]
+    pub baseline: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DiffFormat,
+    /// Only the facts where some host diverges.
+    #[arg(long)]
+    pub only_diff: bool,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub collect: CollectArgs,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Hosts or snapshot files/folders to check against the baseline.
+    #[arg(value_name = "TARGET", required = true)]
+    pub targets: Vec<String>,
+    /// The target others must match [default: the one labelled prod, then staging, else the first].
+    #[arg(long, value_name = "TARGET")]
+    pub baseline: Option<String>,
+    /// The lowest divergence that fails the check.
+    #[arg(long, value_enum, default_value = "any")]
+    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub collect: CollectArgs,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+/// Thresholds for `check --fail-on`, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Any counted divergence, a distro revision included.
+    Any,
+    Packaging,
+    Patch,
+    Minor,
+    Major,
 }
 
 #[derive(Debug, Args)]

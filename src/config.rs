@@ -17,6 +17,9 @@ pub struct Config {
     pub settings: Settings,
     #[serde(default, rename = "host")]
     pub hosts: Vec<InventoryHost>,
+    /// What comparisons ignore or tolerate.
+    #[serde(default)]
+    pub compare: crate::compare::policy::Policy,
     /// Where it was read from, for messages.
     #[serde(skip)]
     pub origin: Option<PathBuf>,

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod collect;
 pub mod commands;
+pub mod compare;
 pub mod config;
 pub mod export;
 pub mod fsutil;

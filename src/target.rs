@@ -2,6 +2,7 @@
 //! ssh_config alias or `user@host[:port]`, resolved into something to collect.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 
@@ -10,6 +11,8 @@ use crate::config::Config;
 pub enum Target {
     Local,
     Ssh(SshTarget),
+    /// A snapshot file written earlier (a teammate's, yesterday's prod).
+    Snapshot(PathBuf),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,14 +31,43 @@ impl Target {
         match self {
             Target::Local => "local",
             Target::Ssh(t) => &t.name,
+            Target::Snapshot(path) => path.to_str().unwrap_or("snapshot"),
         }
     }
 }
 
-/// Parses one TARGET argument; inventory names win over ssh aliases.
+/// Expands one TARGET argument: a folder of snapshots gives one target per
+/// `*.json` file in it (sorted), anything else one target.
+pub fn expand(arg: &str, config: Option<&Config>) -> Result<Vec<Target>, String> {
+    let path = Path::new(arg);
+    if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| format!("`{arg}`: cannot list the folder: {e}"))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        if files.is_empty() {
+            return Err(format!("`{arg}` is a folder with no .json snapshots in it"));
+        }
+        files.sort();
+        return Ok(files.into_iter().map(Target::Snapshot).collect());
+    }
+    parse(arg, config).map(|t| vec![t])
+}
+
+/// Parses one TARGET argument; inventory names win over ssh aliases, and
+/// an existing `.json` file is a snapshot.
 pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, String> {
     if arg == "local" {
         return Ok(Target::Local);
+    }
+    let path = Path::new(arg);
+    if path.extension().is_some_and(|x| x == "json") {
+        if path.is_file() {
+            return Ok(Target::Snapshot(path.to_owned()));
+        }
+        return Err(format!("`{arg}`: no such snapshot file"));
     }
     if let Some(host) = config.and_then(|c| c.host(arg)) {
         let how = host.ssh.as_deref().unwrap_or(&host.name);

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use common::sshd::{Fault, Host, HostSpec, Lab};
+use common::sshd::{Fault, Host, HostSpec, KeyType, KnownHost, Lab};
 
 /// A builtin fact every host has, and a tool each host has its own copy of.
 const PROFILE: &str = r#"
@@ -112,8 +112,7 @@ fn fault_line<'a>(stderr: &'a str, target: &str, reason: &str) -> &'a str {
     line
 }
 
-/// The log line saying the lab key logged in, which names the client's
-/// address and port as the host saw them.
+/// Whether the host logs the lab key logging in (waiting for its log).
 fn accepted(host: &Host, lab: &Lab) -> bool {
     host.wait_for_log(&format!("Accepted publickey for {}", lab.user()), LOG_WAIT)
 }
@@ -176,6 +175,16 @@ fn failing_hops_are_named_with_their_reason() {
     let bastion = host_with_tool(&lab, "bastion", "1.0.0");
     let refusing =
         lab.add_host(&HostSpec { name: "refusing", refuse_login: true, ..HostSpec::default() });
+    let unknown = lab.add_host(&HostSpec {
+        name: "unknown-key",
+        known_host: KnownHost::Absent,
+        ..HostSpec::default()
+    });
+    let changed = lab.add_host(&HostSpec {
+        name: "changed-key",
+        known_host: KnownHost::Wrong,
+        ..HostSpec::default()
+    });
     let inner = host_with_tool(&lab, "inner", "2.0.0");
     let closed = Fault::closed_port();
     let silent = Fault::silent_listener();
@@ -191,6 +200,8 @@ fn failing_hops_are_named_with_their_reason() {
     extra += &block(&lab, "via-closed", ia, ip, Some("closed-hop"));
     extra += &block(&lab, "via-silent", ia, ip, Some("silent-hop"));
     extra += &block(&lab, "second-refuses", ia, ip, Some("bastion,refusing"));
+    extra += &block(&lab, "via-unknown-key", ia, ip, Some("unknown-key"));
+    extra += &block(&lab, "via-changed-key", ia, ip, Some("bastion,changed-key"));
     // Targets the (good) bastion cannot reach.
     extra +=
         &block(&lab, "behind-closed", closed_behind.ip(), closed_behind.port(), Some("bastion"));
@@ -198,8 +209,16 @@ fn failing_hops_are_named_with_their_reason() {
 
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("snaps");
-    let targets =
-        ["via-refusing", "via-closed", "via-silent", "second-refuses", "behind-closed", "inner"];
+    let targets = [
+        "via-refusing",
+        "via-closed",
+        "via-silent",
+        "second-refuses",
+        "via-unknown-key",
+        "via-changed-key",
+        "behind-closed",
+        "inner",
+    ];
     let started = std::time::Instant::now();
     let run =
         snapshot(&config, &write_profile(dir.path()), &out, &targets, &["--connect-timeout", "2"]);
@@ -216,6 +235,14 @@ fn failing_hops_are_named_with_their_reason() {
     assert!(line.contains("via jump host silent-hop"), "{line}");
     let line = fault_line(&stderr, "second-refuses", "auth-failed");
     assert!(line.contains("via jump host refusing: login refused"), "{line}");
+    // A hop's host key is checked like any host's.
+    let line = fault_line(&stderr, "via-unknown-key", "host-key-unknown");
+    assert!(line.contains("via jump host unknown-key"), "{line}");
+    assert!(line.contains(unknown.fingerprint(KeyType::Ed25519)), "{line}");
+    let line = fault_line(&stderr, "via-changed-key", "host-key-mismatch");
+    assert!(line.contains("via jump host changed-key: HOST KEY CHANGED"), "{line}");
+    assert!(line.contains(changed.fingerprint(KeyType::Ed25519)), "{line}");
+    assert!(!unknown.log().contains("Accepted publickey"), "{}", unknown.log());
     let line = fault_line(&stderr, "behind-closed", "unreachable");
     assert!(line.contains("via jump host bastion"), "{line}");
     assert!(line.contains(&format!("cannot reach {closed_behind}")), "{line}");
@@ -246,8 +273,81 @@ mod in_process {
     use paritty::collect::hosts::{RunOptions, collect_targets};
     use paritty::collect::ssh::connect::ConnectOptions;
     use paritty::collect::ssh::host::HostOptions;
-    use paritty::model::FailReason;
+    use paritty::model::{FailReason, Status};
+    use paritty::profile::{Profile, SourceKind, load_profile};
     use paritty::target::{SshTarget, Target};
+
+    fn target(name: &str) -> Target {
+        Target::Ssh(SshTarget {
+            name: name.into(),
+            host: name.into(),
+            user: None,
+            port: None,
+            labels: BTreeMap::new(),
+        })
+    }
+
+    fn options(config: std::path::PathBuf, collect: CollectOptions) -> RunOptions<'static> {
+        RunOptions {
+            host: HostOptions { collect, host_timeout: Duration::from_secs(60) },
+            workers: 4,
+            connect: ConnectOptions {
+                connect_timeout: Duration::from_secs(2),
+                accept_new: false,
+                host_key_prompt: None,
+                passphrase_prompt: None,
+            },
+            ssh_config: Some(config),
+        }
+    }
+
+    /// The whole default profile (a large script up, a lot of output down)
+    /// through two tunnels gives the same facts as the same host reached
+    /// directly, in the same run.
+    #[test]
+    fn the_default_profile_through_two_hops_matches_a_direct_run() {
+        let lab = Lab::new();
+        let _first = host_with_tool(&lab, "bastion1", "1.0.0");
+        let _second = host_with_tool(&lab, "bastion2", "1.0.0");
+        let inner = host_with_tool(&lab, "inner", "2.0.0");
+        let via = block(&lab, "inner-via", inner.addr(), inner.port(), Some("bastion1,bastion2"));
+        let config = config_with(&lab, &via);
+        let profile: Profile = load_profile("default", None).expect("default profile");
+        let collect = CollectOptions {
+            command_timeout: Duration::from_secs(30),
+            ..CollectOptions::default()
+        };
+        let (tx, _rx) = mpsc::channel();
+        let targets = [target("inner"), target("inner-via")];
+        let reports = collect_targets(&targets, &profile, &options(config, collect), &tx);
+        let snaps: Vec<_> = reports
+            .iter()
+            .map(|r| {
+                assert_eq!(r.failure, None, "{}", r.target);
+                r.snapshot.as_ref().expect("snapshot")
+            })
+            .collect();
+        let (direct, tunneled) = (snaps[0], snaps[1]);
+        let mut compared = 0;
+        for def in &profile.facts {
+            // The session's environment names the client's address and port.
+            if def.sources.iter().any(|s| matches!(s.kind, SourceKind::Env(_))) {
+                continue;
+            }
+            let (a, b) = (&direct.facts[&def.id], &tunneled.facts[&def.id]);
+            assert_eq!(
+                (a.status, &a.value, &a.found_at, &a.raw),
+                (b.status, &b.value, &b.found_at, &b.raw),
+                "{}",
+                def.id
+            );
+            compared += 1;
+        }
+        assert!(compared > 70, "compared {compared} facts");
+        let ok = tunneled.facts.values().filter(|f| f.status == Status::Ok).count();
+        assert!(ok > 10, "{ok} facts ok");
+        assert!(tunneled.facts.values().map(|f| f.raw.len()).sum::<usize>() > 1000);
+    }
 
     /// A target behind the bastion that accepts and never speaks: the
     /// collection times out, and the bastion's session is then closed (the
@@ -262,38 +362,17 @@ mod in_process {
             &lab,
             &block(&lab, "behind-silent", silent.addr(), silent.port(), Some("bastion")),
         );
-        let opts = RunOptions {
-            host: HostOptions {
-                collect: CollectOptions::default(),
-                host_timeout: Duration::from_secs(30),
-            },
-            workers: 1,
-            connect: ConnectOptions {
-                connect_timeout: Duration::from_secs(2),
-                accept_new: false,
-                host_key_prompt: None,
-                passphrase_prompt: None,
-            },
-            ssh_config: Some(config),
-        };
-        let target = Target::Ssh(SshTarget {
-            name: "behind-silent".into(),
-            host: "behind-silent".into(),
-            user: None,
-            port: None,
-            labels: BTreeMap::new(),
-        });
+        let opts = options(config, CollectOptions::default());
         let text = format!("{HEADER}{}", command_fact("tool.x", &["x"], "version"));
         let (tx, _rx) = mpsc::channel();
-        let reports = collect_targets(&[target], &profile(&text), &opts, &tx);
+        let reports = collect_targets(&[target("behind-silent")], &profile(&text), &opts, &tx);
         let failure = reports[0].failure.as_ref().expect("the silent host failed");
         assert_eq!(failure.reason, FailReason::Timeout, "{failure}");
         assert!(failure.message.contains("did not complete the SSH handshake"), "{failure}");
         assert!(bastion.wait_for_log("Accepted publickey", LOG_WAIT), "{}", bastion.log());
         // The silent listener is still up: only paritty can end the tunnel.
-        let closed = format!("Disconnected from user {}", lab.user());
         assert!(
-            bastion.wait_for_log(&closed, LOG_WAIT),
+            bastion.wait_for_log("Closing connection to", LOG_WAIT),
             "the bastion session stayed open:\n{}",
             bastion.log()
         );

@@ -4,9 +4,11 @@
 # addresses 127.10.X.Y (benches/ssh_lab.py), so they share this machine's
 # cores with both tools: the report is ratios of alternated runs, plus
 # paritty's own CPU time per host.
-# Tunable: SIZES (host counts), PLAN ("N:ROUNDS:RUNS" per size: ansible on 64
-# hosts takes half a minute a run, so it gets few), CPU_RUNS (paritty runs
-# under /usr/bin/time per size and profile), WARMUP (paritty's, per round).
+# Tunable: SIZES (host counts); PLAN, per size "N:ROUNDS:RUNS:CPU_RUNS"
+# (timed runs per tool per round, then paritty's runs under /usr/bin/time per
+# profile): ansible on 64 hosts takes half a minute a run, so it gets few;
+# WARMUP (paritty's warmup runs per round, for sizes with RUNS > 1: with one
+# run the untimed check run is the warmup, as it is for ansible).
 set -euo pipefail
 # shellcheck source=benches/lib.sh
 source "$(dirname "$0")/../lib.sh"
@@ -14,20 +16,20 @@ ensure_apt ssh openssh-client
 ensure_apt /usr/sbin/sshd openssh-server
 
 SIZES=${SIZES:-"1 8 64"}
-PLAN=${PLAN:-"1:3:3 8:3:2 64:2:1"}
-CPU_RUNS=${CPU_RUNS:-3} WARMUP=${WARMUP:-1}
+PLAN=${PLAN:-"1:3:3:3 8:3:2:3 64:2:1:1"}
+WARMUP=${WARMUP:-1}
 benches="$REPO/benches"
 out="$SCRATCH/ssh"
 raw="$out/raw"
 lab="$out/lab"
 rm -rf "$raw" && mkdir -p "$raw"
 
-plan_for() {  # plan_for N -> "ROUNDS RUNS"
+plan_for() {  # plan_for N -> "ROUNDS RUNS CPU_RUNS"
     local p
     for p in $PLAN; do
-        if [ "${p%%:*}" = "$1" ]; then p=${p#*:}; echo "${p%%:*} ${p#*:}"; return; fi
+        if [ "${p%%:*}" = "$1" ]; then p=${p#*:}; echo "${p//:/ }"; return; fi
     done
-    echo "2 1"  # a size not in PLAN: the cheapest that still alternates
+    echo "2 1 1"  # a size not in PLAN: the cheapest that still alternates
 }
 max=0
 for n in $SIZES; do if [ "$n" -gt "$max" ]; then max=$n; fi; done
@@ -139,8 +141,27 @@ measure_cpu() {
     echo "remote $before $(remote_cpu --settle)" >> "$file"
 }
 
+# paritty_check N PROFILE TRY: one untimed run that must give every host's
+# snapshot; its messages go to paritty-N-PROFILE-checkTRY.err.
+paritty_check() {
+    local n=$1 profile=$2 try=$3 err="$raw/paritty-$1-$2-check$3.err"
+    rm -rf "$raw/snap-$n-$profile" && mkdir -p "$raw/snap-$n-$profile"  # a folder: NAME.json per host
+    mapfile -t cmd < <(paritty_cmd "$n" "$profile")
+    if "${cmd[@]}" > /dev/null 2> "$err" \
+        && [ "$(find "$raw/snap-$n-$profile" -name '*.json' | wc -l)" = "$n" ]; then
+        return 0
+    fi
+    log "paritty failed on $n host(s) ($profile profile, check $try):" \
+        "$(sed 's/\x1b\[[0-9;]*m//g' "$err" | grep -v ': wrote ' | head -n 1) (see $err)"
+    return 1
+}
+declare -A dropped=()  # N-PROFILE -> 1 once a timed run failed
+
 for n in $SIZES; do
-    read -r rounds runs < <(plan_for "$n")
+    read -r rounds runs cpu_runs < <(plan_for "$n")
+    cpu_runs=${cpu_runs:-1}  # a PLAN entry may leave it out
+    warmup=$WARMUP
+    [ "$runs" -gt 1 ] || warmup=0
     log "$n host(s): checking both tools once"
     # ansible once, untimed by hyperfine: it must succeed on every host
     # (exit 0 and one SUCCESS per host). Its CPU is kept for context: its
@@ -153,31 +174,34 @@ for n in $SIZES; do
     ok=$(grep -c '| SUCCESS =>' "$raw/ansible-$n.out" || true)
     [ "$ok" = "$n" ] || die "ansible succeeded on $ok of $n hosts: see $raw/ansible-$n.out"
 
-    # paritty likewise, per profile. One that fails (every host must give a
-    # snapshot) is left out of the timings and the report says why: the
-    # section still measures the rest.
+    # paritty likewise, per profile: every host must give a snapshot. A
+    # failed check is retried once, and the report shows what the first
+    # attempt said (a flaky failure is a finding, not noise). A profile that
+    # fails twice is left out and the report says why: the rest is measured.
     profiles=()
     for profile in default minimal; do
-        rm -rf "$raw/snap-$n-$profile" && mkdir -p "$raw/snap-$n-$profile"  # a folder: NAME.json per host
-        mapfile -t cmd < <(paritty_cmd "$n" "$profile")
-        if "${cmd[@]}" > /dev/null 2> "$raw/paritty-$n-$profile.err" \
-            && [ "$(find "$raw/snap-$n-$profile" -name '*.json' | wc -l)" = "$n" ]; then
+        if paritty_check "$n" "$profile" 1 || paritty_check "$n" "$profile" 2; then
             profiles+=("$profile")
-        else
-            log "paritty failed on $n host(s) ($profile profile):" \
-                "$(sed 's/\x1b\[[0-9;]*m//g' "$raw/paritty-$n-$profile.err" | grep -v ': wrote ' | head -n 1)" \
-                "(see $raw/paritty-$n-$profile.err)"
         fi
     done
 
     for r in $(seq 1 "$rounds"); do
         log "$n host(s): round $r/$rounds"
         for profile in "${profiles[@]}"; do
+            [ -z "${dropped[$n-$profile]:-}" ] || continue
             mapfile -t cmd < <(paritty_cmd "$n" "$profile")
             # -N: no shell; the arguments are quoted for hyperfine's own split.
-            hyperfine -N --style basic --warmup "$WARMUP" --runs "$runs" \
+            # A failed run (hyperfine stops at a non-zero exit) drops this
+            # profile for the remaining rounds; earlier rounds still count.
+            hyperfine -N --style basic --warmup "$warmup" --runs "$runs" \
                 --export-json "$raw/$n-round-$r-paritty-$profile.json" \
-                "$(printf '%q ' "${cmd[@]}")" >&2
+                "$(printf '%q ' "${cmd[@]}")" >&2 || {
+                rm -f "$raw/$n-round-$r-paritty-$profile.json"
+                echo "round $r: a timed run failed (hyperfine discards paritty's stderr)" \
+                    >> "$raw/paritty-$n-$profile-timed.err"
+                log "paritty failed in a timed run on $n host(s) ($profile profile): dropped"
+                dropped[$n-$profile]=1
+            }
         done
         mapfile -t cmd < <(ansible_cmd "$n")
         # No warmup for ansible (the check above warmed the caches), and its
@@ -194,9 +218,10 @@ for n in $SIZES; do
     # children, not its own; they are measured apart.
     for profile in "${profiles[@]}"; do
         mapfile -t cmd < <(paritty_cmd "$n" "$profile")
-        for k in $(seq 1 "$CPU_RUNS"); do
+        for k in $(seq 1 "$cpu_runs"); do
             measure_cpu "$raw/cpu-$n-$profile-$k.txt" "${cmd[@]}" \
-                > /dev/null 2>> "$raw/paritty-$n-$profile.err"
+                > /dev/null 2>> "$raw/paritty-$n-$profile-cpu.err" \
+                || log "paritty failed in CPU run $k on $n host(s) ($profile profile): see $raw/paritty-$n-$profile-cpu.err"
         done
     done
 done

@@ -92,6 +92,21 @@ fn collect_one(
         let _ = events.send(Event::Stage { index, stage, elapsed: started.elapsed() });
     };
     let report = match target {
+        Target::Snapshot(path) => {
+            stage(Stage::Probing);
+            match crate::model::snapshot_file::read_snapshot(path) {
+                Ok(snapshot) => HostReport {
+                    target: target.name().to_owned(),
+                    snapshot: Some(snapshot),
+                    failure: None,
+                },
+                Err(e) => HostReport {
+                    target: target.name().to_owned(),
+                    snapshot: None,
+                    failure: Some(failure(FailReason::BadSnapshot, e.to_string())),
+                },
+            }
+        }
         Target::Local => {
             stage(Stage::Probing);
             HostReport {

@@ -1,6 +1,8 @@
 //! What each subcommand does, with errors as values and exit codes that mean
 //! something: 0 done, 1 divergence found (kept for `check`), 2 error.
 
+mod collecting;
+mod diff;
 mod options;
 mod profiles;
 mod snapshot;
@@ -21,6 +23,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let config = crate::config::load(cli.config.as_deref())?;
     match cli.command {
         Some(Command::Snapshot(args)) => snapshot::run(&args, config.as_ref()),
+        Some(Command::Diff(args)) => diff::diff(&args, config.as_ref()),
+        Some(Command::Check(args)) => diff::check(&args, config.as_ref()),
         Some(Command::Profiles) => profiles::run(),
         // Until the TUI lands, no subcommand shows this machine as text.
         None => {

@@ -5,22 +5,14 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc;
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
-use super::{EXIT_ERROR, EXIT_OK, options, print_stdout};
+use super::{EXIT_ERROR, EXIT_OK, collecting, options, print_stdout};
 use crate::cli::SnapshotArgs;
-use crate::collect::hosts::{RunOptions, collect_targets};
-use crate::collect::ssh::auth::PassphrasePrompt;
-use crate::collect::ssh::connect::{ConnectOptions, HostKeyPrompt};
-use crate::collect::ssh::host::HostOptions;
 use crate::config::Config;
 use crate::export::{SnapshotFormat, render_snapshot};
 use crate::model::snapshot_file;
-use crate::progress::{self, TerminalLock};
-use crate::prompt::TerminalPrompt;
-use crate::target::{self, Target};
 
 /// Where the snapshots go.
 enum Destination {
@@ -30,53 +22,16 @@ enum Destination {
 }
 
 pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
-    let profile = options::profile(&args.collect, config)?;
-    let collect = options::collect(&args.collect, config)?;
-    let (connect_timeout, host_timeout, workers) = options::remote(&args.remote, config)?;
-    let targets = parse_targets(&args.targets, config)?;
-    // Decided before collecting, so a bad --out costs nothing.
+    let targets = collecting::targets(&args.targets, config)?;
+    // Checked before collecting, so a bad option or --out costs nothing.
+    options::profile(&args.collect, config)?;
     let destination = destination(args.out.as_deref(), targets.len())?;
     let format = args.format.unwrap_or_else(|| match destination {
         Destination::Stdout if std::io::stdout().is_terminal() => SnapshotFormat::Text,
         _ => SnapshotFormat::Json,
     });
-
-    let lock = TerminalLock::default();
-    let prompt = TerminalPrompt::if_terminal(lock.clone());
-    let ssh_config = args
-        .remote
-        .ssh_config
-        .clone()
-        .or_else(|| config.and_then(|c| c.settings.ssh_config.clone()));
-    let run = RunOptions {
-        host: HostOptions { collect, host_timeout },
-        workers,
-        connect: ConnectOptions {
-            connect_timeout,
-            accept_new: args.remote.accept_new,
-            host_key_prompt: prompt.as_ref().map(|p| p as &dyn HostKeyPrompt),
-            passphrase_prompt: prompt.as_ref().map(|p| p as &dyn PassphrasePrompt),
-        },
-        ssh_config,
-    };
     let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
-    let remote = targets.iter().any(|t| matches!(t, Target::Ssh(_)));
-    let show_progress = remote && std::io::stderr().is_terminal();
-    let (events, received) = mpsc::channel();
-    let reports = std::thread::scope(|scope| {
-        let (names, lock) = (&names, &lock);
-        let drawer = show_progress.then(|| {
-            std::thread::Builder::new()
-                .name("progress".into())
-                .spawn_scoped(scope, move || progress::draw(names, &received, lock))
-        });
-        let reports = collect_targets(&targets, &profile, &run, &events);
-        drop(events);
-        if let Some(Ok(drawer)) = drawer {
-            let _ = drawer.join();
-        }
-        reports
-    });
+    let reports = collecting::collect(&targets, &args.collect, &args.remote, config)?;
 
     let mut failed = 0;
     let mut written = Vec::new();
@@ -119,21 +74,6 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
         eprintln!("paritty: wrote {}", path.display());
     }
     Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
-}
-
-fn parse_targets(args: &[String], config: Option<&Config>) -> Result<Vec<Target>> {
-    if args.is_empty() {
-        return Ok(vec![Target::Local]);
-    }
-    let mut targets: Vec<Target> = Vec::new();
-    for arg in args {
-        let target = target::parse(arg, config).map_err(|e| eyre!("target {e}"))?;
-        if targets.iter().any(|t| t.name() == target.name()) {
-            return Err(eyre!("target `{arg}` is named twice"));
-        }
-        targets.push(target);
-    }
-    Ok(targets)
 }
 
 fn destination(out: Option<&Path>, targets: usize) -> Result<Destination> {

@@ -153,6 +153,8 @@ pub enum FailReason {
     HostKeyUnknown,
     AuthFailed,
     ProbeFailed,
+    /// A snapshot file that cannot be read (corrupt, truncated, too new).
+    BadSnapshot,
 }
 
 impl FailReason {
@@ -164,6 +166,7 @@ impl FailReason {
             FailReason::HostKeyUnknown => "host-key-unknown",
             FailReason::AuthFailed => "auth-failed",
             FailReason::ProbeFailed => "probe-failed",
+            FailReason::BadSnapshot => "bad-snapshot",
         }
     }
 }

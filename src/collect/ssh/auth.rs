@@ -113,26 +113,61 @@ pub fn authenticate(
     Err(AuthRefused { tried, detail })
 }
 
-/// The key blob of `path.pub`, to match agent identities against files.
+/// The key blob of `path.pub`, else of the private key file itself (an
+/// OpenSSH-format key holds its public half in clear, encrypted or not, and
+/// ssh reads it there), to match agent identities against files.
 fn public_blob(private: &Path) -> Option<Vec<u8>> {
     let mut pub_path = private.as_os_str().to_owned();
     pub_path.push(".pub");
-    let text = std::fs::read_to_string(PathBuf::from(pub_path)).ok()?;
-    let encoded = text.split_whitespace().nth(1)?;
-    base64::engine::general_purpose::STANDARD.decode(encoded).ok()
+    let from_pub = std::fs::read_to_string(PathBuf::from(pub_path)).ok().and_then(|text| {
+        let encoded = text.split_whitespace().nth(1)?;
+        base64::engine::general_purpose::STANDARD.decode(encoded).ok()
+    });
+    from_pub.or_else(|| openssh_key(&std::fs::read_to_string(private).ok()?).map(|k| k.public))
 }
 
-/// OpenSSH-format keys name their cipher inside; PEM keys say ENCRYPTED.
+/// OpenSSH-format keys name their cipher inside; PEM keys say so in a
+/// header (`Proc-Type: 4,ENCRYPTED`) or their label (PKCS#8).
 fn is_encrypted(path: &Path) -> bool {
     let Ok(text) = std::fs::read_to_string(path) else { return false };
-    if text.contains("ENCRYPTED") {
-        return true;
+    match openssh_key(&text) {
+        Some(key) => key.cipher != b"none",
+        None => text.contains("Proc-Type: 4,ENCRYPTED") || text.contains("ENCRYPTED PRIVATE KEY"),
     }
-    let body: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(body.trim())
-        .ok()
-        .is_some_and(|raw| !raw.windows(4).any(|w| w == b"none"))
+}
+
+/// What an `openssh-key-v1` private key file (ssh-keygen's default format)
+/// shows in clear, encrypted or not.
+struct OpensshKey {
+    cipher: Vec<u8>,
+    /// The first key's public blob.
+    public: Vec<u8>,
+}
+
+fn openssh_key(text: &str) -> Option<OpensshKey> {
+    let body: String = text
+        .lines()
+        .skip_while(|l| l.trim() != "-----BEGIN OPENSSH PRIVATE KEY-----")
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----"))
+        .collect();
+    let raw = base64::engine::general_purpose::STANDARD.decode(body.trim()).ok()?;
+    let mut rest = raw.strip_prefix(b"openssh-key-v1\0")?;
+    let cipher = ssh_string(&mut rest)?.to_vec();
+    let _kdf_name = ssh_string(&mut rest)?;
+    let _kdf_options = ssh_string(&mut rest)?;
+    rest = rest.get(4..)?; // number of keys
+    let public = ssh_string(&mut rest)?.to_vec();
+    Some(OpensshKey { cipher, public })
+}
+
+/// One SSH wire string (4-byte big-endian length, bytes), advancing `rest`.
+fn ssh_string<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
+    let len = usize::try_from(u32::from_be_bytes(rest.get(..4)?.try_into().ok()?)).ok()?;
+    let end = len.checked_add(4)?;
+    let value = rest.get(4..end)?;
+    *rest = &rest[end..];
+    Some(value)
 }
 
 fn shown_comment(comment: &str) -> String {

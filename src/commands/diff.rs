@@ -1,0 +1,117 @@
+//! `paritty diff` and `paritty check`: collect (or load) the targets, judge
+//! them against a baseline, then show the table or gate on it.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use color_eyre::eyre::{Result, WrapErr, eyre};
+
+use super::{EXIT_DIVERGENCE, EXIT_ERROR, EXIT_OK, collecting, options, print_stdout};
+use crate::cli::{CheckArgs, DiffArgs, FailOn};
+use crate::compare::matrix::{Comparison, Severity, choose_baseline};
+use crate::config::Config;
+use crate::export::diff::{self, DiffStyle};
+use crate::model::HostReport;
+
+pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
+    let targets = collecting::targets(&args.targets, config)?;
+    options::profile(&args.collect, config)?;
+    let reports = collecting::collect(&targets, &args.collect, &args.remote, config)?;
+    let comparison = compare(&reports, args.baseline.as_deref(), config)?;
+    let to_terminal = args.out.is_none() && std::io::stdout().is_terminal();
+    let style = DiffStyle {
+        only_diff: args.only_diff,
+        color: to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let text = diff::render(&comparison, args.format, style);
+    match &args.out {
+        Some(path) => {
+            crate::fsutil::write_atomic(path, text.as_bytes())
+                .wrap_err_with(|| format!("cannot write {}", path.display()))?;
+            eprintln!("paritty: wrote {}", path.display());
+        }
+        None => print_stdout(&text)?,
+    }
+    report_failures(&reports);
+    Ok(ExitCode::from(EXIT_OK))
+}
+
+pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
+    let targets = collecting::targets(&args.targets, config)?;
+    options::profile(&args.collect, config)?;
+    let reports = collecting::collect(&targets, &args.collect, &args.remote, config)?;
+    let comparison = compare(&reports, args.baseline.as_deref(), config)?;
+    let threshold = match args.fail_on {
+        FailOn::Any | FailOn::Packaging => Severity::Packaging,
+        FailOn::Patch => Severity::Patch,
+        FailOn::Minor => Severity::Minor,
+        FailOn::Major => Severity::Major,
+    };
+    let mut out = String::new();
+    let base = comparison.baseline;
+    for row in comparison.rows.iter().filter(|r| !r.informational) {
+        for (c, cell) in row.cells.iter().enumerate() {
+            if c == base || cell.tolerated || cell.severity < threshold {
+                continue;
+            }
+            let shown = |i: usize| {
+                row.cells[i].value.clone().unwrap_or_else(|| {
+                    row.cells[i].status.map_or("not collected".into(), |s| s.to_string())
+                })
+            };
+            let _ = writeln!(
+                out,
+                "{}: {} {} ({}: {}, {}: {})",
+                cell.severity.as_str(),
+                comparison.columns[c].name,
+                row.id,
+                comparison.columns[base].name,
+                shown(base),
+                comparison.columns[c].name,
+                shown(c)
+            );
+        }
+    }
+    let failed = report_failures(&reports);
+    let diverged = !out.is_empty();
+    out.push_str(&comparison.summary());
+    out.push('\n');
+    print_stdout(&out)?;
+    Ok(ExitCode::from(if failed > 0 {
+        EXIT_ERROR
+    } else if diverged {
+        EXIT_DIVERGENCE
+    } else {
+        EXIT_OK
+    }))
+}
+
+fn compare(
+    reports: &[HostReport],
+    baseline: Option<&str>,
+    config: Option<&Config>,
+) -> Result<Comparison> {
+    let baseline = choose_baseline(reports, baseline).map_err(|e| eyre!(e))?;
+    if reports[baseline].snapshot.is_none() {
+        let why = reports[baseline].failure.as_ref().map_or_else(String::new, ToString::to_string);
+        return Err(eyre!(
+            "the baseline {} could not be collected: {why}",
+            reports[baseline].target
+        ));
+    }
+    let policy = config.map(|c| c.compare.clone()).unwrap_or_default();
+    Ok(Comparison::build(reports, baseline, &policy))
+}
+
+/// One line per failed target on stderr; how many there were.
+fn report_failures(reports: &[HostReport]) -> usize {
+    let mut failed = 0;
+    for report in reports {
+        if let Some(failure) = &report.failure {
+            failed += 1;
+            eprintln!("paritty: {}: {failure}", report.target);
+        }
+    }
+    failed
+}

@@ -1,0 +1,287 @@
+//! N hosts against one baseline, as one table: a row per fact, a cell per
+//! host, each cell judged against the baseline's cell. Pure: no I/O.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::policy::Policy;
+use super::version::{self, Level};
+use crate::model::{Fact, Failure, HostReport, Status};
+use crate::profile::CompareKind;
+
+/// How far a host's fact is from the baseline's, lowest to highest
+/// (DESIGN.md, "Severity of a divergence").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Equal,
+    Packaging,
+    Patch,
+    Minor,
+    Major,
+    Different,
+    Missing,
+    Unknown,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 8] = [
+        Severity::Equal,
+        Severity::Packaging,
+        Severity::Patch,
+        Severity::Minor,
+        Severity::Major,
+        Severity::Different,
+        Severity::Missing,
+        Severity::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Equal => "equal",
+            Severity::Packaging => "packaging",
+            Severity::Patch => "patch",
+            Severity::Minor => "minor",
+            Severity::Major => "major",
+            Severity::Different => "different",
+            Severity::Missing => "missing",
+            Severity::Unknown => "unknown",
+        }
+    }
+
+    fn from_level(level: Level) -> Severity {
+        match level {
+            Level::Equal => Severity::Equal,
+            Level::Packaging => Severity::Packaging,
+            Level::Patch => Severity::Patch,
+            Level::Minor => Severity::Minor,
+            Level::Major => Severity::Major,
+            Level::Different => Severity::Different,
+        }
+    }
+}
+
+/// One host of the comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub name: String,
+    pub environment: Option<String>,
+    /// `os.pretty` (else `os.id`) of the host, for headers.
+    pub os: Option<String>,
+    /// Why the host is (partly) missing, if it is.
+    pub failure: Option<Failure>,
+    /// Whether there is a snapshot at all.
+    pub collected: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub value: Option<String>,
+    /// `None`: the host has no such fact (not collected, or failed).
+    pub status: Option<Status>,
+    pub severity: Severity,
+    /// A difference the user's policy accepts (shown, not counted).
+    pub tolerated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub id: String,
+    pub label: String,
+    pub category: String,
+    pub compare: CompareKind,
+    /// Expected to differ (hostname, memory): shown, never counted.
+    pub informational: bool,
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    /// The row's worst counted severity (`Equal` for informational rows).
+    pub fn worst(&self) -> Severity {
+        if self.informational {
+            return Severity::Equal;
+        }
+        self.cells
+            .iter()
+            .filter(|c| !c.tolerated)
+            .map(|c| c.severity)
+            .max()
+            .unwrap_or(Severity::Equal)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    pub baseline: usize,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+}
+
+/// Categories in reading order; others follow alphabetically.
+const CATEGORY_ORDER: &[&str] =
+    &["System", "Runtimes", "Tools", "Backing services", "Package managers"];
+
+impl Comparison {
+    /// Compares every report against `reports[baseline]`.
+    pub fn build(reports: &[HostReport], baseline: usize, policy: &Policy) -> Comparison {
+        let columns = reports.iter().map(column).collect();
+        // Every fact id any host has, with what describes it best.
+        let mut ids: BTreeMap<&str, &Fact> = BTreeMap::new();
+        let base_snapshot = reports.get(baseline).and_then(|r| r.snapshot.as_ref());
+        for report in reports {
+            for (id, fact) in report.snapshot.iter().flat_map(|s| &s.facts) {
+                ids.entry(id.as_str()).or_insert(fact);
+            }
+        }
+        if let Some(base) = base_snapshot {
+            for (id, fact) in &base.facts {
+                ids.insert(id.as_str(), fact);
+            }
+        }
+        let mut rows: Vec<Row> = ids
+            .into_iter()
+            .filter(|(id, fact)| !policy.ignores(id, &fact.category))
+            .map(|(id, describing)| {
+                let kind = describing.compare.unwrap_or(CompareKind::Loose);
+                let base = base_snapshot.and_then(|s| s.facts.get(id));
+                let cells = reports
+                    .iter()
+                    .enumerate()
+                    .map(|(i, report)| {
+                        let fact = report.snapshot.as_ref().and_then(|s| s.facts.get(id));
+                        let severity =
+                            if i == baseline { Severity::Equal } else { judge(kind, base, fact) };
+                        let tolerated = severity != Severity::Equal
+                            && policy.tolerates(id, &describing.category, severity);
+                        Cell {
+                            value: fact.and_then(|f| f.value.clone()),
+                            status: fact.map(|f| f.status),
+                            severity,
+                            tolerated,
+                        }
+                    })
+                    .collect();
+                Row {
+                    id: id.to_owned(),
+                    label: if describing.label.is_empty() {
+                        id.to_owned()
+                    } else {
+                        describing.label.clone()
+                    },
+                    category: if describing.category.is_empty() {
+                        "Other".to_owned()
+                    } else {
+                        describing.category.clone()
+                    },
+                    compare: kind,
+                    informational: describing.informational,
+                    cells,
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            category_rank(&a.category)
+                .cmp(&category_rank(&b.category))
+                .then_with(|| a.category.cmp(&b.category))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        Comparison { baseline, columns, rows }
+    }
+
+    /// Counted divergences of host `column` from the baseline, by severity.
+    pub fn counts(&self, column: usize) -> BTreeMap<Severity, usize> {
+        let mut counts = BTreeMap::new();
+        for row in self.rows.iter().filter(|r| !r.informational) {
+            if let Some(cell) = row.cells.get(column)
+                && cell.severity != Severity::Equal
+                && !cell.tolerated
+            {
+                *counts.entry(cell.severity).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+
+    /// Counted divergences over all hosts, by the worst cell of each row.
+    pub fn totals(&self) -> BTreeMap<Severity, usize> {
+        let mut totals = BTreeMap::new();
+        for row in &self.rows {
+            let worst = row.worst();
+            if worst != Severity::Equal {
+                *totals.entry(worst).or_insert(0) += 1;
+            }
+        }
+        totals
+    }
+
+    /// "prod-web-1 vs 3 hosts: 2 major, 5 minor, 1 missing" (facts counted
+    /// by their worst difference).
+    pub fn summary(&self) -> String {
+        let base = self.columns.get(self.baseline).map_or("?", |c| c.name.as_str());
+        let others = self.columns.len().saturating_sub(1);
+        let noun = if others == 1 { "host" } else { "hosts" };
+        let totals = self.totals();
+        if totals.is_empty() {
+            return format!("{base} vs {others} {noun}: parity");
+        }
+        let parts: Vec<String> = Severity::ALL
+            .iter()
+            .rev()
+            .filter_map(|s| totals.get(s).map(|n| format!("{n} {}", s.as_str())))
+            .collect();
+        format!("{base} vs {others} {noun}: {}", parts.join(", "))
+    }
+}
+
+/// The severity of `other` against the baseline's `base`.
+pub fn judge(kind: CompareKind, base: Option<&Fact>, other: Option<&Fact>) -> Severity {
+    let (Some(base), Some(other)) = (base, other) else { return Severity::Unknown };
+    match (base.status, other.status) {
+        (Status::Ok, Status::Ok) => match (&base.value, &other.value) {
+            (Some(a), Some(b)) => Severity::from_level(version::compare(kind, a, b).level),
+            _ => Severity::Unknown,
+        },
+        (Status::Missing, Status::Missing) => Severity::Equal,
+        (Status::Ok, Status::Missing) | (Status::Missing, Status::Ok) => Severity::Missing,
+        _ => Severity::Unknown,
+    }
+}
+
+fn column(report: &HostReport) -> Column {
+    let snapshot = report.snapshot.as_ref();
+    let fact_value =
+        |id: &str| snapshot.and_then(|s| s.facts.get(id)).and_then(|f| f.value.clone());
+    Column {
+        name: snapshot.map_or_else(|| report.target.clone(), |s| s.host.name.clone()),
+        environment: snapshot.and_then(|s| s.host.labels.get("environment").cloned()),
+        os: fact_value("os.pretty").or_else(|| fact_value("os.id")),
+        failure: report.failure.clone(),
+        collected: snapshot.is_some(),
+    }
+}
+
+fn category_rank(category: &str) -> usize {
+    CATEGORY_ORDER.iter().position(|c| *c == category).unwrap_or(CATEGORY_ORDER.len())
+}
+
+/// The baseline: the target named by `requested` (by target or host
+/// name), else the host labelled `prod`, then `staging`, else the first.
+pub fn choose_baseline(reports: &[HostReport], requested: Option<&str>) -> Result<usize, String> {
+    let name_of = |r: &HostReport| r.snapshot.as_ref().map(|s| s.host.name.clone());
+    if let Some(wanted) = requested {
+        return reports
+            .iter()
+            .position(|r| r.target == wanted || name_of(r).as_deref() == Some(wanted))
+            .ok_or_else(|| format!("--baseline `{wanted}` is not one of the targets"));
+    }
+    for environment in ["prod", "production", "staging"] {
+        if let Some(i) = reports.iter().position(|r| {
+            r.snapshot.as_ref().and_then(|s| s.host.labels.get("environment")).map(String::as_str)
+                == Some(environment)
+        }) {
+            return Ok(i);
+        }
+    }
+    Ok(0)
+}

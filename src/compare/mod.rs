@@ -1,0 +1,6 @@
+//! Comparing facts across hosts: version comparators per format, the
+//! comparison table against a baseline, and the user's tolerance policy.
+
+pub mod matrix;
+pub mod policy;
+pub mod version;
