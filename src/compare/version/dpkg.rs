@@ -35,8 +35,13 @@ fn parse(s: &str) -> Option<Dpkg<'_>> {
         }
         None => ("", s),
     };
-    // The last hyphen starts the revision; an empty one (`1.0-`) is allowed.
-    let (upstream, revision) = rest.rsplit_once('-').unwrap_or((rest, ""));
+    // The last hyphen starts the revision, which cannot then be empty
+    // (dpkg 1.21: "revision number is empty"; very old dpkg allowed it).
+    let (upstream, revision) = match rest.rsplit_once('-') {
+        Some((_, "")) => return None,
+        Some(parts) => parts,
+        None => (rest, ""),
+    };
     let upstream_ok = upstream.starts_with(|c: char| c.is_ascii_digit())
         && upstream.bytes().all(|b| b.is_ascii_alphanumeric() || b".+~:-".contains(&b));
     let revision_ok = revision.bytes().all(|b| b.is_ascii_alphanumeric() || b".+~".contains(&b));
