@@ -74,8 +74,11 @@ def cpu(path):
 
 
 def version(cmd):
+    # Even `ansible --version` writes into ANSIBLE_HOME (default ~/.ansible).
+    env = dict(os.environ)
+    env.setdefault("ANSIBLE_HOME", os.path.join(os.path.dirname(os.path.dirname(cmd[0])), "home"))
     try:
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=30, env=env)
         return (r.stdout.strip() or r.stderr.strip()).split("\n")[0]
     except OSError:
         return "?"

@@ -286,8 +286,8 @@ fn assert_consistent(kind: CompareKind, a: &str, b: &str) {
 fn generated_versions_order_consistently() {
     let values = generated(200);
     for kind in KINDS {
-        for a in &values {
-            for b in &values {
+        for (i, a) in values.iter().enumerate() {
+            for b in &values[i..] {
                 assert_consistent(kind, a, b);
             }
         }
@@ -328,8 +328,8 @@ fn hostile_input_never_panics() {
     inputs.push(format!("1.0+{}", "x.".repeat(5000)));
     inputs.push(format!("{}!1.0rc1.post2.dev3+{}", "7".repeat(5000), "z".repeat(5000)));
     for kind in KINDS {
-        for a in &inputs {
-            for b in &inputs {
+        for (i, a) in inputs.iter().enumerate() {
+            for b in &inputs[i..] {
                 assert_consistent(kind, a, b);
             }
         }

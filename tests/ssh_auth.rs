@@ -475,7 +475,7 @@ mod passphrase {
         assert_eq!(report.failure, None);
         let snap = report.snapshot.expect("snapshot");
         assert_eq!(snap.facts["tool.mytool"].value.as_deref(), Some("4.0.0"));
-        assert_eq!(*right.asked.lock().expect("lock"), [key.clone()]);
+        assert_eq!(*right.asked.lock().expect("lock"), std::slice::from_ref(&key));
 
         let wrong = Answer { says: "not the secret", asked: Mutex::default() };
         let report = collect(config, &wrong);
@@ -599,6 +599,7 @@ mod realistic {
     //! `~/.ssh` (config with aliases, default key, known_hosts), running
     //! the real binary with no `-F`, no paritty config and no agent.
 
+    use std::fmt::Write as _;
     use std::fs;
     use std::os::unix::fs::{PermissionsExt, chown};
     use std::path::{Path, PathBuf};
@@ -699,17 +700,16 @@ mod realistic {
         fs::create_dir_all(&ssh).expect("mkdir .ssh");
         user.own(&ssh, 0o700);
         let config = ssh.join("config");
-        let text = [("alias-a", &a), ("alias-b", &b)]
-            .iter()
-            .map(|(alias, host)| {
-                format!(
-                    "Host {alias}\n    HostName {}\n    Port {}\n    User {}\n\n",
-                    host.addr(),
-                    host.port(),
-                    lab.user()
-                )
-            })
-            .collect::<String>();
+        let mut text = String::new();
+        for (alias, host) in [("alias-a", &a), ("alias-b", &b)] {
+            let _ = write!(
+                text,
+                "Host {alias}\n    HostName {}\n    Port {}\n    User {}\n\n",
+                host.addr(),
+                host.port(),
+                lab.user()
+            );
+        }
         fs::write(&config, text).expect("write config");
         user.own(&config, 0o600);
         let key = ssh.join("id_ed25519");
