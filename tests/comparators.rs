@@ -199,7 +199,8 @@ fn levels_classify_the_first_difference() {
         dpkg 2.30 2.4 minor | dpkg 1:9.6p1-3ubuntu13.5 1:9.2p1-2+deb12u2 minor
         dpkg 1.2.3 1.2.3-1 packaging | dpkg 0:1.0-1 1.0-1 equal | dpkg abc 1.0 different
         rpm 1.2.3-4.el9 1.2.3-5.el9 packaging | rpm 1.0 1.0-1 packaging | rpm 1.0 1.0^git1 patch
-        rpm 5.14.0 5.14.0.1 patch | rpm 2.0 2_0 equal
+        rpm 5.14.0 5.14.0.1 patch | rpm 2.0 2_0 equal | rpm 1.0 1.0.0 patch | dpkg 1.0 1.0.0 patch
+        dpkg 1.0 1.0+b1 patch | pep440 1.0 1.0.0 equal | semver 1.2 1.2.0 equal
         loose 1.8.0_392 17.0.9 major | loose 1.8.0_392 1.8.0_401 patch | loose 1.0 1.0.0 equal
         loose 1.7.0_80 1.8.0_392 major | loose 1.18.0 1.24.0 minor | loose 9.2p1 9.2p2 patch
         loose 17.0.9+9 17.0.9+11 packaging | loose 17.0.9 17.0.9+9 packaging

@@ -6,7 +6,10 @@
 //! `[0-9A-Za-z.+~:-]`, or outside `[0-9A-Za-z.+~]` in the revision) is
 //! taken here as "not a version", so `Different`. The upstream version is
 //! what the release level is read from; a revision-only difference
-//! (`1.18.0-6ubuntu14` vs `1.18.0-6+deb11u3`) is `Packaging`.
+//! (`1.18.0-6ubuntu14` vs `1.18.0-6+deb11u3`) is `Packaging`. Anything in
+//! the upstream string counts as upstream, so a native package's binNMU
+//! (`1.0+b1`) or a repack (`1.0+dfsg`) is `Patch`, and `1.0` < `1.0.0` (as
+//! dpkg orders them) is `Patch` too.
 
 use std::cmp::Ordering;
 
@@ -66,7 +69,8 @@ fn digit_at(s: &[u8], i: usize) -> Option<u8> {
 }
 
 /// dpkg's `verrevcmp`: compares an upstream version or a revision by
-/// alternating non-digit parts (character by character with [`weight`])
+/// alternating non-digit parts (character by character, `~` first, then
+/// the end, then letters, then other characters)
 /// and digit parts (as numbers of any length).
 ///
 /// Bytes dpkg never accepts in a version (non-ASCII) weigh as punctuation.

@@ -10,6 +10,7 @@
 //!   non-transitive);
 //! - a version must contain a digit to count as one (`unknown` is
 //!   `Different`), though `rpmvercmp` orders any string;
+//! - `1.0` < `1.0.0` as rpm orders them, a `Patch` difference;
 //! - release levels are read from the numbers the version starts with, any
 //!   punctuation but `~` and `^` separating them, as rpmvercmp does.
 
