@@ -370,3 +370,13 @@ fn dpkg_agrees_with_dpkg_compare_versions() {
         assert_eq!(order(Dpkg, a, b), Some(expected), "dpkg --compare-versions {a} ? {b}");
     }
 }
+
+#[test]
+fn loose_values_that_name_their_product_compare_within_it() {
+    use paritty::compare::version::{Level, compare};
+    use paritty::profile::CompareKind::Loose;
+    assert_eq!(compare(Loose, "glibc 2.31", "glibc 2.36").level, Level::Minor);
+    assert_eq!(compare(Loose, "glibc 2.36", "musl 1.2.4").level, Level::Different);
+    assert_eq!(compare(Loose, "glibc 2.36", "2.36").level, Level::Different);
+    assert_eq!(compare(Loose, "glibc 2.36", "glibc 2.36").level, Level::Equal);
+}

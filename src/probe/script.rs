@@ -49,6 +49,7 @@ const PRELUDE: &str = r#"
 _env() { export LC_ALL=C CHECKPOINT_DISABLE=1 COREPACK_ENABLE_NETWORK=0 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1; }
 D=$(mktemp -d 2>/dev/null || mktemp -d -t paritty) || { printf '%s Z mktemp failed\n' "$B"; exit 1; }
 trap 'rm -rf "$D"' EXIT
+_tab=$(printf '\t')
 trap 'exit 1' HUP INT TERM PIPE
 # Every executable copy of $1 on PATH as "path<TAB>realpath", in PATH order.
 _cands() {
@@ -76,11 +77,15 @@ _run() {
     { head -c $((M + 1)) > "$_f"; cat > /dev/null; } &
   _j=$!
   ( sleep "$T" & echo $! > "$_f.sp"; wait $!
-    [ -f "$_f.rc" ] || { kill -9 "$(cat "$_f.pid" 2>/dev/null)" 2>/dev/null; : > "$_f.k"; } ) >/dev/null 2>&1 &
+    [ -f "$_f.rc" ] || { read -r _p < "$_f.pid"; kill -9 "$_p"; : > "$_f.k"; } ) >/dev/null 2>&1 &
   _w=$!
   wait "$_j"
-  kill "$_w" "$(cat "$_f.sp" 2>/dev/null)" 2>/dev/null
+  _s=; read -r _s < "$_f.sp" 2>/dev/null
+  kill "$_w" $_s 2>/dev/null
 }
+# The first field of a candidates file: the copy that runs. `read` is a
+# builtin, so this costs no process (the probe forks enough already).
+_first() { IFS="$_tab" read -r _x _y < "$1"; }
 _read() { head -c $((M + 1)) "$1" > "$2"; }
 _emit() {
   printf '%s F %s\n' "$B" "$1"
@@ -90,7 +95,7 @@ _emit() {
       _f="$D/$1.$_s"
       [ -f "$_f.p" ] && while IFS= read -r _l; do printf '%s P %s\n' "$B" "$_l"; done < "$_f.p"
       [ -f "$_f.k" ] && printf '%s K\n' "$B"
-      [ -f "$_f.k" ] || { [ -f "$_f.rc" ] && printf '%s X %s\n' "$B" "$(cat "$_f.rc")"; }
+      [ -f "$_f.k" ] || { [ -f "$_f.rc" ] && read -r _rc < "$_f.rc" && printf '%s X %s\n' "$B" "$_rc"; }
       _n=0; [ -f "$_f" ] && _n=$(($(wc -c < "$_f")))
       printf '%s O %s\n' "$B" "$_n"
       [ "$_n" -gt 0 ] && cat "$_f"
@@ -157,7 +162,7 @@ fn write_source(s: &mut String, fact: usize, n: usize, source: &Source) {
             } else {
                 format!("_cands {}", quote(program))
             };
-            let mut run = format!("_run {out} \"$(head -n 1 {out}.p | cut -f 1)\"");
+            let mut run = format!("_first {out}.p; _run {out} \"$_x\"");
             for arg in &argv[1..] {
                 run.push(' ');
                 run.push_str(&quote(arg));
@@ -171,7 +176,7 @@ fn write_source(s: &mut String, fact: usize, n: usize, source: &Source) {
             let stop = if key.is_some() { "" } else { stop };
             let _ = writeln!(
                 s,
-                "  _r=$(_cands {} | head -n 1 | cut -f 2); _p=\"${{_r%/*}}/\"{}\n  if [ -n \"$_r\" ] && [ -f \"$_p\" ] && [ -r \"$_p\" ]; then echo 'R {n}' >> {meta}; printf '%s\\t%s\\n' \"$_p\" \"$_p\" > {out}.p; _read \"$_p\" {out};{stop} else echo 'A {n}' >> {meta}; fi",
+                "  _r=; _cands {} > {out}.c; [ -s {out}.c ] && _first {out}.c && _r=$_y; _p=\"${{_r%/*}}/\"{}\n  if [ -n \"$_r\" ] && [ -f \"$_p\" ] && [ -r \"$_p\" ]; then echo 'R {n}' >> {meta}; printf '%s\\t%s\\n' \"$_p\" \"$_p\" > {out}.p; _read \"$_p\" {out};{stop} else echo 'A {n}' >> {meta}; fi",
                 quote(program),
                 quote(path)
             );

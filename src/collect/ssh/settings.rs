@@ -19,8 +19,9 @@ use super::{SshSettings, StrictHostKeyChecking};
 use expand::{LocalUser, Tokens};
 
 /// How long `ssh -G` may take: it connects nowhere, but a `Match exec`
-/// command or DNS canonicalization can hang.
-pub const SSH_G_TIMEOUT: Duration = Duration::from_secs(5);
+/// command or DNS canonicalization can hang. Generous: dozens of them start
+/// at once when many hosts are collected on a busy machine.
+pub const SSH_G_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// What to resolve, as on an `ssh` command line.
 #[derive(Debug, Clone, Copy)]

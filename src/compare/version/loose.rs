@@ -50,6 +50,17 @@ enum Token<'a> {
     Num(Num<'a>),
 }
 
+/// `name 1.2.3` split into the name and the version, when the value starts
+/// with a word followed by a space and a digit.
+fn named(s: &str) -> Option<(&str, &str)> {
+    let (name, rest) = s.trim().split_once(' ')?;
+    let rest = rest.trim_start();
+    (name.chars().next().is_some_and(char::is_alphabetic)
+        && !name.chars().any(|c| c.is_ascii_digit())
+        && rest.starts_with(|c: char| c.is_ascii_digit()))
+    .then_some((name, rest))
+}
+
 fn tokens(s: &str) -> Vec<Token<'_>> {
     let bytes = s.as_bytes();
     let mut out = Vec::new();
@@ -138,6 +149,16 @@ fn level_release<'v>(v: &'v Loose<'_>, java: bool) -> &'v [&'v str] {
 }
 
 pub(super) fn compare(a: &str, b: &str) -> Option<Verdict> {
+    // Values that name their product first (`glibc 2.36`, `musl 1.2.4`)
+    // compare as versions when the names agree; other names are different
+    // products, not older or newer ones.
+    let (a, b) = match (named(a), named(b)) {
+        (Some((name_a, ver_a)), Some((name_b, ver_b))) if name_a.eq_ignore_ascii_case(name_b) => {
+            (ver_a, ver_b)
+        }
+        (Some(_), _) | (_, Some(_)) => return None,
+        (None, None) => (a, b),
+    };
     let (a, b) = (parse(a)?, parse(b)?);
     let upstream =
         cmp_release(&a.release, &b.release).then_with(|| cmp_tokens(&a.suffix, &b.suffix));
