@@ -16,29 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::time::Duration;
 
+use common::remote::{TOOL_PROFILE, read_json};
 use common::sshd::{Host, HostSpec, KeyType, KnownHost, Lab};
-
-/// A builtin fact every host has, and a tool each host has its own copy of.
-const PROFILE: &str = r#"
-[profile]
-name = "auth-test"
-
-[[fact]]
-id = "kernel.release"
-label = "Kernel"
-category = "System"
-compare = "loose"
-parser = "trim"
-sources = [{ builtin = "kernel.release" }]
-
-[[fact]]
-id = "tool.mytool"
-label = "mytool"
-category = "Tools"
-compare = "semver"
-parser = "version"
-sources = [{ cmd = ["mytool", "--version"] }]
-"#;
 
 /// Bounds every wait on an sshd log line.
 const LOG_WAIT: Duration = Duration::from_secs(15);
@@ -82,7 +61,7 @@ fn write_config(dir: &Path, blocks: &[String]) -> PathBuf {
 
 fn write_profile(dir: &Path) -> PathBuf {
     let path = dir.join("auth-test.toml");
-    fs::write(&path, PROFILE).expect("write profile");
+    fs::write(&path, TOOL_PROFILE).expect("write profile");
     path
 }
 
@@ -118,11 +97,6 @@ fn snapshot(
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn read_json(path: &Path) -> serde_json::Value {
-    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("snapshot JSON")
 }
 
 /// The one stderr line about `target`, which must name `reason`.

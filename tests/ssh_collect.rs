@@ -6,9 +6,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::{Command, Output};
 
+use common::remote::{fault_line, read_json};
 use common::sshd::{Fault, HostSpec, KeyType, KnownHost, Lab};
 
 /// A small profile: a file key, a builtin, a tool each host has its own
@@ -68,21 +68,6 @@ fn paritty(args: &[&str]) -> Output {
         .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
         .output()
         .expect("run paritty")
-}
-
-fn read_json(path: &Path) -> serde_json::Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("snapshot JSON")
-}
-
-/// The one stderr line about `target`, which must name `reason`.
-fn fault_line<'a>(stderr: &'a str, target: &str, reason: &str) -> &'a str {
-    let line = stderr
-        .lines()
-        .find(|l| l.starts_with(&format!("paritty: {target}: ")))
-        .unwrap_or_else(|| panic!("no line for {target} in:\n{stderr}"));
-    assert!(line.contains(&format!(": {reason}: ")), "{target}: {line}");
-    line
 }
 
 #[test]
@@ -185,31 +170,19 @@ mod in_process {
     //! The same collector driven as a library, to watch events and check
     //! facts in detail.
 
-    use std::collections::BTreeMap;
     use std::sync::mpsc;
     use std::time::Duration;
 
+    use super::common::remote::{run_options, ssh_target as target};
     use super::common::sshd::{HostSpec, Lab};
     use super::common::{HEADER, command_fact, profile};
     use paritty::collect::events::Event;
-    use paritty::collect::hosts::{RunOptions, collect_targets};
+    use paritty::collect::hosts::collect_targets;
     use paritty::collect::local::LocalContext;
-    use paritty::collect::ssh::connect::ConnectOptions;
-    use paritty::collect::ssh::host::HostOptions;
     use paritty::collect::{CollectOptions, collect_local_with};
     use paritty::model::{FailReason, HostReport, Status};
     use paritty::profile::{Profile, SourceKind, load_profile};
-    use paritty::target::{SshTarget, Target};
-
-    fn target(name: &str) -> Target {
-        Target::Ssh(SshTarget {
-            name: name.into(),
-            host: name.into(),
-            user: None,
-            port: None,
-            labels: BTreeMap::new(),
-        })
-    }
+    use paritty::target::Target;
 
     fn run(
         lab: &Lab,
@@ -218,17 +191,7 @@ mod in_process {
         collect: CollectOptions,
         events: &mpsc::Sender<Event>,
     ) -> Vec<HostReport> {
-        let opts = RunOptions {
-            host: HostOptions { collect, host_timeout: Duration::from_secs(60) },
-            workers: 8,
-            connect: ConnectOptions {
-                connect_timeout: Duration::from_secs(5),
-                accept_new: false,
-                host_key_prompt: None,
-                passphrase_prompt: None,
-            },
-            ssh_config: Some(lab.ssh_config()),
-        };
+        let opts = run_options(lab.ssh_config(), collect, Duration::from_secs(5));
         let targets: Vec<Target> = names.iter().map(|n| target(n)).collect();
         collect_targets(&targets, profile, &opts, events)
     }

@@ -13,29 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+use common::remote::{TOOL_PROFILE, fault_line, read_json};
 use common::sshd::{Fault, Host, HostSpec, KeyType, KnownHost, Lab};
-
-/// A builtin fact every host has, and a tool each host has its own copy of.
-const PROFILE: &str = r#"
-[profile]
-name = "jump-test"
-
-[[fact]]
-id = "kernel.release"
-label = "Kernel"
-category = "System"
-compare = "loose"
-parser = "trim"
-sources = [{ builtin = "kernel.release" }]
-
-[[fact]]
-id = "tool.mytool"
-label = "mytool"
-category = "Tools"
-compare = "semver"
-parser = "version"
-sources = [{ cmd = ["mytool", "--version"] }]
-"#;
 
 /// Bounds every wait on an sshd log line.
 const LOG_WAIT: Duration = Duration::from_secs(15);
@@ -73,7 +52,7 @@ fn config_with(lab: &Lab, extra: &str) -> PathBuf {
 
 fn write_profile(dir: &Path) -> PathBuf {
     let path = dir.join("jump-test.toml");
-    std::fs::write(&path, PROFILE).expect("write profile");
+    std::fs::write(&path, TOOL_PROFILE).expect("write profile");
     path
 }
 
@@ -95,21 +74,6 @@ fn snapshot(config: &Path, profile: &Path, out: &Path, targets: &[&str], extra: 
         .stdin(Stdio::null())
         .output()
         .expect("run paritty")
-}
-
-fn read_json(path: &Path) -> serde_json::Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("snapshot JSON")
-}
-
-/// The one stderr line about `target`, which must name `reason`.
-fn fault_line<'a>(stderr: &'a str, target: &str, reason: &str) -> &'a str {
-    let line = stderr
-        .lines()
-        .find(|l| l.starts_with(&format!("paritty: {target}: ")))
-        .unwrap_or_else(|| panic!("no line for {target} in:\n{stderr}"));
-    assert!(line.contains(&format!(": {reason}: ")), "{target}: {line}");
-    line
 }
 
 /// Whether the host logs the lab key logging in (waiting for its log).
@@ -262,43 +226,20 @@ mod in_process {
     //! The collector as a library: a tunnel must end with the session it
     //! carried, even when the far side never closes.
 
-    use std::collections::BTreeMap;
     use std::sync::mpsc;
     use std::time::Duration;
 
+    use super::common::remote::{run_options, ssh_target as target};
     use super::common::sshd::{Fault, Lab};
     use super::common::{HEADER, command_fact, profile};
     use super::{LOG_WAIT, block, config_with, host_with_tool};
     use paritty::collect::CollectOptions;
     use paritty::collect::hosts::{RunOptions, collect_targets};
-    use paritty::collect::ssh::connect::ConnectOptions;
-    use paritty::collect::ssh::host::HostOptions;
     use paritty::model::{FailReason, Status};
     use paritty::profile::{Profile, SourceKind, load_profile};
-    use paritty::target::{SshTarget, Target};
-
-    fn target(name: &str) -> Target {
-        Target::Ssh(SshTarget {
-            name: name.into(),
-            host: name.into(),
-            user: None,
-            port: None,
-            labels: BTreeMap::new(),
-        })
-    }
 
     fn options(config: std::path::PathBuf, collect: CollectOptions) -> RunOptions<'static> {
-        RunOptions {
-            host: HostOptions { collect, host_timeout: Duration::from_secs(60) },
-            workers: 4,
-            connect: ConnectOptions {
-                connect_timeout: Duration::from_secs(2),
-                accept_new: false,
-                host_key_prompt: None,
-                passphrase_prompt: None,
-            },
-            ssh_config: Some(config),
-        }
+        run_options(config, collect, Duration::from_secs(2))
     }
 
     /// The whole default profile (a large script up, a lot of output down)

@@ -34,4 +34,6 @@ pub fn command_fact(id: &str, argv: &[&str], parser: &str) -> String {
 pub const HEADER: &str = "[profile]\nname = \"test\"\n";
 
 #[cfg(target_os = "linux")]
+pub mod remote;
+#[cfg(target_os = "linux")]
 pub mod sshd;

@@ -1,0 +1,80 @@
+//! Helpers the remote-collection tests share: a small profile, reading a
+//! written snapshot, the stderr line about one target, and the collector's
+//! options for driving it in-process.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use paritty::collect::CollectOptions;
+use paritty::collect::hosts::RunOptions;
+use paritty::collect::ssh::connect::ConnectOptions;
+use paritty::collect::ssh::host::HostOptions;
+use paritty::target::{SshTarget, Target};
+
+/// A builtin fact every host has, and a tool each host has its own copy of.
+pub const TOOL_PROFILE: &str = r#"
+[profile]
+name = "tool-test"
+
+[[fact]]
+id = "kernel.release"
+label = "Kernel"
+category = "System"
+compare = "loose"
+parser = "trim"
+sources = [{ builtin = "kernel.release" }]
+
+[[fact]]
+id = "tool.mytool"
+label = "mytool"
+category = "Tools"
+compare = "semver"
+parser = "version"
+sources = [{ cmd = ["mytool", "--version"] }]
+"#;
+
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).expect("snapshot JSON")
+}
+
+/// The one stderr line about `target`, which must name `reason`.
+pub fn fault_line<'a>(stderr: &'a str, target: &str, reason: &str) -> &'a str {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("paritty: {target}: ")))
+        .unwrap_or_else(|| panic!("no line for {target} in:\n{stderr}"));
+    assert!(line.contains(&format!(": {reason}: ")), "{target}: {line}");
+    line
+}
+
+/// An ssh_config alias as a target.
+pub fn ssh_target(name: &str) -> Target {
+    Target::Ssh(SshTarget {
+        name: name.into(),
+        host: name.into(),
+        user: None,
+        port: None,
+        labels: BTreeMap::new(),
+    })
+}
+
+/// Options for `collect_targets` with `ssh_config`, no prompts.
+pub fn run_options(
+    ssh_config: PathBuf,
+    collect: CollectOptions,
+    connect_timeout: Duration,
+) -> RunOptions<'static> {
+    RunOptions {
+        host: HostOptions { collect, host_timeout: Duration::from_secs(60) },
+        workers: 8,
+        connect: ConnectOptions {
+            connect_timeout,
+            accept_new: false,
+            host_key_prompt: None,
+            passphrase_prompt: None,
+        },
+        ssh_config: Some(ssh_config),
+    }
+}
