@@ -108,8 +108,9 @@ struct Capture {
     truncated: bool,
 }
 
-/// Reads until EOF, keeping at most `max_bytes`; the rest is read and
-/// dropped so a chatty command is not blocked on a full pipe.
+/// Reads until EOF or until the output passes `max_bytes`; then the pipe
+/// is closed, so a chatty command ends on SIGPIPE instead of being read to
+/// its end (the remote probe's `head -c` does the same).
 fn drain(mut reader: impl Read, sink: &Mutex<Capture>, max_bytes: usize) {
     let mut buf = [0u8; 8192];
     loop {
@@ -118,10 +119,11 @@ fn drain(mut reader: impl Read, sink: &Mutex<Capture>, max_bytes: usize) {
             Ok(n) => {
                 let mut capture = sink.lock().unwrap_or_else(PoisonError::into_inner);
                 let room = max_bytes.saturating_sub(capture.bytes.len());
+                capture.bytes.extend_from_slice(&buf[..n.min(room)]);
                 if n > room {
                     capture.truncated = true;
+                    break;
                 }
-                capture.bytes.extend_from_slice(&buf[..n.min(room)]);
             }
         }
     }

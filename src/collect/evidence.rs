@@ -149,7 +149,9 @@ fn ran(source: &Source, run: Run) -> Fact {
     } else {
         let mut f = extracted(source, &run.output);
         f.raw = run.output;
-        f.exit_code = run.exit_code;
+        // A command cut off at the byte cap ended on SIGPIPE: its exit
+        // status says nothing about the tool.
+        f.exit_code = if run.truncated { None } else { run.exit_code };
         f
     };
     fact.truncated = run.truncated;

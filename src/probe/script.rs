@@ -74,7 +74,7 @@ _highest() {
 _run() {
   _f=$1; shift
   ( _env; "$@" </dev/null 2>&1 & echo $! > "$_f.pid"; wait $!; echo $? > "$_f.rc" ) |
-    { head -c $((M + 1)) > "$_f"; cat > /dev/null; } &
+    head -c $((M + 1)) > "$_f" &
   _j=$!
   ( sleep "$T" & echo $! > "$_f.sp"; wait $!
     [ -f "$_f.rc" ] || { read -r _p < "$_f.pid"; kill -9 "$_p"; : > "$_f.k"; } ) >/dev/null 2>&1 &
