@@ -258,3 +258,41 @@ fn a_probe_cut_off_mid_way_keeps_finished_facts_and_marks_the_rest() {
     assert_eq!(facts["b.slow"].status, paritty::model::Status::Error);
     assert_eq!(facts["b.slow"].raw, "not collected: the host went away");
 }
+
+/// A source that answered stops the fact on the host too: the next source's
+/// tool is not started for nothing (a slow `pip3` after `python3` answered,
+/// `java -version` after the JDK's release file), which the probe checks
+/// with grep for plain-text `absent_if` patterns and for keys.
+#[test]
+fn answered_sources_do_not_start_the_next_one() {
+    let bin = tempfile::tempdir().expect("tmp");
+    let marks = tempfile::tempdir().expect("tmp");
+    let mark = |name: &str| marks.path().join(name);
+    tool(bin.path(), "first", "echo 'first 1.0.0'");
+    tool(
+        bin.path(),
+        "second",
+        &format!("touch '{}'; echo 'second 2.0.0'", mark("second").display()),
+    );
+    tool(bin.path(), "third", &format!("touch '{}'; echo 'third 3.0.0'", mark("third").display()));
+    let release = bin.path().join("release");
+    std::fs::write(&release, "JAVA_VERSION=\"17.0.9\"\n").expect("write");
+    let text = format!(
+        "{HEADER}[[fact]]\nid = \"a.pip\"\nlabel = \"a\"\ncategory = \"P\"\ncompare = \"semver\"\nparser = \"version\"\n\
+         sources = [{{ cmd = [\"first\"], absent_if = \"No module named|Error\" }}, {{ cmd = [\"second\"] }}]\n\
+         [[fact]]\nid = \"b.java\"\nlabel = \"b\"\ncategory = \"R\"\ncompare = \"loose\"\nparser = \"version\"\n\
+         sources = [{{ file = {:?}, key = \"JAVA_VERSION\" }}, {{ cmd = [\"third\"] }}]\n",
+        release.display().to_string()
+    );
+    let profile = profile(&text);
+    let path =
+        std::env::join_paths([bin.path(), "/usr/bin".as_ref(), "/bin".as_ref()]).expect("PATH");
+    let facts: std::collections::BTreeMap<_, _> =
+        probe(&["/bin/sh".to_owned()], &profile, &CollectOptions::default(), &path)
+            .into_iter()
+            .collect();
+    assert_eq!(facts["a.pip"].value.as_deref(), Some("1.0.0"));
+    assert_eq!(facts["b.java"].value.as_deref(), Some("17.0.9"));
+    assert!(!mark("second").exists(), "the second source ran though the first answered");
+    assert!(!mark("third").exists(), "the command ran though the file had the key");
+}

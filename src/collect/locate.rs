@@ -22,21 +22,33 @@ pub fn locate(program: &str, path_var: Option<&std::ffi::OsStr>) -> Option<Locat
     let cwd = std::env::current_dir().ok()?;
     let mut copies = which::which_in_all(program, path_var, cwd).ok()?;
     let first = copies.next()?;
-    let mut seen = vec![canonical(&first)];
+    let mut seen = vec![first.clone()];
     let mut shadowed = Vec::new();
     for copy in copies {
         // /bin and /usr/bin are often the same folder: not a second copy.
-        let real = canonical(&copy);
-        if !seen.contains(&real) {
-            seen.push(real);
+        if !seen.iter().any(|s| same_file(s, &copy)) {
+            seen.push(copy.clone());
             shadowed.push(copy);
         }
     }
     Some(Located { path: first, shadowed })
 }
 
-fn canonical(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
+/// The same file on disk (the probe script asks `test -ef`, the same
+/// question), whatever the links in between.
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => a == b,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &Path, b: &Path) -> bool {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
+    canonical(a) == canonical(b)
 }
 
 #[cfg(unix)]

@@ -50,15 +50,28 @@ _env() { export LC_ALL=C CHECKPOINT_DISABLE=1 COREPACK_ENABLE_NETWORK=0 DOTNET_N
 D=$(mktemp -d 2>/dev/null || mktemp -d -t paritty) || { printf '%s Z mktemp failed\n' "$B"; exit 1; }
 trap 'rm -rf "$D"' EXIT
 _tab=$(printf '\t')
+_nl='
+'
 trap 'exit 1' HUP INT TERM PIPE
-# Every executable copy of $1 on PATH as "path<TAB>realpath", in PATH order.
+# Every executable copy of $1 on PATH as "path<TAB>same", in PATH order:
+# `same` is the first earlier copy that is the same file (test -ef, a
+# builtin), so a folder reached twice (/bin -> usr/bin) counts once without
+# starting readlink for every copy. With $2, `same` is the real path (for
+# files read beside the program).
 _cands() {
-  set -f; _o=$IFS; IFS=:
+  set -f; _o=$IFS; IFS=:; _seen=
   for _d in $PATH; do
     IFS=$_o; [ -n "$_d" ] || _d=.
-    if [ -f "$_d/$1" ] && [ -x "$_d/$1" ]; then
-      _r=$(readlink -f "$_d/$1" 2>/dev/null) || _r="$_d/$1"
-      printf '%s\t%s\n' "$_d/$1" "${_r:-$_d/$1}"
+    _c="$_d/$1"
+    if [ -f "$_c" ] && [ -x "$_c" ]; then
+      if [ -n "${2:-}" ]; then
+        _r=$(readlink -f "$_c" 2>/dev/null) || _r=$_c
+      else
+        _r=$_c; IFS=$_nl
+        for _e in $_seen; do [ "$_c" -ef "$_e" ] && { _r=$_e; break; }; done
+        IFS=$_o; _seen="$_seen$_nl$_c"
+      fi
+      printf '%s\t%s\n' "$_c" "${_r:-$_c}"
     fi
   done
   IFS=$_o; set +f
@@ -167,23 +180,35 @@ fn write_source(s: &mut String, fact: usize, n: usize, source: &Source) {
                 run.push(' ');
                 run.push_str(&quote(arg));
             }
+            // With `absent_if` the next source may be needed. When the
+            // pattern is plain text, grep asks the same question here, so a
+            // present tool does not also start the next one (pip3 after a
+            // python3 that answered); otherwise both run and Rust decides.
+            let stop = match source.absent_if.as_ref().and_then(literal_alternatives) {
+                Some(words) => {
+                    let words: Vec<String> =
+                        words.iter().map(|w| format!("-e {}", quote(w))).collect();
+                    format!(" grep -F -q {} {out} 2>/dev/null || return;", words.join(" "))
+                }
+                None => stop.to_owned(),
+            };
             let _ = writeln!(
                 s,
                 "  {find} > {out}.p 2>/dev/null\n  if [ -s {out}.p ]; then echo 'C {n}' >> {meta}; {run};{stop} else echo 'A {n}' >> {meta}; fi"
             );
         }
         SourceKind::File { path, key, near: Some(program) } => {
-            let stop = if key.is_some() { "" } else { stop };
+            let stop = key_stop(key.as_deref(), stop, out.as_str());
             let _ = writeln!(
                 s,
-                "  _r=; _cands {} > {out}.c; [ -s {out}.c ] && _first {out}.c && _r=$_y; _p=\"${{_r%/*}}/\"{}\n  if [ -n \"$_r\" ] && [ -f \"$_p\" ] && [ -r \"$_p\" ]; then echo 'R {n}' >> {meta}; printf '%s\\t%s\\n' \"$_p\" \"$_p\" > {out}.p; _read \"$_p\" {out};{stop} else echo 'A {n}' >> {meta}; fi",
+                "  _r=; _cands {} real > {out}.c; [ -s {out}.c ] && _first {out}.c && _r=$_y; _p=\"${{_r%/*}}/\"{}\n  if [ -n \"$_r\" ] && [ -f \"$_p\" ] && [ -r \"$_p\" ]; then echo 'R {n}' >> {meta}; printf '%s\\t%s\\n' \"$_p\" \"$_p\" > {out}.p; _read \"$_p\" {out};{stop} else echo 'A {n}' >> {meta}; fi",
                 quote(program),
                 quote(path)
             );
         }
         SourceKind::File { path, key, near: None } => {
             let p = quote(path);
-            let stop = if key.is_some() { "" } else { stop };
+            let stop = key_stop(key.as_deref(), stop, out.as_str());
             let _ = writeln!(
                 s,
                 "  if [ -f {p} ] && [ -r {p} ]; then echo 'R {n}' >> {meta}; _read {p} {out};{stop} else echo 'A {n}' >> {meta}; fi"
@@ -234,6 +259,29 @@ pub fn builtin_command(builtin: Builtin) -> &'static str {
         }
         Builtin::Timezone => "readlink /etc/localtime | sed -n 's|.*zoneinfo/||p'",
     }
+}
+
+/// How a file source ends the fact: at once for a whole file; for one key,
+/// only when the key is there (grep asks what `probe::keyvalue` will), so
+/// the next source (a `java -version`, a builtin) is not run for nothing.
+fn key_stop(key: Option<&str>, stop: &str, out: &str) -> String {
+    let Some(key) = key else { return stop.to_owned() };
+    let identifier = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if identifier {
+        format!(" grep -q -E '^[[:space:]]*{key}[[:space:]]*=' {out} 2>/dev/null && return;")
+    } else {
+        String::new()
+    }
+}
+
+/// The alternatives of a regex made only of plain text and `|`, which
+/// `grep -F` matches the same way.
+fn literal_alternatives(re: &regex::Regex) -> Option<Vec<String>> {
+    let pattern = re.as_str();
+    let special = |c: char| "\\.^$*+?()[]{}".contains(c);
+    let words: Vec<String> = pattern.split('|').map(str::to_owned).collect();
+    (!pattern.chars().any(special) && words.iter().all(|w| !w.is_empty())).then_some(words)
 }
 
 /// A single-quoted shell word: nothing inside is interpreted.
