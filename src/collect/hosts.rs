@@ -13,6 +13,7 @@ use super::ssh::connect::{ConnectOptions, failure};
 use super::ssh::host::{HostJob, HostOptions, collect_host};
 use super::ssh::settings::{self, Request};
 use crate::model::{FailReason, HostReport};
+use crate::probe::script::{self, ProbeScript, ScriptLimits};
 use crate::profile::Profile;
 use crate::target::Target;
 
@@ -33,6 +34,17 @@ pub fn collect_targets(
     opts: &RunOptions<'_>,
     events: &Sender<Event>,
 ) -> Vec<HostReport> {
+    // One probe for the run: it depends only on the profile and the limits
+    // (its boundary is random per run, which is all framing needs).
+    let collect = &opts.host.collect;
+    let probe = script::build(
+        profile,
+        ScriptLimits {
+            command_timeout: collect.command_timeout,
+            max_bytes: collect.max_bytes,
+            max_parallel: collect.max_parallel,
+        },
+    );
     let next = AtomicUsize::new(0);
     let reports: Vec<Mutex<Option<HostReport>>> =
         targets.iter().map(|_| Mutex::new(None)).collect();
@@ -49,7 +61,7 @@ pub fn collect_targets(
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(target) = targets.get(index) else { break };
-                    let report = collect_one(index, target, profile, opts, events);
+                    let report = collect_one(index, target, profile, &probe, opts, events);
                     let _ =
                         events.send(Event::Finished { index, report: Box::new(report.clone()) });
                     if let Ok(mut slot) = reports[index].lock() {
@@ -84,6 +96,7 @@ fn collect_one(
     index: usize,
     target: &Target,
     profile: &Profile,
+    probe: &ProbeScript,
     opts: &RunOptions<'_>,
     events: &Sender<Event>,
 ) -> HostReport {
@@ -134,6 +147,7 @@ fn collect_one(
                         labels: &t.labels,
                         settings: &resolved,
                         profile,
+                        probe,
                         opts: &opts.host,
                         connect: &opts.connect,
                         ssh_config: opts.ssh_config.as_deref(),

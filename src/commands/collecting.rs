@@ -15,6 +15,7 @@ use crate::collect::ssh::connect::{ConnectOptions, HostKeyPrompt};
 use crate::collect::ssh::host::HostOptions;
 use crate::config::Config;
 use crate::model::HostReport;
+use crate::profile::Profile;
 use crate::progress::{self, TerminalLock};
 use crate::prompt::TerminalPrompt;
 use crate::target::{self, Target};
@@ -40,11 +41,11 @@ pub fn targets(args: &[String], config: Option<&Config>) -> Result<Vec<Target>> 
 /// Collects `targets`; one report per target, in order.
 pub fn collect(
     targets: &[Target],
+    profile: &Profile,
     collect: &CollectArgs,
     remote: &RemoteArgs,
     config: Option<&Config>,
 ) -> Result<Vec<HostReport>> {
-    let profile = options::profile(collect, config)?;
     let collect = options::collect(collect, config)?;
     let (connect_timeout, host_timeout, workers) = options::remote(remote, config)?;
     let lock = TerminalLock::default();
@@ -73,7 +74,7 @@ pub fn collect(
                 .name("progress".into())
                 .spawn_scoped(scope, move || progress::draw(names, &received, lock))
         });
-        let reports = collect_targets(targets, &profile, &run, &events);
+        let reports = collect_targets(targets, profile, &run, &events);
         drop(events);
         if let Some(Ok(drawer)) = drawer {
             let _ = drawer.join();

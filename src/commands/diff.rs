@@ -16,8 +16,8 @@ use crate::model::HostReport;
 
 pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     let targets = collecting::targets(&args.targets, config)?;
-    options::profile(&args.collect, config)?;
-    let reports = collecting::collect(&targets, &args.collect, &args.remote, config)?;
+    let profile = options::profile(&args.collect, config)?;
+    let reports = collecting::collect(&targets, &profile, &args.collect, &args.remote, config)?;
     let comparison = compare(&reports, args.baseline.as_deref(), config)?;
     let to_terminal = args.out.is_none() && std::io::stdout().is_terminal();
     let style = DiffStyle {
@@ -39,8 +39,8 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
 
 pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
     let targets = collecting::targets(&args.targets, config)?;
-    options::profile(&args.collect, config)?;
-    let reports = collecting::collect(&targets, &args.collect, &args.remote, config)?;
+    let profile = options::profile(&args.collect, config)?;
+    let reports = collecting::collect(&targets, &profile, &args.collect, &args.remote, config)?;
     let comparison = compare(&reports, args.baseline.as_deref(), config)?;
     let threshold = match args.fail_on {
         FailOn::Any | FailOn::Packaging => Severity::Packaging,

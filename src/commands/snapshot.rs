@@ -24,14 +24,14 @@ enum Destination {
 pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     let targets = collecting::targets(&args.targets, config)?;
     // Checked before collecting, so a bad option or --out costs nothing.
-    options::profile(&args.collect, config)?;
+    let profile = options::profile(&args.collect, config)?;
     let destination = destination(args.out.as_deref(), targets.len())?;
     let format = args.format.unwrap_or_else(|| match destination {
         Destination::Stdout if std::io::stdout().is_terminal() => SnapshotFormat::Text,
         _ => SnapshotFormat::Json,
     });
     let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
-    let reports = collecting::collect(&targets, &args.collect, &args.remote, config)?;
+    let reports = collecting::collect(&targets, &profile, &args.collect, &args.remote, config)?;
 
     let mut failed = 0;
     let mut written = Vec::new();

@@ -17,7 +17,8 @@ use crate::collect::probed::facts_from_probe;
 use crate::model::{
     FailReason, Failure, HostInfo, ProfileRef, SCHEMA_VERSION, Snapshot, Transport,
 };
-use crate::probe::{frame, script};
+use crate::probe::frame;
+use crate::probe::script::ProbeScript;
 use crate::profile::Profile;
 
 /// Bounds for one remote host (DESIGN.md, principle 5).
@@ -41,6 +42,8 @@ pub struct HostJob<'a> {
     pub labels: &'a BTreeMap<String, String>,
     pub settings: &'a SshSettings,
     pub profile: &'a Profile,
+    /// The profile's probe script, built once for the whole run.
+    pub probe: &'a ProbeScript,
     pub opts: &'a HostOptions,
     pub connect: &'a ConnectOptions<'a>,
     /// Like `ssh -F`, for resolving ProxyJump hops.
@@ -52,7 +55,7 @@ pub fn collect_host(
     stage: &dyn Fn(Stage),
     facts_done: &dyn Fn(usize),
 ) -> HostOutcome {
-    let HostJob { name, labels, settings, profile, opts, connect, ssh_config } = *job;
+    let HostJob { name, labels, settings, profile, probe, opts, connect, ssh_config } = *job;
     let started = Instant::now();
     let deadline = started + opts.host_timeout;
     let collected_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
@@ -66,16 +69,10 @@ pub fn collect_host(
     };
 
     stage(Stage::Probing);
-    let limits = script::ScriptLimits {
-        command_timeout: opts.collect.command_timeout,
-        max_bytes: opts.collect.max_bytes,
-        max_parallel: opts.collect.max_parallel,
-    };
-    let probe = script::build(profile, limits);
     session.set_timeout(connect::millis(deadline.saturating_duration_since(Instant::now())));
     let sources: usize = profile.facts.iter().map(|f| f.sources.len()).sum();
     let max_total = sources.saturating_mul(opts.collect.max_bytes + 512).saturating_add(1 << 20);
-    let transcript = match exec::run_probe(&session, &probe, deadline, max_total, facts_done) {
+    let transcript = match exec::run_probe(&session, probe, deadline, max_total, facts_done) {
         Ok(t) => t,
         Err(why) => return failed(failure(FailReason::ProbeFailed, format!("{name}: {why}"))),
     };
