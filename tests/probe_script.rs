@@ -296,3 +296,41 @@ fn answered_sources_do_not_start_the_next_one() {
     assert!(!mark("second").exists(), "the second source ran though the first answered");
     assert!(!mark("third").exists(), "the command ran though the file had the key");
 }
+
+#[test]
+fn env_facts_see_exported_variables_only() {
+    // bash assigns SHELL itself when the session has none, without
+    // exporting it: programs never see it, so neither may the probe.
+    let text = format!(
+        "{HEADER}[[fact]]\nid = \"e.shell\"\nlabel = \"s\"\ncategory = \"S\"\ncompare = \"text\"\n\
+         sources = [{{ env = \"SHELL\" }}]\n\
+         [[fact]]\nid = \"e.exported\"\nlabel = \"x\"\ncategory = \"S\"\ncompare = \"text\"\n\
+         sources = [{{ env = \"PARITTY_PROBE_VAR\" }}]\n"
+    );
+    let profile = profile(&text);
+    let built = script::build(
+        &profile,
+        script::ScriptLimits {
+            command_timeout: Duration::from_secs(5),
+            max_bytes: 1024,
+            max_parallel: 2,
+        },
+    );
+    for shell in shells() {
+        let mut child = Command::new(&shell[0])
+            .args(&shell[1..])
+            .arg("-s")
+            .env_remove("SHELL")
+            .env("PARITTY_PROBE_VAR", "it's | `exported`")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start shell");
+        child.stdin.take().expect("stdin").write_all(built.text.as_bytes()).expect("send");
+        let out = child.wait_with_output().expect("probe ends");
+        let parsed = frame::parse(&out.stdout, &built.boundary);
+        let facts = facts_from_probe(&profile, &parsed, 1024, "cut off");
+        assert_eq!(facts["e.shell"].status, paritty::model::Status::Missing, "{shell:?}");
+        assert_eq!(facts["e.exported"].value.as_deref(), Some("it's | `exported`"), "{shell:?}");
+    }
+}

@@ -100,6 +100,10 @@ _run() {
 # builtin, so this costs no process (the probe forks enough already).
 _first() { IFS="$_tab" read -r _x _y < "$1"; }
 _read() { head -c $((M + 1)) "$1" > "$2"; }
+# An environment variable as the session's programs see it: exported only
+# (bash invents an unexported SHELL when none is set). awk is POSIX; a host
+# without it falls back to the shell's own variable.
+_getenv() { if command -v awk >/dev/null 2>&1; then awk -v n="$1" 'BEGIN { printf "%s", ENVIRON[n] }'; else printf '%s' "$2"; fi; }
 _emit() {
   printf '%s F %s\n' "$B" "$1"
   [ -f "$D/$1.m" ] && while read -r _t _s; do
@@ -218,7 +222,7 @@ fn write_source(s: &mut String, fact: usize, n: usize, source: &Source) {
             // Names are checked as identifiers when the profile loads.
             let _ = writeln!(
                 s,
-                "  if [ -n \"${{{var}:-}}\" ]; then echo 'R {n}' >> {meta}; printf '%s' \"${var}\" > {out};{stop} else echo 'A {n}' >> {meta}; fi"
+                "  if [ -n \"${{{var}:-}}\" ]; then _getenv {var} \"${var}\" > {out}; fi\n  if [ -s {out} ]; then echo 'R {n}' >> {meta};{stop} else echo 'A {n}' >> {meta}; fi"
             );
         }
         SourceKind::Builtin(builtin) => {
