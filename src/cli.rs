@@ -10,13 +10,32 @@ use crate::export::diff::DiffFormat;
 /// paritty makes the dev/prod parity gap visible: OS, runtime, tool and
 /// backing-service versions, collected and compared.
 #[derive(Debug, Parser)]
-#[command(name = "paritty", version, about, long_about = None)]
+#[command(name = "paritty", version, about, long_about = None, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// Settings and host inventory [default: ./paritty.toml, else ~/.config/paritty/paritty.toml].
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Without a subcommand: open the interactive view on these targets
+    /// [default: this machine and the inventory's hosts, else examples].
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+/// The interactive view's own options.
+#[derive(Debug, Args, Default)]
+pub struct ViewArgs {
+    /// Hosts or snapshot files/folders to show side by side (see `snapshot`).
+    #[arg(value_name = "TARGET")]
+    pub targets: Vec<String>,
+    /// The host the others are compared with [default: the one labelled prod, then staging, else the first].
+    #[arg(long, value_name = "TARGET")]
+    pub baseline: Option<String>,
+    #[command(flatten)]
+    pub collect: CollectArgs,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -20,9 +20,29 @@ pub struct Config {
     /// What comparisons ignore or tolerate.
     #[serde(default)]
     pub compare: crate::compare::policy::Policy,
+    /// TUI key bindings: action name = key or [keys].
+    #[serde(default)]
+    pub keys: BTreeMap<String, toml::Spanned<KeyList>>,
     /// Where it was read from, for messages.
     #[serde(skip)]
     pub origin: Option<PathBuf>,
+}
+
+/// One key (`quit = "x"`) or several (`quit = ["x", "ctrl-q"]`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    pub fn keys(&self) -> Vec<String> {
+        match self {
+            KeyList::One(key) => vec![key.clone()],
+            KeyList::Many(keys) => keys.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -121,8 +141,29 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         }
         seen.push(host.name.as_str());
     }
+    // Checked now, so a typo in [keys] is reported like any other.
+    for (action, keys) in &config.keys {
+        let one = BTreeMap::from([(action.clone(), keys.get_ref().keys())]);
+        if let Err(message) = crate::tui::keys::Keymap::with_overrides(&one) {
+            return Err(ConfigError {
+                path: path.to_owned(),
+                position: Some(crate::profile::position_of(text, keys.span().start)),
+                message,
+            });
+        }
+    }
     config.origin = Some(path.to_owned());
     Ok(config)
+}
+
+impl Config {
+    /// The key bindings: the defaults with the `[keys]` table applied.
+    pub fn keymap(&self) -> crate::tui::keys::Keymap {
+        let overrides: BTreeMap<String, Vec<String>> =
+            self.keys.iter().map(|(a, k)| (a.clone(), k.get_ref().keys())).collect();
+        // Every entry was checked when the file was read.
+        crate::tui::keys::Keymap::with_overrides(&overrides).unwrap_or_default()
+    }
 }
 
 impl Config {

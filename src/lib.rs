@@ -9,6 +9,7 @@ pub mod collect;
 pub mod commands;
 pub mod compare;
 pub mod config;
+pub mod examples;
 pub mod export;
 pub mod fsutil;
 pub mod model;
@@ -17,6 +18,7 @@ pub mod profile;
 pub mod progress;
 pub mod prompt;
 pub mod target;
+pub mod tui;
 
 use std::path::PathBuf;
 

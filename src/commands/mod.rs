@@ -3,6 +3,7 @@
 
 mod collecting;
 mod diff;
+mod interactive;
 mod options;
 mod profiles;
 mod snapshot;
@@ -12,8 +13,7 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::{Result, WrapErr};
 
-use crate::cli::{Cli, Command, SnapshotArgs};
-use crate::export::SnapshotFormat;
+use crate::cli::{Cli, Command};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_DIVERGENCE: u8 = 1;
@@ -26,17 +26,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Diff(args)) => diff::diff(&args, config.as_ref()),
         Some(Command::Check(args)) => diff::check(&args, config.as_ref()),
         Some(Command::Profiles) => profiles::run(),
-        // Until the TUI lands, no subcommand shows this machine as text.
-        None => {
-            let args = SnapshotArgs {
-                targets: Vec::new(),
-                collect: crate::cli::CollectArgs::default(),
-                remote: crate::cli::RemoteArgs::default(),
-                format: Some(SnapshotFormat::Text),
-                out: None,
-            };
-            snapshot::run(&args, config.as_ref())
-        }
+        None => interactive::run(&cli.view, config.as_ref()),
     }
 }
 

@@ -1,0 +1,90 @@
+//! `paritty [TARGET...]`: the interactive view. Works out what to show
+//! (the named targets; else this machine and the inventory; else examples)
+//! and with which settings, then hands over to the TUI.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use color_eyre::eyre::{Result, bail, eyre};
+
+use super::{EXIT_OK, collecting, options};
+use crate::cli::ViewArgs;
+use crate::collect::ssh::host::HostOptions;
+use crate::config::Config;
+use crate::target::{self, Target};
+use crate::tui::{self, Source, collector::Plan};
+
+pub fn run(args: &ViewArgs, config: Option<&Config>) -> Result<ExitCode> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        bail!(
+            "the interactive view needs a terminal; for text use `paritty snapshot [TARGET...]` or `paritty diff TARGET...`"
+        );
+    }
+    let (sources, show_hint) = sources(args, config)?;
+    let profile = options::profile(&args.collect, config)?;
+    let collect = options::collect(&args.collect, config)?;
+    let (connect_timeout, host_timeout, workers) = options::remote(&args.remote, config)?;
+    let plan = Plan {
+        profile: Arc::new(profile),
+        host: HostOptions { collect, host_timeout },
+        workers,
+        connect_timeout,
+        accept_new: args.remote.accept_new,
+        ssh_config: args
+            .remote
+            .ssh_config
+            .clone()
+            .or_else(|| config.and_then(|c| c.settings.ssh_config.clone())),
+    };
+    let names: Vec<String> = sources.iter().map(source_name).collect();
+    if let Some(wanted) = &args.baseline
+        && !names.iter().any(|n| n == wanted)
+    {
+        bail!("--baseline `{wanted}` is not one of the targets ({})", names.join(", "));
+    }
+    let settings = tui::Settings {
+        policy: config.map(|c| c.compare.clone()).unwrap_or_default(),
+        keymap: config.map(Config::keymap).unwrap_or_default(),
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        show_hint,
+        baseline: args.baseline.clone(),
+    };
+    tui::run(sources, settings, plan)?;
+    Ok(ExitCode::from(EXIT_OK))
+}
+
+/// What to show, and whether it is only the examples.
+fn sources(args: &ViewArgs, config: Option<&Config>) -> Result<(Vec<Source>, bool)> {
+    if !args.targets.is_empty() {
+        let targets = collecting::targets(&args.targets, config)?;
+        return Ok((targets.into_iter().map(source).collect(), false));
+    }
+    let mut targets = vec![Target::Local];
+    for host in config.map(|c| c.hosts.as_slice()).unwrap_or_default() {
+        targets.push(target::parse(&host.name, config).map_err(|e| eyre!("inventory: {e}"))?);
+    }
+    if targets.len() > 1 {
+        return Ok((targets.into_iter().map(source).collect(), false));
+    }
+    // Nothing configured: this machine beside shipped examples, so a first
+    // run shows what a divergence looks like.
+    let mut sources = vec![source(Target::Local)];
+    sources.extend(crate::examples::reports().into_iter().map(Source::Example));
+    Ok((sources, true))
+}
+
+fn source(target: Target) -> Source {
+    let environment = match &target {
+        Target::Ssh(ssh) => ssh.labels.get("environment").cloned(),
+        Target::Local | Target::Snapshot(_) => None,
+    };
+    Source::Target { target, environment }
+}
+
+fn source_name(source: &Source) -> String {
+    match source {
+        Source::Target { target, .. } => target.name().to_owned(),
+        Source::Example(report) => report.target.clone(),
+    }
+}

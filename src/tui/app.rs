@@ -1,0 +1,314 @@
+//! The TUI's whole state: the hosts and their collection progress, the
+//! comparison derived from their reports, and where the user is looking.
+//! Changed only by `update`; read by `view`.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use super::dialog::Modal;
+use super::keys::Keymap;
+use crate::collect::events::Stage;
+use crate::compare::matrix::{Comparison, Row, Severity, choose_baseline};
+use crate::compare::policy::Policy;
+use crate::model::HostReport;
+
+/// One column: a target being (or done being) collected.
+#[derive(Debug, Clone)]
+pub struct Host {
+    /// The target as the user named it (inventory name, alias, file).
+    pub name: String,
+    pub environment: Option<String>,
+    pub stage: Stage,
+    /// Session time when the current collection started, for the timer.
+    pub started_at: Option<Duration>,
+    /// How long the last finished collection took.
+    pub took: Option<Duration>,
+    pub facts_done: usize,
+    pub facts_total: usize,
+    /// The last finished report; kept while a refresh runs.
+    pub report: Option<HostReport>,
+    /// A shipped example rather than a real machine.
+    pub example: bool,
+    /// Whether `r` can collect it again (examples cannot).
+    pub refreshable: bool,
+}
+
+impl Host {
+    pub fn new(name: &str, environment: Option<String>) -> Host {
+        Host {
+            name: name.to_owned(),
+            environment,
+            stage: Stage::Pending,
+            started_at: None,
+            took: None,
+            facts_done: 0,
+            facts_total: 0,
+            report: None,
+            example: false,
+            refreshable: true,
+        }
+    }
+
+    /// A host whose report is already there (an example, a loaded file).
+    pub fn finished(report: HostReport, example: bool) -> Host {
+        let environment =
+            report.snapshot.as_ref().and_then(|s| s.host.labels.get("environment").cloned());
+        let mut host = Host::new(&report.target, environment);
+        host.stage = match &report.failure {
+            Some(failure) => Stage::Failed(failure.clone()),
+            None => Stage::Done,
+        };
+        host.example = example;
+        host.refreshable = !example;
+        host.report = Some(report);
+        host
+    }
+
+    pub fn busy(&self) -> bool {
+        !matches!(self.stage, Stage::Done | Stage::Failed(_))
+    }
+
+    /// The name a host's own snapshot gives, else the target's.
+    pub fn display_name(&self) -> &str {
+        self.report
+            .as_ref()
+            .and_then(|r| r.snapshot.as_ref())
+            .map_or(self.name.as_str(), |s| s.host.name.as_str())
+    }
+}
+
+/// What the main area shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Matrix,
+    /// Two hosts side by side, diff style.
+    Pair {
+        left: usize,
+        right: usize,
+    },
+}
+
+/// Which pane has the keys (Tab switches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Table,
+    Details,
+}
+
+/// One line of the matrix: a category heading or a fact row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line {
+    Category(usize),
+    Fact(usize),
+}
+
+/// A category and where its rows are in the comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Category {
+    pub name: String,
+    pub rows: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Search {
+    pub query: String,
+    /// Still typing: keys go to the query.
+    pub editing: bool,
+}
+
+// Independent view toggles, each a plain flag.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Debug, Clone)]
+pub struct App {
+    pub hosts: Vec<Host>,
+    pub baseline: usize,
+    /// The user chose the baseline (`b`); it no longer follows the labels.
+    pub baseline_chosen: bool,
+    pub policy: Policy,
+    pub comparison: Comparison,
+    pub profile: String,
+    pub keymap: Keymap,
+    pub screen: Screen,
+    pub focus: Focus,
+    /// Index into `lines()`.
+    pub cursor: usize,
+    /// The selected host (column).
+    pub column: usize,
+    /// First matrix line on screen.
+    pub scroll: usize,
+    /// First non-baseline column on screen.
+    pub column_scroll: usize,
+    /// First line of the details pane.
+    pub details_scroll: usize,
+    pub show_details: bool,
+    pub collapsed: BTreeSet<String>,
+    pub only_diff: bool,
+    /// Pair view: all facts instead of only the divergent ones.
+    pub pair_all: bool,
+    pub search: Search,
+    pub modal: Option<Modal>,
+    /// One line of feedback (export written, nothing to refresh...).
+    pub message: Option<String>,
+    /// Terminal size, from the last resize.
+    pub size: (u16, u16),
+    /// Session time, from the last tick.
+    pub now: Duration,
+    pub color: bool,
+    /// Nothing configured: explain how to add hosts.
+    pub show_hint: bool,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(hosts: Vec<Host>, policy: Policy, profile: &str, keymap: Keymap) -> App {
+        let mut app = App {
+            hosts,
+            baseline: 0,
+            baseline_chosen: false,
+            policy,
+            comparison: Comparison { baseline: 0, columns: Vec::new(), rows: Vec::new() },
+            profile: profile.to_owned(),
+            keymap,
+            screen: Screen::Matrix,
+            focus: Focus::Table,
+            cursor: 0,
+            column: 0,
+            scroll: 0,
+            column_scroll: 0,
+            details_scroll: 0,
+            show_details: true,
+            collapsed: BTreeSet::new(),
+            only_diff: false,
+            pair_all: false,
+            search: Search::default(),
+            modal: None,
+            message: None,
+            size: (80, 24),
+            now: Duration::ZERO,
+            color: true,
+            show_hint: false,
+            quit: false,
+        };
+        app.recompare();
+        app
+    }
+
+    /// The reports as the comparison sees them: a host still pending is an
+    /// empty report under its name.
+    pub fn reports(&self) -> Vec<HostReport> {
+        self.hosts
+            .iter()
+            .map(|h| {
+                h.report.clone().unwrap_or_else(|| HostReport {
+                    target: h.name.clone(),
+                    snapshot: None,
+                    failure: match &h.stage {
+                        Stage::Failed(f) => Some(f.clone()),
+                        _ => None,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// Rebuilds the comparison after reports or the baseline changed; the
+    /// cursor stays on the same fact where it can.
+    pub fn recompare(&mut self) {
+        let selected = self.selected_row().map(|r| r.id.clone());
+        let reports = self.reports();
+        if !self.baseline_chosen {
+            self.baseline = self
+                .hosts
+                .iter()
+                .position(|h| matches!(h.environment.as_deref(), Some("prod" | "production")))
+                .or_else(|| {
+                    self.hosts.iter().position(|h| h.environment.as_deref() == Some("staging"))
+                })
+                .unwrap_or_else(|| choose_baseline(&reports, None).unwrap_or(0));
+        }
+        self.baseline = self.baseline.min(self.hosts.len().saturating_sub(1));
+        self.comparison = Comparison::build(&reports, self.baseline, &self.policy);
+        if let Some(id) = selected
+            && let Some(at) = self
+                .lines()
+                .iter()
+                .position(|l| matches!(l, Line::Fact(r) if self.comparison.rows[*r].id == id))
+        {
+            self.cursor = at;
+        }
+        self.clamp_cursor();
+    }
+
+    /// Categories in the comparison's order, with their rows after the
+    /// only-differences and search filters.
+    pub fn categories(&self) -> Vec<Category> {
+        let query = self.search.query.to_lowercase();
+        let mut out: Vec<Category> = Vec::new();
+        for (i, row) in self.comparison.rows.iter().enumerate() {
+            if self.only_diff && !self.diverges(row) {
+                continue;
+            }
+            if !query.is_empty()
+                && !row.label.to_lowercase().contains(&query)
+                && !row.id.to_lowercase().contains(&query)
+            {
+                continue;
+            }
+            match out.last_mut() {
+                Some(c) if c.name == row.category => c.rows.push(i),
+                _ => out.push(Category { name: row.category.clone(), rows: vec![i] }),
+            }
+        }
+        out
+    }
+
+    /// What the matrix lists, top to bottom.
+    pub fn lines(&self) -> Vec<Line> {
+        let mut lines = Vec::new();
+        for (c, category) in self.categories().iter().enumerate() {
+            lines.push(Line::Category(c));
+            if !self.collapsed.contains(&category.name) {
+                lines.extend(category.rows.iter().map(|&r| Line::Fact(r)));
+            }
+        }
+        lines
+    }
+
+    /// A row counts as divergent when a finished host differs from the
+    /// baseline (hosts still collecting are not "unknown" yet).
+    pub fn diverges(&self, row: &Row) -> bool {
+        !row.informational
+            && row.cells.iter().enumerate().any(|(i, c)| {
+                c.severity != Severity::Equal && !c.tolerated && !self.hosts[i].busy()
+            })
+    }
+
+    pub fn selected_line(&self) -> Option<Line> {
+        self.lines().get(self.cursor).copied()
+    }
+
+    pub fn selected_row(&self) -> Option<&Row> {
+        match self.selected_line()? {
+            Line::Fact(r) => self.comparison.rows.get(r),
+            Line::Category(_) => None,
+        }
+    }
+
+    pub fn clamp_cursor(&mut self) {
+        let len = self.lines().len();
+        self.cursor = self.cursor.min(len.saturating_sub(1));
+        self.column = self.column.min(self.hosts.len().saturating_sub(1));
+    }
+
+    /// Columns left to right: the baseline pinned first, then the others.
+    pub fn column_order(&self) -> Vec<usize> {
+        std::iter::once(self.baseline)
+            .chain((0..self.hosts.len()).filter(|&i| i != self.baseline))
+            .collect()
+    }
+
+    /// Hosts still collecting.
+    pub fn busy_count(&self) -> usize {
+        self.hosts.iter().filter(|h| h.busy()).count()
+    }
+}

@@ -1,0 +1,143 @@
+//! The interactive terminal UI: hosts collected live into side-by-side
+//! panes, divergences marked by severity, details, a pair view, export.
+//!
+//! State (`app`) changes only through `update` (pure); `view` draws it
+//! (pure); `session` runs the loop against an injected world; `terminal`
+//! and `collector` are the real world.
+
+pub mod app;
+pub mod collector;
+pub mod dialog;
+pub mod export;
+pub mod keys;
+pub mod session;
+pub mod terminal;
+pub mod update;
+pub mod view;
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Sender};
+
+use color_eyre::eyre::{Result, WrapErr};
+use crossterm::event::{self, Event as TermEvent};
+
+use app::{App, Host};
+use collector::{Collector, Plan};
+use export::Export;
+use update::Msg;
+
+use crate::model::HostReport;
+use crate::target::Target;
+
+/// A column to show: a target to collect, or a report already in hand
+/// (a shipped example).
+pub enum Source {
+    Target { target: Target, environment: Option<String> },
+    Example(HostReport),
+}
+
+/// Opens the TUI on `sources` and returns when the user quits.
+pub fn run(sources: Vec<Source>, mut app_settings: Settings, plan: Plan) -> Result<()> {
+    let (inbox_tx, inbox) = mpsc::channel();
+    let mut hosts = Vec::new();
+    let mut targets = Vec::new();
+    for source in sources {
+        match source {
+            Source::Target { target, environment } => {
+                let mut host = Host::new(target.name(), environment);
+                host.started_at = Some(std::time::Duration::ZERO);
+                hosts.push(host);
+                targets.push(Some(target));
+            }
+            Source::Example(report) => {
+                hosts.push(Host::finished(report, true));
+                targets.push(None);
+            }
+        }
+    }
+    let to_collect: Vec<usize> = (0..targets.len()).filter(|&i| targets[i].is_some()).collect();
+    let profile = plan.profile.name.clone();
+    let mut app =
+        App::new(hosts, std::mem::take(&mut app_settings.policy), &profile, app_settings.keymap);
+    app.color = app_settings.color;
+    app.show_hint = app_settings.show_hint;
+    if let Some(wanted) = &app_settings.baseline
+        && let Some(at) = app.hosts.iter().position(|h| &h.name == wanted)
+    {
+        app.baseline = at;
+        app.baseline_chosen = true;
+        app.column = at;
+        app.recompare();
+    }
+    let mut world = RealWorld { collector: Collector::new(plan, targets, inbox_tx.clone()) };
+
+    let (mut terminal, guard) = terminal::enter().wrap_err("cannot take over the terminal")?;
+    spawn_input(inbox_tx);
+    world.collector.collect(&to_collect);
+    let result = session::run(&mut terminal, &mut app, &inbox, &mut world);
+    drop(guard);
+    result.wrap_err("the terminal failed")
+}
+
+/// What the TUI takes from the config and the environment.
+pub struct Settings {
+    pub policy: crate::compare::policy::Policy,
+    pub keymap: keys::Keymap,
+    pub color: bool,
+    pub show_hint: bool,
+    /// `--baseline`: a host name as the user typed it.
+    pub baseline: Option<String>,
+}
+
+/// Terminal input on its own thread, as messages.
+fn spawn_input(inbox: Sender<Msg>) {
+    let _ = std::thread::Builder::new().name("input".into()).spawn(move || {
+        loop {
+            let msg = match event::read() {
+                Ok(TermEvent::Key(key)) => Msg::Key(key),
+                Ok(TermEvent::Mouse(mouse)) => Msg::Mouse(mouse),
+                Ok(TermEvent::Resize(width, height)) => Msg::Resize(width, height),
+                Ok(_) => continue,
+                Err(_) => break,
+            };
+            if inbox.send(msg).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+struct RealWorld {
+    collector: Collector,
+}
+
+impl session::World for RealWorld {
+    fn collect(&mut self, hosts: &[usize]) {
+        self.collector.collect(hosts);
+    }
+
+    fn write(&mut self, export: &Export) -> Result<String, String> {
+        write_export(export)
+    }
+}
+
+/// Writes every file of an export atomically; says where.
+pub fn write_export(export: &Export) -> Result<String, String> {
+    let mut written: Vec<PathBuf> = Vec::new();
+    for (path, contents) in &export.files {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("export: cannot create {}: {e}", parent.display()))?;
+        }
+        crate::fsutil::write_atomic(path, contents.as_bytes())
+            .map_err(|e| format!("export: cannot write {}: {e}", path.display()))?;
+        written.push(std::path::absolute(path).unwrap_or_else(|_| path.clone()));
+    }
+    Ok(match written.as_slice() {
+        [one] => format!("wrote {} to {}", export.what, one.display()),
+        many => {
+            let folder = many[0].parent().map_or_else(String::new, |p| p.display().to_string());
+            format!("wrote {} to {folder}", export.what)
+        }
+    })
+}

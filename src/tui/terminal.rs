@@ -1,0 +1,56 @@
+//! The real terminal: raw mode, the alternate screen and mouse capture on
+//! the way in, all of it undone on the way out: on quit, on error (the
+//! guard's drop) and on panic (the hook, before the report prints).
+
+use std::io::{self, Stdout};
+
+use crossterm::cursor::Show;
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+pub type Real = Terminal<CrosstermBackend<Stdout>>;
+
+/// Restores the terminal when dropped.
+pub struct Guard {
+    _private: (),
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Takes over the terminal; the guard gives it back.
+pub fn enter() -> io::Result<(Real, Guard)> {
+    install_panic_hook();
+    enable_raw_mode()?;
+    // From here on a failure must still restore what was changed.
+    let guard = Guard { _private: () };
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.hide_cursor()?;
+    terminal.clear()?;
+    Ok((terminal, guard))
+}
+
+/// Leaves the terminal as it was found. Safe to call twice.
+pub fn restore() {
+    let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen, Show);
+    let _ = disable_raw_mode();
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        // Restore first, or the report lands on the alternate screen and
+        // vanishes with it.
+        restore();
+        previous(info);
+    }));
+}

@@ -1,0 +1,114 @@
+//! Where everything goes on screen, as pure geometry of the state and the
+//! terminal size: drawing and mouse hit-testing use the same answers.
+//!
+//! ```text
+//! paritty · profile default · 4 hosts · baseline prod-web-1        ? help
+//! ┌Facts──────────────────┬★ prod-web-1────┬staging-web-1───┬laptop──────┐
+//! │                       │prod · Debian 12│staging · Debian│dev · Ubuntu│
+//! │                       │✓ done 1.2s     │⠙ probing 3s    │▄2 █1 ∅1    │
+//! │▾ System               │                │                │            │
+//! │  OS                   │Debian 12       │Debian 12       │█ Ubuntu 24 │
+//! │  ...                  │                │                │            │
+//! ├Details: python3 ──────┴────────────────┴────────────────┴────────────┤
+//! │prod-web-1  ok 3.11.2  /usr/bin/python3  $ python3 --version  12 ms   │
+//! └──────────────────────────────────────────────────────────────────────┘
+//!  ≈ packaging  ▁ patch  ▄ minor  █ major  ≠ different  ∅ missing  ? unknown
+//!  prod-web-1 vs 3 hosts: 2 major, 5 minor · d diff · p pair · e export · q quit
+//! ```
+
+use ratatui::layout::Rect;
+
+use crate::tui::app::{App, Screen};
+
+/// The smallest terminal the layout is drawn in; below it, a message.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 14;
+
+/// Lines of a host's header in the matrix: name, environment and OS, status.
+pub const HEADER_LINES: u16 = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub title: Rect,
+    pub main: Rect,
+    pub details: Option<Rect>,
+    pub legend: Rect,
+    pub status: Rect,
+}
+
+/// The screen's areas, or `None` when the terminal is too small.
+pub fn areas(app: &App, full: Rect) -> Option<Areas> {
+    if full.width < MIN_WIDTH || full.height < MIN_HEIGHT {
+        return None;
+    }
+    let title = Rect { height: 1, ..full };
+    let status = Rect { y: full.bottom() - 1, height: 1, ..full };
+    let legend = Rect { y: full.bottom() - 2, height: 1, ..full };
+    let body = Rect { y: full.y + 1, height: full.height - 3, ..full };
+    let details_wanted = app.show_details && app.screen == Screen::Matrix;
+    if details_wanted && body.height >= 20 {
+        let details_height = (body.height * 2 / 5).max(7);
+        let main = Rect { height: body.height - details_height, ..body };
+        let details = Rect { y: main.bottom(), height: details_height, ..body };
+        return Some(Areas { title, main, details: Some(details), legend, status });
+    }
+    Some(Areas { title, main: body, details: None, legend, status })
+}
+
+/// The matrix's columns and rows inside its area.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matrix {
+    /// Where fact rows are drawn (below the headers).
+    pub body: Rect,
+    pub label_width: u16,
+    /// `(host index, x, width)` of each host column on screen, baseline first.
+    pub columns: Vec<(usize, u16, u16)>,
+    /// The first row of the headers.
+    pub header_y: u16,
+}
+
+pub fn matrix(app: &App, area: Rect) -> Matrix {
+    // Inside the block's border.
+    let inner = Rect {
+        x: area.x + 1,
+        y: area.y + 1,
+        width: area.width.saturating_sub(2),
+        height: area.height.saturating_sub(2),
+    };
+    let longest = app.comparison.rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(8);
+    let label_width = u16::try_from(longest + 4).unwrap_or(30).clamp(14, 30).min(inner.width / 3);
+    let hosts = app.hosts.len().max(1);
+    let room = inner.width.saturating_sub(label_width);
+    // Wide enough for "1.18.0-6+deb11u3"; wider when few hosts share the room.
+    let fair = room / u16::try_from(hosts).unwrap_or(u16::MAX).max(1);
+    let column_width = fair.clamp(18, 34).min(room.max(1));
+    let order = app.column_order();
+    let mut columns = Vec::new();
+    let mut x = inner.x + label_width;
+    let visible_others = order.iter().skip(1).skip(app.column_scroll);
+    for &host in std::iter::once(&order[0]).chain(visible_others) {
+        if x + column_width > inner.right() {
+            break;
+        }
+        columns.push((host, x, column_width));
+        x += column_width;
+    }
+    let body = Rect {
+        x: inner.x,
+        y: inner.y + HEADER_LINES,
+        width: inner.width,
+        height: inner.height.saturating_sub(HEADER_LINES),
+    };
+    Matrix { body, label_width, columns, header_y: inner.y }
+}
+
+/// How many non-baseline columns fit beside the baseline.
+pub fn visible_other_columns(app: &App, area: Rect) -> usize {
+    let geometry = matrix(app, area);
+    geometry.columns.len().saturating_sub(1)
+}
+
+/// The full-size rectangle of the terminal.
+pub fn screen(app: &App) -> Rect {
+    Rect { x: 0, y: 0, width: app.size.0, height: app.size.1 }
+}

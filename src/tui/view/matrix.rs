@@ -1,0 +1,240 @@
+//! The matrix: facts down, hosts across, the baseline pinned beside the
+//! fact names, each cell marked and coloured by its severity.
+
+use std::fmt::Write as _;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line as TextLine, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::layout::{self, HEADER_LINES};
+use super::style;
+use super::text::{one_line, pad};
+use crate::collect::events::Stage;
+use crate::compare::matrix::{Cell, Severity};
+use crate::export::diff::cell_text;
+use crate::tui::app::{App, Focus, Host, Line};
+
+pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let focused = app.focus == Focus::Table;
+    let border = if focused { style::heading(app.color) } else { style::dim(app.color) };
+    let hidden = app.hosts.len().saturating_sub(layout::matrix(app, area).columns.len());
+    let mut title = format!(" {} facts ", app.comparison.rows.len());
+    if hidden > 0 {
+        let _ = write!(title, "· {hidden} more hosts ←/→ ");
+    }
+    frame.render_widget(Block::new().borders(Borders::ALL).border_style(border).title(title), area);
+    let geometry = layout::matrix(app, area);
+    let label_width = usize::from(geometry.label_width);
+
+    let mut lines: Vec<TextLine<'_>> = Vec::new();
+    for row in 0..HEADER_LINES {
+        let mut spans =
+            vec![Span::styled(pad(&label_header(app, row), label_width), style::dim(app.color))];
+        for &(host, _, width) in &geometry.columns {
+            spans.push(header_cell(app, host, row, usize::from(width)));
+        }
+        lines.push(TextLine::from(spans));
+    }
+    let all = app.lines();
+    let categories = app.categories();
+    let visible = all.iter().enumerate().skip(app.scroll).take(usize::from(geometry.body.height));
+    for (at, line) in visible {
+        let selected = at == app.cursor;
+        let mut spans = Vec::new();
+        match *line {
+            Line::Category(c) => {
+                let category = &categories[c];
+                let open = !app.collapsed.contains(&category.name);
+                let text = format!(
+                    "{} {} ({})",
+                    if open { "▾" } else { "▸" },
+                    category.name,
+                    category.rows.len()
+                );
+                let mut label_style = style::heading(app.color);
+                if selected {
+                    label_style = style::selected(app.color);
+                }
+                spans.push(Span::styled(pad(&text, label_width), label_style));
+                for &(host, _, width) in &geometry.columns {
+                    spans.push(category_cell(app, &category.rows, host, usize::from(width)));
+                }
+            }
+            Line::Fact(r) => {
+                let row = &app.comparison.rows[r];
+                let label_style = if selected {
+                    style::selected(app.color)
+                } else if row.informational {
+                    style::dim(app.color)
+                } else {
+                    Style::new()
+                };
+                spans
+                    .push(Span::styled(pad(&format!("  {}", row.label), label_width), label_style));
+                for &(host, _, width) in &geometry.columns {
+                    let cell = &row.cells[host];
+                    let mut span = fact_cell(
+                        app,
+                        &app.hosts[host],
+                        cell,
+                        row.informational,
+                        usize::from(width),
+                    );
+                    if selected && host == app.column {
+                        span = span.patch_style(Style::new().add_modifier(Modifier::REVERSED));
+                    }
+                    spans.push(span);
+                }
+            }
+        }
+        lines.push(TextLine::from(spans));
+    }
+    if all.is_empty() {
+        lines.push(TextLine::from(Span::styled(
+            if app.only_diff {
+                "  No differences: every host matches the baseline."
+            } else {
+                "  No facts match."
+            },
+            style::dim(app.color),
+        )));
+    }
+    let inner = Rect {
+        x: area.x + 1,
+        y: area.y + 1,
+        width: area.width.saturating_sub(2),
+        height: area.height.saturating_sub(2),
+    };
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn label_header(app: &App, row: u16) -> String {
+    match row {
+        0 => "Fact".into(),
+        1 if app.only_diff => "only differences".into(),
+        2 if !app.search.query.is_empty() => format!("/{}", app.search.query),
+        _ => String::new(),
+    }
+}
+
+/// One of a host's three header lines: name, environment and OS, status.
+fn header_cell<'a>(app: &App, index: usize, row: u16, width: usize) -> Span<'a> {
+    let host = &app.hosts[index];
+    let is_base = index == app.baseline;
+    let selected = index == app.column;
+    let text = match row {
+        0 => {
+            let mut name = String::new();
+            if is_base {
+                name.push_str("★ ");
+            }
+            name.push_str(host.display_name());
+            if host.example {
+                name.push_str(" (example)");
+            }
+            name
+        }
+        1 => {
+            let column = app.comparison.columns.get(index);
+            let os = column.and_then(|c| c.os.clone());
+            [host.environment.clone(), os].into_iter().flatten().collect::<Vec<_>>().join(" · ")
+        }
+        _ => host_status(app, index),
+    };
+    let mut style = match row {
+        0 => style::heading(app.color),
+        2 => style::stage(&host.stage, app.color),
+        _ => style::dim(app.color),
+    };
+    if selected && row == 0 {
+        style = style.add_modifier(Modifier::UNDERLINED);
+    }
+    Span::styled(pad(&format!(" {text}"), width), style)
+}
+
+/// A host's status line: live stage and timer, its failure, or its counts.
+pub fn host_status(app: &App, index: usize) -> String {
+    let host = &app.hosts[index];
+    let elapsed = host.started_at.map(|t| app.now.saturating_sub(t));
+    match &host.stage {
+        Stage::Failed(failure) => format!("✗ {}", failure.reason.as_str()),
+        Stage::Done if index == app.baseline => match host.took {
+            Some(took) => format!("✓ baseline {:.1}s", took.as_secs_f64()),
+            None => "✓ baseline".into(),
+        },
+        Stage::Done => {
+            let counts = app.comparison.counts(index);
+            if counts.is_empty() {
+                "✓ parity".into()
+            } else {
+                Severity::ALL
+                    .iter()
+                    .rev()
+                    .filter_map(|s| counts.get(s).map(|n| format!("{}{n}", style::mark(*s))))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+        }
+        stage => {
+            let mut text = format!("{} {}", style::spinner(app.now), stage.label());
+            if let Some(elapsed) = elapsed {
+                let _ = write!(text, " {}s", elapsed.as_secs());
+            }
+            if host.facts_total > 0 && *stage == Stage::Probing {
+                let _ = write!(text, " {}/{}", host.facts_done, host.facts_total);
+            }
+            text
+        }
+    }
+}
+
+/// A category heading's cell: how many of its facts diverge, by severity.
+fn category_cell<'a>(app: &App, rows: &[usize], host: usize, width: usize) -> Span<'a> {
+    if host == app.baseline || app.hosts[host].report.is_none() {
+        return Span::raw(" ".repeat(width));
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    for &r in rows {
+        let row = &app.comparison.rows[r];
+        let cell = &row.cells[host];
+        if !row.informational && !cell.tolerated && cell.severity != Severity::Equal {
+            *counts.entry(cell.severity).or_insert(0usize) += 1;
+        }
+    }
+    let worst = counts.keys().next_back().copied().unwrap_or(Severity::Equal);
+    let text: Vec<String> =
+        counts.iter().rev().map(|(s, n)| format!("{}{n}", style::mark(*s))).collect();
+    Span::styled(pad(&format!(" {}", text.join(" ")), width), style::severity(worst, app.color))
+}
+
+/// A fact's cell for one host: mark and value, or why there is none.
+fn fact_cell<'a>(
+    app: &App,
+    host: &Host,
+    cell: &Cell,
+    informational: bool,
+    width: usize,
+) -> Span<'a> {
+    if host.report.is_none() {
+        let text = match &host.stage {
+            Stage::Failed(failure) => format!("  ({})", failure.reason.as_str()),
+            _ => format!("  {}", style::spinner(app.now)),
+        };
+        return Span::styled(pad(&text, width), style::dim(app.color));
+    }
+    let failed = host.report.as_ref().is_some_and(|r| r.failure.is_some());
+    let value = one_line(&cell_text(cell, failed));
+    let shown = cell.severity != Severity::Equal && !informational;
+    let mark = if shown { style::mark(cell.severity) } else { " " };
+    let style = if informational || cell.tolerated || host.busy() {
+        style::dim(app.color)
+    } else if shown {
+        style::severity(cell.severity, app.color)
+    } else {
+        Style::new()
+    };
+    Span::styled(pad(&format!(" {mark} {value}"), width), style)
+}
