@@ -34,6 +34,9 @@ pub fn command_fact(id: &str, argv: &[&str], parser: &str) -> String {
 pub const HEADER: &str = "[profile]\nname = \"test\"\n";
 
 #[cfg(target_os = "linux")]
+pub mod pty;
+#[cfg(target_os = "linux")]
 pub mod remote;
 #[cfg(target_os = "linux")]
 pub mod sshd;
+pub mod tui;

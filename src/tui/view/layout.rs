@@ -75,8 +75,15 @@ pub fn matrix(app: &App, area: Rect) -> Matrix {
         width: area.width.saturating_sub(2),
         height: area.height.saturating_sub(2),
     };
-    let longest = app.comparison.rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(8);
-    let label_width = u16::try_from(longest + 4).unwrap_or(30).clamp(14, 30).min(inner.width / 3);
+    // Room for "  label" and for "▾ Category (12)".
+    let longest = app
+        .comparison
+        .rows
+        .iter()
+        .map(|r| (r.label.chars().count() + 4).max(r.category.chars().count() + 8))
+        .max()
+        .unwrap_or(12);
+    let label_width = u16::try_from(longest).unwrap_or(30).clamp(14, 30).min(inner.width / 3);
     let hosts = app.hosts.len().max(1);
     let room = inner.width.saturating_sub(label_width);
     // Wide enough for "1.18.0-6+deb11u3"; wider when few hosts share the room.
