@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            if std::env::var_os("RUST_BACKTRACE").is_some() {
+            if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| !v.is_empty() && v != "0") {
                 eprintln!("paritty: error: {e:?}");
             } else {
                 eprintln!("paritty: error: {e:#}");

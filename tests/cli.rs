@@ -266,3 +266,46 @@ fn bad_targets_are_refused_before_collecting() {
         assert!(stderr(&out).contains(expected), "{args:?}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn bad_key_bindings_are_config_errors_with_their_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("paritty.toml");
+    std::fs::write(&config, "[keys]\nquit = [\"x\", \"ctrl-q\"]\nexplode = \"e\"\n")
+        .expect("write");
+    let err =
+        assert_one_error_line(&paritty(&["--config", config.to_str().expect("utf8"), "profiles"]));
+    assert!(err.contains(&format!("config {}:3:", config.display())), "{err}");
+    assert!(err.contains("unknown action `explode`"), "{err}");
+    std::fs::write(&config, "[keys]\nquit = \"ctrl-\"\n").expect("write");
+    let err =
+        assert_one_error_line(&paritty(&["--config", config.to_str().expect("utf8"), "profiles"]));
+    assert!(err.contains(":2:") && err.contains("not a key"), "{err}");
+    std::fs::write(&config, "[keys]\nquit = [\"x\", \"ctrl-q\"]\n").expect("write");
+    let out = paritty(&["--config", config.to_str().expect("utf8"), "profiles"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[cfg(unix)]
+#[test]
+fn written_files_are_ordinary_files_not_private_ones() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("me.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_paritty"))
+        .args(["snapshot", "--out", path.to_str().expect("utf8")])
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    // 0666 less the umask, as a shell redirection would make it: readable by
+    // the teammates it is written for.
+    let mode = std::fs::metadata(&path).expect("written").permissions().mode() & 0o777;
+    assert_eq!(mode & 0o044, 0o044 & !current_umask(), "mode {mode:o}");
+}
+
+#[cfg(unix)]
+fn current_umask() -> u32 {
+    let out = Command::new("sh").args(["-c", "umask"]).output().expect("sh");
+    u32::from_str_radix(String::from_utf8_lossy(&out.stdout).trim(), 8).expect("octal")
+}

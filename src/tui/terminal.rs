@@ -8,7 +8,7 @@ use crossterm::cursor::Show;
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -32,10 +32,11 @@ pub fn enter() -> io::Result<(Real, Guard)> {
     enable_raw_mode()?;
     // From here on a failure must still restore what was changed.
     let guard = Guard { _private: () };
-    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    // Cleared with a plain escape: ratatui's `clear` asks the terminal for
+    // the cursor position, which some terminals never answer.
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture, Clear(ClearType::All))?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.hide_cursor()?;
-    terminal.clear()?;
     Ok((terminal, guard))
 }
 

@@ -1,0 +1,182 @@
+//! The real binary in a pseudo-terminal against real sshd hosts from the
+//! harness: it opens, fills its columns live, asks about an unknown host
+//! key, navigates, exports a file, quits, and leaves the terminal as it
+//! found it. Only 127.0.0.0/8 addresses are used.
+
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use common::pty::{Pty, session};
+use common::sshd::{Fault, HostSpec, KnownHost, Lab};
+
+const PROFILE: &str = r#"
+[profile]
+name = "pty-test"
+
+[[fact]]
+id = "runtime.python3"
+label = "Python"
+category = "Runtimes"
+compare = "pep440"
+parser = "python"
+sources = [{ cmd = ["python3", "--version"] }]
+
+[[fact]]
+id = "tool.mytool"
+label = "mytool"
+category = "Tools"
+compare = "semver"
+parser = "version"
+sources = [{ cmd = ["mytool", "--version"] }]
+"#;
+
+/// Long enough for a loaded CI machine; waits end as soon as the screen shows it.
+const WAIT: Duration = Duration::from_secs(60);
+
+fn paritty(dir: &Path) -> Command {
+    let mut cmd = session(env!("CARGO_BIN_EXE_paritty"));
+    cmd.current_dir(dir)
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .env_remove("NO_COLOR")
+        .env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+/// The lab's ssh_config, except that `alias` asks about unknown keys (as
+/// an unset StrictHostKeyChecking does) instead of refusing them.
+fn config_asking_for(lab: &Lab, alias: &str, into: &Path) {
+    let text = std::fs::read_to_string(lab.ssh_config()).expect("lab config");
+    let blocks: Vec<String> = text
+        .split("Host ")
+        .filter(|b| !b.is_empty())
+        .map(|b| {
+            let b = format!("Host {b}");
+            if b.starts_with(&format!("Host {alias}\n")) {
+                b.replace("StrictHostKeyChecking yes", "StrictHostKeyChecking ask")
+            } else {
+                b
+            }
+        })
+        .collect();
+    std::fs::write(into, blocks.concat()).expect("write ssh_config");
+}
+
+#[test]
+fn a_whole_session_against_real_hosts() {
+    let lab = Lab::new();
+    let prod = lab.add_host(&HostSpec {
+        name: "prod-1",
+        tools: &[("python3", "echo 'Python 3.11.2'"), ("mytool", "echo 'mytool 1.4.0'")],
+        ..HostSpec::default()
+    });
+    let staging = lab.add_host(&HostSpec {
+        name: "staging-1",
+        tools: &[("python3", "echo 'Python 3.12.1'"), ("mytool", "echo 'mytool 2.0.0'")],
+        ..HostSpec::default()
+    });
+    let newcomer = lab.add_host(&HostSpec {
+        name: "newcomer",
+        tools: &[("python3", "echo 'Python 3.11.2'"), ("mytool", "echo 'mytool 1.4.0'")],
+        known_host: KnownHost::Absent,
+        ..HostSpec::default()
+    });
+    let dead = Fault::closed_port();
+
+    let dir = tempfile::tempdir().expect("tmp");
+    let ssh_config = dir.path().join("ssh_config");
+    config_asking_for(&lab, "newcomer", &ssh_config);
+    std::fs::write(dir.path().join("pty-test.toml"), PROFILE).expect("profile");
+    let inventory = format!(
+        "[settings]\nprofile = \"pty-test.toml\"\nssh_config = {:?}\nconnect_timeout = 3\n\n\
+         [[host]]\nname = \"prod-1\"\nenvironment = \"prod\"\n\n\
+         [[host]]\nname = \"staging-1\"\nenvironment = \"staging\"\n\n\
+         [[host]]\nname = \"newcomer\"\n\n\
+         [[host]]\nname = \"dead\"\nssh = \"{}:{}\"\n",
+        ssh_config.display(),
+        dead.ip(),
+        dead.port()
+    );
+    std::fs::write(dir.path().join("paritty.toml"), inventory).expect("inventory");
+    let known_before = std::fs::read_to_string(lab.known_hosts()).expect("known_hosts");
+
+    // Too small at first: a message, not a broken layout.
+    let mut pty = Pty::spawn(paritty(dir.path()), 10, 40);
+    pty.wait_for("Terminal too small", WAIT);
+    pty.resize(32, 120);
+    // The unknown host key is asked about with its fingerprint.
+    let asked = pty.wait_for("can't be established", WAIT);
+    assert!(asked.contains(newcomer.fingerprint(common::sshd::KeyType::Ed25519)), "{asked}");
+    pty.send(b"y");
+    // Every host finishes: nothing is "collecting" any more.
+    let done = pty.wait_for_fn(
+        |s| {
+            let text = s.contents();
+            text.contains("✗ unreachable")
+                && text.contains("✓ parity")
+                && !text.contains("collecting")
+        },
+        WAIT,
+    );
+    assert!(done.contains("★ prod-1"), "prod is the baseline:\n{done}");
+    assert!(done.contains("✗ unreachable"), "the dead host says why:\n{done}");
+    assert!(done.contains("3.12.1") && done.contains("2.0.0"), "staging's values:\n{done}");
+    let known_after = std::fs::read_to_string(lab.known_hosts()).expect("known_hosts");
+    assert_eq!(known_after.lines().count(), known_before.lines().count() + 1, "one line added");
+    assert!(known_after.starts_with(&known_before), "the user's lines are untouched");
+
+    // Next divergence, details show the evidence of the selected fact.
+    pty.send(b"n");
+    pty.wait_for("compared as", WAIT);
+    // Pair view of the baseline and staging, then back.
+    pty.send(b"l");
+    pty.send(b"p");
+    let pair = pty.wait_for("Pair: prod-1", WAIT);
+    assert!(pair.contains("minor") || pair.contains("major"), "{pair}");
+    pty.send(b"p");
+    pty.wait_for(" facts ", WAIT);
+    // Export the comparison as Markdown into the working folder.
+    pty.send(b"e");
+    pty.wait_for("What to export", WAIT);
+    pty.send(b"\r");
+    pty.wait_for("wrote comparison (Markdown)", WAIT);
+    let exported =
+        std::fs::read_to_string(dir.path().join("paritty-comparison.md")).expect("export");
+    assert!(exported.starts_with("**prod-1 vs 4 hosts:"), "{exported}");
+    assert!(exported.contains("newcomer"), "{exported}");
+    assert!(exported.contains("3.12.1"), "{exported}");
+
+    pty.send(b"q");
+    let status = pty.wait_exit(WAIT);
+    assert!(status.success(), "{status:?}");
+    assert!(pty.is_cooked(), "raw mode was left on");
+    let raw = pty.raw_output();
+    let text = String::from_utf8_lossy(&raw);
+    let entered = text.find("\x1b[?1049h").expect("alternate screen entered");
+    let left = text.rfind("\x1b[?1049l").expect("alternate screen left");
+    assert!(entered < left);
+    assert!(
+        text[left..].contains("\x1b[?25h") || text.rfind("\x1b[?25h") > Some(entered),
+        "cursor shown"
+    );
+    assert!(text.rfind("\x1b[?1000l") > Some(entered), "mouse capture turned off");
+    drop((prod, staging));
+}
+
+#[test]
+fn without_a_terminal_it_says_what_to_use_instead() {
+    let out = Command::new(env!("CARGO_BIN_EXE_paritty"))
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .env_remove("RUST_BACKTRACE")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("needs a terminal") && stderr.contains("paritty diff"), "{stderr}");
+}
