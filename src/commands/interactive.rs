@@ -77,7 +77,9 @@ fn sources(args: &ViewArgs, config: Option<&Config>) -> Result<(Vec<Source>, boo
 fn source(target: Target) -> Source {
     let environment = match &target {
         Target::Ssh(ssh) => ssh.labels.get("environment").cloned(),
-        Target::Local | Target::Snapshot(_) => None,
+        // Shown where an environment label goes: which column is "me".
+        Target::Local => Some("this machine".to_owned()),
+        Target::Snapshot(_) => None,
     };
     Source::Target { target, environment }
 }

@@ -132,7 +132,7 @@ fn header_cell<'a>(app: &App, index: usize, row: u16, width: usize) -> Span<'a> 
                 name.push_str("★ ");
             }
             name.push_str(host.display_name());
-            if host.example {
+            if host.example && !host.display_name().contains("example") {
                 name.push_str(" (example)");
             }
             name

@@ -91,8 +91,7 @@ fn help(app: &App) -> Vec<Line<'static>> {
             ])
         })
         .collect();
-    lines
-        .push(Line::from("Mouse: wheel scrolls, click selects a cell, click a category folds it."));
+    lines.push(Line::from("Mouse: wheel scrolls; click selects; click a category folds it."));
     let marks: Vec<Span<'static>> = Severity::ALL[1..]
         .iter()
         .map(|s| {

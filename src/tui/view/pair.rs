@@ -32,7 +32,9 @@ pub fn rows<'a>(app: &'a App, left: usize, right: usize) -> Vec<PairRow<'a>> {
         .rows
         .iter()
         .filter(|row| {
-            query.is_empty() || row.label.to_lowercase().contains(&query) || row.id.contains(&query)
+            query.is_empty()
+                || row.label.to_lowercase().contains(&query)
+                || row.id.to_lowercase().contains(&query)
         })
         .map(|row| PairRow {
             row,
