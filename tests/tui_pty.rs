@@ -86,20 +86,25 @@ fn a_whole_session_against_real_hosts() {
         ..HostSpec::default()
     });
     let dead = Fault::closed_port();
+    // Accepts and never speaks: stays "connecting" for the whole session.
+    let slow = Fault::silent_listener();
 
     let dir = tempfile::tempdir().expect("tmp");
     let ssh_config = dir.path().join("ssh_config");
     config_asking_for(&lab, "newcomer", &ssh_config);
     std::fs::write(dir.path().join("pty-test.toml"), PROFILE).expect("profile");
     let inventory = format!(
-        "[settings]\nprofile = \"pty-test.toml\"\nssh_config = {:?}\nconnect_timeout = 3\n\n\
+        "[settings]\nprofile = \"pty-test.toml\"\nssh_config = {:?}\nconnect_timeout = 300\nhost_timeout = 300\n\n\
          [[host]]\nname = \"prod-1\"\nenvironment = \"prod\"\n\n\
          [[host]]\nname = \"staging-1\"\nenvironment = \"staging\"\n\n\
          [[host]]\nname = \"newcomer\"\n\n\
-         [[host]]\nname = \"dead\"\nssh = \"{}:{}\"\n",
+         [[host]]\nname = \"dead\"\nssh = \"{}:{}\"\n\n\
+         [[host]]\nname = \"slow\"\nssh = \"{}:{}\"\n",
         ssh_config.display(),
         dead.ip(),
-        dead.port()
+        dead.port(),
+        slow.addr(),
+        slow.port(),
     );
     std::fs::write(dir.path().join("paritty.toml"), inventory).expect("inventory");
     let known_before = std::fs::read_to_string(lab.known_hosts()).expect("known_hosts");
@@ -107,21 +112,22 @@ fn a_whole_session_against_real_hosts() {
     // Too small at first: a message, not a broken layout.
     let mut pty = Pty::spawn(paritty(dir.path()), 10, 40);
     pty.wait_for("Terminal too small", WAIT);
-    pty.resize(32, 120);
+    pty.resize(32, 150);
     // The unknown host key is asked about with its fingerprint.
     let asked = pty.wait_for("can't be established", WAIT);
     assert!(asked.contains(newcomer.fingerprint(common::sshd::KeyType::Ed25519)), "{asked}");
     pty.send(b"y");
-    // Every host finishes: nothing is "collecting" any more.
+    // Every host but the slow one finishes; the slow one is still at it.
     let done = pty.wait_for_fn(
         |s| {
             let text = s.contents();
             text.contains("✗ unreachable")
                 && text.contains("✓ parity")
-                && !text.contains("collecting")
+                && text.contains("collecting 1")
         },
         WAIT,
     );
+    assert!(done.contains("connecting"), "the slow host shows its stage:\n{done}");
     assert!(done.contains("★ prod-1"), "prod is the baseline:\n{done}");
     assert!(done.contains("✗ unreachable"), "the dead host says why:\n{done}");
     assert!(done.contains("3.12.1") && done.contains("2.0.0"), "staging's values:\n{done}");
@@ -129,16 +135,30 @@ fn a_whole_session_against_real_hosts() {
     assert_eq!(known_after.lines().count(), known_before.lines().count() + 1, "one line added");
     assert!(known_after.starts_with(&known_before), "the user's lines are untouched");
 
+    // The view answers while a host is slow.
+    pty.send(b"?");
+    pty.wait_for("Help: keys", WAIT);
+    pty.send(b"?");
+    pty.wait_for_fn(|s| !s.contents().contains("Help: keys"), WAIT);
     // Next divergence, details show the evidence of the selected fact.
     pty.send(b"n");
     pty.wait_for("compared as", WAIT);
     // Pair view of the baseline and staging, then back.
-    pty.send(b"l");
+    // (Columns: ★ prod-1, this machine, staging-1, ...)
+    pty.send(b"ll");
     pty.send(b"p");
-    let pair = pty.wait_for("Pair: prod-1", WAIT);
-    assert!(pair.contains("minor") || pair.contains("major"), "{pair}");
+    let pair = pty.wait_for("Pair: prod-1 ⇄ staging-1", WAIT);
+    assert!(
+        pair.lines().any(|l| l.contains("mytool") && l.contains("█ major") && l.contains("2.0.0")),
+        "{pair}"
+    );
     pty.send(b"p");
     pty.wait_for(" facts ", WAIT);
+    // staging-1 is upgraded; `r` collects it again and its column follows.
+    common::tool(&staging.tool_dir(), "mytool", "echo 'mytool 2.1.0'");
+    pty.send(b"r");
+    let refreshed = pty.wait_for("2.1.0", WAIT);
+    assert!(!refreshed.contains("2.0.0"), "{refreshed}");
     // Export the comparison as Markdown into the working folder.
     pty.send(b"e");
     pty.wait_for("What to export", WAIT);
@@ -146,10 +166,13 @@ fn a_whole_session_against_real_hosts() {
     pty.wait_for("wrote comparison (Markdown)", WAIT);
     let exported =
         std::fs::read_to_string(dir.path().join("paritty-comparison.md")).expect("export");
-    assert!(exported.starts_with("**prod-1 vs 4 hosts:"), "{exported}");
+    assert!(exported.starts_with("**prod-1 vs 5 hosts:"), "{exported}");
     assert!(exported.contains("newcomer"), "{exported}");
-    assert!(exported.contains("3.12.1"), "{exported}");
+    assert!(exported.contains("3.12.1") && exported.contains("2.1.0"), "{exported}");
 
+    // Quitting does not wait for the slow host (its timeouts are 300 s).
+    let still_slow = pty.screen();
+    assert!(still_slow.contains("collecting 1"), "{still_slow}");
     pty.send(b"q");
     let status = pty.wait_exit(WAIT);
     assert!(status.success(), "{status:?}");
@@ -164,7 +187,7 @@ fn a_whole_session_against_real_hosts() {
         "cursor shown"
     );
     assert!(text.rfind("\x1b[?1000l") > Some(entered), "mouse capture turned off");
-    drop((prod, staging));
+    drop((prod, staging, slow));
 }
 
 #[test]

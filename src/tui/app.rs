@@ -190,6 +190,8 @@ impl App {
             quit: false,
         };
         app.recompare();
+        // Start on the first column shown: the baseline.
+        app.column = app.baseline;
         app
     }
 

@@ -23,7 +23,8 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let hidden = app.hosts.len().saturating_sub(layout::matrix(app, area).columns.len());
     let mut title = format!(" {} facts ", app.comparison.rows.len());
     if hidden > 0 {
-        let _ = write!(title, "· {hidden} more hosts ←/→ ");
+        let _ =
+            write!(title, "· {hidden} more {} ←/→ ", if hidden == 1 { "host" } else { "hosts" });
     }
     frame.render_widget(Block::new().borders(Borders::ALL).border_style(border).title(title), area);
     let geometry = layout::matrix(app, area);
