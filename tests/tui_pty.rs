@@ -7,6 +7,7 @@
 
 mod common;
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -66,6 +67,21 @@ fn config_asking_for(lab: &Lab, alias: &str, into: &Path) {
     std::fs::write(into, blocks.concat()).expect("write ssh_config");
 }
 
+/// paritty.toml: prod, staging, a host with an unknown key, a dead one and
+/// a slow one; timeouts long enough that the slow one outlasts the test.
+fn write_inventory(dir: &Path, ssh_config: &Path, dead: SocketAddr, slow: SocketAddr) {
+    let inventory = format!(
+        "[settings]\nprofile = \"pty-test.toml\"\nssh_config = {:?}\nconnect_timeout = 300\nhost_timeout = 300\n\n\
+         [[host]]\nname = \"prod-1\"\nenvironment = \"prod\"\n\n\
+         [[host]]\nname = \"staging-1\"\nenvironment = \"staging\"\n\n\
+         [[host]]\nname = \"newcomer\"\n\n\
+         [[host]]\nname = \"dead\"\nssh = \"{dead}\"\n\n\
+         [[host]]\nname = \"slow\"\nssh = \"{slow}\"\n",
+        ssh_config.display(),
+    );
+    std::fs::write(dir.join("paritty.toml"), inventory).expect("inventory");
+}
+
 #[test]
 fn a_whole_session_against_real_hosts() {
     let lab = Lab::new();
@@ -93,20 +109,7 @@ fn a_whole_session_against_real_hosts() {
     let ssh_config = dir.path().join("ssh_config");
     config_asking_for(&lab, "newcomer", &ssh_config);
     std::fs::write(dir.path().join("pty-test.toml"), PROFILE).expect("profile");
-    let inventory = format!(
-        "[settings]\nprofile = \"pty-test.toml\"\nssh_config = {:?}\nconnect_timeout = 300\nhost_timeout = 300\n\n\
-         [[host]]\nname = \"prod-1\"\nenvironment = \"prod\"\n\n\
-         [[host]]\nname = \"staging-1\"\nenvironment = \"staging\"\n\n\
-         [[host]]\nname = \"newcomer\"\n\n\
-         [[host]]\nname = \"dead\"\nssh = \"{}:{}\"\n\n\
-         [[host]]\nname = \"slow\"\nssh = \"{}:{}\"\n",
-        ssh_config.display(),
-        dead.ip(),
-        dead.port(),
-        slow.addr(),
-        slow.port(),
-    );
-    std::fs::write(dir.path().join("paritty.toml"), inventory).expect("inventory");
+    write_inventory(dir.path(), &ssh_config, dead, slow.socket_addr());
     let known_before = std::fs::read_to_string(lab.known_hosts()).expect("known_hosts");
 
     // Too small at first: a message, not a broken layout.

@@ -14,7 +14,7 @@ use crate::tui::keys::Action;
 pub fn render(frame: &mut Frame<'_>, app: &App, full: Rect) {
     let Some(modal) = &app.modal else { return };
     let (title, lines, width) = match modal {
-        Modal::Help => (" Help: keys (configurable in paritty.toml [keys]) ", help(app), 74),
+        Modal::Help => (" Help: keys (configurable in paritty.toml [keys]) ", help(app), 80),
         Modal::Export(dialog) => {
             let mut lines = vec![Line::from("What to export (↑/↓):")];
             for (i, kind) in ExportKind::ALL.iter().enumerate() {
