@@ -68,6 +68,8 @@ pub struct DiffArgs {
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     #[command(flatten)]
+    pub redaction: RedactArgs,
+    #[command(flatten)]
     pub collect: CollectArgs,
     #[command(flatten)]
     pub remote: RemoteArgs,
@@ -118,6 +120,8 @@ pub struct SnapshotArgs {
     /// per target (several targets, or an existing folder). Atomic.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub redaction: RedactArgs,
 }
 
 /// How to collect: which profile and within which bounds. Unset options
@@ -156,4 +160,21 @@ pub struct RemoteArgs {
     /// An ssh_config file instead of ~/.ssh/config (like `ssh -F`).
     #[arg(long, value_name = "FILE")]
     pub ssh_config: Option<PathBuf>,
+}
+
+/// How exports are redacted (on by default: see README, "Redaction").
+#[derive(Debug, Args, Default, Clone)]
+pub struct RedactArgs {
+    /// Also replace host names and IP addresses with stable pseudonyms.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub redact: Vec<RedactMore>,
+    /// Write values as collected: secrets, URL credentials and home folders included.
+    #[arg(long, conflicts_with = "redact")]
+    pub no_redact: bool,
+}
+
+/// What `--redact` can add to the default redaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RedactMore {
+    Hosts,
 }

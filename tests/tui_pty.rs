@@ -164,9 +164,9 @@ fn a_whole_session_against_real_hosts() {
     assert!(!refreshed.contains("2.0.0"), "{refreshed}");
     // Export the comparison as Markdown into the working folder.
     pty.send(b"e");
-    pty.wait_for("What to export", WAIT);
+    pty.wait_for("◂ the whole comparison ▸", WAIT);
     pty.send(b"\r");
-    pty.wait_for("wrote comparison (Markdown)", WAIT);
+    pty.wait_for("wrote the whole comparison (md)", WAIT);
     let exported =
         std::fs::read_to_string(dir.path().join("paritty-comparison.md")).expect("export");
     assert!(exported.starts_with("**prod-1 vs 5 hosts:"), "{exported}");

@@ -13,7 +13,7 @@ use paritty::collect::events::{Event, Stage};
 use paritty::compare::matrix::Severity;
 use paritty::model::FailReason;
 use paritty::tui::app::{Focus, Host, Line, Screen};
-use paritty::tui::dialog::Modal;
+use paritty::tui::dialog::{ExportFormat, ExportWhat, Modal};
 use paritty::tui::keys::Keymap;
 use paritty::tui::update::{Effect, Msg, update};
 use paritty::tui::view::layout;
@@ -196,11 +196,17 @@ fn export_dialog_prepares_complete_files() {
     assert_eq!(path.to_str(), Some("paritty-comparison.md"));
     assert!(contents.starts_with("**prod-web-1 vs 3 hosts:"), "{contents}");
     assert!(contents.contains("| Python 3 |"), "{contents}");
+    assert!(contents.contains("<details>"), "the whole comparison has the inventories");
 
-    // The selected host's snapshot, to a path typed over the default.
-    send(&mut app, [ch('l'), ch('e'), key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Down)]);
+    // The selected host's snapshot as JSON, to a path typed over the default.
+    send(&mut app, [ch('l'), ch('e'), key(KeyCode::Right), key(KeyCode::Right)]);
     let Some(Modal::Export(dialog)) = &app.modal else { panic!("no export dialog") };
-    assert_eq!(dialog.path, "laptop.json");
+    assert_eq!(dialog.what, ExportWhat::HostSnapshot);
+    assert_eq!(dialog.path, "laptop.md");
+    send(&mut app, [key(KeyCode::Down), key(KeyCode::Right), key(KeyCode::Right)]);
+    let Some(Modal::Export(dialog)) = &app.modal else { panic!("no export dialog") };
+    assert_eq!(dialog.format, ExportFormat::Json);
+    assert_eq!(dialog.path, "laptop.json", "the default follows the format");
     send(&mut app, [Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL))]);
     type_text(&mut app, "out/me.json");
     let effects = send(&mut app, [key(KeyCode::Enter)]);
@@ -208,7 +214,24 @@ fn export_dialog_prepares_complete_files() {
     let (path, contents) = &export.files[0];
     assert_eq!(path.to_str(), Some("out/me.json"));
     let back = paritty::model::snapshot_file::parse_snapshot(contents, path).expect("loads back");
-    assert_eq!(Some(&back), fixture("debian12-laptop.json").snapshot.as_ref());
+    let original = fixture("debian12-laptop.json").snapshot.expect("snapshot");
+    assert_eq!(back.facts, original.facts, "nothing here needed redacting");
+    assert!(
+        back.redacted.as_deref().is_some_and(|r| r.contains("nothing needed")),
+        "{:?}",
+        back.redacted
+    );
+
+    // Only the divergences, to the clipboard.
+    send(&mut app, [ch('e'), key(KeyCode::Right)]);
+    send(
+        &mut app,
+        [key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Right)],
+    );
+    let effects = send(&mut app, [key(KeyCode::Enter)]);
+    let [Effect::Clipboard { text, what }] = effects.as_slice() else { panic!("{effects:?}") };
+    assert!(what.contains("divergences"), "{what}");
+    assert!(text.contains("| Python 3 |") && !text.contains("<details>"), "{text}");
 
     // Esc closes the dialog without writing.
     assert_eq!(send(&mut app, [ch('e'), key(KeyCode::Esc)]), []);

@@ -68,6 +68,7 @@ pub fn collect_local_with(
         collected_at,
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         facts: profile.facts.iter().zip(facts).map(|(def, fact)| (def.id.clone(), fact)).collect(),
+        redacted: None,
     }
 }
 

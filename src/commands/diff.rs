@@ -11,7 +11,8 @@ use super::{EXIT_DIVERGENCE, EXIT_ERROR, EXIT_OK, collecting, options, print_std
 use crate::cli::{CheckArgs, DiffArgs, FailOn};
 use crate::compare::matrix::{Comparison, Severity, choose_baseline};
 use crate::config::Config;
-use crate::export::diff::{self, DiffStyle};
+use crate::export::diff;
+use crate::export::document::DiffDoc;
 use crate::model::HostReport;
 
 pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
@@ -20,11 +21,23 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     let reports = collecting::collect(&targets, &profile, &args.collect, &args.remote, config)?;
     let comparison = compare(&reports, args.baseline.as_deref(), config)?;
     let to_terminal = args.out.is_none() && std::io::stdout().is_terminal();
-    let style = DiffStyle {
-        only_diff: args.only_diff,
-        color: to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // Judged on what was collected; redacted only in what is written.
+    let (shown_reports, shown, redacted) = match options::redactor(&args.redaction) {
+        Some(mut redactor) => {
+            let shown_reports = redactor.reports(&reports);
+            let shown = redactor.comparison(&comparison);
+            (shown_reports, shown, Some(redactor.summary()))
+        }
+        None => (reports.clone(), comparison.clone(), None),
     };
-    let text = diff::render(&comparison, args.format, style);
+    let doc = DiffDoc {
+        comparison: &shown,
+        reports: &shown_reports,
+        only_diff: args.only_diff,
+        redacted: redacted.as_deref(),
+    };
+    let text = diff::render(&doc, args.format, color);
     match &args.out {
         Some(path) => {
             crate::fsutil::write_atomic(path, text.as_bytes())

@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use color_eyre::eyre::{Result, bail};
 
-use crate::cli::{CollectArgs, RemoteArgs};
+use crate::cli::{CollectArgs, RedactArgs, RedactMore, RemoteArgs};
 use crate::collect::CollectOptions;
 use crate::config::{Config, Settings};
+use crate::export::redact::{self, Redactor};
 use crate::profile::{Profile, load_profile, user_profile_dir};
 
 pub const DEFAULT_CONNECT_TIMEOUT: f64 = 5.0;
@@ -69,4 +70,12 @@ fn seconds(what: &str, value: f64) -> Result<Duration> {
         bail!("{what} must be a positive number of seconds, not {value}");
     }
     Ok(Duration::from_secs_f64(value))
+}
+
+/// The redactor an export uses, or none under `--no-redact`.
+pub fn redactor(args: &RedactArgs) -> Option<Redactor> {
+    if args.no_redact {
+        return None;
+    }
+    Some(Redactor::new(redact::Options { hosts: args.redact.contains(&RedactMore::Hosts) }))
 }

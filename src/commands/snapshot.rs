@@ -31,15 +31,21 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
         _ => SnapshotFormat::Json,
     });
     let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
-    let reports = collecting::collect(&targets, &profile, &args.collect, &args.remote, config)?;
+    let collected = collecting::collect(&targets, &profile, &args.collect, &args.remote, config)?;
+    // One redactor for the whole output: the same host, the same pseudonym.
+    let reports = match options::redactor(&args.redaction) {
+        Some(mut redactor) => redactor.reports(&collected),
+        None => collected.clone(),
+    };
 
     let mut failed = 0;
     let mut written = Vec::new();
     let mut rendered = Vec::new();
-    for (report, name) in reports.iter().zip(folder_names(&names)) {
-        if let Some(failure) = &report.failure {
+    for ((report, name), raw) in reports.iter().zip(folder_names(&names)).zip(&collected) {
+        // The terminal is the user's own: failures are said as they are.
+        if let Some(failure) = &raw.failure {
             failed += 1;
-            eprintln!("paritty: {}: {failure}", report.target);
+            eprintln!("paritty: {}: {failure}", raw.target);
         }
         let Some(snapshot) = &report.snapshot else { continue };
         match &destination {
@@ -64,7 +70,7 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
                 text.push('\n');
                 text
             }
-            (SnapshotFormat::Text, many) => {
+            (_, many) => {
                 many.iter().map(|s| render_snapshot(s, format)).collect::<Vec<_>>().join("\n")
             }
         };
@@ -112,6 +118,8 @@ fn folder_names(names: &[String]) -> Vec<String> {
 fn extension(format: SnapshotFormat) -> &'static str {
     match format {
         SnapshotFormat::Json => "json",
+        SnapshotFormat::Md => "md",
+        SnapshotFormat::Html => "html",
         SnapshotFormat::Text => "txt",
     }
 }

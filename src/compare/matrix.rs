@@ -2,6 +2,7 @@
 //! host, each cell judged against the baseline's cell. Pure: no I/O.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -215,22 +216,45 @@ impl Comparison {
         totals
     }
 
-    /// "prod-web-1 vs 3 hosts: 2 major, 5 minor, 1 missing" (facts counted
-    /// by their worst difference).
+    /// "prod-web-1 vs 3 hosts: 2 major, 5 minor, 1 missing · 1 host failed":
+    /// facts counted by their worst difference on the hosts that answered,
+    /// so one dead host does not turn every row into "unknown".
     pub fn summary(&self) -> String {
         let base = self.columns.get(self.baseline).map_or("?", |c| c.name.as_str());
         let others = self.columns.len().saturating_sub(1);
         let noun = if others == 1 { "host" } else { "hosts" };
-        let totals = self.totals();
-        if totals.is_empty() {
-            return format!("{base} vs {others} {noun}: parity");
-        }
-        let parts: Vec<String> = Severity::ALL
-            .iter()
-            .rev()
-            .filter_map(|s| totals.get(s).map(|n| format!("{n} {}", s.as_str())))
+        let answered: Vec<usize> = (0..self.columns.len())
+            .filter(|&i| i != self.baseline && self.columns[i].collected)
             .collect();
-        format!("{base} vs {others} {noun}: {}", parts.join(", "))
+        let mut totals: BTreeMap<Severity, usize> = BTreeMap::new();
+        for row in self.rows.iter().filter(|r| !r.informational) {
+            let worst = answered
+                .iter()
+                .filter_map(|&i| row.cells.get(i))
+                .filter(|c| !c.tolerated)
+                .map(|c| c.severity)
+                .max()
+                .unwrap_or(Severity::Equal);
+            if worst != Severity::Equal {
+                *totals.entry(worst).or_insert(0) += 1;
+            }
+        }
+        let mut text = if totals.is_empty() {
+            format!("{base} vs {others} {noun}: parity")
+        } else {
+            let parts: Vec<String> = Severity::ALL
+                .iter()
+                .rev()
+                .filter_map(|s| totals.get(s).map(|n| format!("{n} {}", s.as_str())))
+                .collect();
+            format!("{base} vs {others} {noun}: {}", parts.join(", "))
+        };
+        let failed = self.columns.iter().filter(|c| c.failure.is_some() && !c.collected).count();
+        if failed > 0 {
+            let noun = if failed == 1 { "host" } else { "hosts" };
+            let _ = write!(text, " · {failed} {noun} not collected");
+        }
+        text
     }
 }
 

@@ -2,6 +2,10 @@
 //! I/O here, the caller decides where the bytes go.
 
 pub mod diff;
+pub mod document;
+pub mod html;
+pub mod markdown;
+pub mod redact;
 pub mod text;
 
 use crate::model::Snapshot;
@@ -12,6 +16,10 @@ use crate::model::snapshot_file;
 pub enum SnapshotFormat {
     /// The reloadable JSON snapshot (stable layout, see README).
     Json,
+    /// Markdown for a ticket: the inventory as a table.
+    Md,
+    /// One self-contained HTML page (inline CSS, no scripts), printable.
+    Html,
     /// Aligned plain text for a terminal or an email.
     Text,
 }
@@ -19,6 +27,8 @@ pub enum SnapshotFormat {
 pub fn render_snapshot(snapshot: &Snapshot, format: SnapshotFormat) -> String {
     match format {
         SnapshotFormat::Json => snapshot_file::to_json(snapshot),
+        SnapshotFormat::Md => markdown::snapshot(snapshot),
+        SnapshotFormat::Html => html::snapshot(snapshot, snapshot.redacted.as_deref()),
         SnapshotFormat::Text => text::render(snapshot),
     }
 }

@@ -22,13 +22,7 @@ pub fn render(snapshot: &Snapshot) -> String {
         snapshot.collected_at,
         snapshot.duration_ms
     );
-    let mut facts: Vec<(&String, &Fact)> = snapshot.facts.iter().collect();
-    facts.sort_by(|(a_id, a), (b_id, b)| {
-        category_rank(&a.category)
-            .cmp(&category_rank(&b.category))
-            .then_with(|| a.category.cmp(&b.category))
-            .then_with(|| a_id.cmp(b_id))
-    });
+    let facts = in_reading_order(snapshot);
     let label_width = facts.iter().map(|(id, f)| shown_label(id, f).chars().count()).max();
     let label_width = label_width.unwrap_or(0);
     let cells: Vec<String> = facts.iter().map(|(_, f)| value_cell(f)).collect();
@@ -52,10 +46,25 @@ pub fn render(snapshot: &Snapshot) -> String {
     }
     let counts = count_statuses(snapshot);
     let _ = writeln!(out, "\n{counts}");
+    if let Some(note) = &snapshot.redacted {
+        let _ = writeln!(out, "{note}");
+    }
     out
 }
 
-fn transport_name(snapshot: &Snapshot) -> &'static str {
+/// The facts by category (in reading order), then by id.
+pub fn in_reading_order(snapshot: &Snapshot) -> Vec<(&String, &Fact)> {
+    let mut facts: Vec<(&String, &Fact)> = snapshot.facts.iter().collect();
+    facts.sort_by(|(a_id, a), (b_id, b)| {
+        category_rank(&a.category)
+            .cmp(&category_rank(&b.category))
+            .then_with(|| a.category.cmp(&b.category))
+            .then_with(|| a_id.cmp(b_id))
+    });
+    facts
+}
+
+pub fn transport_name(snapshot: &Snapshot) -> &'static str {
     match snapshot.host.transport {
         crate::model::Transport::Local => "local",
         crate::model::Transport::Ssh => "ssh",

@@ -28,6 +28,9 @@ pub struct Snapshot {
     /// Keyed by fact id; a `BTreeMap` so the JSON key order is stable and two
     /// snapshots diff cleanly.
     pub facts: BTreeMap<String, Fact>,
+    /// What an export redacted from this snapshot (see README, "Redaction").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<String>,
 }
 
 /// Which profile a snapshot was collected with. The hash tells whether two

@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::{SCHEMA_VERSION, Snapshot};
+use crate::probe::sanitize::strip_control;
 
 /// Why a snapshot file could not be read. Each variant renders as one line
 /// naming the file, because the user may be loading a whole team's folder.
@@ -77,7 +78,7 @@ pub fn parse_snapshot(text: &str, origin: &Path) -> Result<Snapshot, SnapshotErr
     if let Ok(snapshot) = serde_json::from_str::<Snapshot>(text)
         && snapshot.schema_version <= SCHEMA_VERSION
     {
-        return Ok(snapshot);
+        return Ok(sanitized(snapshot));
     }
     let path = || origin.to_owned();
     // Two passes: first as untyped JSON, so that a newer schema is reported as
@@ -115,10 +116,51 @@ pub fn parse_snapshot(text: &str, origin: &Path) -> Result<Snapshot, SnapshotErr
     if version > u64::from(SCHEMA_VERSION) {
         return Err(SnapshotError::TooNew { path: path(), found: version });
     }
-    serde_json::from_value(value).map_err(|e| SnapshotError::NotASnapshot {
+    serde_json::from_value(value).map(sanitized).map_err(|e| SnapshotError::NotASnapshot {
         path: path(),
         detail: strip_position(&e.to_string()),
     })
+}
+
+/// A file is as untrusted as a remote host's output (someone else wrote
+/// it): no control or escape sequence in it reaches a screen or an export.
+fn sanitized(mut snapshot: Snapshot) -> Snapshot {
+    let clean = |text: &mut String| {
+        if text.chars().any(|c| {
+            c.is_control() && c != '\n' && c != '\t'
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        }) {
+            *text = strip_control(text);
+        }
+    };
+    clean(&mut snapshot.host.name);
+    snapshot.host.address.iter_mut().for_each(clean);
+    snapshot.host.labels = std::mem::take(&mut snapshot.host.labels)
+        .into_iter()
+        .map(|(mut k, mut v)| {
+            clean(&mut k);
+            clean(&mut v);
+            (k, v)
+        })
+        .collect();
+    clean(&mut snapshot.profile.name);
+    clean(&mut snapshot.collected_at);
+    snapshot.redacted.iter_mut().for_each(clean);
+    snapshot.facts = std::mem::take(&mut snapshot.facts)
+        .into_iter()
+        .map(|(mut id, mut fact)| {
+            clean(&mut id);
+            fact.value.iter_mut().for_each(clean);
+            clean(&mut fact.raw);
+            fact.found_at.iter_mut().for_each(clean);
+            clean(&mut fact.label);
+            clean(&mut fact.category);
+            fact.command.iter_mut().flatten().for_each(clean);
+            fact.shadowed.iter_mut().for_each(clean);
+            (id, fact)
+        })
+        .collect();
+    snapshot
 }
 
 /// `serde_json` appends " at line L column C"; we report the position ourselves.

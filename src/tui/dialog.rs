@@ -6,52 +6,101 @@ use std::sync::mpsc::Sender;
 
 /// What an export writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportKind {
-    ComparisonMarkdown,
-    ComparisonJson,
-    ComparisonText,
+pub enum ExportWhat {
+    Comparison,
+    Divergences,
     HostSnapshot,
     AllSnapshots,
 }
 
-impl ExportKind {
-    pub const ALL: [ExportKind; 5] = [
-        ExportKind::ComparisonMarkdown,
-        ExportKind::ComparisonJson,
-        ExportKind::ComparisonText,
-        ExportKind::HostSnapshot,
-        ExportKind::AllSnapshots,
+impl ExportWhat {
+    pub const ALL: [ExportWhat; 4] = [
+        ExportWhat::Comparison,
+        ExportWhat::Divergences,
+        ExportWhat::HostSnapshot,
+        ExportWhat::AllSnapshots,
     ];
 
     pub fn label(self) -> &'static str {
         match self {
-            ExportKind::ComparisonMarkdown => "Comparison as Markdown (for a ticket)",
-            ExportKind::ComparisonJson => "Comparison as JSON (data)",
-            ExportKind::ComparisonText => "Comparison as plain text",
-            ExportKind::HostSnapshot => "Selected host's snapshot (JSON, loads back)",
-            ExportKind::AllSnapshots => "Every host's snapshot (JSON files in a folder)",
+            ExportWhat::Comparison => "the whole comparison",
+            ExportWhat::Divergences => "only the divergences",
+            ExportWhat::HostSnapshot => "the selected host's snapshot",
+            ExportWhat::AllSnapshots => "every host's snapshot (a folder)",
         }
     }
+}
 
-    /// Where it goes unless the user types another path.
-    pub fn default_path(self, host: &str) -> String {
+/// The formats an export can take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Markdown,
+    Html,
+    Json,
+    Text,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 4] =
+        [ExportFormat::Markdown, ExportFormat::Html, ExportFormat::Json, ExportFormat::Text];
+
+    pub fn label(self) -> &'static str {
         match self {
-            ExportKind::ComparisonMarkdown => "paritty-comparison.md".into(),
-            ExportKind::ComparisonJson => "paritty-comparison.json".into(),
-            ExportKind::ComparisonText => "paritty-comparison.txt".into(),
-            ExportKind::HostSnapshot => format!("{}.json", file_stem(host)),
-            ExportKind::AllSnapshots => "paritty-snapshots".into(),
+            ExportFormat::Markdown => "Markdown (for a ticket)",
+            ExportFormat::Html => "HTML (one self-contained page)",
+            ExportFormat::Json => "JSON (data; snapshots load back)",
+            ExportFormat::Text => "plain text",
         }
     }
 
-    /// Whether "only divergences" means anything for it.
-    pub fn is_comparison(self) -> bool {
-        matches!(
-            self,
-            ExportKind::ComparisonMarkdown
-                | ExportKind::ComparisonJson
-                | ExportKind::ComparisonText
-        )
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Markdown => "md",
+            ExportFormat::Html => "html",
+            ExportFormat::Json => "json",
+            ExportFormat::Text => "txt",
+        }
+    }
+}
+
+/// How much an export hides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redaction {
+    /// Secrets, URL credentials, home folders.
+    On,
+    /// And host names and addresses, as pseudonyms.
+    Hosts,
+    Off,
+}
+
+impl Redaction {
+    pub const ALL: [Redaction; 3] = [Redaction::On, Redaction::Hosts, Redaction::Off];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Redaction::On => "on: secrets, URL credentials, home folders",
+            Redaction::Hosts => "on, and host names/addresses as pseudonyms",
+            Redaction::Off => "OFF: values exactly as collected",
+        }
+    }
+}
+
+/// Where an export goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Destination {
+    File,
+    /// The terminal's clipboard through OSC 52 (works over SSH and in tmux).
+    Clipboard,
+}
+
+impl Destination {
+    pub const ALL: [Destination; 2] = [Destination::File, Destination::Clipboard];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Destination::File => "a file",
+            Destination::Clipboard => "the clipboard (OSC 52)",
+        }
     }
 }
 
@@ -65,27 +114,91 @@ pub fn file_stem(name: &str) -> String {
     if stem.is_empty() { "host".into() } else { stem.to_owned() }
 }
 
+/// The export dialog's fields, top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    What,
+    Format,
+    Redaction,
+    Destination,
+    Path,
+}
+
+impl Field {
+    pub const ALL: [Field; 5] =
+        [Field::What, Field::Format, Field::Redaction, Field::Destination, Field::Path];
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportDialog {
-    pub choice: usize,
+    pub what: ExportWhat,
+    pub format: ExportFormat,
+    pub redaction: Redaction,
+    pub destination: Destination,
+    pub field: Field,
     pub path: String,
-    /// The user typed in the path: changing the format keeps it.
+    /// The user typed in the path: other choices keep it.
     pub path_edited: bool,
-    pub only_diff: bool,
+    /// The selected host's name, for default file names.
+    pub host: String,
 }
 
 impl ExportDialog {
     pub fn new(host: &str, only_diff: bool) -> ExportDialog {
-        ExportDialog {
-            choice: 0,
-            path: ExportKind::ALL[0].default_path(host),
+        let mut dialog = ExportDialog {
+            what: if only_diff { ExportWhat::Divergences } else { ExportWhat::Comparison },
+            format: ExportFormat::Markdown,
+            redaction: Redaction::On,
+            destination: Destination::File,
+            field: Field::What,
+            path: String::new(),
             path_edited: false,
-            only_diff,
+            host: host.to_owned(),
+        };
+        dialog.path = dialog.default_path();
+        dialog
+    }
+
+    /// Where it goes unless the user types another path.
+    pub fn default_path(&self) -> String {
+        let ext = self.format.extension();
+        match self.what {
+            ExportWhat::Comparison => format!("paritty-comparison.{ext}"),
+            ExportWhat::Divergences => format!("paritty-divergences.{ext}"),
+            ExportWhat::HostSnapshot => format!("{}.{ext}", file_stem(&self.host)),
+            ExportWhat::AllSnapshots => "paritty-snapshots".into(),
         }
     }
 
-    pub fn kind(&self) -> ExportKind {
-        ExportKind::ALL[self.choice.min(ExportKind::ALL.len() - 1)]
+    /// Moves the focused choice one step (`forward` or back), wrapping.
+    pub fn cycle(&mut self, forward: bool) {
+        fn step<T: Copy + PartialEq>(all: &[T], now: T, forward: bool) -> T {
+            let at = all.iter().position(|x| *x == now).unwrap_or(0);
+            let n = all.len();
+            all[if forward { (at + 1) % n } else { (at + n - 1) % n }]
+        }
+        match self.field {
+            Field::What => self.what = step(&ExportWhat::ALL, self.what, forward),
+            Field::Format => self.format = step(&ExportFormat::ALL, self.format, forward),
+            Field::Redaction => self.redaction = step(&Redaction::ALL, self.redaction, forward),
+            Field::Destination => {
+                self.destination = step(&Destination::ALL, self.destination, forward);
+            }
+            Field::Path => {}
+        }
+        // A folder of snapshots cannot go to the clipboard.
+        if self.what == ExportWhat::AllSnapshots {
+            self.destination = Destination::File;
+        }
+        if !self.path_edited {
+            self.path = self.default_path();
+        }
+    }
+
+    pub fn move_field(&mut self, down: bool) {
+        let at = Field::ALL.iter().position(|f| *f == self.field).unwrap_or(0);
+        let n = Field::ALL.len();
+        self.field = Field::ALL[if down { (at + 1) % n } else { (at + n - 1) % n }];
     }
 }
 

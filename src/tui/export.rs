@@ -1,55 +1,121 @@
-//! What an export from the TUI writes: the files and their contents, worked
-//! out from the state without touching the disk (the session writes them).
+//! What an export from the TUI produces: files with their contents, or
+//! text for the clipboard, worked out from the state without touching the
+//! disk or the terminal (the session does that). Redacted unless the user
+//! turned redaction off in the dialog.
 
 use std::path::PathBuf;
 
 use super::app::App;
-use super::dialog::{ExportDialog, ExportKind, file_stem};
-use crate::export::diff::{self, DiffFormat, DiffStyle};
-use crate::model::snapshot_file;
+use super::dialog::{Destination, ExportDialog, ExportFormat, ExportWhat, Redaction, file_stem};
+use crate::export::diff::{self, DiffFormat};
+use crate::export::document::DiffDoc;
+use crate::export::redact::{self, Redactor};
+use crate::export::{SnapshotFormat, render_snapshot};
+use crate::model::Snapshot;
 
 /// Files to write, each complete.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Export {
     pub files: Vec<(PathBuf, String)>,
-    /// What the status line says once written ("3 snapshots to DIR").
+    /// What the status line says once written ("3 snapshots").
     pub what: String,
 }
 
-pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Export, String> {
-    let path = PathBuf::from(dialog.path.trim());
-    if path.as_os_str().is_empty() {
-        return Err("export: type a path first".into());
-    }
-    let style = DiffStyle { only_diff: dialog.only_diff, color: false };
-    let comparison = |format| diff::render(&app.comparison, format, style);
-    let (contents, what) = match dialog.kind() {
-        ExportKind::ComparisonMarkdown => (comparison(DiffFormat::Md), "comparison (Markdown)"),
-        ExportKind::ComparisonJson => (comparison(DiffFormat::Json), "comparison (JSON)"),
-        ExportKind::ComparisonText => (comparison(DiffFormat::Text), "comparison (text)"),
-        ExportKind::HostSnapshot => {
-            let host = &app.hosts[app.column];
-            let snapshot = host
-                .report
-                .as_ref()
-                .and_then(|r| r.snapshot.as_ref())
-                .ok_or_else(|| format!("export: {} has no snapshot yet", host.name))?;
-            (snapshot_file::to_json(snapshot), "snapshot")
+/// An export ready to leave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prepared {
+    Files(Export),
+    Clipboard { text: String, what: String },
+}
+
+pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, String> {
+    let mut redactor = match dialog.redaction {
+        Redaction::Off => None,
+        Redaction::On => Some(Redactor::new(redact::Options { hosts: false })),
+        Redaction::Hosts => Some(Redactor::new(redact::Options { hosts: true })),
+    };
+    let collected = app.reports();
+    let reports = match &mut redactor {
+        Some(r) => r.reports(&collected),
+        None => collected,
+    };
+    let format = dialog.format;
+    let (texts, what): (Vec<(String, String)>, String) = match dialog.what {
+        ExportWhat::Comparison | ExportWhat::Divergences => {
+            let comparison = match &mut redactor {
+                Some(r) => r.comparison(&app.comparison),
+                None => app.comparison.clone(),
+            };
+            let note = redactor.as_ref().map(Redactor::summary);
+            let doc = DiffDoc {
+                comparison: &comparison,
+                reports: &reports,
+                only_diff: dialog.what == ExportWhat::Divergences,
+                redacted: note.as_deref(),
+            };
+            let text = match format {
+                ExportFormat::Markdown => diff::render(&doc, DiffFormat::Md, false),
+                ExportFormat::Html => diff::render(&doc, DiffFormat::Html, false),
+                ExportFormat::Json => diff::render(&doc, DiffFormat::Json, false),
+                ExportFormat::Text => diff::render(&doc, DiffFormat::Text, false),
+            };
+            let what = format!("{} ({})", dialog.what.label(), format.extension());
+            (vec![(String::new(), text)], what)
         }
-        ExportKind::AllSnapshots => {
-            let mut files = Vec::new();
-            for host in &app.hosts {
-                if let Some(snapshot) = host.report.as_ref().and_then(|r| r.snapshot.as_ref()) {
-                    let name = format!("{}.json", file_stem(&snapshot.host.name));
-                    files.push((path.join(name), snapshot_file::to_json(snapshot)));
-                }
-            }
-            if files.is_empty() {
+        ExportWhat::HostSnapshot => {
+            let report = &reports[app.column];
+            let snapshot = report.snapshot.as_ref().ok_or_else(|| {
+                format!("export: {} has no snapshot yet", app.hosts[app.column].name)
+            })?;
+            (
+                vec![(String::new(), snapshot_text(snapshot, format))],
+                format!("{}'s snapshot", snapshot.host.name),
+            )
+        }
+        ExportWhat::AllSnapshots => {
+            let texts: Vec<(String, String)> = reports
+                .iter()
+                .filter_map(|r| r.snapshot.as_ref())
+                .map(|s| {
+                    (
+                        format!("{}.{}", file_stem(&s.host.name), format.extension()),
+                        snapshot_text(s, format),
+                    )
+                })
+                .collect();
+            if texts.is_empty() {
                 return Err("export: no host has a snapshot yet".into());
             }
-            let what = format!("{} snapshots", files.len());
-            return Ok(Export { files, what });
+            let what = format!("{} snapshots", texts.len());
+            (texts, what)
         }
     };
-    Ok(Export { files: vec![(path, contents)], what: what.into() })
+    match dialog.destination {
+        Destination::Clipboard => {
+            let text = texts.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join("\n");
+            Ok(Prepared::Clipboard { text, what })
+        }
+        Destination::File => {
+            let path = PathBuf::from(dialog.path.trim());
+            if path.as_os_str().is_empty() {
+                return Err("export: type a path first".into());
+            }
+            let files = texts
+                .into_iter()
+                .map(|(name, text)| {
+                    (if name.is_empty() { path.clone() } else { path.join(name) }, text)
+                })
+                .collect();
+            Ok(Prepared::Files(Export { files, what }))
+        }
+    }
+}
+
+fn snapshot_text(snapshot: &Snapshot, format: ExportFormat) -> String {
+    match format {
+        ExportFormat::Markdown => render_snapshot(snapshot, SnapshotFormat::Md),
+        ExportFormat::Html => render_snapshot(snapshot, SnapshotFormat::Html),
+        ExportFormat::Json => render_snapshot(snapshot, SnapshotFormat::Json),
+        ExportFormat::Text => render_snapshot(snapshot, SnapshotFormat::Text),
+    }
 }

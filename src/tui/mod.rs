@@ -119,6 +119,27 @@ impl session::World for RealWorld {
     fn write(&mut self, export: &Export) -> Result<String, String> {
         write_export(export)
     }
+
+    fn clipboard(&mut self, text: &str) -> Result<String, String> {
+        use std::io::Write as _;
+        let sequence = osc52(text);
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(sequence.as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|e| format!("clipboard: cannot write to the terminal: {e}"))?;
+        Ok(format!(
+            "sent {} KiB to the clipboard (OSC 52; the terminal must allow it)",
+            text.len().div_ceil(1024)
+        ))
+    }
+}
+
+/// The OSC 52 sequence that asks the terminal to set its clipboard to
+/// `text`; terminals and tmux (`set-clipboard on`) pass it on, over SSH too.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine as _;
+    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
 }
 
 /// Writes every file of an export atomically; says where.

@@ -22,6 +22,8 @@ pub trait World {
     fn collect(&mut self, hosts: &[usize]);
     /// Write an export's files; what the status line should say.
     fn write(&mut self, export: &Export) -> Result<String, String>;
+    /// Put `text` on the terminal's clipboard; what the status line should say.
+    fn clipboard(&mut self, text: &str) -> Result<String, String>;
 }
 
 /// Runs until the user quits or the inbox closes.
@@ -62,6 +64,10 @@ fn apply(app: &mut App, effect: Effect, world: &mut dyn World) {
         Effect::Collect(hosts) => world.collect(&hosts),
         Effect::Write(export) => {
             let result = world.write(&export);
+            update(app, Msg::Exported(result));
+        }
+        Effect::Clipboard { text, what } => {
+            let result = world.clipboard(&text).map(|done| format!("{what}: {done}"));
             update(app, Msg::Exported(result));
         }
         Effect::Quit => app.quit = true,

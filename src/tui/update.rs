@@ -9,8 +9,8 @@ use crossterm::event::{
 };
 
 use super::app::{App, Focus, Line, Screen};
-use super::dialog::{ExportDialog, ExportKind, Modal};
-use super::export::{self, Export};
+use super::dialog::{ExportDialog, Field, Modal};
+use super::export::{self, Export, Prepared};
 use super::keys::Action;
 use super::view::layout;
 use crate::collect::events::{Event, Stage};
@@ -47,6 +47,11 @@ pub enum Effect {
     /// Collect these hosts (again).
     Collect(Vec<usize>),
     Write(Export),
+    /// Put text on the terminal's clipboard (OSC 52).
+    Clipboard {
+        text: String,
+        what: String,
+    },
     Quit,
 }
 
@@ -421,37 +426,36 @@ fn on_export_key(
     key: KeyEvent,
     ctrl_c: bool,
 ) -> Vec<Effect> {
-    let host = app.hosts.get(app.column).map_or("host", |h| h.display_name()).to_owned();
     match key.code {
         KeyCode::Esc => return Vec::new(),
         _ if ctrl_c => return Vec::new(),
         KeyCode::Enter => match export::prepare(app, &dialog) {
-            Ok(export) => return vec![Effect::Write(export)],
+            Ok(Prepared::Files(export)) => return vec![Effect::Write(export)],
+            Ok(Prepared::Clipboard { text, what }) => {
+                return vec![Effect::Clipboard { text, what }];
+            }
             Err(e) => app.message = Some(e),
         },
-        KeyCode::Up | KeyCode::Down => {
-            let count = ExportKind::ALL.len();
-            dialog.choice = if key.code == KeyCode::Up {
-                (dialog.choice + count - 1) % count
-            } else {
-                (dialog.choice + 1) % count
-            };
-            if !dialog.path_edited {
-                dialog.path = dialog.kind().default_path(&host);
-            }
-        }
-        KeyCode::Tab => dialog.only_diff = !dialog.only_diff,
+        KeyCode::Up | KeyCode::BackTab => dialog.move_field(false),
+        KeyCode::Down | KeyCode::Tab => dialog.move_field(true),
+        KeyCode::Left => dialog.cycle(false),
+        KeyCode::Right => dialog.cycle(true),
+        KeyCode::Char(' ') if dialog.field != Field::Path => dialog.cycle(true),
         KeyCode::Backspace => {
             dialog.path.pop();
             dialog.path_edited = true;
+            dialog.field = Field::Path;
         }
         KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
             dialog.path.clear();
             dialog.path_edited = true;
+            dialog.field = Field::Path;
         }
         KeyCode::Char(c) => {
+            // Typing always goes to the path: no letter is a shortcut here.
             dialog.path.push(c);
             dialog.path_edited = true;
+            dialog.field = Field::Path;
         }
         _ => {}
     }

@@ -35,6 +35,8 @@ pub struct HostSpec<'a> {
     pub known_host: KnownHost,
     /// The client key is not authorized on this host: every login is refused.
     pub refuse_login: bool,
+    /// Extra environment for sessions (sshd's `SetEnv`; values without spaces).
+    pub env: &'a [(&'a str, &'a str)],
 }
 
 /// The lab `known_hosts` entry written for a host.

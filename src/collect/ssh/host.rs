@@ -112,6 +112,7 @@ pub fn collect_host(
         collected_at,
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         facts,
+        redacted: None,
     };
     let failure = cut_off.map(|why| {
         let reason =

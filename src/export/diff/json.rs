@@ -11,6 +11,9 @@ use crate::model::{Failure, Status};
 #[derive(Serialize)]
 struct Report<'c> {
     summary: String,
+    /// What was redacted before this was written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redacted: Option<&'c str>,
     baseline: &'c str,
     hosts: Vec<Host<'c>>,
     rows: Vec<Row<'c>>,
@@ -49,9 +52,10 @@ struct Cell<'c> {
     tolerated: bool,
 }
 
-pub fn render(comparison: &Comparison) -> String {
+pub fn render<'c>(comparison: &'c Comparison, redacted: Option<&'c str>) -> String {
     let report = Report {
         summary: comparison.summary(),
+        redacted,
         baseline: comparison.columns.get(comparison.baseline).map_or("", |c| c.name.as_str()),
         hosts: comparison
             .columns

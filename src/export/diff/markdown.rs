@@ -1,71 +1,101 @@
-//! A comparison as GitHub-flavoured Markdown for a ticket: the summary, then
-//! one table grouped by category with the baseline first.
+//! A comparison as GitHub-flavoured Markdown for a ticket: the summary, a
+//! table of the divergent facts (baseline first, each cell marked with its
+//! severity), the hosts that failed, then each host's full inventory in a
+//! collapsible `<details>` block, and a footer.
 
 use std::fmt::Write;
 
-use super::text::column_order;
-use super::{DiffStyle, cell_text, note, shown_rows};
-use crate::compare::matrix::{Comparison, Severity};
+use super::{cell_text, note};
+use crate::compare::matrix::Severity;
+use crate::export::document::DiffDoc;
+use crate::export::markdown::{clip, escape, footer, heading, inventory};
 
-pub fn render(comparison: &Comparison, style: DiffStyle) -> String {
-    let order = column_order(comparison);
-    let mut out = format!("**{}**\n\n", escape(&comparison.summary()));
-    out.push_str("| Fact |");
-    for &c in &order {
-        let col = &comparison.columns[c];
-        let mut head = escape(&col.name);
-        if c == comparison.baseline {
-            head.push_str(" (baseline)");
-        }
-        if let Some(env) = &col.environment {
-            let _ = write!(head, " `{}`", escape(env).replace('`', ""));
-        }
-        let _ = write!(out, " {head} |");
+/// Severity marks, the same as the TUI's.
+pub fn mark(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Equal => "",
+        Severity::Packaging => "≈",
+        Severity::Patch => "▁",
+        Severity::Minor => "▄",
+        Severity::Major => "█",
+        Severity::Different => "≠",
+        Severity::Missing => "∅",
+        Severity::Unknown => "?",
     }
-    out.push_str("\n|---|");
-    out.push_str(&"---|".repeat(order.len()));
-    out.push('\n');
-    let mut category = None;
-    for row in shown_rows(comparison, style) {
-        if category != Some(row.category.as_str()) {
-            let _ = write!(out, "| **{}** |", escape(&row.category));
-            out.push_str(&" |".repeat(order.len()));
-            out.push('\n');
-            category = Some(row.category.as_str());
-        }
-        let _ = write!(out, "| {} |", escape(&row.label));
-        for &c in &order {
-            let cell = &row.cells[c];
-            let failed = comparison.columns[c].failure.is_some();
-            let mut text = escape(&cell_text(cell, failed));
-            if cell.severity != Severity::Equal && !row.informational {
-                let _ = write!(text, " **{}**", note(cell));
-            }
-            let _ = write!(out, " {text} |");
-        }
-        out.push('\n');
-    }
-    for col in &comparison.columns {
-        if let Some(f) = &col.failure {
-            let _ = writeln!(out, "\n- {}: {}", escape(&col.name), escape(&f.to_string()));
-        }
-    }
-    out
 }
 
-/// Table-safe text: pipes, backticks, HTML and Markdown markers escaped,
-/// newlines flattened.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '|' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '\\' | '#' => {
-                out.push('\\');
-                out.push(c);
+pub fn render(doc: &DiffDoc<'_>) -> String {
+    let comparison = doc.comparison;
+    // Hosts that could not be collected are listed below, not as columns.
+    let order = doc.answered();
+    let mut out = format!("**{}**\n\n", escape(&comparison.summary()));
+    let rows = doc.divergent_rows();
+    if rows.is_empty() {
+        out.push_str("No divergences: every host matches the baseline.\n\n");
+    } else {
+        out.push_str("| Fact |");
+        for &c in &order {
+            let col = &comparison.columns[c];
+            let mut head = escape(&col.name);
+            if c == comparison.baseline {
+                head = format!("★ {head} (baseline)");
             }
-            '\n' | '\r' | '\t' => out.push(' '),
-            c => out.push(c),
+            if let Some(env) = &col.environment {
+                let _ = write!(head, " · {}", escape(env));
+            }
+            let _ = write!(out, " {head} |");
+        }
+        out.push_str("\n|---|");
+        out.push_str(&"---|".repeat(order.len()));
+        out.push('\n');
+        let mut category = None;
+        for row in rows {
+            if category != Some(row.category.as_str()) {
+                let _ = write!(out, "| **{}** |", escape(&row.category));
+                out.push_str(&" |".repeat(order.len()));
+                out.push('\n');
+                category = Some(row.category.as_str());
+            }
+            let _ = write!(out, "| {} |", escape(&row.label));
+            for &c in &order {
+                let cell = &row.cells[c];
+                let failed = comparison.columns[c].failure.is_some();
+                let text = escape(&clip(&cell_text(cell, failed)));
+                if cell.severity == Severity::Equal || row.informational {
+                    let _ = write!(out, " {text} |");
+                } else {
+                    let _ = write!(out, " {} {text} **{}** |", mark(cell.severity), note(cell));
+                }
+            }
+            out.push('\n');
+        }
+        out.push_str("\n<sub>≈ packaging · ▁ patch · ▄ minor · █ major · ≠ different · ∅ missing · ? unknown</sub>\n\n");
+    }
+    let failed: Vec<String> = comparison
+        .columns
+        .iter()
+        .filter_map(|c| {
+            c.failure
+                .as_ref()
+                .map(|f| format!("- **{}**: {}", escape(&c.name), escape(&f.to_string())))
+        })
+        .collect();
+    if !failed.is_empty() {
+        let _ = write!(out, "Hosts that failed:\n\n{}\n\n", failed.join("\n"));
+    }
+    if !doc.only_diff {
+        for &c in &order {
+            let Some(snapshot) = doc.reports.get(c).and_then(|r| r.snapshot.as_ref()) else {
+                continue;
+            };
+            let _ = write!(
+                out,
+                "<details>\n<summary>{}</summary>\n\n{}\n</details>\n\n",
+                escape(&heading(snapshot)),
+                inventory(snapshot)
+            );
         }
     }
+    out.push_str(&footer(doc.redacted));
     out
 }

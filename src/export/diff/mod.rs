@@ -6,6 +6,7 @@ pub mod markdown;
 pub mod text;
 
 use crate::compare::matrix::{Cell, Comparison, Row, Severity};
+use crate::export::document::DiffDoc;
 
 /// The formats `paritty diff` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -13,6 +14,8 @@ pub enum DiffFormat {
     Text,
     Md,
     Json,
+    /// One self-contained HTML page (inline CSS, no scripts), printable.
+    Html,
 }
 
 /// What to include and how to decorate it.
@@ -24,11 +27,23 @@ pub struct DiffStyle {
     pub color: bool,
 }
 
-pub fn render(comparison: &Comparison, format: DiffFormat, style: DiffStyle) -> String {
+/// `doc` in `format`; `color` for text on a terminal.
+pub fn render(doc: &DiffDoc<'_>, format: DiffFormat, color: bool) -> String {
     match format {
-        DiffFormat::Text => text::render(comparison, style),
-        DiffFormat::Md => markdown::render(comparison, style),
-        DiffFormat::Json => json::render(comparison),
+        DiffFormat::Text => {
+            let mut out =
+                text::render(doc.comparison, DiffStyle { only_diff: doc.only_diff, color });
+            // Above the summary, which stays the last line (scripts read it).
+            if let Some(note) = doc.redacted {
+                let body = out.trim_end_matches('\n').len();
+                let at = out[..body].rfind('\n').map_or(0, |i| i + 1);
+                out.insert_str(at, &format!("{note}\n"));
+            }
+            out
+        }
+        DiffFormat::Md => markdown::render(doc),
+        DiffFormat::Json => json::render(doc.comparison, doc.redacted),
+        DiffFormat::Html => crate::export::html::comparison(doc),
     }
 }
 

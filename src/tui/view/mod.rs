@@ -9,8 +9,6 @@ pub mod pair;
 pub mod style;
 pub mod text;
 
-use std::fmt::Write as _;
-
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -114,7 +112,7 @@ fn status(frame: &mut Frame<'_>, app: &App, area: Rect) {
         let summary = if app.busy_count() > 0 {
             format!("collecting {} of {} hosts", app.busy_count(), app.hosts.len())
         } else {
-            summary(app)
+            app.comparison.summary()
         };
         Line::from(vec![
             Span::styled(format!(" {summary}"), Style::new()),
@@ -131,52 +129,6 @@ fn status(frame: &mut Frame<'_>, app: &App, area: Rect) {
         ])
     };
     frame.render_widget(Paragraph::new(line), area);
-}
-
-/// "prod-web-1 vs 3 hosts: 2 major, 5 minor · 1 host failed": facts counted
-/// by their worst difference on the hosts that answered, so one dead host
-/// does not turn every row into "unknown".
-pub fn summary(app: &App) -> String {
-    let answered: Vec<usize> = (0..app.hosts.len())
-        .filter(|&i| {
-            i != app.baseline && app.comparison.columns.get(i).is_some_and(|c| c.collected)
-        })
-        .collect();
-    let mut totals = std::collections::BTreeMap::new();
-    for row in app.comparison.rows.iter().filter(|r| !r.informational) {
-        let worst = answered
-            .iter()
-            .map(|&i| &row.cells[i])
-            .filter(|c| !c.tolerated)
-            .map(|c| c.severity)
-            .max()
-            .unwrap_or(Severity::Equal);
-        if worst != Severity::Equal {
-            *totals.entry(worst).or_insert(0) += 1;
-        }
-    }
-    let base = app.hosts.get(app.baseline).map_or("-", |h| h.display_name());
-    let others = app.hosts.len().saturating_sub(1);
-    let mut text = format!("{base} vs {others} {}: ", if others == 1 { "host" } else { "hosts" });
-    if totals.is_empty() {
-        text.push_str("parity");
-    } else {
-        let parts: Vec<String> = Severity::ALL
-            .iter()
-            .rev()
-            .filter_map(|s| totals.get(s).map(|n| format!("{n} {}", s.as_str())))
-            .collect();
-        text.push_str(&parts.join(", "));
-    }
-    let failed = app
-        .hosts
-        .iter()
-        .filter(|h| matches!(h.stage, crate::collect::events::Stage::Failed(_)))
-        .count();
-    if failed > 0 {
-        let _ = write!(text, " · {failed} {} failed", if failed == 1 { "host" } else { "hosts" });
-    }
-    text
 }
 
 fn first_key(keys: &str) -> &str {

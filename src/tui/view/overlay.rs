@@ -8,41 +8,14 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::style;
 use crate::compare::matrix::Severity;
 use crate::tui::app::App;
-use crate::tui::dialog::{ExportKind, Modal};
+use crate::tui::dialog::{Destination, ExportDialog, Field, Modal, Redaction};
 use crate::tui::keys::Action;
 
 pub fn render(frame: &mut Frame<'_>, app: &App, full: Rect) {
     let Some(modal) = &app.modal else { return };
     let (title, lines, width) = match modal {
         Modal::Help => (" Help: keys (configurable in paritty.toml [keys]) ", help(app), 80),
-        Modal::Export(dialog) => {
-            let mut lines = vec![Line::from("What to export (↑/↓):")];
-            for (i, kind) in ExportKind::ALL.iter().enumerate() {
-                let chosen = i == dialog.choice;
-                let text = format!("{} {}", if chosen { "▸" } else { " " }, kind.label());
-                lines.push(Line::from(if chosen {
-                    Span::styled(text, style::selected(app.color))
-                } else {
-                    Span::raw(text)
-                }));
-            }
-            lines.push(Line::from(""));
-            if dialog.kind().is_comparison() {
-                lines.push(Line::from(format!(
-                    "[{}] only divergent facts (Tab)",
-                    if dialog.only_diff { "x" } else { " " }
-                )));
-            }
-            lines.push(Line::from(vec![
-                Span::raw("Write to: "),
-                Span::styled(format!("{}▏", dialog.path), style::heading(app.color)),
-            ]));
-            lines.push(Line::from(Span::styled(
-                "Type a path · Enter write · Esc cancel",
-                style::dim(app.color),
-            )));
-            (" Export ", lines, 64)
-        }
+        Modal::Export(dialog) => (" Export ", export(app, dialog), 72),
         Modal::HostKey { host, key_type, fingerprint, .. } => (
             " Unknown host key ",
             vec![
@@ -76,6 +49,42 @@ pub fn render(frame: &mut Frame<'_>, app: &App, full: Rect) {
     let block =
         Block::new().borders(Borders::ALL).border_style(style::heading(app.color)).title(title);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+}
+
+fn export(app: &App, dialog: &ExportDialog) -> Vec<Line<'static>> {
+    let field = |f: Field, name: &str, value: String, app: &App| {
+        let focused = dialog.field == f;
+        let value_style =
+            if focused { style::selected(app.color) } else { style::heading(app.color) };
+        Line::from(vec![
+            Span::raw(format!("{} {name:<11}", if focused { "▸" } else { " " })),
+            Span::styled(
+                if f == Field::Path { value } else { format!("◂ {value} ▸") },
+                value_style,
+            ),
+        ])
+    };
+    let mut lines = vec![
+        field(Field::What, "Export", dialog.what.label().to_owned(), app),
+        field(Field::Format, "as", dialog.format.label().to_owned(), app),
+        field(Field::Redaction, "Redaction", dialog.redaction.label().to_owned(), app),
+        field(Field::Destination, "to", dialog.destination.label().to_owned(), app),
+    ];
+    if dialog.destination == Destination::File {
+        lines.push(field(Field::Path, "Path", format!("{}▏", dialog.path), app));
+    }
+    if dialog.redaction == Redaction::Off {
+        lines.push(Line::from(Span::styled(
+            "  Redaction is off: secrets and home folders are written as collected.",
+            style::severity(crate::compare::matrix::Severity::Major, app.color),
+        )));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        "↑/↓ field · ←/→ change · type a path · Enter export · Esc cancel",
+        style::dim(app.color),
+    )));
+    lines
 }
 
 fn help(app: &App) -> Vec<Line<'static>> {

@@ -82,7 +82,8 @@ pub(super) fn start(lab: &Lab, spec: &HostSpec) -> Host {
              AuthorizedKeysFile {auth}\nStrictModes no\nUsePAM no\n\
              PermitRootLogin prohibit-password\nPubkeyAuthentication yes\n\
              PasswordAuthentication no\nKbdInteractiveAuthentication no\nPrintMotd no\n\
-             SetEnv PATH={bin}:/usr/local/bin:/usr/bin:/bin\nLogLevel VERBOSE\n",
+             SetEnv PATH={bin}:/usr/local/bin:/usr/bin:/bin{extra_env}\nLogLevel VERBOSE\n",
+            extra_env = spec.env.iter().fold(String::new(), |all, (k, v)| all + " " + k + "=" + v),
             dir = dir.display(),
             auth = authorized_keys.display(),
             bin = bin.display(),
