@@ -150,3 +150,38 @@ fn snapshot_formats() {
             .expect("loads back");
     assert_eq!(back, laptop);
 }
+
+#[test]
+fn exported_snapshots_load_back_as_a_team_that_compares_the_same() {
+    let bin = env!("CARGO_BIN_EXE_paritty");
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/snapshots");
+    let team = tempfile::tempdir().expect("tmp");
+    let files: Vec<String> = ["prod-web-1", "staging-web-1", "laptop-dev"]
+        .iter()
+        .map(|n| examples.join(format!("{n}.json")).display().to_string())
+        .collect();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(bin)
+            .args(args)
+            .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap_or(serde_json::Value::Null)
+    };
+    // Exported (redacted, the default) into a folder...
+    let mut args = vec!["snapshot"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(["--out", team.path().to_str().expect("utf8")]);
+    run(&args);
+    // ...which, as a target, compares exactly like the originals.
+    let comparison = |target: &str| {
+        let mut value = run(&["diff", target, "--format", "json", "--no-redact"]);
+        value.as_object_mut().expect("object").remove("redacted");
+        value
+    };
+    let original = comparison(examples.to_str().expect("utf8"));
+    let exported = comparison(team.path().to_str().expect("utf8"));
+    assert_eq!(original["rows"], exported["rows"]);
+    assert_eq!(original["summary"], exported["summary"]);
+}

@@ -138,3 +138,50 @@ fn host_pseudonyms_are_stable_across_one_export() {
     }
     assert!(r.summary().contains("host names and addresses"), "{}", r.summary());
 }
+
+#[test]
+fn every_tui_export_is_redacted_unless_turned_off() {
+    use paritty::tui::dialog::{Destination, ExportDialog, ExportFormat, ExportWhat, Redaction};
+    use paritty::tui::export::{Prepared, prepare};
+    let app = common::tui::app_of(with_secrets());
+    let secrets = ["tok-PROD-1", "tok-LAPTOP-2", "-pw@", "/home/alice"];
+    for what in ExportWhat::ALL {
+        for format in ExportFormat::ALL {
+            for redaction in Redaction::ALL {
+                let mut dialog = ExportDialog::new("laptop", false);
+                dialog.what = what;
+                dialog.format = format;
+                dialog.redaction = redaction;
+                dialog.destination = if what == ExportWhat::AllSnapshots {
+                    Destination::File
+                } else {
+                    Destination::Clipboard
+                };
+                dialog.path = "out".into();
+                let text = match prepare(&app, &dialog).expect("prepared") {
+                    Prepared::Clipboard { text, .. } => text,
+                    Prepared::Files(export) => export.files.into_iter().map(|(_, t)| t).collect(),
+                };
+                let leaked: Vec<&str> =
+                    secrets.iter().copied().filter(|s| text.contains(s)).collect();
+                if redaction == Redaction::Off {
+                    assert!(
+                        leaked.contains(&"tok-PROD-1"),
+                        "{what:?} {format:?}: off means as collected"
+                    );
+                } else {
+                    assert!(
+                        leaked.is_empty(),
+                        "{what:?} {format:?} {redaction:?} leaked {leaked:?}"
+                    );
+                    assert!(text.contains("API"), "{what:?} {format:?}: says what was redacted");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_clipboard_gets_one_osc52_sequence() {
+    assert_eq!(paritty::tui::osc52("hi | there"), "\u{1b}]52;c;aGkgfCB0aGVyZQ==\u{7}");
+}

@@ -30,6 +30,9 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
         Destination::Stdout if std::io::stdout().is_terminal() => SnapshotFormat::Text,
         _ => SnapshotFormat::Json,
     });
+    if format == SnapshotFormat::Html && targets.len() > 1 && args.out.is_none() {
+        return Err(eyre!("several HTML pages cannot share standard output; use --out DIR"));
+    }
     let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
     let collected = collecting::collect(&targets, &profile, &args.collect, &args.remote, config)?;
     // One redactor for the whole output: the same host, the same pseudonym.
