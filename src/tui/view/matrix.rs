@@ -226,7 +226,14 @@ fn fact_cell<'a>(
         };
         return Span::styled(pad(&text, width), style::dim(app.color));
     }
-    let failed = host.report.as_ref().is_some_and(|r| r.failure.is_some());
+    let report = host.report.as_ref();
+    // A host with nothing collected says why in every cell.
+    if let Some(failure) = report.filter(|r| r.snapshot.is_none()).and_then(|r| r.failure.as_ref())
+    {
+        let text = format!(" ? ({})", failure.reason.as_str());
+        return Span::styled(pad(&text, width), style::severity(Severity::Unknown, app.color));
+    }
+    let failed = report.is_some_and(|r| r.failure.is_some());
     let value = one_line(&cell_text(cell, failed));
     let shown = cell.severity != Severity::Equal && !informational;
     let mark = if shown { style::mark(cell.severity) } else { " " };
