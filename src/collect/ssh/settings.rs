@@ -178,10 +178,14 @@ fn check_config_file(host: &str, path: &Path) -> Result<(), SettingsError> {
     Err(SettingsError::ConfigFile { host: host.into(), path: path.into(), problem })
 }
 
-/// Who we are for `%u %d %i %l`, as ssh itself says (once per process).
+/// Who we are for `%u %d %i %l`, once per process: from /etc/passwd when
+/// the account is there (what ssh's getpwuid() answers, without starting
+/// an `ssh -G` for it), else as ssh itself says.
 fn local_openssh(program: &Path, host: &str) -> Result<&'static LocalUser, SettingsError> {
     static FROM_SSH: OnceLock<Option<LocalUser>> = OnceLock::new();
-    match FROM_SSH.get_or_init(|| expand::local_from_openssh(program)) {
+    match FROM_SSH
+        .get_or_init(|| expand::local_from_files().or_else(|| expand::local_from_openssh(program)))
+    {
         Some(local) => Ok(local),
         None => local_system(host),
     }

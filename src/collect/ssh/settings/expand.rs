@@ -182,6 +182,30 @@ pub(super) fn local_from_system() -> Option<LocalUser> {
     Some(LocalUser { name, uid: uid?, home: env("HOME")?, hostname })
 }
 
+/// The local user from `/etc/passwd` and the kernel, in process: what
+/// getpwuid() and gethostname() answer whenever the account is a local one
+/// (NSS asks "files" first). `None` for an account only NSS knows (LDAP,
+/// sssd), where only `ssh` itself can say.
+#[cfg(unix)]
+pub(super) fn local_from_files() -> Option<LocalUser> {
+    let uid = rustix::process::getuid().as_raw();
+    let file = std::fs::read_to_string("/etc/passwd").ok()?;
+    let line = file.lines().find(|l| l.split(':').nth(2) == Some(uid.to_string().as_str()))?;
+    let fields: Vec<&str> = line.split(':').collect();
+    let (name, home) = (fields.first()?, fields.get(5)?);
+    if name.is_empty() || home.is_empty() {
+        return None;
+    }
+    let uname = rustix::system::uname();
+    let hostname = uname.nodename().to_str().ok()?.to_owned();
+    Some(LocalUser { name: (*name).into(), uid, home: (*home).into(), hostname })
+}
+
+#[cfg(not(unix))]
+pub(super) fn local_from_files() -> Option<LocalUser> {
+    None
+}
+
 /// The local user exactly as `ssh` sees it: ssh -G expands `%i %u %l %d`
 /// in `RemoteCommand`, from `getpwuid()` and `gethostname()` like a connection.
 pub(super) fn local_from_openssh(program: &Path) -> Option<LocalUser> {
@@ -216,6 +240,18 @@ mod tests {
             home: "/home/me".into(),
             hostname: "box.lan".into(),
         }
+    }
+
+    /// The in-process answer is the one ssh gives, where ssh is here and
+    /// the account is a local one.
+    #[cfg(unix)]
+    #[test]
+    fn local_user_from_files_matches_ssh() {
+        let from_files = local_from_files().expect("the test account is in /etc/passwd");
+        // CI installs OpenSSH's client; elsewhere there may be none to ask.
+        let Ok(ssh) = which::which("ssh") else { return };
+        let from_ssh = local_from_openssh(&ssh).expect("ssh -G answers");
+        assert_eq!(from_files, from_ssh);
     }
 
     #[test]
