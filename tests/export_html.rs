@@ -165,7 +165,7 @@ fn comparison_page_is_self_contained_and_escapes_every_snapshot_text() {
     assert!(html.contains("<tr class=\"cat\"><th colspan=\"5\""), "category rows span 4 hosts");
     // The legend uses the TUI's marks for the same severities.
     for severity in &Severity::ALL[1..] {
-        let (mark, name) = (paritty::tui::view::style::mark(*severity), severity.as_str());
+        let (mark, name) = (severity.mark(), severity.as_str());
         let entry = format!("<span class=\"sev-{name}\"><span class=\"mark\">{mark}</span> {name}");
         assert!(html.contains(&entry), "{entry}");
     }

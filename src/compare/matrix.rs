@@ -51,6 +51,22 @@ impl Severity {
         }
     }
 
+    /// The mark shown before a divergent value, everywhere (TUI, Markdown,
+    /// HTML), so the severity reads without colour. Bar heights rank the
+    /// version levels; equal has none.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Severity::Equal => "",
+            Severity::Packaging => "≈",
+            Severity::Patch => "▁",
+            Severity::Minor => "▄",
+            Severity::Major => "█",
+            Severity::Different => "≠",
+            Severity::Missing => "∅",
+            Severity::Unknown => "?",
+        }
+    }
+
     fn from_level(level: Level) -> Severity {
         match level {
             Level::Equal => Severity::Equal,

@@ -70,20 +70,6 @@ pub fn snapshot(snapshot: &Snapshot, redacted: Option<&str>) -> String {
     out
 }
 
-/// The same mark as the TUI's (`tui::view::style::mark`).
-fn mark(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Equal => "",
-        Severity::Packaging => "≈",
-        Severity::Patch => "▁",
-        Severity::Minor => "▄",
-        Severity::Major => "█",
-        Severity::Different => "≠",
-        Severity::Missing => "∅",
-        Severity::Unknown => "?",
-    }
-}
-
 fn head(title: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -107,7 +93,7 @@ fn footer(out: &mut String, redacted: Option<&str>) {
 fn legend(out: &mut String) {
     out.push_str("<p class=\"legend\">");
     for &s in &Severity::ALL[1..] {
-        let (class, mark) = (s.as_str(), mark(s));
+        let (class, mark) = (s.as_str(), s.mark());
         let _ = write!(
             out,
             "<span class=\"sev-{class}\"><span class=\"mark\">{mark}</span> {class}</span>"
@@ -160,7 +146,7 @@ fn table(out: &mut String, doc: &DiffDoc<'_>, rows: &[&Row]) {
             }
             let _ = write!(out, "<td class=\"{}\"><div class=\"c\">", classes.join(" "));
             if shown {
-                let _ = write!(out, "<span class=\"mark\">{}</span> ", mark(cell.severity));
+                let _ = write!(out, "<span class=\"mark\">{}</span> ", cell.severity.mark());
             }
             let _ = write!(out, "<span class=\"v\">{}</span>", esc(&text));
             if shown && cmp.columns[c].collected {
@@ -196,7 +182,7 @@ fn host_header(out: &mut String, cmp: &Comparison, c: usize) {
     let meta: Vec<&str> = col.environment.iter().chain(&col.os).map(String::as_str).collect();
     let _ = write!(out, "<span class=\"meta\">{}</span>", esc(&meta.join(" · ")));
     let counts: Vec<String> =
-        cmp.counts(c).iter().rev().map(|(s, n)| format!("{}{n}", mark(*s))).collect();
+        cmp.counts(c).iter().rev().map(|(s, n)| format!("{}{n}", s.mark())).collect();
     let counts = match &col.failure {
         Some(f) => format!("✗ {}", f.reason.as_str()),
         None if base => String::new(),

@@ -10,20 +10,6 @@ use crate::compare::matrix::Severity;
 use crate::export::document::DiffDoc;
 use crate::export::markdown::{clip, escape, footer, heading, inventory};
 
-/// Severity marks, the same as the TUI's.
-pub fn mark(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Equal => "",
-        Severity::Packaging => "≈",
-        Severity::Patch => "▁",
-        Severity::Minor => "▄",
-        Severity::Major => "█",
-        Severity::Different => "≠",
-        Severity::Missing => "∅",
-        Severity::Unknown => "?",
-    }
-}
-
 pub fn render(doc: &DiffDoc<'_>) -> String {
     let comparison = doc.comparison;
     // Hosts that could not be collected are listed below, not as columns.
@@ -64,7 +50,7 @@ pub fn render(doc: &DiffDoc<'_>) -> String {
                 if cell.severity == Severity::Equal || row.informational {
                     let _ = write!(out, " {text} |");
                 } else {
-                    let _ = write!(out, " {} {text} **{}** |", mark(cell.severity), note(cell));
+                    let _ = write!(out, " {} {text} **{}** |", cell.severity.mark(), note(cell));
                 }
             }
             out.push('\n');

@@ -6,18 +6,9 @@ use ratatui::style::{Color, Modifier, Style};
 use crate::collect::events::Stage;
 use crate::compare::matrix::Severity;
 
-/// The mark before a divergent value. Bar heights rank the version levels.
+/// The mark before a value; equal keeps its column with a space.
 pub fn mark(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Equal => " ",
-        Severity::Packaging => "≈",
-        Severity::Patch => "▁",
-        Severity::Minor => "▄",
-        Severity::Major => "█",
-        Severity::Different => "≠",
-        Severity::Missing => "∅",
-        Severity::Unknown => "?",
-    }
+    if severity == Severity::Equal { " " } else { severity.mark() }
 }
 
 pub fn severity(severity: Severity, color: bool) -> Style {
