@@ -73,3 +73,18 @@ ensure_ansible() {
         "ansible-core==$ANSIBLE_CORE_VERSION" >/dev/null \
         || die "pip could not install ansible-core==$ANSIBLE_CORE_VERSION (it needs Python >= 3.11)"
 }
+
+PYTE_VERSION="0.8.2"   # pinned terminal emulator for the "tui" section
+TUI_VENV="$SCRATCH/tui-venv"
+
+# A Python with pyte (a VT100 emulator), to see what the TUI draws.
+ensure_pyte() {
+    if [ -x "$TUI_VENV/bin/python" ] && "$TUI_VENV/bin/python" -c "import pyte" 2>/dev/null; then
+        return 0
+    fi
+    log "installing pyte==$PYTE_VERSION into bench-scratch/tui-venv"
+    rm -rf "$TUI_VENV"
+    python3 -m venv "$TUI_VENV" || die "python3 -m venv fails (Debian package python3-venv)"
+    "$TUI_VENV/bin/pip" install --quiet --disable-pip-version-check "pyte==$PYTE_VERSION" >/dev/null \
+        || die "pip could not install pyte==$PYTE_VERSION"
+}

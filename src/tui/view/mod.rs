@@ -103,29 +103,29 @@ fn status(frame: &mut Frame<'_>, app: &App, area: Rect) {
         ])
     } else if let Some(message) = &app.message {
         Line::from(Span::styled(format!(" {message}"), style::heading(app.color)))
-    } else if app.show_hint {
-        Line::from(Span::styled(
-            " Examples shown. Compare real hosts: paritty user@host …, or list them as [[host]] in paritty.toml",
-            style::dim(app.color),
-        ))
     } else {
         let summary = if app.busy_count() > 0 {
             format!("collecting {} of {} hosts", app.busy_count(), app.hosts.len())
         } else {
             app.comparison.summary()
         };
+        // With only examples to show, how to add real hosts matters more
+        // than the key hints.
+        let after = if app.show_hint {
+            " · examples shown: compare real hosts with `paritty user@host …` or [[host]] in paritty.toml"
+                .to_owned()
+        } else {
+            format!(
+                " · {} diff · {} pair · {} export · {} quit",
+                keys.keys_for(Action::OnlyDiff),
+                keys.keys_for(Action::Pair),
+                keys.keys_for(Action::Export),
+                first_key(&keys.keys_for(Action::Quit)),
+            )
+        };
         Line::from(vec![
             Span::styled(format!(" {summary}"), Style::new()),
-            Span::styled(
-                format!(
-                    " · {} diff · {} pair · {} export · {} quit",
-                    keys.keys_for(Action::OnlyDiff),
-                    keys.keys_for(Action::Pair),
-                    keys.keys_for(Action::Export),
-                    first_key(&keys.keys_for(Action::Quit)),
-                ),
-                style::dim(app.color),
-            ),
+            Span::styled(after, style::dim(app.color)),
         ])
     };
     frame.render_widget(Paragraph::new(line), area);
