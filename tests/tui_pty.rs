@@ -206,3 +206,31 @@ fn without_a_terminal_it_says_what_to_use_instead() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("needs a terminal") && stderr.contains("paritty diff"), "{stderr}");
 }
+
+#[test]
+fn a_panic_gives_the_terminal_back_before_its_report() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut cmd = paritty(dir.path());
+    cmd.env("PARITTY_TEST_PANIC", "1");
+    let mut pty = Pty::spawn(cmd, 30, 100);
+    pty.wait_for("paritty · profile", WAIT);
+    // F12: the debug build's injected fault.
+    pty.send(b"\x1b[24~");
+    let status = pty.wait_exit(WAIT);
+    assert_eq!(status.code(), Some(101), "a panic exits 101");
+    assert!(pty.is_cooked(), "raw mode was left on");
+    let text = String::from_utf8_lossy(&pty.raw_output()).into_owned();
+    let left = text.rfind("\x1b[?1049l").expect("alternate screen left");
+    let report = text.find("panicked").expect("the report is printed");
+    assert!(left < report, "restored before the report, so the report stays on screen");
+    assert_eq!(
+        text.matches("\x1b[?1049l").count(),
+        1,
+        "left once: a second leave would move the cursor over the report"
+    );
+    let screen = pty.screen();
+    assert!(
+        screen.contains("PARITTY_TEST_PANIC"),
+        "the report is readable on the main screen:\n{screen}"
+    );
+}

@@ -48,6 +48,8 @@ pub fn run<B: Backend>(
         let waiting =
             first.into_iter().chain(std::iter::from_fn(|| inbox.try_recv().ok()).take(256));
         for msg in waiting {
+            #[cfg(debug_assertions)]
+            crash_if_asked(&msg);
             for effect in update(app, msg) {
                 apply(app, effect, world);
             }
@@ -71,5 +73,18 @@ fn apply(app: &mut App, effect: Effect, world: &mut dyn World) {
             update(app, Msg::Exported(result));
         }
         Effect::Quit => app.quit = true,
+    }
+}
+
+/// Fault injection for the end-to-end test that a panic gives the terminal
+/// back: debug builds only, and only with `PARITTY_TEST_PANIC` set, F12
+/// panics in the middle of a session.
+#[cfg(debug_assertions)]
+fn crash_if_asked(msg: &Msg) {
+    if let Msg::Key(key) = msg
+        && key.code == crossterm::event::KeyCode::F(12)
+        && std::env::var_os("PARITTY_TEST_PANIC").is_some()
+    {
+        panic!("PARITTY_TEST_PANIC: panicking on F12 as asked");
     }
 }

@@ -3,6 +3,7 @@
 //! guard's drop) and on panic (the hook, before the report prints).
 
 use std::io::{self, Stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::Show;
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
@@ -30,6 +31,7 @@ impl Drop for Guard {
 pub fn enter() -> io::Result<(Real, Guard)> {
     install_panic_hook();
     enable_raw_mode()?;
+    TAKEN.store(true, Ordering::SeqCst);
     // From here on a failure must still restore what was changed.
     let guard = Guard { _private: () };
     // Cleared with a plain escape: ratatui's `clear` asks the terminal for
@@ -40,10 +42,17 @@ pub fn enter() -> io::Result<(Real, Guard)> {
     Ok((terminal, guard))
 }
 
-/// Leaves the terminal as it was found. Safe to call twice.
+/// Whether the terminal is ours right now.
+static TAKEN: AtomicBool = AtomicBool::new(false);
+
+/// Leaves the terminal as it was found, once: leaving the alternate screen
+/// twice would move the cursor back over what was printed in between (the
+/// panic report, when the hook restores and then the guard drops).
 pub fn restore() {
-    let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen, Show);
-    let _ = disable_raw_mode();
+    if TAKEN.swap(false, Ordering::SeqCst) {
+        let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen, Show);
+        let _ = disable_raw_mode();
+    }
 }
 
 fn install_panic_hook() {
