@@ -364,3 +364,33 @@ fn the_cursor_stays_on_screen() {
 fn mouse(kind: MouseEventKind, column: u16, row: u16) -> MouseEvent {
     MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE }
 }
+
+#[test]
+fn nothing_diverges_until_the_baseline_has_answered() {
+    let mut prod = Host::new("prod-web-1", Some("prod".into()));
+    prod.started_at = Some(Duration::ZERO);
+    let hosts = vec![prod, Host::finished(fixture("debian12-laptop.json"), false)];
+    let mut app = paritty::tui::app::App::new(
+        hosts,
+        paritty::compare::policy::Policy::default(),
+        "default",
+        Keymap::default(),
+    );
+    assert_eq!(app.baseline, 0, "the prod-labelled host, though still collecting");
+    assert!(app.comparison.rows.iter().all(|r| !app.diverges(r)));
+    let kernel =
+        |screen: &str| screen.lines().find(|l| l.contains("Kernel")).unwrap_or_default().to_owned();
+    let screen = common::tui::screen(&mut app, 100, 24);
+    assert!(screen.contains("★ pending"), "{screen}");
+    assert!(
+        !kernel(&screen).contains('?') && !kernel(&screen).contains('█'),
+        "no verdicts yet:\n{screen}"
+    );
+    update(
+        &mut app,
+        Msg::Collect(Event::Finished { index: 0, report: Box::new(fixture("debian11-prod.json")) }),
+    );
+    assert!(app.comparison.rows.iter().any(|r| app.diverges(r)));
+    let screen = common::tui::screen(&mut app, 100, 24);
+    assert!(kernel(&screen).contains("█ 6.1.0-13-amd64"), "5.10 to 6.1 is major:\n{screen}");
+}

@@ -276,10 +276,13 @@ impl App {
         lines
     }
 
-    /// A row counts as divergent when a finished host differs from the
-    /// baseline (hosts still collecting are not "unknown" yet).
+    /// A row counts as divergent when a finished host differs from a
+    /// finished baseline (hosts still collecting are not "unknown" yet).
     pub fn diverges(&self, row: &Row) -> bool {
-        !row.informational
+        // Nothing to judge against until the baseline has answered.
+        let baseline_answered = self.hosts.get(self.baseline).is_some_and(|h| h.report.is_some());
+        baseline_answered
+            && !row.informational
             && row.cells.iter().enumerate().any(|(i, c)| {
                 c.severity != Severity::Equal && !c.tolerated && !self.hosts[i].busy()
             })

@@ -166,6 +166,7 @@ pub fn host_status(app: &App, index: usize) -> String {
             Some(took) => format!("✓ baseline {:.1}s", took.as_secs_f64()),
             None => "✓ baseline".into(),
         },
+        Stage::Done if baseline_pending(app) => "✓ done, ★ pending".into(),
         Stage::Done => {
             let counts = app.comparison.counts(index);
             if counts.is_empty() {
@@ -194,7 +195,7 @@ pub fn host_status(app: &App, index: usize) -> String {
 
 /// A category heading's cell: how many of its facts diverge, by severity.
 fn category_cell<'a>(app: &App, rows: &[usize], host: usize, width: usize) -> Span<'a> {
-    if host == app.baseline || app.hosts[host].report.is_none() {
+    if host == app.baseline || app.hosts[host].report.is_none() || baseline_pending(app) {
         return Span::raw(" ".repeat(width));
     }
     let mut counts = std::collections::BTreeMap::new();
@@ -235,7 +236,8 @@ fn fact_cell<'a>(
     }
     let failed = report.is_some_and(|r| r.failure.is_some());
     let value = one_line(&cell_text(cell, failed));
-    let shown = cell.severity != Severity::Equal && !informational;
+    // Nothing to judge against until the baseline has answered.
+    let shown = cell.severity != Severity::Equal && !informational && !baseline_pending(app);
     let mark = if shown { style::mark(cell.severity) } else { " " };
     let style = if informational || cell.tolerated || host.busy() {
         style::dim(app.color)
@@ -245,4 +247,9 @@ fn fact_cell<'a>(
         Style::new()
     };
     Span::styled(pad(&format!(" {mark} {value}"), width), style)
+}
+
+/// The baseline has no report yet: other hosts cannot be judged.
+fn baseline_pending(app: &App) -> bool {
+    app.hosts.get(app.baseline).is_some_and(|h| h.report.is_none())
 }
