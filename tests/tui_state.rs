@@ -162,6 +162,9 @@ fn a_failed_host_keeps_its_reason_and_its_cells_are_unknown() {
         other => panic!("{other:?}"),
     }
     assert!(app.comparison.rows.iter().all(|r| r.cells[failed].severity == Severity::Unknown));
+    // Its empty column makes no row divergent: `n` and `d` stay useful.
+    let os_id = &app.comparison.rows[row_index(&app, "os.id")];
+    assert!(!app.diverges(os_id), "debian everywhere that answered");
 }
 
 #[test]

@@ -276,16 +276,26 @@ impl App {
         lines
     }
 
-    /// A row counts as divergent when a finished host differs from a
-    /// finished baseline (hosts still collecting are not "unknown" yet).
+    /// A row counts as divergent when a host that answered differs from a
+    /// baseline that answered (hosts still collecting, or that could not be
+    /// collected, make no row divergent).
     pub fn diverges(&self, row: &Row) -> bool {
         // Nothing to judge against until the baseline has answered.
         let baseline_answered = self.hosts.get(self.baseline).is_some_and(|h| h.report.is_some());
         baseline_answered
             && !row.informational
-            && row.cells.iter().enumerate().any(|(i, c)| {
-                c.severity != Severity::Equal && !c.tolerated && !self.hosts[i].busy()
-            })
+            && row
+                .cells
+                .iter()
+                .enumerate()
+                .any(|(i, c)| c.severity != Severity::Equal && !c.tolerated && self.answered(i))
+    }
+
+    /// Host `i` has a snapshot to judge (a dead host's empty column would
+    /// make every row "unknown"; it says why in its header instead).
+    fn answered(&self, i: usize) -> bool {
+        let host = &self.hosts[i];
+        !host.busy() && host.report.as_ref().is_some_and(|r| r.snapshot.is_some())
     }
 
     pub fn selected_line(&self) -> Option<Line> {
