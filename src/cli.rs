@@ -49,6 +49,15 @@ pub enum Command {
     Check(Box<CheckArgs>),
     /// List the profiles paritty can use, with their fact counts.
     Profiles,
+    /// Print the `sh` script sent to remote hosts, to review what paritty
+    /// runs there (read-only commands; the boundary differs per run).
+    Probe(ProbeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    #[command(flatten)]
+    pub collect: CollectArgs,
 }
 
 #[derive(Debug, Args)]

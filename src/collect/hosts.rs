@@ -13,7 +13,7 @@ use super::ssh::connect::{ConnectOptions, failure};
 use super::ssh::host::{HostJob, HostOptions, collect_host};
 use super::ssh::settings::{self, Request};
 use crate::model::{FailReason, HostReport};
-use crate::probe::script::{self, ProbeScript, ScriptLimits};
+use crate::probe::script::{self, ProbeScript};
 use crate::profile::Profile;
 use crate::target::Target;
 
@@ -36,15 +36,7 @@ pub fn collect_targets(
 ) -> Vec<HostReport> {
     // One probe for the run: it depends only on the profile and the limits
     // (its boundary is random per run, which is all framing needs).
-    let collect = &opts.host.collect;
-    let probe = script::build(
-        profile,
-        ScriptLimits {
-            command_timeout: collect.command_timeout,
-            max_bytes: collect.max_bytes,
-            max_parallel: collect.max_parallel,
-        },
-    );
+    let probe = script::build(profile, opts.host.collect.script_limits());
     let next = AtomicUsize::new(0);
     let reports: Vec<Mutex<Option<HostReport>>> =
         targets.iter().map(|_| Mutex::new(None)).collect();

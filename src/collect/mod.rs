@@ -18,6 +18,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::model::{Fact, HostInfo, ProfileRef, SCHEMA_VERSION, Snapshot, Status, Transport};
 use crate::probe::sanitize::DEFAULT_MAX_BYTES;
+use crate::probe::script::ScriptLimits;
 use crate::profile::{Builtin, FactDef, Profile};
 
 /// Bounds on one collection (DESIGN.md, principle 5).
@@ -35,6 +36,17 @@ impl Default for CollectOptions {
             command_timeout: Duration::from_secs(5),
             max_bytes: DEFAULT_MAX_BYTES,
             max_parallel: 32,
+        }
+    }
+}
+
+impl CollectOptions {
+    /// The same bounds, as the remote probe script enforces them.
+    pub fn script_limits(&self) -> ScriptLimits {
+        ScriptLimits {
+            command_timeout: self.command_timeout,
+            max_bytes: self.max_bytes,
+            max_parallel: self.max_parallel,
         }
     }
 }

@@ -5,6 +5,7 @@ mod collecting;
 mod diff;
 mod interactive;
 mod options;
+mod probe;
 mod profiles;
 mod snapshot;
 
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Diff(args)) => diff::diff(&args, config.as_ref()),
         Some(Command::Check(args)) => diff::check(&args, config.as_ref()),
         Some(Command::Profiles) => profiles::run(),
+        Some(Command::Probe(args)) => probe::run(&args, config.as_ref()),
         None => interactive::run(&cli.view, config.as_ref()),
     }
 }

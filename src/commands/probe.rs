@@ -1,0 +1,18 @@
+//! `paritty probe`: the script remote hosts are sent, printed for review.
+
+use std::process::ExitCode;
+
+use color_eyre::eyre::Result;
+
+use super::{EXIT_OK, options, print_stdout};
+use crate::cli::ProbeArgs;
+use crate::config::Config;
+use crate::probe::script;
+
+pub fn run(args: &ProbeArgs, config: Option<&Config>) -> Result<ExitCode> {
+    let profile = options::profile(&args.collect, config)?;
+    let collect = options::collect(&args.collect, config)?;
+    let probe = script::build(&profile, collect.script_limits());
+    print_stdout(&probe.text)?;
+    Ok(ExitCode::from(EXIT_OK))
+}
