@@ -309,3 +309,37 @@ fn current_umask() -> u32 {
     let out = Command::new("sh").args(["-c", "umask"]).output().expect("sh");
     u32::from_str_radix(String::from_utf8_lossy(&out.stdout).trim(), 8).expect("octal")
 }
+
+#[test]
+fn probe_prints_the_script_hosts_run() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let profile = dir.path().join("one.toml");
+    std::fs::write(
+        &profile,
+        "[profile]\nname = \"one\"\ndescription = \"a variable\"\n\n[[fact]]\nid = \"env.probe_test\"\n\
+         label = \"v\"\ncategory = \"System\"\ncompare = \"exact\"\nparser = \"trim\"\n\
+         sources = [{ env = \"PARITTY_PROBE_TEST\" }]\n",
+    )
+    .expect("write");
+    let out = paritty(&["probe", "--profile", profile.to_str().expect("utf8")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let script = stdout(&out);
+    assert!(script.starts_with("# paritty "), "{script}");
+    // The script is what a host runs: sh gives back this machine's answer,
+    // framed by the boundary the script names.
+    let ran = Command::new("sh")
+        .args(["-c", &script])
+        .env("PARITTY_PROBE_TEST", "hello 1.2")
+        .output()
+        .expect("run sh");
+    let framed = String::from_utf8_lossy(&ran.stdout);
+    let boundary = framed.split(' ').next().expect("boundary");
+    assert!(boundary.starts_with("PARITTY-") && script.contains(boundary), "{framed}");
+    assert!(
+        framed.contains("\nhello 1.2\n") && framed.ends_with(&format!("{boundary} Z\n")),
+        "{framed}"
+    );
+
+    let bad = paritty(&["probe", "--profile", "/nonexistent/profile.toml"]);
+    assert!(assert_one_error_line(&bad).contains("/nonexistent/profile.toml"));
+}

@@ -28,6 +28,18 @@ const DRAIN_GRACE: Duration = Duration::from_millis(500);
 /// Runs `program` with `args` (no shell), stdin closed, `LC_ALL=C` so output
 /// is in the untranslated form the parsers know.
 pub fn run(program: &Path, args: &[String], timeout: Duration, max_bytes: usize) -> RunOutcome {
+    run_with_stderr(program, args, timeout, max_bytes, None)
+}
+
+/// Like [`run`], but with `stderr` given, the command's standard error goes
+/// there instead of being merged into the output.
+pub fn run_with_stderr(
+    program: &Path,
+    args: &[String],
+    timeout: Duration,
+    max_bytes: usize,
+    stderr: Option<std::io::PipeWriter>,
+) -> RunOutcome {
     let started = Instant::now();
     let failed = |e: std::io::Error| RunOutcome {
         output: Vec::new(),
@@ -41,7 +53,7 @@ pub fn run(program: &Path, args: &[String], timeout: Duration, max_bytes: usize)
         Ok(pair) => pair,
         Err(e) => return failed(e),
     };
-    let writer_for_stderr = match writer.try_clone() {
+    let writer_for_stderr = match stderr.map_or_else(|| writer.try_clone(), Ok) {
         Ok(w) => w,
         Err(e) => return failed(e),
     };

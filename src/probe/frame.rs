@@ -104,10 +104,11 @@ pub fn parse(bytes: &[u8], boundary: &str) -> ProbeOutput {
                 }
             }
             "O" => {
-                let n: usize = arg.trim().parse().unwrap_or(0);
-                let available = bytes.len() - pos;
-                let body = bytes[pos..pos + n.min(available)].to_vec();
-                pos = (pos + n + 1).min(bytes.len());
+                // The output runs up to the newline before the next record;
+                // cut off, it runs to the end (and its fact never ends).
+                let end = next_record(bytes, pos, marker).unwrap_or(bytes.len());
+                let body = bytes[pos..end].to_vec();
+                pos = (end + 1).min(bytes.len());
                 if let Some(Record::Ran { output, .. } | Record::Read { output, .. }) =
                     last_record(fact.as_mut())
                 {
@@ -118,6 +119,19 @@ pub fn parse(bytes: &[u8], boundary: &str) -> ProbeOutput {
         }
     }
     out
+}
+
+/// Where the newline that ends an output sits: the first `\n` at or after
+/// `from` that is followed by a record.
+fn next_record(bytes: &[u8], from: usize, marker: &[u8]) -> Option<usize> {
+    let mut at = from;
+    while let Some(i) = bytes.get(at..)?.iter().position(|b| *b == b'\n') {
+        if bytes[at + i + 1..].starts_with(marker) {
+            return Some(at + i);
+        }
+        at += i + 1;
+    }
+    None
 }
 
 fn last_record(fact: Option<&mut (usize, Vec<Record>)>) -> Option<&mut Record> {
@@ -131,15 +145,16 @@ mod tests {
     const B: &str = "PARITTY-test";
 
     #[test]
-    fn reads_records_and_exact_output_lengths() {
+    fn reads_records_and_outputs_up_to_the_next_record() {
         let mut text = Vec::new();
         text.extend_from_slice(
             b"motd noise\nPARITTY-test H 0.1.0\nPARITTY-test F 0\nPARITTY-test A 0\n",
         );
         text.extend_from_slice(b"PARITTY-test C 1\nPARITTY-test P /usr/bin/git\t/usr/bin/git\n");
-        text.extend_from_slice(b"PARITTY-test X 0\nPARITTY-test O 33\n");
-        // Output that imitates framing is just bytes inside the length.
-        text.extend_from_slice(b"git version 2.1\nPARITTY-test E 0\n\n");
+        text.extend_from_slice(b"PARITTY-test X 0\nPARITTY-test O\n");
+        // Output that imitates another run's framing is just bytes.
+        text.extend_from_slice(b"git version 2.1\nPARITTY-other E 0\n\n");
+        text.extend_from_slice(b"PARITTY-test C 2\nPARITTY-test O\n\n");
         text.extend_from_slice(b"PARITTY-test E 0\nPARITTY-test Z\n");
         let out = parse(&text, B);
         assert!(out.started && out.finished);
@@ -150,12 +165,14 @@ mod tests {
         };
         assert_eq!((*source, *exit_code, *killed), (1, Some(0), false));
         assert_eq!(copies[0].path, "/usr/bin/git");
-        assert_eq!(output, b"git version 2.1\nPARITTY-test E 0\n");
+        assert_eq!(output, b"git version 2.1\nPARITTY-other E 0\n");
+        let Record::Ran { source: 2, output, .. } = &records[2] else { panic!("{records:?}") };
+        assert!(output.is_empty(), "{output:?}");
     }
 
     #[test]
     fn a_cut_off_probe_keeps_only_finished_facts() {
-        let text = b"PARITTY-test H 1\nPARITTY-test F 0\nPARITTY-test R 0\nPARITTY-test O 2\nok\nPARITTY-test E 0\nPARITTY-test F 1\nPARITTY-test C 0\nPARITTY-test O 100\npart";
+        let text = b"PARITTY-test H 1\nPARITTY-test F 0\nPARITTY-test R 0\nPARITTY-test O\nok\nPARITTY-test E 0\nPARITTY-test F 1\nPARITTY-test C 0\nPARITTY-test O\npart";
         let out = parse(text, B);
         assert!(out.started && !out.finished);
         assert_eq!(out.facts.len(), 1);

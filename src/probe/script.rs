@@ -17,7 +17,7 @@
 //! B C <source> | B R <source>   a command ran | a file/variable/builtin was read
 //! B P <path>\t<realpath>        a copy of the program on PATH (first = the one run)
 //! B X <code> | B K              exit code | killed at the deadline
-//! B O <n>                       exactly n bytes of output follow, then a newline
+//! B O                           output follows, then a newline and the next record
 //! B E <fact>                    end of the fact
 //! B Z                           probe finished
 //! ```
@@ -48,7 +48,8 @@ const PRELUDE: &str = r#"
 # per command, so `env` facts still see the session's own variables.
 _env() { export LC_ALL=C CHECKPOINT_DISABLE=1 COREPACK_ENABLE_NETWORK=0 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1; }
 D=$(mktemp -d 2>/dev/null || mktemp -d -t paritty) || { printf '%s Z mktemp failed\n' "$B"; exit 1; }
-trap 'rm -rf "$D"' EXIT
+_wd=
+trap '[ -n "$_wd" ] && kill "$_wd" 2>/dev/null; rm -rf "$D"' EXIT
 _tab=$(printf '\t')
 _nl='
 '
@@ -83,18 +84,46 @@ _highest() {
     sort | tail -n 1 | cut -f 2- | awk '{ print $0 "\t" $0 }'
 }
 # _run OUT ARGV...: runs ARGV with stdin closed and output merged and capped
-# into OUT; OUT.rc gets the exit code, OUT.k marks a kill at the deadline.
+# into OUT; OUT.pid names it for the watchdog, OUT.rc gets the exit code.
 _run() {
   _f=$1; shift
   ( _env; "$@" </dev/null 2>&1 & echo $! > "$_f.pid"; wait $!; echo $? > "$_f.rc" ) |
-    head -c $((M + 1)) > "$_f" &
-  _j=$!
-  ( sleep "$T" & echo $! > "$_f.sp"; wait $!
-    [ -f "$_f.rc" ] || { read -r _p < "$_f.pid"; kill -9 "$_p"; : > "$_f.k"; } ) >/dev/null 2>&1 &
-  _w=$!
-  wait "$_j"
-  _s=; read -r _s < "$_f.sp" 2>/dev/null
-  kill "$_w" $_s 2>/dev/null
+    head -c $((M + 1)) > "$_f"
+}
+# One watchdog for every command, rather than a `sleep` per command: each
+# tick (a fifth of the timeout) it notes commands it has not seen and kills,
+# marking OUT.k, those seen 5 ticks ago and still running, so a command gets
+# between 1 and 1.2 times the timeout.
+_watch() {
+  _i=0
+  while sleep "$W"; do
+    _i=$((_i + 1))
+    for _q in "$D"/*.pid; do
+      [ -f "$_q" ] || continue
+      _b=${_q%.pid}
+      [ -f "$_b.rc" ] && continue
+      if [ -f "$_b.t" ]; then
+        read -r _t < "$_b.t"
+        if [ $((_i - _t)) -ge 5 ] && read -r _c < "$_q" && [ -n "$_c" ]; then
+          kill -9 "$_c" && : > "$_b.k"
+        fi
+      else
+        echo "$_i" > "$_b.t"
+      fi
+    done
+  done
+}
+# Whether file $2 sets key $1 (blanks, KEY, blanks, =), as probe::keyvalue
+# reads it: builtins only, no grep started for each file.
+_haskey() {
+  while IFS= read -r _l || [ -n "$_l" ]; do
+    _l=${_l#"${_l%%[![:space:]]*}"}
+    case $_l in "$1"*)
+      _l=${_l#"$1"}; _l=${_l#"${_l%%[![:space:]]*}"}
+      case $_l in =*) return 0 ;; esac ;;
+    esac
+  done < "$2"
+  return 1
 }
 # The first field of a candidates file: the copy that runs. `read` is a
 # builtin, so this costs no process (the probe forks enough already).
@@ -113,9 +142,8 @@ _emit() {
       [ -f "$_f.p" ] && while IFS= read -r _l; do printf '%s P %s\n' "$B" "$_l"; done < "$_f.p"
       [ -f "$_f.k" ] && printf '%s K\n' "$B"
       [ -f "$_f.k" ] || { [ -f "$_f.rc" ] && read -r _rc < "$_f.rc" && printf '%s X %s\n' "$B" "$_rc"; }
-      _n=0; [ -f "$_f" ] && _n=$(($(wc -c < "$_f")))
-      printf '%s O %s\n' "$B" "$_n"
-      [ "$_n" -gt 0 ] && cat "$_f"
+      printf '%s O\n' "$B"
+      [ -s "$_f" ] && cat "$_f"
       printf '\n' ;;
     esac
   done < "$D/$1.m"
@@ -124,16 +152,18 @@ _emit() {
 "#;
 
 /// Builds the probe for `profile`. The boundary is fresh and random per
-/// call, so no tool output can be mistaken for framing; lengths make the
-/// framing exact anyway.
+/// call (128 bits, never exported, so the host's programs cannot learn it):
+/// output ends where the next record begins, and no tool output can pass
+/// for one. Not sending lengths spares a `wc` per output.
 pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     let boundary = random_boundary();
     let mut s = String::with_capacity(16 * 1024);
     let _ = writeln!(s, "# paritty {} probe: read-only, framed output", env!("CARGO_PKG_VERSION"));
     let _ = writeln!(s, "B='{boundary}'");
     let _ = writeln!(s, "M={}", limits.max_bytes);
-    let _ = writeln!(s, "T={:.3}", limits.command_timeout.as_secs_f64());
+    let _ = writeln!(s, "W={:.3}", (limits.command_timeout.as_secs_f64() / 5.0).max(0.001));
     s.push_str(PRELUDE);
+    s.push_str("_watch >/dev/null 2>&1 </dev/null & _wd=$!\n");
     let _ = writeln!(s, "printf '%s H %s\\n' \"$B\" '{}'", env!("CARGO_PKG_VERSION"));
     for (i, fact) in profile.facts.iter().enumerate() {
         let _ = writeln!(s, "_f{i}() {{");
@@ -157,6 +187,7 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     for done in count.saturating_sub(window)..count {
         let _ = writeln!(s, "wait $_p{done}; _emit {done}");
     }
+    s.push_str("kill \"$_wd\" 2>/dev/null; _wd=\n");
     s.push_str("printf '%s Z\\n' \"$B\"\n");
     ProbeScript { text: s, boundary }
 }
@@ -272,11 +303,7 @@ fn key_stop(key: Option<&str>, stop: &str, out: &str) -> String {
     let Some(key) = key else { return stop.to_owned() };
     let identifier = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if identifier {
-        format!(" grep -q -E '^[[:space:]]*{key}[[:space:]]*=' {out} 2>/dev/null && return;")
-    } else {
-        String::new()
-    }
+    if identifier { format!(" _haskey {key} {out} && return;") } else { String::new() }
 }
 
 /// The alternatives of a regex made only of plain text and `|`, which

@@ -1,6 +1,7 @@
 //! The primary resolver: asking the OpenSSH client itself with `ssh -G`,
 //! which prints the fully resolved settings without connecting.
 
+use std::io::Read as _;
 use std::path::Path;
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ const MAX_OUTPUT: usize = 1024 * 1024;
 
 /// Why `ssh -G` gave no settings.
 pub(super) enum Failure {
-    /// This ssh predates -G (OpenSSH < 6.8) or -E.
+    /// This ssh predates -G (OpenSSH < 6.8).
     NoDashG,
     /// The program could not be started.
     CannotRun(String),
@@ -20,16 +21,14 @@ pub(super) enum Failure {
     Settings(SettingsError),
 }
 
-/// Runs `ssh -E LOG -G [-F file] [-l user] [-p port] -- host`. Its own
-/// messages go to LOG, so stdout holds only the dump (stderr of `Match exec`
-/// commands still shares the pipe, which is why only known keys are kept).
+/// Runs `ssh -G [-F file] [-l user] [-p port] -- host`. Its messages are
+/// read from a pipe of their own, so stdout holds only the dump (stderr of
+/// `Match exec` commands shares that pipe, which is why only known keys are
+/// kept). A pipe rather than `-E FILE`: a file created and removed per host
+/// cost more than the rest of `ssh -G` on a busy /tmp.
 pub(super) fn dump(program: &Path, req: &Request, timeout: Duration) -> Result<Dump, Failure> {
     let host = || req.host.to_string();
-    let log = tempfile::Builder::new()
-        .prefix("paritty-ssh-G-")
-        .tempfile()
-        .map_err(|e| Failure::CannotRun(format!("cannot create a log file for ssh -G: {e}")))?;
-    let mut args = vec!["-E".to_string(), utf8(log.path())?, "-G".into()];
+    let mut args = vec!["-G".to_string()];
     if let Some(file) = req.config_file {
         args.extend(["-F".into(), utf8(file)?]);
     }
@@ -41,7 +40,18 @@ pub(super) fn dump(program: &Path, req: &Request, timeout: Duration) -> Result<D
     }
     args.extend(["--".into(), req.host.into()]);
 
-    let out = command::run(program, &args, timeout, MAX_OUTPUT);
+    let (errors, error_pipe) = std::io::pipe()
+        .map_err(|e| Failure::CannotRun(format!("cannot create a pipe for ssh -G: {e}")))?;
+    let (logged_tx, logged_rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("ssh-G-stderr".into())
+        .spawn(move || {
+            let mut logged = Vec::new();
+            let _ = errors.take(MAX_OUTPUT as u64).read_to_end(&mut logged);
+            let _ = logged_tx.send(logged);
+        })
+        .map_err(|e| Failure::CannotRun(format!("cannot start a thread for ssh -G: {e}")))?;
+    let out = command::run_with_stderr(program, &args, timeout, MAX_OUTPUT, Some(error_pipe));
     if let Some(e) = out.spawn_error {
         return Err(Failure::CannotRun(format!("cannot run {}: {e}", program.display())));
     }
@@ -49,7 +59,9 @@ pub(super) fn dump(program: &Path, req: &Request, timeout: Duration) -> Result<D
         return Err(Failure::Settings(SettingsError::Timeout { host: host(), after: timeout }));
     }
     let output = String::from_utf8_lossy(&out.output);
-    let logged = std::fs::read_to_string(log.path()).unwrap_or_default();
+    // ssh has exited; only a process it left behind could hold the pipe.
+    let logged = logged_rx.recv_timeout(Duration::from_millis(500)).unwrap_or_default();
+    let logged = String::from_utf8_lossy(&logged);
     match out.exit_code {
         Some(0) => {
             let dump = parse_dump(&output);
@@ -63,7 +75,7 @@ pub(super) fn dump(program: &Path, req: &Request, timeout: Duration) -> Result<D
         }
         Some(code) => {
             let all = format!("{logged}\n{output}");
-            if ["option -- G", "option -- E"].iter().any(|m| all.contains(m)) {
+            if all.contains("option -- G") {
                 return Err(Failure::NoDashG);
             }
             let message =
