@@ -220,3 +220,16 @@ pub fn millis(d: Duration) -> u32 {
 fn seconds(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connections_have_nagle_off() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+        let port = listener.local_addr().expect("addr").port();
+        let stream = tcp("127.0.0.1", port, Duration::from_secs(5)).expect("connect");
+        assert!(stream.nodelay().expect("nodelay"), "TCP_NODELAY set");
+    }
+}
