@@ -133,21 +133,24 @@ _read() { head -c $((M + 1)) "$1" > "$2"; }
 # (bash invents an unexported SHELL when none is set). awk is POSIX; a host
 # without it falls back to the shell's own variable.
 _getenv() { if command -v awk >/dev/null 2>&1; then awk -v n="$1" 'BEGIN { printf "%s", ENVIRON[n] }'; else printf '%s' "$2"; fi; }
+# A fact's records are gathered into one string and written at once (then
+# the output, then the rest): each write can become an SSH packet of its
+# own, which both ends pay for.
 _emit() {
-  printf '%s F %s\n' "$B" "$1"
+  _o="$B F $1$_nl"
   [ -f "$D/$1.m" ] && while read -r _t _s; do
-    printf '%s %s %s\n' "$B" "$_t" "$_s"
+    _o="$_o$B $_t $_s$_nl"
     case $_t in C|R)
       _f="$D/$1.$_s"
-      [ -f "$_f.p" ] && while IFS= read -r _l; do printf '%s P %s\n' "$B" "$_l"; done < "$_f.p"
-      [ -f "$_f.k" ] && printf '%s K\n' "$B"
-      [ -f "$_f.k" ] || { [ -f "$_f.rc" ] && read -r _rc < "$_f.rc" && printf '%s X %s\n' "$B" "$_rc"; }
-      printf '%s O\n' "$B"
+      [ -f "$_f.p" ] && while IFS= read -r _l; do _o="$_o$B P $_l$_nl"; done < "$_f.p"
+      if [ -f "$_f.k" ]; then _o="$_o$B K$_nl"
+      elif [ -f "$_f.rc" ] && read -r _rc < "$_f.rc"; then _o="$_o$B X $_rc$_nl"; fi
+      printf '%s%s O\n' "$_o" "$B"
       [ -s "$_f" ] && cat "$_f"
-      printf '\n' ;;
+      _o=$_nl ;;
     esac
   done < "$D/$1.m"
-  printf '%s E %s\n' "$B" "$1"
+  printf '%s%s E %s\n' "$_o" "$B" "$1"
 }
 "#;
 
