@@ -334,3 +334,36 @@ fn env_facts_see_exported_variables_only() {
         assert_eq!(facts["e.exported"].value.as_deref(), Some("it's | `exported`"), "{shell:?}");
     }
 }
+
+#[test]
+fn scratch_files_live_in_the_runtime_folder_and_are_removed() {
+    // Creating a few hundred files on a disk file system cost the host more
+    // CPU than the probed tools; the probe keeps them in memory-backed
+    // folders and removes them however it ends.
+    let bin = tempfile::tempdir().expect("tmp");
+    let runtime = tempfile::tempdir().expect("tmp");
+    tool(bin.path(), "look", "echo \"look 1.0 $(ls \"$XDG_RUNTIME_DIR\")\"");
+    let profile = profile(&format!("{HEADER}{}", command_fact("a.look", &["look"], "trim")));
+    let built = script::build(&profile, CollectOptions::default().script_limits());
+    let path =
+        std::env::join_paths([bin.path(), "/usr/bin".as_ref(), "/bin".as_ref()]).expect("PATH");
+    for shell in shells() {
+        let mut child = Command::new(&shell[0])
+            .args(&shell[1..])
+            .arg("-s")
+            .env("PATH", &path)
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start shell");
+        child.stdin.take().expect("stdin").write_all(built.text.as_bytes()).expect("send");
+        let out = child.wait_with_output().expect("probe ends");
+        let parsed = frame::parse(&out.stdout, &built.boundary);
+        let facts = facts_from_probe(&profile, &parsed, 1024, "cut off");
+        let seen = facts["a.look"].value.clone().unwrap_or_default();
+        assert!(seen.starts_with("look 1.0 paritty."), "{shell:?}: {seen:?}");
+        let left: Vec<_> = std::fs::read_dir(runtime.path()).expect("read").collect();
+        assert!(left.is_empty(), "{shell:?} left {left:?}");
+    }
+}

@@ -47,7 +47,15 @@ const PRELUDE: &str = r#"
 # Probes run untranslated and offline (no update checks, no downloads); set
 # per command, so `env` facts still see the session's own variables.
 _env() { export LC_ALL=C CHECKPOINT_DISABLE=1 COREPACK_ENABLE_NETWORK=0 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1; }
-D=$(mktemp -d 2>/dev/null || mktemp -d -t paritty) || { printf '%s Z mktemp failed\n' "$B"; exit 1; }
+# Scratch files go to memory where there is some (the session's runtime
+# folder, else /dev/shm): the probe creates a few hundred small files at
+# once, and on a disk file system creating them cost more CPU than the
+# probed tools.
+D=
+for _m in "${XDG_RUNTIME_DIR:-}" /dev/shm; do
+  [ -n "$_m" ] && [ -d "$_m" ] && [ -w "$_m" ] && D=$(mktemp -d "$_m/paritty.XXXXXX" 2>/dev/null) && break
+done
+[ -n "$D" ] || D=$(mktemp -d 2>/dev/null || mktemp -d -t paritty) || { printf '%s Z mktemp failed\n' "$B"; exit 1; }
 _wd=
 trap '[ -n "$_wd" ] && kill "$_wd" 2>/dev/null; rm -rf "$D"' EXIT
 _tab=$(printf '\t')
