@@ -9,6 +9,7 @@ mod common;
 use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::io::Write;
+use std::os::unix::process::CommandExt as _;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -228,6 +229,9 @@ fn a_probe_cut_off_mid_way_keeps_finished_facts_and_marks_the_rest() {
         max_parallel: 1,
     };
     let built = script::build(&profile, limits);
+    // A group of its own, removed whole at the end as sshd ends a session:
+    // the probe's watchdog would otherwise see `slow` to its 30 s deadline
+    // while holding this test's inherited descriptors.
     let mut child = Command::new("/bin/sh")
         .arg("-s")
         .env(
@@ -236,6 +240,7 @@ fn a_probe_cut_off_mid_way_keeps_finished_facts_and_marks_the_rest() {
         )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
+        .process_group(0)
         .spawn()
         .expect("sh");
     child.stdin.take().expect("stdin").write_all(built.text.as_bytes()).expect("send");
@@ -251,6 +256,8 @@ fn a_probe_cut_off_mid_way_keeps_finished_facts_and_marks_the_rest() {
     }
     child.kill().expect("kill");
     let _ = child.wait();
+    let group = format!("-{}", child.id());
+    let _ = Command::new("kill").args(["-9", "--", &group]).status();
     let parsed = frame::parse(&seen, &built.boundary);
     assert!(parsed.started && !parsed.finished);
     let facts = facts_from_probe(&profile, &parsed, 1024, "the host went away");
@@ -363,6 +370,57 @@ fn scratch_files_live_in_the_runtime_folder_and_are_removed() {
         let facts = facts_from_probe(&profile, &parsed, 1024, "cut off");
         let seen = facts["a.look"].value.clone().unwrap_or_default();
         assert!(seen.starts_with("look 1.0 paritty."), "{shell:?}: {seen:?}");
+        let left: Vec<_> = std::fs::read_dir(runtime.path()).expect("read").collect();
+        assert!(left.is_empty(), "{shell:?} left {left:?}");
+    }
+}
+
+#[test]
+fn a_killed_probe_leaves_nothing_running_on_the_host() {
+    // Without its EXIT trap (the shell SIGKILLed), the watchdog still kills
+    // the hanging command at its deadline, removes the scratch folder and
+    // stops. Every process of the probe inherits fd 3, a pipe this test
+    // reads: its end is the moment the last of them is gone.
+    use std::io::Read;
+    let bin = tempfile::tempdir().expect("tmp");
+    let runtime = tempfile::tempdir().expect("tmp");
+    tool(bin.path(), "hang", "echo started >&3; exec sleep 60");
+    let profile = profile(&format!("{HEADER}{}", command_fact("a.hang", &["hang"], "version")));
+    let limits =
+        CollectOptions { command_timeout: Duration::from_secs(1), ..CollectOptions::default() }
+            .script_limits();
+    let built = script::build(&profile, limits);
+    let path =
+        std::env::join_paths([bin.path(), "/usr/bin".as_ref(), "/bin".as_ref()]).expect("PATH");
+    for shell in shells() {
+        let inner = format!("exec 3>&2; exec {} -s", shell.join(" "));
+        let mut child = Command::new("/bin/sh")
+            .args(["-c", &inner])
+            .env("PATH", &path)
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start shell");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(built.text.as_bytes()).expect("send");
+        let mut fd3 = child.stderr.take().expect("stderr");
+        let mut started = [0u8; 8];
+        fd3.read_exact(&mut started).expect("the tool starts");
+        assert_eq!(&started, b"started\n");
+        child.kill().expect("kill the probe's shell");
+        let _ = child.wait();
+        drop(stdin);
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut rest = Vec::new();
+            let _ = fd3.read_to_end(&mut rest);
+            let _ = done.send(rest);
+        });
+        finished
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("{shell:?}: probe processes still running 30 s later"));
         let left: Vec<_> = std::fs::read_dir(runtime.path()).expect("read").collect();
         assert!(left.is_empty(), "{shell:?} left {left:?}");
     }

@@ -101,15 +101,18 @@ _run() {
 # One watchdog for every command, rather than a `sleep` per command: each
 # tick (a fifth of the timeout) it notes commands it has not seen and kills,
 # marking OUT.k, those seen 5 ticks ago and still running, so a command gets
-# between 1 and 1.2 times the timeout.
+# between 1 and 1.2 times the timeout. If the probe's shell is killed (no
+# EXIT trap then), it still sees the running commands to their deadlines,
+# then removes the scratch folder and stops: nothing is left on the host.
 _watch() {
   _i=0
   while sleep "$W"; do
-    _i=$((_i + 1))
+    _i=$((_i + 1)); _busy=
     for _q in "$D"/*.pid; do
       [ -f "$_q" ] || continue
       _b=${_q%.pid}
-      [ -f "$_b.rc" ] && continue
+      { [ -f "$_b.rc" ] || [ -f "$_b.k" ]; } && continue
+      _busy=1
       if [ -f "$_b.t" ]; then
         read -r _t < "$_b.t"
         if [ $((_i - _t)) -ge 5 ] && read -r _c < "$_q" && [ -n "$_c" ]; then
@@ -119,6 +122,7 @@ _watch() {
         echo "$_i" > "$_b.t"
       fi
     done
+    [ -z "$_busy" ] && ! kill -0 "$_sh" 2>/dev/null && { rm -rf "$D"; exit 0; }
   done
 }
 # Whether file $2 sets key $1 (blanks, KEY, blanks, =), as probe::keyvalue
@@ -174,7 +178,7 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     let _ = writeln!(s, "M={}", limits.max_bytes);
     let _ = writeln!(s, "W={:.3}", (limits.command_timeout.as_secs_f64() / 5.0).max(0.001));
     s.push_str(PRELUDE);
-    s.push_str("_watch >/dev/null 2>&1 </dev/null & _wd=$!\n");
+    s.push_str("_sh=$$; _watch >/dev/null 2>&1 </dev/null & _wd=$!\n");
     let _ = writeln!(s, "printf '%s H %s\\n' \"$B\" '{}'", env!("CARGO_PKG_VERSION"));
     for (i, fact) in profile.facts.iter().enumerate() {
         let _ = writeln!(s, "_f{i}() {{");
