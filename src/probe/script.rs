@@ -145,11 +145,14 @@ _read() { head -c $((M + 1)) "$1" > "$2"; }
 # (bash invents an unexported SHELL when none is set). awk is POSIX; a host
 # without it falls back to the shell's own variable.
 _getenv() { if command -v awk >/dev/null 2>&1; then awk -v n="$1" 'BEGIN { printf "%s", ENVIRON[n] }'; else printf '%s' "$2"; fi; }
-# A fact's records are gathered into one string and written at once (then
-# the output, then the rest): each write can become an SSH packet of its
-# own, which both ends pay for.
+# Emitting: a fact's frames are written to files (its output already is
+# one) and queued in _L; _flush sends the queue with one `cat`, unless the
+# next fact is done too, whose frames then join the same `cat`. One process
+# and few writes for a run of finished facts, instead of a `cat` and several
+# writes per fact (each write may become an SSH packet both ends pay for).
+_L=
 _emit() {
-  _o="$B F $1$_nl"
+  _k=0; _o="$B F $1$_nl"
   [ -f "$D/$1.m" ] && while read -r _t _s; do
     _o="$_o$B $_t $_s$_nl"
     case $_t in C|R)
@@ -157,12 +160,19 @@ _emit() {
       [ -f "$_f.p" ] && while IFS= read -r _l; do _o="$_o$B P $_l$_nl"; done < "$_f.p"
       if [ -f "$_f.k" ]; then _o="$_o$B K$_nl"
       elif [ -f "$_f.rc" ] && read -r _rc < "$_f.rc"; then _o="$_o$B X $_rc$_nl"; fi
-      printf '%s%s O\n' "$_o" "$B"
-      [ -s "$_f" ] && cat "$_f"
+      _k=$((_k + 1)); printf '%s%s O\n' "$_o" "$B" > "$D/$1.e$_k"; _L="$_L$D/$1.e$_k$_nl"
+      [ -s "$_f" ] && _L="$_L$_f$_nl"
       _o=$_nl ;;
     esac
   done < "$D/$1.m"
-  printf '%s%s E %s\n' "$_o" "$B" "$1"
+  _k=$((_k + 1)); printf '%s%s E %s\n' "$_o" "$B" "$1" > "$D/$1.e$_k"; _L="$_L$D/$1.e$_k$_nl"
+}
+_flush() {
+  [ -n "${1:-}" ] && [ -f "$D/$1.d" ] && return
+  [ -n "$_L" ] || return 0
+  set -f; _o=$IFS; IFS=$_nl
+  cat $_L
+  IFS=$_o; set +f; _L=
 }
 "#;
 
@@ -192,15 +202,20 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     // mid-probe still delivers the facts finished before.
     let window = limits.max_parallel.max(1);
     let count = profile.facts.len();
+    // `N.d` marks a finished fact, so emitting can tell whether the next
+    // one may join the same write.
+    let emit = |s: &mut String, done: usize| {
+        let next = if done + 1 < count { (done + 1).to_string() } else { String::new() };
+        let _ = writeln!(s, "wait $_p{done}; _emit {done}; _flush {next}");
+    };
     for i in 0..count {
         if i >= window {
-            let done = i - window;
-            let _ = writeln!(s, "wait $_p{done}; _emit {done}");
+            emit(&mut s, i - window);
         }
-        let _ = writeln!(s, "_f{i} >/dev/null 2>&1 & _p{i}=$!");
+        let _ = writeln!(s, "{{ _f{i}; : > \"$D/{i}.d\"; }} >/dev/null 2>&1 & _p{i}=$!");
     }
     for done in count.saturating_sub(window)..count {
-        let _ = writeln!(s, "wait $_p{done}; _emit {done}");
+        emit(&mut s, done);
     }
     s.push_str("kill \"$_wd\" 2>/dev/null; _wd=\n");
     s.push_str("printf '%s Z\\n' \"$B\"\n");
