@@ -42,26 +42,33 @@ fn probe(
     opts: &CollectOptions,
     path: &OsString,
 ) -> Vec<(String, Fact)> {
-    let limits = script::ScriptLimits {
-        command_timeout: opts.command_timeout,
-        max_bytes: opts.max_bytes,
-        max_parallel: opts.max_parallel,
-    };
-    let built = script::build(profile, limits);
-    let mut child = Command::new(&shell[0])
-        .args(&shell[1..])
-        .arg("-s")
-        .env("PATH", path)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start shell");
-    child.stdin.take().expect("stdin").write_all(built.text.as_bytes()).expect("send script");
-    let out = child.wait_with_output().expect("probe ends");
+    let built = script::build(profile, opts.script_limits());
+    let out = run_script(shell, &built, |c| {
+        c.env("PATH", path);
+    });
     assert!(out.status.success(), "{shell:?} exit {:?}", out.status);
     let parsed = frame::parse(&out.stdout, &built.boundary);
     assert!(parsed.started && parsed.finished, "{shell:?}: probe ran to its end");
     facts_from_probe(profile, &parsed, opts.max_bytes, "cut off").into_iter().collect()
+}
+
+/// Sends `built` to `shell -s`, set up by `env`, and waits for it to end.
+fn run_script(
+    shell: &[String],
+    built: &script::ProbeScript,
+    env: impl FnOnce(&mut Command),
+) -> std::process::Output {
+    let mut command = Command::new(&shell[0]);
+    command.args(&shell[1..]).arg("-s").stdin(Stdio::piped()).stdout(Stdio::piped());
+    env(&mut command);
+    let mut child = command.spawn().expect("start shell");
+    child.stdin.take().expect("stdin").write_all(built.text.as_bytes()).expect("send script");
+    child.wait_with_output().expect("probe ends")
+}
+
+/// A PATH of `bin` before the system's folders.
+fn path_with(bin: &std::path::Path) -> OsString {
+    std::env::join_paths([bin, "/usr/bin".as_ref(), "/bin".as_ref()]).expect("PATH")
 }
 
 /// What must agree between transports (durations may not).
@@ -234,10 +241,7 @@ fn a_probe_cut_off_mid_way_keeps_finished_facts_and_marks_the_rest() {
     // while holding this test's inherited descriptors.
     let mut child = Command::new("/bin/sh")
         .arg("-s")
-        .env(
-            "PATH",
-            std::env::join_paths([bin.path(), "/usr/bin".as_ref(), "/bin".as_ref()]).expect("PATH"),
-        )
+        .env("PATH", path_with(bin.path()))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .process_group(0)
@@ -292,8 +296,7 @@ fn answered_sources_do_not_start_the_next_one() {
         release.display().to_string()
     );
     let profile = profile(&text);
-    let path =
-        std::env::join_paths([bin.path(), "/usr/bin".as_ref(), "/bin".as_ref()]).expect("PATH");
+    let path = path_with(bin.path());
     let facts: std::collections::BTreeMap<_, _> =
         probe(&["/bin/sh".to_owned()], &profile, &CollectOptions::default(), &path)
             .into_iter()
@@ -324,17 +327,9 @@ fn env_facts_see_exported_variables_only() {
         },
     );
     for shell in shells() {
-        let mut child = Command::new(&shell[0])
-            .args(&shell[1..])
-            .arg("-s")
-            .env_remove("SHELL")
-            .env("PARITTY_PROBE_VAR", "it's | `exported`")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start shell");
-        child.stdin.take().expect("stdin").write_all(built.text.as_bytes()).expect("send");
-        let out = child.wait_with_output().expect("probe ends");
+        let out = run_script(&shell, &built, |c| {
+            c.env_remove("SHELL").env("PARITTY_PROBE_VAR", "it's | `exported`");
+        });
         let parsed = frame::parse(&out.stdout, &built.boundary);
         let facts = facts_from_probe(&profile, &parsed, 1024, "cut off");
         assert_eq!(facts["e.shell"].status, paritty::model::Status::Missing, "{shell:?}");
@@ -352,20 +347,11 @@ fn scratch_files_live_in_the_runtime_folder_and_are_removed() {
     tool(bin.path(), "look", "echo \"look 1.0 $(ls \"$XDG_RUNTIME_DIR\")\"");
     let profile = profile(&format!("{HEADER}{}", command_fact("a.look", &["look"], "trim")));
     let built = script::build(&profile, CollectOptions::default().script_limits());
-    let path =
-        std::env::join_paths([bin.path(), "/usr/bin".as_ref(), "/bin".as_ref()]).expect("PATH");
+    let path = path_with(bin.path());
     for shell in shells() {
-        let mut child = Command::new(&shell[0])
-            .args(&shell[1..])
-            .arg("-s")
-            .env("PATH", &path)
-            .env("XDG_RUNTIME_DIR", runtime.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start shell");
-        child.stdin.take().expect("stdin").write_all(built.text.as_bytes()).expect("send");
-        let out = child.wait_with_output().expect("probe ends");
+        let out = run_script(&shell, &built, |c| {
+            c.env("PATH", &path).env("XDG_RUNTIME_DIR", runtime.path());
+        });
         let parsed = frame::parse(&out.stdout, &built.boundary);
         let facts = facts_from_probe(&profile, &parsed, 1024, "cut off");
         let seen = facts["a.look"].value.clone().unwrap_or_default();
@@ -390,8 +376,7 @@ fn a_killed_probe_leaves_nothing_running_on_the_host() {
         CollectOptions { command_timeout: Duration::from_secs(1), ..CollectOptions::default() }
             .script_limits();
     let built = script::build(&profile, limits);
-    let path =
-        std::env::join_paths([bin.path(), "/usr/bin".as_ref(), "/bin".as_ref()]).expect("PATH");
+    let path = path_with(bin.path());
     for shell in shells() {
         let inner = format!("exec 3>&2; exec {} -s", shell.join(" "));
         let mut child = Command::new("/bin/sh")

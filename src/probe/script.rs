@@ -170,9 +170,9 @@ _emit() {
 _flush() {
   [ -n "${1:-}" ] && [ -f "$D/$1.d" ] && return
   [ -n "$_L" ] || return 0
-  set -f; _o=$IFS; IFS=$_nl
+  set -f; _ifs=$IFS; IFS=$_nl
   cat $_L
-  IFS=$_o; set +f; _L=
+  IFS=$_ifs; set +f; _L=
 }
 "#;
 
