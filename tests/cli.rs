@@ -343,3 +343,58 @@ fn probe_prints_the_script_hosts_run() {
     let bad = paritty(&["probe", "--profile", "/nonexistent/profile.toml"]);
     assert!(assert_one_error_line(&bad).contains("/nonexistent/profile.toml"));
 }
+
+/// `ssh -G` costs a process per host: it answers only what paritty's own
+/// reading of the config cannot (here `Match exec`), or everything when
+/// `PARITTY_SSH_RESOLVER=openssh`. A wrapper `ssh` first on PATH notes
+/// each run; the host's port is closed, so nothing else happens.
+#[test]
+fn ssh_dash_g_runs_only_when_needed_or_asked() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).expect("mkdir");
+    let runs = dir.path().join("ssh-runs");
+    let real = which::which("ssh").expect("the OpenSSH client (CI installs it)");
+    let wrapper = bin.join("ssh");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
+            runs.display(),
+            real.display()
+        ),
+    )
+    .expect("write wrapper");
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let config = dir.path().join("ssh_config");
+    std::fs::write(
+        &config,
+        "Host plain exec\n  HostName 127.0.0.1\n  Port 1\n  StrictHostKeyChecking yes\n\
+         Match originalhost exec exec true\n  User someone\n",
+    )
+    .expect("write config");
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let run = |host: &str, resolver: Option<&str>| {
+        let _ = std::fs::remove_file(&runs);
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_paritty"));
+        cmd.args(["snapshot", "--ssh-config", config.to_str().expect("utf8"), host])
+            .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+            .env("PATH", &path)
+            .env_remove("PARITTY_SSH_RESOLVER");
+        if let Some(r) = resolver {
+            cmd.env("PARITTY_SSH_RESOLVER", r);
+        }
+        let out = cmd.output().expect("run paritty");
+        // Port 1 is closed: the host fails, after its settings resolved.
+        assert!(!out.status.success(), "{}", stderr(&out));
+        assert!(stderr(&out).contains(&format!("{host}: unreachable")), "{}", stderr(&out));
+        std::fs::read_to_string(&runs).unwrap_or_default()
+    };
+    assert_eq!(run("plain", None), "", "no ssh -G for a config the parser reads whole");
+    let asked = run("plain", Some("openssh"));
+    assert!(asked.starts_with("-G ") && asked.trim_end().ends_with("plain"), "{asked}");
+    let exec = run("exec", None);
+    assert!(exec.starts_with("-G ") && exec.trim_end().ends_with("exec"), "{exec}");
+}

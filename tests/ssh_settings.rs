@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use paritty::collect::ssh::settings::{
-    Request, Resolver, SSH_G_TIMEOUT, SettingsError, resolve, resolve_with,
+    Answerer, Request, Resolver, SSH_G_TIMEOUT, SettingsError, resolve, resolve_explained,
+    resolve_with,
 };
 use paritty::collect::ssh::{JumpHop, SshSettings, StrictHostKeyChecking};
 
@@ -49,24 +50,38 @@ fn openssh(program: &Path, timeout: Duration) -> Resolver<'_> {
     Resolver::OpenSsh { program, timeout, fallback: false }
 }
 
-/// Both resolvers, which must agree; the settings.
+/// Both resolvers, which must agree; the settings. What paritty uses
+/// (`Auto`) must give the same, from the parser alone: these configs use
+/// nothing it cannot evaluate, so no `ssh -G` is started for them.
 fn both(req: &Request) -> SshSettings {
     let program = ssh();
     let by_ssh = resolve_with(req, openssh(&program, SSH_G_TIMEOUT))
         .unwrap_or_else(|e| panic!("ssh -G: {e}"));
     let parsed = resolve_with(req, Resolver::Parse).unwrap_or_else(|e| panic!("parser: {e}"));
     assert_eq!(by_ssh, parsed, "ssh -G (left) and the parser (right) disagree");
+    let (auto, answerer) = resolve_explained(req, Resolver::Auto);
+    assert_eq!(auto.unwrap_or_else(|e| panic!("auto: {e}")), by_ssh);
+    assert_eq!(answerer, Answerer::Parser);
     by_ssh
 }
 
-/// Both resolvers must fail; their errors.
+/// Both resolvers must fail; their errors. `Auto` then asks `ssh -G`,
+/// whose own message names the fault best.
 fn both_fail(req: &Request) -> [SettingsError; 2] {
     let program = ssh();
     let by_ssh = resolve_with(req, openssh(&program, SSH_G_TIMEOUT));
     let parsed = resolve_with(req, Resolver::Parse);
-    match (by_ssh, parsed) {
-        (Err(a), Err(b)) => [a, b],
-        other => panic!("expected two errors, got {other:?}"),
+    let (auto, answerer) = resolve_explained(req, Resolver::Auto);
+    match (by_ssh, parsed, auto) {
+        (Err(a), Err(b), Err(c)) => {
+            // Errors found before any resolver runs (the -F file) are the
+            // same for all; the rest are ssh's.
+            if answerer != Answerer::Parser {
+                assert_eq!(c.to_string(), a.to_string(), "auto: {answerer:?}");
+            }
+            [a, b]
+        }
+        other => panic!("expected three errors, got {other:?}"),
     }
 }
 
@@ -277,6 +292,23 @@ fn the_parser_skips_match_exec_without_leaking_it() {
     let program = ssh();
     let by_ssh = resolve_with(&cfg.req("a"), openssh(&program, SSH_G_TIMEOUT)).expect("ssh -G");
     assert_eq!((by_ssh.user.as_str(), by_ssh.port), ("before", 7));
+    // So paritty asks ssh -G for such a config, and gets ssh's answer.
+    let (auto, answerer) = resolve_explained(&cfg.req("a"), Resolver::Auto);
+    assert_eq!(auto.expect("auto"), by_ssh);
+    assert_eq!(answerer, Answerer::OpenSsh("the config uses Match exec".into()));
+}
+
+#[test]
+fn a_config_error_is_told_in_openssh_words() {
+    // The parser's reading fails; ssh -G is asked and its message given.
+    let cfg = Config::new("Host a\n  Port 70000\n");
+    let [by_ssh, _] = both_fail(&cfg.req("a"));
+    let (auto, answerer) = resolve_explained(&cfg.req("a"), Resolver::Auto);
+    assert!(
+        matches!(answerer, Answerer::OpenSsh(ref why) if why.contains("line 2")),
+        "{answerer:?}"
+    );
+    assert_eq!(auto.expect_err("bad port").to_string(), by_ssh.to_string());
 }
 
 #[test]

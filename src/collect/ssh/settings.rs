@@ -1,7 +1,9 @@
-//! Resolving how to reach a host exactly as the OpenSSH client would: what
-//! `ssh -G` says when an `ssh` is there, else paritty's own `ssh_config`
-//! reader (`parse`). Both produce the lines `ssh -G` prints; one builder
-//! turns them into [`SshSettings`], so the two resolvers can be compared.
+//! Resolving how to reach a host exactly as the OpenSSH client would:
+//! paritty's own `ssh_config` reader (`parse`) where it can evaluate
+//! everything the config uses, else what `ssh -G` says (else the reader on
+//! its own, when there is no `ssh`). Both produce the lines `ssh -G` prints;
+//! one builder turns them into [`SshSettings`], so the two resolvers can be
+//! compared, and the tests hold them to the same answers.
 
 mod expand;
 mod lex;
@@ -39,8 +41,11 @@ pub struct Request<'a> {
 /// Which resolver answers.
 #[derive(Debug, Clone, Copy)]
 pub enum Resolver<'a> {
-    /// The first `ssh` on PATH, falling back to the parser when there is
-    /// none, it cannot run, or it predates `-G` (OpenSSH < 6.8).
+    /// The parser when it can answer the whole question; else the first
+    /// `ssh` on PATH, falling back to the parser when there is none, it
+    /// cannot run, or it predates `-G` (OpenSSH < 6.8). With
+    /// `PARITTY_SSH_RESOLVER=openssh` in the environment, `ssh -G` answers
+    /// every request it can.
     Auto,
     /// `program -G`, killed after `timeout`; with `fallback`, the parser
     /// when it cannot run or predates -G (else that is an error).
@@ -93,29 +98,92 @@ impl fmt::Display for SettingsError {
 
 impl std::error::Error for SettingsError {}
 
-/// Resolves `req` as `ssh` would: `ssh -G` when available, else the parser.
+/// The environment variable that makes `ssh -G` answer every request it
+/// can (`openssh`), for a config whose meaning the parser gets wrong.
+pub const RESOLVER_ENV: &str = "PARITTY_SSH_RESOLVER";
+
+/// Resolves `req` as `ssh` would (see [`Resolver::Auto`]).
 pub fn resolve(req: &Request) -> Result<SshSettings, SettingsError> {
     resolve_with(req, Resolver::Auto)
 }
 
 /// Resolves `req` with a chosen resolver (tests compare them).
 pub fn resolve_with(req: &Request, resolver: Resolver) -> Result<SshSettings, SettingsError> {
-    check_request(req)?;
-    if let Some(path) = req.config_file {
-        check_config_file(req.host, path)?;
+    resolve_explained(req, resolver).0
+}
+
+/// Who answered a request: the parser alone, or `ssh -G` and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answerer {
+    Parser,
+    /// `ssh -G`; the reason it was asked (what the config uses that the
+    /// parser does not evaluate, the parser's error, or the choice made).
+    OpenSsh(String),
+}
+
+/// [`resolve_with`], also saying who answered.
+pub fn resolve_explained(
+    req: &Request,
+    resolver: Resolver,
+) -> (Result<SshSettings, SettingsError>, Answerer) {
+    let parser = |result| (result, Answerer::Parser);
+    if let Err(e) = check_request(req) {
+        return parser(Err(e));
     }
-    let (program, timeout, fallback) = match resolver {
-        Resolver::Parse => return parsed(req),
+    if let Some(path) = req.config_file
+        && let Err(e) = check_config_file(req.host, path)
+    {
+        return parser(Err(e));
+    }
+    let openssh_first = std::env::var(RESOLVER_ENV).is_ok_and(|v| v == "openssh");
+    let (program, timeout, fallback, why) = match resolver {
+        Resolver::Parse => return parser(parsed(req)),
         Resolver::OpenSsh { program, timeout, fallback } => {
-            (program.to_path_buf(), timeout, fallback)
+            (program.to_path_buf(), timeout, fallback, "asked for".to_string())
         }
-        Resolver::Auto => match which::which("ssh") {
-            Ok(program) => (program, SSH_G_TIMEOUT, true),
-            Err(_) => return parsed(req),
-        },
+        Resolver::Auto => {
+            let Ok(program) = which::which("ssh") else { return parser(parsed(req)) };
+            let why = if openssh_first {
+                format!("{RESOLVER_ENV}=openssh")
+            } else {
+                // `ssh -G` costs a process per host, more CPU than the
+                // connection itself: ask it only what the parser cannot answer.
+                match parsed_whole(req, &program) {
+                    Ok(settings) => return parser(settings),
+                    Err(why) => why,
+                }
+            };
+            (program, SSH_G_TIMEOUT, true, why)
+        }
     };
-    match openssh::dump(&program, req, timeout) {
-        Ok(dump) => build(req, &dump, local_openssh(&program, req.host)?),
+    (by_openssh(req, &program, timeout, fallback), Answerer::OpenSsh(why))
+}
+
+/// The parser's settings when it evaluated everything the config uses;
+/// else why `ssh -G` must answer (a config error included: OpenSSH's own
+/// message names it best).
+fn parsed_whole(
+    req: &Request,
+    program: &Path,
+) -> Result<Result<SshSettings, SettingsError>, String> {
+    let local = local_openssh(program, req.host).map_err(|e| e.to_string())?;
+    match parse::dump(req, local) {
+        Ok(parse::Parsed { dump, needs_openssh: None }) => Ok(build(req, &dump, local)),
+        Ok(parse::Parsed { needs_openssh: Some(what), .. }) => {
+            Err(format!("the config uses {what}"))
+        }
+        Err(message) => Err(format!("the parser said: {message}")),
+    }
+}
+
+fn by_openssh(
+    req: &Request,
+    program: &Path,
+    timeout: Duration,
+    fallback: bool,
+) -> Result<SshSettings, SettingsError> {
+    match openssh::dump(program, req, timeout) {
+        Ok(dump) => build(req, &dump, local_openssh(program, req.host)?),
         Err(openssh::Failure::Settings(e)) => Err(e),
         Err(openssh::Failure::NoDashG | openssh::Failure::CannotRun(_)) if fallback => parsed(req),
         Err(openssh::Failure::NoDashG) => Err(SettingsError::Ssh {
@@ -130,9 +198,9 @@ pub fn resolve_with(req: &Request, resolver: Resolver) -> Result<SshSettings, Se
 
 fn parsed(req: &Request) -> Result<SshSettings, SettingsError> {
     let local = local_system(req.host)?;
-    let dump = parse::dump(req, local)
+    let parsed = parse::dump(req, local)
         .map_err(|message| SettingsError::Config { host: req.host.into(), message })?;
-    build(req, &dump, local)
+    build(req, &parsed.dump, local)
 }
 
 /// `ssh.c`'s `valid_hostname` (the same for both resolvers): no leading `-`,
@@ -193,10 +261,13 @@ fn local_openssh(program: &Path, host: &str) -> Result<&'static LocalUser, Setti
 
 fn local_system(host: &str) -> Result<&'static LocalUser, SettingsError> {
     static FROM_SYSTEM: OnceLock<Option<LocalUser>> = OnceLock::new();
-    FROM_SYSTEM.get_or_init(expand::local_from_system).as_ref().ok_or_else(|| SettingsError::Ssh {
-        host: host.into(),
-        message: "cannot tell who the local user is (no passwd entry, no $HOME)".into(),
-    })
+    FROM_SYSTEM
+        .get_or_init(|| expand::local_from_files().or_else(expand::local_from_system))
+        .as_ref()
+        .ok_or_else(|| SettingsError::Ssh {
+            host: host.into(),
+            message: "cannot tell who the local user is (no passwd entry, no $HOME)".into(),
+        })
 }
 
 /// Resolved settings in `ssh -G`'s form: lowercase keyword and the value

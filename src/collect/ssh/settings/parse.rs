@@ -15,7 +15,8 @@
 //! are `tagged`, `localnetwork`, ... of later releases): its settings never
 //! apply, nor leak into the block before. No DNS canonicalization; no
 //! `[...]` in Include globs; values of keywords paritty does not use are not
-//! checked.
+//! checked. A config that uses any of these says so ([`Parsed::needs_openssh`]),
+//! so that where `ssh` is installed it answers instead.
 
 mod emit;
 mod files;
@@ -64,8 +65,18 @@ struct Flags {
     never_match: bool,
 }
 
+/// The parser's answer, and whether it is the whole answer.
+pub(super) struct Parsed {
+    pub dump: Dump,
+    /// What the config uses that only `ssh -G` evaluates faithfully
+    /// (`Match exec`, DNS canonicalization, ...): the first one met.
+    pub needs_openssh: Option<String>,
+}
+
 struct Reader<'a> {
     opts: Options,
+    /// See [`Parsed::needs_openssh`].
+    needs_openssh: Option<String>,
     typed: &'a str,
     /// What `Host` lines match: the name as typed, then (final pass) the
     /// resolved `HostName`.
@@ -77,10 +88,11 @@ struct Reader<'a> {
 }
 
 /// The settings for `req` in `ssh -G`'s form, or the config line at fault.
-pub(super) fn dump(req: &Request, local: &LocalUser) -> Result<Dump, String> {
+pub(super) fn dump(req: &Request, local: &LocalUser) -> Result<Parsed, String> {
     let opts = Options { user: req.user.map(String::from), port: req.port, ..Options::default() };
     let mut r = Reader {
         opts,
+        needs_openssh: None,
         typed: req.host,
         host: req.host.to_string(),
         final_pass: false,
@@ -89,6 +101,9 @@ pub(super) fn dump(req: &Request, local: &LocalUser) -> Result<Dump, String> {
         config_file: req.config_file,
     };
     r.pass()?;
+    if r.opts.canonicalize == Some(true) {
+        r.needs("CanonicalizeHostname (a DNS lookup)");
+    }
     if r.want_final || r.opts.canonicalize == Some(true) {
         // ssh.c re-reads everything with the resolved name (no DNS here).
         let host = r.resolved_hostname()?;
@@ -97,10 +112,16 @@ pub(super) fn dump(req: &Request, local: &LocalUser) -> Result<Dump, String> {
         r.final_pass = true;
         r.pass()?;
     }
-    r.finish()
+    let needs_openssh = r.needs_openssh.take();
+    Ok(Parsed { dump: r.finish()?, needs_openssh })
 }
 
 impl Reader<'_> {
+    /// Notes something only `ssh -G` can evaluate (the first one is kept).
+    fn needs(&mut self, what: &str) {
+        self.needs_openssh.get_or_insert_with(|| what.to_string());
+    }
+
     fn pass(&mut self) -> Result<(), String> {
         let user = Flags { user_conf: true, never_match: false };
         if let Some(file) = self.config_file {
@@ -314,7 +335,12 @@ impl Reader<'_> {
                 "user" => lex::matches_list(&remote_user, &arg, false),
                 "localuser" => lex::matches_list(&self.local.name, &arg, false),
                 // Never run here: the block is skipped whatever the negation.
+                // That is OpenSSH's answer too when an earlier criterion
+                // already failed; otherwise only ssh can tell.
                 "exec" | "tagged" | "localnetwork" | "sessiontype" | "command" | "version" => {
+                    if result {
+                        self.needs(&format!("Match {attribute}"));
+                    }
                     result = false;
                     continue;
                 }
@@ -366,6 +392,47 @@ fn convtime(s: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the parser says it cannot evaluate in `config`, read as `-F`.
+    fn needs_openssh(config: &str) -> Option<String> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("config");
+        std::fs::write(&path, config).expect("write config");
+        let local = LocalUser {
+            name: "me".into(),
+            uid: rustix::process::getuid().as_raw(),
+            home: "/home/me".into(),
+            hostname: "box".into(),
+        };
+        let req = Request { host: "a", user: None, port: None, config_file: Some(&path) };
+        dump(&req, &local).expect("parses").needs_openssh
+    }
+
+    #[test]
+    fn what_only_openssh_evaluates_is_named() {
+        assert_eq!(needs_openssh("Host a\n  Port 2\nMatch final host x\n  User y\n"), None);
+        assert_eq!(needs_openssh("Match exec true\n  Port 2\n").as_deref(), Some("Match exec"));
+        // Even a block for another host: whether it applies is not evaluated.
+        assert_eq!(
+            needs_openssh("Host b\n  Port 2\nMatch !tagged x\n  Port 3\n").as_deref(),
+            Some("Match tagged")
+        );
+        // A block already out by an earlier criterion: its exec cannot matter.
+        assert_eq!(needs_openssh("Match originalhost b exec true\n  Port 2\n"), None);
+        assert_eq!(
+            needs_openssh("Match originalhost a exec true\n  Port 2\n").as_deref(),
+            Some("Match exec")
+        );
+        assert_eq!(
+            needs_openssh("CanonicalizeHostname always\n").as_deref(),
+            Some("CanonicalizeHostname (a DNS lookup)")
+        );
+        assert_eq!(needs_openssh("CanonicalizeHostname no\n"), None);
+        assert_eq!(
+            needs_openssh("Include /nonexistent/[ab]*.conf\n").as_deref(),
+            Some("an Include pattern with [...]")
+        );
+    }
 
     #[test]
     fn times() {

@@ -31,6 +31,9 @@ impl Reader<'_> {
                 a if flags.user_conf => format!("~/.ssh/{a}"),
                 a => format!("/etc/ssh/{a}"),
             };
+            if anchored.contains('[') {
+                self.needs("an Include pattern with [...]");
+            }
             let before = *active;
             for path in glob(&self.glob_tilde(&anchored).map_err(|e| at(&e))?) {
                 let text = match read(&path) {
