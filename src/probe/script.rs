@@ -45,8 +45,15 @@ pub struct ScriptLimits {
 
 const PRELUDE: &str = r#"
 # Probes run untranslated and offline (no update checks, no downloads); set
-# per command, so `env` facts still see the session's own variables.
+# for a whole fact (its own process), or per command in a fact that reads
+# variables, so `env` facts still see the session's own values.
 _env() { export LC_ALL=C CHECKPOINT_DISABLE=1 COREPACK_ENABLE_NETWORK=0 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1; }
+# The byte cap as a file size limit (U blocks of 512 bytes, at least M + 1
+# bytes), set in each fact's process: a command then writes its output
+# straight to its file, and one writing more is stopped by SIGXFSZ, as
+# `head -c` stopped it with SIGPIPE, but without a pipe, a subshell and a
+# `head` per command. _U says the limit holds; without it, `head` caps.
+_lim() { ulimit -f "$U" 2>/dev/null && _U=1; }
 # Scratch files go to memory where there is some (the session's runtime
 # folder, else /dev/shm): the probe creates a few hundred small files at
 # once, and on a disk file system creating them cost more CPU than the
@@ -93,7 +100,13 @@ _highest() {
 }
 # _run OUT ARGV...: runs ARGV with stdin closed and output merged and capped
 # into OUT; OUT.pid names it for the watchdog, OUT.rc gets the exit code.
+# _run_env is the same with _env for the command alone.
 _run() {
+  [ -n "${_U:-}" ] || { _run_env "$@"; return; }
+  _f=$1; shift
+  "$@" </dev/null >"$_f" 2>&1 & echo $! > "$_f.pid"; wait $!; echo $? > "$_f.rc"
+}
+_run_env() {
   _f=$1; shift
   ( _env; "$@" </dev/null 2>&1 & echo $! > "$_f.pid"; wait $!; echo $? > "$_f.rc" ) |
     head -c $((M + 1)) > "$_f"
@@ -186,14 +199,18 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     let _ = writeln!(s, "# paritty {} probe: read-only, framed output", env!("CARGO_PKG_VERSION"));
     let _ = writeln!(s, "B='{boundary}'");
     let _ = writeln!(s, "M={}", limits.max_bytes);
+    let _ = writeln!(s, "U={}", (limits.max_bytes + 1).div_ceil(512));
     let _ = writeln!(s, "W={:.3}", (limits.command_timeout.as_secs_f64() / 5.0).max(0.001));
     s.push_str(PRELUDE);
     s.push_str("_sh=$$; _watch >/dev/null 2>&1 </dev/null & _wd=$!\n");
     let _ = writeln!(s, "printf '%s H %s\\n' \"$B\" '{}'", env!("CARGO_PKG_VERSION"));
+    // A fact that reads variables sets _env per command; others, once.
+    let reads_env =
+        |i: usize| profile.facts[i].sources.iter().any(|s| matches!(s.kind, SourceKind::Env(_)));
     for (i, fact) in profile.facts.iter().enumerate() {
         let _ = writeln!(s, "_f{i}() {{");
         for (n, source) in fact.sources.iter().enumerate() {
-            write_source(&mut s, i, n, source);
+            write_source(&mut s, i, n, source, reads_env(i));
         }
         s.push_str("}\n");
     }
@@ -212,7 +229,8 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
         if i >= window {
             emit(&mut s, i - window);
         }
-        let _ = writeln!(s, "{{ _f{i}; : > \"$D/{i}.d\"; }} >/dev/null 2>&1 & _p{i}=$!");
+        let env = if reads_env(i) { "" } else { " _env;" };
+        let _ = writeln!(s, "{{ _lim;{env} _f{i}; : > \"$D/{i}.d\"; }} >/dev/null 2>&1 & _p{i}=$!");
     }
     for done in count.saturating_sub(window)..count {
         emit(&mut s, done);
@@ -225,7 +243,7 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
 /// One source's attempt inside fact function `_f{fact}`. Sources that are
 /// surely present `return`; those that Rust may still judge absent (a file
 /// without the key, output matching `absent_if`) fall through to the next.
-fn write_source(s: &mut String, fact: usize, n: usize, source: &Source) {
+fn write_source(s: &mut String, fact: usize, n: usize, source: &Source, reads_env: bool) {
     let out = format!("\"$D/{fact}.{n}\"");
     let meta = format!("\"$D/{fact}.m\"");
     let stop = if source.absent_if.is_some() { "" } else { " return;" };
@@ -240,7 +258,8 @@ fn write_source(s: &mut String, fact: usize, n: usize, source: &Source) {
             } else {
                 format!("_cands {}", quote(program))
             };
-            let mut run = format!("_first {out}.p; _run {out} \"$_x\"");
+            let runner = if reads_env { "_run_env" } else { "_run" };
+            let mut run = format!("_first {out}.p; {runner} {out} \"$_x\"");
             for arg in &argv[1..] {
                 run.push(' ');
                 run.push_str(&quote(arg));
@@ -287,10 +306,17 @@ fn write_source(s: &mut String, fact: usize, n: usize, source: &Source) {
             );
         }
         SourceKind::Builtin(builtin) => {
+            let command = builtin_command(*builtin);
+            // In the fact's own process already: no subshell unless _env
+            // must stay with the command.
+            let command = if reads_env {
+                format!("( _env; {command} )")
+            } else {
+                format!("{{ {command}; }}")
+            };
             let _ = writeln!(
                 s,
-                "  ( _env; {} ) > {out} 2>/dev/null </dev/null\n  if [ -s {out} ]; then echo 'R {n}' >> {meta};{stop} else echo 'A {n}' >> {meta}; fi",
-                builtin_command(*builtin)
+                "  {command} > {out} 2>/dev/null </dev/null\n  if [ -s {out} ]; then echo 'R {n}' >> {meta};{stop} else echo 'A {n}' >> {meta}; fi",
             );
         }
     }
