@@ -432,3 +432,43 @@ fn a_killed_probe_leaves_nothing_running_on_the_host() {
         assert!(left.is_empty(), "{shell:?} left {left:?}");
     }
 }
+
+#[test]
+fn builtins_answer_the_same_without_proc_sys_kernel() {
+    // Linux's /proc/sys/kernel spares a `uname` per builtin; elsewhere the
+    // builtins ask `uname`. Hide the folder (a private mount namespace, as
+    // root) and the answers must not change.
+    if !rustix::process::geteuid().is_root() {
+        eprintln!("skipped: hiding /proc/sys/kernel needs root (CI runs as root)");
+        return;
+    }
+    let hidden = |shell: &str| -> Vec<String> {
+        let hide = "mount -t tmpfs none /proc/sys/kernel && exec \"$@\"";
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", hide, "sh", shell]
+            .map(str::to_owned)
+            .to_vec()
+    };
+    let check = Command::new("sh")
+        .args(["-c", "exec \"$@\" -c '[ ! -e /proc/sys/kernel/osrelease ]'", "sh"])
+        .args(hidden("/bin/sh"))
+        .status()
+        .expect("run unshare");
+    assert!(check.success(), "/proc/sys/kernel is hidden in the namespace");
+    let mut text = HEADER.to_owned();
+    // (The os.* builtins are fallbacks behind /etc/os-release, worded per transport.)
+    for builtin in ["kernel.release", "arch", "hostname"] {
+        let _ = write!(
+            text,
+            "[[fact]]\nid = \"c.{builtin}\"\nlabel = \"b\"\ncategory = \"S\"\ncompare = \"text\"\nparser = \"trim\"\n\
+             sources = [{{ builtin = \"{builtin}\" }}]\n"
+        );
+    }
+    let profile = profile(&text);
+    let opts = CollectOptions::default();
+    let path = std::env::var_os("PATH").expect("PATH");
+    for shell in shells() {
+        let mut shell_hidden = hidden(&shell[0]);
+        shell_hidden.extend(shell[1..].iter().cloned());
+        assert_same(&shell_hidden, &profile, &opts, &path, as_built);
+    }
+}

@@ -65,7 +65,7 @@ done
 [ -n "$D" ] || D=$(mktemp -d 2>/dev/null || mktemp -d -t paritty) || { printf '%s Z mktemp failed\n' "$B"; exit 1; }
 _wd=
 trap '[ -n "$_wd" ] && kill "$_wd" 2>/dev/null; rm -rf "$D"' EXIT
-_tab=$(printf '\t')
+_tab='	' # a tab, written as one: `$(printf ...)` would cost a fork
 _nl='
 '
 trap 'exit 1' HUP INT TERM PIPE
@@ -150,6 +150,9 @@ _haskey() {
   done < "$2"
   return 1
 }
+# A kernel value Linux shows under /proc/sys/kernel, read by a builtin;
+# fails elsewhere, where the caller asks `uname` (a process each).
+_proc() { [ -r "/proc/sys/kernel/$1" ] && IFS= read -r _v < "/proc/sys/kernel/$1" && printf '%s\n' "$_v"; }
 # The first field of a candidates file: the copy that runs. `read` is a
 # builtin, so this costs no process (the probe forks enough already).
 _first() { IFS="$_tab" read -r _x _y < "$1"; }
@@ -326,19 +329,22 @@ fn write_source(s: &mut String, fact: usize, n: usize, source: &Source, reads_en
 /// local answer (sysinfo) gives, or nothing when it cannot tell.
 pub fn builtin_command(builtin: Builtin) -> &'static str {
     match builtin {
+        // /proc/sys/kernel/ostype readable: Linux, so not macOS.
         Builtin::OsId => {
-            "if [ \"$(uname -s)\" = Darwin ]; then echo macos; else uname -s | tr '[:upper:]' '[:lower:]'; fi"
+            "if [ -r /proc/sys/kernel/ostype ] && IFS= read -r _v < /proc/sys/kernel/ostype; then case $_v in Linux) echo linux ;; *) printf '%s\\n' \"$_v\" | tr '[:upper:]' '[:lower:]' ;; esac; elif [ \"$(uname -s)\" = Darwin ]; then echo macos; else uname -s | tr '[:upper:]' '[:lower:]'; fi"
         }
         Builtin::OsName => {
-            "if [ \"$(uname -s)\" = Darwin ]; then sw_vers -productName; else uname -s; fi"
+            "_proc ostype || if [ \"$(uname -s)\" = Darwin ]; then sw_vers -productName; else uname -s; fi"
         }
-        Builtin::OsVersion => "[ \"$(uname -s)\" = Darwin ] && sw_vers -productVersion",
+        Builtin::OsVersion => {
+            "[ ! -r /proc/sys/kernel/ostype ] && [ \"$(uname -s)\" = Darwin ] && sw_vers -productVersion"
+        }
         Builtin::OsPretty => {
-            "[ \"$(uname -s)\" = Darwin ] && echo \"$(sw_vers -productName) $(sw_vers -productVersion)\""
+            "[ ! -r /proc/sys/kernel/ostype ] && [ \"$(uname -s)\" = Darwin ] && echo \"$(sw_vers -productName) $(sw_vers -productVersion)\""
         }
-        Builtin::KernelRelease => "uname -r",
-        Builtin::Arch => "uname -m",
-        Builtin::Hostname => "uname -n",
+        Builtin::KernelRelease => "_proc osrelease || uname -r",
+        Builtin::Arch => "_proc arch || uname -m",
+        Builtin::Hostname => "_proc hostname || uname -n",
         Builtin::CpuModel => {
             "if [ -r /proc/cpuinfo ]; then sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -n 1; else sysctl -n machdep.cpu.brand_string; fi"
         }
