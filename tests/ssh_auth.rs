@@ -737,3 +737,39 @@ mod realistic {
         assert_eq!(fs::read_to_string(&known).expect("known_hosts"), lines, "known_hosts kept");
     }
 }
+
+/// paritty hands libssh2 a key's `.pub` (which spares decoding the private
+/// key twice) only when it is that key's own public half: beside a stale
+/// `.pub`, left from another key, the key still logs in, as with ssh.
+#[test]
+fn a_key_logs_in_beside_its_own_pub_and_beside_a_stale_one() {
+    let lab = Lab::new();
+    let host = host_with_tool(&lab, "pubs", "5.0.0", KnownHost::Correct);
+    let dir = tempfile::tempdir().expect("tmp");
+    let own = dir.path().join("own_key");
+    copy_lab_key(&lab, &own);
+    let public = run(Command::new("ssh-keygen").arg("-y").arg("-f").arg(&own));
+    fs::write(pub_of(&own), public).expect("write own .pub");
+    let stale = dir.path().join("stale_key");
+    copy_lab_key(&lab, &stale);
+    let [other, _] = other_keys(dir.path());
+    fs::copy(pub_of(&other), pub_of(&stale)).expect("copy a stale .pub");
+    let lines = |key: &Path| {
+        vec![
+            format!("IdentityFile {}", key.display()),
+            "IdentitiesOnly yes".to_owned(),
+            format!("UserKnownHostsFile {}", lab.known_hosts().display()),
+            "StrictHostKeyChecking yes".to_owned(),
+        ]
+    };
+    let config = write_config(
+        dir.path(),
+        &[block(&lab, "own", &host, &lines(&own)), block(&lab, "stale", &host, &lines(&stale))],
+    );
+    let out = dir.path().join("snaps");
+    let run = snapshot(&config, &out, &["own", "stale"], &[], None);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    for name in ["own", "stale"] {
+        assert_facts_of(&read_json(&out.join(format!("{name}.json"))), &host, "5.0.0");
+    }
+}
