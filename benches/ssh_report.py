@@ -209,8 +209,8 @@ def main(d, sizes):
 
     out += [
         "",
-        "CPU per host (ms). here: user+sys of the tool's process tree on this side (paritty and its"
-        " `ssh -G`; ansible and its ssh clients), divided by the hosts: hyperfine's getrusage, mean of all"
+        "CPU per host (ms). here: user+sys of the tool's process tree on this side (paritty, with"
+        " libssh2 in process; ansible and its ssh clients), divided by the hosts: hyperfine's getrusage, mean of all"
         " timed runs. remote: what the lab's servers and everything they ran used (session sshd, probe"
         " script and probed tools, or ansible's python), from the separate `/usr/bin/time` runs.",
         "",
