@@ -149,7 +149,7 @@ fn ran(source: &Source, run: Run) -> Fact {
     } else {
         let mut f = extracted(source, &run.output);
         f.raw = run.output;
-        // A command cut off at the byte cap ended on SIGPIPE or SIGXFSZ: its exit
+        // A command cut off at the byte cap ended on SIGPIPE: its exit
         // status says nothing about the tool.
         f.exit_code = if run.truncated { None } else { run.exit_code };
         f

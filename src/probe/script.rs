@@ -48,12 +48,6 @@ const PRELUDE: &str = r#"
 # for a whole fact (its own process), or per command in a fact that reads
 # variables, so `env` facts still see the session's own values.
 _env() { export LC_ALL=C CHECKPOINT_DISABLE=1 COREPACK_ENABLE_NETWORK=0 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1; }
-# The byte cap as a file size limit (U blocks of 512 bytes, at least M + 1
-# bytes), set in each fact's process: a command then writes its output
-# straight to its file, and one writing more is stopped by SIGXFSZ, as
-# `head -c` stopped it with SIGPIPE, but without a pipe, a subshell and a
-# `head` per command. _U says the limit holds; without it, `head` caps.
-_lim() { ulimit -f "$U" 2>/dev/null && _U=1; }
 # Scratch files go to memory where there is some (the session's runtime
 # folder, else /dev/shm): the probe creates a few hundred small files at
 # once, and on a disk file system creating them cost more CPU than the
@@ -100,13 +94,10 @@ _highest() {
 }
 # _run OUT ARGV...: runs ARGV with stdin closed and output merged and capped
 # into OUT; OUT.pid names it for the watchdog, OUT.rc gets the exit code.
-# _run_env is the same with _env for the command alone.
+# The cap is `head`, on what the command prints: a file size limit
+# (`ulimit -f`) would be cheaper but also stops the files a tool writes
+# for itself (a cache, a JVM's perf data), which local collection allows.
 _run() {
-  [ -n "${_U:-}" ] || { _run_env "$@"; return; }
-  _f=$1; shift
-  "$@" </dev/null >"$_f" 2>&1 & echo $! > "$_f.pid"; wait $!; echo $? > "$_f.rc"
-}
-_run_env() {
   _f=$1; shift
   ( _env; "$@" </dev/null 2>&1 & echo $! > "$_f.pid"; wait $!; echo $? > "$_f.rc" ) |
     head -c $((M + 1)) > "$_f"
@@ -202,7 +193,6 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     let _ = writeln!(s, "# paritty {} probe: read-only, framed output", env!("CARGO_PKG_VERSION"));
     let _ = writeln!(s, "B='{boundary}'");
     let _ = writeln!(s, "M={}", limits.max_bytes);
-    let _ = writeln!(s, "U={}", (limits.max_bytes + 1).div_ceil(512));
     let _ = writeln!(s, "W={:.3}", (limits.command_timeout.as_secs_f64() / 5.0).max(0.001));
     s.push_str(PRELUDE);
     s.push_str("_sh=$$; _watch >/dev/null 2>&1 </dev/null & _wd=$!\n");
@@ -233,7 +223,7 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
             emit(&mut s, i - window);
         }
         let env = if reads_env(i) { "" } else { " _env;" };
-        let _ = writeln!(s, "{{ _lim;{env} _f{i}; : > \"$D/{i}.d\"; }} >/dev/null 2>&1 & _p{i}=$!");
+        let _ = writeln!(s, "{{{env} _f{i}; : > \"$D/{i}.d\"; }} >/dev/null 2>&1 & _p{i}=$!");
     }
     for done in count.saturating_sub(window)..count {
         emit(&mut s, done);
@@ -261,8 +251,7 @@ fn write_source(s: &mut String, fact: usize, n: usize, source: &Source, reads_en
             } else {
                 format!("_cands {}", quote(program))
             };
-            let runner = if reads_env { "_run_env" } else { "_run" };
-            let mut run = format!("_first {out}.p; {runner} {out} \"$_x\"");
+            let mut run = format!("_first {out}.p; _run {out} \"$_x\"");
             for arg in &argv[1..] {
                 run.push(' ');
                 run.push_str(&quote(arg));
