@@ -141,8 +141,9 @@ _haskey() {
   done < "$2"
   return 1
 }
-# A kernel value Linux shows under /proc/sys/kernel, read by a builtin;
-# fails elsewhere, where the caller asks `uname` (a process each).
+# A kernel value Linux shows under /proc/sys/kernel, read by a builtin
+# (printed, and left in _v); fails elsewhere, where the caller asks `uname`
+# (a process each).
 _proc() { [ -r "/proc/sys/kernel/$1" ] && IFS= read -r _v < "/proc/sys/kernel/$1" && printf '%s\n' "$_v"; }
 # The first field of a candidates file: the copy that runs. `read` is a
 # builtin, so this costs no process (the probe forks enough already).
@@ -320,7 +321,7 @@ pub fn builtin_command(builtin: Builtin) -> &'static str {
     match builtin {
         // /proc/sys/kernel/ostype readable: Linux, so not macOS.
         Builtin::OsId => {
-            "if [ -r /proc/sys/kernel/ostype ] && IFS= read -r _v < /proc/sys/kernel/ostype; then case $_v in Linux) echo linux ;; *) printf '%s\\n' \"$_v\" | tr '[:upper:]' '[:lower:]' ;; esac; elif [ \"$(uname -s)\" = Darwin ]; then echo macos; else uname -s | tr '[:upper:]' '[:lower:]'; fi"
+            "if _proc ostype >/dev/null; then case $_v in Linux) echo linux ;; *) printf '%s\\n' \"$_v\" | tr '[:upper:]' '[:lower:]' ;; esac; elif [ \"$(uname -s)\" = Darwin ]; then echo macos; else uname -s | tr '[:upper:]' '[:lower:]'; fi"
         }
         Builtin::OsName => {
             "_proc ostype || if [ \"$(uname -s)\" = Darwin ]; then sw_vers -productName; else uname -s; fi"
