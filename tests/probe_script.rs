@@ -13,6 +13,7 @@ use std::os::unix::process::CommandExt as _;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::probe::{essence, path_with, run_script, shells};
 use common::{HEADER, command_fact, profile, tool};
 use paritty::collect::local::LocalContext;
 use paritty::collect::probed::facts_from_probe;
@@ -20,20 +21,6 @@ use paritty::collect::{CollectOptions, collect_local_with};
 use paritty::model::Fact;
 use paritty::probe::{frame, script};
 use paritty::profile::{Profile, load_profile};
-
-/// The shells a host might have that this machine has too.
-fn shells() -> Vec<Vec<String>> {
-    let mut found = vec![vec!["/bin/sh".to_owned()]];
-    for shell in ["/usr/bin/dash", "/bin/bash"] {
-        if std::path::Path::new(shell).exists() {
-            found.push(vec![shell.to_owned()]);
-        }
-    }
-    if let Ok(busybox) = which::which("busybox") {
-        found.push(vec![busybox.display().to_string(), "sh".to_owned()]);
-    }
-    found
-}
 
 /// Runs the probe for `profile` with `shell`, PATH set to `path`.
 fn probe(
@@ -43,47 +30,13 @@ fn probe(
     path: &OsString,
 ) -> Vec<(String, Fact)> {
     let built = script::build(profile, opts.script_limits());
-    let out = run_script(shell, &built, |c| {
+    let out = run_script(shell, &built.text, |c| {
         c.env("PATH", path);
     });
     assert!(out.status.success(), "{shell:?} exit {:?}", out.status);
     let parsed = frame::parse(&out.stdout, &built.boundary);
     assert!(parsed.started && parsed.finished, "{shell:?}: probe ran to its end");
     facts_from_probe(profile, &parsed, opts.max_bytes, "cut off").into_iter().collect()
-}
-
-/// Sends `built` to `shell -s`, set up by `env`, and waits for it to end.
-fn run_script(
-    shell: &[String],
-    built: &script::ProbeScript,
-    env: impl FnOnce(&mut Command),
-) -> std::process::Output {
-    let mut command = Command::new(&shell[0]);
-    command.args(&shell[1..]).arg("-s").stdin(Stdio::piped()).stdout(Stdio::piped());
-    env(&mut command);
-    let mut child = command.spawn().expect("start shell");
-    child.stdin.take().expect("stdin").write_all(built.text.as_bytes()).expect("send script");
-    child.wait_with_output().expect("probe ends")
-}
-
-/// A PATH of `bin` before the system's folders.
-fn path_with(bin: &std::path::Path) -> OsString {
-    std::env::join_paths([bin, "/usr/bin".as_ref(), "/bin".as_ref()]).expect("PATH")
-}
-
-/// What must agree between transports (durations may not).
-fn essence(fact: &Fact) -> impl PartialEq + std::fmt::Debug + '_ {
-    (
-        fact.status,
-        &fact.value,
-        &fact.found_at,
-        &fact.shadowed,
-        fact.truncated,
-        fact.exit_code,
-        &fact.command,
-        // A command's output is the same bytes; builtins may word it differently.
-        fact.command.as_ref().map(|_| &fact.raw),
-    )
 }
 
 fn assert_same(
@@ -341,7 +294,7 @@ fn env_facts_see_exported_variables_only() {
         },
     );
     for shell in shells() {
-        let out = run_script(&shell, &built, |c| {
+        let out = run_script(&shell, &built.text, |c| {
             c.env_remove("SHELL").env("PARITTY_PROBE_VAR", "it's | `exported`");
         });
         let parsed = frame::parse(&out.stdout, &built.boundary);
@@ -363,7 +316,7 @@ fn scratch_files_live_in_the_runtime_folder_and_are_removed() {
     let built = script::build(&profile, CollectOptions::default().script_limits());
     let path = path_with(bin.path());
     for shell in shells() {
-        let out = run_script(&shell, &built, |c| {
+        let out = run_script(&shell, &built.text, |c| {
             c.env("PATH", &path).env("XDG_RUNTIME_DIR", runtime.path());
         });
         let parsed = frame::parse(&out.stdout, &built.boundary);

@@ -30,8 +30,28 @@ use crate::profile::{Builtin, Profile, Source, SourceKind};
 /// A probe ready to send, with the boundary its output will be framed by.
 #[derive(Debug, Clone)]
 pub struct ProbeScript {
+    /// The script without a deadline of its own (`T=0`).
     pub text: String,
     pub boundary: String,
+    /// Where the `T=0` line starts in `text`.
+    deadline_line: usize,
+    tick: Duration,
+}
+
+impl ProbeScript {
+    /// The script for a host that must be left within `remaining`: the
+    /// probe halts itself (kills its commands, starts no more, emits what
+    /// it has) a margin before, so that even a shell that does not end then
+    /// is killed and the scratch folder removed by the time paritty gives
+    /// the host up. The margin covers the watchdog's checks (a tick to see
+    /// the deadline, two more before it kills the shell) and a second of
+    /// the host clock's resolution.
+    pub fn for_host(&self, remaining: Duration) -> String {
+        let margin = self.tick * 3 + Duration::from_secs(1);
+        let seconds = remaining.saturating_sub(margin).as_secs().max(1);
+        let rest = &self.text[self.deadline_line + "T=0\n".len()..];
+        format!("{}T={seconds}\n{rest}", &self.text[..self.deadline_line])
+    }
 }
 
 /// Bounds the script enforces on the host.
@@ -57,7 +77,10 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     let _ = writeln!(s, "# paritty {} probe: read-only, framed output", env!("CARGO_PKG_VERSION"));
     let _ = writeln!(s, "B='{boundary}'");
     let _ = writeln!(s, "M={}", limits.max_bytes);
-    let _ = writeln!(s, "W={:.3}", (limits.command_timeout.as_secs_f64() / 5.0).max(0.001));
+    let _ = writeln!(s, "W={:.3}", tick(limits).as_secs_f64());
+    // No deadline unless the transport knows one (`for_host`).
+    let deadline_line = s.len();
+    s.push_str("T=0\n");
     s.push_str(PRELUDE);
     let _ = writeln!(s, "printf '%s H %s\\n' \"$B\" '{}'", env!("CARGO_PKG_VERSION"));
     // A fact that reads variables sets _env per command; others, once.
@@ -92,7 +115,12 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
         emit(&mut s, done);
     }
     s.push_str("_done\n");
-    ProbeScript { text: s, boundary }
+    ProbeScript { text: s, boundary, deadline_line, tick: tick(limits) }
+}
+
+/// The watchdog's tick: a fifth of the command timeout.
+fn tick(limits: ScriptLimits) -> Duration {
+    (limits.command_timeout / 5).max(Duration::from_millis(1))
 }
 
 /// One source's attempt inside fact function `_f{fact}`. Sources that are

@@ -33,6 +33,8 @@ pub fn command_fact(id: &str, argv: &[&str], parser: &str) -> String {
 
 pub const HEADER: &str = "[profile]\nname = \"test\"\n";
 
+#[cfg(unix)]
+pub mod probe;
 #[cfg(target_os = "linux")]
 pub mod pty;
 #[cfg(target_os = "linux")]

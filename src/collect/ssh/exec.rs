@@ -26,7 +26,9 @@ pub fn run_probe(
     max_total: usize,
     on_fact: &dyn Fn(usize),
 ) -> Result<Transcript, String> {
-    let script = &probe.text;
+    // The probe ends itself before the host's deadline: nothing of it may
+    // outlive the time paritty gives the host.
+    let script = probe.for_host(deadline.saturating_duration_since(Instant::now()));
     let mut channel =
         session.channel_session().map_err(|e| format!("cannot open a channel: {e}"))?;
     // The script's own stderr is noise (tools' stderr goes into the frames
