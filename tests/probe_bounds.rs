@@ -13,7 +13,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::probe::{
-    Reaper, Watched, essence, fifo_line, mkfifo, path_with, scratch_folders, shells, start_time,
+    Reaper, Watched, essence, fifo_line, fifo_write, mkfifo, path_with, scratch_folders, shells,
+    start_time,
 };
 use common::{HEADER, command_fact, profile, tool};
 use paritty::collect::local::LocalContext;
@@ -281,7 +282,7 @@ fn the_next_probe_removes_the_scratch_folders_of_dead_probes_only() {
         assert_eq!(scratch_folders(runtime.path()), kept, "{shell:?}");
 
         // The live probe was not disturbed: it ends as usual.
-        std::fs::write(&go, "go\n").expect("tell the tool");
+        fifo_write(&go, "go\n", BOUND);
         let (out, _) = live.output_within(BOUND);
         let parsed = frame::parse(&out, &blocking.0.boundary);
         assert!(parsed.finished, "{shell:?}");

@@ -1,6 +1,7 @@
 //! Hostile and broken tools on a real OpenSSH host the harness starts: a
-//! tool that hangs must cost its timeout and leave nothing on the host.
-//! Only 127.0.0.0/8 addresses are used.
+//! tool that hangs must cost its timeout and leave nothing on the host, and
+//! a tool that knows the probe's boundary cannot forge other facts. Only
+//! 127.0.0.0/8 addresses are used.
 
 #![cfg(target_os = "linux")]
 
@@ -11,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::probe::{Reaper, ended_by, scratch_folders};
+use common::probe::{FORGED_PROFILE, HONEST_TOOLS, Reaper, ended_by, forger, scratch_folders};
 use common::remote::read_json;
 use common::sshd::{HostSpec, Lab};
 use common::{HEADER, command_fact};
@@ -119,4 +120,55 @@ fn a_hung_tool_costs_its_timeout_and_leaves_nothing_on_the_host() {
         );
     }
     assert_eq!(scratch_folders(&runtime), Vec::<String>::new());
+}
+
+/// Issue 16, weakness 11: a fake `docker` read the boundary from the
+/// scratch folder and set `runtime.python3` to 3.12.99 and `tool.git` to
+/// 9.9.9. Over SSH (one fact at a time, so the frames before it are in the
+/// folder when it looks) every fact keeps its real value.
+#[test]
+fn a_tool_that_knows_the_boundary_cannot_forge_other_facts_over_ssh() {
+    let lab = Lab::new();
+    let shared = lab.dir().join("shared");
+    let runtime = lab.dir().join("runtime");
+    shared_dir(&shared);
+    shared_dir(&runtime);
+    let found = shared.join("found");
+    let docker = forger(&found);
+    let mut tools = HONEST_TOOLS.to_vec();
+    tools.push(("docker", docker.as_str()));
+    let runtime_env = runtime.display().to_string();
+    let env = [("XDG_RUNTIME_DIR", runtime_env.as_str())];
+    let _host =
+        lab.add_host(&HostSpec { name: "forged", tools: &tools, env: &env, ..HostSpec::default() });
+    let profile = lab.dir().join("forged.toml");
+    std::fs::write(&profile, FORGED_PROFILE).expect("profile");
+    let out = lab.dir().join("forged.json");
+    let run = paritty(&[
+        "snapshot",
+        "forged",
+        "--ssh-config",
+        lab.ssh_config().to_str().expect("utf8"),
+        "--profile",
+        profile.to_str().expect("utf8"),
+        "--jobs",
+        "1",
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    // The host's runtime folder held this probe's folder only: what the
+    // forger found there is the boundary (paritty keeps it to itself).
+    let own = std::fs::read_to_string(found.with_extension("own")).expect("the forger ran");
+    let seen = std::fs::read_to_string(&found).expect("the forger ran");
+    assert_eq!(own.lines().count(), 1, "it found the boundary: {own:?}");
+    assert!(seen.contains(own.trim()), "and forged records with it: {seen:?}");
+    let snap = read_json(&out);
+    assert_eq!(snap["facts"]["runtime.python3"]["value"], "3.11.2");
+    assert_eq!(snap["facts"]["tool.git"]["value"], "2.39.2");
+    assert_eq!(snap["facts"]["tool.after"]["value"], "1.0.0");
+    assert_eq!(snap["facts"]["tool.docker"]["value"], "24.0.7");
+    let raw = snap["facts"]["tool.docker"]["raw"].as_str().expect("raw");
+    let forged = format!("{} F 0\n", own.trim());
+    assert!(raw.contains(&forged), "its output is kept as printed: {raw}");
 }

@@ -1,6 +1,8 @@
 //! Reading a probe script's framed output (grammar in `probe::script`) back
-//! into records, tolerating noise around the frames (login scripts that
-//! print) and a probe cut off mid-way (records of finished facts are kept).
+//! into records, as it arrives, tolerating noise around the frames (login
+//! scripts that print) and a probe cut off mid-way (records of finished
+//! facts are kept). Outputs are taken by their stated length, never by
+//! looking for what ends them, so a tool's output cannot hold records.
 
 use std::collections::BTreeMap;
 
@@ -42,36 +44,136 @@ pub struct ProbeOutput {
     pub facts: BTreeMap<usize, Vec<Record>>,
 }
 
+/// Reads a whole transcript.
 pub fn parse(bytes: &[u8], boundary: &str) -> ProbeOutput {
-    let mut out = ProbeOutput::default();
-    let marker = format!("{boundary} ");
-    let marker = marker.as_bytes();
-    let mut pos = 0;
-    let mut fact: Option<(usize, Vec<Record>)> = None;
-    while pos < bytes.len() {
-        let end = bytes[pos..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |i| pos + i);
-        let line = &bytes[pos..end];
-        pos = (end + 1).min(bytes.len());
-        let Some(rest) = line.strip_prefix(marker) else { continue };
+    let mut reader = Reader::new(boundary);
+    reader.feed(bytes);
+    reader.finish()
+}
+
+/// The longest record line kept (a `P` line holds two paths); longer lines
+/// are not records.
+const MAX_LINE: usize = 64 * 1024;
+
+/// Reads the frames as they arrive, in pieces of any size. Records are
+/// lines starting with the boundary; an output is exactly the number of
+/// bytes its `O` record states, so nothing inside it is read as a record,
+/// whatever the tool that printed it knew.
+#[derive(Debug)]
+pub struct Reader {
+    marker: Vec<u8>,
+    out: ProbeOutput,
+    fact: Option<(usize, Vec<Record>)>,
+    /// The record line read so far (empty while skipping a line).
+    line: Vec<u8>,
+    /// The current line is not a record (noise, say a login script's).
+    skipping: bool,
+    /// An output still arriving: bytes left, and those read.
+    body: Option<(usize, Vec<u8>)>,
+    /// A record that cannot be read past (an output without its length):
+    /// nothing after it is believed.
+    stopped: bool,
+}
+
+impl Reader {
+    pub fn new(boundary: &str) -> Reader {
+        Reader {
+            marker: format!("{boundary} ").into_bytes(),
+            out: ProbeOutput::default(),
+            fact: None,
+            line: Vec::new(),
+            skipping: false,
+            body: None,
+            stopped: false,
+        }
+    }
+
+    pub fn feed(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() && !self.stopped {
+            if let Some((left, body)) = self.body.as_mut() {
+                let take = (*left).min(bytes.len());
+                body.extend_from_slice(&bytes[..take]);
+                *left -= take;
+                bytes = &bytes[take..];
+                if *left == 0 {
+                    let (_, body) = self.body.take().unwrap_or_default();
+                    if let Some(Record::Ran { output, .. } | Record::Read { output, .. }) =
+                        last_record(self.fact.as_mut())
+                    {
+                        *output = body;
+                    }
+                }
+                continue;
+            }
+            let (part, rest, ended) = match bytes.iter().position(|b| *b == b'\n') {
+                Some(i) => (&bytes[..i], &bytes[i + 1..], true),
+                None => (bytes, &bytes[bytes.len()..], false),
+            };
+            self.take_line_part(part);
+            bytes = rest;
+            if ended {
+                self.end_line();
+            }
+        }
+    }
+
+    /// Facts complete so far.
+    pub fn facts_done(&self) -> usize {
+        self.out.facts.len()
+    }
+
+    /// What was read; a fact whose output or end never came is left out.
+    pub fn finish(mut self) -> ProbeOutput {
+        if self.body.is_none() && !self.stopped {
+            self.end_line();
+        }
+        self.out
+    }
+
+    fn take_line_part(&mut self, part: &[u8]) {
+        if self.skipping {
+            return;
+        }
+        self.line.extend_from_slice(part);
+        let n = self.line.len().min(self.marker.len());
+        if self.line[..n] != self.marker[..n] || self.line.len() > MAX_LINE {
+            self.skipping = true;
+            self.line.clear();
+        }
+    }
+
+    fn end_line(&mut self) {
+        let line = std::mem::take(&mut self.line);
+        if !std::mem::take(&mut self.skipping) && line.len() >= self.marker.len() {
+            self.record(&line[self.marker.len()..]);
+        }
+    }
+
+    fn record(&mut self, rest: &[u8]) {
         let rest = String::from_utf8_lossy(rest);
         let (tag, arg) = rest.split_once(' ').unwrap_or((&rest, ""));
+        let number = arg.trim().parse::<usize>().ok();
         match tag {
-            "H" => out.started = true,
-            "Z" => out.finished = true,
+            "H" => self.out.started = true,
+            "Z" => self.out.finished = true,
             "F" => {
                 // The boundary is this run's secret: any record carrying it
                 // proves our script runs, even if its first line was lost.
-                out.started = true;
-                fact = arg.trim().parse().ok().map(|i| (i, Vec::new()));
+                self.out.started = true;
+                // A fact is framed once; a second frame is not believed.
+                self.fact =
+                    number.filter(|i| !self.out.facts.contains_key(i)).map(|i| (i, Vec::new()));
             }
             "E" => {
-                if let Some((i, records)) = fact.take() {
-                    out.facts.insert(i, records);
+                if let Some((i, records)) = self.fact.take()
+                    && number == Some(i)
+                {
+                    self.out.facts.insert(i, records);
                 }
             }
             "A" | "C" | "R" => {
-                let (Some((_, records)), Ok(source)) = (fact.as_mut(), arg.trim().parse()) else {
-                    continue;
+                let (Some((_, records)), Some(source)) = (self.fact.as_mut(), number) else {
+                    return;
                 };
                 records.push(match tag {
                     "A" => Record::Absent { source },
@@ -87,51 +189,32 @@ pub fn parse(bytes: &[u8], boundary: &str) -> ProbeOutput {
             }
             "P" => {
                 if let Some(Record::Ran { copies, .. } | Record::Read { copies, .. }) =
-                    last_record(fact.as_mut())
+                    last_record(self.fact.as_mut())
                 {
                     let (path, real) = arg.split_once('\t').unwrap_or((arg, arg));
                     copies.push(Copy { path: path.to_owned(), real: real.to_owned() });
                 }
             }
             "X" => {
-                if let Some(Record::Ran { exit_code, .. }) = last_record(fact.as_mut()) {
+                if let Some(Record::Ran { exit_code, .. }) = last_record(self.fact.as_mut()) {
                     *exit_code = arg.trim().parse().ok();
                 }
             }
             "K" => {
-                if let Some(Record::Ran { killed, .. }) = last_record(fact.as_mut()) {
+                if let Some(Record::Ran { killed, .. }) = last_record(self.fact.as_mut()) {
                     *killed = true;
                 }
             }
-            "O" => {
-                // The output runs up to the newline before the next record;
-                // cut off, it runs to the end (and its fact never ends).
-                let end = next_record(bytes, pos, marker).unwrap_or(bytes.len());
-                let body = bytes[pos..end].to_vec();
-                pos = (end + 1).min(bytes.len());
-                if let Some(Record::Ran { output, .. } | Record::Read { output, .. }) =
-                    last_record(fact.as_mut())
-                {
-                    *output = body;
-                }
-            }
+            "O" => match number {
+                // Taken whole even without a record to hold it: its bytes
+                // are never records.
+                Some(0) => {}
+                Some(n) => self.body = Some((n, Vec::with_capacity(n.min(1 << 16)))),
+                None => self.stopped = true,
+            },
             _ => {}
         }
     }
-    out
-}
-
-/// Where the newline that ends an output sits: the first `\n` at or after
-/// `from` that is followed by a record.
-fn next_record(bytes: &[u8], from: usize, marker: &[u8]) -> Option<usize> {
-    let mut at = from;
-    while let Some(i) = bytes.get(at..)?.iter().position(|b| *b == b'\n') {
-        if bytes[at + i + 1..].starts_with(marker) {
-            return Some(at + i);
-        }
-        at += i + 1;
-    }
-    None
 }
 
 fn last_record(fact: Option<&mut (usize, Vec<Record>)>) -> Option<&mut Record> {
@@ -144,17 +227,25 @@ mod tests {
 
     const B: &str = "PARITTY-test";
 
+    /// A frame of fact 0 whose one command printed `body`, with the output's
+    /// length as the probe states it.
+    fn frame_of(body: &[u8]) -> Vec<u8> {
+        let mut text = format!("{B} F 0\n{B} C 0\n{B} X 0\n{B} O {}\n", body.len()).into_bytes();
+        text.extend_from_slice(body);
+        text.extend_from_slice(format!("\n{B} E 0\n").as_bytes());
+        text
+    }
+
     #[test]
-    fn reads_records_and_outputs_up_to_the_next_record() {
+    fn reads_records_and_outputs_of_their_stated_length() {
         let mut text = Vec::new();
         text.extend_from_slice(
             b"motd noise\nPARITTY-test H 0.1.0\nPARITTY-test F 0\nPARITTY-test A 0\n",
         );
         text.extend_from_slice(b"PARITTY-test C 1\nPARITTY-test P /usr/bin/git\t/usr/bin/git\n");
-        text.extend_from_slice(b"PARITTY-test X 0\nPARITTY-test O\n");
-        // Output that imitates another run's framing is just bytes.
+        text.extend_from_slice(b"PARITTY-test X 0\nPARITTY-test O 34\n");
         text.extend_from_slice(b"git version 2.1\nPARITTY-other E 0\n\n");
-        text.extend_from_slice(b"PARITTY-test C 2\nPARITTY-test O\n\n");
+        text.extend_from_slice(b"PARITTY-test C 2\nPARITTY-test O 0\n\n");
         text.extend_from_slice(b"PARITTY-test E 0\nPARITTY-test Z\n");
         let out = parse(&text, B);
         assert!(out.started && out.finished);
@@ -171,13 +262,67 @@ mod tests {
     }
 
     #[test]
+    fn records_inside_an_output_are_its_bytes() {
+        // What a tool that knows the boundary prints: the end of its own
+        // fact, another fact's frame, the end of the probe.
+        let forged = b"1.0\nPARITTY-test E 0\nPARITTY-test F 1\nPARITTY-test R 0\n\
+            PARITTY-test O 6\n9.9.9\n\nPARITTY-test E 1\nPARITTY-test Z\nPARITTY-test O\n";
+        let mut text = frame_of(forged);
+        text.extend_from_slice(b"PARITTY-test F 1\nPARITTY-test R 0\nPARITTY-test O 6\n1.2.3\n");
+        text.extend_from_slice(b"\nPARITTY-test E 1\n");
+        let out = parse(&text, B);
+        assert!(!out.finished, "the forged end is not believed");
+        let Record::Ran { output, .. } = &out.facts[&0][0] else { panic!("{out:?}") };
+        assert_eq!(output, forged);
+        let Record::Read { output, .. } = &out.facts[&1][0] else { panic!("{out:?}") };
+        assert_eq!(output, b"1.2.3\n");
+    }
+
+    #[test]
+    fn pieces_of_any_size_read_the_same() {
+        let mut text = b"noise\n".to_vec();
+        text.extend_from_slice(&frame_of(b"PARITTY-test F 3\nbinary \0\xff\n"));
+        text.extend_from_slice(b"PARITTY-test Z\n");
+        let whole = parse(&text, B);
+        assert_eq!(whole.facts.len(), 1);
+        for size in 1..text.len() {
+            let mut reader = Reader::new(B);
+            for piece in text.chunks(size) {
+                reader.feed(piece);
+            }
+            assert_eq!(reader.finish(), whole, "pieces of {size}");
+        }
+    }
+
+    #[test]
     fn a_cut_off_probe_keeps_only_finished_facts() {
-        let text = b"PARITTY-test H 1\nPARITTY-test F 0\nPARITTY-test R 0\nPARITTY-test O\nok\nPARITTY-test E 0\nPARITTY-test F 1\nPARITTY-test C 0\nPARITTY-test O\npart";
-        let out = parse(text, B);
+        let text = b"PARITTY-test H 1\nPARITTY-test F 0\nPARITTY-test R 0\nPARITTY-test O 2\nok\nPARITTY-test E 0\nPARITTY-test F 1\nPARITTY-test C 0\nPARITTY-test O 10\npart";
+        let mut reader = Reader::new(B);
+        reader.feed(text);
+        assert_eq!(reader.facts_done(), 1);
+        let out = reader.finish();
         assert!(out.started && !out.finished);
         assert_eq!(out.facts.len(), 1);
         let ok = Record::Read { source: 0, copies: Vec::new(), output: b"ok".to_vec() };
         assert_eq!(out.facts[&0], vec![ok]);
+    }
+
+    #[test]
+    fn an_output_without_its_length_ends_the_reading() {
+        let mut text = frame_of(b"1.0\n");
+        text.extend_from_slice(b"PARITTY-test F 1\nPARITTY-test R 0\nPARITTY-test O\n");
+        text.extend_from_slice(b"PARITTY-test E 1\nPARITTY-test F 2\nPARITTY-test E 2\n");
+        let out = parse(&text, B);
+        assert_eq!(out.facts.keys().copied().collect::<Vec<_>>(), vec![0]);
+    }
+
+    #[test]
+    fn a_fact_is_framed_once() {
+        let mut text = frame_of(b"first\n");
+        text.extend_from_slice(&frame_of(b"second\n"));
+        let out = parse(&text, B);
+        let Record::Ran { output, .. } = &out.facts[&0][0] else { panic!("{out:?}") };
+        assert_eq!(output, b"first\n");
     }
 
     #[test]

@@ -224,13 +224,42 @@ _read() { head -c $((M + 1)) "$1" > "$2"; }
 # (bash invents an unexported SHELL when none is set). awk is POSIX; a host
 # without it falls back to the shell's own variable.
 _getenv() { if command -v awk >/dev/null 2>&1; then awk -v n="$1" 'BEGIN { printf "%s", ENVIRON[n] }'; else printf '%s' "$2"; fi; }
-# Emitting: a fact's frames are written to files (its output already is
-# one) and queued in _L; _flush sends the queue with one `cat`, unless the
-# next fact is done too, whose frames then join the same `cat`. One process
-# and few writes for a run of finished facts, instead of a `cat` and several
-# writes per fact (each write may become an SSH packet both ends pay for).
-_L=
-_emit() {
+# Emitting. A finished fact is queued (_emit) and _flush sends the queue
+# with one `cat`, unless the next fact is done too, whose frames then join
+# the same `cat`: one process and few writes for a run of finished facts
+# (each write may become an SSH packet both ends pay for). Each output goes
+# after a record stating its length in bytes and is read back by that
+# length, so nothing a tool prints is read as a record, whatever it knows
+# of the boundary (it can read this folder, and its parents' memory). One
+# `wc -c` measures the outputs of the whole queue.
+_Q=
+_emit() { _Q="$_Q$1 "; }
+_flush() {
+  [ -n "${1:-}" ] && [ -f "$D/$1.d" ] && return
+  [ -n "$_Q" ] || return 0
+  _W=; _sizes=; _L=
+  for _n in $_Q; do
+    [ -f "$D/$_n.m" ] && while read -r _t _s; do
+      case $_t in C|R) [ -s "$D/$_n.$_s" ] && _W="$_W$D/$_n.$_s$_nl" ;; esac
+    done < "$D/$_n.m"
+  done
+  set -f; _ifs=$IFS; IFS=$_nl
+  # Split on purpose: one file per line, globbing off.
+  # shellcheck disable=SC2086
+  [ -z "$_W" ] || wc -c $_W > "$D/w" 2>/dev/null
+  IFS=$_ifs; set +f
+  # "size name" lines, the total left over.
+  [ -z "$_W" ] || while read -r _n _p; do _sizes="$_sizes$_n $_p$_nl"; done < "$D/w"
+  for _n in $_Q; do _frames "$_n"; done
+  set -f; IFS=$_nl
+  # shellcheck disable=SC2086
+  cat $_L; _rc=$?
+  IFS=$_ifs; set +f; _Q=
+  # cat killed by a signal (SIGPIPE): nobody reads any more, so stop now.
+  [ "$_rc" -lt 128 ] || exit 1
+}
+# Fact $1's frames, written to files and queued in _L with its outputs.
+_frames() {
   _k=0; _o="$B F $1$_nl"
   [ -f "$D/$1.m" ] && while read -r _t _s; do
     _o="$_o$B $_t $_s$_nl"
@@ -239,23 +268,26 @@ _emit() {
       [ -f "$_f.p" ] && while IFS= read -r _l; do _o="$_o$B P $_l$_nl"; done < "$_f.p"
       if [ -f "$_f.k" ]; then _o="$_o$B K$_nl"
       elif [ -f "$_f.x" ] && read -r _rc < "$_f.x"; then _o="$_o$B X $_rc$_nl"; fi
-      _k=$((_k + 1)); printf '%s%s O\n' "$_o" "$B" > "$D/$1.e$_k"; _L="$_L$D/$1.e$_k$_nl"
-      [ -s "$_f" ] && _L="$_L$_f$_nl"
+      _size "$_f"
+      _k=$((_k + 1)); printf '%s%s O %s\n' "$_o" "$B" "$_len" > "$D/$1.e$_k"; _L="$_L$D/$1.e$_k$_nl"
+      [ "$_len" = 0 ] || _L="$_L$_f$_nl"
       _o=$_nl ;;
     esac
   done < "$D/$1.m"
   _k=$((_k + 1)); printf '%s%s E %s\n' "$_o" "$B" "$1" > "$D/$1.e$_k"; _L="$_L$D/$1.e$_k$_nl"
 }
-_flush() {
-  [ -n "${1:-}" ] && [ -f "$D/$1.d" ] && return
-  [ -n "$_L" ] || return 0
-  set -f; _ifs=$IFS; IFS=$_nl
-  # Split on purpose: one file per line, globbing off.
-  # shellcheck disable=SC2086
-  cat $_L; _rc=$?
-  IFS=$_ifs; set +f; _L=
-  # cat killed by a signal (SIGPIPE): nobody reads any more, so stop now.
-  [ "$_rc" -lt 128 ] || exit 1
+# _len: the size of output $1, the next line wc gave if it names $1, else
+# measured alone; 0 (the output left out) when it cannot be measured: a
+# length that is not the output's own would let its bytes pass for records.
+_size() {
+  _len=0
+  [ -s "$1" ] || return 0
+  _m=${_sizes%%"$_nl"*}; _sizes=${_sizes#*"$_nl"}
+  case $_m in
+    *" $1") _len=${_m%% *} ;;
+    *) _len=$(wc -c < "$1" 2>/dev/null); _len=${_len#"${_len%%[![:space:]]*}"} ;;
+  esac
+  case $_len in '' | *[!0-9]*) _len=0 ;; esac
 }
 _watch >/dev/null 2>&1 </dev/null & _wd=$!
 _stat "$_wd"; printf '%s %s\n' "$_wd" "$_st" >> "$D/o"

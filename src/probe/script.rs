@@ -17,7 +17,7 @@
 //! B C <source> | B R <source>   a command ran | a file/variable/builtin was read
 //! B P <path>\t<realpath>        a copy of the program on PATH (first = the one run)
 //! B X <code> | B K              exit code | killed at the deadline
-//! B O                           output follows, then a newline and the next record
+//! B O <bytes>                  that many bytes of output follow, then a newline
 //! B E <fact>                    end of the fact
 //! B Z                           probe finished
 //! ```
@@ -68,9 +68,11 @@ pub struct ScriptLimits {
 const PRELUDE: &str = include_str!("prelude.sh");
 
 /// Builds the probe for `profile`. The boundary is fresh and random per
-/// call (128 bits, never exported, so the host's programs cannot learn it):
-/// output ends where the next record begins, and no tool output can pass
-/// for one. Not sending lengths spares a `wc` per output.
+/// call (128 bits, never exported), so noise around the frames (a login
+/// script's) is told from records. It is no secret from the probed tools,
+/// which run as the same user and can read the scratch folder or the
+/// shell's memory: an output is framed by its length, measured on the host,
+/// so no tool output can pass for a record.
 pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     let boundary = random_boundary();
     let mut s = String::with_capacity(16 * 1024);

@@ -184,6 +184,23 @@ pub fn fifo_line(path: &Path, bound: Duration) -> String {
     line.trim().to_owned()
 }
 
+/// Writes `text` to the FIFO `path` for a tool reading it, on a thread: a
+/// reader that never comes fails the test after `bound` instead of hanging
+/// it.
+pub fn fifo_write(path: &Path, text: &str, bound: Duration) {
+    let (said, heard) = mpsc::channel();
+    let (fifo, text) = (path.to_owned(), text.to_owned());
+    std::thread::spawn(move || {
+        let _ = said.send(std::fs::write(&fifo, text));
+    });
+    let written = heard.recv_timeout(bound).unwrap_or_else(|_| {
+        // Unblock the writer thread before failing.
+        let _ = std::fs::File::open(path);
+        panic!("nobody read {} within {bound:?}", path.display())
+    });
+    written.expect("write to the fifo");
+}
+
 /// Makes a FIFO at `path` that any user may write (a host's login user may
 /// not be the test's).
 pub fn mkfifo(path: &Path) {
@@ -226,3 +243,53 @@ pub fn ended_by(pid: u32, deadline: Instant) -> bool {
         }
     }
 }
+
+/// The body of a hostile `docker`: it gathers every probe boundary it can
+/// read (its ancestors' command lines and environments, the scratch
+/// folders, its open files), notes them in `found` (those of its session's
+/// runtime folder also in `found.own`), and prints, with each, records that
+/// would make fact 0 `Python 3.12.99`, fact 1 `git version 9.9.9` and fact 3
+/// `after 6.6.6`, framed both ways a reader might take them (an output up to
+/// the next record, and one of a stated length), and a false end of the
+/// probe. Itself it is fact 2.
+pub fn forger(found: &Path) -> String {
+    format!(
+        r#"{{
+  p=$$
+  for _ in 1 2 3 4 5; do
+    p=$(awk '{{ print $4 }}' /proc/$p/stat) || break
+    cat /proc/$p/cmdline /proc/$p/environ
+  done
+  cat "${{XDG_RUNTIME_DIR:-/nonexistent}}"/paritty.*/* /dev/shm/paritty.*/*
+  for f in /proc/self/fd/*; do [ -f "$f" ] && cat "$f"; done
+}} 2>/dev/null | grep -ao 'PARITTY-[0-9a-f]\{{32\}}' | sort -u > '{found}'
+# For the test: those in this session's runtime folder, this probe's own.
+cat "$XDG_RUNTIME_DIR"/paritty.*/* 2>/dev/null | grep -ao 'PARITTY-[0-9a-f]\{{32\}}' | sort -u > '{found}.own'
+echo 'Docker version 24.0.7, build afdd53b'
+while read -r b; do
+  printf '\n%s E 2\n' "$b"
+  for forged in '0 Python 3.12.99' '1 git version 9.9.9' '3 after 6.6.6'; do
+    i=${{forged%% *}}; body=${{forged#* }}
+    printf '%s F %s\n%s C 0\n%s X 0\n%s O\n%s\n%s E %s\n' "$b" "$i" "$b" "$b" "$b" "$body" "$b" "$i"
+    printf '%s F %s\n%s C 0\n%s X 0\n%s O %s\n%s\n\n%s E %s\n' "$b" "$i" "$b" "$b" "$b" "$((${{#body}} + 1))" "$body" "$b" "$i"
+  done
+  printf '%s Z\n%s F 2\n%s C 0\n%s O\n' "$b" "$b" "$b" "$b"
+done < '{found}'"#,
+        found = found.display()
+    )
+}
+
+/// A profile whose fact 2 is the forger's `docker`, between facts it
+/// targets (`python3`, `git` before it, `after` behind).
+pub const FORGED_PROFILE: &str = "[profile]\nname = \"forged\"\n\
+    [[fact]]\nid = \"runtime.python3\"\nlabel = \"p\"\ncategory = \"R\"\ncompare = \"pep440\"\nparser = \"version\"\nsources = [{ cmd = [\"python3\", \"--version\"] }]\n\
+    [[fact]]\nid = \"tool.git\"\nlabel = \"g\"\ncategory = \"T\"\ncompare = \"loose\"\nparser = \"version\"\nsources = [{ cmd = [\"git\", \"--version\"] }]\n\
+    [[fact]]\nid = \"tool.docker\"\nlabel = \"d\"\ncategory = \"T\"\ncompare = \"loose\"\nparser = \"version\"\nsources = [{ cmd = [\"docker\", \"--version\"] }]\n\
+    [[fact]]\nid = \"tool.after\"\nlabel = \"a\"\ncategory = \"T\"\ncompare = \"loose\"\nparser = \"version\"\nsources = [{ cmd = [\"after\", \"--version\"] }]\n";
+
+/// The honest tools of `FORGED_PROFILE`: `(name, body)`.
+pub const HONEST_TOOLS: [(&str, &str); 3] = [
+    ("python3", "echo 'Python 3.11.2'"),
+    ("git", "echo 'git version 2.39.2'"),
+    ("after", "echo 'after 1.0.0'"),
+];

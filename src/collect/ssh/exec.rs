@@ -6,12 +6,15 @@ use std::time::Instant;
 
 use ssh2::{ExtendedData, Session};
 
+use crate::probe::frame::{ProbeOutput, Reader};
 use crate::probe::script::ProbeScript;
 
 /// What came back from the host.
 #[derive(Debug)]
 pub struct Transcript {
     pub stdout: Vec<u8>,
+    /// The frames read from it as it arrived.
+    pub frames: ProbeOutput,
     /// Why reading stopped early, if it did (deadline, connection lost,
     /// too much output); the frames read so far are still used.
     pub cut_off: Option<String>,
@@ -47,10 +50,11 @@ pub fn run_probe(
 
     let mut stdout = Vec::new();
     let mut buf = vec![0u8; 32 * 1024];
-    // Facts end with "\n<boundary> E <n>": counted as they arrive so the
-    // screen can show a host filling in.
-    let fact_end = format!("\n{} E ", probe.boundary);
-    let (mut scanned, mut facts_done) = (0usize, 0usize);
+    // Frames are read as they arrive, so the screen can show a host filling
+    // in; the reader counts facts by their frames, never by text a tool
+    // could print.
+    let mut frames = Reader::new(&probe.boundary);
+    let mut facts_done = 0;
     let cut_off = loop {
         if Instant::now() >= deadline {
             break Some("the host's deadline passed".to_owned());
@@ -62,12 +66,9 @@ pub fn run_probe(
                     break Some(format!("the host sent more than {max_total} bytes"));
                 }
                 stdout.extend_from_slice(&buf[..n]);
-                // A marker cut by the previous read ends in this one.
-                let from = scanned.saturating_sub(fact_end.len() - 1);
-                let ends = count(&stdout[from..], fact_end.as_bytes());
-                scanned = stdout.len();
-                if ends > 0 {
-                    facts_done += ends;
+                frames.feed(&buf[..n]);
+                if frames.facts_done() > facts_done {
+                    facts_done = frames.facts_done();
                     on_fact(facts_done);
                 }
             }
@@ -80,9 +81,5 @@ pub fn run_probe(
     if cut_off.is_none() {
         let _ = channel.wait_close();
     }
-    Ok(Transcript { stdout, cut_off })
-}
-
-fn count(haystack: &[u8], needle: &[u8]) -> usize {
-    haystack.windows(needle.len()).filter(|w| *w == needle).count()
+    Ok(Transcript { stdout, frames: frames.finish(), cut_off })
 }

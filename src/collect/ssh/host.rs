@@ -17,7 +17,6 @@ use crate::collect::probed::facts_from_probe;
 use crate::model::{
     FailReason, Failure, HostInfo, ProfileRef, SCHEMA_VERSION, Snapshot, Transport,
 };
-use crate::probe::frame;
 use crate::probe::script::ProbeScript;
 use crate::profile::Profile;
 
@@ -76,7 +75,7 @@ pub fn collect_host(
         Ok(t) => t,
         Err(why) => return failed(failure(FailReason::ProbeFailed, format!("{name}: {why}"))),
     };
-    let parsed = frame::parse(&transcript.stdout, &probe.boundary);
+    let parsed = &transcript.frames;
     if !parsed.started {
         let said = String::from_utf8_lossy(&transcript.stdout);
         let said = crate::probe::sanitize::strip_control(said.lines().next().unwrap_or(""));
@@ -95,7 +94,7 @@ pub fn collect_host(
     };
     let facts = facts_from_probe(
         profile,
-        &parsed,
+        parsed,
         opts.collect.max_bytes,
         cut_off.as_deref().unwrap_or("the probe did not report it"),
     );
