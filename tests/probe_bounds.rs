@@ -140,8 +140,8 @@ fn the_probe_halts_at_its_host_deadline() {
     let built = script::build(&profile, opts.script_limits());
     let given = Duration::from_secs(7);
     let probe_text = built.for_host(given);
-    // 7 s, less three ticks of 0.4 s and a second of the host clock.
-    assert!(probe_text.contains("\nT=4\n"), "the deadline line");
+    // 7 s, less three ticks of 0.4 s and two seconds for the host's clock.
+    assert!(probe_text.contains("\nT=3\n"), "the deadline line");
     let path = path_with(bin.path());
     for shell in shells() {
         let runtime = tempfile::tempdir().expect("tmp");

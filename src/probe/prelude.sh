@@ -167,15 +167,17 @@ _halt() {
 _watch() {
   _z=; trap '[ -n "$_z" ] && kill "$_z" 2>/dev/null; exit 0' TERM
   _i=0; _e=; _h=
-  if [ "$T" -gt 0 ]; then
-    _e=$(date +%s 2>/dev/null)
-    case $_e in '' | *[!0-9]*) _e= ;; *) _e=$((_e + T)) ;; esac
-  fi
   # The sleep in the background, so that stopping the watchdog stops it.
   while sleep "$W" & _z=$!; wait "$_z"; do
     _z=; _i=$((_i + 1)); _busy=
-    if [ -z "$_h" ] && [ -n "$_e" ] && _t=$(date +%s 2>/dev/null) && [ "$_t" -ge "$_e" ] 2>/dev/null; then
-      _halt; _h=$_i
+    # The clock is read from the first tick on (a process each): most
+    # probes end before it. The start is taken as a tick before, in whole
+    # seconds; a late first tick is in the margin T leaves.
+    if [ "$T" -gt 0 ] && [ -z "$_h" ] && _t=$(date +%s 2>/dev/null); then
+      case $_t in
+        '' | *[!0-9]*) ;;
+        *) [ -n "$_e" ] || _e=$((_t - ${W%%.*} + T)); [ "$_t" -lt "$_e" ] || { _halt; _h=$_i; } ;;
+      esac
     fi
     for _q in "$D"/*.pid; do
       [ -f "$_q" ] || continue

@@ -44,10 +44,11 @@ impl ProbeScript {
     /// it has) a margin before, so that even a shell that does not end then
     /// is killed and the scratch folder removed by the time paritty gives
     /// the host up. The margin covers the watchdog's checks (a tick to see
-    /// the deadline, two more before it kills the shell) and a second of
-    /// the host clock's resolution.
+    /// the deadline, two more before it kills the shell) and two seconds:
+    /// the host's clock counts whole seconds, and the watchdog reads it
+    /// from its first tick on, taking the start as a tick before.
     pub fn for_host(&self, remaining: Duration) -> String {
-        let margin = self.tick * 3 + Duration::from_secs(1);
+        let margin = self.tick * 3 + Duration::from_secs(2);
         let seconds = remaining.saturating_sub(margin).as_secs().max(1);
         let rest = &self.text[self.deadline_line + "T=0\n".len()..];
         format!("{}T={seconds}\n{rest}", &self.text[..self.deadline_line])
