@@ -144,11 +144,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     // Checked now, so a typo in [keys] is reported like any other.
     for (action, keys) in &config.keys {
         let one = BTreeMap::from([(action.clone(), keys.get_ref().keys())]);
-        if let Err(message) = crate::tui::keys::Keymap::with_overrides(&one) {
+        if let Err(message) = crate::keymap::Keymap::with_overrides(&one) {
             return Err(ConfigError {
                 path: path.to_owned(),
                 position: Some(crate::profile::position_of(text, keys.span().start)),
-                message,
+                message: message.to_string(),
             });
         }
     }
@@ -158,11 +158,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
 
 impl Config {
     /// The key bindings: the defaults with the `[keys]` table applied.
-    pub fn keymap(&self) -> crate::tui::keys::Keymap {
+    pub fn keymap(&self) -> crate::keymap::Keymap {
         let overrides: BTreeMap<String, Vec<String>> =
             self.keys.iter().map(|(a, k)| (a.clone(), k.get_ref().keys())).collect();
         // Every entry was checked when the file was read.
-        crate::tui::keys::Keymap::with_overrides(&overrides).unwrap_or_default()
+        crate::keymap::Keymap::with_overrides(&overrides).unwrap_or_default()
     }
 }
 

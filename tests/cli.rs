@@ -35,7 +35,7 @@ fn machine(program: &str, args: &[&str]) -> Option<String> {
 
 fn os_release(key: &str) -> Option<String> {
     let text = std::fs::read_to_string("/etc/os-release").ok()?;
-    paritty::probe::keyvalue::lookup(&text, key)
+    paritty::output::keyvalue::lookup(&text, key)
 }
 
 fn assert_one_error_line(out: &Output) -> String {

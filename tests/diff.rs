@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use paritty::compare::matrix::{Comparison, Severity, choose_baseline};
+use paritty::compare::matrix::{Comparison, choose_baseline};
 use paritty::compare::policy::Policy;
+use paritty::compare::severity::Severity;
 use paritty::model::HostReport;
 use paritty::model::snapshot_file::read_snapshot;
 

@@ -10,8 +10,9 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use paritty::compare::matrix::{Comparison, Severity};
+use paritty::compare::matrix::Comparison;
 use paritty::compare::policy::Policy;
+use paritty::compare::severity::Severity;
 use paritty::export::document::{DiffDoc, PARITTY_VERSION};
 use paritty::export::html;
 use paritty::model::snapshot_file::read_snapshot;

@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use paritty::probe::sanitize::strip_control;
-use paritty::probe::{keyvalue, parse};
+use paritty::output::sanitize::strip_control;
+use paritty::output::{keyvalue, parse};
 use paritty::profile::{SourceKind, load_profile};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/outputs");

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use paritty::probe::parse;
+use paritty::output::parse;
 use paritty::profile::shipped::SHIPPED;
 use paritty::profile::{CompareKind, Extract, Profile, SourceKind, load_profile};
 

@@ -4,8 +4,9 @@
 mod common;
 
 use common::tui::{fixture, unreachable};
-use paritty::compare::matrix::{Comparison, Severity};
+use paritty::compare::matrix::Comparison;
 use paritty::compare::policy::Policy;
+use paritty::compare::severity::Severity;
 use paritty::export::redact::{Options, REDACTED, Redactor, is_secret_name};
 use paritty::model::{Fact, HostReport, Status};
 

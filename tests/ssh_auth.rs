@@ -388,8 +388,8 @@ mod passphrase {
     use paritty::collect::ssh::auth::PassphrasePrompt;
     use paritty::collect::ssh::connect::ConnectOptions;
     use paritty::collect::ssh::host::HostOptions;
+    use paritty::collect::target::{SshTarget, Target};
     use paritty::model::{FailReason, HostReport};
-    use paritty::target::{SshTarget, Target};
 
     struct Answer {
         says: &'static str,

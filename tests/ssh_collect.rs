@@ -179,10 +179,10 @@ mod in_process {
     use paritty::collect::events::Event;
     use paritty::collect::hosts::collect_targets;
     use paritty::collect::local::LocalContext;
+    use paritty::collect::target::Target;
     use paritty::collect::{CollectOptions, collect_local_with};
     use paritty::model::{FailReason, HostReport, Status};
     use paritty::profile::{Profile, SourceKind, load_profile};
-    use paritty::target::Target;
 
     fn run(
         lab: &Lab,

@@ -10,11 +10,11 @@ use std::time::Duration;
 use common::tui::{app, app_of, ch, fixture, key, send, type_text, unreachable};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use paritty::collect::events::{Event, Stage};
-use paritty::compare::matrix::Severity;
+use paritty::compare::severity::Severity;
+use paritty::keymap::Keymap;
 use paritty::model::FailReason;
 use paritty::tui::app::{Focus, Host, Line, Screen};
 use paritty::tui::dialog::{ExportFormat, ExportWhat, Modal};
-use paritty::tui::keys::Keymap;
 use paritty::tui::update::{Effect, Msg, update};
 use paritty::tui::view::layout;
 
@@ -294,7 +294,7 @@ fn keys_come_from_the_users_bindings() {
     send(&mut app, [Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))]);
     assert!(app.quit, "Ctrl-C always quits");
     let bad = BTreeMap::from([("explode".to_owned(), vec!["x".to_owned()])]);
-    let err = Keymap::with_overrides(&bad).expect_err("unknown action");
+    let err = Keymap::with_overrides(&bad).expect_err("unknown action").to_string();
     assert!(err.contains("unknown action `explode`"), "{err}");
     let bad = BTreeMap::from([("quit".to_owned(), vec!["ctrl-".to_owned()])]);
     assert!(Keymap::with_overrides(&bad).is_err());

@@ -3,7 +3,7 @@
 //! same answer locally and over SSH (DESIGN.md, principle 1).
 
 use crate::model::{Fact, Status};
-use crate::probe::keyvalue;
+use crate::output::keyvalue;
 use crate::profile::{FactDef, Source, SourceKind};
 
 /// What happened when one source of a fact was tried.

@@ -12,10 +12,10 @@ use super::events::{Event, Stage};
 use super::ssh::connect::{ConnectOptions, failure};
 use super::ssh::host::{HostJob, HostOptions, collect_host};
 use super::ssh::settings::{self, Request};
+use super::target::Target;
 use crate::model::{FailReason, HostReport};
 use crate::probe::script::{self, ProbeScript};
 use crate::profile::Profile;
-use crate::target::Target;
 
 /// How a whole run is bounded and what it may ask.
 pub struct RunOptions<'p> {

@@ -10,7 +10,7 @@ use super::command;
 use super::evidence::{Attempt, Decider, Run, absent_label, read_from};
 use super::locate::locate;
 use crate::model::Fact;
-use crate::probe::sanitize;
+use crate::output::sanitize;
 use crate::profile::{FactDef, Source, SourceKind};
 
 /// What every fact of one local collection shares.

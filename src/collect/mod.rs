@@ -10,6 +10,7 @@ pub mod local;
 pub mod locate;
 pub mod probed;
 pub mod ssh;
+pub mod target;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -17,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::model::{Fact, HostInfo, ProfileRef, SCHEMA_VERSION, Snapshot, Status, Transport};
-use crate::probe::sanitize::DEFAULT_MAX_BYTES;
+use crate::output::sanitize::DEFAULT_MAX_BYTES;
 use crate::probe::script::ScriptLimits;
 use crate::profile::{Builtin, FactDef, Profile};
 

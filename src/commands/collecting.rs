@@ -13,12 +13,13 @@ use crate::collect::hosts::{RunOptions, collect_targets};
 use crate::collect::ssh::auth::PassphrasePrompt;
 use crate::collect::ssh::connect::{ConnectOptions, HostKeyPrompt};
 use crate::collect::ssh::host::HostOptions;
+use crate::collect::target::Target;
 use crate::config::Config;
 use crate::model::HostReport;
 use crate::profile::Profile;
 use crate::progress::{self, TerminalLock};
 use crate::prompt::TerminalPrompt;
-use crate::target::{self, Target};
+use crate::target;
 
 /// The targets named on the command line (default: this machine), folders
 /// of snapshots expanded, each name once.

@@ -9,7 +9,8 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use super::{EXIT_DIVERGENCE, EXIT_ERROR, EXIT_OK, collecting, options, print_stdout};
 use crate::cli::{CheckArgs, DiffArgs, FailOn};
-use crate::compare::matrix::{Comparison, Severity, choose_baseline};
+use crate::compare::matrix::{Comparison, choose_baseline};
+use crate::compare::severity::Severity;
 use crate::config::Config;
 use crate::export::diff;
 use crate::export::document::DiffDoc;

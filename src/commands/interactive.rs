@@ -11,8 +11,9 @@ use color_eyre::eyre::{Result, bail, eyre};
 use super::{EXIT_OK, collecting, options};
 use crate::cli::ViewArgs;
 use crate::collect::ssh::host::HostOptions;
+use crate::collect::target::Target;
 use crate::config::Config;
-use crate::target::{self, Target};
+use crate::target;
 use crate::tui::{self, Source, collector::Plan};
 
 pub fn run(args: &ViewArgs, config: Option<&Config>) -> Result<ExitCode> {

@@ -5,7 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::{SCHEMA_VERSION, Snapshot};
-use crate::probe::sanitize::strip_control;
+use crate::output::sanitize::strip_control;
 
 /// Why a snapshot file could not be read. Each variant renders as one line
 /// naming the file, because the user may be loading a whole team's folder.

@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use super::raw::{RawFact, RawProfile, RawSource};
 use super::{Builtin, CompareKind, Extract, FactDef, Profile, Source, SourceKind, shipped};
-use crate::probe::parse;
+use crate::output::parse;
 
 /// A profile that cannot be used: where, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,7 +19,7 @@ pub use load::{
     ProfileError, ProfileListing, list_profiles, load_profile, parse_profile, position_of,
 };
 
-use crate::probe::parse::ParserFn;
+use crate::output::parse::ParserFn;
 
 /// A validated profile with its parents' facts already merged in.
 #[derive(Debug, Clone)]

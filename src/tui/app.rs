@@ -6,10 +6,11 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use super::dialog::Modal;
-use super::keys::Keymap;
 use crate::collect::events::Stage;
-use crate::compare::matrix::{Comparison, Row, Severity, choose_baseline};
+use crate::compare::matrix::{Comparison, Row, choose_baseline};
 use crate::compare::policy::Policy;
+use crate::compare::severity::Severity;
+use crate::keymap::Keymap;
 use crate::model::HostReport;
 
 /// One column: a target being (or done being) collected.

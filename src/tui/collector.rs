@@ -12,8 +12,8 @@ use crate::collect::hosts::{RunOptions, collect_targets};
 use crate::collect::ssh::auth::PassphrasePrompt;
 use crate::collect::ssh::connect::{ConnectOptions, HostKeyPrompt};
 use crate::collect::ssh::host::HostOptions;
+use crate::collect::target::Target;
 use crate::profile::Profile;
-use crate::target::Target;
 
 /// Everything a collection needs, owned so workers can outlive the caller.
 #[derive(Debug, Clone)]

@@ -26,8 +26,8 @@ use collector::{Collector, Plan};
 use export::Export;
 use update::Msg;
 
+use crate::collect::target::Target;
 use crate::model::HostReport;
-use crate::target::Target;
 
 /// A column to show: a target to collect, or a report already in hand
 /// (a shipped example).
@@ -82,7 +82,7 @@ pub fn run(sources: Vec<Source>, mut app_settings: Settings, plan: Plan) -> Resu
 /// What the TUI takes from the config and the environment.
 pub struct Settings {
     pub policy: crate::compare::policy::Policy,
-    pub keymap: keys::Keymap,
+    pub keymap: crate::keymap::Keymap,
     pub color: bool,
     pub show_hint: bool,
     /// `--baseline`: a host name as the user typed it.

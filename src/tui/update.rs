@@ -11,9 +11,9 @@ use crossterm::event::{
 use super::app::{App, Focus, Line, Screen};
 use super::dialog::{ExportDialog, Field, Modal};
 use super::export::{self, Export, Prepared};
-use super::keys::Action;
 use super::view::layout;
 use crate::collect::events::{Event, Stage};
+use crate::keymap::Action;
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 
@@ -166,7 +166,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         on_search_key(app, key);
         return Vec::new();
     }
-    let Some(action) = app.keymap.action(&key) else { return Vec::new() };
+    let Some(action) = super::keys::action(&app.keymap, &key) else { return Vec::new() };
     // Esc backs out of what is open before it quits.
     if action == Action::Quit && key.code == KeyCode::Esc {
         if let Screen::Pair { .. } = app.screen {

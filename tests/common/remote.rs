@@ -10,7 +10,7 @@ use paritty::collect::CollectOptions;
 use paritty::collect::hosts::RunOptions;
 use paritty::collect::ssh::connect::ConnectOptions;
 use paritty::collect::ssh::host::HostOptions;
-use paritty::target::{SshTarget, Target};
+use paritty::collect::target::{SshTarget, Target};
 
 /// A builtin fact every host has, and a tool each host has its own copy of.
 pub const TOOL_PROFILE: &str = r#"

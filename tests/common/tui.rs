@@ -5,10 +5,10 @@ use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use paritty::compare::policy::Policy;
+use paritty::keymap::Keymap;
 use paritty::model::snapshot_file::read_snapshot;
 use paritty::model::{FailReason, Failure, HostReport};
 use paritty::tui::app::{App, Host};
-use paritty::tui::keys::Keymap;
 use paritty::tui::update::{Effect, Msg, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

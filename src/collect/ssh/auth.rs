@@ -191,6 +191,6 @@ fn ssh_string<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
 }
 
 fn shown_comment(comment: &str) -> String {
-    let clean = crate::probe::sanitize::strip_control(comment);
+    let clean = crate::output::sanitize::strip_control(comment);
     if clean.is_empty() { "(no comment)".to_owned() } else { clean }
 }

@@ -79,7 +79,7 @@ pub fn collect_host(
     let parsed = frame::parse(&transcript.stdout, &probe.boundary);
     if !parsed.started {
         let said = String::from_utf8_lossy(&transcript.stdout);
-        let said = crate::probe::sanitize::strip_control(said.lines().next().unwrap_or(""));
+        let said = crate::output::sanitize::strip_control(said.lines().next().unwrap_or(""));
         let why = transcript.cut_off.clone().unwrap_or_else(|| {
             if said.is_empty() { "it printed nothing".into() } else { format!("it said: {said}") }
         });

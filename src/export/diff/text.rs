@@ -4,8 +4,10 @@
 
 use std::fmt::Write;
 
-use super::{DiffStyle, cell_text, note, shown_rows};
-use crate::compare::matrix::{Comparison, Severity};
+use super::{DiffStyle, shown_rows};
+use crate::compare::matrix::Comparison;
+use crate::compare::severity::Severity;
+use crate::compare::wording::{cell_text, note};
 
 const MAX_CELL: usize = 28;
 

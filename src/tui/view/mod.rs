@@ -16,8 +16,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Screen};
-use super::keys::Action;
-use crate::compare::matrix::Severity;
+use crate::compare::severity::Severity;
+use crate::keymap::Action;
 
 pub fn render(frame: &mut Frame<'_>, app: &App) {
     let full = frame.area();

@@ -6,10 +6,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::style;
-use crate::compare::matrix::Severity;
+use crate::compare::severity::Severity;
+use crate::keymap::Action;
 use crate::tui::app::App;
 use crate::tui::dialog::{Destination, ExportDialog, Field, Modal, Redaction};
-use crate::tui::keys::Action;
 
 pub fn render(frame: &mut Frame<'_>, app: &App, full: Rect) {
     let Some(modal) = &app.modal else { return };
@@ -76,7 +76,7 @@ fn export(app: &App, dialog: &ExportDialog) -> Vec<Line<'static>> {
     if dialog.redaction == Redaction::Off {
         lines.push(Line::from(Span::styled(
             "  Redaction is off: secrets and home folders are written as collected.",
-            style::severity(crate::compare::matrix::Severity::Major, app.color),
+            style::severity(crate::compare::severity::Severity::Major, app.color),
         )));
     }
     lines.push(Line::from(""));
