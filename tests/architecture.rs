@@ -3,6 +3,7 @@
 //! in ARCHITECTURE.md is exactly what `src/` imports.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Every module of `src/` by path (`collect::ssh::host`; the crate root is
@@ -313,12 +314,11 @@ fn architecture_lists_the_top_level_dependencies_the_code_has() {
             .or_default()
             .extend(to.split_whitespace().map(str::to_owned));
     }
-    let has: String = actual
-        .iter()
-        .map(|(module, deps)| {
-            format!("{module} -> {}\n", deps.iter().cloned().collect::<Vec<_>>().join(" "))
-        })
-        .collect();
+    let mut has = String::new();
+    for (module, deps) in &actual {
+        let deps: Vec<&str> = deps.iter().map(String::as_str).collect();
+        let _ = writeln!(has, "{module} -> {}", deps.join(" "));
+    }
     let actual: BTreeMap<String, BTreeSet<String>> =
         actual.into_iter().filter(|(_, deps)| !deps.is_empty()).collect();
     assert!(
