@@ -384,10 +384,9 @@ mod passphrase {
     use super::common::{HEADER, command_fact, profile};
     use super::{block, encrypted_lab_key, host_with_tool, write_config};
     use paritty::collect::CollectOptions;
-    use paritty::collect::hosts::{RunOptions, collect_targets};
+    use paritty::collect::hosts::collect_targets;
+    use paritty::collect::plan::{Plan, Prompts};
     use paritty::collect::ssh::auth::PassphrasePrompt;
-    use paritty::collect::ssh::connect::ConnectOptions;
-    use paritty::collect::ssh::host::HostOptions;
     use paritty::collect::target::{SshTarget, Target};
     use paritty::model::{FailReason, HostReport};
 
@@ -404,20 +403,14 @@ mod passphrase {
     }
 
     fn collect(config: PathBuf, prompt: &Answer) -> HostReport {
-        let opts = RunOptions {
-            host: HostOptions {
-                collect: CollectOptions::default(),
-                host_timeout: Duration::from_secs(30),
-            },
-            workers: 1,
-            connect: ConnectOptions {
-                connect_timeout: Duration::from_secs(5),
-                accept_new: false,
-                host_key_prompt: None,
-                passphrase_prompt: Some(prompt),
-            },
-            ssh_config: Some(config),
-        };
+        let text = format!("{HEADER}{}", command_fact("tool.mytool", &["mytool"], "version"));
+        let mut plan = Plan::new(std::sync::Arc::new(profile(&text)));
+        plan.collect = CollectOptions::default();
+        plan.host_timeout = Duration::from_secs(30);
+        plan.workers = 1;
+        plan.ssh.connect_timeout = Duration::from_secs(5);
+        plan.ssh.config_file = Some(config);
+        let prompts = Prompts { host_key: None, passphrase: Some(prompt) };
         let target = Target::Ssh(SshTarget {
             name: "locked".into(),
             host: "locked".into(),
@@ -425,9 +418,8 @@ mod passphrase {
             port: None,
             labels: BTreeMap::new(),
         });
-        let text = format!("{HEADER}{}", command_fact("tool.mytool", &["mytool"], "version"));
         let (tx, _rx) = mpsc::channel();
-        collect_targets(&[target], &profile(&text), &opts, &tx).remove(0)
+        collect_targets(&[target], &plan, prompts, &tx).remove(0)
     }
 
     #[test]

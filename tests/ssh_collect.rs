@@ -173,12 +173,13 @@ mod in_process {
     use std::sync::mpsc;
     use std::time::Duration;
 
-    use super::common::remote::{run_options, ssh_target as target};
+    use super::common::remote::{plan, ssh_target as target};
     use super::common::sshd::{HostSpec, Lab};
     use super::common::{HEADER, command_fact, profile};
     use paritty::collect::events::Event;
     use paritty::collect::hosts::collect_targets;
     use paritty::collect::local::LocalContext;
+    use paritty::collect::plan::Prompts;
     use paritty::collect::target::Target;
     use paritty::collect::{CollectOptions, collect_local_with};
     use paritty::model::{FailReason, HostReport, Status};
@@ -191,9 +192,9 @@ mod in_process {
         collect: CollectOptions,
         events: &mpsc::Sender<Event>,
     ) -> Vec<HostReport> {
-        let opts = run_options(lab.ssh_config(), collect, Duration::from_secs(5));
+        let plan = plan(profile, lab.ssh_config(), collect, Duration::from_secs(5));
         let targets: Vec<Target> = names.iter().map(|n| target(n)).collect();
-        collect_targets(&targets, profile, &opts, events)
+        collect_targets(&targets, &plan, Prompts::default(), events)
     }
 
     /// DESIGN.md's invariant: this machine over SSH to localhost gives the

@@ -229,17 +229,18 @@ mod in_process {
     use std::sync::mpsc;
     use std::time::Duration;
 
-    use super::common::remote::{run_options, ssh_target as target};
+    use super::common::remote::{plan, ssh_target as target};
     use super::common::sshd::{Fault, Lab};
     use super::common::{HEADER, command_fact, profile};
     use super::{LOG_WAIT, block, config_with, host_with_tool};
     use paritty::collect::CollectOptions;
-    use paritty::collect::hosts::{RunOptions, collect_targets};
+    use paritty::collect::hosts::collect_targets;
+    use paritty::collect::plan::{Plan, Prompts};
     use paritty::model::{FailReason, Status};
     use paritty::profile::{Profile, SourceKind, load_profile};
 
-    fn options(config: std::path::PathBuf, collect: CollectOptions) -> RunOptions<'static> {
-        run_options(config, collect, Duration::from_secs(2))
+    fn options(profile: &Profile, config: std::path::PathBuf, collect: CollectOptions) -> Plan {
+        plan(profile, config, collect, Duration::from_secs(2))
     }
 
     /// The whole default profile (a large script up, a lot of output down)
@@ -260,7 +261,8 @@ mod in_process {
         };
         let (tx, _rx) = mpsc::channel();
         let targets = [target("inner"), target("inner-via")];
-        let reports = collect_targets(&targets, &profile, &options(config, collect), &tx);
+        let reports =
+            collect_targets(&targets, &options(&profile, config, collect), Prompts::default(), &tx);
         let snaps: Vec<_> = reports
             .iter()
             .map(|r| {
@@ -303,10 +305,10 @@ mod in_process {
             &lab,
             &block(&lab, "behind-silent", silent.addr(), silent.port(), Some("bastion")),
         );
-        let opts = options(config, CollectOptions::default());
         let text = format!("{HEADER}{}", command_fact("tool.x", &["x"], "version"));
+        let opts = options(&profile(&text), config, CollectOptions::default());
         let (tx, _rx) = mpsc::channel();
-        let reports = collect_targets(&[target("behind-silent")], &profile(&text), &opts, &tx);
+        let reports = collect_targets(&[target("behind-silent")], &opts, Prompts::default(), &tx);
         let failure = reports[0].failure.as_ref().expect("the silent host failed");
         assert_eq!(failure.reason, FailReason::Timeout, "{failure}");
         assert!(failure.message.contains("did not complete the SSH handshake"), "{failure}");

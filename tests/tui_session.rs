@@ -7,7 +7,7 @@ use std::sync::mpsc;
 
 use common::tui::{app, ch, key, text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use paritty::tui::export::Export;
+use paritty::tui::export::{Export, ExportError};
 use paritty::tui::session::{self, World};
 use paritty::tui::update::Msg;
 use ratatui::Terminal;
@@ -25,11 +25,11 @@ impl World for Recorder {
         self.collected.push(hosts.to_vec());
     }
 
-    fn write(&mut self, export: &Export) -> Result<String, String> {
+    fn write(&mut self, export: &Export) -> Result<String, ExportError> {
         paritty::tui::write_export(export)
     }
 
-    fn clipboard(&mut self, text: &str) -> Result<String, String> {
+    fn clipboard(&mut self, text: &str) -> Result<String, std::io::Error> {
         self.clipboard.push(text.to_owned());
         Ok("copied".into())
     }

@@ -18,8 +18,8 @@ use crate::model::HostReport;
 
 pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     let targets = collecting::targets(&args.targets, config)?;
-    let profile = options::profile(&args.collect, config)?;
-    let reports = collecting::collect(&targets, &profile, &args.collect, &args.remote, config)?;
+    let plan = options::plan(&args.collect, Some(&args.remote), config)?;
+    let reports = collecting::collect(&targets, &plan);
     let comparison = compare(&reports, args.baseline.as_deref(), config)?;
     let to_terminal = args.out.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -53,8 +53,8 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
 
 pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
     let targets = collecting::targets(&args.targets, config)?;
-    let profile = options::profile(&args.collect, config)?;
-    let reports = collecting::collect(&targets, &profile, &args.collect, &args.remote, config)?;
+    let plan = options::plan(&args.collect, Some(&args.remote), config)?;
+    let reports = collecting::collect(&targets, &plan);
     let comparison = compare(&reports, args.baseline.as_deref(), config)?;
     let threshold = match args.fail_on {
         FailOn::Any | FailOn::Packaging => Severity::Packaging,
@@ -106,7 +106,7 @@ fn compare(
     baseline: Option<&str>,
     config: Option<&Config>,
 ) -> Result<Comparison> {
-    let baseline = choose_baseline(reports, baseline).map_err(|e| eyre!(e))?;
+    let baseline = choose_baseline(reports, baseline)?;
     if reports[baseline].snapshot.is_none() {
         let why = reports[baseline].failure.as_ref().map_or_else(String::new, ToString::to_string);
         return Err(eyre!(

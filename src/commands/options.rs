@@ -1,19 +1,16 @@
 //! Settings merged from the command line, the config's [settings] and the
 //! defaults, in that order of precedence.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use color_eyre::eyre::{Result, bail};
 
 use crate::cli::{CollectArgs, RedactArgs, RedactMore, RemoteArgs};
-use crate::collect::CollectOptions;
+use crate::collect::plan::Plan;
 use crate::config::{Config, Settings};
 use crate::export::redact::{self, Redactor};
 use crate::profile::{Profile, load_profile, user_profile_dir};
-
-pub const DEFAULT_CONNECT_TIMEOUT: f64 = 5.0;
-pub const DEFAULT_HOST_TIMEOUT: f64 = 30.0;
-pub const DEFAULT_WORKERS: usize = 32;
 
 fn settings(config: Option<&Config>) -> Settings {
     config.map(|c| c.settings.clone()).unwrap_or_default()
@@ -25,44 +22,42 @@ pub fn profile(args: &CollectArgs, config: Option<&Config>) -> Result<Profile> {
     Ok(load_profile(&spec, user_profile_dir().as_deref())?)
 }
 
-pub fn collect(args: &CollectArgs, config: Option<&Config>) -> Result<CollectOptions> {
+/// The one collection plan of a run: each setting from the command line,
+/// else the config's `[settings]`, else the default. `remote` is `None` for
+/// commands without the remote options (`probe`).
+pub fn plan(
+    collect: &CollectArgs,
+    remote: Option<&RemoteArgs>,
+    config: Option<&Config>,
+) -> Result<Plan> {
     let s = settings(config);
-    let defaults = CollectOptions::default();
-    let timeout = args.timeout.or(s.command_timeout);
-    let jobs = args.jobs.unwrap_or(defaults.max_parallel);
-    let max_bytes = args.max_bytes.or(s.max_bytes).unwrap_or(defaults.max_bytes);
-    if jobs == 0 {
+    let mut plan = Plan::new(Arc::new(profile(collect, config)?));
+    if let Some(timeout) = collect.timeout.or(s.command_timeout) {
+        plan.collect.command_timeout = seconds("--timeout", timeout)?;
+    }
+    plan.collect.max_parallel = collect.jobs.unwrap_or(plan.collect.max_parallel);
+    plan.collect.max_bytes = collect.max_bytes.or(s.max_bytes).unwrap_or(plan.collect.max_bytes);
+    if plan.collect.max_parallel == 0 {
         bail!("--jobs must be at least 1");
     }
-    if max_bytes == 0 {
+    if plan.collect.max_bytes == 0 {
         bail!("--max-bytes must be at least 1");
     }
-    Ok(CollectOptions {
-        command_timeout: timeout
-            .map(|t| seconds("--timeout", t))
-            .transpose()?
-            .unwrap_or(defaults.command_timeout),
-        max_bytes,
-        max_parallel: jobs,
-    })
-}
-
-/// (connect timeout, host timeout, workers)
-pub fn remote(args: &RemoteArgs, config: Option<&Config>) -> Result<(Duration, Duration, usize)> {
-    let s = settings(config);
-    let connect = seconds(
-        "--connect-timeout",
-        args.connect_timeout.or(s.connect_timeout).unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-    )?;
-    let host = seconds(
-        "--host-timeout",
-        args.host_timeout.or(s.host_timeout).unwrap_or(DEFAULT_HOST_TIMEOUT),
-    )?;
-    let workers = args.workers.or(s.workers).unwrap_or(DEFAULT_WORKERS);
-    if workers == 0 {
+    let no_remote_args = RemoteArgs::default();
+    let remote_args = remote.unwrap_or(&no_remote_args);
+    if let Some(t) = remote_args.connect_timeout.or(s.connect_timeout) {
+        plan.ssh.connect_timeout = seconds("--connect-timeout", t)?;
+    }
+    if let Some(t) = remote_args.host_timeout.or(s.host_timeout) {
+        plan.host_timeout = seconds("--host-timeout", t)?;
+    }
+    plan.workers = remote_args.workers.or(s.workers).unwrap_or(plan.workers);
+    if plan.workers == 0 {
         bail!("--workers must be at least 1");
     }
-    Ok((connect, host, workers))
+    plan.ssh.accept_new = remote_args.accept_new;
+    plan.ssh.config_file = remote_args.ssh_config.clone().or(s.ssh_config);
+    Ok(plan)
 }
 
 fn seconds(what: &str, value: f64) -> Result<Duration> {

@@ -24,7 +24,7 @@ enum Destination {
 pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     let targets = collecting::targets(&args.targets, config)?;
     // Checked before collecting, so a bad option or --out costs nothing.
-    let profile = options::profile(&args.collect, config)?;
+    let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let destination = destination(args.out.as_deref(), targets.len())?;
     let format = args.format.unwrap_or_else(|| match destination {
         Destination::Stdout if std::io::stdout().is_terminal() => SnapshotFormat::Text,
@@ -34,7 +34,7 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
         return Err(eyre!("several HTML pages cannot share standard output; use --out DIR"));
     }
     let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
-    let collected = collecting::collect(&targets, &profile, &args.collect, &args.remote, config)?;
+    let collected = collecting::collect(&targets, &plan);
     // One redactor for the whole output: the same host, the same pseudonym.
     let reports = match options::redactor(&args.redaction) {
         Some(mut redactor) => redactor.reports(&collected),

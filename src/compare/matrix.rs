@@ -236,15 +236,30 @@ fn category_rank(category: &str) -> usize {
     CATEGORY_ORDER.iter().position(|c| *c == category).unwrap_or(CATEGORY_ORDER.len())
 }
 
+/// A `--baseline` that names none of the targets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownBaseline(pub String);
+
+impl std::fmt::Display for UnknownBaseline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "--baseline `{}` is not one of the targets", self.0)
+    }
+}
+
+impl std::error::Error for UnknownBaseline {}
+
 /// The baseline: the target named by `requested` (by target or host
 /// name), else the host labelled `prod`, then `staging`, else the first.
-pub fn choose_baseline(reports: &[HostReport], requested: Option<&str>) -> Result<usize, String> {
+pub fn choose_baseline(
+    reports: &[HostReport],
+    requested: Option<&str>,
+) -> Result<usize, UnknownBaseline> {
     let name_of = |r: &HostReport| r.snapshot.as_ref().map(|s| s.host.name.clone());
     if let Some(wanted) = requested {
         return reports
             .iter()
             .position(|r| r.target == wanted || name_of(r).as_deref() == Some(wanted))
-            .ok_or_else(|| format!("--baseline `{wanted}` is not one of the targets"));
+            .ok_or_else(|| UnknownBaseline(wanted.to_owned()));
     }
     for environment in ["prod", "production", "staging"] {
         if let Some(i) = reports.iter().position(|r| {

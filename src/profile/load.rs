@@ -41,7 +41,7 @@ pub struct ProfileListing {
     pub origin: String,
     pub description: String,
     /// The number of facts, or why the profile does not load.
-    pub facts: Result<usize, String>,
+    pub facts: Result<usize, ProfileError>,
 }
 
 /// Loads a profile given as a name (user folder first, then the shipped
@@ -83,7 +83,7 @@ pub fn list_profiles(user_dir: Option<&Path>) -> Vec<ProfileListing> {
                 origin: e.origin.clone(),
                 name,
                 description: String::new(),
-                facts: Err(e.to_string()),
+                facts: Err(e),
             },
         })
         .collect()

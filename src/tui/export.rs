@@ -3,6 +3,7 @@
 //! disk or the terminal (the session does that). Redacted unless the user
 //! turned redaction off in the dialog.
 
+use std::fmt;
 use std::path::PathBuf;
 
 use super::app::App;
@@ -28,7 +29,7 @@ pub enum Prepared {
     Clipboard { text: String, what: String },
 }
 
-pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, String> {
+pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, ExportError> {
     let mut redactor = match dialog.redaction {
         Redaction::Off => None,
         Redaction::On => Some(Redactor::new(redact::Options { hosts: false })),
@@ -64,9 +65,10 @@ pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, String> {
         }
         ExportWhat::HostSnapshot => {
             let report = &reports[app.column];
-            let snapshot = report.snapshot.as_ref().ok_or_else(|| {
-                format!("export: {} has no snapshot yet", app.hosts[app.column].name)
-            })?;
+            let snapshot = report
+                .snapshot
+                .as_ref()
+                .ok_or_else(|| ExportError::NoSnapshot(app.hosts[app.column].name.clone()))?;
             (
                 vec![(String::new(), snapshot_text(snapshot, format))],
                 format!("{}'s snapshot", snapshot.host.name),
@@ -84,7 +86,7 @@ pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, String> {
                 })
                 .collect();
             if texts.is_empty() {
-                return Err("export: no host has a snapshot yet".into());
+                return Err(ExportError::NoSnapshots);
             }
             let what = format!("{} snapshots", texts.len());
             (texts, what)
@@ -98,7 +100,7 @@ pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, String> {
         Destination::File => {
             let path = PathBuf::from(dialog.path.trim());
             if path.as_os_str().is_empty() {
-                return Err("export: type a path first".into());
+                return Err(ExportError::NoPath);
             }
             let files = texts
                 .into_iter()
@@ -110,6 +112,41 @@ pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, String> {
         }
     }
 }
+
+/// Why an export was not written, as the status line says it.
+#[derive(Debug)]
+pub enum ExportError {
+    /// The selected host has no snapshot yet.
+    NoSnapshot(String),
+    NoSnapshots,
+    NoPath,
+    CreateFolder {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    Write {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+}
+
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExportError::NoSnapshot(host) => write!(f, "export: {host} has no snapshot yet"),
+            ExportError::NoSnapshots => write!(f, "export: no host has a snapshot yet"),
+            ExportError::NoPath => write!(f, "export: type a path first"),
+            ExportError::CreateFolder { path, error } => {
+                write!(f, "export: cannot create {}: {error}", path.display())
+            }
+            ExportError::Write { path, error } => {
+                write!(f, "export: cannot write {}: {error}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ExportError {}
 
 fn snapshot_text(snapshot: &Snapshot, format: ExportFormat) -> String {
     match format {

@@ -21,9 +21,10 @@ use std::sync::mpsc::{self, Sender};
 use color_eyre::eyre::{Result, WrapErr};
 use crossterm::event::{self, Event as TermEvent};
 
+use crate::collect::plan::Plan;
 use app::{App, Host};
-use collector::{Collector, Plan};
-use export::Export;
+use collector::Collector;
+use export::{Export, ExportError};
 use update::Msg;
 
 use crate::collect::target::Target;
@@ -116,18 +117,15 @@ impl session::World for RealWorld {
         self.collector.collect(hosts);
     }
 
-    fn write(&mut self, export: &Export) -> Result<String, String> {
+    fn write(&mut self, export: &Export) -> Result<String, ExportError> {
         write_export(export)
     }
 
-    fn clipboard(&mut self, text: &str) -> Result<String, String> {
+    fn clipboard(&mut self, text: &str) -> Result<String, std::io::Error> {
         use std::io::Write as _;
         let sequence = osc52(text);
         let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(sequence.as_bytes())
-            .and_then(|()| stdout.flush())
-            .map_err(|e| format!("clipboard: cannot write to the terminal: {e}"))?;
+        stdout.write_all(sequence.as_bytes()).and_then(|()| stdout.flush())?;
         Ok(format!(
             "sent {} KiB to the clipboard (OSC 52; the terminal must allow it)",
             text.len().div_ceil(1024)
@@ -143,15 +141,15 @@ pub fn osc52(text: &str) -> String {
 }
 
 /// Writes every file of an export atomically; says where.
-pub fn write_export(export: &Export) -> Result<String, String> {
+pub fn write_export(export: &Export) -> Result<String, ExportError> {
     let mut written: Vec<PathBuf> = Vec::new();
     for (path, contents) in &export.files {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
-                .map_err(|e| format!("export: cannot create {}: {e}", parent.display()))?;
+                .map_err(|error| ExportError::CreateFolder { path: parent.to_owned(), error })?;
         }
         crate::fsutil::write_atomic(path, contents.as_bytes())
-            .map_err(|e| format!("export: cannot write {}: {e}", path.display()))?;
+            .map_err(|error| ExportError::Write { path: path.clone(), error })?;
         written.push(std::path::absolute(path).unwrap_or_else(|_| path.clone()));
     }
     Ok(match written.as_slice() {

@@ -17,6 +17,35 @@ pub struct Transcript {
     pub cut_off: Option<String>,
 }
 
+/// Why the probe could not be started on the host.
+#[derive(Debug)]
+pub struct ExecError {
+    step: Step,
+    error: Box<dyn std::error::Error + Send + Sync>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    OpenChannel,
+    SetUp,
+    StartShell,
+    SendProbe,
+}
+
+impl std::fmt::Display for ExecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.step {
+            Step::OpenChannel => "cannot open a channel",
+            Step::SetUp => "cannot set up the channel",
+            Step::StartShell => "cannot start /bin/sh",
+            Step::SendProbe => "cannot send the probe",
+        };
+        write!(f, "{what}: {}", self.error)
+    }
+}
+
+impl std::error::Error for ExecError {}
+
 /// Sends `script` to `/bin/sh -s` on the host and reads until the channel
 /// closes, `deadline` passes or `max_total` bytes have arrived.
 pub fn run_probe(
@@ -25,23 +54,26 @@ pub fn run_probe(
     deadline: Instant,
     max_total: usize,
     on_fact: &dyn Fn(usize),
-) -> Result<Transcript, String> {
+) -> Result<Transcript, ExecError> {
     let script = &probe.text;
-    let mut channel =
-        session.channel_session().map_err(|e| format!("cannot open a channel: {e}"))?;
+    let mut channel = session
+        .channel_session()
+        .map_err(|e| ExecError { step: Step::OpenChannel, error: e.into() })?;
     // The script's own stderr is noise (tools' stderr goes into the frames
     // through files); merging it could split a framed body, so drop it.
     channel
         .handle_extended_data(ExtendedData::Ignore)
-        .map_err(|e| format!("cannot set up the channel: {e}"))?;
+        .map_err(|e| ExecError { step: Step::SetUp, error: e.into() })?;
     // exec goes through the user's login shell; `/bin/sh -s` reads the
     // probe from stdin, so its size is not bounded by ARG_MAX.
-    channel.exec("/bin/sh -s").map_err(|e| format!("cannot start /bin/sh: {e}"))?;
+    channel
+        .exec("/bin/sh -s")
+        .map_err(|e| ExecError { step: Step::StartShell, error: e.into() })?;
     channel
         .write_all(script.as_bytes())
         .and_then(|()| channel.flush())
-        .map_err(|e| format!("cannot send the probe: {e}"))?;
-    channel.send_eof().map_err(|e| format!("cannot send the probe: {e}"))?;
+        .map_err(|e| ExecError { step: Step::SendProbe, error: e.into() })?;
+    channel.send_eof().map_err(|e| ExecError { step: Step::SendProbe, error: e.into() })?;
 
     let mut stdout = Vec::new();
     let mut buf = vec![0u8; 32 * 1024];

@@ -149,8 +149,8 @@ pub fn resolve_explained(
                 // `ssh -G` costs a process per host, more CPU than the
                 // connection itself: ask it only what the parser cannot answer.
                 match parsed_whole(req, &program) {
-                    Ok(settings) => return parser(settings),
-                    Err(why) => why,
+                    Verdict::Whole(settings) => return parser(settings),
+                    Verdict::AskOpenSsh(why) => why,
                 }
             };
             (program, SSH_G_TIMEOUT, true, why)
@@ -159,20 +159,27 @@ pub fn resolve_explained(
     (by_openssh(req, &program, timeout, fallback), Answerer::OpenSsh(why))
 }
 
-/// The parser's settings when it evaluated everything the config uses;
-/// else why `ssh -G` must answer (a config error included: OpenSSH's own
-/// message names it best).
-fn parsed_whole(
-    req: &Request,
-    program: &Path,
-) -> Result<Result<SshSettings, SettingsError>, String> {
-    let local = local_openssh(program, req.host).map_err(|e| e.to_string())?;
+/// What the parser makes of a request.
+enum Verdict {
+    /// It evaluated everything the config uses: its answer is the answer.
+    Whole(Result<SshSettings, SettingsError>),
+    /// `ssh -G` must answer, for this reason (something the config uses
+    /// that the parser does not evaluate, or a config error: OpenSSH's own
+    /// message names it best).
+    AskOpenSsh(String),
+}
+
+fn parsed_whole(req: &Request, program: &Path) -> Verdict {
+    let local = match local_openssh(program, req.host) {
+        Ok(local) => local,
+        Err(e) => return Verdict::AskOpenSsh(e.to_string()),
+    };
     match parse::dump(req, local) {
-        Ok(parse::Parsed { dump, needs_openssh: None }) => Ok(build(req, &dump, local)),
+        Ok(parse::Parsed { dump, needs_openssh: None }) => Verdict::Whole(build(req, &dump, local)),
         Ok(parse::Parsed { needs_openssh: Some(what), .. }) => {
-            Err(format!("the config uses {what}"))
+            Verdict::AskOpenSsh(format!("the config uses {what}"))
         }
-        Err(message) => Err(format!("the parser said: {message}")),
+        Err(message) => Verdict::AskOpenSsh(format!("the parser said: {message}")),
     }
 }
 
