@@ -3,12 +3,10 @@
 
 #![cfg(unix)]
 
-mod common;
-
 use std::ffi::OsString;
 use std::time::Duration;
 
-use common::{HEADER, command_fact, profile, tool};
+use crate::common::{HEADER, command_fact, profile, tool};
 use paritty::collect::local::LocalContext;
 use paritty::collect::{CollectOptions, collect_local_with};
 use paritty::model::Status;

@@ -1,10 +1,8 @@
-//! Every export format against committed expected output (tests/snapshots/)
+//! Every export format against committed expected output (tests/it/snapshots/)
 //! over a comparison with every severity, a failed host and hostile values:
 //! pipes, backticks, HTML tags, escape sequences and a 5,000-character line.
 
-mod common;
-
-use common::tui::unreachable;
+use crate::common::tui::unreachable;
 use paritty::compare::matrix::{Comparison, choose_baseline};
 use paritty::compare::policy::Policy;
 use paritty::export::diff::{self, DiffFormat};

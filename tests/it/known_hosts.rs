@@ -2,8 +2,6 @@
 //! OpenSSH client as the referee wherever the two could disagree.
 #![cfg(target_os = "linux")]
 
-mod common;
-
 use std::fs;
 use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
@@ -12,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 use std::slice::from_ref;
 use std::time::Duration;
 
-use common::sshd::{Host, HostSpec, KeyType, KnownHost, Lab};
+use crate::common::sshd::{Host, HostSpec, KeyType, KnownHost, Lab};
 use paritty::collect::ssh::known_hosts::{self, HostId, Verdict};
 use ssh2::{MethodType, Session};
 

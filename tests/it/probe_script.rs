@@ -4,8 +4,6 @@
 
 #![cfg(unix)]
 
-mod common;
-
 use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -13,7 +11,7 @@ use std::os::unix::process::CommandExt as _;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{HEADER, command_fact, profile, tool};
+use crate::common::{HEADER, command_fact, profile, tool};
 use paritty::collect::local::LocalContext;
 use paritty::collect::probed::facts_from_probe;
 use paritty::collect::{CollectOptions, collect_local_with};

@@ -1,8 +1,6 @@
 //! A bad profile is refused with one line naming the file, the line and the
 //! problem; a good one loads with its parent's facts.
 
-mod common;
-
 use paritty::profile::{ProfileError, load_profile, parse_profile};
 
 fn refuse(text: &str) -> ProfileError {

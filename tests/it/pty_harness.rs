@@ -1,12 +1,10 @@
-//! Proves the pseudo-terminal harness (tests/common/pty.rs) with /bin/sh and stty.
+//! Proves the pseudo-terminal harness (tests/it/common/pty.rs) with /bin/sh and stty.
 #![cfg(target_os = "linux")]
-
-mod common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::pty::{Pty, session};
+use crate::common::pty::{Pty, session};
 use rustix::termios::LocalModes;
 
 /// Bounds every wait in these tests; a broken harness fails instead of hanging.

@@ -1,9 +1,7 @@
 //! Redaction: secret variables, URL credentials, home folders and host
 //! pseudonyms, and the sentence that says what was redacted.
 
-mod common;
-
-use common::tui::{fixture, unreachable};
+use crate::common::tui::{fixture, unreachable};
 use paritty::compare::matrix::{Comparison, Severity};
 use paritty::compare::policy::Policy;
 use paritty::export::redact::{Options, REDACTED, Redactor, is_secret_name};
@@ -143,7 +141,7 @@ fn host_pseudonyms_are_stable_across_one_export() {
 fn every_tui_export_is_redacted_unless_turned_off() {
     use paritty::tui::dialog::{Destination, ExportDialog, ExportFormat, ExportWhat, Redaction};
     use paritty::tui::export::{Prepared, prepare};
-    let app = common::tui::app_of(with_secrets());
+    let app = crate::common::tui::app_of(with_secrets());
     let secrets = ["tok-PROD-1", "tok-LAPTOP-2", "-pw@", "/home/alice"];
     for what in ExportWhat::ALL {
         for format in ExportFormat::ALL {

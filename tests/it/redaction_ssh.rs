@@ -4,12 +4,10 @@
 
 #![cfg(target_os = "linux")]
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::sshd::{HostSpec, Lab};
+use crate::common::sshd::{HostSpec, Lab};
 
 const TOKEN: &str = "tok-9f8e7d6c5b4a";
 const PASSWORD: &str = "hunter2-xyzzy";

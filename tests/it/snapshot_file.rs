@@ -3,11 +3,9 @@
 
 #![cfg(unix)]
 
-mod common;
-
 use std::path::Path;
 
-use common::{HEADER, command_fact, profile, tool};
+use crate::common::{HEADER, command_fact, profile, tool};
 use paritty::collect::local::LocalContext;
 use paritty::collect::{CollectOptions, collect_local_with};
 use paritty::model::snapshot_file::{SnapshotError, parse_snapshot, read_snapshot, to_json};

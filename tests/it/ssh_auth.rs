@@ -6,8 +6,6 @@
 
 #![cfg(target_os = "linux")]
 
-mod common;
-
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -16,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::time::Duration;
 
-use common::remote::{TOOL_PROFILE, read_json};
-use common::sshd::{Host, HostSpec, KeyType, KnownHost, Lab};
+use crate::common::remote::{TOOL_PROFILE, read_json};
+use crate::common::sshd::{Host, HostSpec, KeyType, KnownHost, Lab};
 
 /// Bounds every wait on an sshd log line.
 const LOG_WAIT: Duration = Duration::from_secs(15);
@@ -380,9 +378,9 @@ mod passphrase {
     use std::sync::mpsc;
     use std::time::Duration;
 
-    use super::common::sshd::{KnownHost, Lab};
-    use super::common::{HEADER, command_fact, profile};
     use super::{block, encrypted_lab_key, host_with_tool, write_config};
+    use crate::common::sshd::{KnownHost, Lab};
+    use crate::common::{HEADER, command_fact, profile};
     use paritty::collect::CollectOptions;
     use paritty::collect::hosts::{RunOptions, collect_targets};
     use paritty::collect::ssh::auth::PassphrasePrompt;
@@ -579,8 +577,8 @@ mod realistic {
     use std::path::{Path, PathBuf};
     use std::process::{Command, Stdio};
 
-    use super::common::sshd::{KeyType, KnownHost, Lab};
     use super::{assert_facts_of, host_with_tool, pub_of, read_json, write_profile};
+    use crate::common::sshd::{KeyType, KnownHost, Lab};
 
     /// A login user made for one test, deleted on drop (even on failure).
     struct TempUser {

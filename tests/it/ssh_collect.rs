@@ -4,12 +4,10 @@
 
 #![cfg(target_os = "linux")]
 
-mod common;
-
 use std::process::{Command, Output};
 
-use common::remote::{fault_line, read_json};
-use common::sshd::{Fault, HostSpec, KeyType, KnownHost, Lab};
+use crate::common::remote::{fault_line, read_json};
+use crate::common::sshd::{Fault, HostSpec, KeyType, KnownHost, Lab};
 
 /// A small profile: a file key, a builtin, a tool each host has its own
 /// copy of, and python3 whose fake differs per host.
@@ -173,9 +171,9 @@ mod in_process {
     use std::sync::mpsc;
     use std::time::Duration;
 
-    use super::common::remote::{run_options, ssh_target as target};
-    use super::common::sshd::{HostSpec, Lab};
-    use super::common::{HEADER, command_fact, profile};
+    use crate::common::remote::{run_options, ssh_target as target};
+    use crate::common::sshd::{HostSpec, Lab};
+    use crate::common::{HEADER, command_fact, profile};
     use paritty::collect::events::Event;
     use paritty::collect::hosts::collect_targets;
     use paritty::collect::local::LocalContext;

@@ -5,16 +5,14 @@
 
 #![cfg(target_os = "linux")]
 
-mod common;
-
 use std::fmt::Write as _;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use common::remote::{TOOL_PROFILE, fault_line, read_json};
-use common::sshd::{Fault, Host, HostSpec, KeyType, KnownHost, Lab};
+use crate::common::remote::{TOOL_PROFILE, fault_line, read_json};
+use crate::common::sshd::{Fault, Host, HostSpec, KeyType, KnownHost, Lab};
 
 /// Bounds every wait on an sshd log line.
 const LOG_WAIT: Duration = Duration::from_secs(15);
@@ -229,10 +227,10 @@ mod in_process {
     use std::sync::mpsc;
     use std::time::Duration;
 
-    use super::common::remote::{run_options, ssh_target as target};
-    use super::common::sshd::{Fault, Lab};
-    use super::common::{HEADER, command_fact, profile};
     use super::{LOG_WAIT, block, config_with, host_with_tool};
+    use crate::common::remote::{run_options, ssh_target as target};
+    use crate::common::sshd::{Fault, Lab};
+    use crate::common::{HEADER, command_fact, profile};
     use paritty::collect::CollectOptions;
     use paritty::collect::hosts::{RunOptions, collect_targets};
     use paritty::model::{FailReason, Status};

@@ -1,7 +1,5 @@
-//! Proves the real-sshd harness (tests/common/sshd) with the system OpenSSH client.
+//! Proves the real-sshd harness (tests/it/common/sshd) with the system OpenSSH client.
 #![cfg(target_os = "linux")]
-
-mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
@@ -9,7 +7,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use common::sshd::{Fault, HostSpec, KeyType, KnownHost, Lab};
+use crate::common::sshd::{Fault, HostSpec, KeyType, KnownHost, Lab};
 
 /// Bounds every wait in these tests; a broken harness fails instead of hanging.
 const LIMIT: Duration = Duration::from_secs(30);

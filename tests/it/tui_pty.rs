@@ -5,15 +5,13 @@
 
 #![cfg(target_os = "linux")]
 
-mod common;
-
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::pty::{Pty, session};
-use common::sshd::{Fault, HostSpec, KnownHost, Lab};
+use crate::common::pty::{Pty, session};
+use crate::common::sshd::{Fault, HostSpec, KnownHost, Lab};
 
 const PROFILE: &str = r#"
 [profile]
@@ -118,7 +116,7 @@ fn a_whole_session_against_real_hosts() {
     pty.resize(32, 150);
     // The unknown host key is asked about with its fingerprint.
     let asked = pty.wait_for("can't be established", WAIT);
-    assert!(asked.contains(newcomer.fingerprint(common::sshd::KeyType::Ed25519)), "{asked}");
+    assert!(asked.contains(newcomer.fingerprint(crate::common::sshd::KeyType::Ed25519)), "{asked}");
     pty.send(b"y");
     // Every host but the slow one finishes; the slow one is still at it.
     let done = pty.wait_for_fn(
@@ -158,7 +156,7 @@ fn a_whole_session_against_real_hosts() {
     pty.send(b"p");
     pty.wait_for(" facts ", WAIT);
     // staging-1 is upgraded; `r` collects it again and its column follows.
-    common::tool(&staging.tool_dir(), "mytool", "echo 'mytool 2.1.0'");
+    crate::common::tool(&staging.tool_dir(), "mytool", "echo 'mytool 2.1.0'");
     pty.send(b"r");
     let refreshed = pty.wait_for("2.1.0", WAIT);
     assert!(!refreshed.contains("2.0.0"), "{refreshed}");

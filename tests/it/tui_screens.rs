@@ -1,11 +1,9 @@
 //! TUI screens drawn on ratatui's TestBackend and compared with committed
-//! snapshots (tests/snapshots/): what a user sees, character by character.
-
-mod common;
+//! snapshots (tests/it/snapshots/): what a user sees, character by character.
 
 use std::time::Duration;
 
-use common::tui::{app, ch, draw, fixture, key, screen, send, text};
+use crate::common::tui::{app, ch, draw, fixture, key, screen, send, text};
 use crossterm::event::KeyCode;
 use paritty::collect::events::{Event, Stage};
 use paritty::tui::app::Host;
@@ -99,13 +97,13 @@ fn severities_are_coloured_and_marked_and_no_color_keeps_the_marks() {
 fn many_hosts_keep_the_facts_and_baseline_pinned() {
     let mut reports = vec![fixture("debian11-prod.json")];
     for i in 0..63 {
-        let mut report = common::tui::staging();
+        let mut report = crate::common::tui::staging();
         let snapshot = report.snapshot.as_mut().expect("snapshot");
         snapshot.host.name = format!("node-{i:02}");
         report.target = snapshot.host.name.clone();
         reports.push(report);
     }
-    let mut app = common::tui::app_of(reports);
+    let mut app = crate::common::tui::app_of(reports);
     send(&mut app, std::iter::repeat_with(|| ch('l')).take(40));
     let shown = screen(&mut app, 120, 30);
     let header = shown.lines().nth(2).expect("header");

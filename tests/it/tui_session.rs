@@ -1,11 +1,9 @@
 //! Whole TUI sessions on a TestBackend: the real loop, with the world
 //! (input, collection, disk) injected, as bandwhich tests its UI.
 
-mod common;
-
 use std::sync::mpsc;
 
-use common::tui::{app, ch, key, text};
+use crate::common::tui::{app, ch, key, text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use paritty::tui::export::Export;
 use paritty::tui::session::{self, World};

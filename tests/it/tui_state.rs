@@ -1,13 +1,11 @@
 //! TUI state transitions without a terminal: keys, mouse, collection
 //! events and questions in, state and effects out.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::tui::{app, app_of, ch, fixture, key, send, type_text, unreachable};
+use crate::common::tui::{app, app_of, ch, fixture, key, send, type_text, unreachable};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use paritty::collect::events::{Event, Stage};
 use paritty::compare::matrix::Severity;
@@ -289,7 +287,7 @@ fn keys_come_from_the_users_bindings() {
     send(&mut app, [ch('q')]);
     assert!(!app.quit, "q was rebound");
     assert_eq!(send(&mut app, [ch('x')]), [Effect::Quit]);
-    let mut app = common::tui::app();
+    let mut app = crate::common::tui::app();
     app.keymap = Keymap::with_overrides(&overrides).expect("valid");
     send(&mut app, [Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))]);
     assert!(app.quit, "Ctrl-C always quits");
@@ -383,7 +381,7 @@ fn nothing_diverges_until_the_baseline_has_answered() {
     assert!(app.comparison.rows.iter().all(|r| !app.diverges(r)));
     let kernel =
         |screen: &str| screen.lines().find(|l| l.contains("Kernel")).unwrap_or_default().to_owned();
-    let screen = common::tui::screen(&mut app, 100, 24);
+    let screen = crate::common::tui::screen(&mut app, 100, 24);
     assert!(screen.contains("★ pending"), "{screen}");
     assert!(
         !kernel(&screen).contains('?') && !kernel(&screen).contains('█'),
@@ -394,6 +392,6 @@ fn nothing_diverges_until_the_baseline_has_answered() {
         Msg::Collect(Event::Finished { index: 0, report: Box::new(fixture("debian11-prod.json")) }),
     );
     assert!(app.comparison.rows.iter().any(|r| app.diverges(r)));
-    let screen = common::tui::screen(&mut app, 100, 24);
+    let screen = crate::common::tui::screen(&mut app, 100, 24);
     assert!(kernel(&screen).contains("█ 6.1.0-13-amd64"), "5.10 to 6.1 is major:\n{screen}");
 }

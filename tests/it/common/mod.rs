@@ -1,7 +1,5 @@
 //! Shared test helpers: folders of fake tools and profiles built from text.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 
 use paritty::profile::{Profile, parse_profile};

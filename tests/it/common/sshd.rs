@@ -17,9 +17,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-// Not every test binary that includes `common` names every type.
-#[allow(unused_imports)]
-pub use fault::{Fault, SilentListener};
+pub use fault::Fault;
 pub use host::Host;
 
 /// What one host is: its `ssh_config` alias, the fake tools on its PATH, and the faults it shows.
