@@ -1,0 +1,34 @@
+//! The integration tests, built as one binary: one module per area, sharing `common`.
+//!
+//! One binary links once instead of once per file. Its tests run as threads of one process,
+//! so none may change process-wide state (environment, current folder, signal handlers):
+//! each gives its child processes what they need (`Command::env`, `current_dir`) instead.
+
+mod common;
+
+mod architecture;
+mod cli;
+mod collect_local;
+mod comparators;
+mod diff;
+mod examples_shipped;
+mod export_golden;
+mod export_html;
+mod known_hosts;
+mod parsers;
+mod probe_script;
+mod profile_validation;
+mod profiles_shipped;
+mod pty_harness;
+mod redaction;
+mod redaction_ssh;
+mod snapshot_file;
+mod ssh_auth;
+mod ssh_collect;
+mod ssh_jump;
+mod ssh_settings;
+mod sshd_harness;
+mod tui_pty;
+mod tui_screens;
+mod tui_session;
+mod tui_state;

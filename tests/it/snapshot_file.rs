@@ -1,0 +1,129 @@
+//! The snapshot JSON: stable layout, round trip, and one clear error for
+//! every kind of bad file.
+
+#![cfg(unix)]
+
+use std::path::Path;
+
+use crate::common::{HEADER, command_fact, profile, tool};
+use paritty::collect::local::LocalContext;
+use paritty::collect::{CollectOptions, collect_local_with};
+use paritty::model::snapshot_file::{SnapshotError, parse_snapshot, read_snapshot, to_json};
+use paritty::model::{SCHEMA_VERSION, Snapshot};
+
+/// A real snapshot with every status: ok, missing, error, timeout.
+fn collected() -> Snapshot {
+    let bin = tempfile::tempdir().expect("tmp");
+    tool(bin.path(), "good", "echo 'good 1.2.3'");
+    tool(bin.path(), "bad", "echo 'no version | here `x`'");
+    tool(bin.path(), "slow", "exec sleep 30");
+    let text = format!(
+        "{HEADER}{}{}{}{}",
+        command_fact("tool.good", &["good"], "version"),
+        command_fact("tool.bad", &["bad"], "version"),
+        command_fact("tool.slow", &["slow"], "version"),
+        command_fact("tool.absent", &["paritty-absent"], "version"),
+    );
+    let opts = CollectOptions {
+        command_timeout: std::time::Duration::from_millis(200),
+        ..CollectOptions::default()
+    };
+    let ctx = LocalContext::with_path(Some(bin.path().as_os_str().to_owned()));
+    collect_local_with(&profile(&text), &opts, &ctx)
+}
+
+#[test]
+fn written_then_read_back_is_the_same_snapshot() {
+    let snapshot = collected();
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("me.json");
+    paritty::fsutil::write_atomic(&path, to_json(&snapshot).as_bytes()).expect("write");
+    let back = read_snapshot(&path).expect("reads back");
+    assert_eq!(back, snapshot);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).expect("ls").collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file left behind");
+}
+
+#[test]
+fn layout_is_stable_and_keys_are_ordered() {
+    let snapshot = collected();
+    let json = to_json(&snapshot);
+    assert_eq!(json, to_json(&parse_snapshot(&json, Path::new("x")).expect("parse")));
+    let top: Vec<&str> = [
+        "schema_version",
+        "paritty_version",
+        "profile",
+        "host",
+        "collected_at",
+        "duration_ms",
+        "facts",
+    ]
+    .to_vec();
+    let positions: Vec<usize> =
+        top.iter().map(|k| json.find(&format!("\"{k}\"")).expect(k)).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "top-level order: {positions:?}");
+    let ids = ["tool.absent", "tool.bad", "tool.good", "tool.slow"];
+    let at: Vec<usize> = ids.iter().map(|id| json.find(&format!("\"{id}\"")).expect(id)).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "facts sorted by id");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+    for field in ["value", "status", "raw", "found_at", "duration_ms"] {
+        assert!(value["facts"]["tool.good"].get(field).is_some(), "fact has {field}");
+    }
+    assert_eq!(value["facts"]["tool.good"]["value"], "1.2.3");
+    assert_eq!(value["facts"]["tool.slow"]["status"], "timeout");
+    assert_eq!(value["facts"]["tool.bad"]["status"], "error");
+    assert_eq!(value["facts"]["tool.absent"]["status"], "missing");
+    assert_eq!(value["facts"]["tool.absent"]["value"], serde_json::Value::Null);
+    assert_eq!(value["schema_version"], SCHEMA_VERSION);
+}
+
+#[test]
+fn truncated_file_says_truncated() {
+    let json = to_json(&collected());
+    let cut = &json[..json.len() / 2];
+    let e = parse_snapshot(cut, Path::new("team/ana.json")).expect_err("truncated");
+    assert!(matches!(e, SnapshotError::Truncated { .. }), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "snapshot team/ana.json is truncated: the JSON ends before the snapshot does"
+    );
+}
+
+#[test]
+fn corrupt_file_names_line_and_column() {
+    let e = parse_snapshot("{\n  \"schema_version\": 1,\n  oops\n}", Path::new("s.json"))
+        .expect_err("corrupt");
+    match &e {
+        SnapshotError::NotJson { line, column, .. } => assert_eq!((*line, *column), (3, 3)),
+        other => panic!("wrong error: {other}"),
+    }
+    assert!(!e.to_string().contains('\n'));
+}
+
+#[test]
+fn future_schema_is_refused_with_a_hint() {
+    let mut value: serde_json::Value = serde_json::from_str(&to_json(&collected())).expect("json");
+    value["schema_version"] = serde_json::json!(SCHEMA_VERSION + 1);
+    value["facts"] = serde_json::json!("renamed in the future");
+    let e = parse_snapshot(&value.to_string(), Path::new("new.json")).expect_err("too new");
+    assert!(
+        matches!(e, SnapshotError::TooNew { found, .. } if found == u64::from(SCHEMA_VERSION) + 1)
+    );
+    assert!(e.to_string().contains("upgrade paritty"), "{e}");
+}
+
+#[test]
+fn other_json_is_not_a_snapshot() {
+    for (text, expected) in [
+        ("[1, 2]", "expected a JSON object"),
+        ("{\"name\": \"package.json\"}", "no `schema_version`"),
+        ("{\"schema_version\": \"one\"}", "not a whole number"),
+        ("{\"schema_version\": 1, \"facts\": {}}", "missing field"),
+    ] {
+        let e = parse_snapshot(text, Path::new("x.json")).expect_err(text);
+        assert!(matches!(e, SnapshotError::NotASnapshot { .. }), "{text}: {e}");
+        assert!(e.to_string().contains(expected), "{text}: {e}");
+    }
+    let e = read_snapshot(Path::new("/nonexistent/snap.json")).expect_err("absent");
+    assert!(e.to_string().starts_with("cannot read snapshot /nonexistent/snap.json"), "{e}");
+}
