@@ -25,6 +25,7 @@ mod redaction_ssh;
 mod snapshot_file;
 mod ssh_auth;
 mod ssh_collect;
+mod ssh_deadline;
 mod ssh_jump;
 mod ssh_settings;
 mod sshd_harness;

@@ -82,11 +82,12 @@ pub(super) fn start(lab: &Lab, spec: &HostSpec) -> Host {
              AuthorizedKeysFile {auth}\nStrictModes no\nUsePAM no\n\
              PermitRootLogin prohibit-password\nPubkeyAuthentication yes\n\
              PasswordAuthentication no\nKbdInteractiveAuthentication no\nPrintMotd no\n\
-             SetEnv PATH={bin}:/usr/local/bin:/usr/bin:/bin{extra_env}\nLogLevel VERBOSE\n",
+             SetEnv PATH={bin}:/usr/local/bin:/usr/bin:/bin{extra_env}\nLogLevel VERBOSE\n{extra}",
             extra_env = spec.env.iter().fold(String::new(), |all, (k, v)| all + " " + k + "=" + v),
             dir = dir.display(),
             auth = authorized_keys.display(),
             bin = bin.display(),
+            extra = spec.sshd_config,
         );
         fs::write(&config, text).expect("write sshd_config");
         match launch(&config, os_release.as_deref()) {
