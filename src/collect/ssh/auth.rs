@@ -8,6 +8,7 @@ use base64::Engine as _;
 use ssh2::Session;
 
 use super::SshSettings;
+use super::deadline::{Deadline, Phase};
 
 /// Asks the person at the terminal for a key's passphrase; never stored.
 pub trait PassphrasePrompt: Sync {
@@ -19,6 +20,8 @@ pub trait PassphrasePrompt: Sync {
 pub struct AuthRefused {
     pub tried: Vec<String>,
     pub detail: Option<String>,
+    /// Not refused: the host deadline passed in this phase.
+    pub timed_out: Option<Phase>,
 }
 
 impl std::fmt::Display for AuthRefused {
@@ -39,9 +42,17 @@ pub fn authenticate(
     session: &Session,
     settings: &SshSettings,
     prompt: Option<&dyn PassphrasePrompt>,
+    deadline: &Deadline,
 ) -> Result<(), AuthRefused> {
     let user = settings.user.as_str();
     let mut tried = Vec::new();
+    // Each call to the server is bounded by the time left, set anew before
+    // it; none is made once the deadline has passed.
+    let late =
+        |tried: Vec<String>| AuthRefused { tried, detail: None, timed_out: Some(Phase::Login) };
+    if !deadline.arm(session) {
+        return Err(late(tried));
+    }
     // Asking for the methods is itself the "none" attempt; a server that
     // takes no keys is told apart from one that refused ours.
     match session.auth_methods(user) {
@@ -51,9 +62,11 @@ pub fn authenticate(
                 detail: Some(format!(
                     "the server only offers {methods}; paritty logs in with keys"
                 )),
+                timed_out: None,
             });
         }
         _ if session.authenticated() => return Ok(()),
+        _ if deadline.passed() => return Err(late(tried)),
         _ => {}
     }
 
@@ -71,6 +84,9 @@ pub fn authenticate(
             }
             tried.push(format!("agent key {}", shown_comment(identity.comment())));
             offered_blobs.push(blob);
+            if !deadline.arm(session) {
+                return Err(late(tried));
+            }
             if agent.userauth(user, &identity).is_ok() && session.authenticated() {
                 return Ok(());
             }
@@ -87,6 +103,9 @@ pub fn authenticate(
         }
         tried.push(path.display().to_string());
         let public_file = public_file.as_deref();
+        if !deadline.arm(session) {
+            return Err(late(tried));
+        }
         if session.userauth_pubkey_file(user, public_file, path, None).is_ok()
             && session.authenticated()
         {
@@ -95,8 +114,11 @@ pub fn authenticate(
         // libssh2 says "unsupported format" both for an encrypted key and a
         // refused one: only a key that is encrypted is worth a passphrase.
         if is_encrypted(path) {
-            match prompt.and_then(|p| p.passphrase(path)) {
+            match prompt.and_then(|p| deadline.excluding(|| p.passphrase(path))) {
                 Some(passphrase) => {
+                    if !deadline.arm(session) {
+                        return Err(late(tried));
+                    }
                     if session
                         .userauth_pubkey_file(user, public_file, path, Some(&passphrase))
                         .is_ok()
@@ -114,7 +136,10 @@ pub fn authenticate(
             }
         }
     }
-    Err(AuthRefused { tried, detail })
+    if deadline.passed() {
+        return Err(late(tried));
+    }
+    Err(AuthRefused { tried, detail, timed_out: None })
 }
 
 /// An IdentityFile as authentication uses it.

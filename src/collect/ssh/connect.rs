@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use ssh2::{MethodType, Session};
 
 use super::auth::{self, PassphrasePrompt};
+use super::deadline::{Deadline, Phase};
 use super::known_hosts::{self, HostId, Verdict};
 use super::{SshSettings, StrictHostKeyChecking};
 use crate::model::{FailReason, Failure};
@@ -73,11 +74,13 @@ pub fn tcp(host: &str, port: u16, limit: Duration) -> Result<TcpStream, Failure>
     })
 }
 
-/// Handshake, host-key check and login over an established `stream`.
+/// Handshake, host-key check and login over an established `stream`, the
+/// handshake within the connect timeout, everything within `deadline`.
 pub fn establish<S: 'static + std::os::fd::AsRawFd>(
     stream: S,
     settings: &SshSettings,
     opts: &ConnectOptions<'_>,
+    deadline: &Deadline,
     on_login: &dyn Fn(),
 ) -> Result<Session, Failure> {
     let limit = settings.connect_timeout.unwrap_or(opts.connect_timeout);
@@ -86,7 +89,9 @@ pub fn establish<S: 'static + std::os::fd::AsRawFd>(
     session.set_tcp_stream(stream);
     // Bounds every blocking libssh2 call, the handshake with a listener that
     // never speaks included.
-    session.set_timeout(millis(limit));
+    if !deadline.arm_within(&session, limit) {
+        return Err(deadline.failure(Phase::Handshake));
+    }
     let id = HostId::from_settings(settings);
     let files: Vec<_> = settings
         .user_known_hosts_files
@@ -98,6 +103,9 @@ pub fn establish<S: 'static + std::os::fd::AsRawFd>(
     // known_hosts has no line for, which libssh2 reports as a changed key.
     let _ = session.method_pref(MethodType::HostKey, &known_hosts::host_key_methods(&files, &id));
     session.handshake().map_err(|e| {
+        if deadline.passed() {
+            return deadline.failure(Phase::Handshake);
+        }
         let text = e.to_string();
         if text.contains("Timed out") || text.contains("timed out") {
             failure(
@@ -115,14 +123,17 @@ pub fn establish<S: 'static + std::os::fd::AsRawFd>(
             )
         }
     })?;
-    verify_host_key(&session, settings, &id, &files, opts)?;
+    verify_host_key(&session, settings, &id, &files, opts, deadline)?;
     on_login();
-    auth::authenticate(&session, settings, opts.passphrase_prompt).map_err(|refused| {
-        failure(
-            FailReason::AuthFailed,
-            format!("login refused for {}@{}: {refused}", settings.user, settings.alias),
-        )
-    })?;
+    auth::authenticate(&session, settings, opts.passphrase_prompt, deadline).map_err(
+        |refused| match refused.timed_out {
+            Some(phase) => deadline.failure(phase),
+            None => failure(
+                FailReason::AuthFailed,
+                format!("login refused for {}@{}: {refused}", settings.user, settings.alias),
+            ),
+        },
+    )?;
     Ok(session)
 }
 
@@ -132,6 +143,7 @@ fn verify_host_key(
     id: &HostId,
     files: &[std::path::PathBuf],
     opts: &ConnectOptions<'_>,
+    deadline: &Deadline,
 ) -> Result<(), Failure> {
     let fingerprint = known_hosts::fingerprint(session).unwrap_or_else(|| "?".into());
     let key_type = session.host_key().map_or("?", |(_, t)| key_type_name(t));
@@ -164,9 +176,10 @@ fn verify_host_key(
                 StrictHostKeyChecking::Ask => {
                     opts.accept_new
                         || (!settings.batch_mode
-                            && opts
-                                .host_key_prompt
-                                .is_some_and(|p| p.accept(&settings.alias, key_type, &fingerprint)))
+                            && opts.host_key_prompt.is_some_and(|p| {
+                                deadline
+                                    .excluding(|| p.accept(&settings.alias, key_type, &fingerprint))
+                            }))
                 }
             };
             if !accept {
@@ -211,10 +224,6 @@ fn key_type_name(t: ssh2::HostKeyType) -> &'static str {
         ssh2::HostKeyType::Ed25519 => "ED25519",
         ssh2::HostKeyType::Unknown => "unknown",
     }
-}
-
-pub fn millis(d: Duration) -> u32 {
-    u32::try_from(d.as_millis()).unwrap_or(u32::MAX).max(1)
 }
 
 fn seconds(d: Duration) -> String {

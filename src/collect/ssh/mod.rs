@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod connect;
+pub mod deadline;
 pub mod exec;
 pub mod host;
 #[cfg(unix)]
