@@ -7,8 +7,10 @@
 
 #![cfg(target_os = "linux")]
 
+use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::mpsc::{self, TryRecvError};
 use std::time::{Duration, Instant};
 
 use crate::common::remote::{fault_line, read_json};
@@ -141,4 +143,70 @@ fn a_silent_host_behind_a_jump_host_costs_the_host_timeout() {
     let args = ["--connect-timeout", "8", "--host-timeout", "2"];
     let (run, took) = snapshot(&config, &profile, &out, "behind", &args);
     assert_bounded(&run, took, "behind", 2, "during the SSH handshake");
+}
+
+/// An ssh-agent that takes connections and never answers: libssh2 would
+/// wait for it forever (its agent calls have no timeout).
+#[test]
+fn a_hung_agent_costs_the_host_timeout() {
+    let lab = Lab::new();
+    let _host = lab.add_host(&HostSpec { name: "agented", ..HostSpec::default() });
+    let socket = lab.dir().join("hung-agent.sock");
+    let listener = UnixListener::bind(&socket).expect("bind agent socket");
+    let (done, stop) = mpsc::channel::<()>();
+    let agent = std::thread::spawn(move || {
+        // Connections are held, never read or answered, until the test ends.
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            if stop.try_recv() != Err(TryRecvError::Empty) {
+                break;
+            }
+            held.extend(stream.ok());
+        }
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let profile = write_profile(dir.path());
+    let out = dir.path().join("agented.json");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_paritty"));
+    cmd.arg("snapshot")
+        .arg("agented")
+        .arg("--ssh-config")
+        .arg(lab.ssh_config())
+        .arg("--profile")
+        .arg(&profile)
+        .arg("--out")
+        .arg(&out)
+        .args(["--host-timeout", "3"])
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .env("SSH_AUTH_SOCK", &socket);
+    let (run, took) = bounded(cmd, Duration::from_secs(30));
+    drop(done);
+    // accept() blocks: one connection of our own lets the thread see `done`.
+    drop(UnixStream::connect(&socket));
+    agent.join().expect("agent thread");
+    assert_bounded(&run, took, "agented", 3, "while waiting for ssh-agent");
+}
+
+/// Runs `cmd` to its end, or kills it after `limit` (a run that would
+/// never end fails the test instead of hanging it).
+fn bounded(mut cmd: Command, limit: Duration) -> (Output, Duration) {
+    let started = Instant::now();
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run paritty");
+    let pid = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let output = rx.recv_timeout(limit).unwrap_or_else(|_| {
+        // The shell's kill: procps' is not on minimal systems.
+        let kill = format!("kill -s KILL {pid}");
+        let _ = Command::new("sh").args(["-c", &kill]).status();
+        panic!("paritty still ran after {limit:?} (killed)")
+    });
+    (output.expect("wait for paritty"), started.elapsed())
 }

@@ -72,24 +72,11 @@ pub fn authenticate(
 
     let files: Vec<KeyFile> = settings.identity_files.iter().map(|p| key_file(p)).collect();
     let mut offered_blobs: Vec<Vec<u8>> = Vec::new();
-    if let Ok(mut agent) = session.agent()
-        && agent.connect().is_ok()
-        && agent.list_identities().is_ok()
-    {
-        for identity in agent.identities().unwrap_or_default() {
-            let blob = identity.blob().to_vec();
-            let from_file = files.iter().any(|f| f.blob.as_deref() == Some(&blob[..]));
-            if settings.identities_only && !from_file {
-                continue;
-            }
-            tried.push(format!("agent key {}", shown_comment(identity.comment())));
-            offered_blobs.push(blob);
-            if !deadline.arm(session) {
-                return Err(late(tried));
-            }
-            if agent.userauth(user, &identity).is_ok() && session.authenticated() {
-                return Ok(());
-            }
+    match with_agent(session, settings, &files, deadline, &mut tried, &mut offered_blobs) {
+        AgentLogin::In => return Ok(()),
+        AgentLogin::Out => {}
+        AgentLogin::Late(phase) => {
+            return Err(AuthRefused { tried, detail: None, timed_out: Some(phase) });
         }
     }
 
@@ -140,6 +127,94 @@ pub fn authenticate(
         return Err(late(tried));
     }
     Err(AuthRefused { tried, detail, timed_out: None })
+}
+
+enum AgentLogin {
+    In,
+    Out,
+    Late(Phase),
+}
+
+/// Logging in with the agent's identities, the agent itself (which libssh2
+/// does not bound) behind a relay that ends at the deadline.
+#[cfg(unix)]
+fn with_agent(
+    session: &Session,
+    settings: &SshSettings,
+    files: &[KeyFile],
+    deadline: &Deadline,
+    tried: &mut Vec<String>,
+    offered: &mut Vec<Vec<u8>>,
+) -> AgentLogin {
+    // Without SSH_AUTH_SOCK there is no agent to ask (libssh2 would find none).
+    let Some(socket) = std::env::var_os("SSH_AUTH_SOCK").filter(|s| !s.is_empty()) else {
+        return AgentLogin::Out;
+    };
+    if deadline.passed() {
+        return AgentLogin::Late(Phase::Login);
+    }
+    // Should no relay be possible, the agent is used as it is, unbounded.
+    let relay = super::agent_relay::Relay::start(socket.into(), deadline.instant());
+    let path = relay.as_ref().map(|r| r.path().to_owned());
+    let login = agent_identities(session, settings, files, deadline, tried, offered, path);
+    // libssh2 has let go of the agent: the relay ends now.
+    let cut = relay.is_some_and(super::agent_relay::Relay::finish);
+    match login {
+        AgentLogin::In => AgentLogin::In,
+        _ if cut => AgentLogin::Late(Phase::Agent),
+        other => other,
+    }
+}
+
+#[cfg(not(unix))]
+fn with_agent(
+    session: &Session,
+    settings: &SshSettings,
+    files: &[KeyFile],
+    deadline: &Deadline,
+    tried: &mut Vec<String>,
+    offered: &mut Vec<Vec<u8>>,
+) -> AgentLogin {
+    agent_identities(session, settings, files, deadline, tried, offered, None)
+}
+
+/// Every agent identity in turn (only those of an IdentityFile under
+/// IdentitiesOnly), the agent at `path` when given.
+fn agent_identities(
+    session: &Session,
+    settings: &SshSettings,
+    files: &[KeyFile],
+    deadline: &Deadline,
+    tried: &mut Vec<String>,
+    offered: &mut Vec<Vec<u8>>,
+    path: Option<PathBuf>,
+) -> AgentLogin {
+    let user = settings.user.as_str();
+    let Ok(mut agent) = session.agent() else { return AgentLogin::Out };
+    if let Some(path) = path
+        && agent.set_identity_path(&path).is_err()
+    {
+        return AgentLogin::Out;
+    }
+    if agent.connect().is_err() || agent.list_identities().is_err() {
+        return AgentLogin::Out;
+    }
+    for identity in agent.identities().unwrap_or_default() {
+        let blob = identity.blob().to_vec();
+        let from_file = files.iter().any(|f| f.blob.as_deref() == Some(&blob[..]));
+        if settings.identities_only && !from_file {
+            continue;
+        }
+        tried.push(format!("agent key {}", shown_comment(identity.comment())));
+        offered.push(blob);
+        if !deadline.arm(session) {
+            return AgentLogin::Late(Phase::Login);
+        }
+        if agent.userauth(user, &identity).is_ok() && session.authenticated() {
+            return AgentLogin::In;
+        }
+    }
+    AgentLogin::Out
 }
 
 /// An IdentityFile as authentication uses it.

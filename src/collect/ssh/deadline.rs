@@ -50,6 +50,11 @@ impl Deadline {
         Deadline { at: Cell::new(Instant::now() + total), total }
     }
 
+    /// The instant itself, for a thread that must end by it.
+    pub fn instant(&self) -> Instant {
+        self.at.get()
+    }
+
     pub fn left(&self) -> Duration {
         self.at.get().saturating_duration_since(Instant::now())
     }
