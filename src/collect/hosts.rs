@@ -10,8 +10,9 @@ use super::events::{Event, Stage};
 use super::plan::{Plan, Prompts};
 use super::pool;
 use super::ssh::connect::{ConnectOptions, failure};
+use super::ssh::deadline::{Deadline, Phase};
 use super::ssh::host::{HostJob, HostOptions, collect_host};
-use super::ssh::settings::{self, Request};
+use super::ssh::settings::{self, Request, SettingsError};
 use super::target::Target;
 use crate::model::{FailReason, HostReport};
 use crate::probe::script::{self, ProbeScript};
@@ -100,17 +101,25 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
             }
         }
         Target::Ssh(t) => {
+            // The host's time starts before its settings are resolved: a
+            // `Match exec` that hangs is the host's too.
+            let deadline = Deadline::after(run.host.host_timeout);
             let request = Request {
                 host: &t.host,
                 user: t.user.as_deref(),
                 port: t.port,
                 config_file: run.plan.ssh.config_file.as_deref(),
             };
-            match settings::resolve(&request) {
+            match settings::resolve_within(&request, deadline.left()) {
                 Err(e) => HostReport {
                     target: t.name.clone(),
                     snapshot: None,
-                    failure: Some(failure(FailReason::Unreachable, e.to_string())),
+                    failure: Some(match e {
+                        SettingsError::Timeout { .. } if deadline.passed() => {
+                            deadline.failure(Phase::Settings)
+                        }
+                        e => failure(FailReason::Unreachable, e.to_string()),
+                    }),
                 },
                 Ok(resolved) => {
                     let job = HostJob {
@@ -122,6 +131,7 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
                         opts: &run.host,
                         connect: &run.connect,
                         ssh_config: run.plan.ssh.config_file.as_deref(),
+                        deadline: &deadline,
                     };
                     let facts_done = |done| {
                         let total = profile.facts.len();

@@ -210,3 +210,19 @@ fn bounded(mut cmd: Command, limit: Duration) -> (Output, Duration) {
     });
     (output.expect("wait for paritty"), started.elapsed())
 }
+
+/// A `Match exec` command that hangs: `ssh -G` answers for such configs,
+/// and it waits for the command (paritty kills it after 15 s otherwise).
+#[test]
+fn a_hanging_match_exec_costs_the_host_timeout() {
+    let lab = Lab::new();
+    let config = lab.dir().join("match_config");
+    let text = "Match exec \"sleep 100\"\n    User nobody\n\nHost slow-match\n    \
+                HostName 127.0.0.1\n    Port 9\n";
+    std::fs::write(&config, text).expect("write config");
+    let dir = tempfile::tempdir().expect("tmp");
+    let profile = write_profile(dir.path());
+    let out = dir.path().join("slow-match.json");
+    let (run, took) = snapshot(&config, &profile, &out, "slow-match", &["--host-timeout", "2"]);
+    assert_bounded(&run, took, "slow-match", 2, "while resolving its ssh_config");
+}

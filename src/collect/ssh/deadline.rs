@@ -14,6 +14,7 @@ use crate::model::{FailReason, Failure};
 /// Where one host's time went when its deadline passed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
+    Settings,
     Connecting,
     Handshake,
     Login,
@@ -26,6 +27,7 @@ pub enum Phase {
 impl std::fmt::Display for Phase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
+            Phase::Settings => "while resolving its ssh_config (ssh -G)",
             Phase::Connecting => "while connecting",
             Phase::Handshake => "during the SSH handshake",
             Phase::Login => "while logging in",

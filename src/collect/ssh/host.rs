@@ -49,6 +49,9 @@ pub struct HostJob<'a> {
     pub connect: &'a ConnectOptions<'a>,
     /// Like `ssh -F`, for resolving ProxyJump hops.
     pub ssh_config: Option<&'a Path>,
+    /// When everything for this host must have ended (`opts.host_timeout`
+    /// after the host's turn began).
+    pub deadline: &'a Deadline,
 }
 
 pub fn collect_host(
@@ -56,15 +59,15 @@ pub fn collect_host(
     stage: &dyn Fn(Stage),
     facts_done: &dyn Fn(usize),
 ) -> HostOutcome {
-    let HostJob { name, labels, settings, profile, probe, opts, connect, ssh_config } = *job;
+    let HostJob { name, labels, settings, profile, probe, opts, connect, ssh_config, deadline } =
+        *job;
     let started = Instant::now();
-    let deadline = Deadline::after(opts.host_timeout);
     let collected_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let failed = |f: Failure| HostOutcome { snapshot: None, failure: Some(f) };
 
     stage(Stage::Connecting);
     let session =
-        match open(settings, connect, ssh_config, &deadline, &|| stage(Stage::Authenticating)) {
+        match open(settings, connect, ssh_config, deadline, &|| stage(Stage::Authenticating)) {
             Ok(s) => s,
             Err(f) => return failed(f),
         };
@@ -72,7 +75,7 @@ pub fn collect_host(
     stage(Stage::Probing);
     let sources: usize = profile.facts.iter().map(|f| f.sources.len()).sum();
     let max_total = sources.saturating_mul(opts.collect.max_bytes + 512).saturating_add(1 << 20);
-    let transcript = match exec::run_probe(&session, probe, &deadline, max_total, facts_done) {
+    let transcript = match exec::run_probe(&session, probe, deadline, max_total, facts_done) {
         Ok(t) => t,
         Err(why) => {
             let f = failure(FailReason::ProbeFailed, format!("{name}: {why}"));
@@ -147,13 +150,16 @@ fn open(
     // Hop by hop: a session to each hop, the next one over its tunnel.
     let mut hops = Vec::new();
     for hop in &settings.proxy_jump {
-        let resolved = settings::resolve(&Request {
+        let request = Request {
             host: &hop.host,
             user: hop.user.as_deref(),
             port: hop.port,
             config_file: ssh_config,
-        })
-        .map_err(|e| failure(FailReason::Unreachable, format!("jump host {}: {e}", hop.host)))?;
+        };
+        let resolved = settings::resolve_within(&request, deadline.left()).map_err(|e| {
+            let f = failure(FailReason::Unreachable, format!("jump host {}: {e}", hop.host));
+            deadline.explain(f, Phase::Settings)
+        })?;
         hops.push(resolved);
     }
     let first = tcp(&hops[0]).map_err(|f| via(&hops[0], &f))?;

@@ -107,6 +107,12 @@ pub fn resolve(req: &Request) -> Result<SshSettings, SettingsError> {
     resolve_with(req, Resolver::Auto)
 }
 
+/// [`resolve`] within `limit` (the time a host has left): `ssh -G` is
+/// killed by then, and says `Timeout`.
+pub fn resolve_within(req: &Request, limit: Duration) -> Result<SshSettings, SettingsError> {
+    explained(req, Resolver::Auto, limit).0
+}
+
 /// Resolves `req` with a chosen resolver (tests compare them).
 pub fn resolve_with(req: &Request, resolver: Resolver) -> Result<SshSettings, SettingsError> {
     resolve_explained(req, resolver).0
@@ -125,6 +131,15 @@ pub enum Answerer {
 pub fn resolve_explained(
     req: &Request,
     resolver: Resolver,
+) -> (Result<SshSettings, SettingsError>, Answerer) {
+    explained(req, resolver, SSH_G_TIMEOUT)
+}
+
+/// [`resolve_explained`], `ssh -G` of [`Resolver::Auto`] given at most `limit`.
+fn explained(
+    req: &Request,
+    resolver: Resolver,
+    limit: Duration,
 ) -> (Result<SshSettings, SettingsError>, Answerer) {
     let parser = |result| (result, Answerer::Parser);
     if let Err(e) = check_request(req) {
@@ -153,7 +168,7 @@ pub fn resolve_explained(
                     Verdict::AskOpenSsh(why) => why,
                 }
             };
-            (program, SSH_G_TIMEOUT, true, why)
+            (program, SSH_G_TIMEOUT.min(limit), true, why)
         }
     };
     (by_openssh(req, &program, timeout, fallback), Answerer::OpenSsh(why))
