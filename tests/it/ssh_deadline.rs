@@ -226,3 +226,24 @@ fn a_hanging_match_exec_costs_the_host_timeout() {
     let (run, took) = snapshot(&config, &profile, &out, "slow-match", &["--host-timeout", "2"]);
     assert_bounded(&run, took, "slow-match", 2, "while resolving its ssh_config");
 }
+
+/// A host whose key check hangs (sshd waits for an AuthorizedKeysCommand
+/// that never ends): the login would wait the whole connect timeout.
+#[test]
+fn a_login_that_hangs_costs_the_host_timeout() {
+    let lab = Lab::new();
+    let extra =
+        format!("AuthorizedKeysCommand /bin/sleep 100\nAuthorizedKeysCommandUser {}\n", lab.user());
+    let _host = lab.add_host(&HostSpec {
+        name: "slow-login",
+        refuse_login: true,
+        sshd_config: &extra,
+        ..HostSpec::default()
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let profile = write_profile(dir.path());
+    let out = dir.path().join("slow-login.json");
+    let args = ["--connect-timeout", "8", "--host-timeout", "2"];
+    let (run, took) = snapshot(&lab.ssh_config(), &profile, &out, "slow-login", &args);
+    assert_bounded(&run, took, "slow-login", 2, "while logging in");
+}
