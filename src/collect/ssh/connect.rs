@@ -2,7 +2,8 @@
 //! host-key types chosen from known_hosts, the host-key verdict under the
 //! user's StrictHostKeyChecking, then login.
 
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use ssh2::{MethodType, Session};
@@ -32,14 +33,11 @@ pub fn failure(reason: FailReason, message: impl Into<String>) -> Failure {
     Failure { reason, message: message.into() }
 }
 
-/// A TCP connection to `host:port`, trying each address until `limit`.
+/// A TCP connection to `host:port`, looking it up and trying each address
+/// until `limit`.
 pub fn tcp(host: &str, port: u16, limit: Duration) -> Result<TcpStream, Failure> {
     let started = Instant::now();
-    // Resolution has no timeout of its own; it runs on this host's worker.
-    let addrs: Vec<_> = (host, port)
-        .to_socket_addrs()
-        .map_err(|e| failure(FailReason::Unreachable, format!("cannot resolve {host}: {e}")))?
-        .collect();
+    let addrs = addresses(host, port, limit)?;
     let mut last = None;
     for addr in addrs {
         let left = limit.saturating_sub(started.elapsed());
@@ -72,6 +70,32 @@ pub fn tcp(host: &str, port: u16, limit: Duration) -> Result<TcpStream, Failure>
         }
         None => failure(FailReason::Timeout, format!("no time left to connect to {host}:{port}")),
     })
+}
+
+/// The addresses of `host`, within `limit`. getaddrinfo has no timeout of
+/// its own: a name is looked up on a helper thread, left to end by itself
+/// (the resolver's own timeouts) if the limit passes first. An address
+/// needs no lookup.
+fn addresses(host: &str, port: u16, limit: Duration) -> Result<Vec<SocketAddr>, Failure> {
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    let (tx, rx) = mpsc::channel();
+    let name = host.to_owned();
+    std::thread::Builder::new()
+        .name(format!("resolve-{host}"))
+        .spawn(move || {
+            let _ = tx.send((name.as_str(), port).to_socket_addrs().map(Iterator::collect));
+        })
+        .map_err(|e| failure(FailReason::Unreachable, format!("cannot resolve {host}: {e}")))?;
+    match rx.recv_timeout(limit) {
+        Ok(Ok(addrs)) => Ok(addrs),
+        Ok(Err(e)) => Err(failure(FailReason::Unreachable, format!("cannot resolve {host}: {e}"))),
+        Err(_) => Err(failure(
+            FailReason::Timeout,
+            format!("{host} was not resolved (DNS) within {}", seconds(limit)),
+        )),
+    }
 }
 
 /// Handshake, host-key check and login over an established `stream`, the
@@ -240,5 +264,15 @@ mod tests {
         let port = listener.local_addr().expect("addr").port();
         let stream = tcp("127.0.0.1", port, Duration::from_secs(5)).expect("connect");
         assert!(stream.nodelay().expect("nodelay"), "TCP_NODELAY set");
+    }
+
+    #[test]
+    fn names_are_resolved_and_addresses_taken_as_they_are() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+        let port = listener.local_addr().expect("addr").port();
+        // /etc/hosts names localhost: the lookup thread, without a network.
+        tcp("localhost", port, Duration::from_secs(5)).expect("connect by name");
+        let addrs = addresses("127.0.0.1", port, Duration::ZERO).expect("no lookup");
+        assert_eq!(addrs, vec![SocketAddr::from(([127, 0, 0, 1], port))]);
     }
 }
