@@ -39,6 +39,10 @@ impl std::fmt::Display for Phase {
     }
 }
 
+/// How early a libssh2 call cut by the deadline may end: its poll is given
+/// whole milliseconds, truncated, and a poll that times out ends the call.
+const SLACK: Duration = Duration::from_millis(5);
+
 /// The instant one host's collection must end by.
 #[derive(Debug)]
 pub struct Deadline {
@@ -61,23 +65,23 @@ impl Deadline {
         self.at.get().saturating_duration_since(Instant::now())
     }
 
+    /// Whether the deadline has passed, or is nearer than `SLACK`: a call
+    /// cut by it may end that much before it.
     pub fn passed(&self) -> bool {
-        self.left().is_zero()
+        self.left() <= SLACK
     }
 
     /// Bounds the session's next blocking calls by the time left; false
-    /// when none is left.
+    /// when the deadline has passed.
     pub fn arm(&self, session: &Session) -> bool {
-        let left = self.left();
-        session.set_timeout(millis(left));
-        !left.is_zero()
+        session.set_timeout(millis(self.left()));
+        !self.passed()
     }
 
     /// Like `arm`, and the span is at most `cap` (a connect timeout).
     pub fn arm_within(&self, session: &Session, cap: Duration) -> bool {
-        let left = self.left();
-        session.set_timeout(millis(left.min(cap)));
-        !left.is_zero()
+        session.set_timeout(millis(self.left().min(cap)));
+        !self.passed()
     }
 
     /// Why the host failed: its deadline passed during `phase`.
