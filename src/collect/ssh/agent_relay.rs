@@ -42,7 +42,7 @@ impl Relay {
         let thread = std::thread::Builder::new()
             .name("agent-relay".into())
             .spawn(move || {
-                if relay(&listener, &stopped, &agent, deadline) == Ended::Deadline {
+                if relay(&listener, &stopped, &agent, deadline) == Ended::AgentLate {
                     cutting.store(true, Ordering::SeqCst);
                 }
             })
@@ -57,7 +57,7 @@ impl Relay {
 
     /// Ends the relay (libssh2 must have closed its agent connection, or
     /// the relay lasts until the deadline); true when the deadline cut the
-    /// agent off.
+    /// agent off while it owed an answer.
     pub fn finish(mut self) -> bool {
         drop(self.stop.take());
         if let Some(thread) = self.thread.take() {
@@ -69,9 +69,11 @@ impl Relay {
 
 #[derive(Debug, PartialEq, Eq)]
 enum Ended {
-    /// Either side closed, or told to stop.
+    /// Either side closed, told to stop, or the deadline passed while the
+    /// agent owed nothing (libssh2 was busy with the server).
     Closed,
-    Deadline,
+    /// The deadline passed while the agent owed an answer.
+    AgentLate,
 }
 
 /// Waits for libssh2's one connection, then moves bytes both ways until a
@@ -80,8 +82,7 @@ fn relay(listener: &UnixListener, stop: &UnixStream, agent: &Path, deadline: Ins
     let client = loop {
         let mut fds = [PollFd::new(listener, PollFlags::IN), PollFd::new(stop, PollFlags::IN)];
         match wait(&mut fds, deadline) {
-            Woke::Deadline => return Ended::Deadline,
-            Woke::Failed => return Ended::Closed,
+            Woke::Deadline | Woke::Failed => return Ended::Closed,
             Woke::Ready if !fds[1].revents().is_empty() => return Ended::Closed,
             Woke::Ready => match listener.accept() {
                 Ok((client, _)) => break client,
@@ -93,19 +94,21 @@ fn relay(listener: &UnixListener, stop: &UnixStream, agent: &Path, deadline: Ins
     // An agent that cannot be reached: libssh2 sees its side close.
     let Ok(upstream) = UnixStream::connect(agent) else { return Ended::Closed };
     let mut buf = [0u8; 16 * 1024];
+    // A request went to the agent and its answer has not come back.
+    let mut owed = false;
     loop {
         let mut fds = [PollFd::new(&client, PollFlags::IN), PollFd::new(&upstream, PollFlags::IN)];
         match wait(&mut fds, deadline) {
             Woke::Ready => {}
             // Both sockets close as they drop: libssh2's read fails now.
-            Woke::Deadline => return Ended::Deadline,
-            Woke::Failed => return Ended::Closed,
+            Woke::Deadline if owed => return Ended::AgentLate,
+            Woke::Deadline | Woke::Failed => return Ended::Closed,
         }
         let ready = [!fds[0].revents().is_empty(), !fds[1].revents().is_empty()];
-        for (from, to) in [(&client, &upstream), (&upstream, &client)]
+        for (to_agent, from, to) in [(true, &client, &upstream), (false, &upstream, &client)]
             .into_iter()
             .zip(ready)
-            .filter_map(|(pair, ready)| ready.then_some(pair))
+            .filter_map(|(sides, ready)| ready.then_some(sides))
         {
             match (&*from).read(&mut buf) {
                 Ok(0) | Err(_) => return Ended::Closed,
@@ -113,6 +116,7 @@ fn relay(listener: &UnixListener, stop: &UnixStream, agent: &Path, deadline: Ins
                     if (&*to).write_all(&buf[..n]).is_err() {
                         return Ended::Closed;
                     }
+                    owed = to_agent;
                 }
             }
         }
