@@ -83,7 +83,7 @@ fn addresses(host: &str, port: u16, limit: Duration) -> Result<Vec<SocketAddr>, 
     let (tx, rx) = mpsc::channel();
     let name = host.to_owned();
     std::thread::Builder::new()
-        .name(format!("resolve-{host}"))
+        .name("resolve".into())
         .spawn(move || {
             let _ = tx.send((name.as_str(), port).to_socket_addrs().map(Iterator::collect));
         })
