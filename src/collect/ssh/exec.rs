@@ -122,12 +122,13 @@ pub fn run_probe(
     };
     // The exit status is not needed: waiting for it (and for a tool's
     // child that keeps the channel open) ends by the deadline too. Dropping
-    // the channel closes it, which waits for the host's answer: past the
-    // deadline, no more than libssh2's least wait (1 ms).
+    // the channel closes it, which waits for the host's answer (sshd gives
+    // it only once the command has ended): a probe given up, or past the
+    // deadline, waits no more than libssh2's least wait (1 ms).
     if cut_off.is_none() && deadline.arm(session) {
         let _ = channel.wait_close();
     }
-    deadline.arm(session);
+    session.set_timeout(1);
     drop(channel);
     Ok(Transcript { stdout, cut_off })
 }
