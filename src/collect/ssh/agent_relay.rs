@@ -6,6 +6,7 @@
 //! side, whose call then fails at once.
 
 use std::io::{ErrorKind, Read, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,7 +34,11 @@ impl Relay {
         // Socket paths are short (108 bytes), so a long TMPDIR is not used.
         let base = std::env::temp_dir();
         let base = if base.as_os_str().len() > 64 { PathBuf::from("/tmp") } else { base };
-        let dir = tempfile::Builder::new().prefix("paritty-agent-").tempdir_in(base).ok()?;
+        let dir = tempfile::Builder::new()
+            .prefix("paritty-agent-")
+            .permissions(std::fs::Permissions::from_mode(0o700))
+            .tempdir_in(base)
+            .ok()?;
         let path = dir.path().join("agent");
         let listener = UnixListener::bind(&path).ok()?;
         let (stop, stopped) = UnixStream::pair().ok()?;
@@ -145,5 +150,41 @@ fn wait(fds: &mut [PollFd<'_>], deadline: Instant) -> Woke {
             Ok(_) => return Woke::Ready,
             Err(_) => return Woke::Failed,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn only_this_user_can_reach_the_relay() {
+        let relay =
+            Relay::start(PathBuf::from("/nonexistent/agent"), Instant::now()).expect("a relay");
+        let folder = relay.path().parent().expect("folder");
+        let mode = std::fs::metadata(folder).expect("stat").permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{}", folder.display());
+        assert!(!relay.finish(), "no agent was asked");
+    }
+
+    #[test]
+    fn an_agent_that_never_answers_is_cut_off_at_the_deadline() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let agent = dir.path().join("agent");
+        // Accepts (the kernel queues the connection) and never answers.
+        let _silent = UnixListener::bind(&agent).expect("bind");
+        let deadline = Instant::now() + Duration::from_millis(300);
+        let relay = Relay::start(agent, deadline).expect("a relay");
+        let mut client = UnixStream::connect(relay.path()).expect("connect");
+        client.write_all(&[0, 0, 0, 1, 11]).expect("request identities");
+        let mut answer = Vec::new();
+        // Ends (with nothing) when the relay closes at the deadline.
+        client.read_to_end(&mut answer).expect("read");
+        assert!(answer.is_empty());
+        assert!(Instant::now() >= deadline);
+        drop(client);
+        assert!(relay.finish(), "the agent owed an answer");
     }
 }
