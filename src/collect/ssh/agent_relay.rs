@@ -11,6 +11,7 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
@@ -96,8 +97,23 @@ fn relay(listener: &UnixListener, stop: &UnixStream, agent: &Path, deadline: Ins
             },
         }
     };
-    // An agent that cannot be reached: libssh2 sees its side close.
-    let Ok(upstream) = UnixStream::connect(agent) else { return Ended::Closed };
+    // Connecting blocks too once an agent that stopped accepting has a full
+    // queue: it runs on a helper thread, waited for until the deadline (and
+    // left to end by itself after). An agent that cannot be reached:
+    // libssh2 sees its side close.
+    let (tx, rx) = mpsc::channel();
+    let path = agent.to_owned();
+    let connecting = std::thread::Builder::new()
+        .name("agent-connect".into())
+        .spawn(move || drop(tx.send(UnixStream::connect(path))));
+    if connecting.is_err() {
+        return Ended::Closed;
+    }
+    let upstream = match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        Ok(Ok(upstream)) => upstream,
+        Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => return Ended::Closed,
+        Err(RecvTimeoutError::Timeout) => return Ended::AgentLate,
+    };
     let mut buf = [0u8; 16 * 1024];
     // A request went to the agent and its answer has not come back.
     let mut owed = false;
