@@ -18,6 +18,7 @@ mod known_hosts;
 mod parsers;
 mod probe_script;
 mod profile_validation;
+mod readme;
 mod profiles_shipped;
 mod pty_harness;
 mod redaction;
