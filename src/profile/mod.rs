@@ -1,7 +1,7 @@
 //! Profiles: the list of facts to collect, where each comes from, how its raw
 //! output becomes a value, and how values compare.
 //!
-//! A profile is defined once and used by every transport (DESIGN.md,
+//! A profile is defined once and used by every transport (ARCHITECTURE.md,
 //! principle 1). `raw` holds the TOML shape, `load` turns it into these
 //! validated types, `shipped` holds the profiles embedded in the binary.
 

@@ -2,7 +2,7 @@
 //! rules of the fact's format (`CompareKind`), and which one is newer.
 //!
 //! `a` is the baseline's value, `b` the other host's. The level is the
-//! severity ladder of DESIGN.md ("Severity of a divergence") minus the two
+//! severity ladder of ARCHITECTURE.md ("Severity of a divergence") minus the two
 //! rungs that are about collection rather than values (missing, unknown).
 //!
 //! Rules shared by every version kind:
@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::profile::CompareKind;
 
-/// How far apart two values are, lowest to highest (DESIGN.md).
+/// How far apart two values are, lowest to highest (ARCHITECTURE.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
