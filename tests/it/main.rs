@@ -15,6 +15,7 @@ mod examples_shipped;
 mod export_golden;
 mod export_html;
 mod known_hosts;
+mod limits;
 mod parsers;
 mod probe_script;
 mod profile_validation;
