@@ -20,6 +20,7 @@ mod parsers;
 mod probe_script;
 mod profile_validation;
 mod profiles_shipped;
+mod properties;
 mod pty_harness;
 mod redaction;
 mod redaction_ssh;
