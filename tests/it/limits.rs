@@ -242,3 +242,16 @@ fn numeric_settings_out_of_range_are_refused_naming_key_and_file() {
         assert_eq!(err.trim_end(), format!("paritty: error: {}", said.replace("{}", &shown)));
     }
 }
+
+#[test]
+fn a_pathological_known_hosts_pattern_costs_little() {
+    // 30 stars against 60 letters: trying every split would take longer
+    // than the age of the universe.
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("known_hosts");
+    let pattern = format!("{}b", "*a".repeat(30));
+    std::fs::write(&file, format!("{pattern} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\n")).expect("write");
+    let host = HostId { name: "a".repeat(60), port: 22 };
+    let verdict = quickly(move || known_hosts::check_key(b"key", &[file], &host));
+    assert_eq!(verdict, Verdict::Unknown);
+}

@@ -284,15 +284,34 @@ fn names_match(names: &str, name: &str) -> bool {
 }
 
 /// OpenSSH's `match_pattern`: `*` is any run of characters, `?` any one character.
+/// Greedy with one backtrack point (the last `*`), so a line such as `*a*a*a*...b`
+/// costs at most pattern × text steps; trying every split at every `*` would be
+/// exponential, and known_hosts files are shared.
 fn glob(pattern: &[u8], text: &[u8]) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty(),
-        Some((b'*', rest)) => (0..=text.len()).any(|skip| glob(rest, &text[skip..])),
-        Some((&p, rest)) => match text.split_first() {
-            Some((&t, text_rest)) => (p == b'?' || p == t) && glob(rest, text_rest),
-            None => false,
-        },
+    let (mut pi, mut ti) = (0, 0);
+    // The last `*` seen and how much of the text it has taken so far.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < text.len() {
+        match pattern.get(pi) {
+            Some(&p) if p == b'?' || (p != b'*' && p == text[ti]) => {
+                pi += 1;
+                ti += 1;
+            }
+            Some(b'*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    star = Some((sp, st + 1));
+                    pi = sp + 1;
+                    ti = st + 1;
+                }
+                None => return false,
+            },
+        }
     }
+    pattern[pi..].iter().all(|&p| p == b'*')
 }
 
 /// The line `ssh` would write: name (or its `|1|` hash) and the key; no comment.
@@ -367,6 +386,10 @@ mod tests {
         assert!(!names_match("*.example.org,!db.example.org", "db.example.org"));
         assert!(!names_match("10.0.0.1", "[10.0.0.1]:2222"));
         assert!(!names_match("|1|bad|hash", "x") && !names_match("|2|a|b", "x"));
+        assert!(
+            names_match("*", "") && names_match("a*b*c", "aXbYbc") && !names_match("a*b", "ab?")
+        );
+        assert!(names_match("?*?", "ab") && !names_match("?*?", "a") && names_match("**x", "x"));
     }
 
     #[test]
