@@ -255,3 +255,33 @@ fn a_pathological_known_hosts_pattern_costs_little() {
     let verdict = quickly(move || known_hosts::check_key(b"key", &[file], &host));
     assert_eq!(verdict, Verdict::Unknown);
 }
+
+#[test]
+fn fact_files_are_read_up_to_the_cap_and_never_block() {
+    use paritty::collect::{CollectOptions, collect_local_with, local::LocalContext};
+    use paritty::model::Status;
+    let files = Hostile::new(1 << 20, "version");
+    let fact = |id: &str, path: &Path| {
+        format!(
+            "[[fact]]\nid = {id:?}\nlabel = {id:?}\ncategory = \"Files\"\ncompare = \"text\"\n\
+             sources = [{{ file = {:?} }}]\n",
+            path.display().to_string()
+        )
+    };
+    let text = format!(
+        "{}{}{}{}",
+        crate::common::HEADER,
+        fact("file.zero", Path::new("/dev/zero")),
+        fact("file.fifo", &files.fifo),
+        fact("file.big", &files.huge),
+    );
+    let profile = crate::common::profile(&text);
+    let opts = CollectOptions { max_bytes: 100, ..CollectOptions::default() };
+    let snapshot =
+        quickly(move || collect_local_with(&profile, &opts, &LocalContext::with_path(None)));
+    for id in ["file.zero", "file.fifo"] {
+        assert_eq!(snapshot.facts[id].status, Status::Missing, "{id}: not a file to read");
+    }
+    let big = &snapshot.facts["file.big"];
+    assert!(big.truncated && big.raw.len() <= 100, "{big:?}");
+}
