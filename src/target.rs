@@ -33,7 +33,9 @@ pub fn expand(arg: &str, config: Option<&Config>) -> Result<Vec<Target>, TargetE
             .map_err(|e| TargetError::ListFolder { arg: arg.to_owned(), error: e.to_string() })?
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+            // Anything but a folder: a FIFO or device named `*.json` is then
+            // refused by the reader with its name, not silently left out.
+            .filter(|p| !p.is_dir() && p.extension().is_some_and(|x| x == "json"))
             .collect();
         if files.is_empty() {
             return Err(TargetError::EmptyFolder(arg.to_owned()));
@@ -63,7 +65,9 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
     }
     let path = Path::new(arg);
     if path.extension().is_some_and(|x| x == "json") {
-        if path.is_file() {
+        // Whatever is there is a snapshot to read; the reader refuses a
+        // folder, FIFO or device by name ("no such file" would be wrong).
+        if path.exists() {
             return Ok(Target::Snapshot(path.to_owned()));
         }
         return Err(TargetError::NoSnapshot(arg.to_owned()));

@@ -285,3 +285,26 @@ fn fact_files_are_read_up_to_the_cap_and_never_block() {
     let big = &snapshot.facts["file.big"];
     assert!(big.truncated && big.raw.len() <= 100, "{big:?}");
 }
+
+#[test]
+fn a_fifo_in_a_team_folder_is_named_and_the_others_still_load() {
+    let team = tempfile::tempdir().expect("tmp");
+    std::fs::copy(FIXTURE, team.path().join("laptop.json")).expect("copy");
+    let fifo = team.path().join("stuck.json");
+    assert!(Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+    let folder = format!("{}/", team.path().display());
+    let out = quickly(move || paritty(&["snapshot", "--format", "json", &folder]));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "a target failed: {err}");
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "paritty: {0}: bad-snapshot: cannot read snapshot {0}: it is a FIFO, not a regular file",
+            fifo.display()
+        )
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"name\": \"laptop\""));
+    let shown = fifo.display().to_string();
+    let out = quickly(move || paritty(&["snapshot", "--format", "json", &shown]));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("it is a FIFO"), "{out:?}");
+}
