@@ -148,6 +148,24 @@ fn reloads_the_same(loaded: &Snapshot) -> Result<(), TestCaseError> {
 }
 
 proptest! {
+    /// The bounded reader every untrusted file goes through: a file of at
+    /// most the limit comes back whole, a longer one is refused.
+    #[test]
+    fn the_bounded_reader_returns_all_or_refuses(size in 0usize..3000, limit in 0u64..3000) {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("f");
+        let bytes: Vec<u8> = (0..=250u8).cycle().take(size).collect();
+        std::fs::write(&path, &bytes).expect("write");
+        match paritty::fsutil::read_bytes(&path, limit) {
+            Ok(read) => prop_assert!(size as u64 <= limit && read == bytes),
+            Err(e) => {
+                prop_assert!(size as u64 > limit);
+                let limit_named = matches!(e.problem, paritty::fsutil::ReadProblem::TooLarge { limit: l } if l == limit);
+                prop_assert!(limit_named, "{}", e);
+            }
+        }
+    }
+
     #[test]
     fn any_bytes_in_a_snapshot_file_give_a_value_or_one_error_line(
         bytes in proptest::collection::vec(any::<u8>(), 0..2048),

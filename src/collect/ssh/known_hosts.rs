@@ -392,6 +392,30 @@ mod tests {
         assert!(names_match("?*?", "ab") && !names_match("?*?", "a") && names_match("**x", "x"));
     }
 
+    /// The definition of `match_pattern`, every split at every `*` tried:
+    /// exponential, so only for checking `glob` on short inputs.
+    fn glob_by_definition(pattern: &[u8], text: &[u8]) -> bool {
+        match pattern.split_first() {
+            None => text.is_empty(),
+            Some((b'*', rest)) => {
+                (0..=text.len()).any(|skip| glob_by_definition(rest, &text[skip..]))
+            }
+            Some((&p, rest)) => text.split_first().is_some_and(|(&t, text_rest)| {
+                (p == b'?' || p == t) && glob_by_definition(rest, text_rest)
+            }),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn glob_agrees_with_the_definition(pattern in "[ab*?]{0,9}", text in "[ab]{0,9}") {
+            proptest::prop_assert_eq!(
+                glob(pattern.as_bytes(), text.as_bytes()),
+                glob_by_definition(pattern.as_bytes(), text.as_bytes())
+            );
+        }
+    }
+
     #[test]
     fn lookup_names_follow_openssh() {
         assert_eq!(HostId { name: "Web".into(), port: 22 }.lookup_name(), "web");
