@@ -21,6 +21,11 @@ pub const SSH_SCHEME: &str = "ssh://";
 /// must not silently shadow a host, nor a host a folder.
 pub fn expand(arg: &str, config: Option<&Config>) -> Result<Vec<Target>, TargetError> {
     let path = Path::new(arg);
+    // `local` is a keyword (this machine) and `ssh://` a host, whatever
+    // folder shares their name.
+    if arg == "local" || arg.starts_with(SSH_SCHEME) {
+        return parse(arg, config).map(|t| vec![t]);
+    }
     let bare_word = !arg.contains('/') && arg != "." && arg != "..";
     if bare_word && path.is_dir() && split_spec(arg).is_ok() {
         if config.and_then(|c| c.host(arg)).is_some() {
@@ -28,7 +33,7 @@ pub fn expand(arg: &str, config: Option<&Config>) -> Result<Vec<Target>, TargetE
         }
         return Err(TargetError::Ambiguous(arg.to_owned()));
     }
-    if !arg.starts_with(SSH_SCHEME) && path.is_dir() {
+    if path.is_dir() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(path)
             .map_err(|e| TargetError::ListFolder { arg: arg.to_owned(), error: e.to_string() })?
             .filter_map(Result::ok)

@@ -428,6 +428,16 @@ fn a_folder_does_not_shadow_a_host_of_the_same_name() {
     let out = run(&["snapshot", "--format", "json", "./fake/"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("\"name\": \"laptop\""), "the folder's snapshot");
+    // `local` is a keyword, folder or not.
+    std::fs::create_dir(here.path().join("local")).expect("mkdir");
+    std::fs::write(
+        here.path().join("one.toml"),
+        "[profile]\nname = \"one\"\n[[fact]]\nid = \"home\"\nlabel = \"home\"\n\
+         category = \"Env\"\ncompare = \"text\"\nsources = [{ env = \"HOME\" }]\n",
+    )
+    .expect("write profile");
+    let out = run(&["snapshot", "--format", "json", "--profile", "./one.toml", "local"]);
+    assert!(out.status.success(), "{}", stderr(&out));
     // Declared in the inventory: the host is meant (and refused at once: port 1).
     std::fs::write(
         here.path().join("paritty.toml"),
