@@ -2,9 +2,11 @@
 //! tool outputs kept in tests/fixtures/outputs (see its README for where each
 //! comes from). Every fixture must be checked by some case here.
 
+use std::cmp::Ordering::{self, Equal, Greater, Less};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use paritty::compare::version::order;
 use paritty::output::sanitize::strip_control;
 use paritty::output::{keyvalue, parse};
 use paritty::profile::{SourceKind, load_profile};
@@ -48,6 +50,7 @@ const PARSER_CASES: &[(&str, &str, Option<&str>)] = &[
     ("ruby/ruby-3.3.0.txt", "ruby", Some("3.3.0")),
     ("perl/perl-5.36-debian12.txt", "perl", Some("5.36.0")),
     ("php/php-8.2.36-debian12.txt", "version", Some("8.2.36")),
+    ("php/php-8.3.0RC3-wolfi.txt", "version", Some("8.3.0RC3")),
     ("rustc/rustc-1.95.0-debian12.txt", "version", Some("1.95.0")),
     // web servers
     ("nginx/nginx-1.22.1-debian12.txt", "nginx", Some("1.22.1")),
@@ -93,6 +96,8 @@ const PARSER_CASES: &[(&str, &str, Option<&str>)] = &[
     ("openssl/openssl-1.1.1w.txt", "openssl", Some("1.1.1w")),
     ("openssl/openssl-1.0.2k-fips-rhel7.txt", "openssl", Some("1.0.2k")),
     ("openssl/libressl-3.3.6-macos.txt", "openssl", Some("3.3.6")),
+    ("openssl/libressl-2.0-openbsd56.txt", "openssl", Some("2.0")),
+    ("openssl/openssl-1.1.1-dev-master.txt", "openssl", Some("1.1.1-dev")),
     ("ssh/openssh-9.2p1-debian12.txt", "ssh", Some("9.2p1")),
     ("ssh/openssh-9.6p1-macos.txt", "ssh", Some("9.6p1")),
     ("ssh/openssh-8.9p1-ubuntu.txt", "ssh", Some("8.9p1")),
@@ -122,11 +127,18 @@ const PARSER_CASES: &[(&str, &str, Option<&str>)] = &[
     ("uname/uname-r-debian12.txt", "first-line", Some("6.18.44-fc-v669")),
     // tools and package managers the generic parsers handle
     ("git/git-2.47.3-debian12.txt", "version", Some("2.47.3")),
+    ("git/git-2.23.0.rc0.txt", "version", Some("2.23.0.rc0")),
+    ("git/git-2.48.0.rc0-aosc.txt", "version", Some("2.48.0.rc0")),
     ("curl/curl-7.88.1-debian12.txt", "version", Some("7.88.1")),
+    ("curl/curl-8.8.1-DEV-alpine.txt", "version", Some("8.8.1-DEV")),
     ("make/make-4.3-debian12.txt", "version", Some("4.3")),
     ("bash/bash-5.2.15-debian12.txt", "version", Some("5.2.15")),
     ("tmux/tmux-3.3a-debian12.txt", "version", Some("3.3a")),
+    ("tmux/tmux-3.3a-debian12.txt", "tmux", Some("3.3a")),
+    ("tmux/tmux-next-3.4.txt", "tmux", Some("3.4-next")),
+    ("tmux/tmux-next-3.3.txt", "tmux", Some("3.3-next")),
     ("jq/jq-1.6-debian12.txt", "version", Some("1.6")),
+    ("jq/jq-1.6-159-apple-macos.txt", "version", Some("1.6-159-apple-gcff5336-dirty")),
     ("aws/aws-cli-1.45.11-debian12.txt", "version", Some("1.45.11")),
     ("kubectl/kubectl-1.32.4-client-debian12.txt", "version", Some("1.32.4")),
     ("kubectl/kubectl-1.28.4-client.txt", "version", Some("1.28.4")),
@@ -166,6 +178,11 @@ const FACT_CASES: &[(&str, &str, &str, Option<&str>)] = &[
     ("npm/package-json-11.19.1-debian12.json", "default", "pkg.npm", Some("11.19.1")),
     ("corepack/corepack-0.34.6-debian12.txt", "node-web", "pkg.corepack", Some("0.34.6")),
     ("timezone/etc-timezone-debian12.txt", "default", "timezone", Some("Etc/UTC")),
+    ("swift/swift-5.7.1-dev-nightly-linux.txt", "default", "runtime.swift", Some("5.7.1-dev")),
+    ("tmux/tmux-next-3.4.txt", "default", "tool.tmux", Some("3.4-next")),
+    ("tmux/tmux-3.3a-debian12.txt", "default", "tool.tmux", Some("3.3a")),
+    ("git/git-2.48.0.rc0-aosc.txt", "default", "tool.git", Some("2.48.0.rc0")),
+    ("openssl/libressl-2.0-openbsd56.txt", "default", "tool.openssl", Some("2.0")),
 ];
 
 /// Outputs no parser may mistake for a version.
@@ -191,7 +208,10 @@ fn fixture(rel: &str) -> String {
 fn named_parsers_read_real_outputs() {
     let mut failures = Vec::new();
     for (rel, name, want) in PARSER_CASES {
-        let parser = parse::lookup(name).unwrap_or_else(|| panic!("no parser named {name}"));
+        let Some(parser) = parse::lookup(name) else {
+            failures.push(format!("{rel}: no parser named {name}"));
+            continue;
+        };
         let got = parser(&fixture(rel));
         if got.as_deref() != *want {
             failures.push(format!("{rel} via {name}: got {got:?}, want {want:?}"));
@@ -230,6 +250,55 @@ fn shipped_profile_facts_read_real_outputs() {
                     "{rel} via {profile_name}/{id} source {i}: got {got:?}, want {want:?}"
                 ));
             }
+        }
+    }
+    assert!(failures.is_empty(), "{} wrong:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Pre-releases, development builds and `git describe` builds, read from
+/// real outputs by the default profile, order sensibly under their fact's
+/// comparator: before the release they lead to, after the one before it.
+#[rustfmt::skip]
+const DEVELOPMENT_BUILDS: &[(&str, &str, &str, Ordering)] = &[
+    // (fixture, fact id, another value, the fixture's value against it)
+    ("git/git-2.23.0.rc0.txt", "tool.git", "2.23.0", Less),
+    ("git/git-2.23.0.rc0.txt", "tool.git", "2.22.1", Greater),
+    ("git/git-2.48.0.rc0-aosc.txt", "tool.git", "2.48.0.rc1", Less),
+    ("git/git-2.48.0.rc0-aosc.txt", "tool.git", "2.47.3", Greater),
+    ("jq/jq-1.6-159-apple-macos.txt", "tool.jq", "1.6", Greater),
+    ("jq/jq-1.6-159-apple-macos.txt", "tool.jq", "1.7", Less),
+    ("tmux/tmux-next-3.4.txt", "tool.tmux", "3.3a", Greater),
+    ("tmux/tmux-next-3.4.txt", "tool.tmux", "3.4", Less),
+    ("curl/curl-8.8.1-DEV-alpine.txt", "tool.curl", "8.8.0", Greater),
+    ("curl/curl-8.8.1-DEV-alpine.txt", "tool.curl", "8.8.1", Less),
+    ("openssl/openssl-1.1.1-dev-master.txt", "tool.openssl", "1.1.0l", Greater),
+    ("openssl/openssl-1.1.1-dev-master.txt", "tool.openssl", "1.1.1", Less),
+    ("openssl/libressl-2.0-openbsd56.txt", "tool.openssl", "2.0.0", Equal),
+    ("openssl/libressl-2.0-openbsd56.txt", "tool.openssl", "2.2.7", Less),
+    ("php/php-8.3.0RC3-wolfi.txt", "runtime.php", "8.2.36", Greater),
+    ("php/php-8.3.0RC3-wolfi.txt", "runtime.php", "8.3.0", Less),
+    ("swift/swift-5.7.1-dev-nightly-linux.txt", "runtime.swift", "5.7", Greater),
+    ("swift/swift-5.7.1-dev-nightly-linux.txt", "runtime.swift", "5.7.1", Less),
+];
+
+#[test]
+fn development_builds_order_against_their_releases() {
+    let profile = load_profile("default", None).expect("shipped profile loads");
+    let mut failures = Vec::new();
+    for (rel, id, other, want) in DEVELOPMENT_BUILDS {
+        let fact = profile.facts.iter().find(|f| f.id == *id).expect("default fact");
+        let source = fact
+            .sources
+            .iter()
+            .find(|s| matches!(s.kind, SourceKind::Command(_)))
+            .expect("a command source");
+        let Some(value) = source.extract.apply(&fixture(rel)) else {
+            failures.push(format!("{rel} via {id}: no value"));
+            continue;
+        };
+        let got = order(fact.compare, &value, other);
+        if got != Some(*want) {
+            failures.push(format!("{id}: {value} vs {other}: got {got:?}, want {want:?}"));
         }
     }
     assert!(failures.is_empty(), "{} wrong:\n{}", failures.len(), failures.join("\n"));
