@@ -386,3 +386,69 @@ fn collect_fixtures(dir: &Path, out: &mut BTreeSet<String>) {
         }
     }
 }
+
+mod properties {
+    //! Property-based checks of every named parser with proptest: any input
+    //! is read without a panic, and a value, when there is one, is bounded
+    //! by what was read.
+
+    use paritty::output::parse;
+    use proptest::prelude::*;
+
+    /// Beginnings of the lines the parsers look for, so that generated
+    /// inputs reach past their first check.
+    #[rustfmt::skip]
+    const LEADS: &[&str] = &[
+        "", "v", "git version ", "OpenSSL ", "LibreSSL ", "tmux ", "tmux next-", "go version go",
+        "go version devel go", "go version devel +", "Python ", "ruby ", "This is perl, v",
+        "This is perl 5, version ", "nginx version: nginx/", "Server version: Apache/",
+        "mysql  Ver 15.1 Distrib ", "mariadb from ", "psql (PostgreSQL) ", "PostgreSQL ",
+        "Redis server v=", "redis-cli ", "db version v", "OpenSSH_", "Docker version ",
+        "podman version ", "gcc (GCC) ", "clang version ", "ldd (GNU libc) ", "glibc ",
+        "musl libc (x86_64)\nVersion ", "MemTotal: ", "hw.memsize: ", "openjdk version \"",
+        "openjdk ", "jq-", "curl ", "PHP ",
+    ];
+
+    /// A lead, then a version-like or arbitrary middle, then arbitrary text.
+    fn input() -> impl Strategy<Value = String> {
+        let middle = prop_oneof![
+            proptest::string::string_regex(
+                r"[0-9]{1,20}([._-][0-9a-zA-Z]{1,8}){0,5}( kB| GiB|\x22| \(| [0-9]{4}-[0-9]{2}-[0-9]{2})?",
+            )
+            .expect("generator pattern"),
+            any::<String>(),
+        ];
+        (proptest::sample::select(LEADS), middle, any::<String>())
+            .prop_map(|(lead, middle, tail)| format!("{lead}{middle}{tail}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn every_parser_reads_any_input_and_bounds_its_value(raw in input()) {
+            for name in parse::NAMES {
+                let parser = parse::lookup(name).expect("listed parsers resolve");
+                let Some(value) = parser(&raw) else { continue };
+                prop_assert!(!value.trim().is_empty(), "{} made a blank value of {:?}", name, raw);
+                // Never more than the input, but for the few words a parser
+                // adds (`glibc `, `-devel-`, `-next`, ` GiB`).
+                prop_assert!(
+                    value.len() <= raw.len() + 16,
+                    "{} made {:?} out of {:?}", name, value, raw
+                );
+                if *name != "trim" {
+                    prop_assert!(!value.contains('\n'), "{} made {:?} of {:?}", name, value, raw);
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics_a_parser(raw in any::<String>()) {
+            for name in parse::NAMES {
+                let parser = parse::lookup(name).expect("listed parsers resolve");
+                let _ = parser(&raw);
+            }
+        }
+    }
+}

@@ -36,8 +36,10 @@ fn run_before(s: &[u8], end: usize, pred: fn(&u8) -> bool) -> usize {
 pub(super) fn split(s: &str) -> (&str, Option<Describe<'_>>) {
     let bytes = s.as_bytes();
     let mut end = bytes.len();
-    if s.ends_with("-dirty") || s.ends_with(".dirty") {
-        end -= "-dirty".len();
+    if let Some(body) = s.strip_suffix("dirty")
+        && body.ends_with(['-', '.'])
+    {
+        end = body.len() - 1;
     }
     let hex = run_before(bytes, end, |b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
     if !(4..=40).contains(&hex) || end < hex + 2 {
