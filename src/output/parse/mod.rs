@@ -123,9 +123,12 @@ pub fn version(raw: &str) -> Option<String> {
     capture(&VERSION, raw)
 }
 
-/// A line holding nothing but a version, `v` optional.
-static BARE_VERSION: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(?m)^\s*v?(\d+(?:\.\d+)+(?:-[0-9A-Za-z.]+)?)\s*$"));
+/// A line holding nothing but a version, `v` optional, with a dashed tail
+/// (`-preview.3.24204.13`, `-nightly2024...`) or a dotted pre-release as
+/// RubyGems writes them (`3.6.0.dev`, `4.0.0.beta1`).
+static BARE_VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?m)^\s*v?(\d+(?:\.\d+)+(?:-[0-9A-Za-z.]+|\.[A-Za-z][0-9A-Za-z.]*)?)\s*$")
+});
 
 /// The first line that holds nothing but a version (`npm --version`'s
 /// `10.2.4`, `v8.56.0`), so a version quoted inside an error message (a
@@ -218,6 +221,12 @@ mod tests {
         assert_eq!(bare_version("10.2.4\n").as_deref(), Some("10.2.4"));
         assert_eq!(bare_version("npm WARN config x\nv8.56.0\n").as_deref(), Some("8.56.0"));
         assert_eq!(bare_version("26").as_deref(), None);
+        assert_eq!(
+            bare_version("9.0.100-preview.3.24204.13\n").as_deref(),
+            Some("9.0.100-preview.3.24204.13")
+        );
+        assert_eq!(bare_version("3.6.0.dev\n").as_deref(), Some("3.6.0.dev"));
+        assert_eq!(bare_version("4.0.0.beta1").as_deref(), Some("4.0.0.beta1"));
         assert_eq!(bare_version("Requested SDK version: 8.0.100\n"), None);
     }
 

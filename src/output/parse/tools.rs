@@ -34,13 +34,15 @@ pub fn ssh(raw: &str) -> Option<String> {
 
 static DOCKER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?m)^\s*(?:Docker|podman(?:-remote)?) version (\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)[.\d]*)?)",
+        r"(?m)^\s*(?:Docker|podman(?:-remote)?) version (\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)[.\d]*|-dev\b)?)",
     )
 });
 
 /// `docker --version` (`Docker version 24.0.7, build afdd53b` -> `24.0.7`;
 /// Debian's `20.10.24+dfsg1` -> `20.10.24`) and `podman --version`
 /// (`podman version 4.3.1`), also behind podman-docker's notice line.
+/// Pre-releases keep their tag (`25.0.0-rc.1`), and so do builds of
+/// podman's main branch, whose version is the next release's with `-dev`.
 pub fn docker(raw: &str) -> Option<String> {
     capture(&DOCKER, raw)
 }
@@ -120,6 +122,8 @@ mod tests {
             Some("25.0.0-rc.1")
         );
         assert_eq!(docker("Docker Compose version v2.23.3"), None);
+        assert_eq!(docker("podman version 5.7.0-dev").as_deref(), Some("5.7.0-dev"));
+        assert_eq!(docker("podman version 5.7.0-devel").as_deref(), Some("5.7.0"));
         assert_eq!(ssh("OpenSSH_for_Windows_8.1p1, LibreSSL 3.0.2").as_deref(), Some("8.1p1"));
         assert_eq!(openssl("OpenSSL 3.2.0-alpha1 28 Jun 2023").as_deref(), Some("3.2.0-alpha1"));
         assert_eq!(openssl("OpenSSL 1.1.1-pre9 (beta) 21 Aug 2018").as_deref(), Some("1.1.1-pre9"));
