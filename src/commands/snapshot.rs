@@ -10,6 +10,7 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use super::{EXIT_ERROR, EXIT_OK, collecting, options, print_stdout};
 use crate::cli::SnapshotArgs;
+use crate::collect::target::Target;
 use crate::config::Config;
 use crate::export::{SnapshotFormat, render_snapshot};
 use crate::model::snapshot_file;
@@ -33,7 +34,17 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     if format == SnapshotFormat::Html && targets.len() > 1 && args.out.is_none() {
         return Err(eyre!("several HTML pages cannot share standard output; use --out DIR"));
     }
-    let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
+    // A snapshot file's own name without its `.json`, so that `--out DIR`
+    // writes `DIR/ana.json` for `team/ana.json`, not `DIR/team_ana.json.json`.
+    let names: Vec<String> = targets
+        .iter()
+        .map(|t| match t {
+            Target::Snapshot(path) => path
+                .file_stem()
+                .map_or_else(|| t.name().to_owned(), |s| s.to_string_lossy().into_owned()),
+            _ => t.name().to_owned(),
+        })
+        .collect();
     let collected = collecting::collect(&targets, &plan);
     // One redactor for the whole output: the same host, the same pseudonym.
     let reports = match options::redactor(&args.redaction) {
