@@ -47,8 +47,9 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
         }
         None => print_stdout(&text)?,
     }
-    report_failures(&reports);
-    Ok(ExitCode::from(EXIT_OK))
+    // The hosts that worked are shown; one that failed still fails the run.
+    let failed = report_failures(&reports);
+    Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
 }
 
 pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
@@ -66,7 +67,10 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
     let base = comparison.baseline;
     for row in comparison.rows.iter().filter(|r| !r.informational) {
         for (c, cell) in row.cells.iter().enumerate() {
-            if c == base || cell.tolerated || cell.severity < threshold {
+            // A host with no snapshot at all is one failure line (stderr),
+            // not an `unknown` line per fact.
+            let absent = !comparison.columns[c].collected;
+            if c == base || absent || cell.tolerated || cell.severity < threshold {
                 continue;
             }
             let shown = |i: usize| {
