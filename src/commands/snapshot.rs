@@ -44,7 +44,11 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     let mut failed = 0;
     let mut written = Vec::new();
     let mut rendered = Vec::new();
-    for ((report, name), raw) in reports.iter().zip(folder_names(&names)).zip(&collected) {
+    for ((report, name), raw) in reports
+        .iter()
+        .zip(crate::fsutil::unique_file_stems(names.iter().map(String::as_str)))
+        .zip(&collected)
+    {
         // The terminal is the user's own: failures are said as they are.
         if let Some(failure) = &raw.failure {
             failed += 1;
@@ -96,26 +100,6 @@ fn destination(out: Option<&Path>, targets: usize) -> Result<Destination> {
     }
     std::fs::create_dir_all(path).wrap_err_with(|| format!("cannot create {}", path.display()))?;
     Ok(Destination::Folder(path.to_owned()))
-}
-
-/// File names from target names: safe characters only, and distinct.
-fn folder_names(names: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for name in names {
-        let base: String = name
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
-            .collect();
-        let base = base.trim_start_matches('.').to_owned();
-        let mut candidate = if base.is_empty() { "host".to_owned() } else { base.clone() };
-        let mut n = 2;
-        while out.contains(&candidate) {
-            candidate = format!("{base}-{n}");
-            n += 1;
-        }
-        out.push(candidate);
-    }
-    out
 }
 
 fn extension(format: SnapshotFormat) -> &'static str {
