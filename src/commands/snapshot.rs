@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
-use super::{EXIT_ERROR, EXIT_OK, collecting, options, print_stdout};
+use super::{EXIT_ERROR, EXIT_OK, collecting, is_stdout, options, print_stdout, write_out};
 use crate::cli::SnapshotArgs;
 use crate::config::Config;
 use crate::export::{SnapshotFormat, render_snapshot};
@@ -30,7 +30,10 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
         Destination::Stdout if std::io::stdout().is_terminal() => SnapshotFormat::Text,
         _ => SnapshotFormat::Json,
     });
-    if format == SnapshotFormat::Html && targets.len() > 1 && args.out.is_none() {
+    if format == SnapshotFormat::Html
+        && targets.len() > 1
+        && matches!(destination, Destination::Stdout)
+    {
         return Err(eyre!("several HTML pages cannot share standard output; use --out DIR"));
     }
     let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
@@ -42,7 +45,6 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     };
 
     let mut failed = 0;
-    let mut written = Vec::new();
     let mut rendered = Vec::new();
     for ((report, name), raw) in reports
         .iter()
@@ -59,12 +61,10 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
             Destination::Stdout => rendered.push(snapshot),
             Destination::File(path) => {
                 write(path, &render_snapshot(snapshot, format))?;
-                written.push(path.clone());
             }
             Destination::Folder(dir) => {
                 let path = dir.join(format!("{name}.{}", extension(format)));
                 write(&path, &render_snapshot(snapshot, format))?;
-                written.push(path);
             }
         }
     }
@@ -83,14 +83,11 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
         };
         print_stdout(&text)?;
     }
-    for path in &written {
-        eprintln!("paritty: wrote {}", path.display());
-    }
     Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
 }
 
 fn destination(out: Option<&Path>, targets: usize) -> Result<Destination> {
-    let Some(path) = out else { return Ok(Destination::Stdout) };
+    let Some(path) = out.filter(|p| !is_stdout(p)) else { return Ok(Destination::Stdout) };
     let folder = targets > 1 || path.is_dir() || path.as_os_str().to_string_lossy().ends_with('/');
     if !folder {
         return Ok(Destination::File(path.to_owned()));
@@ -112,6 +109,5 @@ fn extension(format: SnapshotFormat) -> &'static str {
 }
 
 fn write(path: &Path, text: &str) -> Result<()> {
-    crate::fsutil::write_atomic(path, text.as_bytes())
-        .wrap_err_with(|| format!("cannot write {}", path.display()))
+    Ok(write_out(path, text)?)
 }

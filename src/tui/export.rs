@@ -127,9 +127,12 @@ pub enum ExportError {
         path: PathBuf,
         error: std::io::Error,
     },
+    /// A file could not be written; the others were still tried.
     Write {
-        path: PathBuf,
-        error: std::io::Error,
+        error: crate::fsutil::OutError,
+        /// How many of the export's files were written all the same.
+        written: usize,
+        total: usize,
     },
 }
 
@@ -142,9 +145,10 @@ impl fmt::Display for ExportError {
             ExportError::CreateFolder { path, error } => {
                 write!(f, "export: cannot create {}: {error}", path.display())
             }
-            ExportError::Write { path, error } => {
-                write!(f, "export: cannot write {}: {error}", path.display())
+            ExportError::Write { error, written, total } if *total > 1 => {
+                write!(f, "export: {error} (wrote {written} of {total} files)")
             }
+            ExportError::Write { error, .. } => write!(f, "export: {error}"),
         }
     }
 }

@@ -15,6 +15,7 @@ mod examples_shipped;
 mod export_golden;
 mod export_html;
 mod known_hosts;
+mod out_paths;
 mod parsers;
 mod probe_script;
 mod profile_validation;
