@@ -24,6 +24,7 @@ mod pty_harness;
 mod redaction;
 mod redaction_ssh;
 mod snapshot_file;
+mod snapshot_out;
 mod ssh_auth;
 mod ssh_collect;
 mod ssh_jump;
