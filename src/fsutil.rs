@@ -153,7 +153,9 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut temp = builder.tempfile_in(dir)?;
-    temp.write_all(contents)?;
+    // Through the `File`: the error then names no temporary path (the
+    // caller names the file it was writing).
+    temp.as_file_mut().write_all(contents)?;
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())

@@ -95,7 +95,7 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     if run.unwritable > 0 && run.unwritable + run.written.len() > 1 {
         let written = run.written.len();
         eprintln!(
-            "paritty: {} of {} files could not be written; {written} were",
+            "paritty: {} of {} files could not be written ({written} written)",
             run.unwritable,
             run.unwritable + written
         );
