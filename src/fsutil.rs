@@ -1,8 +1,12 @@
-//! Writing files so that a reader never sees half of one, and naming files
-//! after hosts so that no host's file takes another's place.
+//! Files in and out: writing so that a reader never sees half of one (and
+//! writing through what is not a plain file), reading someone else's file
+//! (a profile, a config, a snapshot, an ssh file) without trusting it to be
+//! small, or to be a file at all, and naming files after hosts so that no
+//! host's file takes another's place.
 
 use std::fmt;
-use std::io::Write;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// How many symlinks `write_out` follows before giving up, as the kernel's
@@ -191,4 +195,164 @@ pub fn unique_file_stems<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<St
         out.push(candidate);
     }
     out
+}
+
+/// A file that [`read_bytes`] or [`read_text`] refused, and why.
+#[derive(Debug)]
+pub struct ReadError {
+    pub path: PathBuf,
+    pub problem: ReadProblem,
+}
+
+/// Why a file was not read. Its `Display` is the reason alone, for callers
+/// whose own message already names the file.
+#[derive(Debug)]
+pub enum ReadProblem {
+    Io(io::Error),
+    /// A folder, FIFO, socket or device: its kind.
+    NotAFile(&'static str),
+    /// Longer than the limit (bytes) its kind of file may be.
+    TooLarge {
+        limit: u64,
+    },
+    /// Not UTF-8: the offset of the first bad byte.
+    NotUtf8 {
+        at: usize,
+    },
+}
+
+impl ReadError {
+    /// The error's kind when it comes from the system (absent, denied...).
+    pub fn io_kind(&self) -> Option<io::ErrorKind> {
+        match &self.problem {
+            ReadProblem::Io(e) => Some(e.kind()),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ReadProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadProblem::Io(e) => write!(f, "{e}"),
+            ReadProblem::NotAFile(kind) => write!(f, "it is {kind}, not a regular file"),
+            ReadProblem::TooLarge { limit } => {
+                write!(f, "it is larger than the {} limit", human_bytes(*limit))
+            }
+            ReadProblem::NotUtf8 { at } => write!(f, "it is not UTF-8 text (byte {at})"),
+        }
+    }
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.problem)
+    }
+}
+
+impl std::error::Error for ReadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.problem {
+            ReadProblem::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// `1 MiB` for round sizes, else the number of bytes.
+pub fn human_bytes(bytes: u64) -> String {
+    const MIB: u64 = 1 << 20;
+    const KIB: u64 = 1 << 10;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
+        format!("{} KiB", bytes / KIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// The whole of a regular file of at most `limit` bytes. Anything else is
+/// refused without reading it: a FIFO (which would block until a writer
+/// comes), a device such as `/dev/zero` (which never ends), a folder, or a
+/// file past the limit (at most `limit + 1` bytes are ever read, so a file
+/// growing while it is read cannot exhaust memory either).
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let fail = |problem| ReadError { path: path.to_owned(), problem };
+    // The one device that is empty by design: `ssh -F /dev/null` and
+    // `UserKnownHostsFile /dev/null` are common ways to say "none".
+    if path == Path::new("/dev/null") {
+        return Ok(Vec::new());
+    }
+    let file = open_regular(path).map_err(fail)?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(ReadProblem::Io(e)))?;
+    if bytes.len() as u64 > limit {
+        return Err(fail(ReadProblem::TooLarge { limit }));
+    }
+    Ok(bytes)
+}
+
+/// [`read_bytes`] as UTF-8 text.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
+    String::from_utf8(read_bytes(path, limit)?).map_err(|e| ReadError {
+        path: path.to_owned(),
+        problem: ReadProblem::NotUtf8 { at: e.utf8_error().valid_up_to() },
+    })
+}
+
+/// Up to `max` bytes from the start of a regular file, and whether there was
+/// more: for a file whose beginning is the answer (a version file), where a
+/// longer file is cut, not refused.
+pub fn read_prefix(path: &Path, max: usize) -> Result<(Vec<u8>, bool), ReadError> {
+    let fail = |problem| ReadError { path: path.to_owned(), problem };
+    let file = open_regular(path).map_err(fail)?;
+    let mut bytes = Vec::new();
+    file.take(max as u64 + 1).read_to_end(&mut bytes).map_err(|e| fail(ReadProblem::Io(e)))?;
+    let truncated = bytes.len() > max;
+    bytes.truncate(max);
+    Ok((bytes, truncated))
+}
+
+/// Opens `path` for reading if it is a regular file (after symlinks).
+/// O_NONBLOCK makes opening a FIFO return at once (without it, `open`
+/// itself waits for a writer); the kind is then checked on the open file,
+/// so it cannot be swapped between the check and the read. The flag does
+/// not change how a regular file reads.
+fn open_regular(path: &Path) -> Result<File, ReadProblem> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(ReadProblem::Io)?;
+    let meta = file.metadata().map_err(ReadProblem::Io)?;
+    if !meta.is_file() {
+        return Err(ReadProblem::NotAFile(kind_of(meta.file_type())));
+    }
+    Ok(file)
+}
+
+fn kind_of(kind: std::fs::FileType) -> &'static str {
+    if kind.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+    }
+    "an unknown kind of file"
 }

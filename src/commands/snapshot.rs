@@ -11,6 +11,7 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 use super::collecting::{Collected, Interrupt};
 use super::{EXIT_ERROR, EXIT_OK, collecting, is_stdout, options, print_stdout, write_out};
 use crate::cli::SnapshotArgs;
+use crate::collect::target::Target;
 use crate::config::Config;
 use crate::export::{SnapshotFormat, render_snapshot};
 use crate::model::{HostReport, Snapshot, snapshot_file};
@@ -38,7 +39,18 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
         return Err(eyre!("several HTML pages cannot share standard output; use --out DIR"));
     }
     let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
-    let stems = crate::fsutil::unique_file_stems(names.iter().map(String::as_str));
+    // A snapshot file's own name without its `.json`, so that `--out DIR`
+    // writes `DIR/ana.json` for `team/ana.json`, not `DIR/team_ana.json.json`.
+    let file_names: Vec<String> = targets
+        .iter()
+        .map(|t| match t {
+            Target::Snapshot(path) => path
+                .file_stem()
+                .map_or_else(|| t.name().to_owned(), |s| s.to_string_lossy().into_owned()),
+            _ => t.name().to_owned(),
+        })
+        .collect();
+    let stems = crate::fsutil::unique_file_stems(file_names.iter().map(String::as_str));
     // One redactor for the whole output: the same host, the same pseudonym,
     // numbered in the order the targets were given.
     let mut redactor = options::redactor(&args.redaction);

@@ -96,7 +96,7 @@ pub struct Fact {
     pub truncated: bool,
 }
 
-/// Outcome of collecting one fact (DESIGN.md, "Statuses of a fact").
+/// Outcome of collecting one fact (ARCHITECTURE.md, "Statuses of a fact").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -146,7 +146,7 @@ impl Fact {
     }
 }
 
-/// Why a host could not be (fully) collected (DESIGN.md, "Host status").
+/// Why a host could not be (fully) collected (ARCHITECTURE.md, "Host status").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailReason {

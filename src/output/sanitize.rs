@@ -1,5 +1,5 @@
 //! Untrusted output made safe to store, show and export: control and escape
-//! sequences removed, size capped (DESIGN.md, principle 6).
+//! sequences removed, size capped (ARCHITECTURE.md, principle 6).
 
 /// Default cap on bytes kept per fact.
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024;

@@ -426,3 +426,54 @@ fn snapshot_out_dir_gives_colliding_names_their_own_files() {
         assert!(stderr(&out).contains(&format!("wrote {}", file.display())), "{}", stderr(&out));
     }
 }
+
+/// A bare word naming both a folder here and possibly a host is refused;
+/// `./NAME/` is the folder, `ssh://NAME` the host, an inventory name the host.
+#[test]
+fn a_folder_does_not_shadow_a_host_of_the_same_name() {
+    let here = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir(here.path().join("fake")).expect("mkdir");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/snapshots/debian12-laptop.json"),
+        here.path().join("fake/laptop.json"),
+    )
+    .expect("copy");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_paritty"))
+            .args(args)
+            .current_dir(here.path())
+            .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .expect("run paritty")
+    };
+    let err = assert_one_error_line(&run(&["snapshot", "--format", "json", "fake"]));
+    assert_eq!(
+        err.trim_end(),
+        "paritty: error: target `fake` is a folder here and could also be a host: write \
+         `./fake/` for the snapshots in the folder, or `ssh://fake` for the host"
+    );
+    let out = run(&["snapshot", "--format", "json", "./fake/"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\"name\": \"laptop\""), "the folder's snapshot");
+    // `local` is a keyword, folder or not.
+    std::fs::create_dir(here.path().join("local")).expect("mkdir");
+    std::fs::write(
+        here.path().join("one.toml"),
+        "[profile]\nname = \"one\"\n[[fact]]\nid = \"home\"\nlabel = \"home\"\n\
+         category = \"Env\"\ncompare = \"text\"\nsources = [{ env = \"HOME\" }]\n",
+    )
+    .expect("write profile");
+    let out = run(&["snapshot", "--format", "json", "--profile", "./one.toml", "local"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Declared in the inventory: the host is meant (and refused at once: port 1).
+    std::fs::write(
+        here.path().join("paritty.toml"),
+        "[[host]]\nname = \"fake\"\nssh = \"nobody@127.0.0.1:1\"\n",
+    )
+    .expect("write config");
+    let out = run(&["snapshot", "--format", "json", "--ssh-config", "/dev/null", "fake"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("paritty: fake: unreachable"), "collected as a host: {err}");
+}

@@ -195,7 +195,7 @@ mod in_process {
         collect_targets(&targets, &plan, Prompts::default(), events)
     }
 
-    /// DESIGN.md's invariant: this machine over SSH to localhost gives the
+    /// ARCHITECTURE.md's invariant (principle 1): this machine over SSH to localhost gives the
     /// same facts as local collection (with the PATH the SSH session has;
     /// facts read from environment variables describe the session, not the
     /// machine, and are left out).

@@ -136,20 +136,25 @@ fn key_file(private: &Path) -> KeyFile {
     let mut pub_path = private.as_os_str().to_owned();
     pub_path.push(".pub");
     let pub_path = PathBuf::from(pub_path);
-    let from_pub = std::fs::read_to_string(&pub_path).ok().and_then(|text| {
+    let from_pub = read_key(&pub_path).and_then(|text| {
         let encoded = text.split_whitespace().nth(1)?;
         base64::engine::general_purpose::STANDARD.decode(encoded).ok()
     });
-    let from_private =
-        std::fs::read_to_string(private).ok().and_then(|text| openssh_key(&text)).map(|k| k.public);
+    let from_private = read_key(private).and_then(|text| openssh_key(&text)).map(|k| k.public);
     let public_file = (from_pub.is_some() && from_pub == from_private).then_some(pub_path);
     KeyFile { path: private.to_path_buf(), blob: from_pub.or(from_private), public_file }
+}
+
+/// A key file's text; one that is not a small regular file (a key is a few
+/// KiB) is left alone, like one that cannot be read.
+fn read_key(path: &Path) -> Option<String> {
+    crate::fsutil::read_text(path, 1 << 20).ok()
 }
 
 /// OpenSSH-format keys name their cipher inside; PEM keys say so in a
 /// header (`Proc-Type: 4,ENCRYPTED`) or their label (PKCS#8).
 fn is_encrypted(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else { return false };
+    let Some(text) = read_key(path) else { return false };
     match openssh_key(&text) {
         Some(key) => key.cipher != b"none",
         None => text.contains("Proc-Type: 4,ENCRYPTED") || text.contains("ENCRYPTED PRIVATE KEY"),

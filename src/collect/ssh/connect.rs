@@ -156,6 +156,14 @@ fn verify_host_key(
                 file.display()
             ),
         )),
+        Verdict::Unreadable { file, problem } => Err(failure(
+            FailReason::HostKeyUnknown,
+            format!(
+                "cannot check the host key of {}: known_hosts file {}: {problem}",
+                settings.alias,
+                file.display()
+            ),
+        )),
         Verdict::Unknown => {
             let strict = settings.strict_host_key_checking;
             let accept = match strict {

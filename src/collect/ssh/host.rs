@@ -21,7 +21,7 @@ use crate::probe::frame;
 use crate::probe::script::ProbeScript;
 use crate::profile::Profile;
 
-/// Bounds for one remote host (DESIGN.md, principle 5).
+/// Bounds for one remote host (ARCHITECTURE.md, principle 5).
 #[derive(Debug, Clone)]
 pub struct HostOptions {
     pub collect: CollectOptions,

@@ -25,6 +25,10 @@ use expand::{LocalUser, Tokens};
 /// at once when many hosts are collected on a busy machine.
 pub const SSH_G_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// The largest ssh_config file read (each of the Included ones too); a
+/// larger one, or a FIFO or device, is refused with its name.
+pub const MAX_SSH_CONFIG_BYTES: u64 = 1 << 20;
+
 /// What to resolve, as on an `ssh` command line.
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
@@ -239,18 +243,17 @@ fn check_request(req: &Request) -> Result<(), SettingsError> {
     Ok(())
 }
 
-/// `ssh -F` on a folder reads nothing and says nothing; an absent or
-/// unreadable file is named here, the same for both resolvers.
+/// `ssh -F` on a folder reads nothing and says nothing; an absent,
+/// unreadable, oversized or non-regular file (a FIFO would block `ssh -G`
+/// too) is named here, the same for both resolvers.
 fn check_config_file(host: &str, path: &Path) -> Result<(), SettingsError> {
-    let problem = match std::fs::File::open(path) {
-        Ok(_) if path.is_dir() => "it is a folder".to_string(),
-        Ok(mut file) => match std::io::Read::read(&mut file, &mut [0u8; 1]) {
-            Ok(_) => return Ok(()),
-            Err(e) => e.to_string(),
-        },
-        Err(e) => e.to_string(),
-    };
-    Err(SettingsError::ConfigFile { host: host.into(), path: path.into(), problem })
+    crate::fsutil::read_bytes(path, MAX_SSH_CONFIG_BYTES).map(drop).map_err(|e| {
+        SettingsError::ConfigFile {
+            host: host.into(),
+            path: path.into(),
+            problem: e.problem.to_string(),
+        }
+    })
 }
 
 /// Who we are for `%u %d %i %l`, once per process: from /etc/passwd when
