@@ -10,6 +10,7 @@ mod profiles;
 mod snapshot;
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 use color_eyre::eyre::{Result, WrapErr};
@@ -39,4 +40,21 @@ fn print_stdout(text: &str) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other.wrap_err("cannot write to standard output")?),
     }
+}
+
+/// `--out -` means standard output, as for most tools.
+fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Writes `text` to an `--out` path (`fsutil::write_out`: atomic for a file,
+/// through for a device or FIFO, a symlink followed); says where on stderr.
+fn write_out(path: &Path, text: &str) -> Result<(), crate::fsutil::OutError> {
+    match crate::fsutil::write_out(path, text.as_bytes())? {
+        crate::fsutil::Wrote::File(real) if real != path => {
+            eprintln!("paritty: wrote {} ({})", path.display(), real.display());
+        }
+        _ => eprintln!("paritty: wrote {}", path.display()),
+    }
+    Ok(())
 }

@@ -399,6 +399,34 @@ fn ssh_dash_g_runs_only_when_needed_or_asked() {
     assert!(exec.starts_with("-G ") && exec.trim_end().ends_with("exec"), "{exec}");
 }
 
+/// Targets whose names become the same file name (`a b` and `a_b`) are
+/// written to two files in `--out DIR`, neither replacing the other.
+#[test]
+fn snapshot_out_dir_gives_colliding_names_their_own_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snapshots/debian12-laptop.json");
+    let (spaced, underscored) = (dir.path().join("a b.json"), dir.path().join("a_b.json"));
+    std::fs::copy(&fixture, &spaced).expect("copy");
+    std::fs::copy(&fixture, &underscored).expect("copy");
+    let out_dir = dir.path().join("out");
+    let out = paritty(&[
+        "snapshot",
+        spaced.to_str().expect("utf8"),
+        underscored.to_str().expect("utf8"),
+        "--out",
+        out_dir.to_str().expect("utf8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let files: Vec<_> =
+        std::fs::read_dir(&out_dir).expect("out").map(|e| e.expect("e").path()).collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    for file in &files {
+        paritty::model::snapshot_file::read_snapshot(file).expect("a whole snapshot");
+        assert!(stderr(&out).contains(&format!("wrote {}", file.display())), "{}", stderr(&out));
+    }
+}
+
 /// A bare word naming both a folder here and possibly a host is refused;
 /// `./NAME/` is the folder, `ssh://NAME` the host, an inventory name the host.
 #[test]
