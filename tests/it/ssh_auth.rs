@@ -574,10 +574,11 @@ mod realistic {
     use std::fmt::Write as _;
     use std::fs;
     use std::os::unix::fs::{PermissionsExt, chown};
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     use std::process::{Command, Stdio};
 
     use super::{assert_facts_of, host_with_tool, pub_of, read_json, write_profile};
+    use crate::common::remote::binary_for;
     use crate::common::sshd::{KeyType, KnownHost, Lab};
 
     /// A login user made for one test, deleted on drop (even on failure).
@@ -641,19 +642,6 @@ mod realistic {
         }
     }
 
-    /// The binary as `user` can run it: in place when it can, else a copy.
-    fn binary_for(user: &TempUser, dir: &Path) -> PathBuf {
-        let built = PathBuf::from(env!("CARGO_BIN_EXE_paritty"));
-        let can = user.command(Path::new("test")).arg("-x").arg(&built).status();
-        if can.is_ok_and(|s| s.success()) {
-            return built;
-        }
-        let copy = dir.join("paritty");
-        fs::copy(&built, &copy).expect("copy paritty");
-        fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).expect("chmod paritty");
-        copy
-    }
-
     #[test]
     fn a_real_user_with_only_their_own_ssh_files() {
         let lab = Lab::new();
@@ -706,7 +694,7 @@ mod realistic {
         let out = dir.path().join("out");
         fs::create_dir(&out).expect("mkdir out");
         user.own(&out, 0o755);
-        let paritty = binary_for(&user, &shared);
+        let paritty = binary_for(user.uid, user.gid, &shared);
 
         let run = user
             .command(&paritty)

@@ -168,18 +168,23 @@ mod in_process {
     //! The same collector driven as a library, to watch events and check
     //! facts in detail.
 
+    use std::ffi::{OsStr, OsString};
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::process::CommandExt;
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Stdio};
     use std::sync::mpsc;
     use std::time::Duration;
 
-    use crate::common::remote::{run_options, ssh_target as target};
+    use crate::common::remote::{binary_for, run_options, ssh_target as target};
     use crate::common::sshd::{HostSpec, Lab};
     use crate::common::{HEADER, command_fact, profile};
+    use paritty::collect::CollectOptions;
     use paritty::collect::events::Event;
     use paritty::collect::hosts::collect_targets;
-    use paritty::collect::local::LocalContext;
-    use paritty::collect::{CollectOptions, collect_local_with};
+    use paritty::model::snapshot_file::parse_snapshot;
     use paritty::model::{FailReason, HostReport, Status};
-    use paritty::profile::{Profile, SourceKind, load_profile};
+    use paritty::profile::{Profile, load_profile};
     use paritty::target::Target;
 
     fn run(
@@ -194,14 +199,64 @@ mod in_process {
         collect_targets(&targets, profile, &opts, events)
     }
 
+    /// Podman's answer as the SSH test user gets it on a machine with Podman: rootless Podman
+    /// resolves its storage under HOME and fails where HOME does not exist.
+    const PODMAN: &str = "if [ ! -d \"$HOME\" ]; then
+    echo \"cannot resolve $HOME: lstat $HOME: no such file or directory\" >&2; exit 1
+fi
+echo 'podman version 4.3.1'";
+
+    /// What an SSH session on `alias` starts as: uid, gid, working folder and environment.
+    struct Session {
+        uid: u32,
+        gid: u32,
+        dir: PathBuf,
+        env: Vec<(OsString, OsString)>,
+    }
+
+    /// Asks a session on `alias` who and where it is, through the OpenSSH client.
+    fn session_of(lab: &Lab, alias: &str) -> Session {
+        let out = Command::new("ssh")
+            .arg("-F")
+            .arg(lab.ssh_config())
+            .args(["-o", "BatchMode=yes", alias, "id -u; id -g; pwd; env -0"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("run ssh");
+        assert!(out.status.success(), "ssh {alias}: {}", String::from_utf8_lossy(&out.stderr));
+        let mut lines = out.stdout.splitn(4, |&b| b == b'\n');
+        let mut line =
+            || OsStr::from_bytes(lines.next().expect("a line of the session")).to_owned();
+        let number = |text: OsString| text.to_str().and_then(|t| t.parse().ok()).expect("an id");
+        let (uid, gid, dir) = (number(line()), number(line()), PathBuf::from(line()));
+        let env = line()
+            .as_bytes()
+            .split(|&b| b == 0)
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let at = pair.iter().position(|&b| b == b'=').expect("NAME=value");
+                (
+                    OsStr::from_bytes(&pair[..at]).to_owned(),
+                    OsStr::from_bytes(&pair[at + 1..]).to_owned(),
+                )
+            })
+            .collect();
+        Session { uid, gid, dir, env }
+    }
+
     /// DESIGN.md's invariant: this machine over SSH to localhost gives the
-    /// same facts as local collection (with the PATH the SSH session has;
-    /// facts read from environment variables describe the session, not the
-    /// machine, and are left out).
+    /// same facts as local collection. The local side is the binary run as
+    /// the session's user, in its folder, with exactly its environment
+    /// (HOME, PATH...): what a tool answers may depend on the user (Podman
+    /// without a home fails), which is no difference of transport.
     #[test]
     fn this_machine_over_ssh_matches_local_collection() {
         let lab = Lab::new();
-        let host = lab.add_host(&HostSpec { name: "self", ..HostSpec::default() });
+        let _host = lab.add_host(&HostSpec {
+            name: "self",
+            tools: &[("podman", PODMAN)],
+            ..HostSpec::default()
+        });
         let profile = load_profile("default", None).expect("default profile");
         // Generous bounds: a probe timing out on a busy machine on one side
         // only would be a difference of load, not of transport.
@@ -214,14 +269,27 @@ mod in_process {
         let remote =
             reports[0].snapshot.as_ref().unwrap_or_else(|| panic!("{:?}", reports[0].failure));
         assert_eq!(reports[0].failure, None);
-        let session_path = format!("{}:/usr/local/bin:/usr/bin:/bin", host.tool_dir().display());
-        let ctx = LocalContext::with_path(Some(session_path.into()));
-        let local = collect_local_with(&profile, &collect, &ctx);
+
+        let session = session_of(&lab, "self");
+        let mut local_run = Command::new(binary_for(session.uid, session.gid, lab.dir()));
+        local_run
+            .args(["snapshot", "local", "--profile", "default", "--no-redact", "--format", "json"])
+            .args(["--timeout", &collect.command_timeout.as_secs().to_string()])
+            .env_clear()
+            .envs(session.env)
+            .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+            .current_dir(&session.dir)
+            .stdin(Stdio::null());
+        if lab.is_root() {
+            local_run.uid(session.uid).gid(session.gid);
+        }
+        let out = local_run.output().expect("run paritty as the session's user");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).expect("UTF-8 JSON");
+        let local = parse_snapshot(&text, Path::new("local snapshot")).expect("a snapshot");
+
         let mut compared = 0;
         for def in &profile.facts {
-            if def.sources.iter().any(|s| matches!(s.kind, SourceKind::Env(_))) {
-                continue;
-            }
             let (here, there) = (&local.facts[&def.id], &remote.facts[&def.id]);
             assert_eq!(
                 (here.status, &here.value, &here.found_at),
@@ -233,6 +301,10 @@ mod in_process {
         }
         assert!(compared > 70, "compared {compared} facts");
         assert!(remote.facts.values().filter(|f| f.status == Status::Ok).count() > 10);
+        // The per-user tool really answered per user (the lab's user has no home as root).
+        if lab.is_root() {
+            assert_eq!(remote.facts["tool.podman"].status, Status::Error, "{remote:?}");
+        }
     }
 
     #[test]
@@ -270,11 +342,7 @@ mod in_process {
         let lab = Lab::new();
         let fifo = lab.dir().join("started.fifo");
         // World-writable: the host's login user may not be the test's.
-        let made = std::process::Command::new("mkfifo")
-            .args(["-m", "0666"])
-            .arg(&fifo)
-            .status()
-            .expect("mkfifo");
+        let made = Command::new("mkfifo").args(["-m", "0666"]).arg(&fifo).status().expect("mkfifo");
         assert!(made.success());
         let block = format!("echo started > '{}'; exec sleep 60", fifo.display());
         let tools = [("quick", "echo 'quick 1.0.1'"), ("block", block.as_str())];

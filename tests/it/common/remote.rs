@@ -3,7 +3,11 @@
 //! options for driving it in-process.
 
 use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use paritty::collect::CollectOptions;
@@ -77,4 +81,19 @@ pub fn run_options(
         },
         ssh_config: Some(ssh_config),
     }
+}
+
+/// The built binary as user `uid` (group `gid`) can run it: in place when they can, else a
+/// copy in `dir` (a checkout under /root is not theirs to enter).
+pub fn binary_for(uid: u32, gid: u32, dir: &Path) -> PathBuf {
+    let built = PathBuf::from(env!("CARGO_BIN_EXE_paritty"));
+    let can =
+        Command::new("test").arg("-x").arg(&built).uid(uid).gid(gid).stdin(Stdio::null()).status();
+    if can.is_ok_and(|s| s.success()) {
+        return built;
+    }
+    let copy = dir.join("paritty");
+    fs::copy(&built, &copy).expect("copy paritty");
+    fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).expect("chmod paritty");
+    copy
 }
