@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::time::Duration;
 
-use crate::common::remote::{TOOL_PROFILE, read_json};
+use crate::common::remote::{fault_line, profile_fixture, read_json};
 use crate::common::sshd::{Host, HostSpec, KeyType, KnownHost, Lab};
 
 /// Bounds every wait on an sshd log line.
@@ -57,12 +57,6 @@ fn write_config(dir: &Path, blocks: &[String]) -> PathBuf {
     path
 }
 
-fn write_profile(dir: &Path) -> PathBuf {
-    let path = dir.join("auth-test.toml");
-    fs::write(&path, TOOL_PROFILE).expect("write profile");
-    path
-}
-
 /// `paritty snapshot TARGETS --ssh-config CONFIG --profile P --out OUT ...`
 /// without a terminal or a paritty config, and with the agent at `agent`
 /// (none when `None`).
@@ -73,7 +67,7 @@ fn snapshot(
     extra: &[&str],
     agent: Option<&Agent>,
 ) -> Output {
-    let profile = write_profile(config.parent().expect("config folder"));
+    let profile = profile_fixture("tool-test");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_paritty"));
     cmd.arg("snapshot")
         .args(targets)
@@ -95,16 +89,6 @@ fn snapshot(
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// The one stderr line about `target`, which must name `reason`.
-fn fault_line<'a>(stderr: &'a str, target: &str, reason: &str) -> &'a str {
-    let line = stderr
-        .lines()
-        .find(|l| l.starts_with(&format!("paritty: {target}: ")))
-        .unwrap_or_else(|| panic!("no line for {target} in:\n{stderr}"));
-    assert!(line.contains(&format!(": {reason}: ")), "{target}: {line}");
-    line
 }
 
 /// The snapshot is `host`'s: its own tool, found in its own folder.
@@ -577,8 +561,8 @@ mod realistic {
     use std::path::Path;
     use std::process::{Command, Stdio};
 
-    use super::{assert_facts_of, host_with_tool, pub_of, read_json, write_profile};
-    use crate::common::remote::binary_for;
+    use super::{assert_facts_of, host_with_tool, pub_of, read_json};
+    use crate::common::remote::{binary_for, profile_fixture};
     use crate::common::sshd::{KeyType, KnownHost, Lab};
 
     /// A login user made for one test, deleted on drop (even on failure).
@@ -684,7 +668,9 @@ mod realistic {
 
         let shared = dir.path().join("shared");
         fs::create_dir(&shared).expect("mkdir shared");
-        let profile = write_profile(&shared);
+        // A copy the user can read wherever the checkout is.
+        let profile = shared.join("tool-test.toml");
+        fs::copy(profile_fixture("tool-test"), &profile).expect("copy profile");
         let empty_config = shared.join("paritty-config");
         fs::create_dir(&empty_config).expect("mkdir config");
         for path in [&shared, &empty_config] {

@@ -6,55 +6,8 @@
 
 use std::process::{Command, Output};
 
-use crate::common::remote::{fault_line, read_json};
+use crate::common::remote::{fault_line, profile_fixture, read_json};
 use crate::common::sshd::{Fault, HostSpec, KeyType, KnownHost, Lab};
-
-/// A small profile: a file key, a builtin, a tool each host has its own
-/// copy of, and python3 whose fake differs per host.
-const PROFILE: &str = r#"
-[profile]
-name = "ssh-test"
-
-[[fact]]
-id = "os.id"
-label = "OS id"
-category = "System"
-compare = "exact"
-parser = "trim"
-sources = [{ file = "/etc/os-release", key = "ID" }]
-
-[[fact]]
-id = "kernel.release"
-label = "Kernel"
-category = "System"
-compare = "loose"
-parser = "trim"
-sources = [{ builtin = "kernel.release" }]
-
-[[fact]]
-id = "runtime.python3"
-label = "Python"
-category = "Runtimes"
-compare = "pep440"
-parser = "python"
-sources = [{ cmd = ["python3", "--version"] }]
-
-[[fact]]
-id = "tool.mytool"
-label = "mytool"
-category = "Tools"
-compare = "semver"
-parser = "version"
-sources = [{ cmd = ["mytool", "--version"] }]
-
-[[fact]]
-id = "tool.absent"
-label = "absent"
-category = "Tools"
-compare = "semver"
-parser = "version"
-sources = [{ cmd = ["paritty-absent-tool", "--version"] }]
-"#;
 
 fn os_release(id: &str) -> String {
     format!("ID={id}\nVERSION_ID=\"1\"\nNAME=\"{id} linux\"\n")
@@ -105,8 +58,7 @@ fn three_hosts_and_every_fault_in_one_run() {
     let silent = Fault::silent_listener();
 
     let dir = tempfile::tempdir().expect("tmp");
-    let profile = dir.path().join("ssh-test.toml");
-    std::fs::write(&profile, PROFILE).expect("profile");
+    let profile = profile_fixture("ssh-test");
     let out = dir.path().join("snapshots");
     let closed_target = format!("{}:{}", closed.ip(), closed.port());
     let silent_target = format!("{}:{}", silent.addr(), silent.port());
@@ -409,8 +361,7 @@ fn inventory_hosts_carry_their_names_and_environments() {
     let tools = [("mytool", "echo 'mytool 3.1.4'")];
     let _host = lab.add_host(&HostSpec { name: "host-a", tools: &tools, ..HostSpec::default() });
     let dir = tempfile::tempdir().expect("tmp");
-    let profile = dir.path().join("ssh-test.toml");
-    std::fs::write(&profile, PROFILE).expect("profile");
+    let profile = profile_fixture("ssh-test");
     let config = dir.path().join("paritty.toml");
     std::fs::write(
         &config,

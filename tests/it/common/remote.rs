@@ -1,6 +1,7 @@
-//! Helpers the remote-collection tests share: a small profile, reading a
-//! written snapshot, the stderr line about one target, and the collector's
-//! options for driving it in-process.
+//! Helpers the remote-collection tests share: the profiles they collect,
+//! reading a written snapshot, the stderr line about one target, the
+//! collector's options for driving it in-process, and the binary for
+//! another user.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -16,27 +17,13 @@ use paritty::collect::ssh::connect::ConnectOptions;
 use paritty::collect::ssh::host::HostOptions;
 use paritty::target::{SshTarget, Target};
 
-/// A builtin fact every host has, and a tool each host has its own copy of.
-pub const TOOL_PROFILE: &str = r#"
-[profile]
-name = "tool-test"
-
-[[fact]]
-id = "kernel.release"
-label = "Kernel"
-category = "System"
-compare = "loose"
-parser = "trim"
-sources = [{ builtin = "kernel.release" }]
-
-[[fact]]
-id = "tool.mytool"
-label = "mytool"
-category = "Tools"
-compare = "semver"
-parser = "version"
-sources = [{ cmd = ["mytool", "--version"] }]
-"#;
+/// `tests/fixtures/profiles/NAME.toml`: a small profile several tests collect (`tool-test`,
+/// `ssh-test`, `pty-test`; each file says what it holds).
+pub fn profile_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/profiles")
+        .join(format!("{name}.toml"))
+}
 
 pub fn read_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
