@@ -86,12 +86,13 @@ fn exit_status_is_reported() {
 
 #[test]
 fn exit_is_seen_while_a_grandchild_holds_the_pty() {
-    let mut pty = sh("sleep 60 & echo \"bg=$!\"");
-    let screen = pty.wait_for("bg=", LIMIT);
+    // The " ." ends the pid: waiting for "bg=" alone could see only its first digits.
+    let mut pty = sh("sleep 60 & echo \"bg=$! .\"");
+    let screen = pty.wait_for(" .", LIMIT);
     let started = Instant::now();
     assert!(pty.wait_exit_without_eof(LIMIT).success());
     assert!(started.elapsed() < LIMIT / 2, "waited for EOF, not for exit");
-    let pid = screen.trim().trim_start_matches("bg=");
+    let pid = screen.trim().trim_start_matches("bg=").trim_end_matches(" .");
     let killed = Command::new("kill").arg(pid).status().expect("run kill");
     assert!(killed.success(), "kill {pid}");
 }
@@ -154,6 +155,8 @@ fn session_gets_sigwinch_and_dev_tty() {
 #[should_panic(expected = "timed out waiting for \"absent\" on screen; screen:\npresent")]
 fn wait_for_times_out_with_the_screen() {
     let pty = sh("printf present; read x");
+    // Drawn first, so that the short wait below cannot time out on an empty screen.
+    pty.wait_for("present", LIMIT);
     pty.wait_for("absent", Duration::from_millis(300));
 }
 
