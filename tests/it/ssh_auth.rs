@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::time::Duration;
 
-use crate::common::remote::{TOOL_PROFILE, read_json};
+use crate::common::remote::{fault_line, profile_fixture, read_json};
 use crate::common::sshd::{Host, HostSpec, KeyType, KnownHost, Lab};
 
 /// Bounds every wait on an sshd log line.
@@ -57,12 +57,6 @@ fn write_config(dir: &Path, blocks: &[String]) -> PathBuf {
     path
 }
 
-fn write_profile(dir: &Path) -> PathBuf {
-    let path = dir.join("auth-test.toml");
-    fs::write(&path, TOOL_PROFILE).expect("write profile");
-    path
-}
-
 /// `paritty snapshot TARGETS --ssh-config CONFIG --profile P --out OUT ...`
 /// without a terminal or a paritty config, and with the agent at `agent`
 /// (none when `None`).
@@ -73,7 +67,7 @@ fn snapshot(
     extra: &[&str],
     agent: Option<&Agent>,
 ) -> Output {
-    let profile = write_profile(config.parent().expect("config folder"));
+    let profile = profile_fixture("tool-test");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_paritty"));
     cmd.arg("snapshot")
         .args(targets)
@@ -95,16 +89,6 @@ fn snapshot(
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// The one stderr line about `target`, which must name `reason`.
-fn fault_line<'a>(stderr: &'a str, target: &str, reason: &str) -> &'a str {
-    let line = stderr
-        .lines()
-        .find(|l| l.starts_with(&format!("paritty: {target}: ")))
-        .unwrap_or_else(|| panic!("no line for {target} in:\n{stderr}"));
-    assert!(line.contains(&format!(": {reason}: ")), "{target}: {line}");
-    line
 }
 
 /// The snapshot is `host`'s: its own tool, found in its own folder.
@@ -566,10 +550,11 @@ mod realistic {
     use std::fmt::Write as _;
     use std::fs;
     use std::os::unix::fs::{PermissionsExt, chown};
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     use std::process::{Command, Stdio};
 
-    use super::{assert_facts_of, host_with_tool, pub_of, read_json, write_profile};
+    use super::{assert_facts_of, host_with_tool, pub_of, read_json};
+    use crate::common::remote::{binary_for, profile_fixture};
     use crate::common::sshd::{KeyType, KnownHost, Lab};
 
     /// A login user made for one test, deleted on drop (even on failure).
@@ -633,19 +618,6 @@ mod realistic {
         }
     }
 
-    /// The binary as `user` can run it: in place when it can, else a copy.
-    fn binary_for(user: &TempUser, dir: &Path) -> PathBuf {
-        let built = PathBuf::from(env!("CARGO_BIN_EXE_paritty"));
-        let can = user.command(Path::new("test")).arg("-x").arg(&built).status();
-        if can.is_ok_and(|s| s.success()) {
-            return built;
-        }
-        let copy = dir.join("paritty");
-        fs::copy(&built, &copy).expect("copy paritty");
-        fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).expect("chmod paritty");
-        copy
-    }
-
     #[test]
     fn a_real_user_with_only_their_own_ssh_files() {
         let lab = Lab::new();
@@ -688,7 +660,9 @@ mod realistic {
 
         let shared = dir.path().join("shared");
         fs::create_dir(&shared).expect("mkdir shared");
-        let profile = write_profile(&shared);
+        // A copy the user can read wherever the checkout is.
+        let profile = shared.join("tool-test.toml");
+        fs::copy(profile_fixture("tool-test"), &profile).expect("copy profile");
         let empty_config = shared.join("paritty-config");
         fs::create_dir(&empty_config).expect("mkdir config");
         for path in [&shared, &empty_config] {
@@ -698,7 +672,7 @@ mod realistic {
         let out = dir.path().join("out");
         fs::create_dir(&out).expect("mkdir out");
         user.own(&out, 0o755);
-        let paritty = binary_for(&user, &shared);
+        let paritty = binary_for(user.uid, user.gid, &shared);
 
         let run = user
             .command(&paritty)
