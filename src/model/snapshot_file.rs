@@ -5,7 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::{SCHEMA_VERSION, Snapshot};
-use crate::output::sanitize::strip_control;
+use crate::output::sanitize::{is_clean, strip_control};
 
 /// Why a snapshot file could not be read. Each variant renders as one line
 /// naming the file, because the user may be loading a whole team's folder.
@@ -126,10 +126,7 @@ pub fn parse_snapshot(text: &str, origin: &Path) -> Result<Snapshot, SnapshotErr
 /// it): no control or escape sequence in it reaches a screen or an export.
 fn sanitized(mut snapshot: Snapshot) -> Snapshot {
     let clean = |text: &mut String| {
-        if text.chars().any(|c| {
-            c.is_control() && c != '\n' && c != '\t'
-                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        }) {
+        if !is_clean(text) {
             *text = strip_control(text);
         }
     };
