@@ -54,7 +54,7 @@ pub fn collect_targets(
             report
         },
         |target| HostReport {
-            target: target.name().to_owned(),
+            target: target.name(),
             snapshot: None,
             failure: Some(failure(FailReason::ProbeFailed, "no worker thread could be started")),
         },
@@ -75,17 +75,17 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
     let stage = |stage: Stage| {
         let _ = events.send(Event::Stage { index, stage, elapsed: started.elapsed() });
     };
+    // Shown everywhere, so made clean once here (the file or inventory name).
+    let name = target.name();
     let report = match target {
         Target::Snapshot(path) => {
             stage(Stage::Probing);
             match crate::model::snapshot_file::read_snapshot(path) {
-                Ok(snapshot) => HostReport {
-                    target: target.name().to_owned(),
-                    snapshot: Some(snapshot),
-                    failure: None,
-                },
+                Ok(snapshot) => {
+                    HostReport { target: name, snapshot: Some(snapshot), failure: None }
+                }
                 Err(e) => HostReport {
-                    target: target.name().to_owned(),
+                    target: name,
                     snapshot: None,
                     failure: Some(failure(FailReason::BadSnapshot, e.to_string())),
                 },
@@ -108,13 +108,13 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
             };
             match settings::resolve(&request) {
                 Err(e) => HostReport {
-                    target: t.name.clone(),
+                    target: name,
                     snapshot: None,
                     failure: Some(failure(FailReason::Unreachable, e.to_string())),
                 },
                 Ok(resolved) => {
                     let job = HostJob {
-                        name: &t.name,
+                        name: &name,
                         labels: &t.labels,
                         settings: &resolved,
                         profile,
@@ -129,7 +129,7 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
                     };
                     let outcome = collect_host(&job, &stage, &facts_done);
                     HostReport {
-                        target: t.name.clone(),
+                        target: name,
                         snapshot: outcome.snapshot,
                         failure: outcome.failure,
                     }

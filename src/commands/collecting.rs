@@ -44,7 +44,7 @@ pub fn collect(targets: &[Target], plan: &Plan) -> Vec<HostReport> {
         host_key: prompt.as_ref().map(|p| p as &dyn HostKeyPrompt),
         passphrase: prompt.as_ref().map(|p| p as &dyn PassphrasePrompt),
     };
-    let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
+    let names: Vec<String> = targets.iter().map(Target::name).collect();
     let is_remote = targets.iter().any(|t| matches!(t, Target::Ssh(_)));
     let show_progress = is_remote && std::io::stderr().is_terminal();
     let (events, received) = mpsc::channel();

@@ -43,7 +43,7 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
         Some(path) => {
             crate::fsutil::write_atomic(path, text.as_bytes())
                 .wrap_err_with(|| format!("cannot write {}", path.display()))?;
-            eprintln!("paritty: wrote {}", path.display());
+            super::say(format_args!("wrote {}", path.display()));
         }
         None => print_stdout(&text)?,
     }
@@ -124,7 +124,7 @@ fn report_failures(reports: &[HostReport]) -> usize {
     for report in reports {
         if let Some(failure) = &report.failure {
             failed += 1;
-            eprintln!("paritty: {}: {failure}", report.target);
+            super::say(format_args!("{}: {failure}", report.target));
         }
     }
     failed

@@ -10,6 +10,7 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use super::{EXIT_ERROR, EXIT_OK, collecting, options, print_stdout};
 use crate::cli::SnapshotArgs;
+use crate::collect::target::Target;
 use crate::config::Config;
 use crate::export::{SnapshotFormat, render_snapshot};
 use crate::model::snapshot_file;
@@ -33,7 +34,7 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     if format == SnapshotFormat::Html && targets.len() > 1 && args.out.is_none() {
         return Err(eyre!("several HTML pages cannot share standard output; use --out DIR"));
     }
-    let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
+    let names: Vec<String> = targets.iter().map(Target::name).collect();
     let collected = collecting::collect(&targets, &plan);
     // One redactor for the whole output: the same host, the same pseudonym.
     let reports = match options::redactor(&args.redaction) {
@@ -48,7 +49,7 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
         // The terminal is the user's own: failures are said as they are.
         if let Some(failure) = &raw.failure {
             failed += 1;
-            eprintln!("paritty: {}: {failure}", raw.target);
+            super::say(format_args!("{}: {failure}", raw.target));
         }
         let Some(snapshot) = &report.snapshot else { continue };
         match &destination {
@@ -80,7 +81,7 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
         print_stdout(&text)?;
     }
     for path in &written {
-        eprintln!("paritty: wrote {}", path.display());
+        super::say(format_args!("wrote {}", path.display()));
     }
     Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
 }

@@ -11,6 +11,7 @@ use super::auth::{self, PassphrasePrompt};
 use super::known_hosts::{self, HostId, Verdict};
 use super::{SshSettings, StrictHostKeyChecking};
 use crate::model::{FailReason, Failure};
+use crate::output::sanitize::one_line;
 
 /// Asks the person at the terminal whether to trust a host key never seen.
 pub trait HostKeyPrompt: Sync {
@@ -27,8 +28,8 @@ pub struct ConnectOptions<'p> {
     pub passphrase_prompt: Option<&'p dyn PassphrasePrompt>,
 }
 
-pub fn failure(reason: FailReason, message: impl Into<String>) -> Failure {
-    Failure { reason, message: message.into() }
+pub fn failure(reason: FailReason, message: impl AsRef<str>) -> Failure {
+    Failure::new(reason, message)
 }
 
 /// A TCP connection to `host:port`, trying each address until `limit`.
@@ -164,9 +165,9 @@ fn verify_host_key(
                 StrictHostKeyChecking::Ask => {
                     opts.accept_new
                         || (!settings.batch_mode
-                            && opts
-                                .host_key_prompt
-                                .is_some_and(|p| p.accept(&settings.alias, key_type, &fingerprint)))
+                            && opts.host_key_prompt.is_some_and(|p| {
+                                p.accept(&one_line(&settings.alias), key_type, &fingerprint)
+                            }))
                 }
             };
             if !accept {

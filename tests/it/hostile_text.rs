@@ -1,0 +1,136 @@
+//! Text from outside that carries terminal escapes (a snapshot file's name,
+//! an inventory host's name) reaches neither the terminal nor an export:
+//! the real binary is run and everything it writes is checked.
+
+#![cfg(target_os = "linux")]
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use crate::common::pty::Pty;
+use crate::common::sshd::Fault;
+
+/// What the hostile names did: set the terminal's title, write its
+/// clipboard (OSC 52, "hi" in base64) and clear the screen.
+const HOSTILE: &str = "\u{1b}]0;PWNED\u{7}\u{1b}]52;c;aGk=\u{7}\u{1b}[2J";
+
+/// Panics if `text` holds an escape, a BEL, or the payload of `HOSTILE`
+/// (raw, or escaped as JSON writes control characters).
+fn assert_clean(what: &str, text: &str) {
+    for bad in ["\u{1b}", "\u{7}", "PWNED", "aGk=", "\\u001b", "\\u0007"] {
+        assert!(!text.contains(bad), "{what} holds {bad:?}:\n{text:?}");
+    }
+}
+
+fn paritty(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paritty"))
+        .args(args)
+        .current_dir(dir)
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run paritty")
+}
+
+fn example(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/snapshots").join(name);
+    fs::read_to_string(path).expect("example snapshot")
+}
+
+/// The reproduction: a team folder holding a valid snapshot and an
+/// invalid one named `bad<escapes>.json`. `diff team/` in every format says
+/// the bad file failed, by a clean name, on stderr and in the report.
+#[test]
+fn a_snapshot_file_name_with_escapes_is_shown_clean() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let team = dir.path().join("team");
+    fs::create_dir(&team).expect("mkdir team");
+    fs::write(team.join("a-laptop.json"), example("laptop-dev.json")).expect("write snapshot");
+    fs::write(team.join(format!("bad{HOSTILE}.json")), "{ not json").expect("write bad file");
+
+    for format in ["text", "md", "json"] {
+        let out = paritty(dir.path(), &["diff", "team/", "--format", format]);
+        let (stdout, stderr) =
+            (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
+        assert_clean(&format!("{format} report"), &stdout);
+        assert_clean(&format!("{format} stderr"), &stderr);
+        assert!(stdout.contains("team/bad.json"), "{format}: the bad file's column:\n{stdout}");
+        let line = stderr.lines().find(|l| l.starts_with("paritty: team/bad.json: "));
+        let line = line.unwrap_or_else(|| panic!("{format}: no line for the bad file:\n{stderr}"));
+        assert!(line.contains("bad-snapshot: snapshot team/bad.json is not valid JSON"), "{line}");
+    }
+}
+
+/// A paritty.toml naming a host `web<escapes>` (unreachable: a closed port)
+/// beside a snapshot file.
+fn hostile_inventory(dir: &Path) -> String {
+    let closed = Fault::closed_port();
+    let name = format!("web{HOSTILE}");
+    let toml = format!(
+        "[[host]]\nname = {:?}\nssh = \"{}:{}\"\nenvironment = \"staging\"\n",
+        name,
+        closed.ip(),
+        closed.port()
+    );
+    // TOML's basic strings take the same \u escapes as Rust's Debug.
+    fs::write(
+        dir.join("paritty.toml"),
+        toml.replace("\\u{1b}", "\\u001b").replace("\\u{7}", "\\u0007"),
+    )
+    .expect("write paritty.toml");
+    fs::write(dir.join("laptop.json"), example("laptop-dev.json")).expect("write snapshot");
+    name
+}
+
+/// An inventory name is shown clean in the failure line, the report's
+/// header, and the written snapshot folder's messages.
+#[test]
+fn an_inventory_name_with_escapes_is_shown_clean() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let name = hostile_inventory(dir.path());
+    let out = paritty(dir.path(), &["diff", "laptop.json", &name, "--format", "text"]);
+    let (stdout, stderr) =
+        (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_clean("report", &stdout);
+    assert_clean("stderr", &stderr);
+    assert!(stdout.contains("web"), "{stdout}");
+    assert!(stderr.lines().any(|l| l.starts_with("paritty: web: unreachable: ")), "{stderr}");
+}
+
+/// On a terminal, the live progress lines show the host's name too: a
+/// hostile one sets no title and writes no clipboard there either.
+#[test]
+fn progress_lines_on_a_terminal_are_clean() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let name = hostile_inventory(dir.path());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_paritty"));
+    cmd.args(["snapshot", &name])
+        .current_dir(dir.path())
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .env_remove("RUST_BACKTRACE");
+    let mut pty = Pty::spawn(cmd, 24, 200);
+    // The progress line that says the host failed starts with its name: once
+    // that line is on the screen, the name has been written.
+    pty.wait_for("failed after", Duration::from_secs(30));
+    assert_eq!(pty.wait_exit(Duration::from_secs(30)).code(), Some(2));
+    let raw = String::from_utf8_lossy(&pty.raw_output()).into_owned();
+    assert!(!raw.contains("\u{1b}]") && !raw.contains('\u{7}'), "no OSC, no BEL: {raw:?}");
+    assert!(!raw.contains("\u{1b}[2J") && !raw.contains("PWNED"), "{raw:?}");
+}
+
+/// The last line of defence: an error paritty reports about an argument
+/// (a snapshot file that does not exist, named with escapes) is said clean.
+#[test]
+fn an_error_naming_a_hostile_argument_is_said_clean() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = paritty(dir.path(), &["diff", &format!("nothing{HOSTILE}.json")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_clean("stderr", &stderr);
+    assert_eq!(stderr, "paritty: error: target `nothing.json`: no such snapshot file\n");
+}
