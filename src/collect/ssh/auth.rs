@@ -17,6 +17,8 @@ pub trait PassphrasePrompt: Sync {
 /// Why nobody could log in, with what was tried (shown to the user).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthRefused {
+    /// The keys the server answered (refused), in the order offered; a key
+    /// whose offer got no answer is said in `detail`, never listed here.
     pub tried: Vec<String>,
     pub detail: Option<String>,
 }
@@ -69,10 +71,12 @@ pub fn authenticate(
             if settings.identities_only && !from_file {
                 continue;
             }
-            tried.push(format!("agent key {}", shown_comment(identity.comment())));
+            let name = format!("agent key {}", shown_comment(identity.comment()));
             offered_blobs.push(blob);
-            if agent.userauth(user, &identity).is_ok() && session.authenticated() {
-                return Ok(());
+            match outcome(session, agent.userauth(user, &identity)) {
+                Outcome::LoggedIn => return Ok(()),
+                Outcome::Refused => tried.push(name),
+                Outcome::Unanswered => return Err(unanswered(tried, &name)),
             }
         }
     }
@@ -85,24 +89,25 @@ pub fn authenticate(
         if blob.as_ref().is_some_and(|b| offered_blobs.contains(b)) {
             continue;
         }
-        tried.push(path.display().to_string());
+        let name = path.display().to_string();
         let public_file = public_file.as_deref();
-        if session.userauth_pubkey_file(user, public_file, path, None).is_ok()
-            && session.authenticated()
-        {
-            return Ok(());
+        match outcome(session, session.userauth_pubkey_file(user, public_file, path, None)) {
+            Outcome::LoggedIn => return Ok(()),
+            Outcome::Refused => tried.push(name.clone()),
+            Outcome::Unanswered => return Err(unanswered(tried, &name)),
         }
         // libssh2 says "unsupported format" both for an encrypted key and a
         // refused one: only a key that is encrypted is worth a passphrase.
         if is_encrypted(path) {
             match prompt.and_then(|p| p.passphrase(path)) {
                 Some(passphrase) => {
-                    if session
-                        .userauth_pubkey_file(user, public_file, path, Some(&passphrase))
-                        .is_ok()
-                        && session.authenticated()
-                    {
-                        return Ok(());
+                    let unlocked =
+                        session.userauth_pubkey_file(user, public_file, path, Some(&passphrase));
+                    match outcome(session, unlocked) {
+                        Outcome::LoggedIn => return Ok(()),
+                        Outcome::Refused => {}
+                        // The key was answered before; this offer of it was not.
+                        Outcome::Unanswered => return Err(unanswered(tried, &name)),
                     }
                 }
                 None => {
@@ -115,6 +120,51 @@ pub fn authenticate(
         }
     }
     Err(AuthRefused { tried, detail })
+}
+
+/// How one offer of a key went.
+enum Outcome {
+    LoggedIn,
+    /// The server said no (or libssh2 could not use the key): the next key
+    /// may be offered.
+    Refused,
+    /// No answer came: the server closed the connection (OpenSSH's sshd
+    /// does once MaxAuthTries keys were refused, without a word for the
+    /// last one) or stopped answering. Nothing more can be offered.
+    Unanswered,
+}
+
+fn outcome(session: &Session, result: Result<(), ssh2::Error>) -> Outcome {
+    // libssh2.h's codes for a connection that failed (the ssh2 crate does
+    // not name them): socket send, timeout, disconnected, socket timeout,
+    // socket receive.
+    const CONNECTION_FAILED: [i32; 5] = [-7, -9, -13, -30, -43];
+    match result {
+        Ok(()) if session.authenticated() => Outcome::LoggedIn,
+        // libssh2 reports a reply that never came under the refusal's own
+        // code, "Waiting for [publickey] USERAUTH response" (the cause, a
+        // disconnection, is only in its debug trace).
+        Err(e)
+            if matches!(e.code(), ssh2::ErrorCode::Session(c) if CONNECTION_FAILED.contains(&c))
+                || e.message().starts_with("Waiting for") =>
+        {
+            Outcome::Unanswered
+        }
+        Ok(()) | Err(_) => Outcome::Refused,
+    }
+}
+
+/// The refusal when `key` got no answer: the keys before it are what the
+/// server answered, so they alone are listed as tried.
+fn unanswered(tried: Vec<String>, key: &str) -> AuthRefused {
+    AuthRefused {
+        tried,
+        detail: Some(format!(
+            "no answer to {key}: the server closed the connection or stopped answering (OpenSSH's \
+             sshd disconnects once MaxAuthTries keys were refused; offer the right key first, \
+             with IdentityFile and IdentitiesOnly)"
+        )),
+    }
 }
 
 /// An IdentityFile as authentication uses it.
