@@ -1,6 +1,7 @@
 //! Text from outside that carries terminal escapes (a snapshot file's name,
-//! an inventory host's name) reaches neither the terminal nor an export:
-//! the real binary is run and everything it writes is checked.
+//! an inventory host's name, what an SSH server says) reaches neither the
+//! terminal nor an export: the real binary is run and everything it writes
+//! is checked.
 
 #![cfg(target_os = "linux")]
 
@@ -9,6 +10,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+use crate::common::fake_ssh::FakeSsh;
 use crate::common::pty::Pty;
 use crate::common::sshd::Fault;
 
@@ -133,4 +135,44 @@ fn an_error_naming_a_hostile_argument_is_said_clean() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert_clean("stderr", &stderr);
     assert_eq!(stderr, "paritty: error: target `nothing.json`: no such snapshot file\n");
+}
+
+/// The issue's other reproduction: an SSH server whose allowed-methods list
+/// (its answer to the client's first authentication request) holds the
+/// escapes. Real sshd never sends such a list, hence the test's own server.
+#[test]
+fn a_servers_allowed_methods_with_escapes_are_shown_clean() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let server = FakeSsh::start(dir.path(), &format!("password,{HOSTILE}keyboard-interactive"));
+    let known_hosts = dir.path().join("known_hosts");
+    fs::write(&known_hosts, server.known_hosts_line()).expect("write known_hosts");
+    let config = dir.path().join("ssh_config");
+    let block = format!(
+        "Host fakehost\n    HostName {}\n    Port {}\n    User tester\n    \
+         UserKnownHostsFile {}\n    StrictHostKeyChecking yes\n    IdentitiesOnly yes\n    \
+         IdentityFile {}\n",
+        server.addr(),
+        server.port(),
+        known_hosts.display(),
+        dir.path().join("no-such-key").display()
+    );
+    fs::write(&config, block).expect("write ssh_config");
+    fs::set_permissions(&config, fs::Permissions::from_mode(0o600)).expect("chmod ssh_config");
+    fs::write(dir.path().join("laptop.json"), example("laptop-dev.json")).expect("write snapshot");
+    let config = config.display().to_string();
+
+    for format in ["text", "md", "json"] {
+        let args = ["diff", "laptop.json", "fakehost", "--ssh-config", &config, "--format", format];
+        let out = paritty(dir.path(), &args);
+        let (stdout, stderr) =
+            (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
+        assert_clean(&format!("{format} report"), &stdout);
+        assert_clean(&format!("{format} stderr"), &stderr);
+        let said = "paritty: fakehost: auth-failed: login refused for tester@fakehost: no key to \
+                    offer (no agent identities, no identity files); the server only offers \
+                    password,keyboard-interactive; paritty logs in with keys\n";
+        assert!(stderr.ends_with(said), "{format}: {stderr}\nserver: {:?}", server.errors());
+    }
 }
