@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::common::fake_ssh::FakeSsh;
 use crate::common::pty::Pty;
-use crate::common::sshd::Fault;
+use crate::common::sshd::{Fault, HostSpec, Lab};
 
 /// What the issue's hostile names did: set the terminal's title, write its
 /// clipboard (OSC 52, "hi" in base64) and clear the screen.
@@ -175,4 +175,53 @@ fn a_servers_allowed_methods_with_escapes_are_shown_clean() {
                     password,keyboard-interactive; paritty logs in with keys\n";
         assert!(stderr.ends_with(said), "{format}: {stderr}\nserver: {:?}", server.errors());
     }
+}
+
+/// ssh_config values are text from outside too: an IdentityFile whose name
+/// holds the escapes, offered to a real sshd that refuses it, is named clean
+/// in the failure.
+#[test]
+fn an_identity_file_name_with_escapes_is_shown_clean() {
+    use std::os::unix::fs::PermissionsExt;
+    let lab = Lab::new();
+    let host =
+        lab.add_host(&HostSpec { name: "refuses", refuse_login: true, ..HostSpec::default() });
+    let dir = tempfile::tempdir().expect("tmp");
+    let key = dir.path().join(format!("key{HOSTILE}"));
+    fs::copy(lab.identity(), &key).expect("copy key");
+    fs::set_permissions(&key, fs::Permissions::from_mode(0o600)).expect("chmod key");
+    let config = dir.path().join("ssh_config");
+    let block = format!(
+        "Host refuses\n    HostName {}\n    Port {}\n    User {}\n    IdentitiesOnly yes\n    \
+         IdentityFile {}\n    UserKnownHostsFile {}\n    StrictHostKeyChecking yes\n",
+        host.addr(),
+        host.port(),
+        lab.user(),
+        key.display(),
+        lab.known_hosts().display()
+    );
+    fs::write(&config, block).expect("write ssh_config");
+    fs::set_permissions(&config, fs::Permissions::from_mode(0o600)).expect("chmod ssh_config");
+    let config = config.display().to_string();
+
+    let out = paritty(dir.path(), &["snapshot", "refuses", "--ssh-config", &config]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_clean("stderr", &stderr);
+    assert_clean("stdout", &String::from_utf8_lossy(&out.stdout));
+    let said = format!(
+        "auth-failed: login refused for {}@refuses: tried {}/key",
+        lab.user(),
+        dir.path().display()
+    );
+    assert!(stderr.contains(&said), "{stderr}");
+
+    // The JSON report carries the failure's message as it was made.
+    fs::write(dir.path().join("laptop.json"), example("laptop-dev.json")).expect("write snapshot");
+    let args = ["diff", "laptop.json", "refuses", "--ssh-config", &config, "--format", "json"];
+    let out = paritty(dir.path(), &args);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_clean("json report", &report);
+    assert!(report.contains(&format!("tried {}/key", dir.path().display())), "{report}");
 }
