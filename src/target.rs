@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::collect::target::{SshTarget, Target};
 use crate::config::Config;
+use crate::output::sanitize::one_line;
 
 /// Expands one TARGET argument: a folder of snapshots gives one target per
 /// `*.json` file in it (sorted), anything else one target.
@@ -44,9 +45,11 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
     }
     if let Some(host) = config.and_then(|c| c.host(arg)) {
         let how = host.ssh.as_deref().unwrap_or(&host.name);
-        let mut labels = host.labels.clone();
+        // Shown in reports and exports: made clean here, where they come in.
+        let mut labels: BTreeMap<String, String> =
+            host.labels.iter().map(|(k, v)| (one_line(k), one_line(v))).collect();
         if let Some(env) = &host.environment {
-            labels.insert("environment".into(), env.clone());
+            labels.insert("environment".into(), one_line(env));
         }
         let (user, hostname, port) = split_spec(how)
             .map_err(|e| TargetError::Inventory { host: host.name.clone(), error: Box::new(e) })?;

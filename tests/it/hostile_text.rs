@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use crate::common::fake_ssh::FakeSsh;
 use crate::common::pty::Pty;
+use crate::common::remote::TOOL_PROFILE;
 use crate::common::sshd::{Fault, HostSpec, Lab};
 
 /// What the hostile names did: set the terminal's title, write its
@@ -73,12 +74,13 @@ fn hostile_inventory(dir: &Path) -> String {
     let closed = Fault::closed_port();
     let name = format!("web{HOSTILE}");
     let toml = format!(
-        "[[host]]\nname = {:?}\nssh = \"{}:{}\"\nenvironment = \"staging\"\n",
+        "[[host]]\nname = {:?}\nssh = \"{}:{}\"\nenvironment = {:?}\n",
         name,
         closed.ip(),
-        closed.port()
+        closed.port(),
+        format!("stag{HOSTILE}ing")
     );
-    // TOML's basic strings take the same \u escapes as Rust's Debug.
+    // Debug writes \u{1b}, TOML's basic strings want \u001b.
     fs::write(
         dir.join("paritty.toml"),
         toml.replace("\\u{1b}", "\\u001b").replace("\\u{7}", "\\u0007"),
@@ -88,8 +90,8 @@ fn hostile_inventory(dir: &Path) -> String {
     name
 }
 
-/// An inventory name is shown clean in the failure line, the report's
-/// header, and the written snapshot folder's messages.
+/// An inventory name is shown clean in the failure line and the report's
+/// header.
 #[test]
 fn an_inventory_name_with_escapes_is_shown_clean() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -224,4 +226,43 @@ fn an_identity_file_name_with_escapes_is_shown_clean() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_clean("json report", &report);
     assert!(report.contains(&format!("tried {}/key", dir.path().display())), "{report}");
+}
+
+/// An inventory host's labels (its environment here) go into its snapshot
+/// and every export of it: clean, from a real sshd host.
+#[test]
+fn inventory_labels_with_escapes_are_shown_clean() {
+    let lab = Lab::new();
+    let _host = lab.add_host(&HostSpec { name: "labelled", ..HostSpec::default() });
+    let dir = tempfile::tempdir().expect("tmp");
+    let toml = format!(
+        "[[host]]\nname = \"labelled\"\nenvironment = {:?}\n[host.labels]\nteam = {:?}\n",
+        format!("stag{HOSTILE}ing"),
+        format!("o{HOSTILE}ps")
+    );
+    fs::write(
+        dir.path().join("paritty.toml"),
+        toml.replace("\\u{1b}", "\\u001b").replace("\\u{7}", "\\u0007"),
+    )
+    .expect("write paritty.toml");
+    fs::write(dir.path().join("tool.toml"), TOOL_PROFILE).expect("write profile");
+    let config = lab.ssh_config().display().to_string();
+    for (format, shown) in [("json", &["staging", "ops"][..]), ("md", &["staging"][..])] {
+        let args = [
+            "snapshot",
+            "labelled",
+            "--ssh-config",
+            &config,
+            "--profile",
+            "tool.toml",
+            "--format",
+            format,
+        ];
+        let out = paritty(dir.path(), &args);
+        let (stdout, stderr) =
+            (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
+        assert_clean(&format!("{format} snapshot"), &stdout);
+        assert!(shown.iter().all(|label| stdout.contains(label)), "{format}: {stdout}");
+    }
 }
