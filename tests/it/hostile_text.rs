@@ -11,7 +11,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use crate::common::fake_ssh::FakeSsh;
-use crate::common::pty::Pty;
+use crate::common::pty::{Pty, session};
 use crate::common::remote::TOOL_PROFILE;
 use crate::common::sshd::{Fault, HostSpec, Lab};
 
@@ -265,4 +265,30 @@ fn inventory_labels_with_escapes_are_shown_clean() {
         assert_clean(&format!("{format} snapshot"), &stdout);
         assert!(shown.iter().all(|label| stdout.contains(label)), "{format}: {stdout}");
     }
+}
+
+/// The interactive view draws each snapshot file's name as its column: the
+/// hostile one shows clean there too (ratatui itself drops control
+/// characters, but not the text of the sequences they start).
+#[test]
+fn the_interactive_view_shows_a_hostile_file_name_clean() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let team = dir.path().join("team");
+    fs::create_dir(&team).expect("mkdir team");
+    fs::write(team.join("a-laptop.json"), example("laptop-dev.json")).expect("write snapshot");
+    fs::write(team.join(format!("bad{HOSTILE}.json")), "{ not json").expect("write bad file");
+    let mut cmd = session(env!("CARGO_BIN_EXE_paritty"));
+    cmd.arg("team/")
+        .current_dir(dir.path())
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .env_remove("RUST_BACKTRACE");
+    let mut pty = Pty::spawn(cmd, 30, 120);
+    // The column is named from the start, clean or not.
+    let screen = pty.wait_for("team/bad", Duration::from_secs(60));
+    assert!(screen.contains("team/bad.json"), "{screen}");
+    assert!(!screen.contains("PWNED") && !screen.contains("aGk="), "{screen}");
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(Duration::from_secs(30)).code(), Some(0));
+    let raw = String::from_utf8_lossy(&pty.raw_output()).into_owned();
+    assert!(!raw.contains("\u{1b}]") && !raw.contains('\u{7}'), "no OSC, no BEL: {raw:?}");
 }
