@@ -127,3 +127,21 @@ fn other_json_is_not_a_snapshot() {
     let e = read_snapshot(Path::new("/nonexistent/snap.json")).expect_err("absent");
     assert!(e.to_string().starts_with("cannot read snapshot /nonexistent/snap.json"), "{e}");
 }
+
+/// Invisible and bidi characters in a file are dropped as it loads, like
+/// escapes: a host name or a value cannot look like another one.
+#[test]
+fn invisible_and_bidi_characters_are_dropped_on_load() {
+    let mut snapshot = collected();
+    snapshot.host.name = "web\u{200b}-1\u{200f}".into();
+    snapshot.host.labels.insert("environment".into(), "\u{feff}prod\u{2066}".into());
+    let fact = snapshot.facts.get_mut("tool.good").expect("fact");
+    fact.value = Some("1.2\u{2060}.3\u{61c}".into());
+    fact.raw = "good 1.2.3\u{2028}".into();
+    let back =
+        parse_snapshot(&to_json(&snapshot), Path::new("team/invisible.json")).expect("loads");
+    assert_eq!(back.host.name, "web-1");
+    assert_eq!(back.host.labels["environment"], "prod");
+    assert_eq!(back.facts["tool.good"].value.as_deref(), Some("1.2.3"));
+    assert_eq!(back.facts["tool.good"].raw, "good 1.2.3\n");
+}
