@@ -177,6 +177,22 @@ fn a_servers_allowed_methods_with_escapes_are_shown_clean() {
                     password,keyboard-interactive; paritty logs in with keys\n";
         assert!(stderr.ends_with(said), "{format}: {stderr}\nserver: {:?}", server.errors());
     }
+
+    // As in the issue: `paritty snapshot fakehost` on a terminal, where the
+    // failure shows in the live progress line first.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_paritty"));
+    cmd.args(["snapshot", "fakehost", "--ssh-config", &config])
+        .current_dir(dir.path())
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .env_remove("RUST_BACKTRACE");
+    let mut pty = Pty::spawn(cmd, 24, 250);
+    // The end of the failure's message, shown whatever came before it.
+    pty.wait_for("paritty logs in with keys", Duration::from_secs(30));
+    assert_eq!(pty.wait_exit(Duration::from_secs(30)).code(), Some(2));
+    let raw = String::from_utf8_lossy(&pty.raw_output()).into_owned();
+    assert!(raw.contains("failed after"), "progress was drawn: {raw:?}");
+    assert!(!raw.contains("\u{1b}]") && !raw.contains('\u{7}'), "no OSC, no BEL: {raw:?}");
+    assert!(!raw.contains("\u{1b}[2J") && !raw.contains("PWNED"), "{raw:?}");
 }
 
 /// ssh_config values are text from outside too: an IdentityFile whose name
