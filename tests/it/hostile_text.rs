@@ -308,3 +308,18 @@ fn the_interactive_view_shows_a_hostile_file_name_clean() {
     let raw = String::from_utf8_lossy(&pty.raw_output()).into_owned();
     assert!(!raw.contains("\u{1b}]") && !raw.contains('\u{7}'), "no OSC, no BEL: {raw:?}");
 }
+
+/// Two files whose names differ only in what cleaning removes would show as
+/// one name: refused, saying which.
+#[test]
+fn names_equal_once_clean_are_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let team = dir.path().join("team");
+    fs::create_dir(&team).expect("mkdir team");
+    fs::write(team.join("laptop.json"), example("laptop-dev.json")).expect("write snapshot");
+    fs::write(team.join("lap\u{200b}top.json"), example("laptop-dev.json")).expect("write twin");
+    let out = paritty(dir.path(), &["diff", "team/"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr, "paritty: error: target `team/` is named twice (as `team/laptop.json`)\n");
+}
