@@ -172,9 +172,9 @@ fn a_servers_allowed_methods_with_escapes_are_shown_clean() {
         assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
         assert_clean(&format!("{format} report"), &stdout);
         assert_clean(&format!("{format} stderr"), &stderr);
-        let said = "paritty: fakehost: auth-failed: login refused for tester@fakehost: no key to \
-                    offer (no agent identities, no identity files); the server only offers \
-                    password,keyboard-interactive; paritty logs in with keys\n";
+        let said = "paritty: fakehost: auth-failed: login refused for tester@fakehost: no key \
+                    reached the server; the server only offers password,keyboard-interactive; \
+                    paritty logs in with keys\n";
         assert!(stderr.ends_with(said), "{format}: {stderr}\nserver: {:?}", server.errors());
     }
 

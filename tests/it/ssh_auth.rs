@@ -322,10 +322,12 @@ fn encrypted_lab_key(lab: &Lab, dir: &Path) -> PathBuf {
 }
 
 /// An encrypted key with nobody to ask for its passphrase is not offered
-/// blindly: the message says so and what to do. Once the agent holds it,
-/// the same settings log in (IdentitiesOnly matches the agent's copy to the
-/// file even without a `.pub`, as ssh reads the public half from the file).
-/// An unencrypted PEM key that is refused is not called encrypted.
+/// blindly: the message says so and what to do, and does not call it tried.
+/// Once the agent holds it, the same settings log in (IdentitiesOnly matches
+/// the agent's copy to the file even without a `.pub`, as ssh reads the
+/// public half from the file). An unencrypted PEM key that is refused is not
+/// called encrypted. A file that is no key at all is said unreadable, not
+/// tried: the server never saw it.
 #[test]
 fn encrypted_keys_without_a_terminal_point_to_the_agent() {
     let lab = Lab::new();
@@ -345,18 +347,29 @@ fn encrypted_keys_without_a_terminal_point_to_the_agent() {
         lines.push(format!("IdentityFile {}", file.display()));
         lines
     };
+    let garbage = dir.path().join("not_a_key");
+    fs::write(&garbage, "not a key\n").expect("write garbage");
+    fs::set_permissions(&garbage, fs::Permissions::from_mode(0o600)).expect("chmod garbage");
     let config = write_config(
         dir.path(),
-        &[block(&lab, "locked", &host, &with(&key)), block(&lab, "pem", &host, &with(&pem))],
+        &[
+            block(&lab, "locked", &host, &with(&key)),
+            block(&lab, "pem", &host, &with(&pem)),
+            block(&lab, "garbage", &host, &with(&garbage)),
+        ],
     );
     let out = dir.path().join("snaps");
 
-    let run1 = snapshot(&config, &out, &["locked", "pem"], &[], None);
+    let run1 = snapshot(&config, &out, &["locked", "pem", "garbage"], &[], None);
     let err = stderr(&run1);
     assert_eq!(run1.status.code(), Some(2), "{err}");
     let line = fault_line(&err, "locked", "auth-failed");
     let said = format!("{} is encrypted", key.display());
     assert!(line.contains(&said) && line.contains("add it to ssh-agent"), "{line}");
+    assert!(line.contains("no key reached the server") && !line.contains("tried"), "{line}");
+    let line = fault_line(&err, "garbage", "auth-failed");
+    let said = format!("no key reached the server; could not read {} (", garbage.display());
+    assert!(line.contains(&said) && !line.contains("tried"), "{line}");
     let line = fault_line(&err, "pem", "auth-failed");
     assert!(line.contains(&format!("tried {}", pem.display())), "{line}");
     assert!(!line.contains("encrypted"), "{line}");

@@ -20,15 +20,23 @@ pub struct AuthRefused {
     /// The keys the server answered (refused), in the order offered; a key
     /// whose offer got no answer is said in `detail`, never listed here.
     pub tried: Vec<String>,
+    /// Identity files libssh2 could not read, so never offered, each with
+    /// its reason (an encrypted one is said in `detail` instead).
+    pub unread: Vec<String>,
     pub detail: Option<String>,
 }
 
 impl std::fmt::Display for AuthRefused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.tried.is_empty() {
+        if !self.tried.is_empty() {
+            write!(f, "tried {}", self.tried.join(", "))?;
+        } else if self.unread.is_empty() && self.detail.is_none() {
             f.write_str("no key to offer (no agent identities, no identity files)")?;
         } else {
-            write!(f, "tried {}", self.tried.join(", "))?;
+            f.write_str("no key reached the server")?;
+        }
+        if !self.unread.is_empty() {
+            write!(f, "; could not read {}", self.unread.join(", "))?;
         }
         if let Some(detail) = &self.detail {
             write!(f, "; {detail}")?;
@@ -50,6 +58,7 @@ pub fn authenticate(
         Ok(methods) if !methods.split(',').any(|m| m == "publickey") => {
             return Err(AuthRefused {
                 tried,
+                unread: Vec::new(),
                 detail: Some(format!(
                     "the server only offers {methods}; paritty logs in with keys"
                 )),
@@ -75,13 +84,15 @@ pub fn authenticate(
             offered_blobs.push(blob);
             match outcome(session, agent.userauth(user, &identity)) {
                 Outcome::LoggedIn => return Ok(()),
-                Outcome::Refused => tried.push(name),
-                Outcome::Unanswered => return Err(unanswered(tried, &name)),
+                // An agent's key is always readable: no other outcome here.
+                Outcome::Refused | Outcome::Unread(_) => tried.push(name),
+                Outcome::Unanswered => return Err(unanswered(tried, Vec::new(), &name)),
             }
         }
     }
 
     let mut detail = None;
+    let mut unread = Vec::new();
     for KeyFile { path, blob, public_file } in &files {
         if !path.is_file() {
             continue;
@@ -91,23 +102,29 @@ pub fn authenticate(
         }
         let name = path.display().to_string();
         let public_file = public_file.as_deref();
+        let encrypted = is_encrypted(path);
         match outcome(session, session.userauth_pubkey_file(user, public_file, path, None)) {
             Outcome::LoggedIn => return Ok(()),
             Outcome::Refused => tried.push(name.clone()),
-            Outcome::Unanswered => return Err(unanswered(tried, &name)),
+            // Without its passphrase an encrypted key is said below.
+            Outcome::Unread(_) if encrypted => {}
+            Outcome::Unread(why) => unread.push(format!("{name} ({why})")),
+            Outcome::Unanswered => return Err(unanswered(tried, unread, &name)),
         }
         // libssh2 says "unsupported format" both for an encrypted key and a
         // refused one: only a key that is encrypted is worth a passphrase.
-        if is_encrypted(path) {
+        if encrypted {
             match prompt.and_then(|p| p.passphrase(path)) {
                 Some(passphrase) => {
                     let unlocked =
                         session.userauth_pubkey_file(user, public_file, path, Some(&passphrase));
                     match outcome(session, unlocked) {
                         Outcome::LoggedIn => return Ok(()),
+                        Outcome::Refused if !tried.contains(&name) => tried.push(name),
                         Outcome::Refused => {}
-                        // The key was answered before; this offer of it was not.
-                        Outcome::Unanswered => return Err(unanswered(tried, &name)),
+                        // A wrong passphrase: the key could not be read.
+                        Outcome::Unread(why) => unread.push(format!("{name} ({why})")),
+                        Outcome::Unanswered => return Err(unanswered(tried, unread, &name)),
                     }
                 }
                 None => {
@@ -119,7 +136,7 @@ pub fn authenticate(
             }
         }
     }
-    Err(AuthRefused { tried, detail })
+    Err(AuthRefused { tried, unread, detail })
 }
 
 /// How one offer of a key went.
@@ -132,6 +149,9 @@ enum Outcome {
     /// does once MaxAuthTries keys were refused, without a word for the
     /// last one) or stopped answering. Nothing more can be offered.
     Unanswered,
+    /// libssh2 could not read the key file (libssh2's reason), so nothing
+    /// was sent: the server never saw the key.
+    Unread(String),
 }
 
 fn outcome(session: &Session, result: Result<(), ssh2::Error>) -> Outcome {
@@ -139,6 +159,8 @@ fn outcome(session: &Session, result: Result<(), ssh2::Error>) -> Outcome {
     // not name them): socket send, timeout, disconnected, socket timeout,
     // socket receive.
     const CONNECTION_FAILED: [i32; 5] = [-7, -9, -13, -30, -43];
+    // LIBSSH2_ERROR_FILE: a key file it could not read (before sending).
+    const FILE: i32 = -16;
     match result {
         Ok(()) if session.authenticated() => Outcome::LoggedIn,
         // libssh2 reports a reply that never came under the refusal's own
@@ -150,15 +172,19 @@ fn outcome(session: &Session, result: Result<(), ssh2::Error>) -> Outcome {
         {
             Outcome::Unanswered
         }
+        Err(e) if e.code() == ssh2::ErrorCode::Session(FILE) => {
+            Outcome::Unread(e.message().to_owned())
+        }
         Ok(()) | Err(_) => Outcome::Refused,
     }
 }
 
 /// The refusal when `key` got no answer: the keys before it are what the
 /// server answered, so they alone are listed as tried.
-fn unanswered(tried: Vec<String>, key: &str) -> AuthRefused {
+fn unanswered(tried: Vec<String>, unread: Vec<String>, key: &str) -> AuthRefused {
     AuthRefused {
         tried,
+        unread,
         detail: Some(format!(
             "no answer to {key}: the server closed the connection or stopped answering (OpenSSH's \
              sshd disconnects once MaxAuthTries keys were refused; offer the right key first, \
