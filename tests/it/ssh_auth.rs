@@ -458,6 +458,8 @@ mod passphrase {
         let report = collect(config, &wrong);
         let failure = report.failure.expect("refused");
         assert_eq!(failure.reason, FailReason::AuthFailed, "{failure}");
+        let said = format!("could not read {} with the passphrase given", key.display());
+        assert!(failure.message().contains(&said), "{failure}");
         assert!(report.snapshot.is_none());
         assert_eq!(*wrong.asked.lock().expect("lock"), [key]);
     }

@@ -122,8 +122,10 @@ pub fn authenticate(
                         Outcome::LoggedIn => return Ok(()),
                         Outcome::Refused if !tried.contains(&name) => tried.push(name),
                         Outcome::Refused => {}
-                        // A wrong passphrase: the key could not be read.
-                        Outcome::Unread(why) => unread.push(format!("{name} ({why})")),
+                        // libssh2 says "unsupported format" for a wrong passphrase.
+                        Outcome::Unread(_) => {
+                            unread.push(format!("{name} with the passphrase given"));
+                        }
                         Outcome::Unanswered => return Err(unanswered(tried, unread, &name)),
                     }
                 }
