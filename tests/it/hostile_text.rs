@@ -323,3 +323,33 @@ fn names_equal_once_clean_are_refused() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr, "paritty: error: target `team/` is named twice (as `team/laptop.json`)\n");
 }
+
+/// The last line of defence holds only if nothing goes around it: no
+/// `eprintln!`/`eprint!` in `src/` but the two in `commands::say` and
+/// `commands::say_lines`.
+#[test]
+fn every_stderr_line_goes_through_say() {
+    fn walk(dir: &Path, found: &mut Vec<String>) {
+        for entry in fs::read_dir(dir).expect("read src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                let text = fs::read_to_string(&path).expect("read source");
+                for (n, line) in text.lines().enumerate() {
+                    let code = line.split("//").next().unwrap_or("");
+                    if code.contains("eprintln!(") || code.contains("eprint!(") {
+                        found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    walk(&src, &mut found);
+    let say = src.join("commands/mod.rs").display().to_string();
+    let (allowed, others): (Vec<_>, Vec<_>) = found.into_iter().partition(|f| f.starts_with(&say));
+    assert!(others.is_empty(), "write through commands::say instead:\n{}", others.join("\n"));
+    assert_eq!(allowed.len(), 2, "{allowed:?}");
+}
