@@ -317,6 +317,8 @@ mod tests {
             fn clean_output_of_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
                 let out = clean_output(&bytes);
                 prop_assert!(!out.chars().any(|c| forbidden(c, false)), "{out:?}");
+                // Only an invalid byte grows, into U+FFFD's three.
+                prop_assert!(out.len() <= 3 * bytes.len());
                 prop_assert_eq!(clean_output(out.as_bytes()), out.clone());
             }
 
