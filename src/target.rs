@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::collect::target::{SshTarget, Target};
 use crate::config::Config;
+use crate::output::sanitize::one_line;
 
 /// The explicit form of a host (OpenSSH's own destination URI): never a
 /// file, a folder or an inventory name.
@@ -79,9 +80,11 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
     }
     if let Some(host) = config.and_then(|c| c.host(arg)) {
         let how = host.ssh.as_deref().unwrap_or(&host.name);
-        let mut labels = host.labels.clone();
+        // Shown in reports and exports: made clean here, where they come in.
+        let mut labels: BTreeMap<String, String> =
+            host.labels.iter().map(|(k, v)| (one_line(k), one_line(v))).collect();
         if let Some(env) = &host.environment {
-            labels.insert("environment".into(), env.clone());
+            labels.insert("environment".into(), one_line(env));
         }
         let (user, hostname, port) = split_spec(how)
             .map_err(|e| TargetError::Inventory { host: host.name.clone(), error: Box::new(e) })?;

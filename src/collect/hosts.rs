@@ -55,7 +55,7 @@ pub fn collect_targets(
             report
         },
         |target| HostReport {
-            target: target.name().to_owned(),
+            target: target.name(),
             snapshot: None,
             failure: Some(failure(FailReason::ProbeFailed, "no worker thread could be started")),
         },
@@ -76,17 +76,17 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
     let stage = |stage: Stage| {
         let _ = events.send(Event::Stage { index, stage, elapsed: started.elapsed() });
     };
+    // Shown everywhere, so made clean once here (the file or inventory name).
+    let name = target.name();
     let report = match target {
         Target::Snapshot(path) => {
             stage(Stage::Probing);
             match crate::model::snapshot_file::read_snapshot(path) {
-                Ok(snapshot) => HostReport {
-                    target: target.name().to_owned(),
-                    snapshot: Some(snapshot),
-                    failure: None,
-                },
+                Ok(snapshot) => {
+                    HostReport { target: name, snapshot: Some(snapshot), failure: None }
+                }
                 Err(e) => HostReport {
-                    target: target.name().to_owned(),
+                    target: name,
                     snapshot: None,
                     failure: Some(failure(FailReason::BadSnapshot, e.to_string())),
                 },
@@ -112,7 +112,7 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
             };
             match settings::resolve_within(&request, deadline.left()) {
                 Err(e) => HostReport {
-                    target: t.name.clone(),
+                    target: name,
                     snapshot: None,
                     failure: Some(match e {
                         SettingsError::Timeout { .. } if deadline.passed() => {
@@ -123,7 +123,7 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
                 },
                 Ok(resolved) => {
                     let job = HostJob {
-                        name: &t.name,
+                        name: &name,
                         labels: &t.labels,
                         settings: &resolved,
                         profile,
@@ -139,7 +139,7 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
                     };
                     let outcome = collect_host(&job, &stage, &facts_done);
                     HostReport {
-                        target: t.name.clone(),
+                        target: name,
                         snapshot: outcome.snapshot,
                         failure: outcome.failure,
                     }

@@ -28,8 +28,11 @@ pub fn targets(args: &[String], config: Option<&Config>) -> Result<Vec<Target>> 
     let mut targets: Vec<Target> = Vec::new();
     for arg in args {
         for target in target::expand(arg, config).map_err(|e| eyre!("target {e}"))? {
-            if targets.iter().any(|t| t.name() == target.name()) {
-                return Err(eyre!("target `{arg}` is named twice"));
+            // Names are shown clean, so two files can differ only in what
+            // cleaning removed: they would be one column.
+            let name = target.name();
+            if targets.iter().any(|t| t.name() == name) {
+                return Err(eyre!("target `{arg}` is named twice (as `{name}`)"));
             }
             targets.push(target);
         }
@@ -99,7 +102,7 @@ pub fn collect_each(
     interruptible: bool,
 ) -> Collected {
     let lock = TerminalLock::default();
-    let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
+    let names: Vec<String> = targets.iter().map(Target::name).collect();
     let is_remote = targets.iter().any(|t| matches!(t, Target::Ssh(_)));
     let show_progress = is_remote && std::io::stderr().is_terminal();
     let (incoming, inbox) = mpsc::channel();

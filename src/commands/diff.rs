@@ -126,7 +126,7 @@ fn report_failures(reports: &[HostReport]) -> usize {
     for report in reports {
         if let Some(failure) = &report.failure {
             failed += 1;
-            eprintln!("paritty: {}: {failure}", report.target);
+            super::say(format_args!("{}: {failure}", report.target));
         }
     }
     failed

@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use color_eyre::eyre::{Result, WrapErr};
 
 use crate::cli::{Cli, Command};
+use crate::output::sanitize::{one_line, strip_control};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_DIVERGENCE: u8 = 1;
@@ -31,6 +32,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Probe(args)) => probe::run(&args, config.as_ref()),
         None => interactive::run(&cli.view, config.as_ref()),
     }
+}
+
+/// Says `text` on standard error as one line, `paritty: TEXT`, made clean
+/// first (`output::sanitize::one_line`). Every line paritty writes there
+/// goes through here: the last defence for text from outside (names,
+/// servers' messages) on its way to a terminal.
+pub fn say(text: impl std::fmt::Display) {
+    eprintln!("paritty: {}", one_line(&text.to_string()));
+}
+
+/// `say` for a report of several lines (an error with its backtrace):
+/// cleaned the same way, line breaks kept.
+pub fn say_lines(text: impl std::fmt::Display) {
+    eprintln!("paritty: {}", strip_control(&text.to_string()));
 }
 
 /// Writes to stdout; a closed pipe (`paritty ... | head`) is not an error.
@@ -52,9 +67,9 @@ fn is_stdout(path: &Path) -> bool {
 fn write_out(path: &Path, text: &str) -> Result<(), crate::fsutil::OutError> {
     match crate::fsutil::write_out(path, text.as_bytes())? {
         crate::fsutil::Wrote::File(real) if real != path => {
-            eprintln!("paritty: wrote {} ({})", path.display(), real.display());
+            say(format_args!("wrote {} ({})", path.display(), real.display()));
         }
-        _ => eprintln!("paritty: wrote {}", path.display()),
+        _ => say(format_args!("wrote {}", path.display())),
     }
     Ok(())
 }

@@ -38,7 +38,7 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     {
         return Err(eyre!("several HTML pages cannot share standard output; use --out DIR"));
     }
-    let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
+    let names: Vec<String> = targets.iter().map(Target::name).collect();
     // A snapshot file's own name without its `.json`, so that `--out DIR`
     // writes `DIR/ana.json` for `team/ana.json`, not `DIR/team_ana.json.json`.
     let file_names: Vec<String> = targets
@@ -46,8 +46,8 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
         .map(|t| match t {
             Target::Snapshot(path) => path
                 .file_stem()
-                .map_or_else(|| t.name().to_owned(), |s| s.to_string_lossy().into_owned()),
-            _ => t.name().to_owned(),
+                .map_or_else(|| t.name(), |s| s.to_string_lossy().into_owned()),
+            _ => t.name(),
         })
         .collect();
     let stems = crate::fsutil::unique_file_stems(file_names.iter().map(String::as_str));
@@ -67,7 +67,7 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
             // The terminal is the user's own: failures are said as they are.
             if let Some(failure) = &raw.failure {
                 run.failed += 1;
-                eprintln!("paritty: {}: {failure}", raw.target);
+                super::say(format_args!("{}: {failure}", raw.target));
             }
             // `reports` learns this host's names (hostname, address) first,
             // so each of them is replaced too.
@@ -91,7 +91,7 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
                 Ok(()) => run.written.push(path),
                 Err(e) => {
                     run.unwritable += 1;
-                    eprintln!("paritty: error: {e}");
+                    super::say(format_args!("error: {e}"));
                 }
             }
         },
@@ -106,11 +106,11 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     print_kept(&run.kept, format)?;
     if run.unwritable > 0 && run.unwritable + run.written.len() > 1 {
         let written = run.written.len();
-        eprintln!(
-            "paritty: {} of {} files could not be written ({written} written)",
+        super::say(format_args!(
+            "{} of {} files could not be written ({written} written)",
             run.unwritable,
             run.unwritable + written
-        );
+        ));
     }
     let ok = run.failed == 0 && run.unwritable == 0;
     Ok(ExitCode::from(if ok { EXIT_OK } else { EXIT_ERROR }))
@@ -134,11 +134,11 @@ fn say_interrupted(
     } else {
         ""
     };
-    eprintln!(
-        "paritty: interrupted by {}: wrote {written}{unprinted}; not collected: {}",
+    super::say(format_args!(
+        "interrupted by {}: wrote {written}{unprinted}; not collected: {}",
         signal.name(),
         missing.join(", ")
-    );
+    ));
 }
 
 /// The snapshots meant for standard output, in the targets' order: one JSON

@@ -166,10 +166,10 @@ impl Redactor {
         HostReport {
             target: self.host_text(&report.target),
             snapshot: report.snapshot.as_ref().map(|s| self.snapshot(s)),
-            failure: report.failure.as_ref().map(|f| crate::model::Failure {
-                reason: f.reason,
-                message: self.text(&f.message),
-            }),
+            failure: report
+                .failure
+                .as_ref()
+                .map(|f| crate::model::Failure::new(f.reason, self.text(f.message()))),
         }
     }
 
@@ -222,7 +222,7 @@ impl Redactor {
             column.name = self.host_text(&column.name);
             column.os = column.os.as_deref().map(|o| self.text(o));
             if let Some(failure) = &mut column.failure {
-                failure.message = self.text(&failure.message);
+                *failure = crate::model::Failure::new(failure.reason, self.text(failure.message()));
             }
         }
         for row in &mut out.rows {

@@ -10,7 +10,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 
 use super::{SCHEMA_VERSION, Snapshot};
 use crate::fsutil::{self, ReadError};
-use crate::output::sanitize::strip_control;
+use crate::output::sanitize::{is_clean, strip_control};
 
 /// The largest snapshot file read. A snapshot holds at most its facts'
 /// capped outputs (64 KiB each by default); parsing costs about three times
@@ -271,10 +271,7 @@ impl<'de> Visitor<'de> for Unique<'_> {
 /// it): no control or escape sequence in it reaches a screen or an export.
 fn sanitized(mut snapshot: Snapshot) -> Snapshot {
     let clean = |text: &mut String| {
-        if text.chars().any(|c| {
-            c.is_control() && c != '\n' && c != '\t'
-                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        }) {
+        if !is_clean(text) {
             *text = strip_control(text);
         }
     };

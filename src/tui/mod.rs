@@ -45,7 +45,7 @@ pub fn run(sources: Vec<Source>, mut app_settings: Settings, plan: Plan) -> Resu
     for source in sources {
         match source {
             Source::Target { target, environment } => {
-                let mut host = Host::new(target.name(), environment);
+                let mut host = Host::new(&target.name(), environment);
                 host.started_at = Some(std::time::Duration::ZERO);
                 hosts.push(host);
                 targets.push(Some(target));

@@ -14,6 +14,7 @@ mod diff;
 mod examples_shipped;
 mod export_golden;
 mod export_html;
+mod hostile_text;
 mod known_hosts;
 mod limits;
 mod out_paths;

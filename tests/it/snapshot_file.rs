@@ -219,3 +219,21 @@ fn a_snapshot_file_written_to_a_folder_keeps_its_name() {
         .collect();
     assert_eq!(written, ["debian12-laptop.json"]);
 }
+
+/// Invisible and bidi characters in a file are dropped as it loads, like
+/// escapes: a host name or a value cannot look like another one.
+#[test]
+fn invisible_and_bidi_characters_are_dropped_on_load() {
+    let mut snapshot = collected();
+    snapshot.host.name = "web\u{200b}-1\u{200f}".into();
+    snapshot.host.labels.insert("environment".into(), "\u{feff}prod\u{2066}".into());
+    let fact = snapshot.facts.get_mut("tool.good").expect("fact");
+    fact.value = Some("1.2\u{2060}.3\u{61c}".into());
+    fact.raw = "good 1.2.3\u{2028}".into();
+    let back =
+        parse_snapshot(&to_json(&snapshot), Path::new("team/invisible.json")).expect("loads");
+    assert_eq!(back.host.name, "web-1");
+    assert_eq!(back.host.labels["environment"], "prod");
+    assert_eq!(back.facts["tool.good"].value.as_deref(), Some("1.2.3"));
+    assert_eq!(back.facts["tool.good"].raw, "good 1.2.3\n");
+}

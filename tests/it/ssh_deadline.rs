@@ -80,7 +80,7 @@ fn a_session_that_never_ends_costs_the_host_timeout() {
     // open while it runs, even after the client closes it).
     let _host = lab.add_host(&HostSpec {
         name: "stuck",
-        sshd_config: "ForceCommand sleep 300\n",
+        sshd_config: &["ForceCommand sleep 300"],
         ..HostSpec::default()
     });
     let dir = tempfile::tempdir().expect("tmp");
@@ -232,8 +232,8 @@ fn a_hanging_match_exec_costs_the_host_timeout() {
 #[test]
 fn a_login_that_hangs_costs_the_host_timeout() {
     let lab = Lab::new();
-    let extra =
-        format!("AuthorizedKeysCommand /bin/sleep 100\nAuthorizedKeysCommandUser {}\n", lab.user());
+    let user = format!("AuthorizedKeysCommandUser {}", lab.user());
+    let extra = ["AuthorizedKeysCommand /bin/sleep 100", user.as_str()];
     let _host = lab.add_host(&HostSpec {
         name: "slow-login",
         refuse_login: true,

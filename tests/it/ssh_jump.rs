@@ -308,7 +308,7 @@ mod in_process {
         let reports = collect_targets(&[target("behind-silent")], &opts, Prompts::default(), &tx);
         let failure = reports[0].failure.as_ref().expect("the silent host failed");
         assert_eq!(failure.reason, FailReason::Timeout, "{failure}");
-        assert!(failure.message.contains("did not complete the SSH handshake"), "{failure}");
+        assert!(failure.message().contains("did not complete the SSH handshake"), "{failure}");
         assert!(bastion.wait_for_log("Accepted publickey", LOG_WAIT), "{}", bastion.log());
         // The silent listener is still up: only paritty can end the tunnel.
         assert!(

@@ -18,7 +18,12 @@ pub trait PassphrasePrompt: Sync {
 /// Why nobody could log in, with what was tried (shown to the user).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthRefused {
+    /// The keys the server answered (refused), in the order offered; a key
+    /// whose offer got no answer is said in `detail`, never listed here.
     pub tried: Vec<String>,
+    /// Identity files libssh2 could not read, so never offered, each with
+    /// its reason (an encrypted one is said in `detail` instead).
+    pub unread: Vec<String>,
     pub detail: Option<String>,
     /// Not refused: the host deadline passed in this phase.
     pub timed_out: Option<Phase>,
@@ -26,10 +31,15 @@ pub struct AuthRefused {
 
 impl std::fmt::Display for AuthRefused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.tried.is_empty() {
+        if !self.tried.is_empty() {
+            write!(f, "tried {}", self.tried.join(", "))?;
+        } else if self.unread.is_empty() && self.detail.is_none() {
             f.write_str("no key to offer (no agent identities, no identity files)")?;
         } else {
-            write!(f, "tried {}", self.tried.join(", "))?;
+            f.write_str("no key reached the server")?;
+        }
+        if !self.unread.is_empty() {
+            write!(f, "; could not read {}", self.unread.join(", "))?;
         }
         if let Some(detail) = &self.detail {
             write!(f, "; {detail}")?;
@@ -48,10 +58,14 @@ pub fn authenticate(
     let mut tried = Vec::new();
     // Each call to the server is bounded by the time left, set anew before
     // it; none is made once the deadline has passed.
-    let late =
-        |tried: Vec<String>| AuthRefused { tried, detail: None, timed_out: Some(Phase::Login) };
+    let late = |tried: Vec<String>, unread: Vec<String>| AuthRefused {
+        tried,
+        unread,
+        detail: None,
+        timed_out: Some(Phase::Login),
+    };
     if !deadline.arm(session) {
-        return Err(late(tried));
+        return Err(late(tried, Vec::new()));
     }
     // Asking for the methods is itself the "none" attempt; a server that
     // takes no keys is told apart from one that refused ours.
@@ -59,6 +73,7 @@ pub fn authenticate(
         Ok(methods) if !methods.split(',').any(|m| m == "publickey") => {
             return Err(AuthRefused {
                 tried,
+                unread: Vec::new(),
                 detail: Some(format!(
                     "the server only offers {methods}; paritty logs in with keys"
                 )),
@@ -66,7 +81,7 @@ pub fn authenticate(
             });
         }
         _ if session.authenticated() => return Ok(()),
-        _ if deadline.passed() => return Err(late(tried)),
+        _ if deadline.passed() => return Err(late(tried, Vec::new())),
         _ => {}
     }
 
@@ -75,12 +90,19 @@ pub fn authenticate(
     match with_agent(session, settings, &files, deadline, &mut tried, &mut offered_blobs) {
         AgentLogin::In => return Ok(()),
         AgentLogin::Out => {}
+        AgentLogin::Unanswered(name) => return Err(unanswered(tried, Vec::new(), &name)),
         AgentLogin::Late(phase) => {
-            return Err(AuthRefused { tried, detail: None, timed_out: Some(phase) });
+            return Err(AuthRefused {
+                tried,
+                unread: Vec::new(),
+                detail: None,
+                timed_out: Some(phase),
+            });
         }
     }
 
     let mut detail = None;
+    let mut unread = Vec::new();
     for KeyFile { path, blob, public_file } in &files {
         if !path.is_file() {
             continue;
@@ -88,30 +110,43 @@ pub fn authenticate(
         if blob.as_ref().is_some_and(|b| offered_blobs.contains(b)) {
             continue;
         }
-        tried.push(path.display().to_string());
+        let name = path.display().to_string();
         let public_file = public_file.as_deref();
+        let encrypted = is_encrypted(path);
         if !deadline.arm(session) {
-            return Err(late(tried));
+            return Err(late(tried, unread));
         }
-        if session.userauth_pubkey_file(user, public_file, path, None).is_ok()
-            && session.authenticated()
-        {
-            return Ok(());
+        match outcome(session, session.userauth_pubkey_file(user, public_file, path, None)) {
+            Outcome::LoggedIn => return Ok(()),
+            Outcome::Refused => tried.push(name.clone()),
+            // Without its passphrase an encrypted key is said below.
+            Outcome::Unread(_) if encrypted => {}
+            Outcome::Unread(why) => unread.push(format!("{name} ({why})")),
+            Outcome::Unanswered if deadline.passed() => return Err(late(tried, unread)),
+            Outcome::Unanswered => return Err(unanswered(tried, unread, &name)),
         }
         // libssh2 says "unsupported format" both for an encrypted key and a
         // refused one: only a key that is encrypted is worth a passphrase.
-        if is_encrypted(path) {
+        if encrypted {
             match prompt.and_then(|p| deadline.excluding(|| p.passphrase(path))) {
                 Some(passphrase) => {
                     if !deadline.arm(session) {
-                        return Err(late(tried));
+                        return Err(late(tried, unread));
                     }
-                    if session
-                        .userauth_pubkey_file(user, public_file, path, Some(&passphrase))
-                        .is_ok()
-                        && session.authenticated()
-                    {
-                        return Ok(());
+                    let unlocked =
+                        session.userauth_pubkey_file(user, public_file, path, Some(&passphrase));
+                    match outcome(session, unlocked) {
+                        Outcome::LoggedIn => return Ok(()),
+                        Outcome::Refused if !tried.contains(&name) => tried.push(name),
+                        Outcome::Refused => {}
+                        // libssh2 says "unsupported format" for a wrong passphrase.
+                        Outcome::Unread(_) => {
+                            unread.push(format!("{name} with the passphrase given"));
+                        }
+                        Outcome::Unanswered if deadline.passed() => {
+                            return Err(late(tried, unread));
+                        }
+                        Outcome::Unanswered => return Err(unanswered(tried, unread, &name)),
                     }
                 }
                 None => {
@@ -124,14 +159,16 @@ pub fn authenticate(
         }
     }
     if deadline.passed() {
-        return Err(late(tried));
+        return Err(late(tried, unread));
     }
-    Err(AuthRefused { tried, detail, timed_out: None })
+    Err(AuthRefused { tried, unread, detail, timed_out: None })
 }
 
 enum AgentLogin {
     In,
     Out,
+    /// This agent key's offer got no answer (see `Outcome::Unanswered`).
+    Unanswered(String),
     Late(Phase),
 }
 
@@ -205,16 +242,75 @@ fn agent_identities(
         if settings.identities_only && !from_file {
             continue;
         }
-        tried.push(format!("agent key {}", shown_comment(identity.comment())));
+        let name = format!("agent key {}", shown_comment(identity.comment()));
         offered.push(blob);
         if !deadline.arm(session) {
             return AgentLogin::Late(Phase::Login);
         }
-        if agent.userauth(user, &identity).is_ok() && session.authenticated() {
-            return AgentLogin::In;
+        match outcome(session, agent.userauth(user, &identity)) {
+            Outcome::LoggedIn => return AgentLogin::In,
+            // An agent's key is always readable: no other outcome here.
+            Outcome::Refused | Outcome::Unread(_) => tried.push(name),
+            Outcome::Unanswered if deadline.passed() => return AgentLogin::Late(Phase::Login),
+            Outcome::Unanswered => return AgentLogin::Unanswered(name),
         }
     }
     AgentLogin::Out
+}
+
+/// How one offer of a key went.
+enum Outcome {
+    LoggedIn,
+    /// The server said no (or libssh2 could not use the key): the next key
+    /// may be offered.
+    Refused,
+    /// No answer came: the server closed the connection (OpenSSH's sshd
+    /// does once MaxAuthTries keys were refused, without a word for the
+    /// last one) or stopped answering. Nothing more can be offered.
+    Unanswered,
+    /// libssh2 could not read the key file (libssh2's reason), so nothing
+    /// was sent: the server never saw the key.
+    Unread(String),
+}
+
+fn outcome(session: &Session, result: Result<(), ssh2::Error>) -> Outcome {
+    // libssh2.h's codes for a connection that failed (the ssh2 crate does
+    // not name them): socket send, timeout, disconnected, socket timeout,
+    // socket receive.
+    const CONNECTION_FAILED: [i32; 5] = [-7, -9, -13, -30, -43];
+    // LIBSSH2_ERROR_FILE: a key file it could not read (before sending).
+    const FILE: i32 = -16;
+    match result {
+        Ok(()) if session.authenticated() => Outcome::LoggedIn,
+        // libssh2 reports a reply that never came under the refusal's own
+        // code, "Waiting for [publickey] USERAUTH response" (the cause, a
+        // disconnection, is only in its debug trace).
+        Err(e)
+            if matches!(e.code(), ssh2::ErrorCode::Session(c) if CONNECTION_FAILED.contains(&c))
+                || e.message().starts_with("Waiting for") =>
+        {
+            Outcome::Unanswered
+        }
+        Err(e) if e.code() == ssh2::ErrorCode::Session(FILE) => {
+            Outcome::Unread(e.message().to_owned())
+        }
+        Ok(()) | Err(_) => Outcome::Refused,
+    }
+}
+
+/// The refusal when `key` got no answer: the keys before it are what the
+/// server answered, so they alone are listed as tried.
+fn unanswered(tried: Vec<String>, unread: Vec<String>, key: &str) -> AuthRefused {
+    AuthRefused {
+        tried,
+        unread,
+        detail: Some(format!(
+            "no answer to {key}: the server closed the connection or stopped answering (OpenSSH's \
+             sshd disconnects once MaxAuthTries keys were refused; offer the right key first, \
+             with IdentityFile and IdentitiesOnly)"
+        )),
+        timed_out: None,
+    }
 }
 
 /// An IdentityFile as authentication uses it.

@@ -13,6 +13,7 @@ use super::deadline::{Deadline, Phase};
 use super::known_hosts::{self, HostId, Verdict};
 use super::{SshSettings, StrictHostKeyChecking};
 use crate::model::{FailReason, Failure};
+use crate::output::sanitize::one_line;
 
 /// Asks the person at the terminal whether to trust a host key never seen.
 pub trait HostKeyPrompt: Sync {
@@ -29,8 +30,8 @@ pub struct ConnectOptions<'p> {
     pub passphrase_prompt: Option<&'p dyn PassphrasePrompt>,
 }
 
-pub fn failure(reason: FailReason, message: impl Into<String>) -> Failure {
-    Failure { reason, message: message.into() }
+pub fn failure(reason: FailReason, message: impl AsRef<str>) -> Failure {
+    Failure::new(reason, message)
 }
 
 /// A TCP connection to `host:port`, looking it up and trying each address
@@ -209,8 +210,9 @@ fn verify_host_key(
                     opts.accept_new
                         || (!settings.batch_mode
                             && opts.host_key_prompt.is_some_and(|p| {
-                                deadline
-                                    .excluding(|| p.accept(&settings.alias, key_type, &fingerprint))
+                                deadline.excluding(|| {
+                                    p.accept(&one_line(&settings.alias), key_type, &fingerprint)
+                                })
                             }))
                 }
             };

@@ -86,7 +86,7 @@ impl Deadline {
 
     /// Why the host failed: its deadline passed during `phase`.
     pub fn failure(&self, phase: Phase) -> Failure {
-        Failure { reason: FailReason::Timeout, message: self.reason(phase) }
+        Failure::new(FailReason::Timeout, self.reason(phase))
     }
 
     /// "the host timeout of 3.0 s passed while ..."
@@ -134,11 +134,8 @@ mod tests {
     fn a_passed_deadline_names_its_phase() {
         let deadline = Deadline::after(Duration::ZERO);
         assert!(deadline.passed());
-        let f = deadline.explain(
-            Failure { reason: FailReason::AuthFailed, message: "refused".into() },
-            Phase::Login,
-        );
+        let f = deadline.explain(Failure::new(FailReason::AuthFailed, "refused"), Phase::Login);
         assert_eq!(f.reason, FailReason::Timeout);
-        assert_eq!(f.message, "the host timeout of 0.0 s passed while logging in");
+        assert_eq!(f.message(), "the host timeout of 0.0 s passed while logging in");
     }
 }

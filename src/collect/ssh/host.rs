@@ -18,6 +18,7 @@ use crate::collect::probed::facts_from_probe;
 use crate::model::{
     FailReason, Failure, HostInfo, ProfileRef, SCHEMA_VERSION, Snapshot, Transport,
 };
+use crate::output::sanitize::one_line;
 use crate::probe::frame;
 use crate::probe::script::ProbeScript;
 use crate::profile::Profile;
@@ -112,7 +113,11 @@ pub fn collect_host(
         profile: ProfileRef { name: profile.name.clone(), hash: profile.hash.clone() },
         host: HostInfo {
             name: name.to_owned(),
-            address: Some(format!("{}@{}:{}", settings.user, settings.hostname, settings.port)),
+            // User and HostName come from ssh_config: text from outside.
+            address: Some(one_line(&format!(
+                "{}@{}:{}",
+                settings.user, settings.hostname, settings.port
+            ))),
             transport: Transport::Ssh,
             labels: labels.clone(),
         },
@@ -182,7 +187,7 @@ fn open(
 
 /// A hop's failure, said as such: the host itself was never reached.
 fn via(hop: &SshSettings, f: &Failure) -> Failure {
-    failure(f.reason, format!("via jump host {}: {}", hop.alias, f.message))
+    failure(f.reason, format!("via jump host {}: {}", hop.alias, f.message()))
 }
 
 fn local_failure(e: &std::io::Error) -> Failure {

@@ -26,20 +26,20 @@ pub fn tunnel(
     if !deadline.arm(&jump) {
         return Err(deadline.failure(Phase::Tunnel));
     }
-    let channel = jump.channel_direct_tcpip(host, port, None).map_err(|e| Failure {
-        reason: FailReason::Unreachable,
-        message: format!("the jump host cannot reach {host}:{port}: {e}"),
+    let channel = jump.channel_direct_tcpip(host, port, None).map_err(|e| {
+        Failure::new(
+            FailReason::Unreachable,
+            format!("the jump host cannot reach {host}:{port}: {e}"),
+        )
     })?;
-    let (ours, theirs) = UnixStream::pair().map_err(|e| Failure {
-        reason: FailReason::Unreachable,
-        message: format!("cannot make a local socket pair: {e}"),
+    let (ours, theirs) = UnixStream::pair().map_err(|e| {
+        Failure::new(FailReason::Unreachable, format!("cannot make a local socket pair: {e}"))
     })?;
     std::thread::Builder::new()
         .name(format!("jump-{host}"))
         .spawn(move || pump(&jump, channel, &jump_socket, theirs))
-        .map_err(|e| Failure {
-            reason: FailReason::Unreachable,
-            message: format!("cannot start the tunnel thread: {e}"),
+        .map_err(|e| {
+            Failure::new(FailReason::Unreachable, format!("cannot start the tunnel thread: {e}"))
         })?;
     Ok(ours)
 }

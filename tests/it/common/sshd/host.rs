@@ -84,10 +84,10 @@ pub(super) fn start(lab: &Lab, spec: &HostSpec) -> Host {
              PasswordAuthentication no\nKbdInteractiveAuthentication no\nPrintMotd no\n\
              SetEnv PATH={bin}:/usr/local/bin:/usr/bin:/bin{extra_env}\nLogLevel VERBOSE\n{extra}",
             extra_env = spec.env.iter().fold(String::new(), |all, (k, v)| all + " " + k + "=" + v),
+            extra = spec.sshd_config.iter().fold(String::new(), |all, line| all + line + "\n"),
             dir = dir.display(),
             auth = authorized_keys.display(),
             bin = bin.display(),
-            extra = spec.sshd_config,
         );
         fs::write(&config, text).expect("write sshd_config");
         match launch(&config, os_release.as_deref()) {
