@@ -58,7 +58,7 @@ fn a_snapshot_file_name_with_escapes_is_shown_clean() {
         let out = paritty(dir.path(), &["diff", "team/", "--format", format]);
         let (stdout, stderr) =
             (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
+        assert_eq!(out.status.code(), Some(2), "{format}: {stderr}");
         assert_clean(&format!("{format} report"), &stdout);
         assert_clean(&format!("{format} stderr"), &stderr);
         assert!(stdout.contains("team/bad.json"), "{format}: the bad file's column:\n{stdout}");
@@ -99,7 +99,7 @@ fn an_inventory_name_with_escapes_is_shown_clean() {
     let out = paritty(dir.path(), &["diff", "laptop.json", &name, "--format", "text"]);
     let (stdout, stderr) =
         (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert_clean("report", &stdout);
     assert_clean("stderr", &stderr);
     assert!(stdout.contains("web"), "{stdout}");
@@ -169,7 +169,7 @@ fn a_servers_allowed_methods_with_escapes_are_shown_clean() {
         let out = paritty(dir.path(), &args);
         let (stdout, stderr) =
             (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
+        assert_eq!(out.status.code(), Some(2), "{format}: {stderr}");
         assert_clean(&format!("{format} report"), &stdout);
         assert_clean(&format!("{format} stderr"), &stderr);
         let said = "paritty: fakehost: auth-failed: login refused for tester@fakehost: no key \
@@ -239,7 +239,7 @@ fn an_identity_file_name_with_escapes_is_shown_clean() {
     let args = ["diff", "laptop.json", "refuses", "--ssh-config", &config, "--format", "json"];
     let out = paritty(dir.path(), &args);
     let report = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert_clean("json report", &report);
     assert!(report.contains(&format!("tried {}/key", dir.path().display())), "{report}");
 }
