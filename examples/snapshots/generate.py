@@ -7,7 +7,7 @@ Usage: cargo run -q -- snapshot --format json > /tmp/local.json
 The local snapshot gives the profile name, hash and each fact's label,
 category, compare kind and informational flag; the evidence (raw outputs,
 values, paths) is written out below. Run it after changing the default
-profile (tests/examples_shipped.rs fails until then)."""
+profile (tests/it/examples_shipped.rs fails until then)."""
 import copy, json, sys
 
 local = json.load(open('/tmp/local.json'))

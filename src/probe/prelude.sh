@@ -2,10 +2,10 @@
 # `probe::script` sends, in this order: the lines setting B (the run's
 # boundary), M (the byte cap), W (the watchdog's tick) and T (seconds the
 # probe may run on this host, 0 for no limit), this file, one function per
-# fact, and the lines that launch and emit the facts. POSIX sh
-# for dash, bash, busybox ash and macOS sh; `shellcheck -s sh` checks it
-# (tests/probe_shellcheck.rs). Everything here is sent to every host, so it
-# stays small.
+# fact, and the lines that launch and emit the facts. POSIX sh for dash,
+# bash, busybox ash and macOS sh; `shellcheck -s sh` checks it
+# (tests/it/probe_shellcheck.rs). Everything here is sent to every host, so
+# it stays small.
 # Probes run untranslated and offline (no update checks, no downloads); set
 # for a whole fact (its own process), or per command in a fact that reads
 # variables, so `env` facts still see the session's own values.
@@ -202,7 +202,7 @@ _watch() {
     [ -z "$_busy" ] && ! _alive "$_sh" "$_shst" && { rm -rf "$D"; exit 0; }
   done
 }
-# Whether file $2 sets key $1 (blanks, KEY, blanks, =), as probe::keyvalue
+# Whether file $2 sets key $1 (blanks, KEY, blanks, =), as output::keyvalue
 # reads it: builtins only, no grep started for each file.
 _haskey() {
   while IFS= read -r _l || [ -n "$_l" ]; do

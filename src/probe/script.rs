@@ -65,7 +65,7 @@ pub struct ScriptLimits {
 }
 
 /// The functions every probe shares, kept as a shell file so shellcheck
-/// can read it (tests/probe_shellcheck.rs).
+/// can read it (tests/it/probe_shellcheck.rs).
 const PRELUDE: &str = include_str!("prelude.sh");
 
 /// Builds the probe for `profile`. The boundary is fresh and random per
@@ -241,7 +241,7 @@ pub fn builtin_command(builtin: Builtin) -> &'static str {
 }
 
 /// How a file source ends the fact: at once for a whole file; for one key,
-/// only when the key is there (grep asks what `probe::keyvalue` will), so
+/// only when the key is there (grep asks what `output::keyvalue` will), so
 /// the next source (a `java -version`, a builtin) is not run for nothing.
 fn key_stop(key: Option<&str>, stop: &str, out: &str) -> String {
     let Some(key) = key else { return stop.to_owned() };

@@ -1,0 +1,116 @@
+//! TUI test helpers: apps built from committed snapshot fixtures, keys as
+//! messages, and screens drawn on ratatui's TestBackend as plain text.
+
+use std::path::Path;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use paritty::compare::policy::Policy;
+use paritty::keymap::Keymap;
+use paritty::model::snapshot_file::read_snapshot;
+use paritty::model::{FailReason, Failure, HostReport};
+use paritty::tui::app::{App, Host};
+use paritty::tui::update::{Effect, Msg, update};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+pub fn fixture(name: &str) -> HostReport {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snapshots").join(name);
+    let snapshot = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
+    HostReport { target: snapshot.host.name.clone(), snapshot: Some(snapshot), failure: None }
+}
+
+/// The laptop a release behind on a few tools: a third, different host.
+pub fn staging() -> HostReport {
+    let mut report = fixture("debian12-laptop.json");
+    let snapshot = report.snapshot.as_mut().expect("snapshot");
+    snapshot.host.name = "staging-1".into();
+    snapshot.host.labels.insert("environment".into(), "staging".into());
+    if let Some(git) = snapshot.facts.get_mut("tool.git") {
+        git.value = Some("2.39.5".into());
+        git.raw = "git version 2.39.5\n".into();
+    }
+    report.target = "staging-1".into();
+    report
+}
+
+pub fn unreachable(name: &str) -> HostReport {
+    HostReport {
+        target: name.into(),
+        snapshot: None,
+        failure: Some(Failure::new(
+            FailReason::Unreachable,
+            "connect to 127.0.0.9:22: connection refused",
+        )),
+    }
+}
+
+/// prod (baseline), laptop, staging and an unreachable host, all finished.
+pub fn app() -> App {
+    let reports = vec![
+        fixture("debian11-prod.json"),
+        fixture("debian12-laptop.json"),
+        staging(),
+        unreachable("db-2"),
+    ];
+    app_of(reports)
+}
+
+pub fn app_of(reports: Vec<HostReport>) -> App {
+    let hosts = reports.into_iter().map(|r| Host::finished(r, false)).collect();
+    let mut app = App::new(hosts, Policy::default(), "default", Keymap::default());
+    update(&mut app, Msg::Resize(100, 30));
+    app
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+/// Sends each message; the effects of all of them.
+pub fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+    msgs.into_iter().flat_map(|m| update(app, m)).collect()
+}
+
+pub fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+    send(app, text.chars().map(ch))
+}
+
+/// The app drawn at `width`×`height`.
+pub fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
+    update(app, Msg::Resize(width, height));
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal.draw(|frame| paritty::tui::view::render(frame, app)).expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+/// A buffer as lines of text, trailing spaces trimmed.
+pub fn text(buffer: &Buffer) -> String {
+    let width = usize::from(buffer.area.width);
+    let mut out = String::new();
+    for row in buffer.content.chunks(width) {
+        let mut line = String::new();
+        let mut skip = 0;
+        for cell in row {
+            // A wide character's second cell is blank in the buffer.
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = cell.symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            line.push_str(symbol);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+pub fn screen(app: &mut App, width: u16, height: u16) -> String {
+    text(&draw(app, width, height))
+}

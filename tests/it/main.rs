@@ -1,0 +1,45 @@
+//! The integration tests, built as one binary: one module per area, sharing `common`.
+//!
+//! One binary links once instead of once per file. Its tests run as threads of one process,
+//! so none may change process-wide state (environment, current folder, signal handlers):
+//! each gives its child processes what they need (`Command::env`, `current_dir`) instead.
+
+mod common;
+
+mod architecture;
+mod cli;
+mod collect_local;
+mod comparators;
+mod diff;
+mod examples_shipped;
+mod export_golden;
+mod export_html;
+mod hostile_text;
+mod known_hosts;
+mod limits;
+mod out_paths;
+mod parsers;
+mod probe_bounds;
+mod probe_forgery;
+mod probe_script;
+mod probe_shellcheck;
+mod profile_validation;
+mod profiles_shipped;
+mod properties;
+mod pty_harness;
+mod readme;
+mod redaction;
+mod redaction_ssh;
+mod snapshot_file;
+mod snapshot_out;
+mod ssh_auth;
+mod ssh_collect;
+mod ssh_deadline;
+mod ssh_hostile_tools;
+mod ssh_jump;
+mod ssh_settings;
+mod sshd_harness;
+mod tui_pty;
+mod tui_screens;
+mod tui_session;
+mod tui_state;

@@ -1,0 +1,114 @@
+//! TUI screens drawn on ratatui's TestBackend and compared with committed
+//! snapshots (tests/it/snapshots/): what a user sees, character by character.
+
+use std::time::Duration;
+
+use crate::common::tui::{app, ch, draw, fixture, key, screen, send, text};
+use crossterm::event::KeyCode;
+use paritty::collect::events::{Event, Stage};
+use paritty::tui::app::Host;
+use paritty::tui::update::{Msg, update};
+use ratatui::style::Color;
+
+fn select(app: &mut paritty::tui::app::App, id: &str) {
+    let r = app.comparison.rows.iter().position(|r| r.id == id).expect("row");
+    app.cursor =
+        app.lines().iter().position(|l| *l == paritty::tui::app::Line::Fact(r)).expect("line");
+}
+
+#[test]
+fn overview_with_a_failed_host_and_details() {
+    let mut app = app();
+    select(&mut app, "runtime.python3");
+    send(&mut app, [ch('l')]);
+    insta::assert_snapshot!("overview", screen(&mut app, 110, 34));
+}
+
+#[test]
+fn hosts_still_collecting_show_their_stage_and_timer() {
+    let mut hosts = vec![Host::finished(fixture("debian11-prod.json"), false)];
+    hosts.push(Host::new("laptop", None));
+    hosts.push(Host::new("staging-1", Some("staging".into())));
+    let mut app = paritty::tui::app::App::new(
+        hosts,
+        paritty::compare::policy::Policy::default(),
+        "default",
+        paritty::keymap::Keymap::default(),
+    );
+    let stage = |index, stage| Msg::Collect(Event::Stage { index, stage, elapsed: Duration::ZERO });
+    send(&mut app, [stage(1, Stage::Pending), stage(2, Stage::Pending)]);
+    update(&mut app, Msg::Tick(Duration::from_millis(2_340)));
+    send(&mut app, [stage(1, Stage::Probing), stage(2, Stage::Authenticating)]);
+    update(&mut app, Msg::Collect(Event::Facts { index: 1, done: 5, total: 13 }));
+    insta::assert_snapshot!("collecting", screen(&mut app, 100, 24));
+}
+
+#[test]
+fn pair_view_shows_only_divergent_facts_then_all() {
+    let mut app = app();
+    send(&mut app, [ch('l'), ch('p')]);
+    insta::assert_snapshot!("pair", screen(&mut app, 100, 24));
+    send(&mut app, [ch('d')]);
+    let all = screen(&mut app, 100, 24);
+    assert!(all.contains("Architecture") || all.contains("Hostname"), "{all}");
+}
+
+#[test]
+fn help_and_export_dialogs() {
+    let mut app = app();
+    send(&mut app, [ch('?')]);
+    insta::assert_snapshot!("help", screen(&mut app, 100, 34));
+    send(&mut app, [key(KeyCode::Esc), ch('e'), key(KeyCode::Tab)]);
+    insta::assert_snapshot!("export", screen(&mut app, 100, 24));
+}
+
+#[test]
+fn a_small_terminal_gets_a_message_not_garbage() {
+    let mut app = app();
+    insta::assert_snapshot!("too-small", screen(&mut app, 50, 10));
+}
+
+#[test]
+fn severities_are_coloured_and_marked_and_no_color_keeps_the_marks() {
+    let mut app = app();
+    select(&mut app, "tool.openssl");
+    let buffer = draw(&mut app, 110, 34);
+    let shown = text(&buffer);
+    // openssl 1.1.1w vs 3.0.x is major: its mark and red.
+    let (y, line) = shown
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("OpenSSL") && l.contains('█'))
+        .unwrap_or_else(|| panic!("no major OpenSSL row:\n{shown}"));
+    let x = line.chars().position(|c| c == '█').expect("mark");
+    let cell = &buffer[(u16::try_from(x).expect("x"), u16::try_from(y).expect("y"))];
+    assert_eq!(cell.fg, Color::Red);
+
+    app.color = false;
+    let plain = draw(&mut app, 110, 34);
+    assert_eq!(text(&plain), shown, "the same text without colour");
+    assert!(
+        plain.content.iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "NO_COLOR: no colours at all"
+    );
+}
+
+#[test]
+fn many_hosts_keep_the_facts_and_baseline_pinned() {
+    let mut reports = vec![fixture("debian11-prod.json")];
+    for i in 0..63 {
+        let mut report = crate::common::tui::staging();
+        let snapshot = report.snapshot.as_mut().expect("snapshot");
+        snapshot.host.name = format!("node-{i:02}");
+        report.target = snapshot.host.name.clone();
+        reports.push(report);
+    }
+    let mut app = crate::common::tui::app_of(reports);
+    send(&mut app, std::iter::repeat_with(|| ch('l')).take(40));
+    let shown = screen(&mut app, 120, 30);
+    let header = shown.lines().nth(2).expect("header");
+    assert!(header.contains("★ prod-web-1"), "{header}");
+    assert!(header.contains("node-39"), "{header}");
+    assert!(!header.contains("node-00"), "{header}");
+    assert!(shown.contains("Python 3"), "{shown}");
+}
