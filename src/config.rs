@@ -10,6 +10,9 @@ use serde::Deserialize;
 
 pub const FILE_NAME: &str = "paritty.toml";
 
+/// The largest config file read; a larger one (or a device) is refused.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -109,14 +112,14 @@ pub fn load(explicit: Option<&Path>) -> Result<Option<Config>, ConfigError> {
             .collect(),
     };
     for path in candidates {
-        match std::fs::read_to_string(&path) {
+        match crate::fsutil::read_text(&path, MAX_CONFIG_BYTES) {
             Ok(text) => return parse(&text, &path).map(Some),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {}
+            Err(e) if e.io_kind() == Some(std::io::ErrorKind::NotFound) && explicit.is_none() => {}
             Err(e) => {
                 return Err(ConfigError {
                     path,
                     position: None,
-                    message: format!("cannot read it: {e}"),
+                    message: format!("cannot read it: {}", e.problem),
                 });
             }
         }
@@ -144,11 +147,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     // Checked now, so a typo in [keys] is reported like any other.
     for (action, keys) in &config.keys {
         let one = BTreeMap::from([(action.clone(), keys.get_ref().keys())]);
-        if let Err(message) = crate::tui::keys::Keymap::with_overrides(&one) {
+        if let Err(message) = crate::keymap::Keymap::with_overrides(&one) {
             return Err(ConfigError {
                 path: path.to_owned(),
                 position: Some(crate::profile::position_of(text, keys.span().start)),
-                message,
+                message: message.to_string(),
             });
         }
     }
@@ -158,11 +161,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
 
 impl Config {
     /// The key bindings: the defaults with the `[keys]` table applied.
-    pub fn keymap(&self) -> crate::tui::keys::Keymap {
+    pub fn keymap(&self) -> crate::keymap::Keymap {
         let overrides: BTreeMap<String, Vec<String>> =
             self.keys.iter().map(|(a, k)| (a.clone(), k.get_ref().keys())).collect();
         // Every entry was checked when the file was read.
-        crate::tui::keys::Keymap::with_overrides(&overrides).unwrap_or_default()
+        crate::keymap::Keymap::with_overrides(&overrides).unwrap_or_default()
     }
 }
 

@@ -1,7 +1,7 @@
 //! paritty: collect OS, runtime, tool and service versions from machines and
 //! show where they diverge (Twelve-Factor dev/prod parity).
 //!
-//! Data flows one way (DESIGN.md): profile -> collect -> model (snapshots)
+//! Data flows one way (ARCHITECTURE.md): profile -> collect -> model (snapshots)
 //! -> export/render. Only `collect` touches the world.
 
 pub mod cli;
@@ -12,7 +12,9 @@ pub mod config;
 pub mod examples;
 pub mod export;
 pub mod fsutil;
+pub mod keymap;
 pub mod model;
+pub mod output;
 pub mod probe;
 pub mod profile;
 pub mod progress;

@@ -1,54 +1,50 @@
 //! What the user names on the command line: `local`, an inventory host, an
-//! ssh_config alias or `user@host[:port]`, resolved into something to collect.
+//! ssh_config alias, `user@host[:port]` or `ssh://` before any of those, a
+//! snapshot file or a folder of them, resolved into something to collect
+//! (a `collect::target::Target`).
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::collect::target::{SshTarget, Target};
 use crate::config::Config;
+use crate::output::sanitize::one_line;
 
-/// A machine to collect, as named by the user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    Local,
-    Ssh(SshTarget),
-    /// A snapshot file written earlier (a teammate's, yesterday's prod).
-    Snapshot(PathBuf),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SshTarget {
-    /// The name shown in reports: the inventory name or what was typed.
-    pub name: String,
-    /// What ssh_config resolution starts from (alias or host name).
-    pub host: String,
-    pub user: Option<String>,
-    pub port: Option<u16>,
-    pub labels: BTreeMap<String, String>,
-}
-
-impl Target {
-    pub fn name(&self) -> &str {
-        match self {
-            Target::Local => "local",
-            Target::Ssh(t) => &t.name,
-            Target::Snapshot(path) => path.to_str().unwrap_or("snapshot"),
-        }
-    }
-}
+/// The explicit form of a host (OpenSSH's own destination URI): never a
+/// file, a folder or an inventory name.
+pub const SSH_SCHEME: &str = "ssh://";
 
 /// Expands one TARGET argument: a folder of snapshots gives one target per
-/// `*.json` file in it (sorted), anything else one target.
-pub fn expand(arg: &str, config: Option<&Config>) -> Result<Vec<Target>, String> {
+/// `*.json` file in it (sorted), anything else one target. A bare word (no
+/// `/`) that names both a folder here and possibly a host is refused as
+/// ambiguous, unless it is an inventory name (declared, so meant): a folder
+/// must not silently shadow a host, nor a host a folder.
+pub fn expand(arg: &str, config: Option<&Config>) -> Result<Vec<Target>, TargetError> {
     let path = Path::new(arg);
+    // `local` is a keyword (this machine) and `ssh://` a host, whatever
+    // folder shares their name.
+    if arg == "local" || arg.starts_with(SSH_SCHEME) {
+        return parse(arg, config).map(|t| vec![t]);
+    }
+    let bare_word = !arg.contains('/') && arg != "." && arg != "..";
+    if bare_word && path.is_dir() && split_spec(arg).is_ok() {
+        if config.and_then(|c| c.host(arg)).is_some() {
+            return parse(arg, config).map(|t| vec![t]);
+        }
+        return Err(TargetError::Ambiguous(arg.to_owned()));
+    }
     if path.is_dir() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| format!("`{arg}`: cannot list the folder: {e}"))?
+            .map_err(|e| TargetError::ListFolder { arg: arg.to_owned(), error: e.to_string() })?
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+            // Anything but a folder: a FIFO or device named `*.json` is then
+            // refused by the reader with its name, not silently left out.
+            .filter(|p| !p.is_dir() && p.extension().is_some_and(|x| x == "json"))
             .collect();
         if files.is_empty() {
-            return Err(format!("`{arg}` is a folder with no .json snapshots in it"));
+            return Err(TargetError::EmptyFolder(arg.to_owned()));
         }
         files.sort();
         return Ok(files.into_iter().map(Target::Snapshot).collect());
@@ -58,25 +54,40 @@ pub fn expand(arg: &str, config: Option<&Config>) -> Result<Vec<Target>, String>
 
 /// Parses one TARGET argument; inventory names win over ssh aliases, and
 /// an existing `.json` file is a snapshot.
-pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, String> {
+pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> {
     if arg == "local" {
         return Ok(Target::Local);
     }
+    if let Some(spec) = arg.strip_prefix(SSH_SCHEME) {
+        let spec = spec.strip_suffix('/').unwrap_or(spec);
+        let (user, host, port) = split_spec(spec)?;
+        return Ok(Target::Ssh(SshTarget {
+            name: spec.to_owned(),
+            host,
+            user,
+            port,
+            labels: BTreeMap::new(),
+        }));
+    }
     let path = Path::new(arg);
     if path.extension().is_some_and(|x| x == "json") {
-        if path.is_file() {
+        // Whatever is there is a snapshot to read; the reader refuses a
+        // folder, FIFO or device by name ("no such file" would be wrong).
+        if path.exists() {
             return Ok(Target::Snapshot(path.to_owned()));
         }
-        return Err(format!("`{arg}`: no such snapshot file"));
+        return Err(TargetError::NoSnapshot(arg.to_owned()));
     }
     if let Some(host) = config.and_then(|c| c.host(arg)) {
         let how = host.ssh.as_deref().unwrap_or(&host.name);
-        let mut labels = host.labels.clone();
+        // Shown in reports and exports: made clean here, where they come in.
+        let mut labels: BTreeMap<String, String> =
+            host.labels.iter().map(|(k, v)| (one_line(k), one_line(v))).collect();
         if let Some(env) = &host.environment {
-            labels.insert("environment".into(), env.clone());
+            labels.insert("environment".into(), one_line(env));
         }
-        let (user, hostname, port) =
-            split_spec(how).map_err(|e| format!("inventory host `{}`: {e}", host.name))?;
+        let (user, hostname, port) = split_spec(how)
+            .map_err(|e| TargetError::Inventory { host: host.name.clone(), error: Box::new(e) })?;
         return Ok(Target::Ssh(SshTarget {
             name: host.name.clone(),
             host: hostname,
@@ -90,20 +101,20 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, String> {
 }
 
 /// `[user@]host[:port]`, with `[v6 address]:port` for IPv6.
-fn split_spec(spec: &str) -> Result<(Option<String>, String, Option<u16>), String> {
+fn split_spec(spec: &str) -> Result<(Option<String>, String, Option<u16>), TargetError> {
+    let bad = |problem| TargetError::Spec { spec: spec.to_owned(), problem };
     let (user, rest) = match spec.rsplit_once('@') {
         Some((user, rest)) if !user.is_empty() => (Some(user.to_owned()), rest),
-        Some(_) => return Err(format!("`{spec}`: empty user name before `@`")),
+        Some(_) => return Err(bad(SpecProblem::EmptyUser)),
         None => (None, spec),
     };
     let (host, port) = if let Some(inner) = rest.strip_prefix('[') {
-        let (addr, after) = inner
-            .split_once(']')
-            .ok_or_else(|| format!("`{spec}`: unclosed `[` in the address"))?;
+        let (addr, after) =
+            inner.split_once(']').ok_or_else(|| bad(SpecProblem::UnclosedBracket))?;
         match after.strip_prefix(':') {
             Some(port) => (addr, Some(port)),
             None if after.is_empty() => (addr, None),
-            None => return Err(format!("`{spec}`: unexpected text after `]`")),
+            None => return Err(bad(SpecProblem::AfterBracket)),
         }
     } else if rest.matches(':').count() == 1 {
         let (host, port) = rest.split_once(':').unwrap_or((rest, ""));
@@ -112,18 +123,80 @@ fn split_spec(spec: &str) -> Result<(Option<String>, String, Option<u16>), Strin
         (rest, None)
     };
     if host.is_empty() || host.starts_with('-') || host.chars().any(char::is_whitespace) {
-        return Err(format!("`{spec}` is not a host name"));
+        return Err(bad(SpecProblem::NotAHost));
     }
     let port = port
         .map(|p| {
             p.parse::<u16>()
                 .ok()
                 .filter(|p| *p > 0)
-                .ok_or_else(|| format!("`{spec}`: `{p}` is not a port"))
+                .ok_or_else(|| bad(SpecProblem::NotAPort(p.to_owned())))
         })
         .transpose()?;
     Ok((user, host.to_owned(), port))
 }
+
+/// A TARGET that names nothing paritty can collect, as one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetError {
+    ListFolder {
+        arg: String,
+        error: String,
+    },
+    EmptyFolder(String),
+    NoSnapshot(String),
+    Spec {
+        spec: String,
+        problem: SpecProblem,
+    },
+    Inventory {
+        host: String,
+        error: Box<TargetError>,
+    },
+    /// A bare word that is a folder here and could be a host too.
+    Ambiguous(String),
+}
+
+/// What is wrong with a `[user@]host[:port]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpecProblem {
+    EmptyUser,
+    UnclosedBracket,
+    AfterBracket,
+    NotAHost,
+    NotAPort(String),
+}
+
+impl fmt::Display for TargetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TargetError::ListFolder { arg, error } => {
+                write!(f, "`{arg}`: cannot list the folder: {error}")
+            }
+            TargetError::EmptyFolder(arg) => {
+                write!(f, "`{arg}` is a folder with no .json snapshots in it")
+            }
+            TargetError::NoSnapshot(arg) => write!(f, "`{arg}`: no such snapshot file"),
+            TargetError::Spec { spec, problem } => match problem {
+                SpecProblem::EmptyUser => write!(f, "`{spec}`: empty user name before `@`"),
+                SpecProblem::UnclosedBracket => {
+                    write!(f, "`{spec}`: unclosed `[` in the address")
+                }
+                SpecProblem::AfterBracket => write!(f, "`{spec}`: unexpected text after `]`"),
+                SpecProblem::NotAHost => write!(f, "`{spec}` is not a host name"),
+                SpecProblem::NotAPort(port) => write!(f, "`{spec}`: `{port}` is not a port"),
+            },
+            TargetError::Inventory { host, error } => write!(f, "inventory host `{host}`: {error}"),
+            TargetError::Ambiguous(arg) => write!(
+                f,
+                "`{arg}` is a folder here and could also be a host: write `./{arg}/` for the \
+                 snapshots in the folder, or `{SSH_SCHEME}{arg}` for the host"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TargetError {}
 
 #[cfg(test)]
 mod tests {
@@ -148,6 +221,19 @@ mod tests {
         let t = ssh("prod-web");
         assert_eq!((t.user, t.host.as_str(), t.port), (None, "prod-web", None));
         assert_eq!(parse("local", None), Ok(Target::Local));
+    }
+
+    #[test]
+    fn the_ssh_scheme_is_always_a_host() {
+        for (arg, name) in [("ssh://fake", "fake"), ("ssh://team.json", "team.json")] {
+            assert_eq!(ssh(arg).name, name);
+        }
+        let t = ssh("ssh://deploy@db-1:2222/");
+        assert_eq!(
+            (t.name.as_str(), t.user.as_deref(), t.host.as_str(), t.port),
+            ("deploy@db-1:2222", Some("deploy"), "db-1", Some(2222))
+        );
+        assert!(parse("ssh://", None).is_err());
     }
 
     #[test]

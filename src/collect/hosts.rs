@@ -2,44 +2,42 @@
 //! most `workers` at a time, each reporting its progress as events. One slow
 //! or dead host costs its own timeout and never holds up the others.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, mpsc::Sender};
+use std::sync::mpsc::Sender;
 use std::time::Instant;
 
 use super::collect_local;
 use super::events::{Event, Stage};
+use super::plan::{Plan, Prompts};
+use super::pool;
 use super::ssh::connect::{ConnectOptions, failure};
+use super::ssh::deadline::{Deadline, Phase};
 use super::ssh::host::{HostJob, HostOptions, collect_host};
-use super::ssh::settings::{self, Request};
+use super::ssh::settings::{self, Request, SettingsError};
+use super::target::Target;
 use crate::model::{FailReason, HostReport};
 use crate::probe::script::{self, ProbeScript};
-use crate::profile::Profile;
-use crate::target::Target;
 
-/// How a whole run is bounded and what it may ask.
-pub struct RunOptions<'p> {
-    pub host: HostOptions,
-    pub workers: usize,
-    pub connect: ConnectOptions<'p>,
-    /// Like `ssh -F`: an ssh_config instead of the user's own.
-    pub ssh_config: Option<PathBuf>,
-}
-
-/// Collects every target; reports come back in the targets' order, and
-/// each stage change is also sent on `events` as it happens.
+/// Collects every target under `plan`; reports come back in the targets'
+/// order, and each stage change is also sent on `events` as it happens.
 pub fn collect_targets(
     targets: &[Target],
-    profile: &Profile,
-    opts: &RunOptions<'_>,
+    plan: &Plan,
+    prompts: Prompts<'_>,
     events: &Sender<Event>,
 ) -> Vec<HostReport> {
     // One probe for the run: it depends only on the profile and the limits
     // (its boundary is random per run, which is all framing needs).
-    let probe = script::build(profile, opts.host.collect.script_limits());
-    let next = AtomicUsize::new(0);
-    let reports: Vec<Mutex<Option<HostReport>>> =
-        targets.iter().map(|_| Mutex::new(None)).collect();
+    let run = Run {
+        plan,
+        probe: script::build(&plan.profile, plan.collect.script_limits()),
+        host: HostOptions { collect: plan.collect.clone(), host_timeout: plan.host_timeout },
+        connect: ConnectOptions {
+            connect_timeout: plan.ssh.connect_timeout,
+            accept_new: plan.ssh.accept_new,
+            host_key_prompt: prompts.host_key,
+            passphrase_prompt: prompts.passphrase,
+        },
+    };
     for index in 0..targets.len() {
         let _ = events.send(Event::Stage {
             index,
@@ -47,66 +45,48 @@ pub fn collect_targets(
             elapsed: std::time::Duration::default(),
         });
     }
-    std::thread::scope(|scope| {
-        for n in 0..opts.workers.clamp(1, targets.len().max(1)) {
-            let worker = || {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(target) = targets.get(index) else { break };
-                    let report = collect_one(index, target, profile, &probe, opts, events);
-                    let _ =
-                        events.send(Event::Finished { index, report: Box::new(report.clone()) });
-                    if let Ok(mut slot) = reports[index].lock() {
-                        *slot = Some(report);
-                    }
-                }
-            };
-            let spawned =
-                std::thread::Builder::new().name(format!("hosts-{n}")).spawn_scoped(scope, worker);
-            if spawned.is_err() && n == 0 {
-                break;
-            }
-        }
-    });
-    reports
-        .into_iter()
-        .zip(targets)
-        .map(|(slot, target)| {
-            slot.into_inner().ok().flatten().unwrap_or_else(|| HostReport {
-                target: target.name().to_owned(),
-                snapshot: None,
-                failure: Some(failure(
-                    FailReason::ProbeFailed,
-                    "no worker thread could be started",
-                )),
-            })
-        })
-        .collect()
+    pool::run(
+        "hosts",
+        targets,
+        plan.workers,
+        |index, target| {
+            let report = collect_one(index, target, &run, events);
+            let _ = events.send(Event::Finished { index, report: Box::new(report.clone()) });
+            report
+        },
+        |target| HostReport {
+            target: target.name(),
+            snapshot: None,
+            failure: Some(failure(FailReason::ProbeFailed, "no worker thread could be started")),
+        },
+    )
 }
 
-fn collect_one(
-    index: usize,
-    target: &Target,
-    profile: &Profile,
-    probe: &ProbeScript,
-    opts: &RunOptions<'_>,
-    events: &Sender<Event>,
-) -> HostReport {
+/// What every host of one run shares.
+struct Run<'r> {
+    plan: &'r Plan,
+    probe: ProbeScript,
+    host: HostOptions,
+    connect: ConnectOptions<'r>,
+}
+
+fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Event>) -> HostReport {
+    let profile = &*run.plan.profile;
     let started = Instant::now();
     let stage = |stage: Stage| {
         let _ = events.send(Event::Stage { index, stage, elapsed: started.elapsed() });
     };
+    // Shown everywhere, so made clean once here (the file or inventory name).
+    let name = target.name();
     let report = match target {
         Target::Snapshot(path) => {
             stage(Stage::Probing);
             match crate::model::snapshot_file::read_snapshot(path) {
-                Ok(snapshot) => HostReport {
-                    target: target.name().to_owned(),
-                    snapshot: Some(snapshot),
-                    failure: None,
-                },
+                Ok(snapshot) => {
+                    HostReport { target: name, snapshot: Some(snapshot), failure: None }
+                }
                 Err(e) => HostReport {
-                    target: target.name().to_owned(),
+                    target: name,
                     snapshot: None,
                     failure: Some(failure(FailReason::BadSnapshot, e.to_string())),
                 },
@@ -116,33 +96,42 @@ fn collect_one(
             stage(Stage::Probing);
             HostReport {
                 target: "local".into(),
-                snapshot: Some(collect_local(profile, &opts.host.collect)),
+                snapshot: Some(collect_local(profile, &run.plan.collect)),
                 failure: None,
             }
         }
         Target::Ssh(t) => {
+            // The host's time starts before its settings are resolved: a
+            // `Match exec` that hangs is the host's too.
+            let deadline = Deadline::after(run.host.host_timeout);
             let request = Request {
                 host: &t.host,
                 user: t.user.as_deref(),
                 port: t.port,
-                config_file: opts.ssh_config.as_deref(),
+                config_file: run.plan.ssh.config_file.as_deref(),
             };
-            match settings::resolve(&request) {
+            match settings::resolve_within(&request, deadline.left()) {
                 Err(e) => HostReport {
-                    target: t.name.clone(),
+                    target: name,
                     snapshot: None,
-                    failure: Some(failure(FailReason::Unreachable, e.to_string())),
+                    failure: Some(match e {
+                        SettingsError::Timeout { .. } if deadline.passed() => {
+                            deadline.failure(Phase::Settings)
+                        }
+                        e => failure(FailReason::Unreachable, e.to_string()),
+                    }),
                 },
                 Ok(resolved) => {
                     let job = HostJob {
-                        name: &t.name,
+                        name: &name,
                         labels: &t.labels,
                         settings: &resolved,
                         profile,
-                        probe,
-                        opts: &opts.host,
-                        connect: &opts.connect,
-                        ssh_config: opts.ssh_config.as_deref(),
+                        probe: &run.probe,
+                        opts: &run.host,
+                        connect: &run.connect,
+                        ssh_config: run.plan.ssh.config_file.as_deref(),
+                        deadline: &deadline,
                     };
                     let facts_done = |done| {
                         let total = profile.facts.len();
@@ -150,7 +139,7 @@ fn collect_one(
                     };
                     let outcome = collect_host(&job, &stage, &facts_done);
                     HostReport {
-                        target: t.name.clone(),
+                        target: name,
                         snapshot: outcome.snapshot,
                         failure: outcome.failure,
                     }

@@ -8,20 +8,21 @@ pub mod evidence;
 pub mod hosts;
 pub mod local;
 pub mod locate;
+pub mod plan;
+mod pool;
 pub mod probed;
 pub mod ssh;
+pub mod target;
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::model::{Fact, HostInfo, ProfileRef, SCHEMA_VERSION, Snapshot, Status, Transport};
-use crate::probe::sanitize::DEFAULT_MAX_BYTES;
+use crate::output::sanitize::DEFAULT_MAX_BYTES;
 use crate::probe::script::ScriptLimits;
-use crate::profile::{Builtin, FactDef, Profile};
+use crate::profile::{Builtin, Profile};
 
-/// Bounds on one collection (DESIGN.md, principle 5).
+/// Bounds on one host's collection (ARCHITECTURE.md, "Bounded").
 #[derive(Debug, Clone)]
 pub struct CollectOptions {
     pub command_timeout: Duration,
@@ -65,8 +66,21 @@ pub fn collect_local_with(
 ) -> Snapshot {
     let started = Instant::now();
     let collected_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
-    let facts = run_pool(&profile.facts, opts, |def| local::collect_fact(def, ctx, opts));
-    let host_name = ctx.system.answer(Builtin::Hostname).unwrap_or_else(|| "local".to_owned());
+    let facts = pool::run(
+        "collect",
+        &profile.facts,
+        opts.max_parallel,
+        |_, def| local::collect_fact(def, ctx, opts),
+        |_| {
+            let mut fact = Fact::empty(Status::Error);
+            fact.raw = "not collected: no worker thread could be started".into();
+            fact
+        },
+    );
+    let host_name = ctx
+        .system
+        .answer(Builtin::Hostname)
+        .map_or_else(|| "local".to_owned(), |n| crate::output::sanitize::one_line(&n));
     Snapshot {
         schema_version: SCHEMA_VERSION,
         paritty_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -82,48 +96,4 @@ pub fn collect_local_with(
         facts: profile.facts.iter().zip(facts).map(|(def, fact)| (def.id.clone(), fact)).collect(),
         redacted: None,
     }
-}
-
-/// Runs `work` over `defs` on at most `opts.max_parallel` named threads and
-/// returns the facts in the profile's order.
-fn run_pool(
-    defs: &[FactDef],
-    opts: &CollectOptions,
-    work: impl Fn(&FactDef) -> Fact + Sync,
-) -> Vec<Fact> {
-    let next = AtomicUsize::new(0);
-    let results: Vec<Mutex<Option<Fact>>> = defs.iter().map(|_| Mutex::new(None)).collect();
-    let workers = opts.max_parallel.clamp(1, defs.len().max(1));
-    std::thread::scope(|scope| {
-        for n in 0..workers {
-            let spawned = std::thread::Builder::new().name(format!("collect-{n}")).spawn_scoped(
-                scope,
-                || {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(def) = defs.get(i) else { break };
-                        let fact = work(def);
-                        if let Ok(mut slot) = results[i].lock() {
-                            *slot = Some(fact);
-                        }
-                    }
-                },
-            );
-            // With no thread at all the loop below still leaves every fact
-            // answered (as an error), so carry on with those that started.
-            if spawned.is_err() && n == 0 {
-                break;
-            }
-        }
-    });
-    results
-        .into_iter()
-        .map(|slot| {
-            slot.into_inner().ok().flatten().unwrap_or_else(|| {
-                let mut f = Fact::empty(Status::Error);
-                f.raw = "not collected: no worker thread could be started".into();
-                f
-            })
-        })
-        .collect()
 }

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use super::evidence::{Attempt, Decider, Run, absent_label, describe, read_from};
 use crate::model::{Fact, Status};
+use crate::output::sanitize;
 use crate::probe::frame::{ProbeOutput, Record};
-use crate::probe::sanitize;
 use crate::profile::{Profile, SourceKind};
 
 /// Every fact of `profile`; facts the probe never delivered (it was cut

@@ -4,16 +4,15 @@
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use color_eyre::eyre::{Result, bail, eyre};
 
 use super::{EXIT_OK, collecting, options};
 use crate::cli::ViewArgs;
-use crate::collect::ssh::host::HostOptions;
+use crate::collect::target::Target;
 use crate::config::Config;
-use crate::target::{self, Target};
-use crate::tui::{self, Source, collector::Plan};
+use crate::target;
+use crate::tui::{self, Source};
 
 pub fn run(args: &ViewArgs, config: Option<&Config>) -> Result<ExitCode> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
@@ -22,21 +21,7 @@ pub fn run(args: &ViewArgs, config: Option<&Config>) -> Result<ExitCode> {
         );
     }
     let (sources, show_hint) = sources(args, config)?;
-    let profile = options::profile(&args.collect, config)?;
-    let collect = options::collect(&args.collect, config)?;
-    let (connect_timeout, host_timeout, workers) = options::remote(&args.remote, config)?;
-    let plan = Plan {
-        profile: Arc::new(profile),
-        host: HostOptions { collect, host_timeout },
-        workers,
-        connect_timeout,
-        accept_new: args.remote.accept_new,
-        ssh_config: args
-            .remote
-            .ssh_config
-            .clone()
-            .or_else(|| config.and_then(|c| c.settings.ssh_config.clone())),
-    };
+    let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let names: Vec<String> = sources.iter().map(source_name).collect();
     if let Some(wanted) = &args.baseline
         && !names.iter().any(|n| n == wanted)
@@ -86,7 +71,7 @@ fn source(target: Target) -> Source {
 
 fn source_name(source: &Source) -> String {
     match source {
-        Source::Target { target, .. } => target.name().to_owned(),
+        Source::Target { target, .. } => target.name(),
         Source::Example(report) => report.target.clone(),
     }
 }

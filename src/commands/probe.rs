@@ -10,9 +10,8 @@ use crate::config::Config;
 use crate::probe::script;
 
 pub fn run(args: &ProbeArgs, config: Option<&Config>) -> Result<ExitCode> {
-    let profile = options::profile(&args.collect, config)?;
-    let collect = options::collect(&args.collect, config)?;
-    let probe = script::build(&profile, collect.script_limits());
+    let plan = options::plan(&args.collect, None, config)?;
+    let probe = script::build(&plan.profile, plan.collect.script_limits());
     print_stdout(&probe.text)?;
     Ok(ExitCode::from(EXIT_OK))
 }

@@ -4,80 +4,11 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use serde::{Deserialize, Serialize};
-
 use super::policy::Policy;
-use super::version::{self, Level};
+use super::severity::Severity;
+use super::version;
 use crate::model::{Fact, Failure, HostReport, Status};
 use crate::profile::CompareKind;
-
-/// How far a host's fact is from the baseline's, lowest to highest
-/// (DESIGN.md, "Severity of a divergence").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Equal,
-    Packaging,
-    Patch,
-    Minor,
-    Major,
-    Different,
-    Missing,
-    Unknown,
-}
-
-impl Severity {
-    pub const ALL: [Severity; 8] = [
-        Severity::Equal,
-        Severity::Packaging,
-        Severity::Patch,
-        Severity::Minor,
-        Severity::Major,
-        Severity::Different,
-        Severity::Missing,
-        Severity::Unknown,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Equal => "equal",
-            Severity::Packaging => "packaging",
-            Severity::Patch => "patch",
-            Severity::Minor => "minor",
-            Severity::Major => "major",
-            Severity::Different => "different",
-            Severity::Missing => "missing",
-            Severity::Unknown => "unknown",
-        }
-    }
-
-    /// The mark shown before a divergent value, everywhere (TUI, Markdown,
-    /// HTML), so the severity reads without colour. Bar heights rank the
-    /// version levels; equal has none.
-    pub fn mark(self) -> &'static str {
-        match self {
-            Severity::Equal => "",
-            Severity::Packaging => "≈",
-            Severity::Patch => "▁",
-            Severity::Minor => "▄",
-            Severity::Major => "█",
-            Severity::Different => "≠",
-            Severity::Missing => "∅",
-            Severity::Unknown => "?",
-        }
-    }
-
-    fn from_level(level: Level) -> Severity {
-        match level {
-            Level::Equal => Severity::Equal,
-            Level::Packaging => Severity::Packaging,
-            Level::Patch => Severity::Patch,
-            Level::Minor => Severity::Minor,
-            Level::Major => Severity::Major,
-            Level::Different => Severity::Different,
-        }
-    }
-}
 
 /// One host of the comparison.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -255,7 +186,13 @@ impl Comparison {
                 *totals.entry(worst).or_insert(0) += 1;
             }
         }
-        let mut text = if totals.is_empty() {
+        let failed = self.columns.iter().filter(|c| c.failure.is_some() && !c.collected).count();
+        let uncompared = self.columns.iter().filter(|c| !c.collected).count();
+        let mut text = if totals.is_empty() && uncompared > 0 {
+            // Parity is a claim about every host; one not compared (failed,
+            // or still being collected) forbids it.
+            format!("{base} vs {others} {noun}: no divergence in what was collected")
+        } else if totals.is_empty() {
             format!("{base} vs {others} {noun}: parity")
         } else {
             let parts: Vec<String> = Severity::ALL
@@ -265,7 +202,6 @@ impl Comparison {
                 .collect();
             format!("{base} vs {others} {noun}: {}", parts.join(", "))
         };
-        let failed = self.columns.iter().filter(|c| c.failure.is_some() && !c.collected).count();
         if failed > 0 {
             let noun = if failed == 1 { "host" } else { "hosts" };
             let _ = write!(text, " · {failed} {noun} not collected");
@@ -305,15 +241,30 @@ fn category_rank(category: &str) -> usize {
     CATEGORY_ORDER.iter().position(|c| *c == category).unwrap_or(CATEGORY_ORDER.len())
 }
 
+/// A `--baseline` that names none of the targets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownBaseline(pub String);
+
+impl std::fmt::Display for UnknownBaseline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "--baseline `{}` is not one of the targets", self.0)
+    }
+}
+
+impl std::error::Error for UnknownBaseline {}
+
 /// The baseline: the target named by `requested` (by target or host
 /// name), else the host labelled `prod`, then `staging`, else the first.
-pub fn choose_baseline(reports: &[HostReport], requested: Option<&str>) -> Result<usize, String> {
+pub fn choose_baseline(
+    reports: &[HostReport],
+    requested: Option<&str>,
+) -> Result<usize, UnknownBaseline> {
     let name_of = |r: &HostReport| r.snapshot.as_ref().map(|s| s.host.name.clone());
     if let Some(wanted) = requested {
         return reports
             .iter()
             .position(|r| r.target == wanted || name_of(r).as_deref() == Some(wanted))
-            .ok_or_else(|| format!("--baseline `{wanted}` is not one of the targets"));
+            .ok_or_else(|| UnknownBaseline(wanted.to_owned()));
     }
     for environment in ["prod", "production", "staging"] {
         if let Some(i) = reports.iter().position(|r| {

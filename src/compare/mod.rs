@@ -3,4 +3,6 @@
 
 pub mod matrix;
 pub mod policy;
+pub mod severity;
 pub mod version;
+pub mod wording;

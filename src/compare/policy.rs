@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::matrix::Severity;
+use super::severity::Severity;
 
 /// The `[compare]` table of paritty.toml.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -2,7 +2,8 @@
 //! report (for the full inventories), what was redacted, and whether only
 //! divergent facts are wanted. Every comparison renderer takes this.
 
-use crate::compare::matrix::{Comparison, Row, Severity};
+use crate::compare::matrix::{Comparison, Row};
+use crate::compare::severity::Severity;
 use crate::model::HostReport;
 
 /// A comparison ready to render. `reports[i]` is the host of

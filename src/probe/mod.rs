@@ -1,8 +1,5 @@
-//! Turning what a probe printed into a fact: sanitizing untrusted output,
-//! reading `KEY=value` files, and the named parsers.
+//! The remote probe: a profile compiled to one POSIX `sh` script (`script`)
+//! and its framed output read back (`frame`).
 
 pub mod frame;
-pub mod keyvalue;
-pub mod parse;
-pub mod sanitize;
 pub mod script;

@@ -129,7 +129,7 @@ _watch() {
     [ -z "$_busy" ] && ! kill -0 "$_sh" 2>/dev/null && { rm -rf "$D"; exit 0; }
   done
 }
-# Whether file $2 sets key $1 (blanks, KEY, blanks, =), as probe::keyvalue
+# Whether file $2 sets key $1 (blanks, KEY, blanks, =), as output::keyvalue
 # reads it: builtins only, no grep started for each file.
 _haskey() {
   while IFS= read -r _l || [ -n "$_l" ]; do
@@ -349,7 +349,7 @@ pub fn builtin_command(builtin: Builtin) -> &'static str {
 }
 
 /// How a file source ends the fact: at once for a whole file; for one key,
-/// only when the key is there (grep asks what `probe::keyvalue` will), so
+/// only when the key is there (grep asks what `output::keyvalue` will), so
 /// the next source (a `java -version`, a builtin) is not run for nothing.
 fn key_stop(key: Option<&str>, stop: &str, out: &str) -> String {
     let Some(key) = key else { return stop.to_owned() };

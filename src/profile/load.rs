@@ -10,7 +10,12 @@ use toml::Spanned;
 
 use super::raw::{RawFact, RawProfile, RawSource};
 use super::{Builtin, CompareKind, Extract, FactDef, Profile, Source, SourceKind, shipped};
-use crate::probe::parse;
+use crate::fsutil;
+use crate::output::parse;
+
+/// The largest profile file read (the shipped ones are a few KiB): a path
+/// such as `/dev/zero` or a huge file is refused, not read into memory.
+pub const MAX_PROFILE_BYTES: u64 = 1 << 20;
 
 /// A profile that cannot be used: where, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +46,7 @@ pub struct ProfileListing {
     pub origin: String,
     pub description: String,
     /// The number of facts, or why the profile does not load.
-    pub facts: Result<usize, String>,
+    pub facts: Result<usize, ProfileError>,
 }
 
 /// Loads a profile given as a name (user folder first, then the shipped
@@ -83,7 +88,7 @@ pub fn list_profiles(user_dir: Option<&Path>) -> Vec<ProfileListing> {
                 origin: e.origin.clone(),
                 name,
                 description: String::new(),
-                facts: Err(e.to_string()),
+                facts: Err(e),
             },
         })
         .collect()
@@ -121,7 +126,9 @@ impl Loader<'_> {
         }
         if let Some(dir) = self.user_dir {
             let path = dir.join(format!("{spec}.toml"));
-            if path.is_file() {
+            // Anything by that name, so a FIFO or a folder there is named
+            // as the problem rather than silently passed over.
+            if path.exists() {
                 return self.load_path(&path);
             }
         }
@@ -140,10 +147,10 @@ impl Loader<'_> {
 
     fn load_path(&mut self, path: &Path) -> Result<Profile, ProfileError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ProfileError {
+        let text = fsutil::read_text(path, MAX_PROFILE_BYTES).map_err(|e| ProfileError {
             origin: origin.clone(),
             position: None,
-            message: format!("cannot read it: {e}"),
+            message: format!("cannot read it: {}", e.problem),
         })?;
         self.load_text(&text, &origin)
     }

@@ -2,29 +2,17 @@
 //! forwarded to the UI's inbox, and their questions (an unknown host key,
 //! an encrypted key's passphrase) asked through the UI and answered there.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Mutex;
 use std::sync::mpsc::{self, Sender};
-use std::sync::{Arc, Mutex};
 
 use super::update::Msg;
 use crate::collect::events::Event;
-use crate::collect::hosts::{RunOptions, collect_targets};
+use crate::collect::hosts::collect_targets;
+use crate::collect::plan::{Plan, Prompts};
 use crate::collect::ssh::auth::PassphrasePrompt;
-use crate::collect::ssh::connect::{ConnectOptions, HostKeyPrompt};
-use crate::collect::ssh::host::HostOptions;
-use crate::profile::Profile;
-use crate::target::Target;
-
-/// Everything a collection needs, owned so workers can outlive the caller.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    pub profile: Arc<Profile>,
-    pub host: HostOptions,
-    pub workers: usize,
-    pub connect_timeout: std::time::Duration,
-    pub accept_new: bool,
-    pub ssh_config: Option<PathBuf>,
-}
+use crate::collect::ssh::connect::HostKeyPrompt;
+use crate::collect::target::Target;
 
 /// Starts collections and routes what they report to the UI.
 pub struct Collector {
@@ -54,24 +42,14 @@ impl Collector {
             run(&plan, &chosen, &inbox);
         });
         if let Err(e) = spawned {
-            let _ = self.inbox.send(Msg::Exported(Err(format!("cannot start collecting: {e}"))));
+            let _ = self.inbox.send(Msg::CollectionNotStarted(e));
         }
     }
 }
 
 fn run(plan: &Plan, chosen: &[(usize, Target)], inbox: &Sender<Msg>) {
     let prompt = UiPrompt { inbox: Mutex::new(inbox.clone()) };
-    let options = RunOptions {
-        host: plan.host.clone(),
-        workers: plan.workers,
-        connect: ConnectOptions {
-            connect_timeout: plan.connect_timeout,
-            accept_new: plan.accept_new,
-            host_key_prompt: Some(&prompt),
-            passphrase_prompt: Some(&prompt),
-        },
-        ssh_config: plan.ssh_config.clone(),
-    };
+    let prompts = Prompts { host_key: Some(&prompt), passphrase: Some(&prompt) };
     let targets: Vec<Target> = chosen.iter().map(|(_, t)| t.clone()).collect();
     let (events, received) = mpsc::channel();
     std::thread::scope(|scope| {
@@ -82,7 +60,7 @@ fn run(plan: &Plan, chosen: &[(usize, Target)], inbox: &Sender<Msg>) {
                 let _ = inbox.send(Msg::Collect(reindex(event, chosen)));
             }
         });
-        collect_targets(&targets, &plan.profile, &options, &events);
+        collect_targets(&targets, plan, prompts, &events);
         drop(events);
         let _ = forward.join();
     });

@@ -3,14 +3,16 @@
 //! disk or the terminal (the session does that). Redacted unless the user
 //! turned redaction off in the dialog.
 
+use std::fmt;
 use std::path::PathBuf;
 
 use super::app::App;
-use super::dialog::{Destination, ExportDialog, ExportFormat, ExportWhat, Redaction, file_stem};
+use super::dialog::{Destination, ExportDialog, ExportFormat, ExportWhat, Redaction};
 use crate::export::diff::{self, DiffFormat};
 use crate::export::document::DiffDoc;
 use crate::export::redact::{self, Redactor};
 use crate::export::{SnapshotFormat, render_snapshot};
+use crate::fsutil::unique_file_stems;
 use crate::model::Snapshot;
 
 /// Files to write, each complete.
@@ -28,7 +30,7 @@ pub enum Prepared {
     Clipboard { text: String, what: String },
 }
 
-pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, String> {
+pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, ExportError> {
     let mut redactor = match dialog.redaction {
         Redaction::Off => None,
         Redaction::On => Some(Redactor::new(redact::Options { hosts: false })),
@@ -64,27 +66,30 @@ pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, String> {
         }
         ExportWhat::HostSnapshot => {
             let report = &reports[app.column];
-            let snapshot = report.snapshot.as_ref().ok_or_else(|| {
-                format!("export: {} has no snapshot yet", app.hosts[app.column].name)
-            })?;
+            let snapshot = report
+                .snapshot
+                .as_ref()
+                .ok_or_else(|| ExportError::NoSnapshot(app.hosts[app.column].name.clone()))?;
             (
                 vec![(String::new(), snapshot_text(snapshot, format))],
                 format!("{}'s snapshot", snapshot.host.name),
             )
         }
         ExportWhat::AllSnapshots => {
-            let texts: Vec<(String, String)> = reports
+            let snapshots: Vec<&Snapshot> =
+                reports.iter().filter_map(|r| r.snapshot.as_ref()).collect();
+            // Two hosts may share a name, or differ only in characters a file
+            // name cannot hold: each still gets its own file.
+            let stems = unique_file_stems(snapshots.iter().map(|s| s.host.name.as_str()));
+            let texts: Vec<(String, String)> = snapshots
                 .iter()
-                .filter_map(|r| r.snapshot.as_ref())
-                .map(|s| {
-                    (
-                        format!("{}.{}", file_stem(&s.host.name), format.extension()),
-                        snapshot_text(s, format),
-                    )
+                .zip(stems)
+                .map(|(s, stem)| {
+                    (format!("{stem}.{}", format.extension()), snapshot_text(s, format))
                 })
                 .collect();
             if texts.is_empty() {
-                return Err("export: no host has a snapshot yet".into());
+                return Err(ExportError::NoSnapshots);
             }
             let what = format!("{} snapshots", texts.len());
             (texts, what)
@@ -98,7 +103,7 @@ pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, String> {
         Destination::File => {
             let path = PathBuf::from(dialog.path.trim());
             if path.as_os_str().is_empty() {
-                return Err("export: type a path first".into());
+                return Err(ExportError::NoPath);
             }
             let files = texts
                 .into_iter()
@@ -110,6 +115,45 @@ pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, String> {
         }
     }
 }
+
+/// Why an export was not written, as the status line says it.
+#[derive(Debug)]
+pub enum ExportError {
+    /// The selected host has no snapshot yet.
+    NoSnapshot(String),
+    NoSnapshots,
+    NoPath,
+    CreateFolder {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// A file could not be written; the others were still tried.
+    Write {
+        error: crate::fsutil::OutError,
+        /// How many of the export's files were written all the same.
+        written: usize,
+        total: usize,
+    },
+}
+
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExportError::NoSnapshot(host) => write!(f, "export: {host} has no snapshot yet"),
+            ExportError::NoSnapshots => write!(f, "export: no host has a snapshot yet"),
+            ExportError::NoPath => write!(f, "export: type a path first"),
+            ExportError::CreateFolder { path, error } => {
+                write!(f, "export: cannot create {}: {error}", path.display())
+            }
+            ExportError::Write { error, written, total } if *total > 1 => {
+                write!(f, "export: {error} (wrote {written} of {total} files)")
+            }
+            ExportError::Write { error, .. } => write!(f, "export: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ExportError {}
 
 fn snapshot_text(snapshot: &Snapshot, format: ExportFormat) -> String {
     match format {

@@ -1,282 +1,35 @@
-//! What each key does: the actions of the TUI, their default keys, and the
-//! user's own bindings from the `[keys]` table of paritty.toml.
-
-use std::collections::BTreeMap;
+//! Terminal key events onto the key-binding vocabulary (`crate::keymap`):
+//! the one place the interactive view turns a crossterm event into an action.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// Everything a key can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Action {
-    Up,
-    Down,
-    Left,
-    Right,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    /// Collapse/expand a category, or show the details of a fact.
-    Toggle,
-    NextPane,
-    OnlyDiff,
-    Search,
-    NextDivergence,
-    PreviousDivergence,
-    Baseline,
-    Refresh,
-    RefreshAll,
-    Export,
-    Pair,
-    Details,
-    Help,
-    Quit,
+use crate::keymap::{Action, Key, KeyCodeKey, Keymap};
+
+/// The key of a terminal event, without its kind/state noise; `None` for
+/// keys no binding can name.
+pub fn key_of(event: &KeyEvent) -> Option<Key> {
+    let code = match event.code {
+        KeyCode::Char(' ') => KeyCodeKey::Space,
+        KeyCode::Char(c) => KeyCodeKey::Char(c),
+        KeyCode::Up => KeyCodeKey::Up,
+        KeyCode::Down => KeyCodeKey::Down,
+        KeyCode::Left => KeyCodeKey::Left,
+        KeyCode::Right => KeyCodeKey::Right,
+        KeyCode::PageUp => KeyCodeKey::PageUp,
+        KeyCode::PageDown => KeyCodeKey::PageDown,
+        KeyCode::Home => KeyCodeKey::Home,
+        KeyCode::End => KeyCodeKey::End,
+        KeyCode::Enter => KeyCodeKey::Enter,
+        KeyCode::Tab => KeyCodeKey::Tab,
+        KeyCode::BackTab => KeyCodeKey::BackTab,
+        KeyCode::Esc => KeyCodeKey::Esc,
+        KeyCode::F(n) => KeyCodeKey::F(n),
+        _ => return None,
+    };
+    Some(Key { code, ctrl: event.modifiers.contains(KeyModifiers::CONTROL) })
 }
 
-impl Action {
-    /// Every action with its config name and what it does, in help order.
-    pub const ALL: [(Action, &'static str, &'static str); 22] = [
-        (Action::Up, "up", "previous fact"),
-        (Action::Down, "down", "next fact"),
-        (Action::Left, "left", "previous host"),
-        (Action::Right, "right", "next host"),
-        (Action::PageUp, "page-up", "page up"),
-        (Action::PageDown, "page-down", "page down"),
-        (Action::Top, "top", "first fact"),
-        (Action::Bottom, "bottom", "last fact"),
-        (Action::Toggle, "toggle", "fold a category / show details"),
-        (Action::NextPane, "next-pane", "switch pane (table, details)"),
-        (Action::OnlyDiff, "only-diff", "only differences / everything"),
-        (Action::Search, "search", "search facts"),
-        (Action::NextDivergence, "next-divergence", "next divergence"),
-        (Action::PreviousDivergence, "previous-divergence", "previous divergence"),
-        (Action::Baseline, "baseline", "make the selected host the baseline"),
-        (Action::Refresh, "refresh", "collect the selected host again"),
-        (Action::RefreshAll, "refresh-all", "collect every host again"),
-        (Action::Export, "export", "export to a file"),
-        (Action::Pair, "pair", "pair view: baseline vs selected host"),
-        (Action::Details, "details", "show or hide the details pane"),
-        (Action::Help, "help", "this help"),
-        (Action::Quit, "quit", "quit (or close a dialog)"),
-    ];
-
-    pub fn name(self) -> &'static str {
-        Action::ALL.iter().find(|(a, ..)| *a == self).map_or("?", |(_, n, _)| n)
-    }
-}
-
-/// A key without its kind/state noise, comparable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Key {
-    pub code: KeyCodeKey,
-    pub ctrl: bool,
-}
-
-/// The key codes bindings can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum KeyCodeKey {
-    Char(char),
-    Up,
-    Down,
-    Left,
-    Right,
-    PageUp,
-    PageDown,
-    Home,
-    End,
-    Enter,
-    Tab,
-    BackTab,
-    Esc,
-    Space,
-    F(u8),
-}
-
-impl Key {
-    pub fn from_event(event: &KeyEvent) -> Option<Key> {
-        let code = match event.code {
-            KeyCode::Char(' ') => KeyCodeKey::Space,
-            KeyCode::Char(c) => KeyCodeKey::Char(c),
-            KeyCode::Up => KeyCodeKey::Up,
-            KeyCode::Down => KeyCodeKey::Down,
-            KeyCode::Left => KeyCodeKey::Left,
-            KeyCode::Right => KeyCodeKey::Right,
-            KeyCode::PageUp => KeyCodeKey::PageUp,
-            KeyCode::PageDown => KeyCodeKey::PageDown,
-            KeyCode::Home => KeyCodeKey::Home,
-            KeyCode::End => KeyCodeKey::End,
-            KeyCode::Enter => KeyCodeKey::Enter,
-            KeyCode::Tab => KeyCodeKey::Tab,
-            KeyCode::BackTab => KeyCodeKey::BackTab,
-            KeyCode::Esc => KeyCodeKey::Esc,
-            KeyCode::F(n) => KeyCodeKey::F(n),
-            _ => return None,
-        };
-        Some(Key { code, ctrl: event.modifiers.contains(KeyModifiers::CONTROL) })
-    }
-
-    /// Parses "q", "ctrl-c", "esc", "enter", "up", "pagedown", "f1", "space".
-    pub fn parse(text: &str) -> Result<Key, String> {
-        let lower = text.to_ascii_lowercase();
-        let (ctrl, rest) = match lower.strip_prefix("ctrl-").or_else(|| lower.strip_prefix("c-")) {
-            Some(rest) => (true, rest),
-            None => (false, lower.as_str()),
-        };
-        let code = match rest {
-            "up" => KeyCodeKey::Up,
-            "down" => KeyCodeKey::Down,
-            "left" => KeyCodeKey::Left,
-            "right" => KeyCodeKey::Right,
-            "pageup" | "page-up" | "pgup" => KeyCodeKey::PageUp,
-            "pagedown" | "page-down" | "pgdn" => KeyCodeKey::PageDown,
-            "home" => KeyCodeKey::Home,
-            "end" => KeyCodeKey::End,
-            "enter" | "return" => KeyCodeKey::Enter,
-            "tab" => KeyCodeKey::Tab,
-            "backtab" | "shift-tab" => KeyCodeKey::BackTab,
-            "esc" | "escape" => KeyCodeKey::Esc,
-            "space" => KeyCodeKey::Space,
-            f if f.len() > 1 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => {
-                KeyCodeKey::F(f[1..].parse().unwrap_or(1))
-            }
-            _ => {
-                // A single character keeps its case: `N` is not `n`.
-                let original = &text[text.len() - rest.len()..];
-                let mut chars = original.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(c), None) => {
-                        KeyCodeKey::Char(if ctrl { c.to_ascii_lowercase() } else { c })
-                    }
-                    _ => {
-                        return Err(format!(
-                            "`{text}` is not a key (try \"q\", \"ctrl-c\", \"f1\", \"pagedown\")"
-                        ));
-                    }
-                }
-            }
-        };
-        Ok(Key { code, ctrl })
-    }
-
-    pub fn describe(self) -> String {
-        let base = match self.code {
-            KeyCodeKey::Char(c) => c.to_string(),
-            KeyCodeKey::Up => "↑".into(),
-            KeyCodeKey::Down => "↓".into(),
-            KeyCodeKey::Left => "←".into(),
-            KeyCodeKey::Right => "→".into(),
-            KeyCodeKey::PageUp => "PgUp".into(),
-            KeyCodeKey::PageDown => "PgDn".into(),
-            KeyCodeKey::Home => "Home".into(),
-            KeyCodeKey::End => "End".into(),
-            KeyCodeKey::Enter => "Enter".into(),
-            KeyCodeKey::Tab => "Tab".into(),
-            KeyCodeKey::BackTab => "S-Tab".into(),
-            KeyCodeKey::Esc => "Esc".into(),
-            KeyCodeKey::Space => "Space".into(),
-            KeyCodeKey::F(n) => format!("F{n}"),
-        };
-        if self.ctrl { format!("Ctrl-{base}") } else { base }
-    }
-}
-
-/// Keys to actions. Several keys may share an action.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Keymap {
-    bindings: BTreeMap<Key, Action>,
-}
-
-impl Default for Keymap {
-    fn default() -> Self {
-        let defaults: &[(&str, Action)] = &[
-            ("up", Action::Up),
-            ("k", Action::Up),
-            ("down", Action::Down),
-            ("j", Action::Down),
-            ("left", Action::Left),
-            ("h", Action::Left),
-            ("right", Action::Right),
-            ("l", Action::Right),
-            ("pageup", Action::PageUp),
-            ("pagedown", Action::PageDown),
-            ("home", Action::Top),
-            ("g", Action::Top),
-            ("end", Action::Bottom),
-            ("G", Action::Bottom),
-            ("enter", Action::Toggle),
-            ("space", Action::Toggle),
-            ("tab", Action::NextPane),
-            ("backtab", Action::NextPane),
-            ("d", Action::OnlyDiff),
-            ("/", Action::Search),
-            ("n", Action::NextDivergence),
-            ("N", Action::PreviousDivergence),
-            ("b", Action::Baseline),
-            ("r", Action::Refresh),
-            ("R", Action::RefreshAll),
-            ("e", Action::Export),
-            ("p", Action::Pair),
-            ("i", Action::Details),
-            ("?", Action::Help),
-            ("f1", Action::Help),
-            ("q", Action::Quit),
-            ("esc", Action::Quit),
-            ("ctrl-c", Action::Quit),
-        ];
-        let bindings = defaults
-            .iter()
-            .filter_map(|(key, action)| Key::parse(key).ok().map(|k| (k, *action)))
-            .collect();
-        Keymap { bindings }
-    }
-}
-
-impl Keymap {
-    /// The defaults with the user's `[keys]` table applied: each named
-    /// action gets exactly the listed keys, taken from whatever had them.
-    pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, String> {
-        let mut map = Keymap::default();
-        for (name, keys) in overrides {
-            let action =
-                Action::ALL.iter().find(|(_, n, _)| n == name).map(|(a, ..)| *a).ok_or_else(
-                    || {
-                        let names: Vec<&str> = Action::ALL.iter().map(|(_, n, _)| *n).collect();
-                        format!("[keys]: unknown action `{name}` (actions: {})", names.join(", "))
-                    },
-                )?;
-            map.bindings.retain(|_, a| *a != action);
-            for key in keys {
-                let key = Key::parse(key).map_err(|e| format!("[keys] {name}: {e}"))?;
-                map.bindings.insert(key, action);
-            }
-        }
-        // Ctrl-C always quits: a keymap must never trap the user.
-        map.bindings.insert(Key { code: KeyCodeKey::Char('c'), ctrl: true }, Action::Quit);
-        Ok(map)
-    }
-
-    pub fn action(&self, event: &KeyEvent) -> Option<Action> {
-        let key = Key::from_event(event)?;
-        self.bindings.get(&key).copied().or_else(|| {
-            // Terminals differ on whether Shift+n arrives as 'N' or as 'n'
-            // with SHIFT; look up the upper-case form too.
-            match key.code {
-                KeyCodeKey::Char(c) if event.modifiers.contains(KeyModifiers::SHIFT) => self
-                    .bindings
-                    .get(&Key { code: KeyCodeKey::Char(c.to_ascii_uppercase()), ctrl: key.ctrl })
-                    .copied(),
-                _ => None,
-            }
-        })
-    }
-
-    /// The keys bound to `action`, for help and hints ("q/Esc").
-    pub fn keys_for(&self, action: Action) -> String {
-        let mut bound: Vec<Key> =
-            self.bindings.iter().filter(|(_, a)| **a == action).map(|(k, _)| *k).collect();
-        // Plain keys first: "q/Esc/Ctrl-c", not "Ctrl-c/q/Esc".
-        bound.sort_by_key(|k| k.ctrl);
-        let keys: Vec<String> = bound.into_iter().map(Key::describe).collect();
-        if keys.is_empty() { "unbound".into() } else { keys.join("/") }
-    }
+/// What `event` asks for under `keymap`.
+pub fn action(keymap: &Keymap, event: &KeyEvent) -> Option<Action> {
+    keymap.action(key_of(event)?, event.modifiers.contains(KeyModifiers::SHIFT))
 }

@@ -21,13 +21,14 @@ use std::sync::mpsc::{self, Sender};
 use color_eyre::eyre::{Result, WrapErr};
 use crossterm::event::{self, Event as TermEvent};
 
+use crate::collect::plan::Plan;
 use app::{App, Host};
-use collector::{Collector, Plan};
-use export::Export;
+use collector::Collector;
+use export::{Export, ExportError};
 use update::Msg;
 
+use crate::collect::target::Target;
 use crate::model::HostReport;
-use crate::target::Target;
 
 /// A column to show: a target to collect, or a report already in hand
 /// (a shipped example).
@@ -44,7 +45,7 @@ pub fn run(sources: Vec<Source>, mut app_settings: Settings, plan: Plan) -> Resu
     for source in sources {
         match source {
             Source::Target { target, environment } => {
-                let mut host = Host::new(target.name(), environment);
+                let mut host = Host::new(&target.name(), environment);
                 host.started_at = Some(std::time::Duration::ZERO);
                 hosts.push(host);
                 targets.push(Some(target));
@@ -82,7 +83,7 @@ pub fn run(sources: Vec<Source>, mut app_settings: Settings, plan: Plan) -> Resu
 /// What the TUI takes from the config and the environment.
 pub struct Settings {
     pub policy: crate::compare::policy::Policy,
-    pub keymap: keys::Keymap,
+    pub keymap: crate::keymap::Keymap,
     pub color: bool,
     pub show_hint: bool,
     /// `--baseline`: a host name as the user typed it.
@@ -116,18 +117,15 @@ impl session::World for RealWorld {
         self.collector.collect(hosts);
     }
 
-    fn write(&mut self, export: &Export) -> Result<String, String> {
+    fn write(&mut self, export: &Export) -> Result<String, ExportError> {
         write_export(export)
     }
 
-    fn clipboard(&mut self, text: &str) -> Result<String, String> {
+    fn clipboard(&mut self, text: &str) -> Result<String, std::io::Error> {
         use std::io::Write as _;
         let sequence = osc52(text);
         let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(sequence.as_bytes())
-            .and_then(|()| stdout.flush())
-            .map_err(|e| format!("clipboard: cannot write to the terminal: {e}"))?;
+        stdout.write_all(sequence.as_bytes()).and_then(|()| stdout.flush())?;
         Ok(format!(
             "sent {} KiB to the clipboard (OSC 52; the terminal must allow it)",
             text.len().div_ceil(1024)
@@ -142,17 +140,30 @@ pub fn osc52(text: &str) -> String {
     format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
 }
 
-/// Writes every file of an export atomically; says where.
-pub fn write_export(export: &Export) -> Result<String, String> {
+/// Writes every file of an export (atomically, or through to a device or
+/// FIFO: `fsutil::write_out`); says where. One file that cannot be written
+/// does not stop the others; the error counts what was written.
+pub fn write_export(export: &Export) -> Result<String, ExportError> {
     let mut written: Vec<PathBuf> = Vec::new();
+    let mut first_error = None;
     for (path, contents) in &export.files {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
-                .map_err(|e| format!("export: cannot create {}: {e}", parent.display()))?;
+                .map_err(|error| ExportError::CreateFolder { path: parent.to_owned(), error })?;
         }
-        crate::fsutil::write_atomic(path, contents.as_bytes())
-            .map_err(|e| format!("export: cannot write {}: {e}", path.display()))?;
-        written.push(std::path::absolute(path).unwrap_or_else(|_| path.clone()));
+        match crate::fsutil::write_out(path, contents.as_bytes()) {
+            Ok(_) => written.push(std::path::absolute(path).unwrap_or_else(|_| path.clone())),
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    if let Some(error) = first_error {
+        return Err(ExportError::Write {
+            error,
+            written: written.len(),
+            total: export.files.len(),
+        });
     }
     Ok(match written.as_slice() {
         [one] => format!("wrote {} to {}", export.what, one.display()),

@@ -9,7 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 
 use super::app::App;
-use super::export::Export;
+use super::export::{Export, ExportError};
 use super::update::{Effect, Msg, update};
 use super::view;
 
@@ -21,9 +21,9 @@ pub trait World {
     /// Collect these hosts (again); news comes back through the inbox.
     fn collect(&mut self, hosts: &[usize]);
     /// Write an export's files; what the status line should say.
-    fn write(&mut self, export: &Export) -> Result<String, String>;
+    fn write(&mut self, export: &Export) -> Result<String, ExportError>;
     /// Put `text` on the terminal's clipboard; what the status line should say.
-    fn clipboard(&mut self, text: &str) -> Result<String, String>;
+    fn clipboard(&mut self, text: &str) -> Result<String, std::io::Error>;
 }
 
 /// Runs until the user quits or the inbox closes.
@@ -53,6 +53,9 @@ pub fn run<B: Backend>(
             for effect in update(app, msg) {
                 apply(app, effect, world);
             }
+            if app.quit {
+                return Ok(());
+            }
         }
         update(app, Msg::Tick(started.elapsed()));
         if app.quit {
@@ -66,13 +69,12 @@ fn apply(app: &mut App, effect: Effect, world: &mut dyn World) {
         Effect::Collect(hosts) => world.collect(&hosts),
         Effect::Write(export) => {
             let result = world.write(&export);
-            update(app, Msg::Exported(result));
+            update(app, Msg::Written(result));
         }
         Effect::Clipboard { text, what } => {
             let result = world.clipboard(&text).map(|done| format!("{what}: {done}"));
-            update(app, Msg::Exported(result));
+            update(app, Msg::Copied(result));
         }
-        Effect::Quit => app.quit = true,
     }
 }
 

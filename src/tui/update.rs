@@ -10,10 +10,10 @@ use crossterm::event::{
 
 use super::app::{App, Focus, Line, Screen};
 use super::dialog::{ExportDialog, Field, Modal};
-use super::export::{self, Export, Prepared};
-use super::keys::Action;
+use super::export::{self, Export, ExportError, Prepared};
 use super::view::layout;
 use crate::collect::events::{Event, Stage};
+use crate::keymap::Action;
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 
@@ -37,8 +37,12 @@ pub enum Msg {
         key: PathBuf,
         reply: Sender<Option<String>>,
     },
-    /// The session wrote an export (what it says), or could not.
-    Exported(Result<String, String>),
+    /// The session wrote an export's files (what it says), or could not.
+    Written(Result<String, ExportError>),
+    /// The session put an export on the clipboard (what it says), or could not.
+    Copied(Result<String, std::io::Error>),
+    /// A collection could not start (no thread for it).
+    CollectionNotStarted(std::io::Error),
 }
 
 /// What the session must do for the state.
@@ -52,7 +56,6 @@ pub enum Effect {
         text: String,
         what: String,
     },
-    Quit,
 }
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -83,18 +86,22 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             open_question(app, Modal::Passphrase { key, typed: String::new(), reply });
             Vec::new()
         }
-        Msg::Exported(result) => {
-            app.message = Some(match result {
-                Ok(what) => what,
-                Err(e) => e,
-            });
+        Msg::Written(result) => {
+            app.message = Some(result.unwrap_or_else(|e| e.to_string()));
+            Vec::new()
+        }
+        Msg::Copied(result) => {
+            app.message = Some(
+                result.unwrap_or_else(|e| format!("clipboard: cannot write to the terminal: {e}")),
+            );
+            Vec::new()
+        }
+        Msg::CollectionNotStarted(e) => {
+            app.message = Some(format!("cannot start collecting: {e}"));
             Vec::new()
         }
     };
     keep_in_view(app);
-    if effects.contains(&Effect::Quit) {
-        app.quit = true;
-    }
     effects
 }
 
@@ -166,7 +173,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         on_search_key(app, key);
         return Vec::new();
     }
-    let Some(action) = app.keymap.action(&key) else { return Vec::new() };
+    let Some(action) = super::keys::action(&app.keymap, &key) else { return Vec::new() };
+    // The user takes over the cursor from the first key that names an action.
+    app.cursor_placed = true;
     // Esc backs out of what is open before it quits.
     if action == Action::Quit && key.code == KeyCode::Esc {
         if let Screen::Pair { .. } = app.screen {
@@ -207,6 +216,10 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 app.recompare();
             }
         },
+        Action::Absent => {
+            app.show_absent = !app.show_absent;
+            app.recompare();
+        }
         Action::Search => {
             app.search.editing = true;
             app.search.query.clear();
@@ -235,7 +248,10 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Help => app.modal = Some(Modal::Help),
-        Action::Quit => return vec![Effect::Quit],
+        Action::Quit => {
+            app.quit = true;
+            return Vec::new();
+        }
     }
     Vec::new()
 }
@@ -434,7 +450,7 @@ fn on_export_key(
             Ok(Prepared::Clipboard { text, what }) => {
                 return vec![Effect::Clipboard { text, what }];
             }
-            Err(e) => app.message = Some(e),
+            Err(e) => app.message = Some(e.to_string()),
         },
         KeyCode::Up | KeyCode::BackTab => dialog.move_field(false),
         KeyCode::Down | KeyCode::Tab => dialog.move_field(true),
@@ -467,6 +483,7 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) {
     if app.modal.is_some() {
         return;
     }
+    app.cursor_placed = true;
     match mouse.kind {
         MouseEventKind::ScrollDown => move_vertically(app, 3),
         MouseEventKind::ScrollUp => move_vertically(app, -3),

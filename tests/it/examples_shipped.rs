@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use paritty::collect::evidence::{Attempt, Decider, Run, absent_label};
-use paritty::compare::matrix::{Comparison, Severity, choose_baseline};
+use paritty::compare::matrix::{Comparison, choose_baseline};
 use paritty::compare::policy::Policy;
+use paritty::compare::severity::Severity;
 use paritty::examples::{is_example, reports};
 use paritty::model::snapshot_file::{parse_snapshot, to_json};
 use paritty::model::{Fact, HostReport, Snapshot, Status, Transport};

@@ -10,8 +10,9 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use paritty::compare::matrix::{Comparison, Severity};
+use paritty::compare::matrix::Comparison;
 use paritty::compare::policy::Policy;
+use paritty::compare::severity::Severity;
 use paritty::export::document::{DiffDoc, PARITTY_VERSION};
 use paritty::export::html;
 use paritty::model::snapshot_file::read_snapshot;
@@ -64,10 +65,10 @@ fn reports() -> Vec<HostReport> {
     let failed = HostReport {
         target: "db-2".into(),
         snapshot: None,
-        failure: Some(Failure {
-            reason: FailReason::Unreachable,
-            message: "connect to 10.0.0.7:22: connection refused".into(),
-        }),
+        failure: Some(Failure::new(
+            FailReason::Unreachable,
+            "connect to 10.0.0.7:22: connection refused",
+        )),
     };
     vec![
         report(fixture("debian11-prod.json")),

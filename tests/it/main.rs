@@ -6,6 +6,7 @@
 
 mod common;
 
+mod architecture;
 mod cli;
 mod collect_local;
 mod comparators;
@@ -13,17 +14,24 @@ mod diff;
 mod examples_shipped;
 mod export_golden;
 mod export_html;
+mod hostile_text;
 mod known_hosts;
+mod limits;
+mod out_paths;
 mod parsers;
 mod probe_script;
 mod profile_validation;
 mod profiles_shipped;
+mod properties;
 mod pty_harness;
+mod readme;
 mod redaction;
 mod redaction_ssh;
 mod snapshot_file;
+mod snapshot_out;
 mod ssh_auth;
 mod ssh_collect;
+mod ssh_deadline;
 mod ssh_jump;
 mod ssh_settings;
 mod sshd_harness;

@@ -2,8 +2,9 @@
 //! pseudonyms, and the sentence that says what was redacted.
 
 use crate::common::tui::{fixture, unreachable};
-use paritty::compare::matrix::{Comparison, Severity};
+use paritty::compare::matrix::Comparison;
 use paritty::compare::policy::Policy;
+use paritty::compare::severity::Severity;
 use paritty::export::redact::{Options, REDACTED, Redactor, is_secret_name};
 use paritty::model::{Fact, HostReport, Status};
 

@@ -306,10 +306,12 @@ fn encrypted_lab_key(lab: &Lab, dir: &Path) -> PathBuf {
 }
 
 /// An encrypted key with nobody to ask for its passphrase is not offered
-/// blindly: the message says so and what to do. Once the agent holds it,
-/// the same settings log in (IdentitiesOnly matches the agent's copy to the
-/// file even without a `.pub`, as ssh reads the public half from the file).
-/// An unencrypted PEM key that is refused is not called encrypted.
+/// blindly: the message says so and what to do, and does not call it tried.
+/// Once the agent holds it, the same settings log in (IdentitiesOnly matches
+/// the agent's copy to the file even without a `.pub`, as ssh reads the
+/// public half from the file). An unencrypted PEM key that is refused is not
+/// called encrypted. A file that is no key at all is said unreadable, not
+/// tried: the server never saw it.
 #[test]
 fn encrypted_keys_without_a_terminal_point_to_the_agent() {
     let lab = Lab::new();
@@ -329,18 +331,29 @@ fn encrypted_keys_without_a_terminal_point_to_the_agent() {
         lines.push(format!("IdentityFile {}", file.display()));
         lines
     };
+    let garbage = dir.path().join("not_a_key");
+    fs::write(&garbage, "not a key\n").expect("write garbage");
+    fs::set_permissions(&garbage, fs::Permissions::from_mode(0o600)).expect("chmod garbage");
     let config = write_config(
         dir.path(),
-        &[block(&lab, "locked", &host, &with(&key)), block(&lab, "pem", &host, &with(&pem))],
+        &[
+            block(&lab, "locked", &host, &with(&key)),
+            block(&lab, "pem", &host, &with(&pem)),
+            block(&lab, "garbage", &host, &with(&garbage)),
+        ],
     );
     let out = dir.path().join("snaps");
 
-    let run1 = snapshot(&config, &out, &["locked", "pem"], &[], None);
+    let run1 = snapshot(&config, &out, &["locked", "pem", "garbage"], &[], None);
     let err = stderr(&run1);
     assert_eq!(run1.status.code(), Some(2), "{err}");
     let line = fault_line(&err, "locked", "auth-failed");
     let said = format!("{} is encrypted", key.display());
     assert!(line.contains(&said) && line.contains("add it to ssh-agent"), "{line}");
+    assert!(line.contains("no key reached the server") && !line.contains("tried"), "{line}");
+    let line = fault_line(&err, "garbage", "auth-failed");
+    let said = format!("no key reached the server; could not read {} (", garbage.display());
+    assert!(line.contains(&said) && !line.contains("tried"), "{line}");
     let line = fault_line(&err, "pem", "auth-failed");
     assert!(line.contains(&format!("tried {}", pem.display())), "{line}");
     assert!(!line.contains("encrypted"), "{line}");
@@ -366,12 +379,11 @@ mod passphrase {
     use crate::common::sshd::{KnownHost, Lab};
     use crate::common::{HEADER, command_fact, profile};
     use paritty::collect::CollectOptions;
-    use paritty::collect::hosts::{RunOptions, collect_targets};
+    use paritty::collect::hosts::collect_targets;
+    use paritty::collect::plan::{Plan, Prompts};
     use paritty::collect::ssh::auth::PassphrasePrompt;
-    use paritty::collect::ssh::connect::ConnectOptions;
-    use paritty::collect::ssh::host::HostOptions;
+    use paritty::collect::target::{SshTarget, Target};
     use paritty::model::{FailReason, HostReport};
-    use paritty::target::{SshTarget, Target};
 
     struct Answer {
         says: &'static str,
@@ -386,20 +398,14 @@ mod passphrase {
     }
 
     fn collect(config: PathBuf, prompt: &Answer) -> HostReport {
-        let opts = RunOptions {
-            host: HostOptions {
-                collect: CollectOptions::default(),
-                host_timeout: Duration::from_secs(30),
-            },
-            workers: 1,
-            connect: ConnectOptions {
-                connect_timeout: Duration::from_secs(5),
-                accept_new: false,
-                host_key_prompt: None,
-                passphrase_prompt: Some(prompt),
-            },
-            ssh_config: Some(config),
-        };
+        let text = format!("{HEADER}{}", command_fact("tool.mytool", &["mytool"], "version"));
+        let mut plan = Plan::new(std::sync::Arc::new(profile(&text)));
+        plan.collect = CollectOptions::default();
+        plan.host_timeout = Duration::from_secs(30);
+        plan.workers = 1;
+        plan.ssh.connect_timeout = Duration::from_secs(5);
+        plan.ssh.config_file = Some(config);
+        let prompts = Prompts { host_key: None, passphrase: Some(prompt) };
         let target = Target::Ssh(SshTarget {
             name: "locked".into(),
             host: "locked".into(),
@@ -407,9 +413,8 @@ mod passphrase {
             port: None,
             labels: BTreeMap::new(),
         });
-        let text = format!("{HEADER}{}", command_fact("tool.mytool", &["mytool"], "version"));
         let (tx, _rx) = mpsc::channel();
-        collect_targets(&[target], &profile(&text), &opts, &tx).remove(0)
+        collect_targets(&[target], &plan, prompts, &tx).remove(0)
     }
 
     #[test]
@@ -437,6 +442,8 @@ mod passphrase {
         let report = collect(config, &wrong);
         let failure = report.failure.expect("refused");
         assert_eq!(failure.reason, FailReason::AuthFailed, "{failure}");
+        let said = format!("could not read {} with the passphrase given", key.display());
+        assert!(failure.message().contains(&said), "{failure}");
         assert!(report.snapshot.is_none());
         assert_eq!(*wrong.asked.lock().expect("lock"), [key]);
     }
@@ -744,4 +751,63 @@ fn a_key_logs_in_beside_its_own_pub_and_beside_a_stale_one() {
     for name in ["own", "stale"] {
         assert_facts_of(&read_json(&out.join(format!("{name}.json"))), &host, "5.0.0");
     }
+}
+
+/// OpenSSH's sshd disconnects once a client has offered MaxAuthTries keys
+/// it refused, answering the last one with the disconnection alone. Of
+/// three identity files, the host (MaxAuthTries 2) refuses the first, cuts
+/// the connection at the second and never sees the third: only the first
+/// is listed as tried (the one the server answered), the second is named
+/// as unanswered, the third not at all.
+#[test]
+fn max_auth_tries_lists_only_the_keys_the_server_answered() {
+    let lab = Lab::new();
+    let host = lab.add_host(&HostSpec {
+        name: "tries",
+        sshd_config: &["MaxAuthTries 2"],
+        ..HostSpec::default()
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let keys = ["refused-1", "refused-2", "refused-3"].map(|name| {
+        let path = dir.path().join(name);
+        keygen(&path, &["-t", "ed25519"], name, "");
+        path
+    });
+    let mut lines = vec![
+        "IdentitiesOnly yes".to_owned(),
+        format!("UserKnownHostsFile {}", lab.known_hosts().display()),
+        "StrictHostKeyChecking yes".to_owned(),
+    ];
+    lines.extend(keys.iter().map(|k| format!("IdentityFile {}", k.display())));
+    let config = write_config(dir.path(), &[block(&lab, "tries", &host, &lines)]);
+    let out = dir.path().join("snaps");
+
+    let run = snapshot(&config, &out, &["tries"], &[], None);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    let line = fault_line(&err, "tries", "auth-failed");
+    let tried = format!("tried {}; no answer to {}: ", keys[0].display(), keys[1].display());
+    assert!(line.contains(&tried), "{line}");
+    assert!(line.contains("MaxAuthTries"), "{line}");
+    assert!(!line.contains(&keys[2].display().to_string()), "{line}");
+    // The server's own account: two keys seen, then the disconnection.
+    assert!(host.wait_for_log("Too many authentication failures", LOG_WAIT), "{}", host.log());
+    let log = host.log();
+    let [fp1, fp2, fp3] = keys.each_ref().map(|k| fingerprint(&pub_of(k)));
+    assert!(log.contains(&fp1) && log.contains(&fp2), "{log}");
+    assert!(!log.contains(&fp3), "the third key never reached the server:\n{log}");
+
+    // The same three keys from an agent (no IdentitiesOnly): the same stop.
+    let agent = Agent::start(dir.path());
+    for key in &keys {
+        agent.add(key, None);
+    }
+    let lines = ["IdentitiesOnly no".to_owned(), lines[1].clone(), lines[2].clone()];
+    let config = write_config(dir.path(), &[block(&lab, "tries", &host, &lines)]);
+    let run = snapshot(&config, &out, &["tries"], &[], Some(&agent));
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    let line = fault_line(&err, "tries", "auth-failed");
+    let said = "tried agent key refused-1; no answer to agent key refused-2: ";
+    assert!(line.contains(said) && !line.contains("refused-3"), "{line}");
 }

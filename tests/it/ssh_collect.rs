@@ -128,16 +128,17 @@ mod in_process {
     use std::sync::mpsc;
     use std::time::Duration;
 
-    use crate::common::remote::{binary_for, run_options, ssh_target as target};
+    use crate::common::remote::{binary_for, plan, ssh_target as target};
     use crate::common::sshd::{HostSpec, Lab};
     use crate::common::{HEADER, command_fact, profile};
     use paritty::collect::CollectOptions;
     use paritty::collect::events::Event;
     use paritty::collect::hosts::collect_targets;
+    use paritty::collect::plan::Prompts;
+    use paritty::collect::target::Target;
     use paritty::model::snapshot_file::parse_snapshot;
     use paritty::model::{FailReason, HostReport, Status};
     use paritty::profile::{Profile, load_profile};
-    use paritty::target::Target;
 
     fn run(
         lab: &Lab,
@@ -146,9 +147,9 @@ mod in_process {
         collect: CollectOptions,
         events: &mpsc::Sender<Event>,
     ) -> Vec<HostReport> {
-        let opts = run_options(lab.ssh_config(), collect, Duration::from_secs(5));
+        let plan = plan(profile, lab.ssh_config(), collect, Duration::from_secs(5));
         let targets: Vec<Target> = names.iter().map(|n| target(n)).collect();
-        collect_targets(&targets, profile, &opts, events)
+        collect_targets(&targets, &plan, Prompts::default(), events)
     }
 
     /// Podman's answer as the SSH test user gets it on a machine with Podman: rootless Podman
@@ -196,7 +197,7 @@ echo 'podman version 4.3.1'";
         Session { uid, gid, dir, env }
     }
 
-    /// DESIGN.md's invariant: this machine over SSH to localhost gives the
+    /// ARCHITECTURE.md's invariant (principle 1): this machine over SSH to localhost gives the
     /// same facts as local collection. The local side is the binary run as
     /// the session's user, in its folder, with exactly its environment
     /// (HOME, PATH...): what a tool answers may depend on the user (Podman

@@ -227,16 +227,17 @@ mod in_process {
     use std::time::Duration;
 
     use super::{LOG_WAIT, block, config_with, host_with_tool};
-    use crate::common::remote::{run_options, ssh_target as target};
+    use crate::common::remote::{plan, ssh_target as target};
     use crate::common::sshd::{Fault, Lab};
     use crate::common::{HEADER, command_fact, profile};
     use paritty::collect::CollectOptions;
-    use paritty::collect::hosts::{RunOptions, collect_targets};
+    use paritty::collect::hosts::collect_targets;
+    use paritty::collect::plan::{Plan, Prompts};
     use paritty::model::{FailReason, Status};
     use paritty::profile::{Profile, SourceKind, load_profile};
 
-    fn options(config: std::path::PathBuf, collect: CollectOptions) -> RunOptions<'static> {
-        run_options(config, collect, Duration::from_secs(2))
+    fn options(profile: &Profile, config: std::path::PathBuf, collect: CollectOptions) -> Plan {
+        plan(profile, config, collect, Duration::from_secs(2))
     }
 
     /// The whole default profile (a large script up, a lot of output down)
@@ -257,7 +258,8 @@ mod in_process {
         };
         let (tx, _rx) = mpsc::channel();
         let targets = [target("inner"), target("inner-via")];
-        let reports = collect_targets(&targets, &profile, &options(config, collect), &tx);
+        let reports =
+            collect_targets(&targets, &options(&profile, config, collect), Prompts::default(), &tx);
         let snaps: Vec<_> = reports
             .iter()
             .map(|r| {
@@ -300,13 +302,13 @@ mod in_process {
             &lab,
             &block(&lab, "behind-silent", silent.addr(), silent.port(), Some("bastion")),
         );
-        let opts = options(config, CollectOptions::default());
         let text = format!("{HEADER}{}", command_fact("tool.x", &["x"], "version"));
+        let opts = options(&profile(&text), config, CollectOptions::default());
         let (tx, _rx) = mpsc::channel();
-        let reports = collect_targets(&[target("behind-silent")], &profile(&text), &opts, &tx);
+        let reports = collect_targets(&[target("behind-silent")], &opts, Prompts::default(), &tx);
         let failure = reports[0].failure.as_ref().expect("the silent host failed");
         assert_eq!(failure.reason, FailReason::Timeout, "{failure}");
-        assert!(failure.message.contains("did not complete the SSH handshake"), "{failure}");
+        assert!(failure.message().contains("did not complete the SSH handshake"), "{failure}");
         assert!(bastion.wait_for_log("Accepted publickey", LOG_WAIT), "{}", bastion.log());
         // The silent listener is still up: only paritty can end the tunnel.
         assert!(

@@ -33,7 +33,7 @@ fn hosts_still_collecting_show_their_stage_and_timer() {
         hosts,
         paritty::compare::policy::Policy::default(),
         "default",
-        paritty::tui::keys::Keymap::default(),
+        paritty::keymap::Keymap::default(),
     );
     let stage = |index, stage| Msg::Collect(Event::Stage { index, stage, elapsed: Duration::ZERO });
     send(&mut app, [stage(1, Stage::Pending), stage(2, Stage::Pending)]);

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::compare::matrix::{Comparison, Severity};
+use crate::compare::matrix::Comparison;
+use crate::compare::severity::Severity;
 use crate::model::{Failure, Status};
 
 #[derive(Serialize)]

@@ -5,8 +5,8 @@
 
 use std::fmt::Write;
 
-use super::{cell_text, note};
-use crate::compare::matrix::Severity;
+use crate::compare::severity::Severity;
+use crate::compare::wording::{cell_text, note};
 use crate::export::document::DiffDoc;
 use crate::export::markdown::{clip, escape, footer, heading, inventory};
 

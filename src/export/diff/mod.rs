@@ -5,7 +5,8 @@ pub mod json;
 pub mod markdown;
 pub mod text;
 
-use crate::compare::matrix::{Cell, Comparison, Row, Severity};
+use crate::compare::matrix::{Comparison, Row};
+use crate::compare::severity::Severity;
 use crate::export::document::DiffDoc;
 
 /// The formats `paritty diff` writes.
@@ -50,24 +51,4 @@ pub fn render(doc: &DiffDoc<'_>, format: DiffFormat, color: bool) -> String {
 /// The rows to show under `style`.
 pub fn shown_rows(comparison: &Comparison, style: DiffStyle) -> Vec<&Row> {
     comparison.rows.iter().filter(|r| !style.only_diff || r.worst() != Severity::Equal).collect()
-}
-
-/// The word after a divergent cell: its severity, said from this host's
-/// side where that reads better ("not on baseline" for a tool only here).
-pub fn note(cell: &Cell) -> &'static str {
-    match (cell.severity, cell.status) {
-        _ if cell.tolerated => "tolerated",
-        (Severity::Missing, Some(crate::model::Status::Ok)) => "not on baseline",
-        (severity, _) => severity.as_str(),
-    }
-}
-
-/// A cell's text: the value, or why there is none.
-pub fn cell_text(cell: &Cell, host_failed: bool) -> String {
-    match (&cell.value, cell.status) {
-        (Some(v), _) => v.replace(['\n', '\t'], " "),
-        (None, Some(status)) => format!("({status})"),
-        (None, None) if host_failed => "(host failed)".to_owned(),
-        (None, None) => "(not collected)".to_owned(),
-    }
 }

@@ -4,8 +4,10 @@
 
 use std::fmt::Write;
 
-use super::{DiffStyle, cell_text, note, shown_rows};
-use crate::compare::matrix::{Comparison, Severity};
+use super::{DiffStyle, shown_rows};
+use crate::compare::matrix::Comparison;
+use crate::compare::severity::Severity;
+use crate::compare::wording::{cell_text, note};
 
 const MAX_CELL: usize = 28;
 
@@ -22,8 +24,11 @@ pub fn render(comparison: &Comparison, style: DiffStyle) -> String {
                     let cell = &row.cells[c];
                     let failed = comparison.columns[c].failure.is_some();
                     let mut text = clip(&cell_text(cell, failed));
-                    if cell.severity != Severity::Equal && !row.informational {
-                        let _ = write!(text, " ({})", note(cell));
+                    let noted = format!("({})", note(cell));
+                    // "(missing)" already says it: no second "(missing)".
+                    if cell.severity != Severity::Equal && !row.informational && text != noted {
+                        text.push(' ');
+                        text.push_str(&noted);
                     }
                     text
                 })

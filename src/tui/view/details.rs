@@ -69,7 +69,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
 fn summary<'a>(
     app: &App,
     fact: &Fact,
-    severity: crate::compare::matrix::Severity,
+    severity: crate::compare::severity::Severity,
 ) -> Vec<Span<'a>> {
     let mut spans =
         vec![Span::styled(format!("{} ", fact.status.as_str()), status_style(app, fact.status))];
@@ -79,7 +79,7 @@ fn summary<'a>(
             style::severity(severity, app.color),
         ));
     }
-    if severity != crate::compare::matrix::Severity::Equal {
+    if severity != crate::compare::severity::Severity::Equal {
         spans.push(Span::styled(
             format!(" ({})", severity.as_str()),
             style::severity(severity, app.color),
@@ -107,7 +107,7 @@ fn evidence(app: &App, fact: &Fact, width: usize, lines: &mut Vec<Line<'_>>) {
     for copy in &fact.shadowed {
         lines.push(Line::from(Span::styled(
             fit(&format!("  ⚠ shadowed copy on PATH, not run: {copy}"), width),
-            style::severity(crate::compare::matrix::Severity::Minor, app.color),
+            style::severity(crate::compare::severity::Severity::Minor, app.color),
         )));
     }
     let raw: Vec<&str> = fact.raw.lines().collect();
@@ -125,7 +125,7 @@ fn evidence(app: &App, fact: &Fact, width: usize, lines: &mut Vec<Line<'_>>) {
 fn status_style(app: &App, status: Status) -> Style {
     match status {
         Status::Ok => Style::new(),
-        Status::Missing => style::severity(crate::compare::matrix::Severity::Missing, app.color),
-        _ => style::severity(crate::compare::matrix::Severity::Unknown, app.color),
+        Status::Missing => style::severity(crate::compare::severity::Severity::Missing, app.color),
+        _ => style::severity(crate::compare::severity::Severity::Unknown, app.color),
     }
 }

@@ -13,8 +13,9 @@ use super::layout::{self, HEADER_LINES};
 use super::style;
 use super::text::{one_line, pad};
 use crate::collect::events::Stage;
-use crate::compare::matrix::{Cell, Severity};
-use crate::export::diff::cell_text;
+use crate::compare::matrix::Cell;
+use crate::compare::severity::Severity;
+use crate::compare::wording::cell_text;
 use crate::tui::app::{App, Focus, Host, Line};
 
 pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {

@@ -16,8 +16,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Screen};
-use super::keys::Action;
-use crate::compare::matrix::Severity;
+use crate::compare::severity::Severity;
+use crate::keymap::Action;
 
 pub fn render(frame: &mut Frame<'_>, app: &App) {
     let full = frame.area();
@@ -68,6 +68,12 @@ fn title(frame: &mut Frame<'_>, app: &App, area: Rect) {
     }
     if app.only_diff {
         spans.push(Span::raw(" · only differences"));
+    }
+    let hidden = app.absent_hidden();
+    if hidden > 0 {
+        let key = first_key(&app.keymap.keys_for(Action::Absent)).to_owned();
+        let facts = if hidden == 1 { "fact" } else { "facts" };
+        spans.push(Span::raw(format!(" · {hidden} absent {facts} hidden ({key})")));
     }
     if !app.search.query.is_empty() {
         spans.push(Span::raw(format!(" · search \"{}\"", app.search.query)));

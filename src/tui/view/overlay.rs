@@ -6,10 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::style;
-use crate::compare::matrix::Severity;
+use crate::compare::severity::Severity;
+use crate::keymap::Action;
+use crate::output::sanitize::one_line;
 use crate::tui::app::App;
 use crate::tui::dialog::{Destination, ExportDialog, Field, Modal, Redaction};
-use crate::tui::keys::Action;
 
 pub fn render(frame: &mut Frame<'_>, app: &App, full: Rect) {
     let Some(modal) = &app.modal else { return };
@@ -30,7 +31,11 @@ pub fn render(frame: &mut Frame<'_>, app: &App, full: Rect) {
         Modal::Passphrase { key, typed, .. } => (
             " Passphrase ",
             vec![
-                Line::from(format!("Enter passphrase for key {}:", key.display())),
+                // An IdentityFile from ssh_config: text from outside.
+                Line::from(format!(
+                    "Enter passphrase for key {}:",
+                    one_line(&key.to_string_lossy())
+                )),
                 Line::from(Span::styled(
                     format!("{}▏", "•".repeat(typed.chars().count())),
                     style::heading(app.color),
@@ -76,7 +81,7 @@ fn export(app: &App, dialog: &ExportDialog) -> Vec<Line<'static>> {
     if dialog.redaction == Redaction::Off {
         lines.push(Line::from(Span::styled(
             "  Redaction is off: secrets and home folders are written as collected.",
-            style::severity(crate::compare::matrix::Severity::Major, app.color),
+            style::severity(crate::compare::severity::Severity::Major, app.color),
         )));
     }
     lines.push(Line::from(""));

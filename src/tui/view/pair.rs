@@ -12,7 +12,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::style;
 use super::text::{one_line, pad};
-use crate::compare::matrix::{Row, Severity, judge};
+use crate::compare::matrix::{Row, judge};
+use crate::compare::severity::Severity;
 use crate::model::Fact;
 use crate::tui::app::App;
 
@@ -84,7 +85,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect, left: usize, right: 
         }
         let value = |host: usize| {
             let failed = app.hosts[host].report.as_ref().is_none_or(|r| r.failure.is_some());
-            one_line(&crate::export::diff::cell_text(&pair.row.cells[host], failed))
+            one_line(&crate::compare::wording::cell_text(&pair.row.cells[host], failed))
         };
         let severity_style = if pair.row.informational {
             style::dim(app.color)

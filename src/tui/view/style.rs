@@ -4,7 +4,7 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::collect::events::Stage;
-use crate::compare::matrix::Severity;
+use crate::compare::severity::Severity;
 
 /// The mark before a value; equal keeps its column with a space.
 pub fn mark(severity: Severity) -> &'static str {

@@ -9,13 +9,13 @@ use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::Duration;
 
 use paritty::collect::CollectOptions;
-use paritty::collect::hosts::RunOptions;
-use paritty::collect::ssh::connect::ConnectOptions;
-use paritty::collect::ssh::host::HostOptions;
-use paritty::target::{SshTarget, Target};
+use paritty::collect::plan::Plan;
+use paritty::collect::target::{SshTarget, Target};
+use paritty::profile::Profile;
 
 /// `tests/fixtures/profiles/NAME.toml`: a small profile several tests collect (`tool-test`,
 /// `ssh-test`, `pty-test`; each file says what it holds).
@@ -51,23 +51,21 @@ pub fn ssh_target(name: &str) -> Target {
     })
 }
 
-/// Options for `collect_targets` with `ssh_config`, no prompts.
-pub fn run_options(
+/// A plan for `collect_targets`: `profile` with `ssh_config`, 8 hosts at
+/// once, a minute per host.
+pub fn plan(
+    profile: &Profile,
     ssh_config: PathBuf,
     collect: CollectOptions,
     connect_timeout: Duration,
-) -> RunOptions<'static> {
-    RunOptions {
-        host: HostOptions { collect, host_timeout: Duration::from_secs(60) },
-        workers: 8,
-        connect: ConnectOptions {
-            connect_timeout,
-            accept_new: false,
-            host_key_prompt: None,
-            passphrase_prompt: None,
-        },
-        ssh_config: Some(ssh_config),
-    }
+) -> Plan {
+    let mut plan = Plan::new(Arc::new(profile.clone()));
+    plan.collect = collect;
+    plan.host_timeout = Duration::from_secs(60);
+    plan.workers = 8;
+    plan.ssh.connect_timeout = connect_timeout;
+    plan.ssh.config_file = Some(ssh_config);
+    plan
 }
 
 /// The built binary as user `uid` (group `gid`) can run it: in place when they can, else a

@@ -35,6 +35,8 @@ pub struct HostSpec<'a> {
     pub refuse_login: bool,
     /// Extra environment for sessions (sshd's `SetEnv`; values without spaces).
     pub env: &'a [(&'a str, &'a str)],
+    /// Extra `sshd_config` lines (`MaxAuthTries 2`...), after the harness's own.
+    pub sshd_config: &'a [&'a str],
 }
 
 /// The lab `known_hosts` entry written for a host.

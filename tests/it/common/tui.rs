@@ -5,10 +5,10 @@ use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use paritty::compare::policy::Policy;
+use paritty::keymap::Keymap;
 use paritty::model::snapshot_file::read_snapshot;
 use paritty::model::{FailReason, Failure, HostReport};
 use paritty::tui::app::{App, Host};
-use paritty::tui::keys::Keymap;
 use paritty::tui::update::{Effect, Msg, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -38,10 +38,10 @@ pub fn unreachable(name: &str) -> HostReport {
     HostReport {
         target: name.into(),
         snapshot: None,
-        failure: Some(Failure {
-            reason: FailReason::Unreachable,
-            message: "connect to 127.0.0.9:22: connection refused".into(),
-        }),
+        failure: Some(Failure::new(
+            FailReason::Unreachable,
+            "connect to 127.0.0.9:22: connection refused",
+        )),
     }
 }
 

@@ -4,14 +4,15 @@
 
 use std::fmt::Write;
 
-use super::diff::{cell_text, note};
 use super::document::{DiffDoc, PARITTY_VERSION};
 use super::text::{in_reading_order, transport_name};
-use crate::compare::matrix::{Comparison, Row, Severity};
+use crate::compare::matrix::{Comparison, Row};
+use crate::compare::severity::Severity;
+use crate::compare::wording::{cell_text, note};
 use crate::model::{Fact, HostReport, Snapshot, Status};
 
 /// The page's whole stylesheet, inlined in `<style>`.
-const STYLE: &str = include_str!("html/style.css");
+const STYLE: &str = include_str!("style.css");
 
 /// Longest value a comparison cell shows.
 const MAX_CELL: usize = 300;
