@@ -169,6 +169,16 @@ pub struct RemoteArgs {
     /// An ssh_config file instead of ~/.ssh/config (like `ssh -F`).
     #[arg(long, value_name = "FILE")]
     pub ssh_config: Option<PathBuf>,
+    /// The container engine for image: targets [default: docker if installed, else podman].
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub engine: Option<EngineArg>,
+}
+
+/// A container engine on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EngineArg {
+    Docker,
+    Podman,
 }
 
 /// How exports are redacted (on by default: see README, "Redaction").

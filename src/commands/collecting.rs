@@ -33,6 +33,11 @@ pub fn targets(args: &[String], config: Option<&Config>) -> Result<Vec<Target>> 
             targets.push(target);
         }
     }
+    if targets.iter().any(|t| matches!(t, Target::Image(_))) {
+        // A throwaway container must not outlive an interrupted run.
+        crate::collect::container::throwaway::clean_up_on_signals()
+            .map_err(|e| eyre!("cannot watch for signals to clean up containers: {e}"))?;
+    }
     Ok(targets)
 }
 
@@ -45,7 +50,9 @@ pub fn collect(targets: &[Target], plan: &Plan) -> Vec<HostReport> {
         passphrase: prompt.as_ref().map(|p| p as &dyn PassphrasePrompt),
     };
     let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
-    let is_remote = targets.iter().any(|t| matches!(t, Target::Ssh(_)));
+    let is_remote = targets
+        .iter()
+        .any(|t| matches!(t, Target::Ssh(_) | Target::Container(_) | Target::Image(_)));
     let show_progress = is_remote && std::io::stderr().is_terminal();
     let (events, received) = mpsc::channel();
     std::thread::scope(|scope| {

@@ -64,7 +64,8 @@ fn source(target: Target) -> Source {
         Target::Ssh(ssh) => ssh.labels.get("environment").cloned(),
         // Shown where an environment label goes: which column is "me".
         Target::Local => Some("this machine".to_owned()),
-        Target::Snapshot(_) => None,
+        Target::Container(container) => container.labels.get("environment").cloned(),
+        Target::Snapshot(_) | Target::Image(_) => None,
     };
     Source::Target { target, environment }
 }

@@ -135,6 +135,9 @@ fn sanitized(mut snapshot: Snapshot) -> Snapshot {
     };
     clean(&mut snapshot.host.name);
     snapshot.host.address.iter_mut().for_each(clean);
+    if let Some(image) = snapshot.host.transport.image_mut() {
+        image.reference.iter_mut().chain(image.id.iter_mut()).for_each(clean);
+    }
     snapshot.host.labels = std::mem::take(&mut snapshot.host.labels)
         .into_iter()
         .map(|(mut k, mut v)| {
