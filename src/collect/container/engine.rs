@@ -1,6 +1,7 @@
 //! Which container engine, where its CLI is, and asking it short questions
 //! (inspect, kill, rm) with a deadline and a byte cap.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -48,12 +49,15 @@ pub struct EngineCli {
     pub program: PathBuf,
 }
 
-/// What the engine answered: its output (stdout and stderr merged,
-/// sanitized, capped) and whether it exited 0.
+/// What the engine answered (sanitized, capped) and whether it exited 0.
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub ok: bool,
+    /// Its standard output: the answer.
     pub text: String,
+    /// Its standard error: why not (podman-docker's `docker` also says
+    /// there that it emulates Docker, every time).
+    pub complaint: String,
 }
 
 impl EngineCli {
@@ -87,7 +91,21 @@ impl EngineCli {
             return Err(fault::deadline(self.name(), args.first().copied().unwrap_or("")));
         }
         let args: Vec<String> = args.iter().map(|&a| a.to_owned()).collect();
-        let outcome = command::run(&self.program, &args, left, ANSWER_CAP);
+        let (reader, writer) = std::io::pipe().map_err(|e| Failure {
+            reason: FailReason::EngineUnavailable,
+            message: format!("cannot ask {}: {e}", self.name()),
+        })?;
+        // Read while the engine runs, so a chatty one never blocks on it.
+        let complaint = std::thread::Builder::new().name("engine-stderr".into()).spawn(move || {
+            let mut kept = Vec::new();
+            let mut reader = reader;
+            let _ = (&mut reader).take(ANSWER_CAP as u64).read_to_end(&mut kept);
+            let _ = std::io::copy(&mut reader, &mut std::io::sink());
+            kept
+        });
+        let outcome =
+            command::run_with_stderr(&self.program, &args, left, ANSWER_CAP, Some(writer));
+        let complaint = complaint.ok().and_then(|t| t.join().ok()).unwrap_or_default();
         if let Some(why) = outcome.spawn_error {
             return Err(Failure {
                 reason: FailReason::EngineUnavailable,
@@ -100,6 +118,7 @@ impl EngineCli {
         Ok(Answer {
             ok: outcome.exit_code == Some(0),
             text: sanitize::clean_output(&outcome.output).trim().to_owned(),
+            complaint: sanitize::clean_output(&complaint).trim().to_owned(),
         })
     }
 

@@ -30,7 +30,7 @@ pub fn container(
     let format = "{{.State.Status}}\t{{.Image}}\t{{.Config.Image}}";
     let answer = cli.ask(&["container", "inspect", "--format", format, name], deadline)?;
     if !answer.ok {
-        return Err(fault::classify(cli.name(), name, &answer.text));
+        return Err(fault::classify(cli.name(), name, &answer.complaint));
     }
     // Only the first line: a name matching several objects is not ours.
     let line = answer.text.lines().next().unwrap_or("");
@@ -46,7 +46,7 @@ pub fn container(
 pub fn image(cli: &EngineCli, reference: &str, deadline: Instant) -> Result<ImageRef, Failure> {
     let answer = cli.ask(&["image", "inspect", "--format", "{{.Id}}", reference], deadline)?;
     if !answer.ok {
-        return Err(fault::classify_image(cli.name(), reference, &answer.text));
+        return Err(fault::classify_image(cli.name(), reference, &answer.complaint));
     }
     let id = field(answer.text.lines().next());
     Ok(ImageRef { reference: Some(reference.to_owned()), id })

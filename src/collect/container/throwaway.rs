@@ -87,10 +87,10 @@ fn remove(program: &std::path::Path, name: &str) {
     }
 }
 
-/// Kills and removes every registered throwaway container now (engine
+/// Kills and removes every throwaway container in `registry` (engine
 /// processes first, so none starts one after it was removed).
-pub fn remove_all() {
-    let all: Vec<Live> = live().drain(..).collect();
+fn remove_all(registry: &mut Vec<Live>) {
+    let all = std::mem::take(registry);
     for entry in &all {
         if let Some(pid) = entry.client {
             kill_group(pid);
@@ -116,7 +116,11 @@ pub fn clean_up_on_signals() -> std::io::Result<()> {
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
     std::thread::Builder::new().name("signals".into()).spawn(move || {
         if let Some(signal) = signals.forever().next() {
-            remove_all();
+            // Held to the end: a collection thread finishing meanwhile
+            // blocks on it in its guard, so paritty cannot end any other
+            // way (an exit code instead of the signal) while removing.
+            let mut registry = live();
+            remove_all(&mut registry);
             let _ = signal_hook::low_level::emulate_default_handler(signal);
             std::process::exit(128 + signal);
         }
