@@ -114,8 +114,9 @@ pub enum FailOn {
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
-    /// What to collect: `local`, an inventory host, an ssh_config alias or
-    /// user@host[:port]. Several are collected at once [default: local].
+    /// What to collect: `local`, an inventory host, an ssh_config alias,
+    /// user@host[:port], podman:NAME, docker:NAME or image:REF. Several are
+    /// collected at once [default: local].
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
     #[command(flatten)]
