@@ -320,7 +320,7 @@ fn each_fault_has_its_reason_and_the_others_are_unaffected() {
 }
 
 #[test]
-fn no_engine_installed_says_so() {
+fn no_engine_installed_or_answering_says_so() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = paritty()
         .env("PATH", dir.path())
@@ -338,6 +338,25 @@ fn no_engine_installed_says_so() {
             stderr.lines().find(|l| l.starts_with(&format!("paritty: {target}: "))).unwrap_or("");
         assert!(line.contains("engine-unavailable") && line.contains(says), "{target}: {stderr}");
     }
+
+    // A stand-in `docker` saying what Docker's CLI says without its daemon
+    // (no Docker daemon runs on these machines).
+    crate::common::tool(
+        dir.path(),
+        "docker",
+        "echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2; exit 1",
+    );
+    let out = paritty()
+        .env("PATH", dir.path())
+        .args(["snapshot", "docker:web"])
+        .output()
+        .expect("run paritty");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("paritty: docker:web: engine-unavailable: docker does not answer")
+            && stderr.contains("start the engine"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::fault;
@@ -24,6 +25,9 @@ const QUESTION_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Bytes kept of an engine's answer to a short question.
 const ANSWER_CAP: usize = 8 * 1024;
+
+/// How long to wait for an engine's stderr after it ended.
+const STDERR_GRACE: Duration = Duration::from_millis(500);
 
 impl Engine {
     pub fn program(self) -> &'static str {
@@ -95,17 +99,22 @@ impl EngineCli {
             reason: FailReason::EngineUnavailable,
             message: format!("cannot ask {}: {e}", self.name()),
         })?;
-        // Read while the engine runs, so a chatty one never blocks on it.
-        let complaint = std::thread::Builder::new().name("engine-stderr".into()).spawn(move || {
+        // Read while the engine runs, so a chatty one never blocks on it;
+        // waited for briefly, in case something it started holds the pipe.
+        let (kept_tx, kept_rx) = mpsc::channel();
+        let reading = std::thread::Builder::new().name("engine-stderr".into()).spawn(move || {
             let mut kept = Vec::new();
             let mut reader = reader;
             let _ = (&mut reader).take(ANSWER_CAP as u64).read_to_end(&mut kept);
+            let _ = kept_tx.send(kept);
             let _ = std::io::copy(&mut reader, &mut std::io::sink());
-            kept
         });
         let outcome =
             command::run_with_stderr(&self.program, &args, left, ANSWER_CAP, Some(writer));
-        let complaint = complaint.ok().and_then(|t| t.join().ok()).unwrap_or_default();
+        let complaint = match reading {
+            Ok(_) => kept_rx.recv_timeout(STDERR_GRACE).unwrap_or_default(),
+            Err(_) => Vec::new(),
+        };
         if let Some(why) = outcome.spawn_error {
             return Err(Failure {
                 reason: FailReason::EngineUnavailable,

@@ -111,10 +111,11 @@ pub fn classify_image(engine: &str, reference: &str, said: &str) -> Failure {
 
 /// Container `name` exists but does not run (`status` as the engine says).
 pub fn stopped(engine: &str, name: &str, status: &str) -> Failure {
+    let verb = if status == "paused" { "unpause" } else { "start" };
     fail(
         FailReason::Stopped,
         format!(
-            "container `{name}` is {status}: start it (`{engine} start {name}`) and collect again"
+            "container `{name}` is {status}: {verb} it (`{engine} {verb} {name}`) and collect again"
         ),
     )
 }
@@ -180,5 +181,7 @@ mod tests {
         assert!(f.message.contains("paritty never pulls"), "{}", f.message);
         let f = classify("docker", "web", "Emulate Docker CLI using podman.\nError: boom");
         assert_eq!(f.message, "docker failed: Error: boom");
+        assert!(stopped("podman", "web", "paused").message.contains("`podman unpause web`"));
+        assert!(stopped("podman", "web", "exited").message.contains("`podman start web`"));
     }
 }
