@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::container::Engine;
+use crate::output::sanitize::one_line;
 
 /// A machine to collect, as named by the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,13 +52,16 @@ pub struct SshTarget {
 }
 
 impl Target {
-    pub fn name(&self) -> &str {
+    /// The name shown for the target everywhere (progress, reports,
+    /// exports), made one clean line: a file name or an inventory name is
+    /// text from outside and may hold escape sequences.
+    pub fn name(&self) -> String {
         match self {
-            Target::Local => "local",
-            Target::Ssh(t) => &t.name,
-            Target::Snapshot(path) => path.to_str().unwrap_or("snapshot"),
-            Target::Container(t) => &t.name,
-            Target::Image(t) => &t.name,
+            Target::Local => "local".to_owned(),
+            Target::Ssh(t) => one_line(&t.name),
+            Target::Snapshot(path) => one_line(&path.to_string_lossy()),
+            Target::Container(t) => one_line(&t.name),
+            Target::Image(t) => one_line(&t.name),
         }
     }
 }

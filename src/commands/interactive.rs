@@ -43,6 +43,8 @@ pub fn run(args: &ViewArgs, config: Option<&Config>) -> Result<ExitCode> {
 fn sources(args: &ViewArgs, config: Option<&Config>) -> Result<(Vec<Source>, bool)> {
     if !args.targets.is_empty() {
         let targets = collecting::targets(&args.targets, config)?;
+        // The view collects (and refreshes) them as long as it runs.
+        collecting::guard_throwaways(&targets);
         return Ok((targets.into_iter().map(source).collect(), false));
     }
     let mut targets = vec![Target::Local];
@@ -72,7 +74,7 @@ fn source(target: Target) -> Source {
 
 fn source_name(source: &Source) -> String {
     match source {
-        Source::Target { target, .. } => target.name().to_owned(),
+        Source::Target { target, .. } => target.name(),
         Source::Example(report) => report.target.clone(),
     }
 }

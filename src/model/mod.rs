@@ -253,11 +253,26 @@ impl FailReason {
     }
 }
 
-/// A failure with its reason and one line saying what happened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A failure with its reason and one line saying what happened. Messages
+/// carry text from outside (what an SSH server said, file names, ssh_config
+/// values), so the only way to make one, `Failure::new`, sanitizes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Failure {
     pub reason: FailReason,
-    pub message: String,
+    message: String,
+}
+
+impl Failure {
+    /// A failure whose message is `message` made one clean line
+    /// (`output::sanitize::one_line`): no escape sequence, control or
+    /// invisible character, no line break, capped.
+    pub fn new(reason: FailReason, message: impl AsRef<str>) -> Failure {
+        Failure { reason, message: crate::output::sanitize::one_line(message.as_ref()) }
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl fmt::Display for Failure {

@@ -16,7 +16,8 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 pub use load::{
-    ProfileError, ProfileListing, list_profiles, load_profile, parse_profile, position_of,
+    MAX_PROFILE_BYTES, ProfileError, ProfileListing, list_profiles, load_profile, parse_profile,
+    position_of,
 };
 
 use crate::output::parse::ParserFn;

@@ -207,27 +207,38 @@ fn an_image_runs_in_a_throwaway_container_that_is_removed() {
     assert!(!exists(name), "{name} is still there");
 }
 
+/// `snapshot` catches SIGTERM to say what it had (exit 143): the
+/// throwaway container is removed before it ends.
 #[test]
-fn sigterm_mid_probe_removes_the_throwaway_container() {
+fn sigterm_mid_snapshot_removes_the_throwaway_container() {
+    let status = interrupted_mid_probe(&["snapshot"], "-TERM");
+    assert_eq!(status.code(), Some(143), "{status:?}");
+}
+
+/// `diff` leaves SIGINT its default action (the process ends by it): the
+/// throwaway container is removed first.
+#[test]
+fn sigint_mid_diff_removes_the_throwaway_container() {
+    let status = interrupted_mid_probe(&["diff"], "-INT");
+    assert_eq!(std::os::unix::process::ExitStatusExt::signal(&status), Some(2), "{status:?}");
+}
+
+/// Runs paritty `command` on the app image with a fact that hangs, sends
+/// `signal` once its container runs the probe, and checks that no
+/// container of that paritty is left.
+fn interrupted_mid_probe(command: &[&str], signal: &str) -> std::process::ExitStatus {
     let images = images();
     let dir = tempfile::tempdir().expect("temp dir");
     let config = config(dir.path(), "");
     let profile = dir.path().join("slow.toml");
     std::fs::write(&profile, profile_then("slowtool")).expect("profile");
+    let image = format!("image:{}", images.app);
     let mut child = paritty()
         .arg("--config")
         .arg(&config)
-        .args([
-            "snapshot",
-            &format!("image:{}", images.app),
-            "--engine",
-            "podman",
-            "--timeout",
-            "300",
-            "--host-timeout",
-            "300",
-            "--profile",
-        ])
+        .args(command)
+        .args([&image, "--engine", "podman", "--timeout", "300", "--host-timeout", "300"])
+        .arg("--profile")
         .arg(&profile)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -251,14 +262,13 @@ fn sigterm_mid_probe_removes_the_throwaway_container() {
     let _leftover = Container { name: name.clone() };
     // Running: the probe is in it, waiting for slowtool.
     podman_ok(&["wait", "--condition=running", &name]);
-    let status =
-        Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
-    assert!(status.success());
+    let sent = Command::new("kill").args([signal, &child.id().to_string()]).status().expect("kill");
+    assert!(sent.success());
     let status = wait_bounded(&mut child, Duration::from_secs(60));
-    assert_eq!(std::os::unix::process::ExitStatusExt::signal(&status), Some(15), "{status:?}");
-    assert!(!exists(&name), "{name} outlived paritty");
+    assert!(!exists(&name), "{name} outlived paritty ({status:?})");
     let names = podman_ok(&["ps", "-a", "--format", "{{.Names}}"]);
     assert!(!names.lines().any(|n| n.starts_with(&prefix)), "{names}");
+    status
 }
 
 fn wait_bounded(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
@@ -308,7 +318,7 @@ fn each_fault_has_its_reason_and_the_others_are_unaffected() {
     );
     assert_eq!(value(&reports[0], "runtime.python3"), Some("3.11.2"));
     let message =
-        |i: usize| reports[i].failure.as_ref().map(|f| f.message.clone()).unwrap_or_default();
+        |i: usize| reports[i].failure.as_ref().map(|f| f.message().to_owned()).unwrap_or_default();
     assert!(message(1).contains("podman ps -a"), "{}", message(1));
     assert!(
         message(2).contains("is created") && message(2).contains("podman start"),
@@ -406,7 +416,7 @@ fn a_container_that_stops_mid_probe_keeps_what_was_framed() {
     let reports = collect(&[format!("podman:{}", web.name)], &plan);
     let report = &reports[0];
     assert_eq!(reason(report), Some(FailReason::Stopped), "{report:#?}");
-    assert!(report.failure.as_ref().is_some_and(|f| f.message.contains("partial results")));
+    assert!(report.failure.as_ref().is_some_and(|f| f.message().contains("partial results")));
     assert_eq!(value(report, "os.id"), Some("paritty"));
 }
 

@@ -95,9 +95,8 @@ impl EngineCli {
             return Err(fault::deadline(self.name(), args.first().copied().unwrap_or("")));
         }
         let args: Vec<String> = args.iter().map(|&a| a.to_owned()).collect();
-        let (reader, writer) = std::io::pipe().map_err(|e| Failure {
-            reason: FailReason::EngineUnavailable,
-            message: format!("cannot ask {}: {e}", self.name()),
+        let (reader, writer) = std::io::pipe().map_err(|e| {
+            Failure::new(FailReason::EngineUnavailable, format!("cannot ask {}: {e}", self.name()))
         })?;
         // Read while the engine runs, so a chatty one never blocks on it;
         // waited for briefly, in case something it started holds the pipe.
@@ -116,10 +115,10 @@ impl EngineCli {
             Err(_) => Vec::new(),
         };
         if let Some(why) = outcome.spawn_error {
-            return Err(Failure {
-                reason: FailReason::EngineUnavailable,
-                message: format!("cannot start {}: {why}", self.program.display()),
-            });
+            return Err(Failure::new(
+                FailReason::EngineUnavailable,
+                format!("cannot start {}: {why}", self.program.display()),
+            ));
         }
         if outcome.timed_out {
             return Err(fault::deadline(self.name(), &args[0]));

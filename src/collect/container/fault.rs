@@ -7,7 +7,7 @@
 use crate::model::{FailReason, Failure};
 
 fn fail(reason: FailReason, message: String) -> Failure {
-    Failure { reason, message }
+    Failure::new(reason, message)
 }
 
 /// No CLI of any of `engines` (their program names) on PATH.
@@ -178,10 +178,10 @@ mod tests {
             "Error: localhost/nope:1: image not known",
         );
         assert_eq!(f.reason, FailReason::NotFound);
-        assert!(f.message.contains("paritty never pulls"), "{}", f.message);
+        assert!(f.message().contains("paritty never pulls"), "{}", f.message());
         let f = classify("docker", "web", "Emulate Docker CLI using podman.\nError: boom");
-        assert_eq!(f.message, "docker failed: Error: boom");
-        assert!(stopped("podman", "web", "paused").message.contains("`podman unpause web`"));
-        assert!(stopped("podman", "web", "exited").message.contains("`podman start web`"));
+        assert_eq!(f.message(), "docker failed: Error: boom");
+        assert!(stopped("podman", "web", "paused").message().contains("`podman unpause web`"));
+        assert!(stopped("podman", "web", "exited").message().contains("`podman start web`"));
     }
 }

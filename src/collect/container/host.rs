@@ -110,7 +110,12 @@ pub fn collect_image(t: &ImageTarget, job: &Job<'_>, progress: &Progress<'_>) ->
         Err(f) => return failed(f),
     };
     (progress.stage)(Stage::Probing);
-    let mut container = Throwaway::new(&cli);
+    let Some(mut container) = Throwaway::new(&cli) else {
+        return failed(Failure::new(
+            FailReason::ProbeFailed,
+            format!("{}: not started, paritty is being interrupted", t.name),
+        ));
+    };
     // `--entrypoint`: an image's own ENTRYPOINT would otherwise receive our
     // shell as its arguments. `--pull never`: only what is here is
     // collected. No network: the probe needs none.
@@ -154,9 +159,11 @@ fn probe(
     let sources: usize = job.profile.facts.iter().map(|f| f.sources.len()).sum();
     let max_total = sources.saturating_mul(job.collect.max_bytes + 512).saturating_add(1 << 20);
     session::run(cli.path(), args, job.probe, deadline, max_total, progress.facts_done, spawned)
-        .map_err(|e| Failure {
-            reason: FailReason::EngineUnavailable,
-            message: format!("cannot start {}: {e}", cli.path().display()),
+        .map_err(|e| {
+            Failure::new(
+                FailReason::EngineUnavailable,
+                format!("cannot start {}: {e}", cli.path().display()),
+            )
         })
 }
 
@@ -176,14 +183,14 @@ fn read_back(
     let killed = "the host deadline passed; the engine's process was killed (raise --host-timeout, or see why the container hangs)";
     if !parsed.started {
         let failure = match transcript.cut_off {
-            Some(Cut::Deadline) => Failure {
-                reason: FailReason::Timeout,
-                message: format!("{name}: the probe did not start: {killed}"),
-            },
-            _ if transcript.stderr.is_empty() => Failure {
-                reason: FailReason::ProbeFailed,
-                message: format!("{name} did not run the probe: the engine printed nothing"),
-            },
+            Some(Cut::Deadline) => Failure::new(
+                FailReason::Timeout,
+                format!("{name}: the probe did not start: {killed}"),
+            ),
+            _ if transcript.stderr.is_empty() => Failure::new(
+                FailReason::ProbeFailed,
+                format!("{name} did not run the probe: the engine printed nothing"),
+            ),
             _ => classify(&transcript.stderr),
         };
         return (None, Some(failure));
@@ -222,9 +229,7 @@ fn read_back(
         facts,
         redacted: None,
     };
-    let failure = cut_off.map(|(reason, why)| Failure {
-        reason,
-        message: format!("{name}: partial results, {why}"),
-    });
+    let failure = cut_off
+        .map(|(reason, why)| Failure::new(reason, format!("{name}: partial results, {why}")));
     (Some(snapshot), failure)
 }

@@ -6,7 +6,7 @@
 //! signal as it would have.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -29,6 +29,8 @@ struct Live {
 
 static LIVE: Mutex<Vec<Live>> = Mutex::new(Vec::new());
 static NEXT: AtomicU64 = AtomicU64::new(1);
+/// Set once paritty is being interrupted: no new throwaway container.
+static STOPPING: AtomicBool = AtomicBool::new(false);
 
 fn live() -> std::sync::MutexGuard<'static, Vec<Live>> {
     LIVE.lock().unwrap_or_else(PoisonError::into_inner)
@@ -47,13 +49,19 @@ pub struct Throwaway {
 impl Throwaway {
     /// A fresh name, `paritty-PID-N-XXXXXXXX` (this process, a counter, a
     /// clock-derived tag so two runs with a reused PID still differ),
-    /// registered for cleanup before any container can have it.
-    pub fn new(cli: &EngineCli) -> Throwaway {
+    /// registered for cleanup before any container can have it; `None`
+    /// once paritty is being interrupted.
+    pub fn new(cli: &EngineCli) -> Option<Throwaway> {
         let id = NEXT.fetch_add(1, Ordering::Relaxed);
         let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
         let name = format!("paritty-{}-{id}-{nanos:08x}", std::process::id());
-        live().push(Live { id, program: cli.program.clone(), name: name.clone(), client: None });
-        Throwaway { id, program: cli.program.clone(), name, gone: false }
+        let mut registry = live();
+        // Checked under the lock `remove_all` holds: none slips in after.
+        if STOPPING.load(Ordering::SeqCst) {
+            return None;
+        }
+        registry.push(Live { id, program: cli.program.clone(), name: name.clone(), client: None });
+        Some(Throwaway { id, program: cli.program.clone(), name, gone: false })
     }
 
     /// The engine process now running it.
@@ -87,9 +95,16 @@ fn remove(program: &std::path::Path, name: &str) {
     }
 }
 
+/// Kills and removes every throwaway container now, and lets no new one
+/// start: paritty is being interrupted and ends next.
+pub fn remove_all() {
+    remove_registered(&mut live());
+}
+
 /// Kills and removes every throwaway container in `registry` (engine
 /// processes first, so none starts one after it was removed).
-fn remove_all(registry: &mut Vec<Live>) {
+fn remove_registered(registry: &mut Vec<Live>) {
+    STOPPING.store(true, Ordering::SeqCst);
     let all = std::mem::take(registry);
     for entry in &all {
         if let Some(pid) = entry.client {
@@ -120,7 +135,7 @@ pub fn clean_up_on_signals() -> std::io::Result<()> {
             // blocks on it in its guard, so paritty cannot end any other
             // way (an exit code instead of the signal) while removing.
             let mut registry = live();
-            remove_all(&mut registry);
+            remove_registered(&mut registry);
             let _ = signal_hook::low_level::emulate_default_handler(signal);
             std::process::exit(128 + signal);
         }

@@ -16,12 +16,17 @@
 //! - same release numbers but another pre-release or suffix (`1.0~rc1`,
 //!   `1.1.1w`, `9.2p2`: OpenSSH's portable releases are upstream releases)
 //!   is `Patch`;
+//! - a development build that prints a `git describe` tail
+//!   (`v1.2.3-14-gdeadbee`) comes after its tag, before the next release,
+//!   a `Patch` difference from its tag (semver and loose; dpkg, rpm and
+//!   PEP 440 keep their formats' own orders);
 //! - the same upstream version with another distro revision or build (dpkg
 //!   and rpm revisions, semver and loose `+build`, PEP 440 post-releases and
 //!   local versions) is `Packaging`.
 //!
 //! Each kind's own decisions are documented in its file.
 
+mod describe;
 pub mod dpkg;
 mod loose;
 mod num;
