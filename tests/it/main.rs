@@ -10,6 +10,7 @@ mod architecture;
 mod cli;
 mod collect_local;
 mod comparators;
+mod containers;
 mod diff;
 mod examples_shipped;
 mod export_golden;
