@@ -14,6 +14,7 @@ use crate::compare::severity::Severity;
 use crate::config::Config;
 use crate::export::diff;
 use crate::export::document::DiffDoc;
+use crate::export::redact::Redactor;
 use crate::model::HostReport;
 
 pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
@@ -24,8 +25,9 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     let to_terminal = args.out.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     // Judged on what was collected; redacted only in what is written.
-    let (shown_reports, shown, redacted) = match options::redactor(&args.redaction) {
-        Some(mut redactor) => {
+    let mut redactor = options::redactor(&args.redaction);
+    let (shown_reports, shown, redacted) = match &mut redactor {
+        Some(redactor) => {
             let shown_reports = redactor.reports(&reports);
             let shown = redactor.comparison(&comparison);
             (shown_reports, shown, Some(redactor.summary()))
@@ -47,7 +49,7 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
         }
         None => print_stdout(&text)?,
     }
-    report_failures(&reports);
+    report_failures(&reports, redactor.as_mut());
     Ok(ExitCode::from(EXIT_OK))
 }
 
@@ -62,35 +64,24 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
         FailOn::Minor => Severity::Minor,
         FailOn::Major => Severity::Major,
     };
-    let mut out = String::new();
-    let base = comparison.baseline;
-    for row in comparison.rows.iter().filter(|r| !r.informational) {
-        for (c, cell) in row.cells.iter().enumerate() {
-            if c == base || cell.tolerated || cell.severity < threshold {
-                continue;
-            }
-            let shown = |i: usize| {
-                row.cells[i].value.clone().unwrap_or_else(|| {
-                    row.cells[i].status.map_or("not collected".into(), |s| s.to_string())
-                })
-            };
-            let _ = writeln!(
-                out,
-                "{}: {} {} ({}: {}, {}: {})",
-                cell.severity.as_str(),
-                comparison.columns[c].name,
-                row.id,
-                comparison.columns[base].name,
-                shown(base),
-                comparison.columns[c].name,
-                shown(c)
-            );
+    // Judged on what was collected; printed redacted, since CI keeps logs.
+    let mut redactor = options::redactor(&args.redaction);
+    let shown = match &mut redactor {
+        Some(redactor) => {
+            redactor.reports(&reports);
+            redactor.comparison(&comparison)
         }
-    }
-    let failed = report_failures(&reports);
+        None => comparison.clone(),
+    };
+    let mut out = divergences(&comparison, &shown, threshold);
+    let failed = report_failures(&reports, redactor.as_mut());
     let diverged = !out.is_empty();
-    out.push_str(&comparison.summary());
+    out.push_str(&shown.summary());
     out.push('\n');
+    if let Some(redactor) = redactor.as_ref().filter(|r| r.redacted_any()) {
+        out.push_str(&redactor.summary());
+        out.push('\n');
+    }
     print_stdout(&out)?;
     Ok(ExitCode::from(if failed > 0 {
         EXIT_ERROR
@@ -99,6 +90,38 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
     } else {
         EXIT_OK
     }))
+}
+
+/// One line per cell of `judged` at or past `threshold`, showing what
+/// `shown` (the same comparison, redacted) says of it.
+fn divergences(judged: &Comparison, shown: &Comparison, threshold: Severity) -> String {
+    let mut out = String::new();
+    let base = judged.baseline;
+    for (row, shown_row) in judged.rows.iter().zip(&shown.rows).filter(|(r, _)| !r.informational) {
+        for (c, cell) in row.cells.iter().enumerate() {
+            if c == base || cell.tolerated || cell.severity < threshold {
+                continue;
+            }
+            let value = |i: usize| {
+                let cell = &shown_row.cells[i];
+                cell.value.clone().unwrap_or_else(|| {
+                    cell.status.map_or("not collected".into(), |s| s.to_string())
+                })
+            };
+            let _ = writeln!(
+                out,
+                "{}: {} {} ({}: {}, {}: {})",
+                cell.severity.as_str(),
+                shown.columns[c].name,
+                shown_row.id,
+                shown.columns[base].name,
+                value(base),
+                shown.columns[c].name,
+                value(c)
+            );
+        }
+    }
+    out
 }
 
 fn compare(
@@ -118,13 +141,19 @@ fn compare(
     Ok(Comparison::build(reports, baseline, &policy))
 }
 
-/// One line per failed target on stderr; how many there were.
-fn report_failures(reports: &[HostReport]) -> usize {
+/// One line per failed target on stderr, redacted by `redactor` if given;
+/// how many there were.
+fn report_failures(reports: &[HostReport], mut redactor: Option<&mut Redactor>) -> usize {
     let mut failed = 0;
     for report in reports {
         if let Some(failure) = &report.failure {
             failed += 1;
-            eprintln!("paritty: {}: {failure}", report.target);
+            let line = format!("{}: {failure}", report.target);
+            let line = match redactor.as_deref_mut() {
+                Some(redactor) => redactor.text(&line),
+                None => line,
+            };
+            eprintln!("paritty: {line}");
         }
     }
     failed

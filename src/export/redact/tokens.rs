@@ -1,0 +1,61 @@
+//! Secrets recognised by their format alone, wherever they appear: the
+//! token formats issuers publish so that secret scanners (gitleaks, GitHub's
+//! secret scanning) can find them, JWTs, and PEM private-key blocks.
+//!
+//! No pattern asks for a word boundary before the token: a token glued to
+//! other text (`url=ghp_...`, `xAKIA...`) is still a token, and every prefix
+//! here is distinctive enough not to turn up inside ordinary words.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::scan::{Finding, Kind};
+
+/// Who issues a token, and its format.
+const FORMATS: &[(&str, &str)] = &[
+    // ghp_ personal, gho_ OAuth, ghu_ user-to-server, ghs_ server-to-server,
+    // ghr_ refresh; github_pat_ fine-grained.
+    ("GitHub", r"(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}"),
+    ("GitHub", r"github_pat_[A-Za-z0-9_]{22,255}"),
+    ("GitLab", r"glpat-[A-Za-z0-9_\-]{20,}"),
+    ("Slack", r"xox[abprs]-[A-Za-z0-9\-]{10,}"),
+    // Access key ids (long-lived AKIA, temporary ASIA): 20 characters.
+    ("AWS", r"(?:AKIA|ASIA)[A-Z0-9]{16}"),
+    ("Stripe", r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}"),
+    ("Google", r"AIza[A-Za-z0-9_\-]{35}"),
+    ("npm", r"npm_[A-Za-z0-9]{36}"),
+    // PyPI API tokens are macaroons: base64 that always starts "AgE".
+    ("PyPI", r"pypi-AgE[A-Za-z0-9_\-]{50,}"),
+    // Header and payload are base64url JSON objects, so both start "eyJ".
+    ("JWT", r"eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]*"),
+];
+
+/// All formats in one pattern, one group each, so a text is read once.
+static TOKENS: LazyLock<Regex> = LazyLock::new(|| {
+    let groups: Vec<String> = FORMATS.iter().map(|(_, re)| format!("({re})")).collect();
+    Regex::new(&groups.join("|")).expect("valid regex")
+});
+
+/// A private key to its END line, or to the end of the text when output was
+/// cut before it (RSA, EC, OPENSSH, ENCRYPTED, PGP ... PRIVATE KEY [BLOCK]).
+static PRIVATE_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|\z)",
+    )
+    .expect("valid regex")
+});
+
+/// Adds the tokens and private keys in `text` to `found`.
+pub fn find(text: &str, found: &mut Vec<Finding>) {
+    for m in PRIVATE_KEY.find_iter(text) {
+        found.push(Finding { range: m.range(), kind: Kind::PrivateKey });
+    }
+    for caps in TOKENS.captures_iter(text) {
+        // Group 0 is the whole match; group i + 1 is FORMATS[i].
+        let Some((i, m)) = caps.iter().skip(1).enumerate().find_map(|(i, g)| Some((i, g?))) else {
+            continue;
+        };
+        found.push(Finding { range: m.range(), kind: Kind::Token(FORMATS[i].0) });
+    }
+}
