@@ -21,6 +21,7 @@ mod profile_validation;
 mod profiles_shipped;
 mod pty_harness;
 mod redaction;
+mod redaction_cost;
 mod redaction_props;
 mod redaction_ssh;
 mod snapshot_file;

@@ -11,8 +11,10 @@ fn redact(text: &str) -> String {
 }
 
 fn config() -> ProptestConfig {
+    // PROPTEST_CASES asks for a longer hunt; 300 keeps the suite quick.
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(300);
     // No regression files: a failure prints its minimal input instead.
-    ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() }
+    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
 }
 
 /// Text made of the pieces secrets are made of, so the redactor's edges

@@ -9,15 +9,23 @@ use regex::Regex;
 use super::names::is_secret_name;
 use super::scan::{Finding, Kind};
 
-/// A name, then `=`, or `:` followed by a blank or a quote, then the value:
-/// quoted (to its closing quote), or bare (to the next blank or quote; an
-/// authorization scheme such as `Bearer` takes the word after it too). A
-/// quote left open takes the rest of its word.
-static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    let value = r#"(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|(?:(?i:bearer|basic|token|digest)[ \t]+)?["']?[^\s"'`]+)"#;
-    Regex::new(&format!(
-        r#"(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?(?:[ \t]*=[ \t]*(?P<v1>{value})|[ \t]*:[ \t]*(?P<v2>"(?:[^"\\\n]|\\.)*"|'[^'\n]*')|[ \t]*:[ \t]+(?P<v3>{value}))"#
-    ))
+/// A name and what follows it up to its value: `=`, or `:` (which must be
+/// followed by a blank or a quote, or `https://` would be an assignment).
+/// Found apart from the value so that names that are not secret cost only
+/// their own length: a value can be long, and text can hold many names.
+static NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*(?P<op>[=:])[ \t]*"#)
+        .expect("valid regex")
+});
+
+/// A value, at the start of the text after its name: quoted (to its closing
+/// quote), or bare (to the next blank or quote; an authorization scheme such
+/// as `Bearer` takes the word after it too). A quote left open takes the
+/// rest of its word.
+static VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|(?:(?i:bearer|basic|token|digest)[ \t]+)?["']?[^\s"'`]+)"#,
+    )
     .expect("valid regex")
 });
 
@@ -38,26 +46,33 @@ pub fn find(text: &str, found: &mut Vec<Finding>) {
     }
     let bytes = text.as_bytes();
     let mut at = 0;
-    while let Some(caps) = ASSIGNMENT.captures_at(text, at) {
-        let name = caps.name("name").expect("always there");
-        let (value, after_colon) = match (caps.name("v1"), caps.name("v2"), caps.name("v3")) {
-            (Some(v), _, _) | (None, Some(v), _) => (v, false),
-            (None, None, Some(v)) => (v, true),
-            (None, None, None) => unreachable!("the pattern has one value or another"),
-        };
-        // A name inside a query is the query's (its value ends at `&`); a
-        // name that is not secret may still hold one in what follows
-        // (`a=API_TOKEN=x`): either way, read on from the end of the name.
+    while let Some(caps) = NAME.captures_at(text, at) {
+        let (name, op) = (caps.name("name").expect("always"), caps.name("op").expect("always"));
+        at = name.end();
+        // A name inside a query is the query's (its value ends at `&`).
         let in_query = name.start() > 0 && matches!(bytes[name.start() - 1], b'?' | b'&');
-        if in_query || !is_secret_name(name.as_str()) || !is_scalar(value.as_str(), after_colon) {
-            at = name.end();
+        if in_query || !is_secret_name(name.as_str()) {
             continue;
         }
+        let start = caps.get(0).expect("always").end();
+        let after_colon = op.as_str() == ":";
+        let quoted = text[start..].starts_with(['"', '\'']);
+        // `name:value` with neither blank nor quote is a URL or a time.
+        if after_colon && start == op.end() && !quoted {
+            continue;
+        }
+        let Some(value) = VALUE.find(&text[start..]) else {
+            continue;
+        };
+        let value = start + value.start()..start + value.end();
+        if !is_scalar(&text[value.clone()], after_colon && !quoted) {
+            continue;
+        }
+        at = value.end;
         found.push(Finding {
-            range: unquoted(text, value.range()),
+            range: unquoted(text, value),
             kind: Kind::Named(name.as_str().to_owned()),
         });
-        at = value.end();
     }
 }
 

@@ -147,14 +147,13 @@ impl Redactor {
             REDACTED.clone_into(&mut fact.raw);
             return;
         }
-        let raw = scrub(&fact.raw);
-        self.count(&raw.found);
-        fact.raw = self.beyond_secrets(&raw.text);
+        let (raw, secrets) = self.clean(&fact.raw);
+        fact.raw = self.hosts_in(raw);
         if let Some(value) = &fact.value {
             let shown = self.text(value);
             // A value taken from a secret in the evidence (a file's
             // `API_TOKEN=...` line, a token a tool printed) is one too.
-            if shown == REDACTED || raw.found.iter().any(|(_, secret)| leaks(&shown, secret)) {
+            if shown == REDACTED || secrets.iter().any(|(_, secret)| leaks(&shown, secret)) {
                 self.hide_value(id, fact);
             } else {
                 fact.value = Some(shown);
@@ -222,16 +221,37 @@ impl Redactor {
 
     /// Free text with secrets, home folders and (if asked) hosts replaced.
     pub fn text(&mut self, text: &str) -> String {
-        let scrubbed = scrub(text);
-        self.count(&scrubbed.found);
-        self.beyond_secrets(&scrubbed.text)
+        let (out, _) = self.clean(text);
+        self.hosts_in(out)
     }
 
-    /// Text already scrubbed of secrets with home folders and (if asked)
-    /// hosts replaced.
-    fn beyond_secrets(&mut self, text: &str) -> String {
-        let (mut out, homes) = home::replace(text);
-        self.counts.home_paths += homes;
+    /// `text` without secrets and home folders (counted), and the secrets
+    /// that were there. Replacing either can make the other's pattern
+    /// match anew (`s3://u:/home/x://@` becomes a URL with credentials once
+    /// the home folder is `~`), so both repeat until neither finds anything:
+    /// cleaning the result again changes nothing.
+    fn clean(&mut self, text: &str) -> (String, Vec<(scan::Kind, String)>) {
+        const MAX_ROUNDS: usize = 8;
+        let mut out = text.to_owned();
+        let mut found = Vec::new();
+        for _ in 0..MAX_ROUNDS {
+            let scrubbed = scrub(&out);
+            self.count(&scrubbed.found);
+            let (homeless, homes) = home::replace(&scrubbed.text);
+            self.counts.home_paths += homes;
+            let done = scrubbed.found.is_empty() && homes == 0;
+            found.extend(scrubbed.found);
+            out = homeless;
+            if done {
+                break;
+            }
+        }
+        (out, found)
+    }
+
+    /// Host names and addresses replaced by pseudonyms, if asked.
+    fn hosts_in(&mut self, text: String) -> String {
+        let mut out = text;
         if self.options.hosts {
             let mut known: Vec<(&String, &String)> = self.pseudonyms.iter().collect();
             known.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));

@@ -29,8 +29,13 @@ pub fn find(text: &str, found: &mut Vec<Finding>) {
     // are found once.
     let mut run_end = 0;
     let mut ats: Vec<usize> = Vec::new();
+    // A URL inside credentials already found goes with them.
+    let mut hidden_to = 0;
     for m in SCHEME.find_iter(text) {
         let start = m.end();
+        if m.start() < hidden_to {
+            continue;
+        }
         if start > run_end {
             // A URL in running text ends at a blank, a quote or an angle bracket.
             run_end = text[start..].find(ends_url).map_or(text.len(), |i| start + i);
@@ -40,6 +45,7 @@ pub fn find(text: &str, found: &mut Vec<Finding>) {
         let ats = &ats[ats.partition_point(|&at| at < start)..];
         if let Some(end) = userinfo_end(text, scheme, start..run_end, ats) {
             found.push(Finding { range: start..end, kind: Kind::UrlCredentials });
+            hidden_to = end;
         }
     }
 }
