@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::finding::{Finding, Kind};
 use super::names::is_secret_name;
-use super::scan::{Finding, Kind};
 
 /// A name and what follows it up to its value: `=`, or `:` (which must be
 /// followed by a blank or a quote, or `https://` would be an assignment).

@@ -7,6 +7,7 @@
 //! and it can say afterwards what it redacted.
 
 mod assign;
+mod finding;
 mod home;
 mod names;
 mod scan;
@@ -180,7 +181,7 @@ impl Redactor {
         fact.value = None;
     }
 
-    fn count(&mut self, found: &[(scan::Kind, String)]) {
+    fn count(&mut self, found: &[(finding::Kind, String)]) {
         for (kind, secret) in found {
             self.counts.found(&self.keys, kind, secret);
         }
@@ -230,7 +231,7 @@ impl Redactor {
     /// match anew (`s3://u:/home/x://@` becomes a URL with credentials once
     /// the home folder is `~`), so both repeat until neither finds anything:
     /// cleaning the result again changes nothing.
-    fn clean(&mut self, text: &str) -> (String, Vec<(scan::Kind, String)>) {
+    fn clean(&mut self, text: &str) -> (String, Vec<(finding::Kind, String)>) {
         const MAX_ROUNDS: usize = 8;
         let mut out = text.to_owned();
         let mut found = Vec::new();

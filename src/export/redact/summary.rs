@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasher, RandomState};
 
-use super::scan::Kind;
+use super::finding::Kind;
 
 #[derive(Debug, Default)]
 pub struct Counts {

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::scan::{Finding, Kind};
+use super::finding::{Finding, Kind};
 
 /// Who issues a token, and its format.
 const FORMATS: &[(&str, &str)] = &[

@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use url::Url;
 
-use super::scan::{Finding, Kind};
+use super::finding::{Finding, Kind};
 
 static SCHEME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)[a-z][a-z0-9+.\-]*://").expect("valid regex"));
