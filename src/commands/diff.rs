@@ -25,9 +25,8 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     let to_terminal = args.out.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     // Judged on what was collected; redacted only in what is written.
-    let mut redactor = options::redactor(&args.redaction);
-    let (shown_reports, shown, redacted) = match &mut redactor {
-        Some(redactor) => {
+    let (shown_reports, shown, redacted) = match options::redactor(&args.redaction) {
+        Some(mut redactor) => {
             let shown_reports = redactor.reports(&reports);
             let shown = redactor.comparison(&comparison);
             (shown_reports, shown, Some(redactor.summary()))
@@ -49,7 +48,8 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
         }
         None => print_stdout(&text)?,
     }
-    report_failures(&reports, redactor.as_mut());
+    // The terminal is the user's own (as for snapshot): failures as they are.
+    report_failures(&reports, None);
     Ok(ExitCode::from(EXIT_OK))
 }
 

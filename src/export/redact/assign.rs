@@ -96,3 +96,57 @@ fn unquoted(text: &str, range: std::ops::Range<usize>) -> std::ops::Range<usize>
     let closed = value.len() >= 2 && value.as_bytes()[value.len() - 1] == first;
     range.start + 1..if closed { range.end - 1 } else { range.end }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The (kind, value) pairs `find` reports in `text`.
+    fn values(text: &str) -> Vec<(Kind, &str)> {
+        let mut found = Vec::new();
+        find(text, &mut found);
+        found.into_iter().map(|f| (f.kind, &text[f.range])).collect()
+    }
+
+    fn named<'a>(name: &str, value: &'a str) -> (Kind, &'a str) {
+        (Kind::Named(name.to_owned()), value)
+    }
+
+    #[test]
+    fn assignments_in_their_usual_shapes() {
+        assert_eq!(values("API_TOKEN=abc def"), [named("API_TOKEN", "abc")]);
+        assert_eq!(values("export DB_PASSWORD='a b'"), [named("DB_PASSWORD", "a b")]);
+        assert_eq!(
+            values(r#"{"client_secret": "x\"y", "v": 1}"#),
+            [named("client_secret", r#"x\"y"#)]
+        );
+        assert_eq!(values("password: hunter2\n"), [named("password", "hunter2")]);
+        assert_eq!(
+            values("Authorization: Bearer abc.def"),
+            [named("Authorization", "Bearer abc.def")]
+        );
+        assert_eq!(values("a=API_TOKEN=x"), [named("API_TOKEN", "x")]);
+        assert_eq!(values("SECRET=\"unclosed"), [named("SECRET", "unclosed")]);
+    }
+
+    #[test]
+    fn what_is_no_secret_assignment() {
+        for text in [
+            "token:abc",
+            "https://token:abc@host",
+            "\"private\": true,",
+            "\"keywords\": [\"a\"]",
+            "author: Jane",
+            "PASSWORD=\nnext line",
+            "version = 1.2.3",
+        ] {
+            assert_eq!(values(text), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn query_parameters_end_at_the_next_one() {
+        assert_eq!(values("/cb?token=abc&v=2#top"), [(Kind::Query, "abc")]);
+        assert_eq!(values("?v=2&password=p%40ss"), [(Kind::Query, "p%40ss")]);
+    }
+}

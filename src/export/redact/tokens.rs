@@ -59,3 +59,33 @@ pub fn find(text: &str, found: &mut Vec<Finding>) {
         found.push(Finding { range: m.range(), kind: Kind::Token(FORMATS[i].0) });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(Kind, &str)> {
+        let mut found = Vec::new();
+        find(text, &mut found);
+        found.into_iter().map(|f| (f.kind, &text[f.range])).collect()
+    }
+
+    #[test]
+    fn a_private_key_cut_short_is_hidden_to_the_end() {
+        let text = "key:\n-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\nAwEHoUQDQgAE";
+        assert_eq!(found(text), [(Kind::PrivateKey, &text[5..])]);
+    }
+
+    #[test]
+    fn look_alikes_are_no_tokens() {
+        for text in [
+            "npm_config_cache=/x",
+            "ghp_short",
+            "AKIAlower0000000000",
+            "eyJhbGciOi.notjwt",
+            "sk_live_",
+        ] {
+            assert_eq!(found(text), [], "{text}");
+        }
+    }
+}

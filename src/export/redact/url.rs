@@ -91,3 +91,50 @@ fn is_host(scheme: &str, authority: &str) -> bool {
             && url.password().is_none()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The userinfo `find` reports in `text`, as text.
+    fn userinfo(text: &str) -> Vec<&str> {
+        let mut found = Vec::new();
+        find(text, &mut found);
+        found.iter().map(|f| &text[f.range.clone()]).collect()
+    }
+
+    #[test]
+    fn a_port_and_a_path_are_no_credentials() {
+        for text in [
+            "https://example.com/a@b",
+            "https://host:8080/a@b",
+            "http://[::1]:80/x@y",
+            "see https://host/path?email=a@b.org",
+            "postgres://db.internal:5432/app",
+        ] {
+            assert_eq!(userinfo(text), Vec::<&str>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn userinfo_runs_to_the_last_at_a_host_follows() {
+        for (text, expected) in [
+            ("postgres://app:pw@db:5432/app", "app:pw"),
+            ("https://token@github.com/x.git", "token"),
+            ("redis://:secret@cache", ":secret"),
+            ("mysql://root:p@ss@w0rd@db", "root:p@ss@w0rd"),
+            ("https://user:pa/ss@host/x", "user:pa/ss"),
+            ("s3://KEY:se/cr/et@bucket/path/file", "KEY:se/cr/et"),
+            ("https://u:p@a/b@host/x", "u:p@a/b"),
+            ("(https://u:p@host)", "u:p"),
+        ] {
+            assert_eq!(userinfo(text), [expected], "{text}");
+        }
+    }
+
+    #[test]
+    fn nested_urls_are_found_once() {
+        assert_eq!(userinfo("https://a/?next=https://u:p@h/"), ["u:p"]);
+        assert_eq!(userinfo("https://u:p@a/?next=https://x:y@h/").len(), 1);
+    }
+}
