@@ -461,3 +461,18 @@ fn check_prints_no_secret_to_the_ci_log() {
     }
     assert!(stdout.contains("Redacted: the values of API_TOKEN"), "{stdout}");
 }
+
+#[test]
+fn the_sentence_stays_short_whatever_a_host_printed() {
+    let mut raw = String::new();
+    for i in 0..40 {
+        let _ = writeln!(raw, "SECRET_{i:02}=x{i}");
+    }
+    let _ = writeln!(raw, "{}_TOKEN=y", "N".repeat(5000));
+    let mut r = Redactor::new(Options::default());
+    r.reports(&with_fact("tool.dbinfo", tool_fact(&raw, None)));
+    let said = r.summary();
+    assert!(said.starts_with("Redacted: the values of NNNN"), "{said}");
+    assert!(said.contains("SECRET_10, 29 more"), "{said}");
+    assert!(said.len() < 400, "{} bytes: {said}", said.len());
+}

@@ -79,8 +79,7 @@ impl Counts {
     fn describe_parts(&self, hosts: bool) -> Vec<String> {
         let mut parts = Vec::new();
         if !self.named.is_empty() {
-            let names: Vec<&str> = self.named.iter().map(String::as_str).collect();
-            parts.push(format!("the values of {}", names.join(", ")));
+            parts.push(format!("the values of {}", listed(&self.named)));
         }
         if !self.url_credentials.is_empty() {
             parts.push(counted(self.url_credentials.len(), "credential", "in URLs"));
@@ -104,6 +103,25 @@ impl Counts {
         }
         parts
     }
+}
+
+/// Names come from what hosts printed too, so the sentence shows a few, each
+/// cut short, and says how many more there were.
+fn listed(names: &BTreeSet<String>) -> String {
+    const SHOWN: usize = 12;
+    const LONGEST: usize = 48;
+    let mut shown: Vec<String> = names
+        .iter()
+        .take(SHOWN)
+        .map(|name| match name.char_indices().nth(LONGEST) {
+            Some((cut, _)) => format!("{}...", &name[..cut]),
+            None => name.clone(),
+        })
+        .collect();
+    if names.len() > SHOWN {
+        shown.push(format!("{} more", names.len() - SHOWN));
+    }
+    shown.join(", ")
 }
 
 /// "1 credential in URLs", "2 tokens".
