@@ -29,6 +29,10 @@ fn hostile_output_is_redacted_in_linear_time() {
         "?token=x&",
         "-----BEGIN PRIVATE KEY-----",
         "ghp_",
+        "ghp_0123456789012345678901234567890123456",
+        "glpat-",
+        "AKIA",
+        "eyJ0123456789.",
     ];
     for unit in units {
         let text = hostile(unit);

@@ -38,10 +38,16 @@ static QUERY: LazyLock<Regex> = LazyLock::new(|| {
 /// Adds the values of secret-named assignments and query parameters in
 /// `text` to `found`.
 pub fn find(text: &str, found: &mut Vec<Finding>) {
-    for caps in QUERY.captures_iter(text) {
-        if is_secret_name(&caps["name"]) {
-            let value = caps.name("value").expect("always there");
+    let mut at = 0;
+    while let Some(caps) = QUERY.captures_at(text, at) {
+        let (name, value) =
+            (caps.name("name").expect("always"), caps.name("value").expect("always"));
+        // A parameter that is not secret may hold one in what follows
+        // (`?next=/a?token=x`): read on from the end of its name.
+        at = name.end();
+        if is_secret_name(name.as_str()) {
             found.push(Finding { range: value.range(), kind: Kind::Query });
+            at = value.end();
         }
     }
     let bytes = text.as_bytes();
@@ -148,5 +154,6 @@ mod tests {
     fn query_parameters_end_at_the_next_one() {
         assert_eq!(values("/cb?token=abc&v=2#top"), [(Kind::Query, "abc")]);
         assert_eq!(values("?v=2&password=p%40ss"), [(Kind::Query, "p%40ss")]);
+        assert_eq!(values("?next=/cb?token=abc"), [(Kind::Query, "abc")]);
     }
 }

@@ -8,7 +8,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 use super::finding::{Finding, Kind};
 
@@ -31,10 +31,13 @@ const FORMATS: &[(&str, &str)] = &[
     ("JWT", r"eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]*"),
 ];
 
-/// All formats in one pattern, one group each, so a text is read once.
-static TOKENS: LazyLock<Regex> = LazyLock::new(|| {
-    let groups: Vec<String> = FORMATS.iter().map(|(_, re)| format!("({re})")).collect();
-    Regex::new(&groups.join("|")).expect("valid regex")
+/// Each format alone, since tokens glued together overlap (`xoxb-...ghp_...`:
+/// Slack's pattern takes the `ghp` GitHub's starts with), and all at once,
+/// so a text without tokens (nearly all) is read once.
+static TOKENS: LazyLock<(RegexSet, Vec<Regex>)> = LazyLock::new(|| {
+    let patterns = FORMATS.iter().map(|(_, re)| *re);
+    let one = patterns.clone().map(|re| Regex::new(re).expect("valid regex")).collect();
+    (RegexSet::new(patterns).expect("valid regexes"), one)
 });
 
 /// A private key to its END line, or to the end of the text when output was
@@ -51,13 +54,30 @@ pub fn find(text: &str, found: &mut Vec<Finding>) {
     for m in PRIVATE_KEY.find_iter(text) {
         found.push(Finding { range: m.range(), kind: Kind::PrivateKey });
     }
-    for caps in TOKENS.captures_iter(text) {
-        // Group 0 is the whole match; group i + 1 is FORMATS[i].
-        let Some((i, m)) = caps.iter().skip(1).enumerate().find_map(|(i, g)| Some((i, g?))) else {
-            continue;
-        };
-        found.push(Finding { range: m.range(), kind: Kind::Token(FORMATS[i].0) });
+    let (any, each) = &*TOKENS;
+    for i in &any.matches(text) {
+        let mut at = 0;
+        while let Some(m) = each[i].find_at(text, at) {
+            found.push(Finding { range: m.range(), kind: Kind::Token(FORMATS[i].0) });
+            at = resume(m.as_str(), m.start());
+        }
     }
+}
+
+/// The longest fixed prefix of a format (`github_pat_`).
+const LONGEST_PREFIX: usize = 11;
+
+/// Where to look for the next token of the same format after `token` (found
+/// at `start`). A token glued to the next (`ghp_...ghp_...`) ends inside
+/// that one's prefix, or, for a JWT, takes the next one's header into its
+/// signature: looking again from there finds the next whole, while reading
+/// each character at most twice.
+fn resume(token: &str, start: usize) -> usize {
+    let back = match token.match_indices('.').nth(1) {
+        Some((signature, _)) if token.starts_with("eyJ") => signature + 1,
+        _ => token.len().saturating_sub(LONGEST_PREFIX),
+    };
+    start + back.max(1)
 }
 
 #[cfg(test)]
@@ -68,6 +88,17 @@ mod tests {
         let mut found = Vec::new();
         find(text, &mut found);
         found.into_iter().map(|f| (f.kind, &text[f.range])).collect()
+    }
+
+    #[test]
+    fn tokens_glued_together_are_each_found_whole() {
+        let github = format!("ghp_{}", "Q1w2E3r4T5".repeat(4));
+        let text = format!("xoxb-1234567890{github}");
+        let found = found(&text);
+        assert!(
+            found.iter().any(|(kind, token)| *kind == Kind::Token("GitHub") && *token == github),
+            "{found:?}"
+        );
     }
 
     #[test]
