@@ -476,3 +476,14 @@ fn the_sentence_stays_short_whatever_a_host_printed() {
     assert!(said.contains("SECRET_10, 29 more"), "{said}");
     assert!(said.len() < 400, "{} bytes: {said}", said.len());
 }
+
+#[test]
+fn labels_from_a_teammates_snapshot_file_are_redacted_too() {
+    let token = format!("glpat-{}", "Kk22Ll33Mm".repeat(2));
+    let fact = Fact {
+        label: format!("deploy with {token}"),
+        category: format!("Tools {token}"),
+        ..tool_fact("dbinfo 2.4.1", Some("2.4.1"))
+    };
+    assert_never_exported(&with_fact("tool.dbinfo", fact), &[&token]);
+}

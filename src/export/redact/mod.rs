@@ -136,6 +136,9 @@ impl Redactor {
     }
 
     fn fact(&mut self, id: &str, fact: &mut Fact) {
+        // Labels come with snapshot files too: untrusted like the rest.
+        fact.label = self.text(&fact.label);
+        fact.category = self.text(&fact.category);
         let variable = fact.found_at.as_deref().and_then(|f| f.strip_prefix('$'));
         if let Some(name) = variable
             && is_secret_name(name)
@@ -194,12 +197,15 @@ impl Redactor {
         for column in &mut out.columns {
             column.name = self.host_text(&column.name);
             column.os = column.os.as_deref().map(|o| self.text(o));
+            column.environment = column.environment.as_deref().map(|e| self.text(e));
             if let Some(failure) = &mut column.failure {
                 failure.message = self.text(&failure.message);
             }
         }
         for row in &mut out.rows {
             let secret = self.secret_facts.contains(&row.id);
+            row.label = self.text(&row.label);
+            row.category = self.text(&row.category);
             for cell in &mut row.cells {
                 if secret && cell.value.is_some() {
                     cell.value = None;
