@@ -18,7 +18,8 @@ const FORMATS: &[(&str, &str)] = &[
     // ghr_ refresh; github_pat_ fine-grained.
     ("GitHub", r"(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}"),
     ("GitHub", r"github_pat_[A-Za-z0-9_]{22,255}"),
-    ("GitLab", r"glpat-[A-Za-z0-9_\-]{20,}"),
+    // Routable ones end in `.`, a length and a CRC.
+    ("GitLab", r"glpat-[A-Za-z0-9_\-]{20,}(?:\.[0-9a-z]{9})?"),
     ("Slack", r"xox[abprs]-[A-Za-z0-9\-]{10,}"),
     // Access key ids (long-lived AKIA, temporary ASIA): 20 characters.
     ("AWS", r"(?:AKIA|ASIA)[A-Z0-9]{16}"),
@@ -99,6 +100,12 @@ mod tests {
             found.iter().any(|(kind, token)| *kind == Kind::Token("GitHub") && *token == github),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_routable_gitlab_token_is_found_with_its_checksum() {
+        let token = format!("glpat-{}.01{}", "Ab9_-".repeat(6), "z9y8x7w");
+        assert_eq!(found(&format!("t {token} ")), [(Kind::Token("GitLab"), token.as_str())]);
     }
 
     #[test]
