@@ -73,7 +73,8 @@ pub struct DiffArgs {
     /// Only the facts where some host diverges.
     #[arg(long)]
     pub only_diff: bool,
-    /// Write to this file (atomically) instead of standard output.
+    /// Write to this file (atomically; a symlink is followed, a device or
+    /// FIFO written through, `-` is standard output) instead of standard output.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     #[command(flatten)]
@@ -129,7 +130,9 @@ pub struct SnapshotArgs {
     #[arg(long, value_enum)]
     pub format: Option<SnapshotFormat>,
     /// Write to this file (one target) or into this folder, one NAME.json
-    /// per target (several targets, or an existing folder). Atomic.
+    /// per target (several targets, or an existing folder). Atomic; a
+    /// symlink is followed, a device or FIFO written through, `-` is
+    /// standard output.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     #[command(flatten)]

@@ -10,6 +10,9 @@ use serde::Deserialize;
 
 pub const FILE_NAME: &str = "paritty.toml";
 
+/// The largest config file read; a larger one (or a device) is refused.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -109,14 +112,14 @@ pub fn load(explicit: Option<&Path>) -> Result<Option<Config>, ConfigError> {
             .collect(),
     };
     for path in candidates {
-        match std::fs::read_to_string(&path) {
+        match crate::fsutil::read_text(&path, MAX_CONFIG_BYTES) {
             Ok(text) => return parse(&text, &path).map(Some),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {}
+            Err(e) if e.io_kind() == Some(std::io::ErrorKind::NotFound) && explicit.is_none() => {}
             Err(e) => {
                 return Err(ConfigError {
                     path,
                     position: None,
-                    message: format!("cannot read it: {e}"),
+                    message: format!("cannot read it: {}", e.problem),
                 });
             }
         }

@@ -40,7 +40,7 @@ pub fn reports() -> Vec<HostReport> {
             Err(e) => HostReport {
                 target: (*origin).to_owned(),
                 snapshot: None,
-                failure: Some(Failure { reason: FailReason::BadSnapshot, message: e.to_string() }),
+                failure: Some(Failure::new(FailReason::BadSnapshot, e.to_string())),
             },
         })
         .collect()

@@ -22,6 +22,7 @@ pub enum Action {
     Toggle,
     NextPane,
     OnlyDiff,
+    Absent,
     Search,
     NextDivergence,
     PreviousDivergence,
@@ -37,7 +38,7 @@ pub enum Action {
 
 impl Action {
     /// Every action with its config name and what it does, in help order.
-    pub const ALL: [(Action, &'static str, &'static str); 22] = [
+    pub const ALL: [(Action, &'static str, &'static str); 23] = [
         (Action::Up, "up", "previous fact"),
         (Action::Down, "down", "next fact"),
         (Action::Left, "left", "previous host"),
@@ -49,6 +50,7 @@ impl Action {
         (Action::Toggle, "toggle", "fold a category / show details"),
         (Action::NextPane, "next-pane", "switch pane (table, details)"),
         (Action::OnlyDiff, "only-diff", "only differences / everything"),
+        (Action::Absent, "absent", "show / hide facts no host has"),
         (Action::Search, "search", "search facts"),
         (Action::NextDivergence, "next-divergence", "next divergence"),
         (Action::PreviousDivergence, "previous-divergence", "previous divergence"),
@@ -186,6 +188,7 @@ impl Default for Keymap {
             ("tab", Action::NextPane),
             ("backtab", Action::NextPane),
             ("d", Action::OnlyDiff),
+            ("a", Action::Absent),
             ("/", Action::Search),
             ("n", Action::NextDivergence),
             ("N", Action::PreviousDivergence),

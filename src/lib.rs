@@ -1,7 +1,7 @@
 //! paritty: collect OS, runtime, tool and service versions from machines and
 //! show where they diverge (Twelve-Factor dev/prod parity).
 //!
-//! Data flows one way (DESIGN.md): profile -> collect -> model (snapshots)
+//! Data flows one way (ARCHITECTURE.md): profile -> collect -> model (snapshots)
 //! -> export/render. Only `collect` touches the world.
 
 pub mod cli;

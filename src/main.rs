@@ -10,16 +10,16 @@ fn main() -> ExitCode {
     // Panics and unexpected errors get color-eyre's report; expected errors
     // are printed below as one line.
     if let Err(e) = color_eyre::install() {
-        eprintln!("paritty: warning: cannot install error reporting: {e}");
+        commands::say(format_args!("warning: cannot install error reporting: {e}"));
     }
     let cli = Cli::parse();
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
             if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| !v.is_empty() && v != "0") {
-                eprintln!("paritty: error: {e:?}");
+                commands::say_lines(format_args!("error: {e:?}"));
             } else {
-                eprintln!("paritty: error: {e:#}");
+                commands::say(format_args!("error: {e:#}"));
             }
             ExitCode::from(EXIT_ERROR)
         }

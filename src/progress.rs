@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::collect::events::{Event, Stage};
+use crate::output::sanitize::one_line;
 
 /// Shared with prompts, so a question is never drawn over.
 pub type TerminalLock = Arc<Mutex<()>>;
@@ -19,8 +20,11 @@ struct Line {
     facts: Option<(usize, usize)>,
 }
 
-/// Draws progress until every sender has hung up.
+/// Draws progress until every sender has hung up. Names and failures are
+/// made clean where they come in; cleaned again here, where they meet the
+/// terminal between paritty's own cursor movements.
 pub fn draw(names: &[String], events: &Receiver<Event>, lock: &TerminalLock) {
+    let names: Vec<String> = names.iter().map(|n| one_line(n)).collect();
     let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     let mut lines =
         vec![Line { stage: Stage::Pending, elapsed: Duration::ZERO, facts: None }; names.len()];
@@ -47,7 +51,7 @@ pub fn draw(names: &[String], events: &Receiver<Event>, lock: &TerminalLock) {
             let _ = write!(err, "\x1b[{drawn}F");
         }
         for (name, line) in names.iter().zip(&lines) {
-            let _ = writeln!(err, "\x1b[2K{name:width$}  {}", describe(line));
+            let _ = writeln!(err, "\x1b[2K{name:width$}  {}", one_line(&describe(line)));
         }
         let _ = err.flush();
         drawn = lines.len();

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::collect::ssh::auth::PassphrasePrompt;
 use crate::collect::ssh::connect::HostKeyPrompt;
+use crate::output::sanitize::one_line;
 use crate::progress::TerminalLock;
 
 pub struct TerminalPrompt {
@@ -25,6 +26,7 @@ impl HostKeyPrompt for TerminalPrompt {
     fn accept(&self, host: &str, key_type: &str, fingerprint: &str) -> bool {
         let _guard = self.lock.lock();
         let mut err = std::io::stderr().lock();
+        let host = one_line(host);
         let _ = write!(
             err,
             "The authenticity of host '{host}' can't be established.\n{key_type} key fingerprint is \
@@ -41,7 +43,8 @@ impl PassphrasePrompt for TerminalPrompt {
     fn passphrase(&self, key: &Path) -> Option<String> {
         let _guard = self.lock.lock();
         let mut err = std::io::stderr().lock();
-        let _ = write!(err, "Enter passphrase for key '{}': ", key.display());
+        // An IdentityFile from ssh_config: text from outside.
+        let _ = write!(err, "Enter passphrase for key '{}': ", one_line(&key.to_string_lossy()));
         let _ = err.flush();
         let read = read_hidden();
         let _ = writeln!(err);

@@ -1,5 +1,6 @@
 //! What the user names on the command line: `local`, an inventory host, an
-//! ssh_config alias or `user@host[:port]`, resolved into something to collect
+//! ssh_config alias, `user@host[:port]` or `ssh://` before any of those, a
+//! snapshot file or a folder of them, resolved into something to collect
 //! (a `collect::target::Target`).
 
 use std::collections::BTreeMap;
@@ -8,17 +9,39 @@ use std::path::{Path, PathBuf};
 
 use crate::collect::target::{SshTarget, Target};
 use crate::config::Config;
+use crate::output::sanitize::one_line;
+
+/// The explicit form of a host (OpenSSH's own destination URI): never a
+/// file, a folder or an inventory name.
+pub const SSH_SCHEME: &str = "ssh://";
 
 /// Expands one TARGET argument: a folder of snapshots gives one target per
-/// `*.json` file in it (sorted), anything else one target.
+/// `*.json` file in it (sorted), anything else one target. A bare word (no
+/// `/`) that names both a folder here and possibly a host is refused as
+/// ambiguous, unless it is an inventory name (declared, so meant): a folder
+/// must not silently shadow a host, nor a host a folder.
 pub fn expand(arg: &str, config: Option<&Config>) -> Result<Vec<Target>, TargetError> {
     let path = Path::new(arg);
+    // `local` is a keyword (this machine) and `ssh://` a host, whatever
+    // folder shares their name.
+    if arg == "local" || arg.starts_with(SSH_SCHEME) {
+        return parse(arg, config).map(|t| vec![t]);
+    }
+    let bare_word = !arg.contains('/') && arg != "." && arg != "..";
+    if bare_word && path.is_dir() && split_spec(arg).is_ok() {
+        if config.and_then(|c| c.host(arg)).is_some() {
+            return parse(arg, config).map(|t| vec![t]);
+        }
+        return Err(TargetError::Ambiguous(arg.to_owned()));
+    }
     if path.is_dir() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(path)
             .map_err(|e| TargetError::ListFolder { arg: arg.to_owned(), error: e.to_string() })?
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+            // Anything but a folder: a FIFO or device named `*.json` is then
+            // refused by the reader with its name, not silently left out.
+            .filter(|p| !p.is_dir() && p.extension().is_some_and(|x| x == "json"))
             .collect();
         if files.is_empty() {
             return Err(TargetError::EmptyFolder(arg.to_owned()));
@@ -35,18 +58,33 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
     if arg == "local" {
         return Ok(Target::Local);
     }
+    if let Some(spec) = arg.strip_prefix(SSH_SCHEME) {
+        let spec = spec.strip_suffix('/').unwrap_or(spec);
+        let (user, host, port) = split_spec(spec)?;
+        return Ok(Target::Ssh(SshTarget {
+            name: spec.to_owned(),
+            host,
+            user,
+            port,
+            labels: BTreeMap::new(),
+        }));
+    }
     let path = Path::new(arg);
     if path.extension().is_some_and(|x| x == "json") {
-        if path.is_file() {
+        // Whatever is there is a snapshot to read; the reader refuses a
+        // folder, FIFO or device by name ("no such file" would be wrong).
+        if path.exists() {
             return Ok(Target::Snapshot(path.to_owned()));
         }
         return Err(TargetError::NoSnapshot(arg.to_owned()));
     }
     if let Some(host) = config.and_then(|c| c.host(arg)) {
         let how = host.ssh.as_deref().unwrap_or(&host.name);
-        let mut labels = host.labels.clone();
+        // Shown in reports and exports: made clean here, where they come in.
+        let mut labels: BTreeMap<String, String> =
+            host.labels.iter().map(|(k, v)| (one_line(k), one_line(v))).collect();
         if let Some(env) = &host.environment {
-            labels.insert("environment".into(), env.clone());
+            labels.insert("environment".into(), one_line(env));
         }
         let (user, hostname, port) = split_spec(how)
             .map_err(|e| TargetError::Inventory { host: host.name.clone(), error: Box::new(e) })?;
@@ -101,11 +139,22 @@ fn split_spec(spec: &str) -> Result<(Option<String>, String, Option<u16>), Targe
 /// A TARGET that names nothing paritty can collect, as one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TargetError {
-    ListFolder { arg: String, error: String },
+    ListFolder {
+        arg: String,
+        error: String,
+    },
     EmptyFolder(String),
     NoSnapshot(String),
-    Spec { spec: String, problem: SpecProblem },
-    Inventory { host: String, error: Box<TargetError> },
+    Spec {
+        spec: String,
+        problem: SpecProblem,
+    },
+    Inventory {
+        host: String,
+        error: Box<TargetError>,
+    },
+    /// A bare word that is a folder here and could be a host too.
+    Ambiguous(String),
 }
 
 /// What is wrong with a `[user@]host[:port]`.
@@ -138,6 +187,11 @@ impl fmt::Display for TargetError {
                 SpecProblem::NotAPort(port) => write!(f, "`{spec}`: `{port}` is not a port"),
             },
             TargetError::Inventory { host, error } => write!(f, "inventory host `{host}`: {error}"),
+            TargetError::Ambiguous(arg) => write!(
+                f,
+                "`{arg}` is a folder here and could also be a host: write `./{arg}/` for the \
+                 snapshots in the folder, or `{SSH_SCHEME}{arg}` for the host"
+            ),
         }
     }
 }
@@ -167,6 +221,19 @@ mod tests {
         let t = ssh("prod-web");
         assert_eq!((t.user, t.host.as_str(), t.port), (None, "prod-web", None));
         assert_eq!(parse("local", None), Ok(Target::Local));
+    }
+
+    #[test]
+    fn the_ssh_scheme_is_always_a_host() {
+        for (arg, name) in [("ssh://fake", "fake"), ("ssh://team.json", "team.json")] {
+            assert_eq!(ssh(arg).name, name);
+        }
+        let t = ssh("ssh://deploy@db-1:2222/");
+        assert_eq!(
+            (t.name.as_str(), t.user.as_deref(), t.host.as_str(), t.port),
+            ("deploy@db-1:2222", Some("deploy"), "db-1", Some(2222))
+        );
+        assert!(parse("ssh://", None).is_err());
     }
 
     #[test]

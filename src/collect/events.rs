@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::model::{Failure, HostReport};
 
-/// Where one host's collection stands (DESIGN.md, "Host status").
+/// Where one host's collection stands (ARCHITECTURE.md, "Host status").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stage {
     Pending,

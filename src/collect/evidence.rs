@@ -1,6 +1,6 @@
 //! From what a source did to a `Fact`: the one place that decides a fact's
 //! status and value, shared by every transport so the same output gives the
-//! same answer locally and over SSH (DESIGN.md, principle 1).
+//! same answer locally and over SSH (ARCHITECTURE.md, principle 1).
 
 use crate::model::{Fact, Status};
 use crate::output::keyvalue;

@@ -10,8 +10,9 @@ use super::events::{Event, Stage};
 use super::plan::{Plan, Prompts};
 use super::pool;
 use super::ssh::connect::{ConnectOptions, failure};
+use super::ssh::deadline::{Deadline, Phase};
 use super::ssh::host::{HostJob, HostOptions, collect_host};
-use super::ssh::settings::{self, Request};
+use super::ssh::settings::{self, Request, SettingsError};
 use super::target::Target;
 use crate::model::{FailReason, HostReport};
 use crate::probe::script::{self, ProbeScript};
@@ -54,7 +55,7 @@ pub fn collect_targets(
             report
         },
         |target| HostReport {
-            target: target.name().to_owned(),
+            target: target.name(),
             snapshot: None,
             failure: Some(failure(FailReason::ProbeFailed, "no worker thread could be started")),
         },
@@ -75,17 +76,17 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
     let stage = |stage: Stage| {
         let _ = events.send(Event::Stage { index, stage, elapsed: started.elapsed() });
     };
+    // Shown everywhere, so made clean once here (the file or inventory name).
+    let name = target.name();
     let report = match target {
         Target::Snapshot(path) => {
             stage(Stage::Probing);
             match crate::model::snapshot_file::read_snapshot(path) {
-                Ok(snapshot) => HostReport {
-                    target: target.name().to_owned(),
-                    snapshot: Some(snapshot),
-                    failure: None,
-                },
+                Ok(snapshot) => {
+                    HostReport { target: name, snapshot: Some(snapshot), failure: None }
+                }
                 Err(e) => HostReport {
-                    target: target.name().to_owned(),
+                    target: name,
                     snapshot: None,
                     failure: Some(failure(FailReason::BadSnapshot, e.to_string())),
                 },
@@ -100,21 +101,29 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
             }
         }
         Target::Ssh(t) => {
+            // The host's time starts before its settings are resolved: a
+            // `Match exec` that hangs is the host's too.
+            let deadline = Deadline::after(run.host.host_timeout);
             let request = Request {
                 host: &t.host,
                 user: t.user.as_deref(),
                 port: t.port,
                 config_file: run.plan.ssh.config_file.as_deref(),
             };
-            match settings::resolve(&request) {
+            match settings::resolve_within(&request, deadline.left()) {
                 Err(e) => HostReport {
-                    target: t.name.clone(),
+                    target: name,
                     snapshot: None,
-                    failure: Some(failure(FailReason::Unreachable, e.to_string())),
+                    failure: Some(match e {
+                        SettingsError::Timeout { .. } if deadline.passed() => {
+                            deadline.failure(Phase::Settings)
+                        }
+                        e => failure(FailReason::Unreachable, e.to_string()),
+                    }),
                 },
                 Ok(resolved) => {
                     let job = HostJob {
-                        name: &t.name,
+                        name: &name,
                         labels: &t.labels,
                         settings: &resolved,
                         profile,
@@ -122,6 +131,7 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
                         opts: &run.host,
                         connect: &run.connect,
                         ssh_config: run.plan.ssh.config_file.as_deref(),
+                        deadline: &deadline,
                     };
                     let facts_done = |done| {
                         let total = profile.facts.len();
@@ -129,7 +139,7 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
                     };
                     let outcome = collect_host(&job, &stage, &facts_done);
                     HostReport {
-                        target: t.name.clone(),
+                        target: name,
                         snapshot: outcome.snapshot,
                         failure: outcome.failure,
                     }

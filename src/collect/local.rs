@@ -82,14 +82,15 @@ fn attempt(source: &Source, ctx: &LocalContext, opts: &CollectOptions) -> Attemp
                     real.parent().unwrap_or(std::path::Path::new("/")).join(path)
                 }
             };
-            let Ok(bytes) = std::fs::read(&file) else {
+            // At most the cap is read, and only from a regular file: a FIFO
+            // or a device there would block or never end.
+            let Ok((bytes, truncated)) = crate::fsutil::read_prefix(&file, opts.max_bytes) else {
                 return Attempt::Absent(absent_label(source));
             };
-            let capped = &bytes[..bytes.len().min(opts.max_bytes)];
             Attempt::Read {
-                text: sanitize::clean_output(capped),
+                text: sanitize::clean_output(&bytes),
                 found_at: Some(file.display().to_string()),
-                truncated: bytes.len() > opts.max_bytes,
+                truncated,
             }
         }
         SourceKind::Env(var) => match std::env::var_os(var).filter(|v| !v.is_empty()) {

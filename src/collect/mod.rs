@@ -77,7 +77,10 @@ pub fn collect_local_with(
             fact
         },
     );
-    let host_name = ctx.system.answer(Builtin::Hostname).unwrap_or_else(|| "local".to_owned());
+    let host_name = ctx
+        .system
+        .answer(Builtin::Hostname)
+        .map_or_else(|| "local".to_owned(), |n| crate::output::sanitize::one_line(&n));
     Snapshot {
         schema_version: SCHEMA_VERSION,
         paritty_version: env!("CARGO_PKG_VERSION").to_owned(),

@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::output::sanitize::one_line;
+
 /// A machine to collect, as named by the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -26,11 +28,14 @@ pub struct SshTarget {
 }
 
 impl Target {
-    pub fn name(&self) -> &str {
+    /// The name shown for the target everywhere (progress, reports,
+    /// exports), made one clean line: a file name or an inventory name is
+    /// text from outside and may hold escape sequences.
+    pub fn name(&self) -> String {
         match self {
-            Target::Local => "local",
-            Target::Ssh(t) => &t.name,
-            Target::Snapshot(path) => path.to_str().unwrap_or("snapshot"),
+            Target::Local => "local".to_owned(),
+            Target::Ssh(t) => one_line(&t.name),
+            Target::Snapshot(path) => one_line(&path.to_string_lossy()),
         }
     }
 }

@@ -7,6 +7,7 @@ use std::sync::mpsc;
 
 use color_eyre::eyre::{Result, eyre};
 
+use crate::collect::events::Event;
 use crate::collect::hosts::collect_targets;
 use crate::collect::plan::{Plan, Prompts};
 use crate::collect::ssh::auth::PassphrasePrompt;
@@ -27,8 +28,11 @@ pub fn targets(args: &[String], config: Option<&Config>) -> Result<Vec<Target>> 
     let mut targets: Vec<Target> = Vec::new();
     for arg in args {
         for target in target::expand(arg, config).map_err(|e| eyre!("target {e}"))? {
-            if targets.iter().any(|t| t.name() == target.name()) {
-                return Err(eyre!("target `{arg}` is named twice"));
+            // Names are shown clean, so two files can differ only in what
+            // cleaning removed: they would be one column.
+            let name = target.name();
+            if targets.iter().any(|t| t.name() == name) {
+                return Err(eyre!("target `{arg}` is named twice (as `{name}`)"));
             }
             targets.push(target);
         }
@@ -38,28 +42,197 @@ pub fn targets(args: &[String], config: Option<&Config>) -> Result<Vec<Target>> 
 
 /// Collects `targets` under `plan`; one report per target, in order.
 pub fn collect(targets: &[Target], plan: &Plan) -> Vec<HostReport> {
+    match collect_each(targets, plan, |_, _| {}, false) {
+        Collected::All(reports) => reports,
+        // Signals are left to their default action when not `interruptible`.
+        Collected::Interrupted { .. } => Vec::new(),
+    }
+}
+
+/// How a collection ended.
+pub enum Collected {
+    /// Every target's report, in order.
+    All(Vec<HostReport>),
+    /// SIGINT or SIGTERM came first: the reports of the targets that had
+    /// finished (by index), the others `None`. Their workers are left to
+    /// the process's end.
+    Interrupted { signal: Interrupt, reports: Vec<Option<HostReport>> },
+}
+
+/// The signal that ended a run, and the exit code it ends with (128 + its
+/// number, as a shell reports a process killed by it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interrupt {
+    Int,
+    Term,
+}
+
+impl Interrupt {
+    pub fn name(self) -> &'static str {
+        match self {
+            Interrupt::Int => "SIGINT",
+            Interrupt::Term => "SIGTERM",
+        }
+    }
+
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Interrupt::Int => 130,
+            Interrupt::Term => 143,
+        }
+    }
+}
+
+/// What the collecting thread hears.
+enum Incoming {
+    Event(Event),
+    Signal(Interrupt),
+    Done(Vec<HostReport>),
+    Panicked(Box<dyn std::any::Any + Send>),
+}
+
+/// Collects `targets` under `plan`, calling `finished` on this thread with
+/// each target's report as soon as it is in (in the order hosts finish).
+/// With `interruptible`, SIGINT and SIGTERM end the wait early instead of
+/// the process, so the caller can say what it had done.
+pub fn collect_each(
+    targets: &[Target],
+    plan: &Plan,
+    mut finished: impl FnMut(usize, &HostReport),
+    interruptible: bool,
+) -> Collected {
     let lock = TerminalLock::default();
-    let prompt = TerminalPrompt::if_terminal(lock.clone());
-    let prompts = Prompts {
-        host_key: prompt.as_ref().map(|p| p as &dyn HostKeyPrompt),
-        passphrase: prompt.as_ref().map(|p| p as &dyn PassphrasePrompt),
-    };
-    let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
+    let names: Vec<String> = targets.iter().map(Target::name).collect();
     let is_remote = targets.iter().any(|t| matches!(t, Target::Ssh(_)));
     let show_progress = is_remote && std::io::stderr().is_terminal();
-    let (events, received) = mpsc::channel();
-    std::thread::scope(|scope| {
-        let (names, lock) = (&names, &lock);
-        let drawer = show_progress.then(|| {
-            std::thread::Builder::new()
-                .name("progress".into())
-                .spawn_scoped(scope, move || progress::draw(names, &received, lock))
-        });
-        let reports = collect_targets(targets, plan, prompts, &events);
-        drop(events);
-        if let Some(Ok(drawer)) = drawer {
-            let _ = drawer.join();
+    let (incoming, inbox) = mpsc::channel();
+    let signals = if interruptible { watch_signals(&incoming) } else { None };
+
+    // The workers run on a thread of their own, not a scoped one: an
+    // interrupted run must not wait for a host that hangs.
+    let (events, worker_events) = mpsc::channel::<Event>();
+    let forward = incoming.clone();
+    let _ = std::thread::Builder::new().name("events".into()).spawn(move || {
+        for event in worker_events {
+            if forward.send(Incoming::Event(event)).is_err() {
+                break;
+            }
         }
-        reports
-    })
+    });
+    let (owned_targets, owned_plan, prompt_lock) = (targets.to_vec(), plan.clone(), lock.clone());
+    let done = incoming.clone();
+    let spawned = std::thread::Builder::new().name("collect".into()).spawn(move || {
+        let prompt = TerminalPrompt::if_terminal(prompt_lock);
+        let prompts = Prompts {
+            host_key: prompt.as_ref().map(|p| p as &dyn HostKeyPrompt),
+            passphrase: prompt.as_ref().map(|p| p as &dyn PassphrasePrompt),
+        };
+        // A panic here must not leave the caller waiting for a result.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            collect_targets(&owned_targets, &owned_plan, prompts, &events)
+        }));
+        let _ = done.send(match result {
+            Ok(reports) => Incoming::Done(reports),
+            Err(panic) => Incoming::Panicked(panic),
+        });
+    });
+    drop(incoming);
+    if spawned.is_err() {
+        // No thread for the workers: collect here, uninterruptible.
+        let (events, _) = mpsc::channel();
+        let reports = collect_targets(targets, plan, Prompts::default(), &events);
+        for (index, report) in reports.iter().enumerate() {
+            finished(index, report);
+        }
+        return Collected::All(reports);
+    }
+
+    let (to_drawer, drawer_events) = mpsc::channel();
+    let drawer = show_progress.then(|| {
+        let (names, lock) = (names.clone(), lock.clone());
+        std::thread::Builder::new()
+            .name("progress".into())
+            .spawn(move || progress::draw(&names, &drawer_events, &lock))
+    });
+    let mut reports: Vec<Option<HostReport>> = vec![None; targets.len()];
+    let outcome = loop {
+        // The collecting thread always sends Done or Panicked, so the
+        // senders cannot all be gone before one of them.
+        let Ok(message) = inbox.recv() else {
+            unreachable!("the collecting thread ended silently")
+        };
+        match message {
+            Incoming::Event(Event::Finished { index, report }) => {
+                if let Some(slot) = reports.get_mut(index).filter(|r| r.is_none()) {
+                    finished(index, &report);
+                    *slot = Some(*report);
+                }
+            }
+            Incoming::Event(event) => {
+                let _ = to_drawer.send(event);
+            }
+            Incoming::Done(all) => {
+                // Finished events may still be on their way: the full list decides.
+                for (index, report) in all.iter().enumerate() {
+                    if reports[index].is_none() {
+                        finished(index, report);
+                    }
+                }
+                break Collected::All(all);
+            }
+            Incoming::Signal(signal) => break Collected::Interrupted { signal, reports },
+            Incoming::Panicked(panic) => std::panic::resume_unwind(panic),
+        }
+    };
+    drop(to_drawer);
+    if let Some(Ok(drawer)) = drawer {
+        let _ = drawer.join();
+    }
+    if let Some(handle) = signals {
+        handle.close();
+    }
+    if matches!(outcome, Collected::Interrupted { .. }) {
+        // A passphrase prompt may have the terminal in raw mode; give it back.
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+    outcome
+}
+
+/// SIGINT and SIGTERM as messages; `None` (and the default action kept) if
+/// they cannot be caught.
+#[cfg(unix)]
+type SignalHandle = signal_hook::iterator::Handle;
+
+#[cfg(unix)]
+fn watch_signals(to: &mpsc::Sender<Incoming>) -> Option<SignalHandle> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]).ok()?;
+    let handle = signals.handle();
+    let to = to.clone();
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                let which = if signal == SIGINT { Interrupt::Int } else { Interrupt::Term };
+                if to.send(Incoming::Signal(which)).is_err() {
+                    break;
+                }
+            }
+        })
+        .ok()?;
+    Some(handle)
+}
+
+/// Elsewhere the default action stays.
+#[cfg(not(unix))]
+struct SignalHandle;
+
+#[cfg(not(unix))]
+impl SignalHandle {
+    fn close(&self) {}
+}
+
+#[cfg(not(unix))]
+fn watch_signals(_: &mpsc::Sender<Incoming>) -> Option<SignalHandle> {
+    None
 }

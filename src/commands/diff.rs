@@ -5,9 +5,11 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use color_eyre::eyre::{Result, WrapErr, eyre};
+use color_eyre::eyre::{Result, eyre};
 
-use super::{EXIT_DIVERGENCE, EXIT_ERROR, EXIT_OK, collecting, options, print_stdout};
+use super::{
+    EXIT_DIVERGENCE, EXIT_ERROR, EXIT_OK, collecting, is_stdout, options, print_stdout, write_out,
+};
 use crate::cli::{CheckArgs, DiffArgs, FailOn};
 use crate::compare::matrix::{Comparison, choose_baseline};
 use crate::compare::severity::Severity;
@@ -22,7 +24,7 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let reports = collecting::collect(&targets, &plan);
     let comparison = compare(&reports, args.baseline.as_deref(), config)?;
-    let to_terminal = args.out.is_none() && std::io::stdout().is_terminal();
+    let to_terminal = args.out.as_deref().is_none_or(is_stdout) && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     // Judged on what was collected; redacted only in what is written.
     let (shown_reports, shown, redacted) = match options::redactor(&args.redaction) {
@@ -41,16 +43,13 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     };
     let text = diff::render(&doc, args.format, color);
     match &args.out {
-        Some(path) => {
-            crate::fsutil::write_atomic(path, text.as_bytes())
-                .wrap_err_with(|| format!("cannot write {}", path.display()))?;
-            eprintln!("paritty: wrote {}", path.display());
-        }
-        None => print_stdout(&text)?,
+        Some(path) if !is_stdout(path) => write_out(path, &text)?,
+        _ => print_stdout(&text)?,
     }
+    // The hosts that worked are shown; one that failed still fails the run.
     // The terminal is the user's own (as for snapshot): failures as they are.
-    report_failures(&reports, None);
-    Ok(ExitCode::from(EXIT_OK))
+    let failed = report_failures(&reports, None);
+    Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
 }
 
 pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
@@ -99,7 +98,10 @@ fn divergences(judged: &Comparison, shown: &Comparison, threshold: Severity) -> 
     let base = judged.baseline;
     for (row, shown_row) in judged.rows.iter().zip(&shown.rows).filter(|(r, _)| !r.informational) {
         for (c, cell) in row.cells.iter().enumerate() {
-            if c == base || cell.tolerated || cell.severity < threshold {
+            // A host with no snapshot at all is one failure line (stderr),
+            // not an `unknown` line per fact.
+            let absent = !judged.columns[c].collected;
+            if c == base || absent || cell.tolerated || cell.severity < threshold {
                 continue;
             }
             let value = |i: usize| {
@@ -153,7 +155,7 @@ fn report_failures(reports: &[HostReport], mut redactor: Option<&mut Redactor>) 
                 Some(redactor) => redactor.text(&line),
                 None => line,
             };
-            eprintln!("paritty: {line}");
+            super::say(line);
         }
     }
     failed

@@ -71,7 +71,7 @@ fn source(target: Target) -> Source {
 
 fn source_name(source: &Source) -> String {
     match source {
-        Source::Target { target, .. } => target.name().to_owned(),
+        Source::Target { target, .. } => target.name(),
         Source::Example(report) => report.target.clone(),
     }
 }

@@ -8,11 +8,13 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
-use super::{EXIT_ERROR, EXIT_OK, collecting, options, print_stdout};
+use super::collecting::{Collected, Interrupt};
+use super::{EXIT_ERROR, EXIT_OK, collecting, is_stdout, options, print_stdout, write_out};
 use crate::cli::SnapshotArgs;
+use crate::collect::target::Target;
 use crate::config::Config;
 use crate::export::{SnapshotFormat, render_snapshot};
-use crate::model::snapshot_file;
+use crate::model::{HostReport, Snapshot, snapshot_file};
 
 /// Where the snapshots go.
 enum Destination {
@@ -30,63 +32,148 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
         Destination::Stdout if std::io::stdout().is_terminal() => SnapshotFormat::Text,
         _ => SnapshotFormat::Json,
     });
-    if format == SnapshotFormat::Html && targets.len() > 1 && args.out.is_none() {
+    if format == SnapshotFormat::Html
+        && targets.len() > 1
+        && matches!(destination, Destination::Stdout)
+    {
         return Err(eyre!("several HTML pages cannot share standard output; use --out DIR"));
     }
-    let names: Vec<String> = targets.iter().map(|t| t.name().to_owned()).collect();
-    let collected = collecting::collect(&targets, &plan);
-    // One redactor for the whole output: the same host, the same pseudonym.
-    let reports = match options::redactor(&args.redaction) {
-        Some(mut redactor) => redactor.reports(&collected),
-        None => collected.clone(),
-    };
+    let names: Vec<String> = targets.iter().map(Target::name).collect();
+    // A snapshot file's own name without its `.json`, so that `--out DIR`
+    // writes `DIR/ana.json` for `team/ana.json`, not `DIR/team_ana.json.json`.
+    let file_names: Vec<String> = targets
+        .iter()
+        .map(|t| match t {
+            Target::Snapshot(path) => path
+                .file_stem()
+                .map_or_else(|| t.name(), |s| s.to_string_lossy().into_owned()),
+            _ => t.name(),
+        })
+        .collect();
+    let stems = crate::fsutil::unique_file_stems(file_names.iter().map(String::as_str));
+    // One redactor for the whole output: the same host, the same pseudonym,
+    // numbered in the order the targets were given.
+    let mut redactor = options::redactor(&args.redaction);
+    if let Some(redactor) = &mut redactor {
+        redactor.announce(names.iter().map(String::as_str));
+    }
+    let mut run = Run { failed: 0, unwritable: 0, written: Vec::new(), kept: Vec::new() };
+    // Each host is dealt with as it finishes: in a folder its file is written
+    // at once, so what finished is kept if the run is cut short.
+    let outcome = collecting::collect_each(
+        &targets,
+        &plan,
+        |index, raw| {
+            // The terminal is the user's own: failures are said as they are.
+            if let Some(failure) = &raw.failure {
+                run.failed += 1;
+                super::say(format_args!("{}: {failure}", raw.target));
+            }
+            // `reports` learns this host's names (hostname, address) first,
+            // so each of them is replaced too.
+            let report = match &mut redactor {
+                Some(redactor) => redactor.reports(std::slice::from_ref(raw)).pop(),
+                None => Some(raw.clone()),
+            };
+            let Some(snapshot) = report.and_then(|r| r.snapshot) else { return };
+            let path = match &destination {
+                Destination::Stdout => {
+                    run.kept.push((index, snapshot));
+                    return;
+                }
+                Destination::File(path) => path.clone(),
+                Destination::Folder(dir) => {
+                    dir.join(format!("{}.{}", stems[index], extension(format)))
+                }
+            };
+            // One file that cannot be written does not stop the others.
+            match write_out(&path, &render_snapshot(&snapshot, format)) {
+                Ok(()) => run.written.push(path),
+                Err(e) => {
+                    run.unwritable += 1;
+                    super::say(format_args!("error: {e}"));
+                }
+            }
+        },
+        true,
+    );
+    if let Collected::Interrupted { signal, reports } = outcome {
+        let to_stdout = matches!(destination, Destination::Stdout);
+        say_interrupted(signal, &names, &reports, &run, to_stdout);
+        return Ok(ExitCode::from(signal.exit_code()));
+    }
+    run.kept.sort_by_key(|(index, _)| *index);
+    print_kept(&run.kept, format)?;
+    if run.unwritable > 0 && run.unwritable + run.written.len() > 1 {
+        let written = run.written.len();
+        super::say(format_args!(
+            "{} of {} files could not be written ({written} written)",
+            run.unwritable,
+            run.unwritable + written
+        ));
+    }
+    let ok = run.failed == 0 && run.unwritable == 0;
+    Ok(ExitCode::from(if ok { EXIT_OK } else { EXIT_ERROR }))
+}
 
-    let mut failed = 0;
-    let mut written = Vec::new();
-    let mut rendered = Vec::new();
-    for ((report, name), raw) in reports.iter().zip(folder_names(&names)).zip(&collected) {
-        // The terminal is the user's own: failures are said as they are.
-        if let Some(failure) = &raw.failure {
-            failed += 1;
-            eprintln!("paritty: {}: {failure}", raw.target);
+/// The last line of an interrupted run: which files it wrote, which
+/// targets it did not collect.
+fn say_interrupted(
+    signal: Interrupt,
+    names: &[String],
+    reports: &[Option<HostReport>],
+    run: &Run,
+    to_stdout: bool,
+) {
+    let missing: Vec<&str> =
+        names.iter().zip(reports).filter(|(_, r)| r.is_none()).map(|(n, _)| n.as_str()).collect();
+    let written = run.written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>();
+    let written = if written.is_empty() { "nothing".to_owned() } else { written.join(", ") };
+    let unprinted = if to_stdout && !run.kept.is_empty() {
+        " (standard output gets a whole result or none; --out DIR keeps each host)"
+    } else {
+        ""
+    };
+    super::say(format_args!(
+        "interrupted by {}: wrote {written}{unprinted}; not collected: {}",
+        signal.name(),
+        missing.join(", ")
+    ));
+}
+
+/// The snapshots meant for standard output, in the targets' order: one JSON
+/// object, a JSON array for several, or the texts one after another.
+fn print_kept(kept: &[(usize, Snapshot)], format: SnapshotFormat) -> Result<()> {
+    let rendered: Vec<&Snapshot> = kept.iter().map(|(_, s)| s).collect();
+    if rendered.is_empty() {
+        return Ok(());
+    }
+    let text = match (format, rendered.as_slice()) {
+        (SnapshotFormat::Json, [one]) => snapshot_file::to_json(one),
+        (SnapshotFormat::Json, many) => {
+            let owned: Vec<_> = many.iter().map(|s| (*s).clone()).collect();
+            let mut text = serde_json::to_string_pretty(&owned).unwrap_or_default();
+            text.push('\n');
+            text
         }
-        let Some(snapshot) = &report.snapshot else { continue };
-        match &destination {
-            Destination::Stdout => rendered.push(snapshot),
-            Destination::File(path) => {
-                write(path, &render_snapshot(snapshot, format))?;
-                written.push(path.clone());
-            }
-            Destination::Folder(dir) => {
-                let path = dir.join(format!("{name}.{}", extension(format)));
-                write(&path, &render_snapshot(snapshot, format))?;
-                written.push(path);
-            }
-        }
-    }
-    if !rendered.is_empty() {
-        let text = match (format, rendered.as_slice()) {
-            (SnapshotFormat::Json, [one]) => snapshot_file::to_json(one),
-            (SnapshotFormat::Json, many) => {
-                let owned: Vec<_> = many.iter().map(|s| (*s).clone()).collect();
-                let mut text = serde_json::to_string_pretty(&owned).unwrap_or_default();
-                text.push('\n');
-                text
-            }
-            (_, many) => {
-                many.iter().map(|s| render_snapshot(s, format)).collect::<Vec<_>>().join("\n")
-            }
-        };
-        print_stdout(&text)?;
-    }
-    for path in &written {
-        eprintln!("paritty: wrote {}", path.display());
-    }
-    Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
+        (_, many) => many.iter().map(|s| render_snapshot(s, format)).collect::<Vec<_>>().join("\n"),
+    };
+    print_stdout(&text)
+}
+
+/// What a run has done so far, host by host.
+struct Run {
+    /// Targets that failed (or partly failed).
+    failed: usize,
+    /// Files that could not be written.
+    unwritable: usize,
+    written: Vec<PathBuf>,
+    /// Snapshots for standard output, by target index, printed together.
+    kept: Vec<(usize, Snapshot)>,
 }
 
 fn destination(out: Option<&Path>, targets: usize) -> Result<Destination> {
-    let Some(path) = out else { return Ok(Destination::Stdout) };
+    let Some(path) = out.filter(|p| !is_stdout(p)) else { return Ok(Destination::Stdout) };
     let folder = targets > 1 || path.is_dir() || path.as_os_str().to_string_lossy().ends_with('/');
     if !folder {
         return Ok(Destination::File(path.to_owned()));
@@ -98,26 +185,6 @@ fn destination(out: Option<&Path>, targets: usize) -> Result<Destination> {
     Ok(Destination::Folder(path.to_owned()))
 }
 
-/// File names from target names: safe characters only, and distinct.
-fn folder_names(names: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for name in names {
-        let base: String = name
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
-            .collect();
-        let base = base.trim_start_matches('.').to_owned();
-        let mut candidate = if base.is_empty() { "host".to_owned() } else { base.clone() };
-        let mut n = 2;
-        while out.contains(&candidate) {
-            candidate = format!("{base}-{n}");
-            n += 1;
-        }
-        out.push(candidate);
-    }
-    out
-}
-
 fn extension(format: SnapshotFormat) -> &'static str {
     match format {
         SnapshotFormat::Json => "json",
@@ -125,9 +192,4 @@ fn extension(format: SnapshotFormat) -> &'static str {
         SnapshotFormat::Html => "html",
         SnapshotFormat::Text => "txt",
     }
-}
-
-fn write(path: &Path, text: &str) -> Result<()> {
-    crate::fsutil::write_atomic(path, text.as_bytes())
-        .wrap_err_with(|| format!("cannot write {}", path.display()))
 }

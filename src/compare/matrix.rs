@@ -186,7 +186,13 @@ impl Comparison {
                 *totals.entry(worst).or_insert(0) += 1;
             }
         }
-        let mut text = if totals.is_empty() {
+        let failed = self.columns.iter().filter(|c| c.failure.is_some() && !c.collected).count();
+        let uncompared = self.columns.iter().filter(|c| !c.collected).count();
+        let mut text = if totals.is_empty() && uncompared > 0 {
+            // Parity is a claim about every host; one not compared (failed,
+            // or still being collected) forbids it.
+            format!("{base} vs {others} {noun}: no divergence in what was collected")
+        } else if totals.is_empty() {
             format!("{base} vs {others} {noun}: parity")
         } else {
             let parts: Vec<String> = Severity::ALL
@@ -196,7 +202,6 @@ impl Comparison {
                 .collect();
             format!("{base} vs {others} {noun}: {}", parts.join(", "))
         };
-        let failed = self.columns.iter().filter(|c| c.failure.is_some() && !c.collected).count();
         if failed > 0 {
             let noun = if failed == 1 { "host" } else { "hosts" };
             let _ = write!(text, " · {failed} {noun} not collected");

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::version::Level;
 
 /// How far a host's fact is from the baseline's, lowest to highest
-/// (DESIGN.md, "Severity of a divergence").
+/// (ARCHITECTURE.md, "Severity of a divergence").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

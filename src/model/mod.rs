@@ -96,7 +96,7 @@ pub struct Fact {
     pub truncated: bool,
 }
 
-/// Outcome of collecting one fact (DESIGN.md, "Statuses of a fact").
+/// Outcome of collecting one fact (ARCHITECTURE.md, "Statuses of a fact").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -146,7 +146,7 @@ impl Fact {
     }
 }
 
-/// Why a host could not be (fully) collected (DESIGN.md, "Host status").
+/// Why a host could not be (fully) collected (ARCHITECTURE.md, "Host status").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailReason {
@@ -174,11 +174,26 @@ impl FailReason {
     }
 }
 
-/// A failure with its reason and one line saying what happened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A failure with its reason and one line saying what happened. Messages
+/// carry text from outside (what an SSH server said, file names, ssh_config
+/// values), so the only way to make one, `Failure::new`, sanitizes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Failure {
     pub reason: FailReason,
-    pub message: String,
+    message: String,
+}
+
+impl Failure {
+    /// A failure whose message is `message` made one clean line
+    /// (`output::sanitize::one_line`): no escape sequence, control or
+    /// invisible character, no line break, capped.
+    pub fn new(reason: FailReason, message: impl AsRef<str>) -> Failure {
+        Failure { reason, message: crate::output::sanitize::one_line(message.as_ref()) }
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl fmt::Display for Failure {

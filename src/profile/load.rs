@@ -10,7 +10,12 @@ use toml::Spanned;
 
 use super::raw::{RawFact, RawProfile, RawSource};
 use super::{Builtin, CompareKind, Extract, FactDef, Profile, Source, SourceKind, shipped};
+use crate::fsutil;
 use crate::output::parse;
+
+/// The largest profile file read (the shipped ones are a few KiB): a path
+/// such as `/dev/zero` or a huge file is refused, not read into memory.
+pub const MAX_PROFILE_BYTES: u64 = 1 << 20;
 
 /// A profile that cannot be used: where, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,7 +126,9 @@ impl Loader<'_> {
         }
         if let Some(dir) = self.user_dir {
             let path = dir.join(format!("{spec}.toml"));
-            if path.is_file() {
+            // Anything by that name, so a FIFO or a folder there is named
+            // as the problem rather than silently passed over.
+            if path.exists() {
                 return self.load_path(&path);
             }
         }
@@ -140,10 +147,10 @@ impl Loader<'_> {
 
     fn load_path(&mut self, path: &Path) -> Result<Profile, ProfileError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ProfileError {
+        let text = fsutil::read_text(path, MAX_PROFILE_BYTES).map_err(|e| ProfileError {
             origin: origin.clone(),
             position: None,
-            message: format!("cannot read it: {e}"),
+            message: format!("cannot read it: {}", e.problem),
         })?;
         self.load_text(&text, &origin)
     }

@@ -1,7 +1,7 @@
 //! Profiles: the list of facts to collect, where each comes from, how its raw
 //! output becomes a value, and how values compare.
 //!
-//! A profile is defined once and used by every transport (DESIGN.md,
+//! A profile is defined once and used by every transport (ARCHITECTURE.md,
 //! principle 1). `raw` holds the TOML shape, `load` turns it into these
 //! validated types, `shipped` holds the profiles embedded in the binary.
 
@@ -16,7 +16,8 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 pub use load::{
-    ProfileError, ProfileListing, list_profiles, load_profile, parse_profile, position_of,
+    MAX_PROFILE_BYTES, ProfileError, ProfileListing, list_profiles, load_profile, parse_profile,
+    position_of,
 };
 
 use crate::output::parse::ParserFn;

@@ -11,7 +11,7 @@ use crate::compare::matrix::{Comparison, Row, choose_baseline};
 use crate::compare::policy::Policy;
 use crate::compare::severity::Severity;
 use crate::keymap::Keymap;
-use crate::model::HostReport;
+use crate::model::{HostReport, Status};
 
 /// One column: a target being (or done being) collected.
 #[derive(Debug, Clone)]
@@ -144,6 +144,12 @@ pub struct App {
     pub show_details: bool,
     pub collapsed: BTreeSet<String>,
     pub only_diff: bool,
+    /// Show facts missing on every host that answered (hidden by default:
+    /// Bun, Deno, ... on most machines would fill the first screens).
+    pub show_absent: bool,
+    /// The user has moved the cursor; until then it follows the first
+    /// divergence as hosts answer, so the details pane shows evidence.
+    pub cursor_placed: bool,
     /// Pair view: all facts instead of only the divergent ones.
     pub pair_all: bool,
     pub search: Search,
@@ -180,6 +186,8 @@ impl App {
             show_details: true,
             collapsed: BTreeSet::new(),
             only_diff: false,
+            show_absent: false,
+            cursor_placed: false,
             pair_all: false,
             search: Search::default(),
             modal: None,
@@ -239,7 +247,47 @@ impl App {
         {
             self.cursor = at;
         }
+        if !self.cursor_placed {
+            self.place_cursor();
+        }
         self.clamp_cursor();
+    }
+
+    /// The cursor on the first divergence, else on the first fact (not a
+    /// category heading), so the details pane has something to show.
+    fn place_cursor(&mut self) {
+        let lines = self.lines();
+        let first_divergence = lines
+            .iter()
+            .position(|l| matches!(l, Line::Fact(r) if self.diverges(&self.comparison.rows[*r])));
+        let first_fact = lines.iter().position(|l| matches!(l, Line::Fact(_)));
+        if let Some(at) = first_divergence.or(first_fact) {
+            self.cursor = at;
+        }
+    }
+
+    /// A row no host has: every host that answered says `missing`, once
+    /// collecting is over (a host still collecting may yet have it).
+    pub fn absent_everywhere(&self, row: &Row) -> bool {
+        if self.busy_count() > 0 {
+            return false;
+        }
+        let mut answered = row
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.answered(*i))
+            .map(|(_, cell)| cell.status)
+            .peekable();
+        answered.peek().is_some() && answered.all(|status| status == Some(Status::Missing))
+    }
+
+    /// How many rows are hidden for being absent everywhere.
+    pub fn absent_hidden(&self) -> usize {
+        if self.show_absent {
+            return 0;
+        }
+        self.comparison.rows.iter().filter(|row| self.absent_everywhere(row)).count()
     }
 
     /// Categories in the comparison's order, with their rows after the
@@ -249,6 +297,9 @@ impl App {
         let mut out: Vec<Category> = Vec::new();
         for (i, row) in self.comparison.rows.iter().enumerate() {
             if self.only_diff && !self.diverges(row) {
+                continue;
+            }
+            if !self.show_absent && self.absent_everywhere(row) {
                 continue;
             }
             if !query.is_empty()

@@ -104,16 +104,6 @@ impl Destination {
     }
 }
 
-/// A host name made safe as a file name.
-pub fn file_stem(name: &str) -> String {
-    let stem: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
-        .collect();
-    let stem = stem.trim_start_matches('.');
-    if stem.is_empty() { "host".into() } else { stem.to_owned() }
-}
-
 /// The export dialog's fields, top to bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -165,7 +155,7 @@ impl ExportDialog {
         match self.what {
             ExportWhat::Comparison => format!("paritty-comparison.{ext}"),
             ExportWhat::Divergences => format!("paritty-divergences.{ext}"),
-            ExportWhat::HostSnapshot => format!("{}.{ext}", file_stem(&self.host)),
+            ExportWhat::HostSnapshot => format!("{}.{ext}", crate::fsutil::file_stem(&self.host)),
             ExportWhat::AllSnapshots => "paritty-snapshots".into(),
         }
     }

@@ -7,11 +7,12 @@ use std::fmt;
 use std::path::PathBuf;
 
 use super::app::App;
-use super::dialog::{Destination, ExportDialog, ExportFormat, ExportWhat, Redaction, file_stem};
+use super::dialog::{Destination, ExportDialog, ExportFormat, ExportWhat, Redaction};
 use crate::export::diff::{self, DiffFormat};
 use crate::export::document::DiffDoc;
 use crate::export::redact::{self, Redactor};
 use crate::export::{SnapshotFormat, render_snapshot};
+use crate::fsutil::unique_file_stems;
 use crate::model::Snapshot;
 
 /// Files to write, each complete.
@@ -75,14 +76,16 @@ pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, ExportError
             )
         }
         ExportWhat::AllSnapshots => {
-            let texts: Vec<(String, String)> = reports
+            let snapshots: Vec<&Snapshot> =
+                reports.iter().filter_map(|r| r.snapshot.as_ref()).collect();
+            // Two hosts may share a name, or differ only in characters a file
+            // name cannot hold: each still gets its own file.
+            let stems = unique_file_stems(snapshots.iter().map(|s| s.host.name.as_str()));
+            let texts: Vec<(String, String)> = snapshots
                 .iter()
-                .filter_map(|r| r.snapshot.as_ref())
-                .map(|s| {
-                    (
-                        format!("{}.{}", file_stem(&s.host.name), format.extension()),
-                        snapshot_text(s, format),
-                    )
+                .zip(stems)
+                .map(|(s, stem)| {
+                    (format!("{stem}.{}", format.extension()), snapshot_text(s, format))
                 })
                 .collect();
             if texts.is_empty() {
@@ -124,9 +127,12 @@ pub enum ExportError {
         path: PathBuf,
         error: std::io::Error,
     },
+    /// A file could not be written; the others were still tried.
     Write {
-        path: PathBuf,
-        error: std::io::Error,
+        error: crate::fsutil::OutError,
+        /// How many of the export's files were written all the same.
+        written: usize,
+        total: usize,
     },
 }
 
@@ -139,9 +145,10 @@ impl fmt::Display for ExportError {
             ExportError::CreateFolder { path, error } => {
                 write!(f, "export: cannot create {}: {error}", path.display())
             }
-            ExportError::Write { path, error } => {
-                write!(f, "export: cannot write {}: {error}", path.display())
+            ExportError::Write { error, written, total } if *total > 1 => {
+                write!(f, "export: {error} (wrote {written} of {total} files)")
             }
+            ExportError::Write { error, .. } => write!(f, "export: {error}"),
         }
     }
 }

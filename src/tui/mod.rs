@@ -45,7 +45,7 @@ pub fn run(sources: Vec<Source>, mut app_settings: Settings, plan: Plan) -> Resu
     for source in sources {
         match source {
             Source::Target { target, environment } => {
-                let mut host = Host::new(target.name(), environment);
+                let mut host = Host::new(&target.name(), environment);
                 host.started_at = Some(std::time::Duration::ZERO);
                 hosts.push(host);
                 targets.push(Some(target));
@@ -140,17 +140,30 @@ pub fn osc52(text: &str) -> String {
     format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
 }
 
-/// Writes every file of an export atomically; says where.
+/// Writes every file of an export (atomically, or through to a device or
+/// FIFO: `fsutil::write_out`); says where. One file that cannot be written
+/// does not stop the others; the error counts what was written.
 pub fn write_export(export: &Export) -> Result<String, ExportError> {
     let mut written: Vec<PathBuf> = Vec::new();
+    let mut first_error = None;
     for (path, contents) in &export.files {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .map_err(|error| ExportError::CreateFolder { path: parent.to_owned(), error })?;
         }
-        crate::fsutil::write_atomic(path, contents.as_bytes())
-            .map_err(|error| ExportError::Write { path: path.clone(), error })?;
-        written.push(std::path::absolute(path).unwrap_or_else(|_| path.clone()));
+        match crate::fsutil::write_out(path, contents.as_bytes()) {
+            Ok(_) => written.push(std::path::absolute(path).unwrap_or_else(|_| path.clone())),
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    if let Some(error) = first_error {
+        return Err(ExportError::Write {
+            error,
+            written: written.len(),
+            total: export.files.len(),
+        });
     }
     Ok(match written.as_slice() {
         [one] => format!("wrote {} to {}", export.what, one.display()),

@@ -174,6 +174,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     let Some(action) = super::keys::action(&app.keymap, &key) else { return Vec::new() };
+    // The user takes over the cursor from the first key that names an action.
+    app.cursor_placed = true;
     // Esc backs out of what is open before it quits.
     if action == Action::Quit && key.code == KeyCode::Esc {
         if let Screen::Pair { .. } = app.screen {
@@ -214,6 +216,10 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 app.recompare();
             }
         },
+        Action::Absent => {
+            app.show_absent = !app.show_absent;
+            app.recompare();
+        }
         Action::Search => {
             app.search.editing = true;
             app.search.query.clear();
@@ -477,6 +483,7 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) {
     if app.modal.is_some() {
         return;
     }
+    app.cursor_placed = true;
     match mouse.kind {
         MouseEventKind::ScrollDown => move_vertically(app, 3),
         MouseEventKind::ScrollUp => move_vertically(app, -3),

@@ -398,3 +398,82 @@ fn ssh_dash_g_runs_only_when_needed_or_asked() {
     let exec = run("exec", None);
     assert!(exec.starts_with("-G ") && exec.trim_end().ends_with("exec"), "{exec}");
 }
+
+/// Targets whose names become the same file name (`a b` and `a_b`) are
+/// written to two files in `--out DIR`, neither replacing the other.
+#[test]
+fn snapshot_out_dir_gives_colliding_names_their_own_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snapshots/debian12-laptop.json");
+    let (spaced, underscored) = (dir.path().join("a b.json"), dir.path().join("a_b.json"));
+    std::fs::copy(&fixture, &spaced).expect("copy");
+    std::fs::copy(&fixture, &underscored).expect("copy");
+    let out_dir = dir.path().join("out");
+    let out = paritty(&[
+        "snapshot",
+        spaced.to_str().expect("utf8"),
+        underscored.to_str().expect("utf8"),
+        "--out",
+        out_dir.to_str().expect("utf8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let files: Vec<_> =
+        std::fs::read_dir(&out_dir).expect("out").map(|e| e.expect("e").path()).collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    for file in &files {
+        paritty::model::snapshot_file::read_snapshot(file).expect("a whole snapshot");
+        assert!(stderr(&out).contains(&format!("wrote {}", file.display())), "{}", stderr(&out));
+    }
+}
+
+/// A bare word naming both a folder here and possibly a host is refused;
+/// `./NAME/` is the folder, `ssh://NAME` the host, an inventory name the host.
+#[test]
+fn a_folder_does_not_shadow_a_host_of_the_same_name() {
+    let here = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir(here.path().join("fake")).expect("mkdir");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/snapshots/debian12-laptop.json"),
+        here.path().join("fake/laptop.json"),
+    )
+    .expect("copy");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_paritty"))
+            .args(args)
+            .current_dir(here.path())
+            .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .expect("run paritty")
+    };
+    let err = assert_one_error_line(&run(&["snapshot", "--format", "json", "fake"]));
+    assert_eq!(
+        err.trim_end(),
+        "paritty: error: target `fake` is a folder here and could also be a host: write \
+         `./fake/` for the snapshots in the folder, or `ssh://fake` for the host"
+    );
+    let out = run(&["snapshot", "--format", "json", "./fake/"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\"name\": \"laptop\""), "the folder's snapshot");
+    // `local` is a keyword, folder or not.
+    std::fs::create_dir(here.path().join("local")).expect("mkdir");
+    std::fs::write(
+        here.path().join("one.toml"),
+        "[profile]\nname = \"one\"\n[[fact]]\nid = \"home\"\nlabel = \"home\"\n\
+         category = \"Env\"\ncompare = \"text\"\nsources = [{ env = \"HOME\" }]\n",
+    )
+    .expect("write profile");
+    let out = run(&["snapshot", "--format", "json", "--profile", "./one.toml", "local"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Declared in the inventory: the host is meant (and refused at once: port 1).
+    std::fs::write(
+        here.path().join("paritty.toml"),
+        "[[host]]\nname = \"fake\"\nssh = \"nobody@127.0.0.1:1\"\n",
+    )
+    .expect("write config");
+    let out = run(&["snapshot", "--format", "json", "--ssh-config", "/dev/null", "fake"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("paritty: fake: unreachable"), "collected as a host: {err}");
+}

@@ -380,3 +380,171 @@ fn loose_values_that_name_their_product_compare_within_it() {
     assert_eq!(compare(Loose, "glibc 2.36", "2.36").level, Level::Different);
     assert_eq!(compare(Loose, "glibc 2.36", "glibc 2.36").level, Level::Equal);
 }
+
+/// Issue 16, item 18: pre-releases with non-dotted suffixes, two-part
+/// versions and `git describe` builds, as the parsers now keep them.
+#[test]
+fn prereleases_and_development_builds_order_sensibly() {
+    // A pre-release sorts before its release, whatever its spelling.
+    assert_chain(Loose, "1.22.5 1.23beta1 1.23rc1 1.23rc2 1.23.0 1.23.1");
+    assert_chain(Loose, "3.12.4 3.13.0a6 3.13.0b1 3.13.0rc2 3.13.0");
+    assert_chain(Loose, "11.0.21 17-ea 17 17.0.1");
+    assert_chain(Loose, "8.3.12 8.4.0alpha1 8.4.0RC1 8.4.0RC2 8.4.0");
+    assert_chain(
+        Loose,
+        "8.0.404 9.0.100-preview.3.24204.13 9.0.100-preview.7.24407.12 9.0.100-rc.1.24452.12 \
+         9.0.100 9.0.101",
+    );
+    assert_chain(Loose, "8.8.0 8.8.1-DEV 8.8.1");
+    assert_chain(Loose, "1.1.0l 1.1.1-dev 1.1.1-pre9 1.1.1 1.1.1w");
+    assert_chain(Loose, "3.3a 3.4-next 3.4 3.4a");
+    assert_chain(Loose, "5.7 5.7.1-dev 5.7.1");
+    // Two-part versions: LibreSSL's first releases.
+    assert_chain(Loose, "2.0 2.0.1 2.1 2.2.7 3.3.6");
+    // A git-describe build sorts after its tag and before the next release;
+    // its count of commits is not a release number.
+    assert_chain(Loose, "1.6 1.6-1-gabcdef0 1.6-159-apple-gcff5336-dirty 1.6.1 1.7");
+    assert_chain(Loose, "1.2 1.2-9-gdeadbee 1.2.1");
+    assert_chain(Loose, "2.45.0 2.45.0.268.g1234abcd 2.45.0.269.g00000000 2.45.1");
+    assert_chain(
+        Semver,
+        "2.44.0 2.45.0.rc0 2.45.0.rc1 2.45.0.rc1.12.gabcdef0 2.45.0.rc2 2.45.0.rc10 2.45.0 \
+         2.45.0.268.g1234abcd 2.45.1",
+    );
+    assert_chain(Semver, "v1.2.3 v1.2.3-14-gdeadbee v1.2.3-15-g0123456 v1.2.4-rc.1 v1.2.4");
+    assert_chain(Semver, "1.22.5 1.23rc1 1.23rc2 1.23.0");
+    assert_chain(Semver, "21.7.3 22.0.0-nightly2024010136e8c3a4b1 22.0.0-rc.1 22.0.0");
+    assert_chain(Semver, "1.79.0 1.80.0-beta.1 1.80.0-nightly 1.80.0");
+    assert_chain(Pep440, "3.12.4 3.13.0a6 3.13.0b1 3.13.0rc1 3.13.0");
+    assert_chain(Pep440, "1.22.5 1.23rc1 1.23.0");
+    assert_chain(Pep440, "24.0 24.1.dev0 24.1b1 24.1");
+    assert_orders(
+        Semver,
+        "2.45.0.rc10 = 2.45.0-rc.10 | 1.2.3-14-gdeadbee = v1.2.3-14-gdeadbee
+         2.45.0.rc1 = 2.45.0-rc.1 | 1.23rc1 = 1.23.0-rc.1",
+    );
+    assert_orders(Loose, "2.0 = 2.0.0 | 8.4.0RC1 = 8.4.0rc1 | 1.6-159-gcff5336 < 1.6-159-gcff5337");
+    // dpkg and rpm keep their own rules: a bare letter suffix sorts after
+    // the release there (Debian and Fedora write `3.13.0~a6`).
+    assert_orders(Dpkg, "3.13.0a6 > 3.13.0 | 3.13.0~a6 < 3.13.0 | 2.45.0.268.g1234abcd > 2.45.0");
+    assert_orders(Rpm, "3.13.0a6 > 3.13.0 | 3.13.0~a6 < 3.13.0 | 2.45.0.268.g1234abcd > 2.45.0");
+    // Still refused: parts that are neither numbers nor pre-release words.
+    assert_rejects(Semver, &["1.2.x", "1.2.3.foo", "rc1", ".rc1", "1.2.3.rc1.x", "1.2.3.rc1-"]);
+    let table = "
+        loose 1.6 1.6-159-apple-gcff5336-dirty patch | semver 2.45.0 2.45.0.268.g1234abcd patch
+        semver 2.45.0.rc1 2.45.0 patch | semver 2.44.0 2.45.0.rc1 minor | loose 3.4-next 3.4 patch
+        loose 3.3a 3.4-next minor | loose 2.0 2.0.0 equal | loose 2.0 2.2.7 minor
+        semver v1.2.3-14-gdeadbee v1.2.3-14-gcafe123 patch | loose 1.23rc1 1.23.0 patch
+        loose 17-ea 17.0.1 patch | loose 9.0.100-preview.3.24204.13 9.0.100 patch";
+    for case in table.split(['|', '\n']).filter(|c| !c.trim().is_empty()) {
+        let [kind, a, b, level] = case.split_whitespace().collect::<Vec<_>>()[..] else {
+            panic!("bad case {case}")
+        };
+        let kind: CompareKind = serde_json::from_value(kind.into()).expect("kind");
+        let level: Level = serde_json::from_value(level.into()).expect("level");
+        assert_eq!(compare(kind, a, b).level, level, "{kind:?}: {a} vs {b}");
+        assert_eq!(compare(kind, b, a).level, level, "{kind:?}: {b} vs {a}");
+    }
+}
+
+mod properties {
+    //! Property-based checks of every comparator with proptest: arbitrary
+    //! strings never panic, the order is antisymmetric, reflexive and (on
+    //! version-like strings) transitive, and the level does not depend on
+    //! which side is the baseline.
+
+    use std::cmp::Ordering::{self, Equal, Greater, Less};
+
+    use paritty::compare::version::{Level, compare, order};
+    use paritty::profile::CompareKind;
+    use proptest::prelude::*;
+
+    use super::{KINDS, VERSION_KINDS};
+
+    /// Strings shaped like what tools print: epochs, `v`, two to four
+    /// numbers with every separator, glued letters, pre-release words,
+    /// `~`/`^` markers, git-describe tails, revisions and builds.
+    const VERSION_LIKE: &str = concat!(
+        r"(v|[0-9]:|[0-9]!)?[0-9]{1,3}([._-][0-9]{1,3}){0,3}",
+        r"([a-z]{1,2}[0-9]?|~rc[0-9]|\^git[0-9]|[.-]?(rc|alpha|beta|dev|next|ea|preview|post|RC|DEV)\.?[0-9]{0,2})?",
+        r"([-.][0-9]{1,3}[-.]g[0-9a-f]{4,8}(-dirty)?)?",
+        r"(-[0-9][a-z0-9.]{0,5}|\+[a-z0-9]{1,4}(\.[a-z0-9]{1,3})?)?",
+    );
+
+    fn kind() -> impl Strategy<Value = CompareKind> {
+        proptest::sample::select(KINDS.to_vec())
+    }
+
+    fn version_kind() -> impl Strategy<Value = CompareKind> {
+        proptest::sample::select(VERSION_KINDS.to_vec())
+    }
+
+    fn version_like() -> impl Strategy<Value = String> {
+        proptest::string::string_regex(VERSION_LIKE).expect("generator pattern")
+    }
+
+    /// Arbitrary text, or a version-like string with arbitrary text spliced in.
+    fn anything() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            (version_like(), any::<String>(), version_like()).prop_map(|(a, b, c)| a + &b + &c),
+            version_like(),
+        ]
+    }
+
+    fn at_most(ord: Option<Ordering>) -> bool {
+        matches!(ord, Some(Less | Equal))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_pair_is_antisymmetric_with_a_symmetric_level(
+            kind in kind(), a in anything(), b in anything(),
+        ) {
+            let (ab, ba) = (compare(kind, &a, &b), compare(kind, &b, &a));
+            prop_assert_eq!(ab.order, ba.order.map(Ordering::reverse));
+            prop_assert_eq!(ab.level, ba.level);
+            // The level and the order agree.
+            match ab.order {
+                None => prop_assert_eq!(ab.level, Level::Different),
+                Some(Equal) => prop_assert!(ab.level <= Level::Packaging),
+                Some(_) => prop_assert!(Level::Packaging <= ab.level && ab.level < Level::Different),
+            }
+        }
+
+        #[test]
+        fn every_value_equals_itself(kind in kind(), a in anything()) {
+            prop_assert_eq!(compare(kind, &a, &a.clone()).level, Level::Equal);
+            prop_assert_eq!(order(kind, &a, &a.clone()), Some(Equal));
+        }
+
+        #[test]
+        fn a_version_equals_itself_padded(kind in version_kind(), a in version_like()) {
+            // Padding is not part of a version: a value a kind reads
+            // compares equal to itself with blanks around it.
+            if order(kind, &a, "0").is_some() {
+                prop_assert_eq!(order(kind, &a, &format!(" {a}\t")), Some(Equal));
+            }
+        }
+
+        #[test]
+        fn the_order_of_versions_is_transitive(
+            kind in version_kind(), a in version_like(), b in version_like(), c in version_like(),
+        ) {
+            let values = [&a, &b, &c];
+            for (x, y, z) in [(0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)] {
+                let (x, y, z) = (values[x], values[y], values[z]);
+                let (xy, yz, xz) = (order(kind, x, y), order(kind, y, z), order(kind, x, z));
+                if at_most(xy) && at_most(yz) {
+                    let strict = xy == Some(Less) || yz == Some(Less);
+                    let want = if strict { Some(Less) } else { Some(Equal) };
+                    prop_assert_eq!(xz, want, "{:?}: {} {:?} {} {:?} {}", kind, x, xy, y, yz, z);
+                }
+                // Greater is the mirror image, checked by antisymmetry.
+                prop_assert!(xy != Some(Greater) || order(kind, y, x) == Some(Less));
+            }
+        }
+    }
+}

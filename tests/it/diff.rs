@@ -137,3 +137,48 @@ fn diff_formats_through_the_binary() {
     let md = text(&paritty(&["diff", folder, "--format", "md"]).stdout);
     assert!(md.contains("| Fact |") && md.contains("**major**"), "{md}");
 }
+
+/// A target that fails is an error (exit 2) for `diff` as for `check`, after
+/// the output for the hosts that worked; it is one line, never a line per
+/// fact, and a summary with a host missing never reads "parity".
+#[test]
+fn a_failed_target_is_one_line_an_error_and_never_parity() {
+    let prod = fixture("debian11-prod.json");
+    let prod = prod.to_str().expect("utf8");
+    let dir = tempfile::tempdir().expect("tmp");
+    let corrupt = dir.path().join("truncated.json");
+    std::fs::write(&corrupt, "{\"schema_version\": 1, \"facts\": ").expect("write");
+    let corrupt = corrupt.to_str().expect("utf8");
+
+    let checked = paritty(&["check", prod, corrupt]);
+    assert_eq!(checked.status.code(), Some(2), "{}", text(&checked.stderr));
+    let out = text(&checked.stdout);
+    assert!(!out.contains("unknown:"), "no line per fact of a failed host:\n{out}");
+    assert_eq!(out.lines().count(), 1, "only the summary:\n{out}");
+    assert!(!out.contains("parity"), "{out}");
+    assert!(out.contains("1 host not collected"), "{out}");
+    let err = text(&checked.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("truncated"), "{err}");
+
+    let diffed = paritty(&["diff", prod, corrupt]);
+    assert_eq!(diffed.status.code(), Some(2), "{}", text(&diffed.stderr));
+    let table = text(&diffed.stdout);
+    assert!(table.contains("prod-web-1 [baseline]"), "the table is still shown:\n{table}");
+    let summary = table.lines().last().expect("summary");
+    assert!(!summary.contains("parity") && summary.contains("not collected"), "{summary}");
+
+    let written = dir.path().join("report.md");
+    let diffed = paritty(&[
+        "diff",
+        prod,
+        corrupt,
+        "--format",
+        "md",
+        "--out",
+        written.to_str().expect("utf8"),
+    ]);
+    assert_eq!(diffed.status.code(), Some(2), "{}", text(&diffed.stderr));
+    let md = std::fs::read_to_string(&written).expect("written for the hosts that worked");
+    assert!(md.starts_with("**prod-web-1 vs 1 host:"), "{md}");
+}

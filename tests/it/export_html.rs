@@ -65,10 +65,10 @@ fn reports() -> Vec<HostReport> {
     let failed = HostReport {
         target: "db-2".into(),
         snapshot: None,
-        failure: Some(Failure {
-            reason: FailReason::Unreachable,
-            message: "connect to 10.0.0.7:22: connection refused".into(),
-        }),
+        failure: Some(Failure::new(
+            FailReason::Unreachable,
+            "connect to 10.0.0.7:22: connection refused",
+        )),
     };
     vec![
         report(fixture("debian11-prod.json")),

@@ -2,9 +2,11 @@
 //! tool outputs kept in tests/fixtures/outputs (see its README for where each
 //! comes from). Every fixture must be checked by some case here.
 
+use std::cmp::Ordering::{self, Equal, Greater, Less};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use paritty::compare::version::order;
 use paritty::output::sanitize::strip_control;
 use paritty::output::{keyvalue, parse};
 use paritty::profile::{SourceKind, load_profile};
@@ -48,6 +50,7 @@ const PARSER_CASES: &[(&str, &str, Option<&str>)] = &[
     ("ruby/ruby-3.3.0.txt", "ruby", Some("3.3.0")),
     ("perl/perl-5.36-debian12.txt", "perl", Some("5.36.0")),
     ("php/php-8.2.36-debian12.txt", "version", Some("8.2.36")),
+    ("php/php-8.3.0RC3-wolfi.txt", "version", Some("8.3.0RC3")),
     ("rustc/rustc-1.95.0-debian12.txt", "version", Some("1.95.0")),
     // web servers
     ("nginx/nginx-1.22.1-debian12.txt", "nginx", Some("1.22.1")),
@@ -93,6 +96,8 @@ const PARSER_CASES: &[(&str, &str, Option<&str>)] = &[
     ("openssl/openssl-1.1.1w.txt", "openssl", Some("1.1.1w")),
     ("openssl/openssl-1.0.2k-fips-rhel7.txt", "openssl", Some("1.0.2k")),
     ("openssl/libressl-3.3.6-macos.txt", "openssl", Some("3.3.6")),
+    ("openssl/libressl-2.0-openbsd56.txt", "openssl", Some("2.0")),
+    ("openssl/openssl-1.1.1-dev-master.txt", "openssl", Some("1.1.1-dev")),
     ("ssh/openssh-9.2p1-debian12.txt", "ssh", Some("9.2p1")),
     ("ssh/openssh-9.6p1-macos.txt", "ssh", Some("9.6p1")),
     ("ssh/openssh-8.9p1-ubuntu.txt", "ssh", Some("8.9p1")),
@@ -122,11 +127,20 @@ const PARSER_CASES: &[(&str, &str, Option<&str>)] = &[
     ("uname/uname-r-debian12.txt", "first-line", Some("6.18.44-fc-v669")),
     // tools and package managers the generic parsers handle
     ("git/git-2.47.3-debian12.txt", "version", Some("2.47.3")),
+    ("git/git-2.23.0.rc0.txt", "version", Some("2.23.0.rc0")),
+    ("git/git-2.48.0.rc0-aosc.txt", "version", Some("2.48.0.rc0")),
+    ("git/git-2.47.0.338.g60cca15819-goog.txt", "version", Some("2.47.0.338.g60cca15819")),
+    ("git/git-2.27.0.rc0.183.gde8f92d652-goog.txt", "version", Some("2.27.0.rc0.183.gde8f92d652")),
     ("curl/curl-7.88.1-debian12.txt", "version", Some("7.88.1")),
+    ("curl/curl-8.8.1-DEV-alpine.txt", "version", Some("8.8.1-DEV")),
     ("make/make-4.3-debian12.txt", "version", Some("4.3")),
     ("bash/bash-5.2.15-debian12.txt", "version", Some("5.2.15")),
     ("tmux/tmux-3.3a-debian12.txt", "version", Some("3.3a")),
+    ("tmux/tmux-3.3a-debian12.txt", "tmux", Some("3.3a")),
+    ("tmux/tmux-next-3.4.txt", "tmux", Some("3.4-next")),
+    ("tmux/tmux-next-3.3.txt", "tmux", Some("3.3-next")),
     ("jq/jq-1.6-debian12.txt", "version", Some("1.6")),
+    ("jq/jq-1.6-159-apple-macos.txt", "version", Some("1.6-159-apple-gcff5336-dirty")),
     ("aws/aws-cli-1.45.11-debian12.txt", "version", Some("1.45.11")),
     ("kubectl/kubectl-1.32.4-client-debian12.txt", "version", Some("1.32.4")),
     ("kubectl/kubectl-1.28.4-client.txt", "version", Some("1.28.4")),
@@ -166,6 +180,11 @@ const FACT_CASES: &[(&str, &str, &str, Option<&str>)] = &[
     ("npm/package-json-11.19.1-debian12.json", "default", "pkg.npm", Some("11.19.1")),
     ("corepack/corepack-0.34.6-debian12.txt", "node-web", "pkg.corepack", Some("0.34.6")),
     ("timezone/etc-timezone-debian12.txt", "default", "timezone", Some("Etc/UTC")),
+    ("swift/swift-5.7.1-dev-nightly-linux.txt", "default", "runtime.swift", Some("5.7.1-dev")),
+    ("tmux/tmux-next-3.4.txt", "default", "tool.tmux", Some("3.4-next")),
+    ("tmux/tmux-3.3a-debian12.txt", "default", "tool.tmux", Some("3.3a")),
+    ("git/git-2.48.0.rc0-aosc.txt", "default", "tool.git", Some("2.48.0.rc0")),
+    ("openssl/libressl-2.0-openbsd56.txt", "default", "tool.openssl", Some("2.0")),
 ];
 
 /// Outputs no parser may mistake for a version.
@@ -191,7 +210,10 @@ fn fixture(rel: &str) -> String {
 fn named_parsers_read_real_outputs() {
     let mut failures = Vec::new();
     for (rel, name, want) in PARSER_CASES {
-        let parser = parse::lookup(name).unwrap_or_else(|| panic!("no parser named {name}"));
+        let Some(parser) = parse::lookup(name) else {
+            failures.push(format!("{rel}: no parser named {name}"));
+            continue;
+        };
         let got = parser(&fixture(rel));
         if got.as_deref() != *want {
             failures.push(format!("{rel} via {name}: got {got:?}, want {want:?}"));
@@ -230,6 +252,60 @@ fn shipped_profile_facts_read_real_outputs() {
                     "{rel} via {profile_name}/{id} source {i}: got {got:?}, want {want:?}"
                 ));
             }
+        }
+    }
+    assert!(failures.is_empty(), "{} wrong:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Pre-releases, development builds and `git describe` builds, read from
+/// real outputs by the default profile, order sensibly under their fact's
+/// comparator: before the release they lead to, after the one before it.
+#[rustfmt::skip]
+const DEVELOPMENT_BUILDS: &[(&str, &str, &str, Ordering)] = &[
+    // (fixture, fact id, another value, the fixture's value against it)
+    ("git/git-2.23.0.rc0.txt", "tool.git", "2.23.0", Less),
+    ("git/git-2.23.0.rc0.txt", "tool.git", "2.22.1", Greater),
+    ("git/git-2.48.0.rc0-aosc.txt", "tool.git", "2.48.0.rc1", Less),
+    ("git/git-2.48.0.rc0-aosc.txt", "tool.git", "2.47.3", Greater),
+    ("git/git-2.47.0.338.g60cca15819-goog.txt", "tool.git", "2.47.0", Greater),
+    ("git/git-2.47.0.338.g60cca15819-goog.txt", "tool.git", "2.47.1", Less),
+    ("git/git-2.27.0.rc0.183.gde8f92d652-goog.txt", "tool.git", "2.27.0.rc0", Greater),
+    ("git/git-2.27.0.rc0.183.gde8f92d652-goog.txt", "tool.git", "2.27.0.rc1", Less),
+    ("git/git-2.27.0.rc0.183.gde8f92d652-goog.txt", "tool.git", "2.27.0", Less),
+    ("jq/jq-1.6-159-apple-macos.txt", "tool.jq", "1.6", Greater),
+    ("jq/jq-1.6-159-apple-macos.txt", "tool.jq", "1.7", Less),
+    ("tmux/tmux-next-3.4.txt", "tool.tmux", "3.3a", Greater),
+    ("tmux/tmux-next-3.4.txt", "tool.tmux", "3.4", Less),
+    ("curl/curl-8.8.1-DEV-alpine.txt", "tool.curl", "8.8.0", Greater),
+    ("curl/curl-8.8.1-DEV-alpine.txt", "tool.curl", "8.8.1", Less),
+    ("openssl/openssl-1.1.1-dev-master.txt", "tool.openssl", "1.1.0l", Greater),
+    ("openssl/openssl-1.1.1-dev-master.txt", "tool.openssl", "1.1.1", Less),
+    ("openssl/libressl-2.0-openbsd56.txt", "tool.openssl", "2.0.0", Equal),
+    ("openssl/libressl-2.0-openbsd56.txt", "tool.openssl", "2.2.7", Less),
+    ("php/php-8.3.0RC3-wolfi.txt", "runtime.php", "8.2.36", Greater),
+    ("php/php-8.3.0RC3-wolfi.txt", "runtime.php", "8.3.0", Less),
+    ("swift/swift-5.7.1-dev-nightly-linux.txt", "runtime.swift", "5.7", Greater),
+    ("swift/swift-5.7.1-dev-nightly-linux.txt", "runtime.swift", "5.7.1", Less),
+];
+
+#[test]
+fn development_builds_order_against_their_releases() {
+    let profile = load_profile("default", None).expect("shipped profile loads");
+    let mut failures = Vec::new();
+    for (rel, id, other, want) in DEVELOPMENT_BUILDS {
+        let fact = profile.facts.iter().find(|f| f.id == *id).expect("default fact");
+        let source = fact
+            .sources
+            .iter()
+            .find(|s| matches!(s.kind, SourceKind::Command(_)))
+            .expect("a command source");
+        let Some(value) = source.extract.apply(&fixture(rel)) else {
+            failures.push(format!("{rel} via {id}: no value"));
+            continue;
+        };
+        let got = order(fact.compare, &value, other);
+        if got != Some(*want) {
+            failures.push(format!("{id}: {value} vs {other}: got {got:?}, want {want:?}"));
         }
     }
     assert!(failures.is_empty(), "{} wrong:\n{}", failures.len(), failures.join("\n"));
@@ -314,6 +390,72 @@ fn collect_fixtures(dir: &Path, out: &mut BTreeSet<String>) {
             let parts: Vec<String> =
                 rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
             out.insert(parts.join("/"));
+        }
+    }
+}
+
+mod properties {
+    //! Property-based checks of every named parser with proptest: any input
+    //! is read without a panic, and a value, when there is one, is bounded
+    //! by what was read.
+
+    use paritty::output::parse;
+    use proptest::prelude::*;
+
+    /// Beginnings of the lines the parsers look for, so that generated
+    /// inputs reach past their first check.
+    #[rustfmt::skip]
+    const LEADS: &[&str] = &[
+        "", "v", "git version ", "OpenSSL ", "LibreSSL ", "tmux ", "tmux next-", "go version go",
+        "go version devel go", "go version devel +", "Python ", "ruby ", "This is perl, v",
+        "This is perl 5, version ", "nginx version: nginx/", "Server version: Apache/",
+        "mysql  Ver 15.1 Distrib ", "mariadb from ", "psql (PostgreSQL) ", "PostgreSQL ",
+        "Redis server v=", "redis-cli ", "db version v", "OpenSSH_", "Docker version ",
+        "podman version ", "gcc (GCC) ", "clang version ", "ldd (GNU libc) ", "glibc ",
+        "musl libc (x86_64)\nVersion ", "MemTotal: ", "hw.memsize: ", "openjdk version \"",
+        "openjdk ", "jq-", "curl ", "PHP ",
+    ];
+
+    /// A lead, then a version-like or arbitrary middle, then arbitrary text.
+    fn input() -> impl Strategy<Value = String> {
+        let middle = prop_oneof![
+            proptest::string::string_regex(
+                r"[0-9]{1,20}([._-][0-9a-zA-Z]{1,8}){0,5}( kB| GiB|\x22| \(| [0-9]{4}-[0-9]{2}-[0-9]{2})?",
+            )
+            .expect("generator pattern"),
+            any::<String>(),
+        ];
+        (proptest::sample::select(LEADS), middle, any::<String>())
+            .prop_map(|(lead, middle, tail)| format!("{lead}{middle}{tail}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn every_parser_reads_any_input_and_bounds_its_value(raw in input()) {
+            for name in parse::NAMES {
+                let parser = parse::lookup(name).expect("listed parsers resolve");
+                let Some(value) = parser(&raw) else { continue };
+                prop_assert!(!value.trim().is_empty(), "{} made a blank value of {:?}", name, raw);
+                // Never more than the input, but for the few words a parser
+                // adds (`glibc `, `-devel-`, `-next`, ` GiB`).
+                prop_assert!(
+                    value.len() <= raw.len() + 16,
+                    "{} made {:?} out of {:?}", name, value, raw
+                );
+                if *name != "trim" {
+                    prop_assert!(!value.contains('\n'), "{} made {:?} of {:?}", name, value, raw);
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics_a_parser(raw in any::<String>()) {
+            for name in parse::NAMES {
+                let parser = parse::lookup(name).expect("listed parsers resolve");
+                let _ = parser(&raw);
+            }
         }
     }
 }

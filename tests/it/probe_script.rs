@@ -1,6 +1,6 @@
 //! The remote probe, run by real local shells (dash, bash, busybox ash),
 //! must reach the same facts as local collection: the invariant of
-//! DESIGN.md without the network in between.
+//! ARCHITECTURE.md without the network in between.
 
 #![cfg(unix)]
 

@@ -1,4 +1,4 @@
-//! The profiles embedded in the binary: they load, cover what DESIGN.md
+//! The profiles embedded in the binary: they load, cover what ARCHITECTURE.md
 //! promises, use only known parsers, and stack profiles add to the default
 //! without redefining it.
 
@@ -25,7 +25,7 @@ const SYSTEM_IDS: &[&str] = &[
     "libc",
 ];
 
-/// Ids DESIGN.md names for the default profile beyond the System ones.
+/// Ids ARCHITECTURE.md names for the default profile beyond the System ones.
 const NAMED_IDS: &[&str] = &[
     "runtime.python3",
     "runtime.node",

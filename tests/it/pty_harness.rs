@@ -86,14 +86,51 @@ fn exit_status_is_reported() {
 
 #[test]
 fn exit_is_seen_while_a_grandchild_holds_the_pty() {
-    let mut pty = sh("sleep 60 & echo \"bg=$!\"");
-    let screen = pty.wait_for("bg=", LIMIT);
+    // The " ." ends the pid: waiting for "bg=" alone could see only its first digits.
+    let mut pty = sh("sleep 60 & echo \"bg=$! .\"");
+    let screen = pty.wait_for(" .", LIMIT);
     let started = Instant::now();
-    assert!(pty.wait_exit(LIMIT).success());
+    assert!(pty.wait_exit_without_eof(LIMIT).success());
     assert!(started.elapsed() < LIMIT / 2, "waited for EOF, not for exit");
-    let pid = screen.trim().trim_start_matches("bg=");
+    let pid = screen.trim().trim_start_matches("bg=").trim_end_matches(" .");
     let killed = Command::new("kill").arg(pid).status().expect("run kill");
     assert!(killed.success(), "kill {pid}");
+}
+
+/// The child's last bytes are still on their way when it exits (queued in the pty, or read
+/// but not yet recorded): `wait_exit` returns only once they are all in.
+#[test]
+fn wait_exit_reads_the_output_to_its_end() {
+    let mut pty = sh(r"head -c 300000 /dev/zero | tr '\0' x; printf END");
+    assert!(pty.wait_exit(LIMIT).success());
+    let raw = pty.raw_output();
+    let all = [vec![b'x'; 300_000], b"END".to_vec()].concat();
+    assert!(
+        raw == all,
+        "{} bytes, ending {:?}",
+        raw.len(),
+        String::from_utf8_lossy(&raw[raw.len().saturating_sub(20)..])
+    );
+}
+
+/// Kills a background process of the test's child when dropped, even on a panic.
+struct KillOnDrop(String);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(&self.0).status();
+    }
+}
+
+#[test]
+#[should_panic(expected = "the terminal was still open after 300ms")]
+fn wait_eof_says_a_grandchild_keeps_the_terminal_open() {
+    let mut pty = sh("sleep 60 & echo \"bg=$! .\"");
+    let screen = pty.wait_for(" .", LIMIT);
+    let _grandchild =
+        KillOnDrop(screen.trim().trim_start_matches("bg=").trim_end_matches(" .").into());
+    assert!(pty.wait_exit_without_eof(LIMIT).success());
+    pty.wait_eof(Duration::from_millis(300));
 }
 
 #[test]
@@ -118,6 +155,8 @@ fn session_gets_sigwinch_and_dev_tty() {
 #[should_panic(expected = "timed out waiting for \"absent\" on screen; screen:\npresent")]
 fn wait_for_times_out_with_the_screen() {
     let pty = sh("printf present; read x");
+    // Drawn first, so that the short wait below cannot time out on an empty screen.
+    pty.wait_for("present", LIMIT);
     pty.wait_for("absent", Duration::from_millis(300));
 }
 

@@ -127,3 +127,113 @@ fn other_json_is_not_a_snapshot() {
     let e = read_snapshot(Path::new("/nonexistent/snap.json")).expect_err("absent");
     assert!(e.to_string().starts_with("cannot read snapshot /nonexistent/snap.json"), "{e}");
 }
+
+/// The fixture's text with `from` replaced by `to` (once, and it must be there).
+fn fixture_with(from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/snapshots/debian12-laptop.json"
+    ))
+    .expect("fixture");
+    assert!(text.contains(from), "{from}");
+    text.replacen(from, to, 1)
+}
+
+#[test]
+fn a_key_given_twice_is_refused_naming_it() {
+    // Twice in the facts map (serde would keep the last silently), and
+    // twice as a field.
+    let twice_in_map = fixture_with(
+        "\"facts\": {\n",
+        "\"facts\": {\n    \"hostname\": {\"value\": \"evil\", \"status\": \"ok\", \"raw\": \"\", \
+         \"found_at\": null, \"duration_ms\": 0},\n",
+    );
+    let e = parse_snapshot(&twice_in_map, Path::new("dup.json")).expect_err("duplicate fact");
+    assert!(matches!(&e, SnapshotError::DuplicateKey { key, .. } if key == "hostname"), "{e}");
+    assert!(e.to_string().starts_with("snapshot dup.json has the key \"hostname\" twice"), "{e}");
+    let twice_as_field =
+        fixture_with("\"name\": \"laptop\",", "\"name\": \"laptop\", \"name\": \"x\",");
+    let e = parse_snapshot(&twice_as_field, Path::new("dup.json")).expect_err("duplicate field");
+    assert!(matches!(&e, SnapshotError::DuplicateKey { key, line: 9, .. } if key == "name"), "{e}");
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let plain = fixture_with("{", "{");
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("bom.json");
+    std::fs::write(&path, format!("\u{feff}{plain}")).expect("write");
+    let with_bom = read_snapshot(&path).expect("a BOM is accepted");
+    assert_eq!(with_bom, parse_snapshot(&plain, Path::new("plain.json")).expect("plain"));
+}
+
+#[test]
+fn impossible_values_are_refused() {
+    for (from, to, said) in [
+        (
+            "\"schema_version\": 1",
+            "\"schema_version\": 0",
+            "`schema_version` is 0; versions start at 1",
+        ),
+        ("\"name\": \"laptop\"", "\"name\": \"\"", "`host.name` is empty"),
+        ("\"name\": \"laptop\"", "\"name\": \" \\u001b[0m\\t\"", "`host.name` is empty"),
+        ("\"hostname\": {", "\"\": {", "a fact has an empty id"),
+    ] {
+        let e = parse_snapshot(&fixture_with(from, to), Path::new("bad.json")).expect_err(to);
+        assert_eq!(e.to_string(), format!("snapshot bad.json is invalid: {said}"), "{to}");
+    }
+}
+
+#[test]
+fn version_hash_and_names_are_sanitized_to_one_line() {
+    let text = fixture_with(
+        "\"paritty_version\": \"0.1.0\"",
+        "\"paritty_version\": \"0.1.0\\u001b]0;pwned\\u0007\\nx\"",
+    );
+    let text = text.replacen(
+        "\"hash\": \"fnv1a64:0000000000000001\"",
+        "\"hash\": \"fnv1a64:\\u001b[2J01\\u202e\"",
+        1,
+    );
+    let text = text.replacen("\"name\": \"laptop\"", "\"name\": \"lap\\ntop\\u009b31m\"", 1);
+    let snapshot = parse_snapshot(&text, Path::new("s.json")).expect("loads");
+    assert_eq!(snapshot.paritty_version, "0.1.0 x");
+    assert_eq!(snapshot.profile.hash, "fnv1a64:01");
+    assert_eq!(snapshot.host.name, "lap top");
+}
+
+#[test]
+fn a_snapshot_file_written_to_a_folder_keeps_its_name() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_paritty"))
+        .args(["snapshot", "--format", "json", "--out"])
+        .arg(dir.path().join("out/"))
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/snapshots/debian12-laptop.json"))
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .output()
+        .expect("run paritty");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let written: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(written, ["debian12-laptop.json"]);
+}
+
+/// Invisible and bidi characters in a file are dropped as it loads, like
+/// escapes: a host name or a value cannot look like another one.
+#[test]
+fn invisible_and_bidi_characters_are_dropped_on_load() {
+    let mut snapshot = collected();
+    snapshot.host.name = "web\u{200b}-1\u{200f}".into();
+    snapshot.host.labels.insert("environment".into(), "\u{feff}prod\u{2066}".into());
+    let fact = snapshot.facts.get_mut("tool.good").expect("fact");
+    fact.value = Some("1.2\u{2060}.3\u{61c}".into());
+    fact.raw = "good 1.2.3\u{2028}".into();
+    let back =
+        parse_snapshot(&to_json(&snapshot), Path::new("team/invisible.json")).expect("loads");
+    assert_eq!(back.host.name, "web-1");
+    assert_eq!(back.host.labels["environment"], "prod");
+    assert_eq!(back.facts["tool.good"].value.as_deref(), Some("1.2.3"));
+    assert_eq!(back.facts["tool.good"].raw, "good 1.2.3\n");
+}

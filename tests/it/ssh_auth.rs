@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::time::Duration;
 
-use crate::common::remote::{TOOL_PROFILE, read_json};
+use crate::common::remote::{fault_line, profile_fixture, read_json};
 use crate::common::sshd::{Host, HostSpec, KeyType, KnownHost, Lab};
 
 /// Bounds every wait on an sshd log line.
@@ -57,12 +57,6 @@ fn write_config(dir: &Path, blocks: &[String]) -> PathBuf {
     path
 }
 
-fn write_profile(dir: &Path) -> PathBuf {
-    let path = dir.join("auth-test.toml");
-    fs::write(&path, TOOL_PROFILE).expect("write profile");
-    path
-}
-
 /// `paritty snapshot TARGETS --ssh-config CONFIG --profile P --out OUT ...`
 /// without a terminal or a paritty config, and with the agent at `agent`
 /// (none when `None`).
@@ -73,7 +67,7 @@ fn snapshot(
     extra: &[&str],
     agent: Option<&Agent>,
 ) -> Output {
-    let profile = write_profile(config.parent().expect("config folder"));
+    let profile = profile_fixture("tool-test");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_paritty"));
     cmd.arg("snapshot")
         .args(targets)
@@ -95,16 +89,6 @@ fn snapshot(
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// The one stderr line about `target`, which must name `reason`.
-fn fault_line<'a>(stderr: &'a str, target: &str, reason: &str) -> &'a str {
-    let line = stderr
-        .lines()
-        .find(|l| l.starts_with(&format!("paritty: {target}: ")))
-        .unwrap_or_else(|| panic!("no line for {target} in:\n{stderr}"));
-    assert!(line.contains(&format!(": {reason}: ")), "{target}: {line}");
-    line
 }
 
 /// The snapshot is `host`'s: its own tool, found in its own folder.
@@ -322,10 +306,12 @@ fn encrypted_lab_key(lab: &Lab, dir: &Path) -> PathBuf {
 }
 
 /// An encrypted key with nobody to ask for its passphrase is not offered
-/// blindly: the message says so and what to do. Once the agent holds it,
-/// the same settings log in (IdentitiesOnly matches the agent's copy to the
-/// file even without a `.pub`, as ssh reads the public half from the file).
-/// An unencrypted PEM key that is refused is not called encrypted.
+/// blindly: the message says so and what to do, and does not call it tried.
+/// Once the agent holds it, the same settings log in (IdentitiesOnly matches
+/// the agent's copy to the file even without a `.pub`, as ssh reads the
+/// public half from the file). An unencrypted PEM key that is refused is not
+/// called encrypted. A file that is no key at all is said unreadable, not
+/// tried: the server never saw it.
 #[test]
 fn encrypted_keys_without_a_terminal_point_to_the_agent() {
     let lab = Lab::new();
@@ -345,18 +331,29 @@ fn encrypted_keys_without_a_terminal_point_to_the_agent() {
         lines.push(format!("IdentityFile {}", file.display()));
         lines
     };
+    let garbage = dir.path().join("not_a_key");
+    fs::write(&garbage, "not a key\n").expect("write garbage");
+    fs::set_permissions(&garbage, fs::Permissions::from_mode(0o600)).expect("chmod garbage");
     let config = write_config(
         dir.path(),
-        &[block(&lab, "locked", &host, &with(&key)), block(&lab, "pem", &host, &with(&pem))],
+        &[
+            block(&lab, "locked", &host, &with(&key)),
+            block(&lab, "pem", &host, &with(&pem)),
+            block(&lab, "garbage", &host, &with(&garbage)),
+        ],
     );
     let out = dir.path().join("snaps");
 
-    let run1 = snapshot(&config, &out, &["locked", "pem"], &[], None);
+    let run1 = snapshot(&config, &out, &["locked", "pem", "garbage"], &[], None);
     let err = stderr(&run1);
     assert_eq!(run1.status.code(), Some(2), "{err}");
     let line = fault_line(&err, "locked", "auth-failed");
     let said = format!("{} is encrypted", key.display());
     assert!(line.contains(&said) && line.contains("add it to ssh-agent"), "{line}");
+    assert!(line.contains("no key reached the server") && !line.contains("tried"), "{line}");
+    let line = fault_line(&err, "garbage", "auth-failed");
+    let said = format!("no key reached the server; could not read {} (", garbage.display());
+    assert!(line.contains(&said) && !line.contains("tried"), "{line}");
     let line = fault_line(&err, "pem", "auth-failed");
     assert!(line.contains(&format!("tried {}", pem.display())), "{line}");
     assert!(!line.contains("encrypted"), "{line}");
@@ -445,6 +442,8 @@ mod passphrase {
         let report = collect(config, &wrong);
         let failure = report.failure.expect("refused");
         assert_eq!(failure.reason, FailReason::AuthFailed, "{failure}");
+        let said = format!("could not read {} with the passphrase given", key.display());
+        assert!(failure.message().contains(&said), "{failure}");
         assert!(report.snapshot.is_none());
         assert_eq!(*wrong.asked.lock().expect("lock"), [key]);
     }
@@ -566,10 +565,11 @@ mod realistic {
     use std::fmt::Write as _;
     use std::fs;
     use std::os::unix::fs::{PermissionsExt, chown};
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     use std::process::{Command, Stdio};
 
-    use super::{assert_facts_of, host_with_tool, pub_of, read_json, write_profile};
+    use super::{assert_facts_of, host_with_tool, pub_of, read_json};
+    use crate::common::remote::{binary_for, profile_fixture};
     use crate::common::sshd::{KeyType, KnownHost, Lab};
 
     /// A login user made for one test, deleted on drop (even on failure).
@@ -633,19 +633,6 @@ mod realistic {
         }
     }
 
-    /// The binary as `user` can run it: in place when it can, else a copy.
-    fn binary_for(user: &TempUser, dir: &Path) -> PathBuf {
-        let built = PathBuf::from(env!("CARGO_BIN_EXE_paritty"));
-        let can = user.command(Path::new("test")).arg("-x").arg(&built).status();
-        if can.is_ok_and(|s| s.success()) {
-            return built;
-        }
-        let copy = dir.join("paritty");
-        fs::copy(&built, &copy).expect("copy paritty");
-        fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).expect("chmod paritty");
-        copy
-    }
-
     #[test]
     fn a_real_user_with_only_their_own_ssh_files() {
         let lab = Lab::new();
@@ -688,7 +675,9 @@ mod realistic {
 
         let shared = dir.path().join("shared");
         fs::create_dir(&shared).expect("mkdir shared");
-        let profile = write_profile(&shared);
+        // A copy the user can read wherever the checkout is.
+        let profile = shared.join("tool-test.toml");
+        fs::copy(profile_fixture("tool-test"), &profile).expect("copy profile");
         let empty_config = shared.join("paritty-config");
         fs::create_dir(&empty_config).expect("mkdir config");
         for path in [&shared, &empty_config] {
@@ -698,7 +687,7 @@ mod realistic {
         let out = dir.path().join("out");
         fs::create_dir(&out).expect("mkdir out");
         user.own(&out, 0o755);
-        let paritty = binary_for(&user, &shared);
+        let paritty = binary_for(user.uid, user.gid, &shared);
 
         let run = user
             .command(&paritty)
@@ -762,4 +751,63 @@ fn a_key_logs_in_beside_its_own_pub_and_beside_a_stale_one() {
     for name in ["own", "stale"] {
         assert_facts_of(&read_json(&out.join(format!("{name}.json"))), &host, "5.0.0");
     }
+}
+
+/// OpenSSH's sshd disconnects once a client has offered MaxAuthTries keys
+/// it refused, answering the last one with the disconnection alone. Of
+/// three identity files, the host (MaxAuthTries 2) refuses the first, cuts
+/// the connection at the second and never sees the third: only the first
+/// is listed as tried (the one the server answered), the second is named
+/// as unanswered, the third not at all.
+#[test]
+fn max_auth_tries_lists_only_the_keys_the_server_answered() {
+    let lab = Lab::new();
+    let host = lab.add_host(&HostSpec {
+        name: "tries",
+        sshd_config: &["MaxAuthTries 2"],
+        ..HostSpec::default()
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let keys = ["refused-1", "refused-2", "refused-3"].map(|name| {
+        let path = dir.path().join(name);
+        keygen(&path, &["-t", "ed25519"], name, "");
+        path
+    });
+    let mut lines = vec![
+        "IdentitiesOnly yes".to_owned(),
+        format!("UserKnownHostsFile {}", lab.known_hosts().display()),
+        "StrictHostKeyChecking yes".to_owned(),
+    ];
+    lines.extend(keys.iter().map(|k| format!("IdentityFile {}", k.display())));
+    let config = write_config(dir.path(), &[block(&lab, "tries", &host, &lines)]);
+    let out = dir.path().join("snaps");
+
+    let run = snapshot(&config, &out, &["tries"], &[], None);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    let line = fault_line(&err, "tries", "auth-failed");
+    let tried = format!("tried {}; no answer to {}: ", keys[0].display(), keys[1].display());
+    assert!(line.contains(&tried), "{line}");
+    assert!(line.contains("MaxAuthTries"), "{line}");
+    assert!(!line.contains(&keys[2].display().to_string()), "{line}");
+    // The server's own account: two keys seen, then the disconnection.
+    assert!(host.wait_for_log("Too many authentication failures", LOG_WAIT), "{}", host.log());
+    let log = host.log();
+    let [fp1, fp2, fp3] = keys.each_ref().map(|k| fingerprint(&pub_of(k)));
+    assert!(log.contains(&fp1) && log.contains(&fp2), "{log}");
+    assert!(!log.contains(&fp3), "the third key never reached the server:\n{log}");
+
+    // The same three keys from an agent (no IdentitiesOnly): the same stop.
+    let agent = Agent::start(dir.path());
+    for key in &keys {
+        agent.add(key, None);
+    }
+    let lines = ["IdentitiesOnly no".to_owned(), lines[1].clone(), lines[2].clone()];
+    let config = write_config(dir.path(), &[block(&lab, "tries", &host, &lines)]);
+    let run = snapshot(&config, &out, &["tries"], &[], Some(&agent));
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    let line = fault_line(&err, "tries", "auth-failed");
+    let said = "tried agent key refused-1; no answer to agent key refused-2: ";
+    assert!(line.contains(said) && !line.contains("refused-3"), "{line}");
 }

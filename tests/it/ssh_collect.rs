@@ -6,55 +6,8 @@
 
 use std::process::{Command, Output};
 
-use crate::common::remote::{fault_line, read_json};
+use crate::common::remote::{fault_line, profile_fixture, read_json};
 use crate::common::sshd::{Fault, HostSpec, KeyType, KnownHost, Lab};
-
-/// A small profile: a file key, a builtin, a tool each host has its own
-/// copy of, and python3 whose fake differs per host.
-const PROFILE: &str = r#"
-[profile]
-name = "ssh-test"
-
-[[fact]]
-id = "os.id"
-label = "OS id"
-category = "System"
-compare = "exact"
-parser = "trim"
-sources = [{ file = "/etc/os-release", key = "ID" }]
-
-[[fact]]
-id = "kernel.release"
-label = "Kernel"
-category = "System"
-compare = "loose"
-parser = "trim"
-sources = [{ builtin = "kernel.release" }]
-
-[[fact]]
-id = "runtime.python3"
-label = "Python"
-category = "Runtimes"
-compare = "pep440"
-parser = "python"
-sources = [{ cmd = ["python3", "--version"] }]
-
-[[fact]]
-id = "tool.mytool"
-label = "mytool"
-category = "Tools"
-compare = "semver"
-parser = "version"
-sources = [{ cmd = ["mytool", "--version"] }]
-
-[[fact]]
-id = "tool.absent"
-label = "absent"
-category = "Tools"
-compare = "semver"
-parser = "version"
-sources = [{ cmd = ["paritty-absent-tool", "--version"] }]
-"#;
 
 fn os_release(id: &str) -> String {
     format!("ID={id}\nVERSION_ID=\"1\"\nNAME=\"{id} linux\"\n")
@@ -105,8 +58,7 @@ fn three_hosts_and_every_fault_in_one_run() {
     let silent = Fault::silent_listener();
 
     let dir = tempfile::tempdir().expect("tmp");
-    let profile = dir.path().join("ssh-test.toml");
-    std::fs::write(&profile, PROFILE).expect("profile");
+    let profile = profile_fixture("ssh-test");
     let out = dir.path().join("snapshots");
     let closed_target = format!("{}:{}", closed.ip(), closed.port());
     let silent_target = format!("{}:{}", silent.addr(), silent.port());
@@ -168,20 +120,25 @@ mod in_process {
     //! The same collector driven as a library, to watch events and check
     //! facts in detail.
 
+    use std::ffi::{OsStr, OsString};
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::process::CommandExt;
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Stdio};
     use std::sync::mpsc;
     use std::time::Duration;
 
-    use crate::common::remote::{plan, ssh_target as target};
+    use crate::common::remote::{binary_for, plan, ssh_target as target};
     use crate::common::sshd::{HostSpec, Lab};
     use crate::common::{HEADER, command_fact, profile};
+    use paritty::collect::CollectOptions;
     use paritty::collect::events::Event;
     use paritty::collect::hosts::collect_targets;
-    use paritty::collect::local::LocalContext;
     use paritty::collect::plan::Prompts;
     use paritty::collect::target::Target;
-    use paritty::collect::{CollectOptions, collect_local_with};
+    use paritty::model::snapshot_file::parse_snapshot;
     use paritty::model::{FailReason, HostReport, Status};
-    use paritty::profile::{Profile, SourceKind, load_profile};
+    use paritty::profile::{Profile, load_profile};
 
     fn run(
         lab: &Lab,
@@ -195,14 +152,64 @@ mod in_process {
         collect_targets(&targets, &plan, Prompts::default(), events)
     }
 
-    /// DESIGN.md's invariant: this machine over SSH to localhost gives the
-    /// same facts as local collection (with the PATH the SSH session has;
-    /// facts read from environment variables describe the session, not the
-    /// machine, and are left out).
+    /// Podman's answer as the SSH test user gets it on a machine with Podman: rootless Podman
+    /// resolves its storage under HOME and fails where HOME does not exist.
+    const PODMAN: &str = "if [ ! -d \"$HOME\" ]; then
+    echo \"cannot resolve $HOME: lstat $HOME: no such file or directory\" >&2; exit 1
+fi
+echo 'podman version 4.3.1'";
+
+    /// What an SSH session on `alias` starts as: uid, gid, working folder and environment.
+    struct Session {
+        uid: u32,
+        gid: u32,
+        dir: PathBuf,
+        env: Vec<(OsString, OsString)>,
+    }
+
+    /// Asks a session on `alias` who and where it is, through the OpenSSH client.
+    fn session_of(lab: &Lab, alias: &str) -> Session {
+        let out = Command::new("ssh")
+            .arg("-F")
+            .arg(lab.ssh_config())
+            .args(["-o", "BatchMode=yes", alias, "id -u; id -g; pwd; env -0"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("run ssh");
+        assert!(out.status.success(), "ssh {alias}: {}", String::from_utf8_lossy(&out.stderr));
+        let mut lines = out.stdout.splitn(4, |&b| b == b'\n');
+        let mut line =
+            || OsStr::from_bytes(lines.next().expect("a line of the session")).to_owned();
+        let number = |text: OsString| text.to_str().and_then(|t| t.parse().ok()).expect("an id");
+        let (uid, gid, dir) = (number(line()), number(line()), PathBuf::from(line()));
+        let env = line()
+            .as_bytes()
+            .split(|&b| b == 0)
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let at = pair.iter().position(|&b| b == b'=').expect("NAME=value");
+                (
+                    OsStr::from_bytes(&pair[..at]).to_owned(),
+                    OsStr::from_bytes(&pair[at + 1..]).to_owned(),
+                )
+            })
+            .collect();
+        Session { uid, gid, dir, env }
+    }
+
+    /// ARCHITECTURE.md's invariant (principle 1): this machine over SSH to localhost gives the
+    /// same facts as local collection. The local side is the binary run as
+    /// the session's user, in its folder, with exactly its environment
+    /// (HOME, PATH...): what a tool answers may depend on the user (Podman
+    /// without a home fails), which is no difference of transport.
     #[test]
     fn this_machine_over_ssh_matches_local_collection() {
         let lab = Lab::new();
-        let host = lab.add_host(&HostSpec { name: "self", ..HostSpec::default() });
+        let _host = lab.add_host(&HostSpec {
+            name: "self",
+            tools: &[("podman", PODMAN)],
+            ..HostSpec::default()
+        });
         let profile = load_profile("default", None).expect("default profile");
         // Generous bounds: a probe timing out on a busy machine on one side
         // only would be a difference of load, not of transport.
@@ -215,14 +222,27 @@ mod in_process {
         let remote =
             reports[0].snapshot.as_ref().unwrap_or_else(|| panic!("{:?}", reports[0].failure));
         assert_eq!(reports[0].failure, None);
-        let session_path = format!("{}:/usr/local/bin:/usr/bin:/bin", host.tool_dir().display());
-        let ctx = LocalContext::with_path(Some(session_path.into()));
-        let local = collect_local_with(&profile, &collect, &ctx);
+
+        let session = session_of(&lab, "self");
+        let mut local_run = Command::new(binary_for(session.uid, session.gid, lab.dir()));
+        local_run
+            .args(["snapshot", "local", "--profile", "default", "--no-redact", "--format", "json"])
+            .args(["--timeout", &collect.command_timeout.as_secs().to_string()])
+            .env_clear()
+            .envs(session.env)
+            .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+            .current_dir(&session.dir)
+            .stdin(Stdio::null());
+        if lab.is_root() {
+            local_run.uid(session.uid).gid(session.gid);
+        }
+        let out = local_run.output().expect("run paritty as the session's user");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).expect("UTF-8 JSON");
+        let local = parse_snapshot(&text, Path::new("local snapshot")).expect("a snapshot");
+
         let mut compared = 0;
         for def in &profile.facts {
-            if def.sources.iter().any(|s| matches!(s.kind, SourceKind::Env(_))) {
-                continue;
-            }
             let (here, there) = (&local.facts[&def.id], &remote.facts[&def.id]);
             assert_eq!(
                 (here.status, &here.value, &here.found_at),
@@ -234,6 +254,10 @@ mod in_process {
         }
         assert!(compared > 70, "compared {compared} facts");
         assert!(remote.facts.values().filter(|f| f.status == Status::Ok).count() > 10);
+        // The per-user tool really answered per user (the lab's user has no home as root).
+        if lab.is_root() {
+            assert_eq!(remote.facts["tool.podman"].status, Status::Error, "{remote:?}");
+        }
     }
 
     #[test]
@@ -271,11 +295,7 @@ mod in_process {
         let lab = Lab::new();
         let fifo = lab.dir().join("started.fifo");
         // World-writable: the host's login user may not be the test's.
-        let made = std::process::Command::new("mkfifo")
-            .args(["-m", "0666"])
-            .arg(&fifo)
-            .status()
-            .expect("mkfifo");
+        let made = Command::new("mkfifo").args(["-m", "0666"]).arg(&fifo).status().expect("mkfifo");
         assert!(made.success());
         let block = format!("echo started > '{}'; exec sleep 60", fifo.display());
         let tools = [("quick", "echo 'quick 1.0.1'"), ("block", block.as_str())];
@@ -342,8 +362,7 @@ fn inventory_hosts_carry_their_names_and_environments() {
     let tools = [("mytool", "echo 'mytool 3.1.4'")];
     let _host = lab.add_host(&HostSpec { name: "host-a", tools: &tools, ..HostSpec::default() });
     let dir = tempfile::tempdir().expect("tmp");
-    let profile = dir.path().join("ssh-test.toml");
-    std::fs::write(&profile, PROFILE).expect("profile");
+    let profile = profile_fixture("ssh-test");
     let config = dir.path().join("paritty.toml");
     std::fs::write(
         &config,

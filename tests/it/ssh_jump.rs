@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use crate::common::remote::{TOOL_PROFILE, fault_line, read_json};
+use crate::common::remote::{fault_line, profile_fixture, read_json};
 use crate::common::sshd::{Fault, Host, HostSpec, KeyType, KnownHost, Lab};
 
 /// Bounds every wait on an sshd log line.
@@ -45,12 +45,6 @@ fn config_with(lab: &Lab, extra: &str) -> PathBuf {
     let path = lab.dir().join("jump_config");
     let text = format!("Include {}\n\n{extra}", lab.ssh_config().display());
     std::fs::write(&path, text).expect("write jump config");
-    path
-}
-
-fn write_profile(dir: &Path) -> PathBuf {
-    let path = dir.join("jump-test.toml");
-    std::fs::write(&path, TOOL_PROFILE).expect("write profile");
     path
 }
 
@@ -97,7 +91,7 @@ fn one_hop_collects_the_inner_host() {
     let config = config_with(&lab, "Host inner\n    ProxyJump bastion\n");
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("inner.json");
-    let run = snapshot(&config, &write_profile(dir.path()), &out, &["inner"], &[]);
+    let run = snapshot(&config, &profile_fixture("tool-test"), &out, &["inner"], &[]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(0), "{stderr}");
     assert_inner_facts(&read_json(&out), &inner, "2.0.0");
@@ -119,7 +113,7 @@ fn two_hops_collect_the_inner_host() {
     let config = config_with(&lab, "Host inner\n    ProxyJump bastion1,bastion2\n");
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("snaps");
-    let run = snapshot(&config, &write_profile(dir.path()), &out, &["inner", "direct"], &[]);
+    let run = snapshot(&config, &profile_fixture("tool-test"), &out, &["inner", "direct"], &[]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(0), "{stderr}");
     assert_inner_facts(&read_json(&out.join("inner.json")), &inner, "3.1.4");
@@ -182,8 +176,13 @@ fn failing_hops_are_named_with_their_reason() {
         "inner",
     ];
     let started = std::time::Instant::now();
-    let run =
-        snapshot(&config, &write_profile(dir.path()), &out, &targets, &["--connect-timeout", "2"]);
+    let run = snapshot(
+        &config,
+        &profile_fixture("tool-test"),
+        &out,
+        &targets,
+        &["--connect-timeout", "2"],
+    );
     let elapsed = started.elapsed();
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(2), "{stderr}");
@@ -309,7 +308,7 @@ mod in_process {
         let reports = collect_targets(&[target("behind-silent")], &opts, Prompts::default(), &tx);
         let failure = reports[0].failure.as_ref().expect("the silent host failed");
         assert_eq!(failure.reason, FailReason::Timeout, "{failure}");
-        assert!(failure.message.contains("did not complete the SSH handshake"), "{failure}");
+        assert!(failure.message().contains("did not complete the SSH handshake"), "{failure}");
         assert!(bastion.wait_for_log("Accepted publickey", LOG_WAIT), "{}", bastion.log());
         // The silent listener is still up: only paritty can end the tunnel.
         assert!(

@@ -11,28 +11,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::common::pty::{Pty, session};
+use crate::common::remote::profile_fixture;
 use crate::common::sshd::{Fault, HostSpec, KnownHost, Lab};
-
-const PROFILE: &str = r#"
-[profile]
-name = "pty-test"
-
-[[fact]]
-id = "runtime.python3"
-label = "Python"
-category = "Runtimes"
-compare = "pep440"
-parser = "python"
-sources = [{ cmd = ["python3", "--version"] }]
-
-[[fact]]
-id = "tool.mytool"
-label = "mytool"
-category = "Tools"
-compare = "semver"
-parser = "version"
-sources = [{ cmd = ["mytool", "--version"] }]
-"#;
 
 /// Long enough for a loaded CI machine; waits end as soon as the screen shows it.
 const WAIT: Duration = Duration::from_secs(60);
@@ -106,7 +86,7 @@ fn a_whole_session_against_real_hosts() {
     let dir = tempfile::tempdir().expect("tmp");
     let ssh_config = dir.path().join("ssh_config");
     config_asking_for(&lab, "newcomer", &ssh_config);
-    std::fs::write(dir.path().join("pty-test.toml"), PROFILE).expect("profile");
+    std::fs::copy(profile_fixture("pty-test"), dir.path().join("pty-test.toml")).expect("profile");
     write_inventory(dir.path(), &ssh_config, dead, slow.socket_addr());
     let known_before = std::fs::read_to_string(lab.known_hosts()).expect("known_hosts");
 

@@ -101,3 +101,83 @@ fn an_export_that_cannot_be_written_says_why_and_the_session_goes_on() {
     assert!(!app.quit);
     assert_eq!(std::fs::read_to_string(&blocker).expect("intact"), "not a folder");
 }
+
+/// Host names that are the same once made file names (`laptop` twice, `a b`
+/// and `a_b`) still give one file each, and the status line counts the files
+/// that are really there.
+#[test]
+fn every_host_snapshot_gets_its_own_file_even_when_names_collide() {
+    use crate::common::tui::{app_of, fixture};
+    use paritty::tui::dialog::{Destination, ExportDialog, ExportFormat, ExportWhat, Redaction};
+    use paritty::tui::export::{Prepared, prepare};
+
+    let named = |name: &str| {
+        let mut report = fixture("debian12-laptop.json");
+        report.snapshot.as_mut().expect("snapshot").host.name = name.into();
+        report.target = name.into();
+        report
+    };
+    let app = app_of(vec![named("laptop"), named("laptop"), named("a b"), named("a_b")]);
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut dialog = ExportDialog::new("laptop", false);
+    dialog.what = ExportWhat::AllSnapshots;
+    dialog.format = ExportFormat::Json;
+    dialog.redaction = Redaction::Off;
+    dialog.destination = Destination::File;
+    dialog.path = dir.path().join("team").to_str().expect("utf8").to_owned();
+    let Prepared::Files(export) = prepare(&app, &dialog).expect("prepared") else {
+        panic!("files expected")
+    };
+    let said = paritty::tui::write_export(&export).expect("written");
+    assert!(said.starts_with("wrote 4 snapshots"), "{said}");
+    let mut files: Vec<String> = std::fs::read_dir(dir.path().join("team"))
+        .expect("folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["a_b-2.json", "a_b.json", "laptop-2.json", "laptop.json"]);
+    let mut hosts: Vec<String> = files
+        .iter()
+        .map(|f| {
+            let path = dir.path().join("team").join(f);
+            paritty::model::snapshot_file::read_snapshot(&path).expect("complete").host.name
+        })
+        .collect();
+    hosts.sort();
+    assert_eq!(hosts, ["a b", "a_b", "laptop", "laptop"]);
+}
+
+/// One file of an export that cannot be written (a folder in its place)
+/// does not stop the others, and the status line says how many were.
+#[test]
+fn an_export_of_every_snapshot_writes_what_it_can_and_counts_it() {
+    use crate::common::tui::{app_of, fixture};
+    use paritty::tui::dialog::{Destination, ExportDialog, ExportFormat, ExportWhat, Redaction};
+    use paritty::tui::export::{Prepared, prepare};
+
+    let named = |name: &str| {
+        let mut report = fixture("debian12-laptop.json");
+        report.snapshot.as_mut().expect("snapshot").host.name = name.into();
+        report.target = name.into();
+        report
+    };
+    let app = app_of(vec![named("web-1"), named("web-2"), named("web-3")]);
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir(dir.path().join("web-1.json")).expect("a folder in the first file's place");
+    let mut dialog = ExportDialog::new("web-1", false);
+    dialog.what = ExportWhat::AllSnapshots;
+    dialog.format = ExportFormat::Json;
+    dialog.redaction = Redaction::Off;
+    dialog.destination = Destination::File;
+    dialog.path = dir.path().to_str().expect("utf8").to_owned();
+    let Prepared::Files(export) = prepare(&app, &dialog).expect("prepared") else {
+        panic!("files expected")
+    };
+    let said = paritty::tui::write_export(&export).expect_err("one file cannot be written");
+    let said = said.to_string();
+    assert!(said.contains("web-1.json: it is a folder"), "{said}");
+    assert!(said.ends_with("(wrote 2 of 3 files)"), "{said}");
+    for name in ["web-2.json", "web-3.json"] {
+        paritty::model::snapshot_file::read_snapshot(&dir.path().join(name)).expect("written");
+    }
+}

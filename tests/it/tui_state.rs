@@ -91,8 +91,7 @@ fn n_and_shift_n_walk_the_divergences_and_wrap() {
         .map(|(i, _)| i)
         .collect();
     assert!(divergent.len() >= 3, "{divergent:?}");
-    send(&mut app, [ch('n')]);
-    assert_eq!(app.cursor, divergent[0]);
+    assert_eq!(app.cursor, divergent[0], "the view opens on the first divergence");
     send(&mut app, [ch('n')]);
     assert_eq!(app.cursor, divergent[1]);
     send(&mut app, [ch('N'), ch('N')]);
@@ -105,6 +104,7 @@ fn n_and_shift_n_walk_the_divergences_and_wrap() {
 fn enter_folds_a_category_and_opens_a_facts_details() {
     let mut app = app();
     let before = app.lines().len();
+    send(&mut app, [ch('g')]);
     assert_eq!(app.selected_line(), Some(Line::Category(0)));
     let first = app.categories()[0].rows.len();
     send(&mut app, [key(KeyCode::Enter)]);
@@ -395,4 +395,71 @@ fn nothing_diverges_until_the_baseline_has_answered() {
     assert!(app.comparison.rows.iter().any(|r| app.diverges(r)));
     let screen = crate::common::tui::screen(&mut app, 100, 24);
     assert!(kernel(&screen).contains("█ 6.1.0-13-amd64"), "5.10 to 6.1 is major:\n{screen}");
+}
+
+#[test]
+fn facts_no_host_has_are_hidden_until_asked_for() {
+    // No host has git (the unreachable one says nothing either way).
+    let mut reports =
+        vec![fixture("debian11-prod.json"), fixture("debian12-laptop.json"), unreachable("db-2")];
+    for report in &mut reports {
+        if let Some(git) = report.snapshot.as_mut().and_then(|s| s.facts.get_mut("tool.git")) {
+            git.status = paritty::model::Status::Missing;
+            git.value = None;
+        }
+    }
+    let mut app = app_of(reports);
+    let absent: Vec<String> = app
+        .comparison
+        .rows
+        .iter()
+        .filter(|row| app.absent_everywhere(row))
+        .map(|row| row.id.clone())
+        .collect();
+    assert_eq!(absent, ["tool.git"]);
+    let shown = |app: &paritty::tui::app::App| -> Vec<String> {
+        app.lines()
+            .iter()
+            .filter_map(|l| match l {
+                Line::Fact(r) => Some(app.comparison.rows[*r].id.clone()),
+                Line::Category(_) => None,
+            })
+            .collect()
+    };
+    assert!(absent.iter().all(|id| !shown(&app).contains(id)), "hidden by default");
+    assert_eq!(app.absent_hidden(), absent.len());
+    send(&mut app, [ch('a')]);
+    assert!(absent.iter().all(|id| shown(&app).contains(id)), "`a` shows them");
+    assert_eq!(app.absent_hidden(), 0);
+    send(&mut app, [ch('a')]);
+    assert!(absent.iter().all(|id| !shown(&app).contains(id)), "`a` hides them again");
+}
+
+#[test]
+fn the_cursor_follows_the_first_divergence_until_the_user_moves_it() {
+    // The baseline answers after the view opened: the cursor then goes to
+    // the first divergence; once the user moved, it stays where they put it.
+    let mut hosts = vec![Host::new("prod", Some("prod".into()))];
+    hosts.push(Host::finished(fixture("debian12-laptop.json"), false));
+    let mut app = paritty::tui::app::App::new(
+        hosts,
+        paritty::compare::policy::Policy::default(),
+        "default",
+        Keymap::default(),
+    );
+    send(&mut app, [Msg::Resize(100, 30)]);
+    assert!(matches!(app.selected_line(), Some(Line::Fact(_))), "on a fact, not a heading");
+    let report = Box::new(fixture("debian11-prod.json"));
+    send(&mut app, [Msg::Collect(Event::Finished { index: 0, report })]);
+    let first = app
+        .lines()
+        .iter()
+        .position(|l| matches!(l, Line::Fact(r) if app.diverges(&app.comparison.rows[*r])))
+        .expect("a divergence");
+    assert_eq!(app.cursor, first);
+    send(&mut app, [ch('j'), ch('j')]);
+    let moved = app.cursor;
+    let report = Box::new(fixture("debian11-prod.json"));
+    send(&mut app, [Msg::Collect(Event::Finished { index: 0, report })]);
+    assert_eq!(app.cursor, moved, "the user's place is kept");
 }

@@ -2,15 +2,18 @@
 //! host-key types chosen from known_hosts, the host-key verdict under the
 //! user's StrictHostKeyChecking, then login.
 
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use ssh2::{MethodType, Session};
 
 use super::auth::{self, PassphrasePrompt};
+use super::deadline::{Deadline, Phase};
 use super::known_hosts::{self, HostId, Verdict};
 use super::{SshSettings, StrictHostKeyChecking};
 use crate::model::{FailReason, Failure};
+use crate::output::sanitize::one_line;
 
 /// Asks the person at the terminal whether to trust a host key never seen.
 pub trait HostKeyPrompt: Sync {
@@ -27,18 +30,15 @@ pub struct ConnectOptions<'p> {
     pub passphrase_prompt: Option<&'p dyn PassphrasePrompt>,
 }
 
-pub fn failure(reason: FailReason, message: impl Into<String>) -> Failure {
-    Failure { reason, message: message.into() }
+pub fn failure(reason: FailReason, message: impl AsRef<str>) -> Failure {
+    Failure::new(reason, message)
 }
 
-/// A TCP connection to `host:port`, trying each address until `limit`.
+/// A TCP connection to `host:port`, looking it up and trying each address
+/// until `limit`.
 pub fn tcp(host: &str, port: u16, limit: Duration) -> Result<TcpStream, Failure> {
     let started = Instant::now();
-    // Resolution has no timeout of its own; it runs on this host's worker.
-    let addrs: Vec<_> = (host, port)
-        .to_socket_addrs()
-        .map_err(|e| failure(FailReason::Unreachable, format!("cannot resolve {host}: {e}")))?
-        .collect();
+    let addrs = addresses(host, port, limit)?;
     let mut last = None;
     for addr in addrs {
         let left = limit.saturating_sub(started.elapsed());
@@ -73,11 +73,39 @@ pub fn tcp(host: &str, port: u16, limit: Duration) -> Result<TcpStream, Failure>
     })
 }
 
-/// Handshake, host-key check and login over an established `stream`.
+/// The addresses of `host`, within `limit`. getaddrinfo has no timeout of
+/// its own: a name is looked up on a helper thread, left to end by itself
+/// (the resolver's own timeouts) if the limit passes first. An address
+/// needs no lookup.
+fn addresses(host: &str, port: u16, limit: Duration) -> Result<Vec<SocketAddr>, Failure> {
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    let (tx, rx) = mpsc::channel();
+    let name = host.to_owned();
+    std::thread::Builder::new()
+        .name("resolve".into())
+        .spawn(move || {
+            let _ = tx.send((name.as_str(), port).to_socket_addrs().map(Iterator::collect));
+        })
+        .map_err(|e| failure(FailReason::Unreachable, format!("cannot resolve {host}: {e}")))?;
+    match rx.recv_timeout(limit) {
+        Ok(Ok(addrs)) => Ok(addrs),
+        Ok(Err(e)) => Err(failure(FailReason::Unreachable, format!("cannot resolve {host}: {e}"))),
+        Err(_) => Err(failure(
+            FailReason::Timeout,
+            format!("{host} was not resolved (DNS) within {}", seconds(limit)),
+        )),
+    }
+}
+
+/// Handshake, host-key check and login over an established `stream`, the
+/// handshake within the connect timeout, everything within `deadline`.
 pub fn establish<S: 'static + std::os::fd::AsRawFd>(
     stream: S,
     settings: &SshSettings,
     opts: &ConnectOptions<'_>,
+    deadline: &Deadline,
     on_login: &dyn Fn(),
 ) -> Result<Session, Failure> {
     let limit = settings.connect_timeout.unwrap_or(opts.connect_timeout);
@@ -86,7 +114,9 @@ pub fn establish<S: 'static + std::os::fd::AsRawFd>(
     session.set_tcp_stream(stream);
     // Bounds every blocking libssh2 call, the handshake with a listener that
     // never speaks included.
-    session.set_timeout(millis(limit));
+    if !deadline.arm_within(&session, limit) {
+        return Err(deadline.failure(Phase::Handshake));
+    }
     let id = HostId::from_settings(settings);
     let files: Vec<_> = settings
         .user_known_hosts_files
@@ -98,6 +128,9 @@ pub fn establish<S: 'static + std::os::fd::AsRawFd>(
     // known_hosts has no line for, which libssh2 reports as a changed key.
     let _ = session.method_pref(MethodType::HostKey, &known_hosts::host_key_methods(&files, &id));
     session.handshake().map_err(|e| {
+        if deadline.passed() {
+            return deadline.failure(Phase::Handshake);
+        }
         let text = e.to_string();
         if text.contains("Timed out") || text.contains("timed out") {
             failure(
@@ -115,14 +148,17 @@ pub fn establish<S: 'static + std::os::fd::AsRawFd>(
             )
         }
     })?;
-    verify_host_key(&session, settings, &id, &files, opts)?;
+    verify_host_key(&session, settings, &id, &files, opts, deadline)?;
     on_login();
-    auth::authenticate(&session, settings, opts.passphrase_prompt).map_err(|refused| {
-        failure(
-            FailReason::AuthFailed,
-            format!("login refused for {}@{}: {refused}", settings.user, settings.alias),
-        )
-    })?;
+    auth::authenticate(&session, settings, opts.passphrase_prompt, deadline).map_err(
+        |refused| match refused.timed_out {
+            Some(phase) => deadline.failure(phase),
+            None => failure(
+                FailReason::AuthFailed,
+                format!("login refused for {}@{}: {refused}", settings.user, settings.alias),
+            ),
+        },
+    )?;
     Ok(session)
 }
 
@@ -132,6 +168,7 @@ fn verify_host_key(
     id: &HostId,
     files: &[std::path::PathBuf],
     opts: &ConnectOptions<'_>,
+    deadline: &Deadline,
 ) -> Result<(), Failure> {
     let fingerprint = known_hosts::fingerprint(session).unwrap_or_else(|| "?".into());
     let key_type = session.host_key().map_or("?", |(_, t)| key_type_name(t));
@@ -156,6 +193,14 @@ fn verify_host_key(
                 file.display()
             ),
         )),
+        Verdict::Unreadable { file, problem } => Err(failure(
+            FailReason::HostKeyUnknown,
+            format!(
+                "cannot check the host key of {}: known_hosts file {}: {problem}",
+                settings.alias,
+                file.display()
+            ),
+        )),
         Verdict::Unknown => {
             let strict = settings.strict_host_key_checking;
             let accept = match strict {
@@ -164,9 +209,11 @@ fn verify_host_key(
                 StrictHostKeyChecking::Ask => {
                     opts.accept_new
                         || (!settings.batch_mode
-                            && opts
-                                .host_key_prompt
-                                .is_some_and(|p| p.accept(&settings.alias, key_type, &fingerprint)))
+                            && opts.host_key_prompt.is_some_and(|p| {
+                                deadline.excluding(|| {
+                                    p.accept(&one_line(&settings.alias), key_type, &fingerprint)
+                                })
+                            }))
                 }
             };
             if !accept {
@@ -213,10 +260,6 @@ fn key_type_name(t: ssh2::HostKeyType) -> &'static str {
     }
 }
 
-pub fn millis(d: Duration) -> u32 {
-    u32::try_from(d.as_millis()).unwrap_or(u32::MAX).max(1)
-}
-
 fn seconds(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
 }
@@ -231,5 +274,15 @@ mod tests {
         let port = listener.local_addr().expect("addr").port();
         let stream = tcp("127.0.0.1", port, Duration::from_secs(5)).expect("connect");
         assert!(stream.nodelay().expect("nodelay"), "TCP_NODELAY set");
+    }
+
+    #[test]
+    fn names_are_resolved_and_addresses_taken_as_they_are() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+        let port = listener.local_addr().expect("addr").port();
+        // /etc/hosts names localhost: the lookup thread, without a network.
+        tcp("localhost", port, Duration::from_secs(5)).expect("connect by name");
+        let addrs = addresses("127.0.0.1", port, Duration::ZERO).expect("no lookup");
+        assert_eq!(addrs, vec![SocketAddr::from(([127, 0, 0, 1], port))]);
     }
 }

@@ -2,10 +2,10 @@
 //! output, bounded in time and bytes.
 
 use std::io::{Read, Write};
-use std::time::Instant;
 
 use ssh2::{ExtendedData, Session};
 
+use super::deadline::{Deadline, Phase};
 use crate::probe::script::ProbeScript;
 
 /// What came back from the host.
@@ -47,15 +47,19 @@ impl std::fmt::Display for ExecError {
 impl std::error::Error for ExecError {}
 
 /// Sends `script` to `/bin/sh -s` on the host and reads until the channel
-/// closes, `deadline` passes or `max_total` bytes have arrived.
+/// closes, `deadline` passes or `max_total` bytes have arrived. Every
+/// blocking call, closing the channel included, ends by the deadline.
 pub fn run_probe(
     session: &Session,
     probe: &ProbeScript,
-    deadline: Instant,
+    deadline: &Deadline,
     max_total: usize,
     on_fact: &dyn Fn(usize),
 ) -> Result<Transcript, ExecError> {
     let script = &probe.text;
+    // Each step waits at most the time left (a timed-out step fails, and
+    // the caller names the deadline).
+    deadline.arm(session);
     let mut channel = session
         .channel_session()
         .map_err(|e| ExecError { step: Step::OpenChannel, error: e.into() })?;
@@ -66,13 +70,22 @@ pub fn run_probe(
         .map_err(|e| ExecError { step: Step::SetUp, error: e.into() })?;
     // exec goes through the user's login shell; `/bin/sh -s` reads the
     // probe from stdin, so its size is not bounded by ARG_MAX.
+    deadline.arm(session);
     channel
         .exec("/bin/sh -s")
         .map_err(|e| ExecError { step: Step::StartShell, error: e.into() })?;
-    channel
-        .write_all(script.as_bytes())
-        .and_then(|()| channel.flush())
-        .map_err(|e| ExecError { step: Step::SendProbe, error: e.into() })?;
+    let sent = |e: std::io::Error| ExecError { step: Step::SendProbe, error: e.into() };
+    let mut rest = script.as_bytes();
+    while !rest.is_empty() {
+        deadline.arm(session);
+        match channel.write(rest).map_err(sent)? {
+            0 => return Err(sent(std::io::ErrorKind::WriteZero.into())),
+            n => rest = &rest[n..],
+        }
+    }
+    deadline.arm(session);
+    channel.flush().map_err(sent)?;
+    deadline.arm(session);
     channel.send_eof().map_err(|e| ExecError { step: Step::SendProbe, error: e.into() })?;
 
     let mut stdout = Vec::new();
@@ -82,8 +95,9 @@ pub fn run_probe(
     let fact_end = format!("\n{} E ", probe.boundary);
     let (mut scanned, mut facts_done) = (0usize, 0usize);
     let cut_off = loop {
-        if Instant::now() >= deadline {
-            break Some("the host's deadline passed".to_owned());
+        // Each read waits at most the time left, not a span set once.
+        if !deadline.arm(session) {
+            break Some(deadline.reason(Phase::Probe));
         }
         match channel.read(&mut buf) {
             Ok(0) => break None,
@@ -101,15 +115,21 @@ pub fn run_probe(
                     on_fact(facts_done);
                 }
             }
-            // Each blocking call is bounded by the session timeout; a quiet
-            // host just means another look at the deadline.
+            // A quiet host until the deadline: the next look ends the loop.
             Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {}
             Err(e) => break Some(format!("connection lost: {e}")),
         }
     };
-    if cut_off.is_none() {
+    // The exit status is not needed: waiting for it (and for a tool's
+    // child that keeps the channel open) ends by the deadline too. Dropping
+    // the channel closes it, which waits for the host's answer (sshd gives
+    // it only once the command has ended): a probe given up, or past the
+    // deadline, waits no more than libssh2's least wait (1 ms).
+    if cut_off.is_none() && deadline.arm(session) {
         let _ = channel.wait_close();
     }
+    session.set_timeout(1);
+    drop(channel);
     Ok(Transcript { stdout, cut_off })
 }
 

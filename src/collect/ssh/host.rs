@@ -9,6 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::SshSettings;
 use super::connect::{self, ConnectOptions, failure};
+use super::deadline::{Deadline, Phase};
 use super::exec;
 use super::settings::{self, Request};
 use crate::collect::CollectOptions;
@@ -17,11 +18,12 @@ use crate::collect::probed::facts_from_probe;
 use crate::model::{
     FailReason, Failure, HostInfo, ProfileRef, SCHEMA_VERSION, Snapshot, Transport,
 };
+use crate::output::sanitize::one_line;
 use crate::probe::frame;
 use crate::probe::script::ProbeScript;
 use crate::profile::Profile;
 
-/// Bounds for one remote host (DESIGN.md, principle 5).
+/// Bounds for one remote host (ARCHITECTURE.md, principle 5).
 #[derive(Debug, Clone)]
 pub struct HostOptions {
     pub collect: CollectOptions,
@@ -48,6 +50,9 @@ pub struct HostJob<'a> {
     pub connect: &'a ConnectOptions<'a>,
     /// Like `ssh -F`, for resolving ProxyJump hops.
     pub ssh_config: Option<&'a Path>,
+    /// When everything for this host must have ended (`opts.host_timeout`
+    /// after the host's turn began).
+    pub deadline: &'a Deadline,
 }
 
 pub fn collect_host(
@@ -55,27 +60,32 @@ pub fn collect_host(
     stage: &dyn Fn(Stage),
     facts_done: &dyn Fn(usize),
 ) -> HostOutcome {
-    let HostJob { name, labels, settings, profile, probe, opts, connect, ssh_config } = *job;
+    let HostJob { name, labels, settings, profile, probe, opts, connect, ssh_config, deadline } =
+        *job;
     let started = Instant::now();
-    let deadline = started + opts.host_timeout;
     let collected_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let failed = |f: Failure| HostOutcome { snapshot: None, failure: Some(f) };
 
     stage(Stage::Connecting);
-    let session = match open(settings, opts, connect, ssh_config, &|| stage(Stage::Authenticating))
-    {
-        Ok(s) => s,
-        Err(f) => return failed(f),
-    };
+    let session =
+        match open(settings, connect, ssh_config, deadline, &|| stage(Stage::Authenticating)) {
+            Ok(s) => s,
+            Err(f) => return failed(f),
+        };
 
     stage(Stage::Probing);
-    session.set_timeout(connect::millis(deadline.saturating_duration_since(Instant::now())));
     let sources: usize = profile.facts.iter().map(|f| f.sources.len()).sum();
     let max_total = sources.saturating_mul(opts.collect.max_bytes + 512).saturating_add(1 << 20);
     let transcript = match exec::run_probe(&session, probe, deadline, max_total, facts_done) {
         Ok(t) => t,
-        Err(why) => return failed(failure(FailReason::ProbeFailed, format!("{name}: {why}"))),
+        Err(why) => {
+            let f = failure(FailReason::ProbeFailed, format!("{name}: {why}"));
+            return failed(deadline.explain(f, Phase::StartingProbe));
+        }
     };
+    // The session ends here: dropping it closes the socket and sends
+    // nothing more (the channel is already closed or given up).
+    drop(session);
     let parsed = frame::parse(&transcript.stdout, &probe.boundary);
     if !parsed.started {
         let said = String::from_utf8_lossy(&transcript.stdout);
@@ -83,10 +93,8 @@ pub fn collect_host(
         let why = transcript.cut_off.clone().unwrap_or_else(|| {
             if said.is_empty() { "it printed nothing".into() } else { format!("it said: {said}") }
         });
-        return failed(failure(
-            FailReason::ProbeFailed,
-            format!("{name} did not run the probe: {why}"),
-        ));
+        let reason = if deadline.passed() { FailReason::Timeout } else { FailReason::ProbeFailed };
+        return failed(failure(reason, format!("{name} did not run the probe: {why}")));
     }
     let cut_off = match (&transcript.cut_off, parsed.finished) {
         (Some(why), _) => Some(why.clone()),
@@ -105,7 +113,11 @@ pub fn collect_host(
         profile: ProfileRef { name: profile.name.clone(), hash: profile.hash.clone() },
         host: HostInfo {
             name: name.to_owned(),
-            address: Some(format!("{}@{}:{}", settings.user, settings.hostname, settings.port)),
+            // User and HostName come from ssh_config: text from outside.
+            address: Some(one_line(&format!(
+                "{}@{}:{}",
+                settings.user, settings.hostname, settings.port
+            ))),
             transport: Transport::Ssh,
             labels: labels.clone(),
         },
@@ -115,59 +127,67 @@ pub fn collect_host(
         redacted: None,
     };
     let failure = cut_off.map(|why| {
-        let reason =
-            if Instant::now() >= deadline { FailReason::Timeout } else { FailReason::ProbeFailed };
+        let reason = if deadline.passed() { FailReason::Timeout } else { FailReason::ProbeFailed };
         failure(reason, format!("{name}: partial results, {why}"))
     });
     HostOutcome { snapshot: Some(snapshot), failure }
 }
 
 /// A logged-in session to the host, directly or through its ProxyJump hops
-/// (each hop resolved through ssh_config, checked and logged into in turn).
+/// (each hop resolved through ssh_config, checked and logged into in turn),
+/// every step within `deadline` and each TCP connection and handshake also
+/// within its connect timeout.
 fn open(
     settings: &SshSettings,
-    opts: &HostOptions,
     connect: &ConnectOptions<'_>,
     ssh_config: Option<&Path>,
+    deadline: &Deadline,
     on_login: &dyn Fn(),
 ) -> Result<ssh2::Session, Failure> {
-    let limit = settings.connect_timeout.unwrap_or(connect.connect_timeout).min(opts.host_timeout);
-    let tcp = |s: &SshSettings| connect::tcp(&s.hostname, s.port, limit);
+    let tcp = |s: &SshSettings| {
+        let limit = s.connect_timeout.unwrap_or(connect.connect_timeout);
+        connect::tcp(&s.hostname, s.port, limit.min(deadline.left()))
+            .map_err(|f| deadline.explain(f, Phase::Connecting))
+    };
     if settings.proxy_jump.is_empty() {
-        return connect::establish(tcp(settings)?, settings, connect, on_login);
+        return connect::establish(tcp(settings)?, settings, connect, deadline, on_login);
     }
     // Hop by hop: a session to each hop, the next one over its tunnel.
     let mut hops = Vec::new();
     for hop in &settings.proxy_jump {
-        let resolved = settings::resolve(&Request {
+        let request = Request {
             host: &hop.host,
             user: hop.user.as_deref(),
             port: hop.port,
             config_file: ssh_config,
-        })
-        .map_err(|e| failure(FailReason::Unreachable, format!("jump host {}: {e}", hop.host)))?;
+        };
+        let resolved = settings::resolve_within(&request, deadline.left()).map_err(|e| {
+            let f = failure(FailReason::Unreachable, format!("jump host {}: {e}", hop.host));
+            deadline.explain(f, Phase::Settings)
+        })?;
         hops.push(resolved);
     }
     let first = tcp(&hops[0]).map_err(|f| via(&hops[0], &f))?;
     let mut socket = OwnedFd::from(first.try_clone().map_err(|e| local_failure(&e))?);
-    let mut session =
-        connect::establish(first, &hops[0], connect, &|| {}).map_err(|f| via(&hops[0], &f))?;
+    let mut session = connect::establish(first, &hops[0], connect, deadline, &|| {})
+        .map_err(|f| via(&hops[0], &f))?;
     for pair in hops.windows(2) {
         let (jump, next) = (&pair[0], &pair[1]);
-        let stream = super::jump::tunnel(session, socket, &next.hostname, next.port)
-            .map_err(|f| via(jump, &f))?;
+        let stream = super::jump::tunnel(session, socket, &next.hostname, next.port, deadline)
+            .map_err(|f| via(jump, &deadline.explain(f, Phase::Tunnel)))?;
         socket = OwnedFd::from(stream.try_clone().map_err(|e| local_failure(&e))?);
-        session = connect::establish(stream, next, connect, &|| {}).map_err(|f| via(next, &f))?;
+        session = connect::establish(stream, next, connect, deadline, &|| {})
+            .map_err(|f| via(next, &f))?;
     }
     let last = &hops[hops.len() - 1];
-    let stream = super::jump::tunnel(session, socket, &settings.hostname, settings.port)
-        .map_err(|f| via(last, &f))?;
-    connect::establish(stream, settings, connect, on_login)
+    let stream = super::jump::tunnel(session, socket, &settings.hostname, settings.port, deadline)
+        .map_err(|f| via(last, &deadline.explain(f, Phase::Tunnel)))?;
+    connect::establish(stream, settings, connect, deadline, on_login)
 }
 
 /// A hop's failure, said as such: the host itself was never reached.
 fn via(hop: &SshSettings, f: &Failure) -> Failure {
-    failure(f.reason, format!("via jump host {}: {}", hop.alias, f.message))
+    failure(f.reason, format!("via jump host {}: {}", hop.alias, f.message()))
 }
 
 fn local_failure(e: &std::io::Error) -> Failure {

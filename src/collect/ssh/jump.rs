@@ -9,30 +9,37 @@ use std::os::unix::net::UnixStream;
 use rustix::event::{PollFd, PollFlags, poll};
 use ssh2::Session;
 
+use super::deadline::{Deadline, Phase};
 use crate::model::{FailReason, Failure};
 
 /// A socket whose other end reaches `host:port` from the jump host. The
 /// jump session moves into the pump thread and lives as long as the tunnel.
+/// Opening the channel ends by `deadline`; the session over the tunnel is
+/// bounded by its own timeouts, and when it ends the tunnel ends.
 pub fn tunnel(
     jump: Session,
     jump_socket: OwnedFd,
     host: &str,
     port: u16,
+    deadline: &Deadline,
 ) -> Result<UnixStream, Failure> {
-    let channel = jump.channel_direct_tcpip(host, port, None).map_err(|e| Failure {
-        reason: FailReason::Unreachable,
-        message: format!("the jump host cannot reach {host}:{port}: {e}"),
+    if !deadline.arm(&jump) {
+        return Err(deadline.failure(Phase::Tunnel));
+    }
+    let channel = jump.channel_direct_tcpip(host, port, None).map_err(|e| {
+        Failure::new(
+            FailReason::Unreachable,
+            format!("the jump host cannot reach {host}:{port}: {e}"),
+        )
     })?;
-    let (ours, theirs) = UnixStream::pair().map_err(|e| Failure {
-        reason: FailReason::Unreachable,
-        message: format!("cannot make a local socket pair: {e}"),
+    let (ours, theirs) = UnixStream::pair().map_err(|e| {
+        Failure::new(FailReason::Unreachable, format!("cannot make a local socket pair: {e}"))
     })?;
     std::thread::Builder::new()
         .name(format!("jump-{host}"))
         .spawn(move || pump(&jump, channel, &jump_socket, theirs))
-        .map_err(|e| Failure {
-            reason: FailReason::Unreachable,
-            message: format!("cannot start the tunnel thread: {e}"),
+        .map_err(|e| {
+            Failure::new(FailReason::Unreachable, format!("cannot start the tunnel thread: {e}"))
         })?;
     Ok(ours)
 }

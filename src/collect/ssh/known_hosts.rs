@@ -26,6 +26,7 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use ssh2::{HashType, Session};
 
 use super::SshSettings;
+use crate::fsutil::{self, ReadError};
 
 /// The plain host key algorithms libssh2 verifies, in OpenSSH's default order. No
 /// certificates (their CAs cannot be checked with ssh2), no SHA-1 `ssh-rsa`/`ssh-dss`.
@@ -80,12 +81,23 @@ pub enum Verdict {
         file: PathBuf,
         line: usize,
     },
+    /// A file that exists could not be read (too large, not a regular file,
+    /// denied): what it holds is unknown, so the key cannot be trusted, nor
+    /// called new (that would let a changed key be accepted).
+    Unreadable {
+        file: PathBuf,
+        problem: String,
+    },
 }
+
+/// The largest `known_hosts` file read (about 30,000 ed25519 lines).
+pub const MAX_KNOWN_HOSTS_BYTES: u64 = 16 << 20;
 
 /// The host key algorithms of the keys known for this host, in OpenSSH's order, as
 /// libssh2 method names (an `ssh-rsa` line gives `rsa-sha2-512` and `rsa-sha2-256`).
 pub fn known_key_types(files: &[PathBuf], host: &HostId) -> Vec<String> {
-    let known = entries(files, &host.lookup_name());
+    // An unreadable file is reported by `check_key`, after the handshake.
+    let known = entries(files, &host.lookup_name()).unwrap_or_default();
     let plain: Vec<&Entry> = known.iter().filter(|e| !e.revoked).collect();
     HOST_KEY_METHODS
         .iter()
@@ -113,7 +125,12 @@ pub fn check(session: &Session, files: &[PathBuf], host: &HostId) -> Verdict {
 
 /// `check` for a key blob (the SSH wire form, as in a `known_hosts` line's base64).
 pub fn check_key(key: &[u8], files: &[PathBuf], host: &HostId) -> Verdict {
-    let known = entries(files, &host.lookup_name());
+    let known = match entries(files, &host.lookup_name()) {
+        Ok(known) => known,
+        Err(e) => {
+            return Verdict::Unreadable { file: e.path.clone(), problem: e.problem.to_string() };
+        }
+    };
     if let Some(bad) = known.iter().find(|e| e.revoked && e.blob == key) {
         return Verdict::Revoked { file: bad.file.clone(), line: bad.line };
     }
@@ -131,7 +148,7 @@ pub fn check_key(key: &[u8], files: &[PathBuf], host: &HostId) -> Verdict {
     // ssh retries a non-standard port without it, and accepts only an exact match there
     // (a bare-host line with another key leaves the key unknown, not changed).
     if host.port != 22 {
-        let bare = entries(files, &host.name.to_ascii_lowercase());
+        let bare = entries(files, &host.name.to_ascii_lowercase()).unwrap_or_default();
         if !bare.iter().any(|e| e.revoked && e.blob == key)
             && bare.iter().any(|e| !e.revoked && e.blob == key)
         {
@@ -192,12 +209,25 @@ struct Entry {
     blob: Vec<u8>,
 }
 
-/// Every entry for `name` in `files`, in order. Files that cannot be read are skipped
-/// and so are lines that cannot be parsed, as `ssh` does: one bad line costs only itself.
-fn entries(files: &[PathBuf], name: &str) -> Vec<Entry> {
+/// Every entry for `name` in `files`, in order. Absent files are skipped and so are
+/// lines that cannot be parsed, as `ssh` does: one bad line costs only itself. A file
+/// that is there but cannot be read within bounds is an error: skipping it could
+/// make a changed key look new.
+fn entries(files: &[PathBuf], name: &str) -> Result<Vec<Entry>, ReadError> {
     let mut found = Vec::new();
     for file in files {
-        let Ok(bytes) = fs::read(file) else { continue };
+        let bytes = match fsutil::read_bytes(file, MAX_KNOWN_HOSTS_BYTES) {
+            Ok(bytes) => bytes,
+            Err(e)
+                if matches!(
+                    e.io_kind(),
+                    Some(io::ErrorKind::NotFound | io::ErrorKind::NotADirectory)
+                ) =>
+            {
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         for (index, raw) in bytes.split(|&b| b == b'\n').enumerate() {
             if let Some((revoked, key_type, blob)) = parse_line(&String::from_utf8_lossy(raw), name)
             {
@@ -205,7 +235,7 @@ fn entries(files: &[PathBuf], name: &str) -> Vec<Entry> {
             }
         }
     }
-    found
+    Ok(found)
 }
 
 /// `(revoked, key type, key blob)` of a line for `name`; `None` for comments, blank
@@ -254,15 +284,34 @@ fn names_match(names: &str, name: &str) -> bool {
 }
 
 /// OpenSSH's `match_pattern`: `*` is any run of characters, `?` any one character.
+/// Greedy with one backtrack point (the last `*`), so a line such as `*a*a*a*...b`
+/// costs at most pattern × text steps; trying every split at every `*` would be
+/// exponential, and known_hosts files are shared.
 fn glob(pattern: &[u8], text: &[u8]) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty(),
-        Some((b'*', rest)) => (0..=text.len()).any(|skip| glob(rest, &text[skip..])),
-        Some((&p, rest)) => match text.split_first() {
-            Some((&t, text_rest)) => (p == b'?' || p == t) && glob(rest, text_rest),
-            None => false,
-        },
+    let (mut pi, mut ti) = (0, 0);
+    // The last `*` seen and how much of the text it has taken so far.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < text.len() {
+        match pattern.get(pi) {
+            Some(&p) if p == b'?' || (p != b'*' && p == text[ti]) => {
+                pi += 1;
+                ti += 1;
+            }
+            Some(b'*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    star = Some((sp, st + 1));
+                    pi = sp + 1;
+                    ti = st + 1;
+                }
+                None => return false,
+            },
+        }
     }
+    pattern[pi..].iter().all(|&p| p == b'*')
 }
 
 /// The line `ssh` would write: name (or its `|1|` hash) and the key; no comment.
@@ -337,6 +386,34 @@ mod tests {
         assert!(!names_match("*.example.org,!db.example.org", "db.example.org"));
         assert!(!names_match("10.0.0.1", "[10.0.0.1]:2222"));
         assert!(!names_match("|1|bad|hash", "x") && !names_match("|2|a|b", "x"));
+        assert!(
+            names_match("*", "") && names_match("a*b*c", "aXbYbc") && !names_match("a*b", "ab?")
+        );
+        assert!(names_match("?*?", "ab") && !names_match("?*?", "a") && names_match("**x", "x"));
+    }
+
+    /// The definition of `match_pattern`, every split at every `*` tried:
+    /// exponential, so only for checking `glob` on short inputs.
+    fn glob_by_definition(pattern: &[u8], text: &[u8]) -> bool {
+        match pattern.split_first() {
+            None => text.is_empty(),
+            Some((b'*', rest)) => {
+                (0..=text.len()).any(|skip| glob_by_definition(rest, &text[skip..]))
+            }
+            Some((&p, rest)) => text.split_first().is_some_and(|(&t, text_rest)| {
+                (p == b'?' || p == t) && glob_by_definition(rest, text_rest)
+            }),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn glob_agrees_with_the_definition(pattern in "[ab*?]{0,9}", text in "[ab]{0,9}") {
+            proptest::prop_assert_eq!(
+                glob(pattern.as_bytes(), text.as_bytes()),
+                glob_by_definition(pattern.as_bytes(), text.as_bytes())
+            );
+        }
     }
 
     #[test]

@@ -2,8 +2,11 @@
 //! the user's ssh_config, their agent and keys, their known_hosts; one exec
 //! channel per host running the probe script of `probe::script`.
 
+#[cfg(unix)]
+mod agent_relay;
 pub mod auth;
 pub mod connect;
+pub mod deadline;
 pub mod exec;
 pub mod host;
 #[cfg(unix)]

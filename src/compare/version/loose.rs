@@ -9,9 +9,16 @@
 //!   separating them. Letters sort after the end of the version
 //!   (`1.1.1` < `1.1.1a` < `1.1.1w`, `9.2` < `9.2p1`, OpenSSL and OpenSSH
 //!   style), except the pre-release words `dev`, `devel`, `snapshot`,
-//!   `nightly`, `ea`, `alpha`, `beta`, `pre`, `preview`, `rc`, which sort
-//!   before it, in that order (`1.21rc2` < `1.21` < `1.21.1`). Numbers
-//!   beat letters, as in rpm;
+//!   `nightly`, `ea`, `next` (tmux's `3.4-next`), `alpha`, `beta`, `pre`,
+//!   `preview`, `rc`, which sort before it, in that order (`1.21rc2` <
+//!   `1.21` < `1.21.1`, `17-ea` < `17`, `3.13.0a6` < `3.13.0`,
+//!   `9.0.100-preview.3.24204.13` < `9.0.100-rc.1.24452.12` < `9.0.100`).
+//!   `a` and `b` followed by a number are alpha and beta (`3.13.0a6`),
+//!   alone they are letters (`1.1.1a`). Numbers beat letters, as in rpm;
+//! - a `git describe` tail (`1.6-159-apple-gcff5336-dirty`,
+//!   `2.45.0.268.g1234abcd`): split off before the rest is read, so its
+//!   count of commits is not taken for a release number; the build sorts
+//!   after its tag and before the next release (see `describe.rs`);
 //! - a build: everything after the first `+`, compared like a suffix. It
 //!   orders builds of one version (`17.0.9+9` < `17.0.9+11`) and only ever
 //!   makes a `Packaging` difference.
@@ -24,16 +31,18 @@
 
 use std::cmp::Ordering;
 
+use super::describe::{self, Describe};
 use super::num::{Num, cmp_release, is_digits, leading_numbers, release_level};
 use super::{Verdict, fold};
 
 /// Words marking a pre-release, with their rank among pre-releases.
-const PRE_WORDS: [(&str, u8); 10] = [
+const PRE_WORDS: [(&str, u8); 11] = [
     ("dev", 0),
     ("devel", 0),
     ("snapshot", 0),
     ("nightly", 0),
     ("ea", 0),
+    ("next", 0),
     ("alpha", 1),
     ("beta", 2),
     ("pre", 3),
@@ -74,8 +83,17 @@ fn tokens(s: &str) -> Vec<Token<'_>> {
             pos += digits;
         } else if letters > 0 {
             let word = s[pos..pos + letters].to_ascii_lowercase();
-            out.push(match PRE_WORDS.iter().find(|(pre, _)| *pre == word) {
-                Some(&(_, rank)) => Token::Pre(rank, word),
+            // Python's and PEP 440's short spellings, `3.13.0a6`, `3.13.0b1`:
+            // only with a number, so OpenSSL's `1.1.1a` stays a later release.
+            let numbered = bytes.get(pos + letters).is_some_and(u8::is_ascii_digit);
+            let short = match word.as_str() {
+                "a" if numbered => Some(1),
+                "b" if numbered => Some(2),
+                _ => None,
+            };
+            let rank = PRE_WORDS.iter().find(|(pre, _)| *pre == word).map(|&(_, rank)| rank);
+            out.push(match rank.or(short) {
+                Some(rank) => Token::Pre(rank, word),
                 None => Token::Post(word),
             });
             pos += letters;
@@ -107,6 +125,7 @@ fn cmp_tokens(a: &[Token<'_>], b: &[Token<'_>]) -> Ordering {
 struct Loose<'a> {
     release: Vec<&'a str>,
     suffix: Vec<Token<'a>>,
+    describe: Option<Describe<'a>>,
     build: Vec<Token<'a>>,
     java_legacy: bool,
 }
@@ -118,11 +137,13 @@ fn parse(s: &str) -> Option<Loose<'_>> {
         return None;
     }
     let (main, build) = s.split_once('+').unwrap_or((s, ""));
+    let (main, describe) = describe::split(main);
     let (release, suffix) = leading_numbers(main, |c| matches!(c, b'.' | b'_' | b'-'));
     Some(Loose {
         java_legacy: is_java_legacy(main),
         release,
         suffix: tokens(suffix),
+        describe,
         build: tokens(build),
     })
 }
@@ -160,8 +181,9 @@ pub(super) fn compare(a: &str, b: &str) -> Option<Verdict> {
         (None, None) => (a, b),
     };
     let (a, b) = (parse(a)?, parse(b)?);
-    let upstream =
-        cmp_release(&a.release, &b.release).then_with(|| cmp_tokens(&a.suffix, &b.suffix));
+    let upstream = cmp_release(&a.release, &b.release)
+        .then_with(|| cmp_tokens(&a.suffix, &b.suffix))
+        .then_with(|| a.describe.cmp(&b.describe));
     let java = a.java_legacy || b.java_legacy;
     Some(fold(
         Ordering::Equal,

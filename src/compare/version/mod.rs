@@ -2,7 +2,7 @@
 //! rules of the fact's format (`CompareKind`), and which one is newer.
 //!
 //! `a` is the baseline's value, `b` the other host's. The level is the
-//! severity ladder of DESIGN.md ("Severity of a divergence") minus the two
+//! severity ladder of ARCHITECTURE.md ("Severity of a divergence") minus the two
 //! rungs that are about collection rather than values (missing, unknown).
 //!
 //! Rules shared by every version kind:
@@ -16,12 +16,17 @@
 //! - same release numbers but another pre-release or suffix (`1.0~rc1`,
 //!   `1.1.1w`, `9.2p2`: OpenSSH's portable releases are upstream releases)
 //!   is `Patch`;
+//! - a development build that prints a `git describe` tail
+//!   (`v1.2.3-14-gdeadbee`) comes after its tag, before the next release,
+//!   a `Patch` difference from its tag (semver and loose; dpkg, rpm and
+//!   PEP 440 keep their formats' own orders);
 //! - the same upstream version with another distro revision or build (dpkg
 //!   and rpm revisions, semver and loose `+build`, PEP 440 post-releases and
 //!   local versions) is `Packaging`.
 //!
 //! Each kind's own decisions are documented in its file.
 
+mod describe;
 pub mod dpkg;
 mod loose;
 mod num;
@@ -37,7 +42,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::profile::CompareKind;
 
-/// How far apart two values are, lowest to highest (DESIGN.md).
+/// How far apart two values are, lowest to highest (ARCHITECTURE.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {

@@ -24,8 +24,11 @@ pub fn render(comparison: &Comparison, style: DiffStyle) -> String {
                     let cell = &row.cells[c];
                     let failed = comparison.columns[c].failure.is_some();
                     let mut text = clip(&cell_text(cell, failed));
-                    if cell.severity != Severity::Equal && !row.informational {
-                        let _ = write!(text, " ({})", note(cell));
+                    let noted = format!("({})", note(cell));
+                    // "(missing)" already says it: no second "(missing)".
+                    if cell.severity != Severity::Equal && !row.informational && text != noted {
+                        text.push(' ');
+                        text.push_str(&noted);
                     }
                     text
                 })

@@ -52,6 +52,8 @@ pub struct Redactor {
     pseudonyms: BTreeMap<String, String>,
     next_host: usize,
     next_ip: usize,
+    /// Target names given pseudonyms ahead of their reports (`announce`).
+    announced: BTreeSet<String>,
 }
 
 impl Redactor {
@@ -70,6 +72,24 @@ impl Redactor {
         reports.iter().map(|r| self.report(r)).collect()
     }
 
+    /// Gives `targets` their host pseudonyms in this order before any
+    /// report is in, so reports redacted one at a time as hosts finish
+    /// (`snapshot --out DIR`) are numbered by the order given, not by
+    /// which host answered first.
+    pub fn announce<'a>(&mut self, targets: impl IntoIterator<Item = &'a str>) {
+        if !self.options.hosts {
+            return;
+        }
+        for target in targets {
+            self.learn_host(&HostReport {
+                target: target.to_owned(),
+                snapshot: None,
+                failure: None,
+            });
+            self.announced.insert(target.to_owned());
+        }
+    }
+
     fn learn_host(&mut self, report: &HostReport) {
         let mut names = vec![report.target.clone()];
         if let Some(snapshot) = &report.snapshot {
@@ -86,7 +106,14 @@ impl Redactor {
                 names.push(host.trim_matches(['[', ']']).to_owned());
             }
         }
-        let pseudonym = format!("host-{}", self.next_host + 1);
+        // An announced target keeps its pseudonym for its other names.
+        let announced = self
+            .announced
+            .contains(&report.target)
+            .then(|| self.pseudonyms.get(&report.target).cloned())
+            .flatten()
+            .filter(|p| p.starts_with("host-"));
+        let pseudonym = announced.clone().unwrap_or_else(|| format!("host-{}", self.next_host + 1));
         let mut used = false;
         for name in names {
             if name.len() < 2 || name == "local" || self.pseudonyms.contains_key(&name) {
@@ -96,7 +123,7 @@ impl Redactor {
             self.pseudonyms.insert(name, value);
             used = true;
         }
-        if used {
+        if used && announced.is_none() {
             self.next_host += 1;
         }
     }
@@ -110,10 +137,10 @@ impl Redactor {
         HostReport {
             target: self.host_text(&report.target),
             snapshot: report.snapshot.as_ref().map(|s| self.snapshot(s)),
-            failure: report.failure.as_ref().map(|f| crate::model::Failure {
-                reason: f.reason,
-                message: self.text(&f.message),
-            }),
+            failure: report
+                .failure
+                .as_ref()
+                .map(|f| crate::model::Failure::new(f.reason, self.text(f.message()))),
         }
     }
 
@@ -199,7 +226,7 @@ impl Redactor {
             column.os = column.os.as_deref().map(|o| self.text(o));
             column.environment = column.environment.as_deref().map(|e| self.text(e));
             if let Some(failure) = &mut column.failure {
-                failure.message = self.text(&failure.message);
+                *failure = crate::model::Failure::new(failure.reason, self.text(failure.message()));
             }
         }
         for row in &mut out.rows {

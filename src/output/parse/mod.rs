@@ -19,7 +19,7 @@ use regex::Regex;
 pub use runtimes::{go, java, node, perl, python, ruby};
 pub use services::{apache, mongodb, mysql, mysql_flavor, nginx, postgres, redis};
 pub use system::{libc, memory};
-pub use tools::{docker, gcc, openssl, ssh};
+pub use tools::{docker, gcc, openssl, ssh, tmux};
 
 pub type ParserFn = fn(&str) -> Option<String>;
 
@@ -46,6 +46,7 @@ pub const NAMES: &[&str] = &[
     "ssh",
     "docker",
     "gcc",
+    "tmux",
     "libc",
     "memory",
 ];
@@ -73,6 +74,7 @@ pub fn lookup(name: &str) -> Option<ParserFn> {
         "ssh" => ssh,
         "docker" => docker,
         "gcc" => gcc,
+        "tmux" => tmux,
         "libc" => libc,
         "memory" => memory,
         _ => return None,
@@ -93,13 +95,26 @@ pub fn trim(raw: &str) -> Option<String> {
 
 /// A dotted version not glued to a word or another number on its left
 /// (`jq-1.6`, `OpenSSH_9.2p1` and `Python/3.11` count, `go1.22` and
-/// `libssl1.1` do not), with a lowercase suffix glued to it (`1.1.1w`,
-/// `9.2p1`, `3.3a`, `3.13.0rc2`) and a dashed pre-release tag. Other dashed
-/// tails (`-MariaDB`, `-1ubuntu1`, `-27`) are packaging and are left out.
+/// `libssl1.1` do not), with
+/// - a suffix glued to it: lowercase letters (`1.1.1w`, `9.2p1`, `3.3a`,
+///   `3.13.0rc2`) or an uppercase pre-release word (PHP's `8.3.0RC3`);
+/// - a pre-release word after a dash or a dot, in any case, with its
+///   numbers (`25.0.0-rc.1`, `1.80.0-nightly`, curl's `8.8.1-DEV`, git's
+///   `2.23.0.rc0`, pip's `24.1.dev0`);
+/// - a `git describe` tail, kept whole because it is the version of a
+///   development build: commits since the tag and the abbreviated commit
+///   (`1.6-159-gcff5336`, with a word before the hash as in macOS's
+///   `1.6-159-apple-gcff5336-dirty`; git's own `2.45.0.268.g1234abcd`).
+///
+/// Other dashed tails (`-MariaDB`, `-1ubuntu1`, `-27`, `.windows.1`) are
+/// packaging and are left out.
 static VERSION: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?:^|[^A-Za-z0-9.])v?(\d+(?:\.\d+)+(?:[a-z]{1,7}\d*)?(?:-(?:alpha|beta|rc|pre|dev|nightly)[.\d]*)?)",
-    )
+    regex(concat!(
+        r"(?:^|[^A-Za-z0-9.])v?(\d+(?:\.\d+)+",
+        r"(?:[a-z]{1,7}\d*|(?:RC|ALPHA|BETA|DEV|PRE)\d*)?",
+        r"(?:[.-](?i:alpha|beta|rc|preview|pre|dev|nightly|ea|snapshot)(?:\.?\d+)*\b)?",
+        r"(?:-\d+-(?:[A-Za-z]+-)?g[0-9a-f]{4,40}(?:-dirty)?\b|\.g[0-9a-f]{4,40}(?:\.dirty)?\b)?)",
+    ))
 });
 
 /// The first dotted version number in the output (`git version 2.47.3` ->
@@ -108,9 +123,12 @@ pub fn version(raw: &str) -> Option<String> {
     capture(&VERSION, raw)
 }
 
-/// A line holding nothing but a version, `v` optional.
-static BARE_VERSION: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(?m)^\s*v?(\d+(?:\.\d+)+(?:-[0-9A-Za-z.]+)?)\s*$"));
+/// A line holding nothing but a version, `v` optional, with a dashed tail
+/// (`-preview.3.24204.13`, `-nightly2024...`) or a dotted pre-release as
+/// RubyGems writes them (`3.6.0.dev`, `4.0.0.beta1`).
+static BARE_VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?m)^\s*v?(\d+(?:\.\d+)+(?:-[0-9A-Za-z.]+|\.[A-Za-z][0-9A-Za-z.]*)?)\s*$")
+});
 
 /// The first line that holds nothing but a version (`npm --version`'s
 /// `10.2.4`, `v8.56.0`), so a version quoted inside an error message (a
@@ -174,6 +192,20 @@ mod tests {
             ("Docker version 25.0.0-rc.1, build 1", Some("25.0.0-rc.1")),
             ("PHP 8.1.2-1ubuntu2.14 (cli)", Some("8.1.2")),
             ("rustc 1.80.0-nightly (1ba35e9bb 2024-05-25)", Some("1.80.0-nightly")),
+            ("PHP 8.4.0RC1 (cli) (built: Sep 27 2024 04:53:00) (NTS)", Some("8.4.0RC1")),
+            ("curl 8.8.0-DEV (x86_64-pc-linux-gnu) libcurl/8.8.0-DEV", Some("8.8.0-DEV")),
+            ("git version 2.45.0.rc1", Some("2.45.0.rc1")),
+            ("git version 2.45.0.rc1.12.gabcdef0", Some("2.45.0.rc1.12.gabcdef0")),
+            ("git version 2.44.0.769.g3c40516874-goog", Some("2.44.0.769.g3c40516874")),
+            ("git version 2.45.2.windows.1", Some("2.45.2")),
+            ("pip 24.1.dev0 from /usr/lib/python3/dist-packages/pip", Some("24.1.dev0")),
+            ("v1.2.3-14-gdeadbee", Some("1.2.3-14-gdeadbee")),
+            ("jq-1.6-159-apple-gcff5336-dirty", Some("1.6-159-apple-gcff5336-dirty")),
+            ("PowerShell 7.5.0-preview.3", Some("7.5.0-preview.3")),
+            ("x 1.2.3-preliminary", Some("1.2.3")),
+            ("Linux 5.15.0-91-generic", Some("5.15.0")),
+            ("v3.13.2+g2a2fb3b", Some("3.13.2")),
+            ("GNU bash, version 5.2.15(1)-release (x86_64-pc-linux-gnu)", Some("5.2.15")),
             ("go version go1.22.1 linux/amd64", None),
             ("libssl1.1 x86_64", None),
             ("no digits here", None),
@@ -189,6 +221,12 @@ mod tests {
         assert_eq!(bare_version("10.2.4\n").as_deref(), Some("10.2.4"));
         assert_eq!(bare_version("npm WARN config x\nv8.56.0\n").as_deref(), Some("8.56.0"));
         assert_eq!(bare_version("26").as_deref(), None);
+        assert_eq!(
+            bare_version("9.0.100-preview.3.24204.13\n").as_deref(),
+            Some("9.0.100-preview.3.24204.13")
+        );
+        assert_eq!(bare_version("3.6.0.dev\n").as_deref(), Some("3.6.0.dev"));
+        assert_eq!(bare_version("4.0.0.beta1").as_deref(), Some("4.0.0.beta1"));
         assert_eq!(bare_version("Requested SDK version: 8.0.100\n"), None);
     }
 

@@ -1,5 +1,5 @@
 //! Parsers for tools whose output trips the generic version: openssl, ssh,
-//! docker/podman, gcc/clang.
+//! docker/podman, gcc/clang, tmux.
 
 use std::sync::LazyLock;
 
@@ -8,12 +8,17 @@ use regex::Regex;
 use super::{capture, first_line, regex, version};
 
 static OPENSSL: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?m)^\s*(?:OpenSSL|LibreSSL|BoringSSL) (\d+\.\d+\.\d+[a-z]?(?:-(?:alpha|beta)\d+)?)")
+    regex(
+        r"(?m)^\s*(?:OpenSSL|LibreSSL|BoringSSL) (\d+\.\d+(?:\.\d+[a-z]{0,2})?(?:-(?:alpha|beta|pre)\d+|-dev)?)(?:[\s(-]|$)",
+    )
 });
 
 /// `openssl version`: `OpenSSL 3.0.11 19 Sep 2023 (Library: ...)` ->
-/// `3.0.11`, `OpenSSL 1.1.1w  11 Sep 2023` -> `1.1.1w`,
-/// `OpenSSL 1.0.2k-fips` -> `1.0.2k`, macOS's `LibreSSL 3.3.6` -> `3.3.6`.
+/// `3.0.11`, `OpenSSL 1.1.1w  11 Sep 2023` -> `1.1.1w`, `OpenSSL 0.9.8zh`
+/// -> `0.9.8zh`, `OpenSSL 1.0.2k-fips` -> `1.0.2k`, macOS's `LibreSSL
+/// 3.3.6` -> `3.3.6`. Pre-releases and builds from a development branch
+/// keep their tag (`3.2.0-alpha1`, `1.1.1-pre9`, `1.1.1-dev`); LibreSSL's
+/// first releases called themselves by two numbers (`LibreSSL 2.0`).
 pub fn openssl(raw: &str) -> Option<String> {
     capture(&OPENSSL, raw)
 }
@@ -29,15 +34,33 @@ pub fn ssh(raw: &str) -> Option<String> {
 
 static DOCKER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?m)^\s*(?:Docker|podman(?:-remote)?) version (\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)[.\d]*)?)",
+        r"(?m)^\s*(?:Docker|podman(?:-remote)?) version (\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)[.\d]*|-dev\b)?)",
     )
 });
 
 /// `docker --version` (`Docker version 24.0.7, build afdd53b` -> `24.0.7`;
 /// Debian's `20.10.24+dfsg1` -> `20.10.24`) and `podman --version`
 /// (`podman version 4.3.1`), also behind podman-docker's notice line.
+/// Pre-releases keep their tag (`25.0.0-rc.1`), and so do builds of
+/// podman's main branch, whose version is the next release's with `-dev`.
 pub fn docker(raw: &str) -> Option<String> {
     capture(&DOCKER, raw)
+}
+
+static TMUX: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?m)^\s*tmux (next-)?(\d+\.\d+[a-z]?(?:-rc\d*)?)(?:\s|$)"));
+
+/// `tmux -V`: `tmux 3.3a` -> `3.3a`; a build from tmux's master branch
+/// names the release it leads to (`tmux next-3.4`) and becomes `3.4-next`,
+/// which orders after 3.3a and before 3.4 (`next` is a pre-release word to
+/// the loose comparator), as Go's tip builds become `1.23-devel-...`.
+pub fn tmux(raw: &str) -> Option<String> {
+    let caps = TMUX.captures(raw)?;
+    let version = &caps[2];
+    Some(match caps.get(1) {
+        Some(_) => format!("{version}-next"),
+        None => version.to_owned(),
+    })
 }
 
 static CLANG: LazyLock<Regex> = LazyLock::new(|| regex(r"\bclang version (\d+\.\d+\.\d+)"));
@@ -99,7 +122,23 @@ mod tests {
             Some("25.0.0-rc.1")
         );
         assert_eq!(docker("Docker Compose version v2.23.3"), None);
+        assert_eq!(docker("podman version 5.7.0-dev").as_deref(), Some("5.7.0-dev"));
+        assert_eq!(docker("podman version 5.7.0-devel").as_deref(), Some("5.7.0"));
         assert_eq!(ssh("OpenSSH_for_Windows_8.1p1, LibreSSL 3.0.2").as_deref(), Some("8.1p1"));
         assert_eq!(openssl("OpenSSL 3.2.0-alpha1 28 Jun 2023").as_deref(), Some("3.2.0-alpha1"));
+        assert_eq!(openssl("OpenSSL 1.1.1-pre9 (beta) 21 Aug 2018").as_deref(), Some("1.1.1-pre9"));
+        assert_eq!(openssl("OpenSSL 0.9.8zh 14 Jan 2016").as_deref(), Some("0.9.8zh"));
+        assert_eq!(openssl("OpenSSL 1.0.2-chacha (1.0.2b-dev)").as_deref(), Some("1.0.2"));
+        assert_eq!(openssl("LibreSSL 2.0").as_deref(), Some("2.0"));
+        assert_eq!(openssl("OpenSSL 3"), None);
+    }
+
+    #[test]
+    fn tmux_next_leads_to_its_release() {
+        assert_eq!(tmux("tmux 3.3a\n").as_deref(), Some("3.3a"));
+        assert_eq!(tmux("tmux next-3.4\n").as_deref(), Some("3.4-next"));
+        assert_eq!(tmux("tmux 3.4-rc").as_deref(), Some("3.4-rc"));
+        assert_eq!(tmux("tmux master"), None);
+        assert_eq!(tmux("tmux: command not found"), None);
     }
 }

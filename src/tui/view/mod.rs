@@ -69,6 +69,12 @@ fn title(frame: &mut Frame<'_>, app: &App, area: Rect) {
     if app.only_diff {
         spans.push(Span::raw(" · only differences"));
     }
+    let hidden = app.absent_hidden();
+    if hidden > 0 {
+        let key = first_key(&app.keymap.keys_for(Action::Absent)).to_owned();
+        let facts = if hidden == 1 { "fact" } else { "facts" };
+        spans.push(Span::raw(format!(" · {hidden} absent {facts} hidden ({key})")));
+    }
     if !app.search.query.is_empty() {
         spans.push(Span::raw(format!(" · search \"{}\"", app.search.query)));
     }

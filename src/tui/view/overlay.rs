@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::style;
 use crate::compare::severity::Severity;
 use crate::keymap::Action;
+use crate::output::sanitize::one_line;
 use crate::tui::app::App;
 use crate::tui::dialog::{Destination, ExportDialog, Field, Modal, Redaction};
 
@@ -30,7 +31,11 @@ pub fn render(frame: &mut Frame<'_>, app: &App, full: Rect) {
         Modal::Passphrase { key, typed, .. } => (
             " Passphrase ",
             vec![
-                Line::from(format!("Enter passphrase for key {}:", key.display())),
+                // An IdentityFile from ssh_config: text from outside.
+                Line::from(format!(
+                    "Enter passphrase for key {}:",
+                    one_line(&key.to_string_lossy())
+                )),
                 Line::from(Span::styled(
                     format!("{}▏", "•".repeat(typed.chars().count())),
                     style::heading(app.color),

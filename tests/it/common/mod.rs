@@ -32,6 +32,8 @@ pub fn command_fact(id: &str, argv: &[&str], parser: &str) -> String {
 pub const HEADER: &str = "[profile]\nname = \"test\"\n";
 
 #[cfg(target_os = "linux")]
+pub mod fake_ssh;
+#[cfg(target_os = "linux")]
 pub mod pty;
 #[cfg(target_os = "linux")]
 pub mod remote;

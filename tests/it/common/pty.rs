@@ -1,9 +1,12 @@
 //! A pseudo-terminal harness: runs one child on a fresh pty and emulates the screen it draws.
 //!
-//! A reader thread drains the master side into a byte log and a `vt100` parser, and wakes
-//! waiters on a condvar whenever bytes arrive or the slave side closes. On Linux that close
-//! shows up as `EIO` from `read(2)` on the master (not as a zero-length read); both count as EOF.
-//! EOF comes once every holder of the slave is gone, so a background grandchild delays it.
+//! A reader thread drains the master side into a byte log and a `vt100` parser, and a watcher
+//! thread waits for the child's exit; both wake waiters on one condvar, so no wait polls.
+//! The slave side's close shows up on Linux as `EIO` from `read(2)` on the master (not as a
+//! zero-length read); both count as EOF. The kernel hands over every byte still queued before
+//! that `EIO`, so EOF means the output is complete. It comes once every holder of the slave is
+//! gone: the child's exit alone is not the end of its output (its last bytes may still be
+//! queued, or unread by the reader thread), and a background grandchild delays EOF further.
 
 use std::ffi::OsStr;
 use std::fs::File;
@@ -15,10 +18,12 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use rustix::io::Errno;
+use rustix::process::{Pid, WaitId, WaitIdOptions, waitid};
 use rustix::pty::{OpenptFlags, grantpt, ioctl_tiocgptpeer, openpt, unlockpt};
 use rustix::termios::{LocalModes, Winsize, tcgetattr, tcsetwinsize};
 
-/// What the reader thread has seen so far.
+/// What the reader and exit-watcher threads have seen so far.
 struct State {
     /// Every byte the child wrote to the terminal, in order.
     raw: Vec<u8>,
@@ -26,13 +31,15 @@ struct State {
     parser: vt100::Parser,
     /// The slave side is closed by everyone: no more bytes will come.
     eof: bool,
+    /// The child has exited (it may not be reaped yet; `Pty::child` does that).
+    exited: bool,
 }
 
-/// The reader thread's state plus the condvar that announces each change to it.
+/// The threads' state plus the condvar that announces each change to it.
 struct Shared {
-    /// Guarded reader state.
+    /// Guarded state.
     state: Mutex<State>,
-    /// Notified after each chunk of output and at EOF.
+    /// Notified after each chunk of output, at EOF and at the child's exit.
     changed: Condvar,
 }
 
@@ -76,6 +83,7 @@ impl Pty {
                 raw: Vec::new(),
                 parser: vt100::Parser::new(cells(rows), cells(cols), 0),
                 eof: false,
+                exited: false,
             }),
             changed: Condvar::new(),
         });
@@ -100,6 +108,12 @@ impl Pty {
             .name("pty-reader".to_owned())
             .spawn(move || read_loop(reader, &feed))
             .expect("start pty reader thread");
+        let pid = Pid::from_child(&child);
+        let watch = Arc::clone(&shared);
+        thread::Builder::new()
+            .name("pty-exit-watch".to_owned())
+            .spawn(move || watch_exit(pid, &watch))
+            .expect("start pty exit watcher thread");
         Pty { child: Some(child), master: File::from(master), shared }
     }
 
@@ -158,29 +172,56 @@ impl Pty {
         self.lock().raw.clone()
     }
 
-    /// Waits up to `timeout` for the child to exit and returns its status; on timeout kills
-    /// it and panics with the screen. Polls `try_wait`, woken early by output and EOF.
+    /// Waits up to `timeout` for the child to exit and for its output to end (EOF), then returns
+    /// its exit status: afterwards [`Pty::raw_output`] and [`Pty::screen`] hold everything it
+    /// wrote. Panics with the screen on timeout, as [`Pty::wait_exit_without_eof`] and
+    /// [`Pty::wait_eof`] do.
     pub fn wait_exit(&mut self, timeout: Duration) -> ExitStatus {
         let deadline = Instant::now() + timeout;
-        loop {
-            let child = self.child.as_mut().expect("wait_exit called twice");
-            if let Some(status) = child.try_wait().expect("try_wait on pty child") {
-                self.child = None;
-                return status;
-            }
+        let status = self.wait_exit_without_eof(timeout);
+        self.wait_eof(deadline.saturating_duration_since(Instant::now()));
+        status
+    }
+
+    /// Waits up to `timeout` for the child to exit, reaps it and returns its status, without
+    /// waiting for the end of its output: for a child that leaves a background process holding
+    /// the terminal. What it wrote last may not be in [`Pty::raw_output`] yet. On timeout kills
+    /// the child and panics with the screen.
+    pub fn wait_exit_without_eof(&mut self, timeout: Duration) -> ExitStatus {
+        let mut child = self.child.take().expect("wait_exit called twice");
+        if !self.wait_state(timeout, |state| state.exited) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("child did not exit in {timeout:?}; screen:\n{}", self.screen());
+        }
+        // It has exited, so this returns at once.
+        child.wait().expect("wait for pty child")
+    }
+
+    /// Waits up to `timeout` for the end of the output: every holder of the terminal is gone
+    /// and every byte they wrote is read. Panics with the screen on timeout.
+    pub fn wait_eof(&self, timeout: Duration) {
+        assert!(
+            self.wait_state(timeout, |state| state.eof),
+            "the terminal was still open after {timeout:?} (a background process holds it?); \
+             screen:\n{}",
+            self.screen()
+        );
+    }
+
+    /// Waits up to `timeout` for `done` to hold for the reader and exit watcher's state, woken
+    /// by each change; false on timeout.
+    fn wait_state(&self, timeout: Duration, done: impl Fn(&State) -> bool) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut state = self.lock();
+        while !done(&state) {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                let _ = child.kill();
-                let _ = child.wait();
-                self.child = None;
-                panic!("child did not exit in {timeout:?}; screen:\n{}", self.screen());
+                return false;
             }
-            let state = self.lock();
-            // Before EOF, output or EOF ends the wait early; after it nothing will, and exit is
-            // imminent. Slices stay short as a grandchild holding the pty can postpone EOF.
-            let slice = Duration::from_millis(if state.eof { 5 } else { 100 });
-            drop(self.shared.changed.wait_timeout(state, slice.min(left)).expect("pty state lock"));
+            state = self.shared.changed.wait_timeout(state, left).expect("pty state lock").0;
         }
+        true
     }
 
     /// The terminal's local modes now (`ICANON`, `ECHO`, `ISIG`...), also after the child
@@ -209,15 +250,25 @@ impl Pty {
 }
 
 impl Drop for Pty {
-    /// Kills and reaps the child if it is still running; the reader thread then ends at EOF.
+    /// Kills the child if it is still running and reaps it (the exit watcher then ends); the
+    /// reader thread ends at EOF.
     fn drop(&mut self) {
-        if let Some(child) = self.child.as_mut()
-            && matches!(child.try_wait(), Ok(None))
-        {
+        if let Some(mut child) = self.child.take() {
+            // Killing a child that has exited but is not reaped yet is harmless.
             let _ = child.kill();
             let _ = child.wait();
         }
     }
+}
+
+/// Waits for the child `pid` to exit without reaping it (`WNOWAIT`: `Pty::child` stays the one
+/// to reap it, so its pid cannot be reused while `Pty` may still signal it), then records the
+/// exit and notifies waiters. An error means the child is already reaped: gone as well.
+fn watch_exit(pid: Pid, shared: &Shared) {
+    let options = WaitIdOptions::EXITED | WaitIdOptions::NOWAIT;
+    while let Err(Errno::INTR) = waitid(WaitId::Pid(pid), options) {}
+    shared.state.lock().expect("pty state lock").exited = true;
+    shared.changed.notify_all();
 }
 
 /// Copies the master's output into `shared` until EOF, notifying waiters after each read.

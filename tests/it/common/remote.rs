@@ -1,9 +1,14 @@
-//! Helpers the remote-collection tests share: a small profile, reading a
-//! written snapshot, the stderr line about one target, and the collector's
-//! options for driving it in-process.
+//! Helpers the remote-collection tests share: the profiles they collect,
+//! reading a written snapshot, the stderr line about one target, the
+//! collector's options for driving it in-process, and the binary for
+//! another user.
 
 use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,27 +17,13 @@ use paritty::collect::plan::Plan;
 use paritty::collect::target::{SshTarget, Target};
 use paritty::profile::Profile;
 
-/// A builtin fact every host has, and a tool each host has its own copy of.
-pub const TOOL_PROFILE: &str = r#"
-[profile]
-name = "tool-test"
-
-[[fact]]
-id = "kernel.release"
-label = "Kernel"
-category = "System"
-compare = "loose"
-parser = "trim"
-sources = [{ builtin = "kernel.release" }]
-
-[[fact]]
-id = "tool.mytool"
-label = "mytool"
-category = "Tools"
-compare = "semver"
-parser = "version"
-sources = [{ cmd = ["mytool", "--version"] }]
-"#;
+/// `tests/fixtures/profiles/NAME.toml`: a small profile several tests collect (`tool-test`,
+/// `ssh-test`, `pty-test`; each file says what it holds).
+pub fn profile_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/profiles")
+        .join(format!("{name}.toml"))
+}
 
 pub fn read_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -75,4 +66,19 @@ pub fn plan(
     plan.ssh.connect_timeout = connect_timeout;
     plan.ssh.config_file = Some(ssh_config);
     plan
+}
+
+/// The built binary as user `uid` (group `gid`) can run it: in place when they can, else a
+/// copy in `dir` (a checkout under /root is not theirs to enter).
+pub fn binary_for(uid: u32, gid: u32, dir: &Path) -> PathBuf {
+    let built = PathBuf::from(env!("CARGO_BIN_EXE_paritty"));
+    let can =
+        Command::new("test").arg("-x").arg(&built).uid(uid).gid(gid).stdin(Stdio::null()).status();
+    if can.is_ok_and(|s| s.success()) {
+        return built;
+    }
+    let copy = dir.join("paritty");
+    fs::copy(&built, &copy).expect("copy paritty");
+    fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).expect("chmod paritty");
+    copy
 }

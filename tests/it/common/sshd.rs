@@ -35,6 +35,8 @@ pub struct HostSpec<'a> {
     pub refuse_login: bool,
     /// Extra environment for sessions (sshd's `SetEnv`; values without spaces).
     pub env: &'a [(&'a str, &'a str)],
+    /// Extra `sshd_config` lines (`MaxAuthTries 2`...), after the harness's own.
+    pub sshd_config: &'a [&'a str],
 }
 
 /// The lab `known_hosts` entry written for a host.
@@ -189,14 +191,16 @@ impl Default for Lab {
 }
 
 /// A loopback address no other host of this process has, and (very likely) none of another
-/// test binary: 127.X.Y.Z with X.Y from the process id and Z from a counter. 127.0.x.x is
-/// left alone, it is where real local services usually live.
+/// test process: 127.X.Y.Z with X.Y from the process id and Z from a counter; every 254
+/// addresses the process moves on to the next X.Y (all the tests run in one process, and
+/// may start more hosts than that). 127.0.x.x is left alone, it is where real local services usually live.
 pub fn loopback_addr() -> IpAddr {
+    const SLOTS: u32 = 254 * 256;
     static NEXT: AtomicU32 = AtomicU32::new(0);
-    let slot = std::process::id() % (254 * 256);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed) % 254;
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let slot = (std::process::id() % SLOTS + n / 254) % SLOTS;
     let byte = |v: u32| u8::try_from(v).expect("fits in a byte");
-    IpAddr::V4(Ipv4Addr::new(127, byte(1 + slot / 256), byte(slot % 256), byte(1 + n)))
+    IpAddr::V4(Ipv4Addr::new(127, byte(1 + slot / 256), byte(slot % 256), byte(1 + n % 254)))
 }
 
 /// A port nothing listens on at `addr` right now (the kernel's choice for port 0).
@@ -242,7 +246,7 @@ fn lab_user() -> String {
                 .args(["--shell", "/bin/sh", NAME])
                 .status()
                 .expect("run useradd");
-            // 9: created meanwhile by another test binary.
+            // 9: created meanwhile by another test process.
             assert!(status.success() || status.code() == Some(9), "useradd {NAME}: {status}");
         }
         // Without PAM, sshd refuses a locked account (password `!`); `*`

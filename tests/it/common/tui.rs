@@ -38,10 +38,10 @@ pub fn unreachable(name: &str) -> HostReport {
     HostReport {
         target: name.into(),
         snapshot: None,
-        failure: Some(Failure {
-            reason: FailReason::Unreachable,
-            message: "connect to 127.0.0.9:22: connection refused".into(),
-        }),
+        failure: Some(Failure::new(
+            FailReason::Unreachable,
+            "connect to 127.0.0.9:22: connection refused",
+        )),
     }
 }
 

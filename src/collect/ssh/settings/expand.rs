@@ -144,11 +144,16 @@ struct PasswdEntry {
     home: String,
 }
 
+/// `/etc/passwd`, bounded like every file paritty reads.
+fn read_passwd() -> Option<String> {
+    crate::fsutil::read_text(Path::new("/etc/passwd"), 16 << 20).ok()
+}
+
 /// A passwd entry by name or uid: `getent` sees NSS (LDAP, sssd) accounts
 /// as OpenSSH's getpwuid does; `/etc/passwd` when there is no getent.
 fn passwd(key: &str) -> Option<PasswdEntry> {
     let line = helper("getent", &["passwd", key]).or_else(|| {
-        let file = std::fs::read_to_string("/etc/passwd").ok()?;
+        let file = read_passwd()?;
         file.lines()
             .find(|l| {
                 let mut f = l.split(':');
@@ -189,7 +194,7 @@ pub(super) fn local_from_system() -> Option<LocalUser> {
 #[cfg(unix)]
 pub(super) fn local_from_files() -> Option<LocalUser> {
     let uid = rustix::process::getuid().as_raw();
-    let file = std::fs::read_to_string("/etc/passwd").ok()?;
+    let file = read_passwd()?;
     let line = file.lines().find(|l| l.split(':').nth(2) == Some(uid.to_string().as_str()))?;
     let fields: Vec<&str> = line.split(':').collect();
     let (name, home) = (fields.first()?, fields.get(5)?);

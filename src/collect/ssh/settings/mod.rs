@@ -25,6 +25,10 @@ use expand::{LocalUser, Tokens};
 /// at once when many hosts are collected on a busy machine.
 pub const SSH_G_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// The largest ssh_config file read (each of the Included ones too); a
+/// larger one, or a FIFO or device, is refused with its name.
+pub const MAX_SSH_CONFIG_BYTES: u64 = 1 << 20;
+
 /// What to resolve, as on an `ssh` command line.
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
@@ -107,6 +111,12 @@ pub fn resolve(req: &Request) -> Result<SshSettings, SettingsError> {
     resolve_with(req, Resolver::Auto)
 }
 
+/// [`resolve`] within `limit` (the time a host has left): `ssh -G` is
+/// killed by then, and says `Timeout`.
+pub fn resolve_within(req: &Request, limit: Duration) -> Result<SshSettings, SettingsError> {
+    explained(req, Resolver::Auto, limit).0
+}
+
 /// Resolves `req` with a chosen resolver (tests compare them).
 pub fn resolve_with(req: &Request, resolver: Resolver) -> Result<SshSettings, SettingsError> {
     resolve_explained(req, resolver).0
@@ -125,6 +135,15 @@ pub enum Answerer {
 pub fn resolve_explained(
     req: &Request,
     resolver: Resolver,
+) -> (Result<SshSettings, SettingsError>, Answerer) {
+    explained(req, resolver, SSH_G_TIMEOUT)
+}
+
+/// [`resolve_explained`], `ssh -G` of [`Resolver::Auto`] given at most `limit`.
+fn explained(
+    req: &Request,
+    resolver: Resolver,
+    limit: Duration,
 ) -> (Result<SshSettings, SettingsError>, Answerer) {
     let parser = |result| (result, Answerer::Parser);
     if let Err(e) = check_request(req) {
@@ -153,7 +172,7 @@ pub fn resolve_explained(
                     Verdict::AskOpenSsh(why) => why,
                 }
             };
-            (program, SSH_G_TIMEOUT, true, why)
+            (program, SSH_G_TIMEOUT.min(limit), true, why)
         }
     };
     (by_openssh(req, &program, timeout, fallback), Answerer::OpenSsh(why))
@@ -239,18 +258,17 @@ fn check_request(req: &Request) -> Result<(), SettingsError> {
     Ok(())
 }
 
-/// `ssh -F` on a folder reads nothing and says nothing; an absent or
-/// unreadable file is named here, the same for both resolvers.
+/// `ssh -F` on a folder reads nothing and says nothing; an absent,
+/// unreadable, oversized or non-regular file (a FIFO would block `ssh -G`
+/// too) is named here, the same for both resolvers.
 fn check_config_file(host: &str, path: &Path) -> Result<(), SettingsError> {
-    let problem = match std::fs::File::open(path) {
-        Ok(_) if path.is_dir() => "it is a folder".to_string(),
-        Ok(mut file) => match std::io::Read::read(&mut file, &mut [0u8; 1]) {
-            Ok(_) => return Ok(()),
-            Err(e) => e.to_string(),
-        },
-        Err(e) => e.to_string(),
-    };
-    Err(SettingsError::ConfigFile { host: host.into(), path: path.into(), problem })
+    crate::fsutil::read_bytes(path, MAX_SSH_CONFIG_BYTES).map(drop).map_err(|e| {
+        SettingsError::ConfigFile {
+            host: host.into(),
+            path: path.into(),
+            problem: e.problem.to_string(),
+        }
+    })
 }
 
 /// Who we are for `%u %d %i %l`, once per process: from /etc/passwd when

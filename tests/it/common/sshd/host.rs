@@ -82,8 +82,9 @@ pub(super) fn start(lab: &Lab, spec: &HostSpec) -> Host {
              AuthorizedKeysFile {auth}\nStrictModes no\nUsePAM no\n\
              PermitRootLogin prohibit-password\nPubkeyAuthentication yes\n\
              PasswordAuthentication no\nKbdInteractiveAuthentication no\nPrintMotd no\n\
-             SetEnv PATH={bin}:/usr/local/bin:/usr/bin:/bin{extra_env}\nLogLevel VERBOSE\n",
+             SetEnv PATH={bin}:/usr/local/bin:/usr/bin:/bin{extra_env}\nLogLevel VERBOSE\n{extra}",
             extra_env = spec.env.iter().fold(String::new(), |all, (k, v)| all + " " + k + "=" + v),
+            extra = spec.sshd_config.iter().fold(String::new(), |all, line| all + line + "\n"),
             dir = dir.display(),
             auth = authorized_keys.display(),
             bin = bin.display(),

@@ -5,7 +5,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::{Flags, MAX_DEPTH, Reader};
-use crate::collect::ssh::settings::{expand, lex};
+use crate::collect::ssh::settings::{MAX_SSH_CONFIG_BYTES, expand, lex};
+use crate::fsutil::{self, ReadError};
 
 impl Reader<'_> {
     pub(super) fn include(
@@ -38,7 +39,7 @@ impl Reader<'_> {
             for path in glob(&self.glob_tilde(&anchored).map_err(|e| at(&e))?) {
                 let text = match read(&path) {
                     Ok(text) => text,
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                    Err(e) if e.io_kind() == Some(io::ErrorKind::NotFound) => continue,
                     Err(e) => return Err(cannot_open(&path, &e)),
                 };
                 self.check_perm(&path)?;
@@ -81,16 +82,18 @@ impl Reader<'_> {
     }
 }
 
-/// A file's text; a folder reads as empty, as `fopen()+getline()` do.
-pub(super) fn read(path: &Path) -> io::Result<String> {
+/// A file's text; a folder reads as empty, as `fopen()+getline()` do. A
+/// FIFO, a device or a file past the size limit is refused (ssh would
+/// block or read without end).
+pub(super) fn read(path: &Path) -> Result<String, ReadError> {
     if path.is_dir() {
         return Ok(String::new());
     }
-    std::fs::read(path).map(|b| String::from_utf8_lossy(&b).into_owned())
+    fsutil::read_bytes(path, MAX_SSH_CONFIG_BYTES).map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
-pub(super) fn cannot_open(path: &Path, e: &io::Error) -> String {
-    format!("Can't open user config file {}: {e}", path.display())
+pub(super) fn cannot_open(path: &Path, e: &ReadError) -> String {
+    format!("Can't open user config file {}: {}", path.display(), e.problem)
 }
 
 /// The files a `*`/`?` pattern names, sorted; a name starting with `.`

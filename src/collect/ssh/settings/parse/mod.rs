@@ -116,6 +116,16 @@ pub(super) fn dump(req: &Request, local: &LocalUser) -> Result<Parsed, String> {
     Ok(Parsed { dump: r.finish()?, needs_openssh })
 }
 
+/// A default config file: absent or denied ones are skipped, as ssh does;
+/// one that is there but too large or not a file is named.
+fn read_default(path: &Path) -> Result<Option<String>, String> {
+    match read(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.io_kind().is_some() => Ok(None),
+        Err(e) => Err(cannot_open(path, &e)),
+    }
+}
+
 impl Reader<'_> {
     /// Notes something only `ssh -G` can evaluate (the first one is kept).
     fn needs(&mut self, what: &str) {
@@ -128,14 +138,13 @@ impl Reader<'_> {
             let text = read(file).map_err(|e| cannot_open(file, &e))?;
             return self.read_text(file, &text, user, &mut true, 0);
         }
-        // Unreadable default files are skipped, as ssh does.
         let own = Path::new(&self.local.home).join(".ssh/config");
-        if let Ok(text) = read(&own) {
+        if let Some(text) = read_default(&own)? {
             self.check_perm(&own)?;
             self.read_text(&own, &text, user, &mut true, 0)?;
         }
         let system = Path::new("/etc/ssh/ssh_config");
-        if let Ok(text) = read(system) {
+        if let Some(text) = read_default(system)? {
             let flags = Flags { user_conf: false, never_match: false };
             self.read_text(system, &text, flags, &mut true, 0)?;
         }

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what paritty's tests run for real, where this machine lets us:
+# OpenSSH's server and client (the SSH hosts the tests start), busybox (a
+# third /bin/sh for the probe), util-linux's unshare (hosts with their own
+# /etc/os-release), Chromium (the HTML export rendered), shellcheck (the
+# probe's shell file), and the C toolchain and OpenSSL headers libssh2
+# builds against. Installs only what is missing; says what it cannot do.
+set -euo pipefail
+
+# command or file -> Debian package
+needs=(
+    "cc:build-essential"
+    "pkg-config:pkg-config"
+    "/usr/include/openssl/ssl.h:libssl-dev"
+    "git:git"
+    "ps:procps"
+    "/usr/sbin/sshd:openssh-server"
+    "ssh:openssh-client"
+    "ssh-keygen:openssh-client"
+    "busybox:busybox"
+    "unshare:util-linux"
+    "chromium:chromium"
+    "shellcheck:shellcheck"
+)
+
+missing=()
+for need in "${needs[@]}"; do
+    what=${need%%:*} package=${need#*:}
+    if [[ $what == /* ]]; then [[ -e $what ]] && continue
+    else command -v "$what" >/dev/null 2>&1 && continue
+    fi
+    [[ " ${missing[*]} " == *" $package "* ]] || missing+=("$package")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "test-deps: missing ${missing[*]} and no apt-get here: install them by hand" >&2
+    exit 1
+fi
+as_root=()
+if [[ $(id -u) != 0 ]]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        as_root=(sudo -n)
+    else
+        echo "test-deps: missing ${missing[*]}: run as root (or with passwordless sudo) to install them" >&2
+        exit 1
+    fi
+fi
+echo "test-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
