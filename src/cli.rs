@@ -96,6 +96,9 @@ pub struct CheckArgs {
     /// The lowest divergence that fails the check.
     #[arg(long, value_enum, default_value = "any")]
     pub fail_on: FailOn,
+    // What is printed is redacted as exports are: it ends up in CI logs.
+    #[command(flatten)]
+    pub redaction: RedactArgs,
     #[command(flatten)]
     pub collect: CollectArgs,
     #[command(flatten)]

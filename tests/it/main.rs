@@ -27,6 +27,8 @@ mod properties;
 mod pty_harness;
 mod readme;
 mod redaction;
+mod redaction_cost;
+mod redaction_props;
 mod redaction_ssh;
 mod snapshot_file;
 mod snapshot_out;
