@@ -6,15 +6,16 @@
 # cannot run alone in an image), util-linux's unshare (hosts with their own
 # /etc/os-release), Podman with runc and podman-docker's `docker` command
 # (containers and images as targets), Chromium (the HTML export rendered),
-# shellcheck (the probe's shell file), and the C toolchain and OpenSSL
-# headers libssh2 builds against. Installs only what is missing; says what it cannot do.
+# shellcheck (the probe's shell file), and the C toolchain, make and perl
+# that building libssh2's own OpenSSL needs. Installs only what is missing;
+# says what it cannot do.
 set -euo pipefail
 
 # command or file -> Debian package
 needs=(
     "cc:build-essential"
-    "pkg-config:pkg-config"
-    "/usr/include/openssl/ssl.h:libssl-dev"
+    "make:make"
+    "perl:perl"
     "git:git"
     "ps:procps"
     "/usr/sbin/sshd:openssh-server"
