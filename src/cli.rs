@@ -96,6 +96,9 @@ pub struct CheckArgs {
     /// The lowest divergence that fails the check.
     #[arg(long, value_enum, default_value = "any")]
     pub fail_on: FailOn,
+    // What is printed is redacted as exports are: it ends up in CI logs.
+    #[command(flatten)]
+    pub redaction: RedactArgs,
     #[command(flatten)]
     pub collect: CollectArgs,
     #[command(flatten)]
@@ -115,8 +118,9 @@ pub enum FailOn {
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
-    /// What to collect: `local`, an inventory host, an ssh_config alias or
-    /// user@host[:port]. Several are collected at once [default: local].
+    /// What to collect: `local`, an inventory host, an ssh_config alias,
+    /// user@host[:port], podman:NAME, docker:NAME or image:REF. Several are
+    /// collected at once [default: local].
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
     #[command(flatten)]
@@ -172,6 +176,16 @@ pub struct RemoteArgs {
     /// An ssh_config file instead of ~/.ssh/config (like `ssh -F`).
     #[arg(long, value_name = "FILE")]
     pub ssh_config: Option<PathBuf>,
+    /// The container engine for image: targets [default: docker if installed, else podman].
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub engine: Option<EngineArg>,
+}
+
+/// A container engine on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EngineArg {
+    Docker,
+    Podman,
 }
 
 /// How exports are redacted (on by default: see README, "Redaction").

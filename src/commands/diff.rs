@@ -16,6 +16,7 @@ use crate::compare::severity::Severity;
 use crate::config::Config;
 use crate::export::diff;
 use crate::export::document::DiffDoc;
+use crate::export::redact::Redactor;
 use crate::model::HostReport;
 
 pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
@@ -46,7 +47,8 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
         _ => print_stdout(&text)?,
     }
     // The hosts that worked are shown; one that failed still fails the run.
-    let failed = report_failures(&reports);
+    // The terminal is the user's own (as for snapshot): failures as they are.
+    let failed = report_failures(&reports, None);
     Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
 }
 
@@ -61,38 +63,24 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
         FailOn::Minor => Severity::Minor,
         FailOn::Major => Severity::Major,
     };
-    let mut out = String::new();
-    let base = comparison.baseline;
-    for row in comparison.rows.iter().filter(|r| !r.informational) {
-        for (c, cell) in row.cells.iter().enumerate() {
-            // A host with no snapshot at all is one failure line (stderr),
-            // not an `unknown` line per fact.
-            let absent = !comparison.columns[c].collected;
-            if c == base || absent || cell.tolerated || cell.severity < threshold {
-                continue;
-            }
-            let shown = |i: usize| {
-                row.cells[i].value.clone().unwrap_or_else(|| {
-                    row.cells[i].status.map_or("not collected".into(), |s| s.to_string())
-                })
-            };
-            let _ = writeln!(
-                out,
-                "{}: {} {} ({}: {}, {}: {})",
-                cell.severity.as_str(),
-                comparison.columns[c].name,
-                row.id,
-                comparison.columns[base].name,
-                shown(base),
-                comparison.columns[c].name,
-                shown(c)
-            );
+    // Judged on what was collected; printed redacted, since CI keeps logs.
+    let mut redactor = options::redactor(&args.redaction);
+    let shown = match &mut redactor {
+        Some(redactor) => {
+            redactor.reports(&reports);
+            redactor.comparison(&comparison)
         }
-    }
-    let failed = report_failures(&reports);
+        None => comparison.clone(),
+    };
+    let mut out = divergences(&comparison, &shown, threshold);
+    let failed = report_failures(&reports, redactor.as_mut());
     let diverged = !out.is_empty();
-    out.push_str(&comparison.summary());
+    out.push_str(&shown.summary());
     out.push('\n');
+    if let Some(redactor) = redactor.as_ref().filter(|r| r.redacted_any()) {
+        out.push_str(&redactor.summary());
+        out.push('\n');
+    }
     print_stdout(&out)?;
     Ok(ExitCode::from(if failed > 0 {
         EXIT_ERROR
@@ -101,6 +89,41 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
     } else {
         EXIT_OK
     }))
+}
+
+/// One line per cell of `judged` at or past `threshold`, showing what
+/// `shown` (the same comparison, redacted) says of it.
+fn divergences(judged: &Comparison, shown: &Comparison, threshold: Severity) -> String {
+    let mut out = String::new();
+    let base = judged.baseline;
+    for (row, shown_row) in judged.rows.iter().zip(&shown.rows).filter(|(r, _)| !r.informational) {
+        for (c, cell) in row.cells.iter().enumerate() {
+            // A host with no snapshot at all is one failure line (stderr),
+            // not an `unknown` line per fact.
+            let absent = !judged.columns[c].collected;
+            if c == base || absent || cell.tolerated || cell.severity < threshold {
+                continue;
+            }
+            let value = |i: usize| {
+                let cell = &shown_row.cells[i];
+                cell.value.clone().unwrap_or_else(|| {
+                    cell.status.map_or("not collected".into(), |s| s.to_string())
+                })
+            };
+            let _ = writeln!(
+                out,
+                "{}: {} {} ({}: {}, {}: {})",
+                cell.severity.as_str(),
+                shown.columns[c].name,
+                shown_row.id,
+                shown.columns[base].name,
+                value(base),
+                shown.columns[c].name,
+                value(c)
+            );
+        }
+    }
+    out
 }
 
 fn compare(
@@ -120,13 +143,19 @@ fn compare(
     Ok(Comparison::build(reports, baseline, &policy))
 }
 
-/// One line per failed target on stderr; how many there were.
-fn report_failures(reports: &[HostReport]) -> usize {
+/// One line per failed target on stderr, redacted by `redactor` if given;
+/// how many there were.
+fn report_failures(reports: &[HostReport], mut redactor: Option<&mut Redactor>) -> usize {
     let mut failed = 0;
     for report in reports {
         if let Some(failure) = &report.failure {
             failed += 1;
-            super::say(format_args!("{}: {failure}", report.target));
+            let line = format!("{}: {failure}", report.target);
+            let line = match redactor.as_deref_mut() {
+                Some(redactor) => redactor.text(&line),
+                None => line,
+            };
+            super::say(line);
         }
     }
     failed

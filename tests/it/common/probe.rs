@@ -46,18 +46,17 @@ pub fn essence(fact: &Fact) -> impl PartialEq + std::fmt::Debug + '_ {
     )
 }
 
-/// Sends `text` to `shell -s`, set up by `env`, and waits for it to end.
+/// Sends `text` to `shell -s`, set up by `env`, and waits for it to end
+/// (reaped as soon as it exits, as sshd does: `super::output_like_sshd`).
 pub fn run_script(
     shell: &[String],
     text: &str,
     env: impl FnOnce(&mut Command),
 ) -> std::process::Output {
     let mut command = Command::new(&shell[0]);
-    command.args(&shell[1..]).arg("-s").stdin(Stdio::piped()).stdout(Stdio::piped());
+    command.args(&shell[1..]).arg("-s");
     env(&mut command);
-    let mut child = command.spawn().expect("start shell");
-    child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("send script");
-    child.wait_with_output().expect("probe ends")
+    super::output_like_sshd(&mut command, text.as_bytes())
 }
 
 /// A probe running under `shell -s` in a process group of its own, with
