@@ -18,7 +18,6 @@ use crate::collect::target::{ContainerTarget, ImageTarget};
 use crate::model::{
     FailReason, Failure, HostInfo, HostReport, ProfileRef, SCHEMA_VERSION, Snapshot, Transport,
 };
-use crate::probe::frame;
 use crate::probe::script::ProbeScript;
 use crate::profile::Profile;
 
@@ -179,7 +178,7 @@ fn read_back(
     classify: &dyn Fn(&str) -> Failure,
 ) -> (Option<Snapshot>, Option<Failure>) {
     let name = host.name.clone();
-    let parsed = frame::parse(&transcript.stdout, &job.probe.boundary);
+    let parsed = &transcript.frames;
     let killed = "the host deadline passed; the engine's process was killed (raise --host-timeout, or see why the container hangs)";
     if !parsed.started {
         let failure = match transcript.cut_off {
@@ -214,7 +213,7 @@ fn read_back(
     };
     let facts = facts_from_probe(
         job.profile,
-        &parsed,
+        parsed,
         job.collect.max_bytes,
         cut_off.as_ref().map_or("the probe did not report it", |(_, why)| why.as_str()),
     );

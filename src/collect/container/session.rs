@@ -10,6 +10,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use crate::output::sanitize;
+use crate::probe::frame::{ProbeOutput, Reader};
 use crate::probe::script::ProbeScript;
 
 /// Bytes of the engine's own stderr kept, for a message.
@@ -22,6 +23,8 @@ const STDERR_GRACE: Duration = Duration::from_millis(500);
 #[derive(Debug)]
 pub struct Transcript {
     pub stdout: Vec<u8>,
+    /// The frames read from it as it arrived.
+    pub frames: ProbeOutput,
     /// The engine's complaints (sanitized, capped): why a probe did not
     /// start.
     pub stderr: String,
@@ -65,7 +68,9 @@ pub fn run(
         stop(pid, &mut child);
         return Err(std::io::Error::other("no pipes to the engine"));
     };
-    let text = probe.text.clone();
+    // The probe ends itself before the deadline, as over SSH: in the
+    // container too nothing of it may outlive the time it is given.
+    let text = probe.for_host(deadline.saturating_duration_since(Instant::now()));
     // Writing may block on a full pipe while the engine starts: a thread of
     // its own. A failed write shows up as a probe that never started.
     spawn("probe-stdin", move || {
@@ -89,8 +94,10 @@ pub fn run(
         }
     })?;
 
-    let fact_end = format!("\n{} E ", probe.boundary);
-    let (mut out, mut scanned, mut facts_done) = (Vec::new(), 0usize, 0usize);
+    // Facts are counted by their frames as they arrive, never by text a
+    // tool could print.
+    let mut frames = Reader::new(&probe.boundary);
+    let (mut out, mut facts_done) = (Vec::new(), 0usize);
     let cut_off = loop {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
@@ -102,12 +109,9 @@ pub fn run(
                     break Some(Cut::TooMuch(max_total));
                 }
                 out.extend_from_slice(&chunk);
-                // A marker cut by the previous chunk ends in this one.
-                let from = scanned.saturating_sub(fact_end.len() - 1);
-                let ends = count(&out[from..], fact_end.as_bytes());
-                scanned = out.len();
-                if ends > 0 {
-                    facts_done += ends;
+                frames.feed(&chunk);
+                if frames.facts_done() > facts_done {
+                    facts_done = frames.facts_done();
                     on_fact(facts_done);
                 }
             }
@@ -122,6 +126,7 @@ pub fn run(
     let stderr = err_rx.recv_timeout(STDERR_GRACE).unwrap_or_default();
     Ok(Transcript {
         stdout: out,
+        frames: frames.finish(),
         stderr: sanitize::clean_output(&stderr).trim().to_owned(),
         exit_code,
         cut_off,
@@ -130,11 +135,6 @@ pub fn run(
 
 fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
     std::thread::Builder::new().name(name.into()).spawn(work).map(drop)
-}
-
-/// Occurrences of `needle` (the fact-end marker) in `haystack`.
-fn count(haystack: &[u8], needle: &[u8]) -> usize {
-    haystack.windows(needle.len()).filter(|w| *w == needle).count()
 }
 
 #[cfg(unix)]
