@@ -217,7 +217,9 @@ pub fn guard_throwaways(targets: &[Target]) {
     if targets.iter().any(|t| matches!(t, Target::Image(_)))
         && let Err(e) = throwaway::clean_up_on_signals()
     {
-        eprintln!("paritty: warning: cannot watch signals to remove throwaway containers: {e}");
+        super::say(format_args!(
+            "warning: cannot watch signals to remove throwaway containers: {e}"
+        ));
     }
 }
 

@@ -15,6 +15,7 @@ mod diff;
 mod examples_shipped;
 mod export_golden;
 mod export_html;
+mod frame_props;
 mod hostile_text;
 mod known_hosts;
 mod limits;
