@@ -44,9 +44,9 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     let file_names: Vec<String> = targets
         .iter()
         .map(|t| match t {
-            Target::Snapshot(path) => path
-                .file_stem()
-                .map_or_else(|| t.name(), |s| s.to_string_lossy().into_owned()),
+            Target::Snapshot(path) => {
+                path.file_stem().map_or_else(|| t.name(), |s| s.to_string_lossy().into_owned())
+            }
             _ => t.name(),
         })
         .collect();
