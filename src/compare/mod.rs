@@ -2,6 +2,7 @@
 //! comparison table against a baseline, and the user's tolerance policy.
 
 pub mod constraint;
+pub mod declared;
 pub mod matrix;
 pub mod policy;
 pub mod severity;

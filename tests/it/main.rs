@@ -10,6 +10,7 @@ mod architecture;
 mod cli;
 mod collect_local;
 mod comparators;
+mod declared;
 mod diff;
 mod examples_shipped;
 mod export_golden;
