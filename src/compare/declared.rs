@@ -181,3 +181,116 @@ fn verdict(
         .unwrap_or(Judgement::NotJudged);
     Verdict { judgement, against: None }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::matrix::{Cell, Column};
+    use crate::compare::severity::Severity;
+    use crate::declare::Rules;
+    use crate::profile::CompareKind;
+
+    /// A host name and its node version (`None`: not installed).
+    type Host<'a> = (&'a str, Option<&'a str>);
+
+    /// A comparison of just `runtime.node` on these hosts.
+    fn comparison(hosts: &[Host]) -> Comparison {
+        let columns = hosts
+            .iter()
+            .map(|(name, _)| Column {
+                name: (*name).into(),
+                environment: None,
+                os: None,
+                failure: None,
+                collected: true,
+            })
+            .collect();
+        let cells = hosts
+            .iter()
+            .map(|(_, node)| Cell {
+                value: node.map(Into::into),
+                status: Some(if node.is_some() { Status::Ok } else { Status::Missing }),
+                severity: Severity::Equal,
+                tolerated: false,
+            })
+            .collect();
+        let row = Row {
+            id: "runtime.node".into(),
+            label: "Node.js".into(),
+            category: "Runtimes".into(),
+            compare: CompareKind::Semver,
+            informational: false,
+            cells,
+        };
+        Comparison { baseline: 0, columns, rows: vec![row] }
+    }
+
+    fn declared(items: &[(&str, Rules, &str, usize)]) -> Declarations {
+        let items = items
+            .iter()
+            .map(|(text, rules, file, line)| Declaration {
+                fact: "runtime.node".into(),
+                constraint: (*text).into(),
+                rules: *rules,
+                file: (*file).into(),
+                line: *line,
+            })
+            .collect();
+        Declarations { app_dir: ".".into(), items, problems: Vec::new() }
+    }
+
+    fn judged(items: &[(&str, Rules, &str, usize)], hosts: &[Host]) -> Judged {
+        Judged::build(declared(items), &comparison(hosts))
+    }
+
+    #[test]
+    fn a_host_violating_one_of_several_declarations_violates_it() {
+        let hosts = [("a", Some("20.11.1")), ("b", Some("18.19.1")), ("c", None)];
+        let j = judged(
+            &[("20", Rules::Prefix, ".nvmrc", 1), (">=18", Rules::Npm, "package.json", 9)],
+            &hosts,
+        );
+        let cells = &j.fact("runtime.node").expect("declared").cells;
+        assert_eq!(cells[0], Verdict { judgement: Judgement::Satisfies, against: None });
+        assert_eq!(cells[1], Verdict { judgement: Judgement::Violates, against: Some(0) });
+        assert_eq!(cells[2].judgement, Judgement::NoVersion);
+        assert!(j.disagreements.is_empty());
+        assert_eq!(j.violations(1), 1);
+    }
+
+    #[test]
+    fn aliases_are_not_judged_and_disagree_with_nothing() {
+        let hosts = [("a", Some("20.11.1"))];
+        let j = judged(
+            &[("lts/*", Rules::Prefix, ".nvmrc", 1), ("18", Rules::Prefix, "Dockerfile", 3)],
+            &hosts,
+        );
+        assert_eq!(j.fact("runtime.node").map(|f| f.cells[0].judgement), Some(Judgement::Violates));
+        assert!(j.disagreements.is_empty());
+        let j = judged(&[("lts/*", Rules::Prefix, ".nvmrc", 1)], &hosts);
+        assert_eq!(
+            j.fact("runtime.node").map(|f| f.cells[0].judgement),
+            Some(Judgement::NotJudged)
+        );
+        assert_eq!(j.summary(&comparison(&hosts)), "declared: no host violates the declarations");
+    }
+
+    #[test]
+    fn disagreements_name_both_sources() {
+        let hosts = [("a", Some("20.11.1"))];
+        let j = judged(
+            &[("20", Rules::Prefix, ".nvmrc", 1), (">=18 <19", Rules::Npm, "package.json", 10)],
+            &hosts,
+        );
+        assert_eq!(
+            j.disagreement_lines(),
+            [
+                "the project disagrees with itself: runtime.node: .nvmrc:1 says 20, package.json:10 says >=18 <19"
+            ]
+        );
+        assert_eq!(
+            j.summary(&comparison(&hosts)),
+            "declared: a violates 1 · the project disagrees with itself on 1 fact"
+        );
+    }
+}

@@ -20,11 +20,24 @@ pub const MAX_PER_FILE: usize = 64;
 pub fn read_dir(dir: &Path) -> Declarations {
     let mut out =
         Declarations { app_dir: one_line(&dir.display().to_string()), ..Default::default() };
+    let root = std::fs::canonicalize(dir).ok();
     for name in FILES {
         let path = dir.join(name);
         // A name that is not there at all is not a problem; anything else is.
-        if std::fs::symlink_metadata(&path).is_err() {
-            continue;
+        let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+        // The folder is someone else's: a link to `~/.ssh/...` or
+        // `/etc/shadow` named `.nvmrc` would put that file's first line in
+        // an export. Links are followed only inside the app folder.
+        if meta.is_symlink() {
+            let inside = std::fs::canonicalize(&path)
+                .ok()
+                .zip(root.as_ref())
+                .is_some_and(|(target, root)| target.starts_with(root));
+            if !inside {
+                let why = "is a link to outside the app folder: not read";
+                out.problems.push(Problem::new(name, None, why));
+                continue;
+            }
         }
         let text = match read_text(&path, MAX_FILE_BYTES) {
             Ok(text) => text,

@@ -214,6 +214,52 @@ fn a_fifo_among_the_files_is_refused_by_name_without_hanging() {
     assert_eq!(text(&out.stdout), "declared: no host violates the declarations\n");
 }
 
+#[test]
+fn links_are_followed_only_inside_the_app_folder() {
+    let outside = tempfile::tempdir().expect("tempdir");
+    let secret = outside.path().join("secret");
+    std::fs::write(&secret, "hunter2-password\n").expect("write");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::os::unix::fs::symlink(&secret, dir.path().join(".nvmrc")).expect("link");
+    std::fs::write(dir.path().join("versions.txt"), "3.11\n").expect("write");
+    std::os::unix::fs::symlink("versions.txt", dir.path().join(".python-version")).expect("link");
+    let read = declare::read::read_dir(dir.path());
+    let got: Vec<(String, String, String)> = read.items.iter().map(summary).collect();
+    assert_eq!(got, [("runtime.python3".into(), "3.11".into(), ".python-version:1".into())]);
+    let problems: Vec<String> = read.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems, [".nvmrc: is a link to outside the app folder: not read"]);
+    let app_dir = dir.path().display().to_string();
+    let out = paritty(&["diff", "declared", &snapshot("ci-runner.json"), "--app-dir", &app_dir]);
+    assert!(!text(&out.stdout).contains("hunter2") && !text(&out.stderr).contains("hunter2"));
+}
+
+#[test]
+fn declarations_are_redacted_in_what_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("package.json"),
+        "{\"engines\": {\"node\": \">=18 https://deploy:s3cr3t-t0ken@example.com\"}}",
+    )
+    .expect("write");
+    let app_dir = dir.path().display().to_string();
+    let ci = snapshot("ci-runner.json");
+    let out = paritty(&["diff", "declared", &ci, "--app-dir", &app_dir, "--format", "json"]);
+    let json = text(&out.stdout);
+    assert!(json.contains("\"constraint\": \">=18 https://"), "{json}");
+    assert!(!json.contains("s3cr3t-t0ken"), "{json}");
+    let out = paritty(&[
+        "diff",
+        "declared",
+        &ci,
+        "--app-dir",
+        &app_dir,
+        "--format",
+        "json",
+        "--no-redact",
+    ]);
+    assert!(text(&out.stdout).contains("s3cr3t-t0ken"), "--no-redact writes it as read");
+}
+
 fn summary(d: &declare::Declaration) -> (String, String, String) {
     (d.fact.clone(), d.constraint.clone(), d.source())
 }
