@@ -136,8 +136,12 @@ pub enum FailOn {
 pub struct SnapshotArgs {
     /// What to collect: `local`, an inventory host, an ssh_config alias or
     /// user@host[:port]. Several are collected at once [default: local].
+    /// `declared` alone lists what the app folder's files declare.
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
+    /// The app folder `snapshot declared` reads [default: the current folder].
+    #[arg(long, value_name = "DIR")]
+    pub app_dir: Option<PathBuf>,
     #[command(flatten)]
     pub collect: CollectArgs,
     #[command(flatten)]

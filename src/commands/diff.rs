@@ -7,21 +7,18 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::{Result, eyre};
 
+use super::declared::{DECLARED, judge, report_problems};
 use super::{
     EXIT_DIVERGENCE, EXIT_ERROR, EXIT_OK, collecting, is_stdout, options, print_stdout, write_out,
 };
 use crate::cli::{Against, CheckArgs, DiffArgs, FailOn};
 use crate::compare::constraint::Judgement;
-use crate::compare::declared::Judged;
 use crate::compare::matrix::{Comparison, choose_baseline};
 use crate::compare::severity::Severity;
 use crate::config::Config;
 use crate::export::diff;
 use crate::export::document::DiffDoc;
 use crate::model::HostReport;
-
-/// The target word for what the app folder declares.
-const DECLARED: &str = "declared";
 
 pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     let hosts: Vec<String> = args.targets.iter().filter(|t| *t != DECLARED).cloned().collect();
@@ -40,7 +37,7 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let reports = collecting::collect(&targets, &plan);
     let comparison = compare(&reports, args.baseline.as_deref(), config)?;
-    let mut judged = with_declared.then(|| declared(args.app_dir.as_deref(), &comparison));
+    let mut judged = with_declared.then(|| judge(args.app_dir.as_deref(), &comparison));
     let to_terminal = args.out.as_deref().is_none_or(is_stdout) && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     // Judged on what was collected; redacted only in what is written.
@@ -72,20 +69,6 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     // and so does a declaration file that could not be used.
     let failed = report_failures(&reports) + judged.as_ref().map_or(0, report_problems);
     Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
-}
-
-/// The app folder's declarations judged against the comparison's hosts.
-fn declared(app_dir: Option<&std::path::Path>, comparison: &Comparison) -> Judged {
-    let dir = app_dir.unwrap_or(std::path::Path::new("."));
-    Judged::build(crate::declare::read::read_dir(dir), comparison)
-}
-
-/// One line per unusable declaration file on stderr; how many there were.
-fn report_problems(judged: &Judged) -> usize {
-    for problem in &judged.declarations.problems {
-        super::say(format_args!("declaration file {problem}"));
-    }
-    judged.declarations.problems.len()
 }
 
 pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
@@ -165,7 +148,7 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
     let first = reports.iter().position(|r| r.snapshot.is_some()).unwrap_or(0);
     let policy = config.map(|c| c.compare.clone()).unwrap_or_default();
     let comparison = Comparison::build(&reports, first, &policy);
-    let judged = declared(args.app_dir.as_deref(), &comparison);
+    let judged = judge(args.app_dir.as_deref(), &comparison);
     let mut out = String::new();
     for fact in &judged.facts {
         for (c, verdict) in fact.cells.iter().enumerate() {

@@ -260,6 +260,33 @@ fn declarations_are_redacted_in_what_is_written() {
     assert!(text(&out.stdout).contains("s3cr3t-t0ken"), "--no-redact writes it as read");
 }
 
+#[test]
+fn snapshot_declared_lists_what_was_read() {
+    let dir = project("disagreeing");
+    let out = paritty(&["snapshot", "declared", "--app-dir", &dir, "--format", "text"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let want = format!(
+        "declared in {dir}\n\
+         \x20 runtime.node     20        .nvmrc:1           prefix\n\
+         \x20 runtime.node     >=18 <19  package.json:10    npm\n\
+         \x20 runtime.python3  3.11      .python-version:1  prefix\n\
+         \x20 runtime.python3  3.12      Dockerfile:2       prefix\n\
+         {DISAGREE_NODE}\n{DISAGREE_PYTHON}\n"
+    );
+    assert_eq!(text(&out.stdout), want);
+    // Piped, JSON; a malformed file fails the run after listing the rest.
+    let out = paritty(&["snapshot", "declared", "--app-dir", &project("malformed")]);
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["declarations"][0]["constraint"], "18");
+    assert_eq!(json["problems"][0], "package.json:4: not valid JSON: trailing comma");
+    let out = paritty(&["snapshot", "declared", "local", "--app-dir", &dir]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = paritty(&["snapshot", &snapshot("laptop.json"), "--app-dir", &dir]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("`snapshot declared`"), "{}", text(&out.stderr));
+}
+
 fn summary(d: &declare::Declaration) -> (String, String, String) {
     (d.fact.clone(), d.constraint.clone(), d.source())
 }
