@@ -145,6 +145,12 @@ fn exports_carry_the_declared_column_and_judgements() {
     assert!(md.contains("| Fact | declared |"), "{md}");
     assert!(md.contains("**✗ violates .nvmrc:1**"), "{md}");
     assert!(md.contains("- the project disagrees with itself: runtime.node"), "{md}");
+    let out = paritty(&["diff", "declared", &laptop, &ci, "--app-dir", &dir, "--format", "html"]);
+    let html = text(&out.stdout);
+    assert!(html.contains("<th scope=\"col\">declared</th>"), "{html}");
+    assert!(html.contains("20 (.nvmrc:1); &gt;=18 &lt;19 (package.json:10)"), "{html}");
+    assert!(html.contains("<span class=\"note\">✗ violates .nvmrc:1</span>"), "{html}");
+    assert!(html.contains("<li>the project disagrees with itself: runtime.python3"), "{html}");
 }
 
 #[test]
