@@ -46,7 +46,10 @@ pub fn read_dir(dir: &Path) -> Declarations {
                 continue;
             }
         };
-        let (mut found, problems) = parse(name, &text);
+        // Editors on Windows start files with a byte order mark; npm and
+        // the version managers skip it, and so does paritty.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let (mut found, problems) = parse(name, text);
         if found.len() > MAX_PER_FILE {
             found.truncate(MAX_PER_FILE);
             out.problems.push(Problem::new(

@@ -240,6 +240,19 @@ fn links_are_followed_only_inside_the_app_folder() {
 }
 
 #[test]
+fn a_byte_order_mark_is_skipped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("package.json"), "\u{feff}{\"engines\": {\"node\": \"^20\"}}")
+        .expect("write");
+    let read = declare::read::read_dir(dir.path());
+    assert!(read.problems.is_empty(), "{:?}", read.problems);
+    assert_eq!(
+        read.items.iter().map(summary).collect::<Vec<_>>(),
+        [("runtime.node".to_owned(), "^20".to_owned(), "package.json:1".to_owned())]
+    );
+}
+
+#[test]
 fn declarations_are_redacted_in_what_is_written() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
