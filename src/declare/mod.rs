@@ -8,6 +8,7 @@
 
 mod go;
 mod images;
+mod mise;
 mod node;
 mod python;
 pub mod read;
@@ -117,15 +118,19 @@ type Parsed = (Vec<Declaration>, Vec<Problem>);
 /// The declaration files paritty reads, by name, and their parsers.
 pub const FILES: &[&str] = &[
     ".tool-versions",
+    "mise.toml",
+    ".mise.toml",
     ".nvmrc",
     ".node-version",
     "package.json",
     ".python-version",
     "pyproject.toml",
     "runtime.txt",
+    "Pipfile",
     ".ruby-version",
     "Gemfile",
     ".java-version",
+    ".sdkmanrc",
     "rust-toolchain",
     "rust-toolchain.toml",
     "go.mod",
@@ -148,6 +153,9 @@ pub fn parse(name: &str, text: &str) -> Parsed {
         ".java-version" => version_files::single(name, text, "runtime.java"),
         ".terraform-version" => version_files::single(name, text, "tool.terraform"),
         "runtime.txt" => version_files::runtime_txt(text),
+        "mise.toml" | ".mise.toml" => mise::mise_toml(name, text),
+        "Pipfile" => python::pipfile(text),
+        ".sdkmanrc" => version_files::sdkmanrc(text),
         "package.json" => node::package_json(text),
         "pyproject.toml" => python::pyproject(text),
         "Gemfile" => ruby::gemfile(text),

@@ -48,6 +48,31 @@ pub fn pyproject(text: &str) -> Parsed {
     (found, problems)
 }
 
+/// Pipenv's `Pipfile`: `[requires] python_version = "3.11"` or
+/// `python_full_version = "3.11.4"`.
+pub fn pipfile(text: &str) -> Parsed {
+    let name = "Pipfile";
+    let table: Table = match toml::from_str(text) {
+        Ok(t) => t,
+        Err(e) => return (Vec::new(), vec![toml_problem(name, text, &e)]),
+    };
+    let requires = table.get("requires").and_then(Value::as_table);
+    let section = text.find("[requires]").unwrap_or(0);
+    let mut out = (Vec::new(), Vec::new());
+    for key in ["python_full_version", "python_version"] {
+        let Some(value) = requires.and_then(|r| r.get(key)) else { continue };
+        let line = line_of(text, section, key);
+        match value.as_str() {
+            Some(v) => {
+                out.0.push(Declaration::new("runtime.python3", v, Rules::Prefix, name, line));
+            }
+            None => out.1.push(Problem::new(name, Some(line), format!("{key} is not a string"))),
+        }
+        break; // the full version, when given, is the one pipenv uses
+    }
+    out
+}
+
 /// A TOML error as one line with the line it is on.
 pub(super) fn toml_problem(name: &str, text: &str, e: &toml::de::Error) -> Problem {
     let line = e.span().map(|s| text.get(..s.start).unwrap_or(text).matches('\n').count() + 1);
@@ -68,6 +93,15 @@ mod tests {
         let got: Vec<(&str, Rules, usize)> =
             d.iter().map(|d| (d.constraint.as_str(), d.rules, d.line)).collect();
         assert_eq!(got, [(">=3.9,<3.13", Rules::Pep440, 3), ("^3.11", Rules::Poetry, 6)]);
+    }
+
+    #[test]
+    fn pipfile_requires() {
+        let text = "[[source]]\nurl = \"https://pypi.org/simple\"\n\n[packages]\nrequests = \"*\"\n\n\
+                    [requires]\npython_version = \"3.11\"\n";
+        let (d, p) = pipfile(text);
+        assert!(p.is_empty());
+        assert_eq!((d[0].constraint.as_str(), d[0].line), ("3.11", 8));
     }
 
     #[test]

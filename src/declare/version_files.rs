@@ -24,7 +24,7 @@ pub fn single(name: &str, text: &str, fact: &str) -> Parsed {
 /// `temurin64-21.0.2`. Other implementations (`jruby-9.4`, `pypy3.10-7.3`)
 /// are kept whole, so they read as "not a version" rather than as a
 /// version of something else.
-fn version_of(file: &str, text: &str) -> String {
+pub(super) fn version_of(file: &str, text: &str) -> String {
     let text = text.trim();
     let stripped = match file {
         ".ruby-version" => text.strip_prefix("ruby-"),
@@ -42,7 +42,7 @@ fn version_of(file: &str, text: &str) -> String {
 }
 
 /// asdf's and mise's tool names, and the facts they pin.
-const TOOLS: &[(&str, &str)] = &[
+pub(super) const TOOLS: &[(&str, &str)] = &[
     ("nodejs", "runtime.node"),
     ("node", "runtime.node"),
     ("python", "runtime.python3"),
@@ -90,6 +90,28 @@ pub fn tool_versions(text: &str) -> Parsed {
     (found, problems)
 }
 
+/// SDKMAN!'s `.sdkmanrc`: `java=21.0.2-tem` (the vendor after the
+/// version); the other candidates (maven, gradle) have no fact.
+pub fn sdkmanrc(text: &str) -> Parsed {
+    let name = ".sdkmanrc";
+    let (mut found, mut problems) = (Vec::new(), Vec::new());
+    for (line, content) in lines(text) {
+        let Some((candidate, version)) = content.split_once('=') else {
+            problems.push(Problem::new(
+                name,
+                Some(line),
+                format!("`{content}` is not `NAME=VERSION`"),
+            ));
+            continue;
+        };
+        if candidate.trim() == "java" {
+            let version = version.trim().split('-').next().unwrap_or("");
+            found.push(Declaration::new("runtime.java", version, Rules::Prefix, name, line));
+        }
+    }
+    (found, problems)
+}
+
 /// Heroku's `runtime.txt`: `python-3.12.1`.
 pub fn runtime_txt(text: &str) -> Parsed {
     let name = "runtime.txt";
@@ -122,6 +144,18 @@ mod tests {
         let (d, p) = single(".nvmrc", "\n\n", "runtime.node");
         assert!(d.is_empty());
         assert_eq!(p[0].to_string(), ".nvmrc: names no version");
+    }
+
+    #[test]
+    fn sdkmanrc_java() {
+        let (d, p) = sdkmanrc(
+            "# Enable auto-env through the sdkman_auto_env config\njava=21.0.2-tem\nmaven=3.9.6\noops\n",
+        );
+        assert_eq!(
+            (d[0].fact.as_str(), d[0].constraint.as_str(), d[0].line),
+            ("runtime.java", "21.0.2", 2)
+        );
+        assert_eq!(p[0].to_string(), ".sdkmanrc:4: `oops` is not `NAME=VERSION`");
     }
 
     #[test]
