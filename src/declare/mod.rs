@@ -6,6 +6,7 @@
 //! The parsers take a file's text and give declarations: no I/O, so each is
 //! tested on real files' text. `read.rs` finds and reads the files.
 
+mod actions;
 mod go;
 mod images;
 mod mise;
@@ -143,7 +144,11 @@ pub const FILES: &[&str] = &[
     "docker-compose.yml",
 ];
 
-/// The declarations in `text`, a file called `name` (one of [`FILES`]).
+/// The folder of GitHub Actions workflows, whose `*.yml` files are read too.
+pub const WORKFLOWS: &str = ".github/workflows";
+
+/// The declarations in `text`, a file called `name` (one of [`FILES`], or
+/// a workflow under [`WORKFLOWS`]).
 pub fn parse(name: &str, text: &str) -> Parsed {
     match name {
         ".tool-versions" => version_files::tool_versions(text),
@@ -162,6 +167,7 @@ pub fn parse(name: &str, text: &str) -> Parsed {
         "rust-toolchain" | "rust-toolchain.toml" => rust::toolchain(name, text),
         "go.mod" => go::go_mod(text),
         "Dockerfile" | "Containerfile" => images::dockerfile(name, text),
+        _ if name.starts_with(WORKFLOWS) => actions::workflow(name, text),
         _ => images::compose(name, text),
     }
 }
