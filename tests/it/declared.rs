@@ -164,6 +164,10 @@ fn declared_needs_a_host_and_app_dir_needs_declared() {
     let out = paritty(&["check", "declared", &snapshot("laptop.json")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--against declared"));
+    // The interactive view says so too (checked before it needs a terminal).
+    let out = paritty(&["declared", &snapshot("laptop.json")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("use `paritty diff declared"), "{}", text(&out.stderr));
 }
 
 #[test]
