@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
 # Installs what paritty's tests run for real, where this machine lets us:
 # OpenSSH's server and client (the SSH hosts the tests start), busybox (a
-# third /bin/sh for the probe), util-linux's unshare (hosts with their own
-# /etc/os-release), Chromium (the HTML export rendered), shellcheck (the
-# probe's shell file), and the C toolchain and OpenSSL headers libssh2
-# builds against. Installs only what is missing; says what it cannot do.
+# third /bin/sh for the probe; the static build, which also makes the
+# container tests' images: Debian's plain busybox is linked dynamically and
+# cannot run alone in an image), util-linux's unshare (hosts with their own
+# /etc/os-release), Podman with runc and podman-docker's `docker` command
+# (containers and images as targets), Chromium (the HTML export rendered),
+# shellcheck (the probe's shell file), and the C toolchain, make and perl
+# that building libssh2's own OpenSSL needs. Installs only what is missing;
+# says what it cannot do.
 set -euo pipefail
 
 # command or file -> Debian package
 needs=(
     "cc:build-essential"
-    "pkg-config:pkg-config"
-    "/usr/include/openssl/ssl.h:libssl-dev"
+    "make:make"
+    "perl:perl"
     "git:git"
     "ps:procps"
     "/usr/sbin/sshd:openssh-server"
     "ssh:openssh-client"
     "ssh-keygen:openssh-client"
-    "busybox:busybox"
+    "/usr/share/doc/busybox-static:busybox-static"
+    "podman:podman"
+    "runc:runc"
+    "/usr/bin/docker:podman-docker"
     "unshare:util-linux"
     "chromium:chromium"
     "shellcheck:shellcheck"

@@ -107,6 +107,9 @@ pub struct CheckArgs {
     /// The app folder `--against declared` reads [default: the current folder].
     #[arg(long, value_name = "DIR", requires = "against")]
     pub app_dir: Option<PathBuf>,
+    // What is printed is redacted as exports are: it ends up in CI logs.
+    #[command(flatten)]
+    pub redaction: RedactArgs,
     #[command(flatten)]
     pub collect: CollectArgs,
     #[command(flatten)]
@@ -137,6 +140,9 @@ pub struct SnapshotArgs {
     /// What to collect: `local`, an inventory host, an ssh_config alias or
     /// user@host[:port]. Several are collected at once [default: local].
     /// `declared` alone lists what the app folder's files declare.
+    /// What to collect: `local`, an inventory host, an ssh_config alias,
+    /// user@host[:port], podman:NAME, docker:NAME or image:REF. Several are
+    /// collected at once [default: local].
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
     /// The app folder `snapshot declared` reads [default: the current folder].
@@ -195,6 +201,16 @@ pub struct RemoteArgs {
     /// An ssh_config file instead of ~/.ssh/config (like `ssh -F`).
     #[arg(long, value_name = "FILE")]
     pub ssh_config: Option<PathBuf>,
+    /// The container engine for image: targets [default: docker if installed, else podman].
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub engine: Option<EngineArg>,
+}
+
+/// A container engine on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EngineArg {
+    Docker,
+    Podman,
 }
 
 /// How exports are redacted (on by default: see README, "Redaction").

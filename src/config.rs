@@ -63,6 +63,20 @@ pub struct Settings {
     pub max_bytes: Option<usize>,
     /// An ssh_config file to use instead of `~/.ssh/config` (like `ssh -F`).
     pub ssh_config: Option<PathBuf>,
+    /// The engine for `image:` targets (default: docker if installed, else
+    /// podman).
+    pub engine: Option<EngineName>,
+    /// Extra arguments for the engine's `run` of `image:` targets, e.g.
+    /// `["--runtime", "runc"]` where the default runtime cannot start.
+    pub engine_run_args: Option<Vec<String>>,
+}
+
+/// A container engine as written in the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineName {
+    Docker,
+    Podman,
 }
 
 /// One host of the inventory.
@@ -74,6 +88,10 @@ pub struct InventoryHost {
     /// How to reach it: an ssh_config alias or `[user@]host[:port]`;
     /// the name itself when absent.
     pub ssh: Option<String>,
+    /// A container of this machine to collect instead of a host (with
+    /// `engine`); containers on SSH hosts are not supported yet.
+    pub container: Option<String>,
+    pub engine: Option<EngineName>,
     /// dev, staging, prod...: the default baseline is the prod host.
     pub environment: Option<String>,
     #[serde(default)]
@@ -143,6 +161,21 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             });
         }
         seen.push(host.name.as_str());
+        let problem = match (&host.container, &host.engine, &host.ssh) {
+            (Some(_), None, _) => Some("`container` needs `engine = \"docker\"` or `\"podman\"`"),
+            (None, Some(_), _) => Some("`engine` is only for a `container`"),
+            (Some(_), Some(_), Some(_)) => {
+                Some("a container on an SSH host (`ssh` with `container`) is not supported yet")
+            }
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            return Err(ConfigError {
+                path: path.to_owned(),
+                position: host_line(text, &host.name),
+                message: format!("host `{}`: {problem}", host.name),
+            });
+        }
     }
     // Checked now, so a typo in [keys] is reported like any other.
     for (action, keys) in &config.keys {
@@ -167,6 +200,14 @@ impl Config {
         // Every entry was checked when the file was read.
         crate::keymap::Keymap::with_overrides(&overrides).unwrap_or_default()
     }
+}
+
+/// Where `name = "NAME"` is written, for a message about that host.
+fn host_line(text: &str, name: &str) -> Option<(usize, usize)> {
+    let quoted = format!("\"{name}\"");
+    text.lines()
+        .position(|l| l.trim_start().starts_with("name") && l.contains(&quoted))
+        .map(|i| (i + 1, 1))
 }
 
 impl Config {

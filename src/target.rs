@@ -1,14 +1,15 @@
 //! What the user names on the command line: `local`, an inventory host, an
-//! ssh_config alias, `user@host[:port]` or `ssh://` before any of those, a
-//! snapshot file or a folder of them, resolved into something to collect
-//! (a `collect::target::Target`).
+//! ssh_config alias, `user@host[:port]` or `ssh://` before any of those,
+//! `docker:NAME`, `podman:NAME`, `image:REF`, a snapshot file or a folder
+//! of them, resolved into something to collect (a `collect::target::Target`).
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::collect::target::{SshTarget, Target};
-use crate::config::Config;
+use crate::collect::container::Engine;
+use crate::collect::target::{ContainerTarget, ImageTarget, SshTarget, Target};
+use crate::config::{Config, EngineName};
 use crate::output::sanitize::one_line;
 
 /// The explicit form of a host (OpenSSH's own destination URI): never a
@@ -79,13 +80,28 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
         return Err(TargetError::NoSnapshot(arg.to_owned()));
     }
     if let Some(host) = config.and_then(|c| c.host(arg)) {
-        let how = host.ssh.as_deref().unwrap_or(&host.name);
         // Shown in reports and exports: made clean here, where they come in.
         let mut labels: BTreeMap<String, String> =
             host.labels.iter().map(|(k, v)| (one_line(k), one_line(v))).collect();
         if let Some(env) = &host.environment {
             labels.insert("environment".into(), one_line(env));
         }
+        if let (Some(container), Some(engine)) = (&host.container, host.engine) {
+            check_container(container).map_err(|e| TargetError::Inventory {
+                host: host.name.clone(),
+                error: Box::new(e),
+            })?;
+            return Ok(Target::Container(ContainerTarget {
+                name: host.name.clone(),
+                engine: match engine {
+                    EngineName::Docker => Engine::Docker,
+                    EngineName::Podman => Engine::Podman,
+                },
+                container: container.clone(),
+                labels,
+            }));
+        }
+        let how = host.ssh.as_deref().unwrap_or(&host.name);
         let (user, hostname, port) = split_spec(how)
             .map_err(|e| TargetError::Inventory { host: host.name.clone(), error: Box::new(e) })?;
         return Ok(Target::Ssh(SshTarget {
@@ -96,8 +112,53 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
             labels,
         }));
     }
+    if let Some(target) = container_form(arg)? {
+        return Ok(target);
+    }
     let (user, host, port) = split_spec(arg)?;
     Ok(Target::Ssh(SshTarget { name: arg.to_owned(), host, user, port, labels: BTreeMap::new() }))
+}
+
+/// `docker:NAME`, `podman:NAME` or `image:REF`; `None` for other forms.
+fn container_form(arg: &str) -> Result<Option<Target>, TargetError> {
+    let Some((kind, rest)) = arg.split_once(':') else { return Ok(None) };
+    let engine = match kind {
+        "docker" => Engine::Docker,
+        "podman" => Engine::Podman,
+        "image" => {
+            check_image(rest)?;
+            return Ok(Some(Target::Image(ImageTarget {
+                name: arg.to_owned(),
+                reference: rest.to_owned(),
+            })));
+        }
+        _ => return Ok(None),
+    };
+    check_container(rest)?;
+    Ok(Some(Target::Container(ContainerTarget {
+        name: arg.to_owned(),
+        engine,
+        container: rest.to_owned(),
+        labels: BTreeMap::new(),
+    })))
+}
+
+/// Docker's and Podman's own rule for names (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`),
+/// which ids also follow: nothing that could be read as an option.
+fn check_container(name: &str) -> Result<(), TargetError> {
+    let ok = name.len() <= 253
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+    if ok { Ok(()) } else { Err(TargetError::ContainerName(name.to_owned())) }
+}
+
+/// An image reference: `[registry/]path[:tag][@digest]` characters only,
+/// never starting like an option.
+fn check_image(reference: &str) -> Result<(), TargetError> {
+    let ok = reference.len() <= 512
+        && reference.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && reference.chars().all(|c| c.is_ascii_alphanumeric() || "._:/@-".contains(c));
+    if ok { Ok(()) } else { Err(TargetError::ImageReference(reference.to_owned())) }
 }
 
 /// `[user@]host[:port]`, with `[v6 address]:port` for IPv6.
@@ -155,6 +216,8 @@ pub enum TargetError {
     },
     /// A bare word that is a folder here and could be a host too.
     Ambiguous(String),
+    ContainerName(String),
+    ImageReference(String),
 }
 
 /// What is wrong with a `[user@]host[:port]`.
@@ -187,6 +250,16 @@ impl fmt::Display for TargetError {
                 SpecProblem::NotAPort(port) => write!(f, "`{spec}`: `{port}` is not a port"),
             },
             TargetError::Inventory { host, error } => write!(f, "inventory host `{host}`: {error}"),
+            TargetError::ContainerName(name) => write!(
+                f,
+                "`{}` is not a container name (letters, digits, `_.-`, starting with a letter or digit)",
+                name.escape_debug()
+            ),
+            TargetError::ImageReference(reference) => write!(
+                f,
+                "`{}` is not an image reference (like `registry/app:1.2` or `app@sha256:...`)",
+                reference.escape_debug()
+            ),
             TargetError::Ambiguous(arg) => write!(
                 f,
                 "`{arg}` is a folder here and could also be a host: write `./{arg}/` for the \
@@ -241,6 +314,66 @@ mod tests {
         for bad in ["@host", "host:0", "host:ssh", "-oProxyCommand=x", "[::1", ""] {
             assert!(parse(bad, None).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn container_and_image_forms() {
+        let Ok(Target::Container(t)) = parse("podman:web-1", None) else { panic!() };
+        assert_eq!(
+            (t.engine, t.container.as_str(), t.name.as_str()),
+            (Engine::Podman, "web-1", "podman:web-1")
+        );
+        let Ok(Target::Container(t)) = parse("docker:3f2a9c", None) else { panic!() };
+        assert_eq!(t.engine, Engine::Docker);
+        let Ok(Target::Image(t)) = parse("image:localhost/app:1", None) else { panic!() };
+        assert_eq!(t.reference, "localhost/app:1");
+        let Ok(Target::Image(t)) = parse("image:app@sha256:0123abc", None) else { panic!() };
+        assert_eq!(t.reference, "app@sha256:0123abc");
+        for bad in [
+            "podman:",
+            "docker:-it",
+            "podman:a b",
+            "podman:web\u{1b}[2J",
+            "image:",
+            "image:--privileged",
+            "image:a b",
+        ] {
+            let e = parse(bad, None).expect_err(bad).to_string();
+            assert!(e.contains("is not a"), "{bad}: {e}");
+            assert!(!e.contains('\u{1b}'), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn inventory_containers_need_an_engine() {
+        let config = crate::config::parse(
+            "[[host]]\nname = \"web\"\ncontainer = \"web-1\"\nengine = \"podman\"\nenvironment = \"dev\"\n",
+            std::path::Path::new("paritty.toml"),
+        )
+        .expect("valid");
+        let Ok(Target::Container(t)) = parse("web", Some(&config)) else { panic!() };
+        assert_eq!(
+            (t.engine, t.container.as_str(), t.name.as_str()),
+            (Engine::Podman, "web-1", "web")
+        );
+        assert_eq!(t.labels.get("environment").map(String::as_str), Some("dev"));
+        let bad = |text: &str| {
+            crate::config::parse(text, std::path::Path::new("paritty.toml"))
+                .expect_err(text)
+                .to_string()
+        };
+        assert_eq!(
+            bad("[[host]]\nname = \"web\"\ncontainer = \"web-1\"\n"),
+            "config paritty.toml:2:1: host `web`: `container` needs `engine = \"docker\"` or `\"podman\"`"
+        );
+        assert!(
+            bad("[[host]]\nname = \"web\"\ncontainer = \"w\"\nengine = \"lxc\"\n")
+                .contains("paritty.toml:4:")
+        );
+        assert!(
+            bad("[[host]]\nname = \"web\"\nssh = \"h\"\ncontainer = \"w\"\nengine = \"docker\"\n")
+                .contains("not supported yet")
+        );
     }
 
     #[test]

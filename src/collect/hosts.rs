@@ -6,6 +6,7 @@ use std::sync::mpsc::Sender;
 use std::time::Instant;
 
 use super::collect_local;
+use super::container::host::{self as container, Progress};
 use super::events::{Event, Stage};
 use super::plan::{Plan, Prompts};
 use super::pool;
@@ -100,6 +101,12 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
                 failure: None,
             }
         }
+        Target::Container(t) => in_container(run, index, events, &stage, &|job, progress| {
+            container::collect_container(t, job, progress)
+        }),
+        Target::Image(t) => in_container(run, index, events, &stage, &|job, progress| {
+            container::collect_image(t, job, progress)
+        }),
         Target::Ssh(t) => {
             // The host's time starts before its settings are resolved: a
             // `Match exec` that hangs is the host's too.
@@ -152,4 +159,28 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
         None => stage(Stage::Done),
     }
     report
+}
+
+/// A container or image target under the run's plan, its progress sent as
+/// events like any host's.
+fn in_container(
+    run: &Run<'_>,
+    index: usize,
+    events: &Sender<Event>,
+    stage: &dyn Fn(Stage),
+    collect: &dyn Fn(&container::Job<'_>, &Progress<'_>) -> HostReport,
+) -> HostReport {
+    let profile = &*run.plan.profile;
+    let job = container::Job {
+        profile,
+        probe: &run.probe,
+        collect: &run.plan.collect,
+        host_timeout: run.plan.host_timeout,
+        containers: &run.plan.containers,
+    };
+    let facts_done = |done| {
+        let total = profile.facts.len();
+        let _ = events.send(Event::Facts { index, done, total });
+    };
+    collect(&job, &Progress { stage, facts_done: &facts_done })
 }

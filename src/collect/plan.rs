@@ -27,6 +27,18 @@ pub struct Plan {
     /// Hosts collected at once.
     pub workers: usize,
     pub ssh: SshPlan,
+    pub containers: ContainerPlan,
+}
+
+/// How containers and images are reached.
+#[derive(Debug, Clone, Default)]
+pub struct ContainerPlan {
+    /// The engine for `image:` targets; `None`: docker if installed, else
+    /// podman.
+    pub engine: Option<super::container::Engine>,
+    /// Extra words for `run` (e.g. `--runtime runc`), only as the user
+    /// configured them: paritty adds none of its own.
+    pub run_args: Vec<String>,
 }
 
 /// How SSH hosts are reached.
@@ -53,6 +65,7 @@ impl Plan {
                 accept_new: false,
                 config_file: None,
             },
+            containers: ContainerPlan::default(),
         }
     }
 }

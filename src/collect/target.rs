@@ -1,10 +1,11 @@
-//! The targets collection works on: this machine, an SSH host, or a
-//! snapshot file written earlier. How a user names one is `crate::target`'s
+//! The targets collection works on: this machine, an SSH host, a container
+//! or image of a local engine, or a snapshot file written earlier. How a user names one is `crate::target`'s
 //! business; collecting it is this module's.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use super::container::Engine;
 use crate::output::sanitize::one_line;
 
 /// A machine to collect, as named by the user.
@@ -14,6 +15,29 @@ pub enum Target {
     Ssh(SshTarget),
     /// A snapshot file written earlier (a teammate's, yesterday's prod).
     Snapshot(PathBuf),
+    /// A running container of this machine's engine (`podman:web`).
+    Container(ContainerTarget),
+    /// A throwaway container of an image (`image:localhost/app:1`).
+    Image(ImageTarget),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerTarget {
+    /// The name shown in reports: the inventory name or what was typed.
+    pub name: String,
+    pub engine: Engine,
+    /// The container's name or id, checked by `crate::target` (no option
+    /// injection, no blanks).
+    pub container: String,
+    pub labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageTarget {
+    /// The name shown in reports: what was typed.
+    pub name: String,
+    /// The image reference, checked by `crate::target`.
+    pub reference: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +60,8 @@ impl Target {
             Target::Local => "local".to_owned(),
             Target::Ssh(t) => one_line(&t.name),
             Target::Snapshot(path) => one_line(&path.to_string_lossy()),
+            Target::Container(t) => one_line(&t.name),
+            Target::Image(t) => one_line(&t.name),
         }
     }
 }

@@ -7,6 +7,7 @@ use std::sync::mpsc;
 
 use color_eyre::eyre::{Result, eyre};
 
+use crate::collect::container::throwaway;
 use crate::collect::events::Event;
 use crate::collect::hosts::collect_targets;
 use crate::collect::plan::{Plan, Prompts};
@@ -103,10 +104,17 @@ pub fn collect_each(
 ) -> Collected {
     let lock = TerminalLock::default();
     let names: Vec<String> = targets.iter().map(Target::name).collect();
-    let is_remote = targets.iter().any(|t| matches!(t, Target::Ssh(_)));
+    let is_remote = targets
+        .iter()
+        .any(|t| matches!(t, Target::Ssh(_) | Target::Container(_) | Target::Image(_)));
     let show_progress = is_remote && std::io::stderr().is_terminal();
     let (incoming, inbox) = mpsc::channel();
     let signals = if interruptible { watch_signals(&incoming) } else { None };
+    if !interruptible {
+        // Signals keep their default action, ending paritty: throwaway
+        // containers are removed first.
+        guard_throwaways(targets);
+    }
 
     // The workers run on a thread of their own, not a scoped one: an
     // interrupted run must not wait for a host that hangs.
@@ -180,7 +188,12 @@ pub fn collect_each(
                 }
                 break Collected::All(all);
             }
-            Incoming::Signal(signal) => break Collected::Interrupted { signal, reports },
+            Incoming::Signal(signal) => {
+                // The caller ends the process next: no throwaway container
+                // of an image may outlive it.
+                throwaway::remove_all();
+                break Collected::Interrupted { signal, reports };
+            }
             Incoming::Panicked(panic) => std::panic::resume_unwind(panic),
         }
     };
@@ -196,6 +209,16 @@ pub fn collect_each(
         let _ = crossterm::terminal::disable_raw_mode();
     }
     outcome
+}
+
+/// With `image:` targets, signals that end paritty remove its throwaway
+/// containers first (a warning if they cannot be watched).
+pub fn guard_throwaways(targets: &[Target]) {
+    if targets.iter().any(|t| matches!(t, Target::Image(_)))
+        && let Err(e) = throwaway::clean_up_on_signals()
+    {
+        eprintln!("paritty: warning: cannot watch signals to remove throwaway containers: {e}");
+    }
 }
 
 /// SIGINT and SIGTERM as messages; `None` (and the default action kept) if

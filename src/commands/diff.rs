@@ -18,6 +18,7 @@ use crate::compare::severity::Severity;
 use crate::config::Config;
 use crate::export::diff;
 use crate::export::document::DiffDoc;
+use crate::export::redact::Redactor;
 use crate::model::HostReport;
 
 pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
@@ -66,8 +67,9 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
         _ => print_stdout(&text)?,
     }
     // The hosts that worked are shown; one that failed still fails the run,
-    // and so does a declaration file that could not be used.
-    let failed = report_failures(&reports) + judged.as_ref().map_or(0, report_problems);
+    // and so does a declaration file that could not be used. The terminal
+    // is the user's own (as for snapshot): failures as they are.
+    let failed = report_failures(&reports, None) + judged.as_ref().map_or(0, report_problems);
     Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
 }
 
@@ -90,38 +92,24 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
         FailOn::Minor => Severity::Minor,
         FailOn::Major => Severity::Major,
     };
-    let mut out = String::new();
-    let base = comparison.baseline;
-    for row in comparison.rows.iter().filter(|r| !r.informational) {
-        for (c, cell) in row.cells.iter().enumerate() {
-            // A host with no snapshot at all is one failure line (stderr),
-            // not an `unknown` line per fact.
-            let absent = !comparison.columns[c].collected;
-            if c == base || absent || cell.tolerated || cell.severity < threshold {
-                continue;
-            }
-            let shown = |i: usize| {
-                row.cells[i].value.clone().unwrap_or_else(|| {
-                    row.cells[i].status.map_or("not collected".into(), |s| s.to_string())
-                })
-            };
-            let _ = writeln!(
-                out,
-                "{}: {} {} ({}: {}, {}: {})",
-                cell.severity.as_str(),
-                comparison.columns[c].name,
-                row.id,
-                comparison.columns[base].name,
-                shown(base),
-                comparison.columns[c].name,
-                shown(c)
-            );
+    // Judged on what was collected; printed redacted, since CI keeps logs.
+    let mut redactor = options::redactor(&args.redaction);
+    let shown = match &mut redactor {
+        Some(redactor) => {
+            redactor.reports(&reports);
+            redactor.comparison(&comparison)
         }
-    }
-    let failed = report_failures(&reports);
+        None => comparison.clone(),
+    };
+    let mut out = divergences(&comparison, &shown, threshold);
+    let failed = report_failures(&reports, redactor.as_mut());
     let diverged = !out.is_empty();
-    out.push_str(&comparison.summary());
+    out.push_str(&shown.summary());
     out.push('\n');
+    if let Some(redactor) = redactor.as_ref().filter(|r| r.redacted_any()) {
+        out.push_str(&redactor.summary());
+        out.push('\n');
+    }
     print_stdout(&out)?;
     Ok(ExitCode::from(if failed > 0 {
         EXIT_ERROR
@@ -134,7 +122,7 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
 
 /// `check --against declared`: every host judged against the app's
 /// declarations; exit 1 on a violation, 2 when a host or a declaration
-/// file could not be used.
+/// file could not be used. Printed redacted, as `check` is (CI keeps logs).
 fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
     // `declared` named as a target too means the same thing.
     let hosts: Vec<String> = args.targets.iter().filter(|t| *t != DECLARED).cloned().collect();
@@ -149,6 +137,15 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
     let policy = config.map(|c| c.compare.clone()).unwrap_or_default();
     let comparison = Comparison::build(&reports, first, &policy);
     let judged = judge(args.app_dir.as_deref(), &comparison);
+    let mut redactor = options::redactor(&args.redaction);
+    let shown = match &mut redactor {
+        Some(redactor) => {
+            redactor.reports(&reports);
+            redactor.comparison(&comparison)
+        }
+        None => comparison.clone(),
+    };
+    let mut text = |t: &str| redactor.as_mut().map_or_else(|| t.to_owned(), |r| r.text(t));
     let mut out = String::new();
     for fact in &judged.facts {
         for (c, verdict) in fact.cells.iter().enumerate() {
@@ -156,7 +153,7 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
                 continue;
             };
             let d = judged.declaration(against);
-            let value = comparison
+            let value = shown
                 .rows
                 .iter()
                 .find(|r| r.id == fact.fact)
@@ -165,21 +162,25 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
             let _ = writeln!(
                 out,
                 "violates: {} {} {value} (declared {} at {})",
-                comparison.columns[c].name,
+                shown.columns[c].name,
                 fact.fact,
-                d.constraint,
+                text(&d.constraint),
                 d.source()
             );
         }
     }
     let violated = !out.is_empty();
     for line in judged.disagreement_lines() {
-        let _ = writeln!(out, "{line}");
+        let _ = writeln!(out, "{}", text(&line));
     }
-    out.push_str(&judged.summary(&comparison));
-    out.push('\n');
+    let summary = judged.summary(&shown);
+    let _ = writeln!(out, "{}", text(&summary));
+    let failed = report_failures(&reports, redactor.as_mut()) + report_problems(&judged);
+    if let Some(redactor) = redactor.as_ref().filter(|r| r.redacted_any()) {
+        out.push_str(&redactor.summary());
+        out.push('\n');
+    }
     print_stdout(&out)?;
-    let failed = report_failures(&reports) + report_problems(&judged);
     Ok(ExitCode::from(if failed > 0 {
         EXIT_ERROR
     } else if violated {
@@ -187,6 +188,41 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
     } else {
         EXIT_OK
     }))
+}
+
+/// One line per cell of `judged` at or past `threshold`, showing what
+/// `shown` (the same comparison, redacted) says of it.
+fn divergences(judged: &Comparison, shown: &Comparison, threshold: Severity) -> String {
+    let mut out = String::new();
+    let base = judged.baseline;
+    for (row, shown_row) in judged.rows.iter().zip(&shown.rows).filter(|(r, _)| !r.informational) {
+        for (c, cell) in row.cells.iter().enumerate() {
+            // A host with no snapshot at all is one failure line (stderr),
+            // not an `unknown` line per fact.
+            let absent = !judged.columns[c].collected;
+            if c == base || absent || cell.tolerated || cell.severity < threshold {
+                continue;
+            }
+            let value = |i: usize| {
+                let cell = &shown_row.cells[i];
+                cell.value.clone().unwrap_or_else(|| {
+                    cell.status.map_or("not collected".into(), |s| s.to_string())
+                })
+            };
+            let _ = writeln!(
+                out,
+                "{}: {} {} ({}: {}, {}: {})",
+                cell.severity.as_str(),
+                shown.columns[c].name,
+                shown_row.id,
+                shown.columns[base].name,
+                value(base),
+                shown.columns[c].name,
+                value(c)
+            );
+        }
+    }
+    out
 }
 
 fn compare(
@@ -206,13 +242,19 @@ fn compare(
     Ok(Comparison::build(reports, baseline, &policy))
 }
 
-/// One line per failed target on stderr; how many there were.
-fn report_failures(reports: &[HostReport]) -> usize {
+/// One line per failed target on stderr, redacted by `redactor` if given;
+/// how many there were.
+fn report_failures(reports: &[HostReport], mut redactor: Option<&mut Redactor>) -> usize {
     let mut failed = 0;
     for report in reports {
         if let Some(failure) = &report.failure {
             failed += 1;
-            super::say(format_args!("{}: {failure}", report.target));
+            let line = format!("{}: {failure}", report.target);
+            let line = match redactor.as_deref_mut() {
+                Some(redactor) => redactor.text(&line),
+                None => line,
+            };
+            super::say(line);
         }
     }
     failed

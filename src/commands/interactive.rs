@@ -49,6 +49,8 @@ pub fn run(args: &ViewArgs, config: Option<&Config>) -> Result<ExitCode> {
 fn sources(args: &ViewArgs, config: Option<&Config>) -> Result<(Vec<Source>, bool)> {
     if !args.targets.is_empty() {
         let targets = collecting::targets(&args.targets, config)?;
+        // The view collects (and refreshes) them as long as it runs.
+        collecting::guard_throwaways(&targets);
         return Ok((targets.into_iter().map(source).collect(), false));
     }
     let mut targets = vec![Target::Local];
@@ -70,7 +72,8 @@ fn source(target: Target) -> Source {
         Target::Ssh(ssh) => ssh.labels.get("environment").cloned(),
         // Shown where an environment label goes: which column is "me".
         Target::Local => Some("this machine".to_owned()),
-        Target::Snapshot(_) => None,
+        Target::Container(container) => container.labels.get("environment").cloned(),
+        Target::Snapshot(_) | Target::Image(_) => None,
     };
     Source::Target { target, environment }
 }

@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use color_eyre::eyre::Result;
 
-use crate::cli::{CollectArgs, RedactArgs, RedactMore, RemoteArgs};
+use crate::cli::{CollectArgs, EngineArg, RedactArgs, RedactMore, RemoteArgs};
+use crate::collect::container::Engine;
 use crate::collect::plan::Plan;
-use crate::config::{Config, Settings};
+use crate::config::{Config, EngineName, Settings};
 use crate::export::redact::{self, Redactor};
 use crate::fsutil::human_bytes;
 use crate::profile::{Profile, load_profile, user_profile_dir};
@@ -146,6 +147,12 @@ pub fn plan(
     }
     plan.ssh.accept_new = remote_args.accept_new;
     plan.ssh.config_file = remote_args.ssh_config.clone().or(s.ssh_config);
+    plan.containers.engine = match (remote_args.engine, s.engine) {
+        (Some(EngineArg::Docker), _) | (None, Some(EngineName::Docker)) => Some(Engine::Docker),
+        (Some(EngineArg::Podman), _) | (None, Some(EngineName::Podman)) => Some(Engine::Podman),
+        (None, None) => None,
+    };
+    plan.containers.run_args = s.engine_run_args.unwrap_or_default();
     Ok(plan)
 }
 

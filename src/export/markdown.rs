@@ -25,7 +25,7 @@ pub fn heading(snapshot: &Snapshot) -> String {
     if let Some(env) = snapshot.host.labels.get("environment") {
         context.push(env.clone());
     }
-    context.push(super::text::transport_name(snapshot).to_owned());
+    context.push(super::text::transport_name(snapshot));
     format!(
         "{} ({}): {} facts, profile {}, collected {}",
         snapshot.host.name,

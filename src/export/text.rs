@@ -64,11 +64,9 @@ pub fn in_reading_order(snapshot: &Snapshot) -> Vec<(&String, &Fact)> {
     facts
 }
 
-pub fn transport_name(snapshot: &Snapshot) -> &'static str {
-    match snapshot.host.transport {
-        crate::model::Transport::Local => "local",
-        crate::model::Transport::Ssh => "ssh",
-    }
+/// `ssh`, `container of localhost/app:1`, ...
+pub fn transport_name(snapshot: &Snapshot) -> String {
+    snapshot.host.transport.describe()
 }
 
 fn shown_label<'a>(id: &'a str, fact: &'a Fact) -> &'a str {

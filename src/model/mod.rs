@@ -5,6 +5,7 @@
 //! stable, versioned JSON form.
 
 pub mod snapshot_file;
+mod wire;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -41,21 +42,87 @@ pub struct ProfileRef {
     pub hash: String,
 }
 
+/// Who the snapshot is of and how it was reached. In JSON a container's
+/// image sits beside `transport` (`image`, `image_id`), optional, so
+/// snapshots written before containers existed still load.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "wire::HostWire", from = "wire::HostWire")]
 pub struct HostInfo {
     pub name: String,
     pub address: Option<String>,
     pub transport: Transport,
     /// Free-form labels such as `environment = "prod"`.
-    #[serde(default)]
     pub labels: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// How a host was reached. A container's transport carries the image it
+/// runs, so an image can only be stated where there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Transport {
     Local,
     Ssh,
+    /// A running container, `docker exec`.
+    Docker(Box<ImageRef>),
+    /// A running container, `podman exec`.
+    Podman(Box<ImageRef>),
+    /// A throwaway container of an image (`docker|podman run --rm`).
+    Image(Box<ImageRef>),
+}
+
+/// The image a container runs, as its engine reported it (sanitized).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImageRef {
+    /// The reference it was started from (`localhost/app:1`).
+    pub reference: Option<String>,
+    /// The engine's image id (`sha256:...` or bare hex).
+    pub id: Option<String>,
+}
+
+impl Transport {
+    /// The word in snapshots and exports: `local`, `ssh`, `docker`,
+    /// `podman`, `image`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Transport::Local => "local",
+            Transport::Ssh => "ssh",
+            Transport::Docker(_) => "docker",
+            Transport::Podman(_) => "podman",
+            Transport::Image(_) => "image",
+        }
+    }
+
+    pub fn image(&self) -> Option<&ImageRef> {
+        match self {
+            Transport::Docker(image) | Transport::Podman(image) | Transport::Image(image) => {
+                Some(image)
+            }
+            Transport::Local | Transport::Ssh => None,
+        }
+    }
+
+    pub fn image_mut(&mut self) -> Option<&mut ImageRef> {
+        match self {
+            Transport::Docker(image) | Transport::Podman(image) | Transport::Image(image) => {
+                Some(image)
+            }
+            Transport::Local | Transport::Ssh => None,
+        }
+    }
+
+    /// What a heading says: `ssh`, `container of localhost/app:1`,
+    /// `image localhost/app:1`.
+    pub fn describe(&self) -> String {
+        let of = |image: &ImageRef| {
+            image.reference.clone().or_else(|| image.id.clone()).unwrap_or_else(|| "?".into())
+        };
+        match self {
+            Transport::Docker(image) | Transport::Podman(image) => {
+                format!("container of {}", of(image))
+            }
+            Transport::Image(image) => format!("image {}", of(image)),
+            Transport::Local | Transport::Ssh => self.as_str().to_owned(),
+        }
+    }
 }
 
 /// One answer from one host, with the evidence it was derived from.
@@ -158,6 +225,14 @@ pub enum FailReason {
     ProbeFailed,
     /// A snapshot file that cannot be read (corrupt, truncated, too new).
     BadSnapshot,
+    /// The container engine's CLI is not installed or does not answer.
+    EngineUnavailable,
+    /// No such container or image.
+    NotFound,
+    /// The container exists but is not running (or stopped mid-probe).
+    Stopped,
+    /// The container has no `/bin/sh` to run the probe.
+    NoShell,
 }
 
 impl FailReason {
@@ -170,6 +245,10 @@ impl FailReason {
             FailReason::AuthFailed => "auth-failed",
             FailReason::ProbeFailed => "probe-failed",
             FailReason::BadSnapshot => "bad-snapshot",
+            FailReason::EngineUnavailable => "engine-unavailable",
+            FailReason::NotFound => "not-found",
+            FailReason::Stopped => "stopped",
+            FailReason::NoShell => "no-shell",
         }
     }
 }

@@ -327,11 +327,10 @@ fn probe_prints_the_script_hosts_run() {
     assert!(script.starts_with("# paritty "), "{script}");
     // The script is what a host runs: sh gives back this machine's answer,
     // framed by the boundary the script names.
-    let ran = Command::new("sh")
-        .args(["-c", &script])
-        .env("PARITTY_PROBE_TEST", "hello 1.2")
-        .output()
-        .expect("run sh");
+    let ran = crate::common::output_like_sshd(
+        Command::new("sh").args(["-c", &script]).env("PARITTY_PROBE_TEST", "hello 1.2"),
+        b"",
+    );
     let framed = String::from_utf8_lossy(&ran.stdout);
     let boundary = framed.split(' ').next().expect("boundary");
     assert!(boundary.starts_with("PARITTY-") && script.contains(boundary), "{framed}");

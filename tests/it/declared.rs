@@ -95,7 +95,8 @@ fn check_against_declared_passes_a_host_that_satisfies_everything() {
         paritty(&["check", "--against", "declared", &snapshot("laptop.json"), "--app-dir", &dir]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
-    assert_eq!(stdout, "declared: no host violates the declarations\n");
+    // Printed redacted, as `check` is: the snapshots' home folders count.
+    assert_eq!(stdout.lines().next(), Some("declared: no host violates the declarations"));
     // The same folder, a host on Node 18: a violation.
     let out = paritty(&[
         "check",
@@ -221,7 +222,7 @@ fn a_fifo_among_the_files_is_refused_by_name_without_hanging() {
         "{}",
         text(&out.stderr)
     );
-    assert_eq!(text(&out.stdout), "declared: no host violates the declarations\n");
+    assert!(text(&out.stdout).starts_with("declared: no host violates the declarations\n"));
 }
 
 #[test]

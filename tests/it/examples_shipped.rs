@@ -44,8 +44,10 @@ fn every_example_parses_in_order_and_is_labelled() {
         assert!(snapshot.collected_at.starts_with("2026-11-20T"), "{name}");
         assert!(is_example(report), "{name}");
     }
-    let transports: Vec<Transport> =
-        reports.iter().map(|r| r.snapshot.as_ref().expect("parsed").host.transport).collect();
+    let transports: Vec<Transport> = reports
+        .iter()
+        .map(|r| r.snapshot.as_ref().expect("parsed").host.transport.clone())
+        .collect();
     assert_eq!(transports, [Transport::Ssh, Transport::Ssh, Transport::Local]);
     let environments: Vec<&str> = reports
         .iter()

@@ -11,7 +11,7 @@ use std::os::unix::process::CommandExt as _;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::common::{HEADER, command_fact, profile, tool};
+use crate::common::{HEADER, command_fact, output_like_sshd, profile, tool};
 use paritty::collect::local::LocalContext;
 use paritty::collect::probed::facts_from_probe;
 use paritty::collect::{CollectOptions, collect_local_with};
@@ -50,18 +50,16 @@ fn probe(
     facts_from_probe(profile, &parsed, opts.max_bytes, "cut off").into_iter().collect()
 }
 
-/// Sends `built` to `shell -s`, set up by `env`, and waits for it to end.
+/// Sends `built` to `shell -s`, set up by `env`, and waits for it to end (as sshd would).
 fn run_script(
     shell: &[String],
     built: &script::ProbeScript,
     env: impl FnOnce(&mut Command),
 ) -> std::process::Output {
     let mut command = Command::new(&shell[0]);
-    command.args(&shell[1..]).arg("-s").stdin(Stdio::piped()).stdout(Stdio::piped());
+    command.args(&shell[1..]).arg("-s");
     env(&mut command);
-    let mut child = command.spawn().expect("start shell");
-    child.stdin.take().expect("stdin").write_all(built.text.as_bytes()).expect("send script");
-    child.wait_with_output().expect("probe ends")
+    output_like_sshd(&mut command, built.text.as_bytes())
 }
 
 /// A PATH of `bin` before the system's folders.

@@ -1,6 +1,8 @@
 //! Redaction: secret variables, URL credentials, home folders and host
 //! pseudonyms, and the sentence that says what was redacted.
 
+use std::fmt::Write as _;
+
 use crate::common::tui::{fixture, unreachable};
 use paritty::compare::matrix::Comparison;
 use paritty::compare::policy::Policy;
@@ -53,10 +55,30 @@ fn secret_names_are_recognised() {
         "MYSQL_PWD",
         "SENTRY_DSN",
         "Auth_Header",
+        "GH_PAT",
+        "NPM_PASS",
+        "Authorization",
+        "X_AUTHORISATION",
+        "OAUTH_CLIENT",
     ] {
         assert!(is_secret_name(name), "{name}");
     }
-    for name in ["PATH", "HOME", "PWD", "OLDPWD", "LANG", "TZ", "SHELL", "DATABASE_URL"] {
+    for name in [
+        "PATH",
+        "MANPATH",
+        "HOME",
+        "PWD",
+        "OLDPWD",
+        "LANG",
+        "TZ",
+        "SHELL",
+        "DATABASE_URL",
+        "COMPASS_HOME",
+        "author",
+        "AUTHORS",
+        "keywords",
+        "KEYBOARD_LAYOUT",
+    ] {
         assert!(!is_secret_name(name), "{name}");
     }
 }
@@ -183,4 +205,285 @@ fn every_tui_export_is_redacted_unless_turned_off() {
 #[test]
 fn the_clipboard_gets_one_osc52_sequence() {
     assert_eq!(paritty::tui::osc52("hi | there"), "\u{1b}]52;c;aGkgfCB0aGVyZQ==\u{7}");
+}
+
+/// Every export the TUI can write of `reports` (each kind, each format), as
+/// text, redacted as `redaction` says.
+fn every_export(
+    reports: Vec<HostReport>,
+    redaction: paritty::tui::dialog::Redaction,
+) -> Vec<(String, String)> {
+    use paritty::tui::dialog::{Destination, ExportDialog, ExportFormat, ExportWhat};
+    use paritty::tui::export::{Prepared, prepare};
+    let app = crate::common::tui::app_of(reports);
+    let mut out = Vec::new();
+    for what in ExportWhat::ALL {
+        for format in ExportFormat::ALL {
+            let mut dialog = ExportDialog::new("laptop", false);
+            dialog.what = what;
+            dialog.format = format;
+            dialog.redaction = redaction;
+            dialog.destination = if what == ExportWhat::AllSnapshots {
+                Destination::File
+            } else {
+                Destination::Clipboard
+            };
+            dialog.path = "out".into();
+            let text = match prepare(&app, &dialog).expect("prepared") {
+                Prepared::Clipboard { text, .. } => text,
+                Prepared::Files(export) => export.files.into_iter().map(|(_, t)| t).collect(),
+            };
+            out.push((format!("{what:?} {format:?}"), text));
+        }
+    }
+    out
+}
+
+/// Asserts no export of `reports` shows any of `secrets`, and that the
+/// unredacted exports do (so the secrets really were planted).
+fn assert_never_exported(reports: &[HostReport], secrets: &[&str]) -> Vec<(String, String)> {
+    use paritty::tui::dialog::Redaction;
+    let plain: String =
+        every_export(reports.to_vec(), Redaction::Off).into_iter().map(|(_, t)| t).collect();
+    for secret in secrets {
+        assert!(plain.contains(secret), "{secret} was not planted");
+    }
+    let exports = every_export(reports.to_vec(), Redaction::On);
+    for (what, text) in &exports {
+        // JSON escapes some characters; look at the text as a reader would.
+        let unescaped = text.replace("\\/", "/").replace("\\n", "\n").replace("&#x2F;", "/");
+        for secret in secrets {
+            assert!(!unescaped.contains(secret), "{what} leaked {secret}:\n{text}");
+        }
+    }
+    exports
+}
+
+/// Whether every export showing the laptop (the TUI's own host snapshot is
+/// prod's) names `what` among what it redacted.
+fn says(exports: &[(String, String)], what: &str) -> bool {
+    exports.iter().filter(|(kind, _)| !kind.starts_with("HostSnapshot")).all(|(_, text)| {
+        text.replace("\\_", "_").contains(&format!("Redacted: the values of {what}"))
+    })
+}
+
+fn with_fact(id: &str, fact: Fact) -> Vec<HostReport> {
+    let mut reports = vec![fixture("debian11-prod.json"), fixture("debian12-laptop.json")];
+    reports[1].snapshot.as_mut().expect("snapshot").facts.insert(id.into(), fact);
+    reports
+}
+
+fn tool_fact(raw: &str, value: Option<&str>) -> Fact {
+    Fact {
+        value: value.map(str::to_owned),
+        status: if value.is_some() { Status::Ok } else { Status::Error },
+        raw: raw.to_owned(),
+        found_at: Some("/usr/bin/dbinfo".into()),
+        command: Some(vec!["dbinfo".into(), "--version".into()]),
+        exit_code: Some(0),
+        label: "dbinfo".into(),
+        category: "Tools".into(),
+        ..env_fact("X", "")
+    }
+}
+
+#[test]
+fn a_secret_variable_whose_parser_failed_keeps_no_value() {
+    let mut fact = env_fact("DB_PASSWORD", "s3cr3t-Parser-Failed");
+    (fact.status, fact.value) = (Status::Error, None);
+    let exports =
+        assert_never_exported(&with_fact("env.db_password", fact), &["s3cr3t-Parser-Failed"]);
+    assert!(says(&exports, "DB_PASSWORD"), "says what it redacted");
+}
+
+#[test]
+fn a_secret_key_read_from_a_file_is_redacted() {
+    let fact = Fact {
+        found_at: Some("/etc/app.env".into()),
+        category: "Config".into(),
+        ..env_fact("X", "tok-From-A-File-42")
+    };
+    let fact = Fact { raw: "API_TOKEN=\"tok-From-A-File-42\"".into(), ..fact };
+    let reports = with_fact("config.api_token", fact);
+    let exports = assert_never_exported(&reports, &["tok-From-A-File-42"]);
+    let mut r = Redactor::new(Options::default());
+    let shown = r.reports(&reports);
+    let fact = &shown[1].snapshot.as_ref().expect("snapshot").facts["config.api_token"];
+    assert_eq!((fact.status, fact.value.as_deref()), (Status::Redacted, None));
+    assert!(r.summary().contains("API_TOKEN"), "{}", r.summary());
+    assert!(says(&exports, "API_TOKEN"), "says what it redacted");
+}
+
+#[test]
+fn url_passwords_with_slashes_and_at_signs_are_redacted_whole() {
+    let aws_key = format!("AKIA{}", "IOSFODNN7EXAMPL0");
+    let aws_secret = format!("wJalrXUtnFEMI/K7MDENG/{}", "bPxRfiCYEXAMPLEKEY");
+    let mut r = Redactor::new(Options::default());
+    let cases = [
+        (
+            format!("s3://{aws_key}:{aws_secret}@backups/db.tar"),
+            format!("s3://{REDACTED}@backups/db.tar"),
+        ),
+        (
+            "mysql://root:p@ss@w0rd@db:3306/app".to_owned(),
+            format!("mysql://{REDACTED}@db:3306/app"),
+        ),
+        ("https://user:pa/ss@host/x".to_owned(), format!("https://{REDACTED}@host/x")),
+        (
+            format!("restoring from s3://{aws_key}:{aws_secret}@backups/db.tar now"),
+            format!("restoring from s3://{REDACTED}@backups/db.tar now"),
+        ),
+        (
+            "DSN mysql://root:p@ss@w0rd@db and https://user:pa/ss@host/x?q=1.".to_owned(),
+            format!("DSN mysql://{REDACTED}@db and https://{REDACTED}@host/x?q=1."),
+        ),
+    ];
+    for (given, expected) in cases {
+        assert_eq!(r.text(&given), expected, "{given}");
+    }
+    let said = r.summary();
+    assert!(said.contains("3 credentials in URLs"), "{said}");
+    let fact = tool_fact("mysql://root:p@ss@w0rd@db/app", Some("mysql://root:p@ss@w0rd@db/app"));
+    assert_never_exported(&with_fact("tool.dbinfo", fact), &["p@ss@w0rd", "ss@w0rd", "w0rd@"]);
+}
+
+/// Secrets as tools print them, built here so no scanner mistakes this file
+/// for a leak.
+fn planted_tokens() -> Vec<(String, &'static str)> {
+    let alnum = |n: usize| "a1B2c3D4e5".repeat(n / 10 + 1)[..n].to_owned();
+    vec![
+        (format!("ghp_{}", alnum(36)), "GitHub"),
+        (format!("gho_{}", alnum(36)), "GitHub"),
+        (format!("github_pat_{}", alnum(82)), "GitHub"),
+        (format!("glpat-{}", alnum(20)), "GitLab"),
+        (format!("xoxb-{}-{}", "1234567890", alnum(24)), "Slack"),
+        (format!("AKIA{}", "Q2W3E4R5T6Y7U8I9"), "AWS"),
+        (format!("sk_live_{}", alnum(24)), "Stripe"),
+        (format!("AIza{}", alnum(35)), "Google"),
+        (format!("npm_{}", alnum(36)), "npm"),
+        (format!("pypi-AgEIcHlwaS5vcmc{}", alnum(60)), "PyPI"),
+        (format!("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.{}", alnum(43)), "JWT"),
+    ]
+}
+
+#[test]
+fn secrets_in_tool_output_never_reach_an_export() {
+    let tokens = planted_tokens();
+    let pem_body = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ";
+    let mut raw = String::from("dbinfo 2.4.1\n");
+    for (token, _) in &tokens {
+        let _ = writeln!(raw, "using {token} for this");
+    }
+    let _ = write!(
+        raw,
+        "API_TOKEN=tok-Assigned-1\nexport AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCY\n\
+         {{\"client_secret\": \"tok-Json-3\", \"version\": \"2.4.1\"}}\npassword: tok-Yaml-4\n\
+         Authorization: Bearer tok-Bearer-5\n\
+         callback https://hooks.example/cb?token=tok-Query-6&v=2 and ?password=tok-Query-7\n\
+         -----BEGIN OPENSSH PRIVATE KEY-----\n{pem_body}\nAAAAC3NzaC1lZDI1NTE5\n\
+         -----END OPENSSH PRIVATE KEY-----\ndone\n"
+    );
+    let mut secrets: Vec<&str> = tokens.iter().map(|(t, _)| t.as_str()).collect();
+    secrets.extend([
+        "tok-Assigned-1",
+        "wJalrXUtnFEMIK7MDENGbPxRfiCY",
+        "tok-Json-3",
+        "tok-Yaml-4",
+        "tok-Bearer-5",
+        "tok-Query-6",
+        "tok-Query-7",
+        pem_body,
+        "AAAAC3NzaC1lZDI1NTE5",
+    ]);
+    let reports = with_fact("tool.dbinfo", tool_fact(&raw, Some("2.4.1")));
+    let exports = assert_never_exported(&reports, &secrets);
+    // What is not secret stays, and the version still compares.
+    let json = &exports.iter().find(|(w, _)| w == "AllSnapshots Json").expect("json").1;
+    assert!(
+        json.contains("dbinfo 2.4.1") && json.contains("\\\"version\\\": \\\"2.4.1\\\""),
+        "{json}"
+    );
+    assert!(json.contains("hooks.example/cb?token=[redacted]&v=2"), "{json}");
+
+    let mut r = Redactor::new(Options::default());
+    r.reports(&reports);
+    let said = r.summary();
+    for kind in ["API_TOKEN", "AWS_SECRET_ACCESS_KEY", "private key", "URL query"] {
+        assert!(said.contains(kind), "says it redacted {kind}: {said}");
+    }
+    for (_, provider) in &tokens {
+        assert!(said.contains(provider), "says it redacted a {provider} token: {said}");
+    }
+    assert!(said.contains("11 tokens ("), "{said}");
+}
+
+#[test]
+fn a_value_holding_a_token_is_redacted_whole() {
+    let token = format!("ghp_{}", "Z9y8X7w6V5".repeat(4));
+    let fact = tool_fact(&format!("token: {token}\n"), Some(&token));
+    let reports = with_fact("tool.dbinfo", fact);
+    assert_never_exported(&reports, &[&token, &token[..20]]);
+    let mut r = Redactor::new(Options::default());
+    let shown = r.reports(&reports);
+    let fact = &shown[1].snapshot.as_ref().expect("snapshot").facts["tool.dbinfo"];
+    assert_eq!((fact.status, fact.value.as_deref()), (Status::Redacted, None));
+}
+
+#[test]
+fn check_prints_no_secret_to_the_ci_log() {
+    use paritty::model::snapshot_file::to_json;
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut paths = Vec::new();
+    for (report, password) in with_secrets().into_iter().zip(["pw-Prod-Check", "pw-Laptop-Check"]) {
+        let mut snapshot = report.snapshot.expect("snapshot");
+        let url = format!("postgres://app:{password}@db.internal:5432/app");
+        snapshot.facts.insert("env.database_url".into(), env_fact("DATABASE_URL", &url));
+        let path = dir.path().join(format!("{}.json", snapshot.host.name));
+        std::fs::write(&path, to_json(&snapshot)).expect("write");
+        paths.push(path);
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_paritty"))
+        .arg("check")
+        .args(&paths)
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .output()
+        .expect("run paritty");
+    let (stdout, stderr) =
+        (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "the passwords differ, so the check fails:\n{stdout}");
+    assert!(stdout.contains("env.database_url"), "the divergence is still reported:\n{stdout}");
+    assert!(stdout.contains("env.api_token"), "{stdout}");
+    for secret in ["pw-Prod-Check", "pw-Laptop-Check", "tok-PROD-1", "tok-LAPTOP-2"] {
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "{secret} in:\n{stdout}{stderr}"
+        );
+    }
+    assert!(stdout.contains("Redacted: the values of API_TOKEN"), "{stdout}");
+}
+
+#[test]
+fn the_sentence_stays_short_whatever_a_host_printed() {
+    let mut raw = String::new();
+    for i in 0..40 {
+        let _ = writeln!(raw, "SECRET_{i:02}=x{i}");
+    }
+    let _ = writeln!(raw, "{}_TOKEN=y", "N".repeat(5000));
+    let mut r = Redactor::new(Options::default());
+    r.reports(&with_fact("tool.dbinfo", tool_fact(&raw, None)));
+    let said = r.summary();
+    assert!(said.starts_with("Redacted: the values of NNNN"), "{said}");
+    assert!(said.contains("SECRET_10, 29 more"), "{said}");
+    assert!(said.len() < 400, "{} bytes: {said}", said.len());
+}
+
+#[test]
+fn labels_from_a_teammates_snapshot_file_are_redacted_too() {
+    let token = format!("glpat-{}", "Kk22Ll33Mm".repeat(2));
+    let fact = Fact {
+        label: format!("deploy with {token}"),
+        category: format!("Tools {token}"),
+        ..tool_fact("dbinfo 2.4.1", Some("2.4.1"))
+    };
+    assert_never_exported(&with_fact("tool.dbinfo", fact), &[&token]);
 }

@@ -197,11 +197,12 @@ echo 'podman version 4.3.1'";
         Session { uid, gid, dir, env }
     }
 
-    /// ARCHITECTURE.md's invariant (principle 1): this machine over SSH to localhost gives the
-    /// same facts as local collection. The local side is the binary run as
-    /// the session's user, in its folder, with exactly its environment
-    /// (HOME, PATH...): what a tool answers may depend on the user (Podman
-    /// without a home fails), which is no difference of transport.
+    /// ARCHITECTURE.md's invariant (principle 1): this machine over SSH to
+    /// localhost gives the same facts as local collection. The local side is
+    /// the binary run as the session's user, in its folder, with exactly its
+    /// environment (HOME, PATH...): what a tool answers may depend on the
+    /// user (Podman without a home fails), which is no difference of
+    /// transport.
     #[test]
     fn this_machine_over_ssh_matches_local_collection() {
         let lab = Lab::new();

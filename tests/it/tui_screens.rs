@@ -112,3 +112,19 @@ fn many_hosts_keep_the_facts_and_baseline_pinned() {
     assert!(!header.contains("node-00"), "{header}");
     assert!(shown.contains("Python 3"), "{shown}");
 }
+
+#[test]
+fn a_container_column_says_what_it_runs() {
+    let mut web = fixture("debian12-laptop.json");
+    let snapshot = web.snapshot.as_mut().expect("snapshot");
+    snapshot.host.transport =
+        paritty::model::Transport::Podman(Box::new(paritty::model::ImageRef {
+            reference: Some("app:1".into()),
+            id: Some("0123abcd".into()),
+        }));
+    snapshot.host.labels.insert("environment".into(), "web".into());
+    let mut app = crate::common::tui::app_of(vec![fixture("debian11-prod.json"), web]);
+    let shown = screen(&mut app, 160, 24);
+    // Columns are narrow: a short reference is shown whole.
+    assert!(shown.contains("web · container of app:1"), "{shown}");
+}

@@ -235,7 +235,7 @@ fn host_info(out: &mut String, snap: &Snapshot) {
         ("Host", snap.host.name.clone()),
         ("Address", snap.host.address.clone().unwrap_or_else(none)),
         ("Environment", snap.host.labels.get("environment").cloned().unwrap_or_else(none)),
-        ("Transport", transport_name(snap).to_owned()),
+        ("Transport", transport_name(snap)),
         ("Profile", format!("{} ({})", snap.profile.name, snap.profile.hash)),
         ("Collected at", format!("{} in {} ms", snap.collected_at, snap.duration_ms)),
     ];

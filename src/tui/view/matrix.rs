@@ -122,7 +122,8 @@ fn label_header(app: &App, row: u16) -> String {
     }
 }
 
-/// One of a host's three header lines: name, environment and OS, status.
+/// One of a host's three header lines: name; environment, container and
+/// OS; status.
 fn header_cell<'a>(app: &App, index: usize, row: u16, width: usize) -> Span<'a> {
     let host = &app.hosts[index];
     let is_base = index == app.baseline;
@@ -142,7 +143,17 @@ fn header_cell<'a>(app: &App, index: usize, row: u16, width: usize) -> Span<'a> 
         1 => {
             let column = app.comparison.columns.get(index);
             let os = column.and_then(|c| c.os.clone());
-            [host.environment.clone(), os].into_iter().flatten().collect::<Vec<_>>().join(" · ")
+            // A container says so: its OS line is its image's.
+            let transport = host
+                .report
+                .as_ref()
+                .and_then(|r| r.snapshot.as_ref())
+                .and_then(|s| s.host.transport.image().map(|_| s.host.transport.describe()));
+            [host.environment.clone(), transport, os]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ")
         }
         _ => host_status(app, index),
     };

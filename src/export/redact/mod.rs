@@ -1,58 +1,37 @@
-//! Redaction before anything leaves as an export: values of variables whose
-//! names look secret, credentials in URLs, home folders (as `~`) and, when
+//! Redaction before anything leaves as an export (or a CI log): values of
+//! variables whose names look secret, secrets recognised by what they are in
+//! every string (tokens, private keys, secret-named assignments and query
+//! parameters, URL credentials: see `scan`), home folders (as `~`) and, when
 //! asked, host names and addresses (as stable pseudonyms). One `Redactor`
 //! serves one export, so the same host gets the same pseudonym throughout,
 //! and it can say afterwards what it redacted.
 
+mod assign;
+mod finding;
+mod home;
+mod names;
+mod scan;
+mod summary;
+mod tokens;
+mod url;
+
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::RandomState;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+pub use self::names::is_secret_name;
+use self::scan::scrub;
+use self::summary::Counts;
 use crate::compare::matrix::Comparison;
 use crate::model::{Fact, HostReport, Snapshot, Status};
 
 /// What a redacted secret's evidence says instead.
 pub const REDACTED: &str = "[redacted]";
 
-/// Parts of variable names that mark a secret (matched case-insensitively,
-/// anywhere in the name: GITHUB_TOKEN, DB_PASSWORD, AWS_SECRET_ACCESS_KEY).
-const SECRET_WORDS: &[&str] = &[
-    "TOKEN",
-    "SECRET",
-    "PASSWORD",
-    "PASSWD",
-    "PASSPHRASE",
-    "PWD_",
-    "KEY",
-    "CREDENTIAL",
-    "AUTH",
-    "PRIVATE",
-    "SESSION",
-    "COOKIE",
-    "SIGNATURE",
-    "DSN",
-    "SALT",
-];
-
-static URL_CREDENTIALS: LazyLock<Regex> = LazyLock::new(|| {
-    // scheme://user[:password]@ — the userinfo part, whatever it holds.
-    Regex::new(r"(?i)\b([a-z][a-z0-9+.\-]*://)([^\s/@]+)@").expect("valid regex")
-});
-
-static HOME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(/home/[^/\s:'"]+|/Users/[^/\s:'"]+|/root)(/|$|[\s:'"])"#).expect("valid regex")
-});
-
 static IPV4: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}\b").expect("valid regex"));
-
-/// Whether a variable's name says its value is a secret.
-pub fn is_secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    SECRET_WORDS.iter().any(|w| upper.contains(w))
-        || upper.ends_with("PWD") && upper != "PWD" && upper != "OLDPWD"
-}
 
 /// What to redact beyond the defaults.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -61,22 +40,14 @@ pub struct Options {
     pub hosts: bool,
 }
 
-/// What was redacted so far.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Counts {
-    secret_variables: BTreeSet<String>,
-    /// Distinct credentials found in URLs (counted, never shown).
-    url_credentials: BTreeSet<String>,
-    home_paths: usize,
-    hosts: usize,
-}
-
 #[derive(Debug, Default)]
 pub struct Redactor {
     options: Options,
     /// Fact ids whose values were secrets (their rows hide values too).
     secret_facts: BTreeSet<String>,
     counts: Counts,
+    /// Keys of the hash secrets are counted by.
+    keys: RandomState,
     /// Known host names and addresses, longest first when replacing.
     pseudonyms: BTreeMap<String, String>,
     next_host: usize,
@@ -179,30 +150,46 @@ impl Redactor {
         let mut out = snapshot.clone();
         out.host.name = self.host_text(&snapshot.host.name);
         out.host.address = snapshot.host.address.as_deref().map(|a| self.text(a));
+        for label in out.host.labels.values_mut() {
+            *label = self.text(label);
+        }
         for (id, fact) in &mut out.facts {
             self.fact(id, fact);
         }
         let own = std::mem::replace(&mut self.counts, outer);
-        out.redacted = Some(describe(&own, self.options));
+        out.redacted = Some(own.describe(self.options.hosts));
         self.counts.add(own);
         out
     }
 
     fn fact(&mut self, id: &str, fact: &mut Fact) {
+        // Labels come with snapshot files too: untrusted like the rest.
+        fact.label = self.text(&fact.label);
+        fact.category = self.text(&fact.category);
         let variable = fact.found_at.as_deref().and_then(|f| f.strip_prefix('$'));
         if let Some(name) = variable
             && is_secret_name(name)
-            && fact.status == Status::Ok
+            && fact.status != Status::Missing
         {
-            self.secret_facts.insert(id.to_owned());
-            self.counts.secret_variables.insert(name.to_owned());
-            fact.status = Status::Redacted;
-            fact.value = None;
+            // Whatever became of it (a parser that failed keeps the text as
+            // evidence), the variable's value is a secret.
+            self.counts.variable(name);
+            self.hide_value(id, fact);
             REDACTED.clone_into(&mut fact.raw);
             return;
         }
-        fact.value = fact.value.as_deref().map(|v| self.text(v));
-        fact.raw = self.text(&fact.raw);
+        let (raw, secrets) = self.clean(&fact.raw);
+        fact.raw = self.hosts_in(raw);
+        if let Some(value) = &fact.value {
+            let shown = self.text(value);
+            // A value taken from a secret in the evidence (a file's
+            // `API_TOKEN=...` line, a token a tool printed) is one too.
+            if shown == REDACTED || secrets.iter().any(|(_, secret)| leaks(&shown, secret)) {
+                self.hide_value(id, fact);
+            } else {
+                fact.value = Some(shown);
+            }
+        }
         fact.found_at = fact.found_at.as_deref().map(|v| self.text(v));
         if let Some(command) = &mut fact.command {
             for arg in command.iter_mut() {
@@ -214,6 +201,22 @@ impl Redactor {
         }
     }
 
+    /// The fact's value is a secret: it goes, and its row in a comparison
+    /// shows no value either.
+    fn hide_value(&mut self, id: &str, fact: &mut Fact) {
+        self.secret_facts.insert(id.to_owned());
+        if fact.status == Status::Ok {
+            fact.status = Status::Redacted;
+        }
+        fact.value = None;
+    }
+
+    fn count(&mut self, found: &[(finding::Kind, String)]) {
+        for (kind, secret) in found {
+            self.counts.found(&self.keys, kind, secret);
+        }
+    }
+
     /// A comparison with the same redactions as the reports it came from
     /// (call `reports` first, so secret facts and hosts are known).
     pub fn comparison(&mut self, comparison: &Comparison) -> Comparison {
@@ -221,12 +224,15 @@ impl Redactor {
         for column in &mut out.columns {
             column.name = self.host_text(&column.name);
             column.os = column.os.as_deref().map(|o| self.text(o));
+            column.environment = column.environment.as_deref().map(|e| self.text(e));
             if let Some(failure) = &mut column.failure {
                 *failure = crate::model::Failure::new(failure.reason, self.text(failure.message()));
             }
         }
         for row in &mut out.rows {
             let secret = self.secret_facts.contains(&row.id);
+            row.label = self.text(&row.label);
+            row.category = self.text(&row.category);
             for cell in &mut row.cells {
                 if secret && cell.value.is_some() {
                     cell.value = None;
@@ -247,20 +253,39 @@ impl Redactor {
         self.text(text)
     }
 
-    /// Free text with URL credentials, home folders and (if asked) hosts
-    /// replaced.
+    /// Free text with secrets, home folders and (if asked) hosts replaced.
     pub fn text(&mut self, text: &str) -> String {
+        let (out, _) = self.clean(text);
+        self.hosts_in(out)
+    }
+
+    /// `text` without secrets and home folders (counted), and the secrets
+    /// that were there. Replacing either can make the other's pattern
+    /// match anew (`s3://u:/home/x://@` becomes a URL with credentials once
+    /// the home folder is `~`), so both repeat until neither finds anything:
+    /// cleaning the result again changes nothing.
+    fn clean(&mut self, text: &str) -> (String, Vec<(finding::Kind, String)>) {
+        const MAX_ROUNDS: usize = 8;
         let mut out = text.to_owned();
-        if URL_CREDENTIALS.is_match(&out) {
-            for found in URL_CREDENTIALS.captures_iter(&out) {
-                self.counts.url_credentials.insert(found[2].to_owned());
+        let mut found = Vec::new();
+        for _ in 0..MAX_ROUNDS {
+            let scrubbed = scrub(&out);
+            self.count(&scrubbed.found);
+            let (homeless, homes) = home::replace(&scrubbed.text);
+            self.counts.home_paths += homes;
+            let done = scrubbed.found.is_empty() && homes == 0;
+            found.extend(scrubbed.found);
+            out = homeless;
+            if done {
+                break;
             }
-            out = URL_CREDENTIALS.replace_all(&out, format!("${{1}}{REDACTED}@")).into_owned();
         }
-        if HOME.is_match(&out) {
-            self.counts.home_paths += HOME.find_iter(&out).count();
-            out = HOME.replace_all(&out, "~$2").into_owned();
-        }
+        (out, found)
+    }
+
+    /// Host names and addresses replaced by pseudonyms, if asked.
+    fn hosts_in(&mut self, text: String) -> String {
+        let mut out = text;
         if self.options.hosts {
             let mut known: Vec<(&String, &String)> = self.pseudonyms.iter().collect();
             known.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
@@ -291,38 +316,21 @@ impl Redactor {
 
     /// One sentence saying what this export redacted.
     pub fn summary(&self) -> String {
-        describe(&self.counts, self.options)
+        self.counts.describe(self.options.hosts)
+    }
+
+    /// Whether this export redacted anything so far.
+    pub fn redacted_any(&self) -> bool {
+        self.counts.any(self.options.hosts)
     }
 }
 
-impl Counts {
-    fn add(&mut self, other: Counts) {
-        self.secret_variables.extend(other.secret_variables);
-        self.url_credentials.extend(other.url_credentials);
-        self.home_paths += other.home_paths;
-        self.hosts += other.hosts;
-    }
-}
-
-fn describe(counts: &Counts, options: Options) -> String {
-    let mut parts = Vec::new();
-    if !counts.secret_variables.is_empty() {
-        let names: Vec<&str> = counts.secret_variables.iter().map(String::as_str).collect();
-        parts.push(format!("the values of {}", names.join(", ")));
-    }
-    if !counts.url_credentials.is_empty() {
-        let n = counts.url_credentials.len();
-        let s = if n == 1 { "" } else { "s" };
-        parts.push(format!("{n} credential{s} in URLs"));
-    }
-    if counts.home_paths > 0 {
-        parts.push("home folders (shown as ~)".to_owned());
-    }
-    if options.hosts && counts.hosts > 0 {
-        parts.push("host names and addresses (replaced by pseudonyms)".to_owned());
-    }
-    if parts.is_empty() {
-        return "Redaction was on; nothing needed redacting.".to_owned();
-    }
-    format!("Redacted: {}.", parts.join("; "))
+/// Whether a value shown still gives away `secret`, or a good part of it (a
+/// version parser may have taken a piece of a token). Short secrets count
+/// only when they are the whole value: "1" is in too many values.
+fn leaks(value: &str, secret: &str) -> bool {
+    const SHORT: usize = 4;
+    value == secret
+        || secret.len() >= SHORT && value.contains(secret)
+        || value.len() >= SHORT && secret.contains(value)
 }

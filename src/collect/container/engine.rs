@@ -1,0 +1,136 @@
+//! Which container engine, where its CLI is, and asking it short questions
+//! (inspect, kill, rm) with a deadline and a byte cap.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use super::fault;
+use crate::collect::command;
+use crate::model::{FailReason, Failure, ImageRef, Transport};
+use crate::output::sanitize;
+
+/// A container engine driven through its CLI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Docker,
+    Podman,
+}
+
+/// Longest a short engine question may take even when the host deadline
+/// is further away: an engine that does not answer inspect in this time is
+/// not going to run a probe either.
+const QUESTION_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Bytes kept of an engine's answer to a short question.
+const ANSWER_CAP: usize = 8 * 1024;
+
+/// How long to wait for an engine's stderr after it ended.
+const STDERR_GRACE: Duration = Duration::from_millis(500);
+
+impl Engine {
+    pub fn program(self) -> &'static str {
+        match self {
+            Engine::Docker => "docker",
+            Engine::Podman => "podman",
+        }
+    }
+
+    /// The transport a snapshot of one of this engine's containers states.
+    pub fn transport(self, image: ImageRef) -> Transport {
+        match self {
+            Engine::Docker => Transport::Docker(Box::new(image)),
+            Engine::Podman => Transport::Podman(Box::new(image)),
+        }
+    }
+}
+
+/// An engine whose CLI was found on PATH.
+#[derive(Debug, Clone)]
+pub struct EngineCli {
+    pub engine: Engine,
+    pub program: PathBuf,
+}
+
+/// What the engine answered (sanitized, capped) and whether it exited 0.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub ok: bool,
+    /// Its standard output: the answer.
+    pub text: String,
+    /// Its standard error: why not (podman-docker's `docker` also says
+    /// there that it emulates Docker, every time).
+    pub complaint: String,
+}
+
+impl EngineCli {
+    /// `engine`'s CLI on PATH, or `engine-unavailable` saying so.
+    pub fn locate(engine: Engine) -> Result<EngineCli, Failure> {
+        which::which(engine.program())
+            .map(|program| EngineCli { engine, program })
+            .map_err(|_| fault::not_installed(&[engine.program()]))
+    }
+
+    /// The engine for images: the one chosen, else docker if installed,
+    /// else podman.
+    pub fn for_images(chosen: Option<Engine>) -> Result<EngineCli, Failure> {
+        match chosen {
+            Some(engine) => EngineCli::locate(engine),
+            None => EngineCli::locate(Engine::Docker)
+                .or_else(|_| EngineCli::locate(Engine::Podman))
+                .map_err(|_| fault::not_installed(&["docker", "podman"])),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.engine.program()
+    }
+
+    /// Runs `ENGINE args...` (no shell), bounded by `deadline` and
+    /// [`QUESTION_TIMEOUT`].
+    pub fn ask(&self, args: &[&str], deadline: Instant) -> Result<Answer, Failure> {
+        let left = deadline.saturating_duration_since(Instant::now()).min(QUESTION_TIMEOUT);
+        if left.is_zero() {
+            return Err(fault::deadline(self.name(), args.first().copied().unwrap_or("")));
+        }
+        let args: Vec<String> = args.iter().map(|&a| a.to_owned()).collect();
+        let (reader, writer) = std::io::pipe().map_err(|e| {
+            Failure::new(FailReason::EngineUnavailable, format!("cannot ask {}: {e}", self.name()))
+        })?;
+        // Read while the engine runs, so a chatty one never blocks on it;
+        // waited for briefly, in case something it started holds the pipe.
+        let (kept_tx, kept_rx) = mpsc::channel();
+        let reading = std::thread::Builder::new().name("engine-stderr".into()).spawn(move || {
+            let mut kept = Vec::new();
+            let mut reader = reader;
+            let _ = (&mut reader).take(ANSWER_CAP as u64).read_to_end(&mut kept);
+            let _ = kept_tx.send(kept);
+            let _ = std::io::copy(&mut reader, &mut std::io::sink());
+        });
+        let outcome =
+            command::run_with_stderr(&self.program, &args, left, ANSWER_CAP, Some(writer));
+        let complaint = match reading {
+            Ok(_) => kept_rx.recv_timeout(STDERR_GRACE).unwrap_or_default(),
+            Err(_) => Vec::new(),
+        };
+        if let Some(why) = outcome.spawn_error {
+            return Err(Failure::new(
+                FailReason::EngineUnavailable,
+                format!("cannot start {}: {why}", self.program.display()),
+            ));
+        }
+        if outcome.timed_out {
+            return Err(fault::deadline(self.name(), &args[0]));
+        }
+        Ok(Answer {
+            ok: outcome.exit_code == Some(0),
+            text: sanitize::clean_output(&outcome.output).trim().to_owned(),
+            complaint: sanitize::clean_output(&complaint).trim().to_owned(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.program
+    }
+}

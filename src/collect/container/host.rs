@@ -1,0 +1,235 @@
+//! One container or image target, start to finish: find the engine, ask
+//! it about the container (or image), run the probe through `exec` (or a
+//! throwaway `run`), turn its frames into a snapshot. Failures come back as
+//! data with their reason; facts framed before a failure are kept.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant, SystemTime};
+
+use super::engine::EngineCli;
+use super::session::{self, Cut, Transcript};
+use super::throwaway::Throwaway;
+use super::{fault, inspect};
+use crate::collect::CollectOptions;
+use crate::collect::events::Stage;
+use crate::collect::plan::ContainerPlan;
+use crate::collect::probed::facts_from_probe;
+use crate::collect::target::{ContainerTarget, ImageTarget};
+use crate::model::{
+    FailReason, Failure, HostInfo, HostReport, ProfileRef, SCHEMA_VERSION, Snapshot, Transport,
+};
+use crate::probe::frame;
+use crate::probe::script::ProbeScript;
+use crate::profile::Profile;
+
+/// What every container target of a run shares.
+pub struct Job<'a> {
+    pub profile: &'a Profile,
+    /// The profile's probe script, built once for the whole run.
+    pub probe: &'a ProbeScript,
+    pub collect: &'a CollectOptions,
+    /// Everything for one target, the engine's questions included.
+    pub host_timeout: Duration,
+    pub containers: &'a ContainerPlan,
+}
+
+/// Progress callbacks, as for any host.
+pub struct Progress<'a> {
+    pub stage: &'a dyn Fn(Stage),
+    pub facts_done: &'a dyn Fn(usize),
+}
+
+/// `docker|podman exec -i NAME /bin/sh -s` on this machine.
+pub fn collect_container(
+    t: &ContainerTarget,
+    job: &Job<'_>,
+    progress: &Progress<'_>,
+) -> HostReport {
+    let started = Instant::now();
+    let deadline = started + job.host_timeout;
+    let failed =
+        |f: Failure| HostReport { target: t.name.clone(), snapshot: None, failure: Some(f) };
+    (progress.stage)(Stage::Connecting);
+    let cli = match EngineCli::locate(t.engine) {
+        Ok(cli) => cli,
+        Err(f) => return failed(f),
+    };
+    let state = match inspect::container(&cli, &t.container, deadline) {
+        Ok(state) => state,
+        Err(f) => return failed(f),
+    };
+    if state.status != "running" {
+        let status = if state.status.is_empty() { "not running" } else { &state.status };
+        return failed(fault::stopped(cli.name(), &t.container, status));
+    }
+    (progress.stage)(Stage::Probing);
+    let args: Vec<String> =
+        ["exec", "-i", &t.container, "/bin/sh", "-s"].iter().map(|&a| a.to_owned()).collect();
+    let transcript = match probe(&cli, &args, job, deadline, progress, &|_| {}) {
+        Ok(t) => t,
+        Err(f) => return failed(f),
+    };
+    let host = HostInfo {
+        name: t.name.clone(),
+        address: Some(format!("{}:{}", cli.name(), t.container)),
+        transport: t.engine.transport(state.image),
+        labels: t.labels.clone(),
+    };
+    let (snapshot, failure) = read_back(
+        &transcript,
+        job,
+        host,
+        started,
+        &|| {
+            // Did the container end under the probe? Then say so.
+            match inspect::container(&cli, &t.container, Instant::now() + Duration::from_secs(5)) {
+                Ok(state) if state.status != "running" => Some(FailReason::Stopped),
+                Err(f) if f.reason == FailReason::NotFound => Some(FailReason::Stopped),
+                _ => None,
+            }
+        },
+        &|said| fault::classify(cli.name(), &t.container, said),
+    );
+    HostReport { target: t.name.clone(), snapshot, failure }
+}
+
+/// A throwaway `run --rm -i --network none` of an image on this machine,
+/// removed afterwards whatever happens (`throwaway`).
+pub fn collect_image(t: &ImageTarget, job: &Job<'_>, progress: &Progress<'_>) -> HostReport {
+    let started = Instant::now();
+    let deadline = started + job.host_timeout;
+    let failed =
+        |f: Failure| HostReport { target: t.name.clone(), snapshot: None, failure: Some(f) };
+    (progress.stage)(Stage::Connecting);
+    let cli = match EngineCli::for_images(job.containers.engine) {
+        Ok(cli) => cli,
+        Err(f) => return failed(f),
+    };
+    let image = match inspect::image(&cli, &t.reference, deadline) {
+        Ok(image) => image,
+        Err(f) => return failed(f),
+    };
+    (progress.stage)(Stage::Probing);
+    let Some(mut container) = Throwaway::new(&cli) else {
+        return failed(Failure::new(
+            FailReason::ProbeFailed,
+            format!("{}: not started, paritty is being interrupted", t.name),
+        ));
+    };
+    // `--entrypoint`: an image's own ENTRYPOINT would otherwise receive our
+    // shell as its arguments. `--pull never`: only what is here is
+    // collected. No network: the probe needs none.
+    let mut args: Vec<String> = ["run", "--rm", "-i", "--pull", "never", "--network", "none"]
+        .iter()
+        .map(|&a| a.to_owned())
+        .collect();
+    args.extend(["--name".to_owned(), container.name.clone()]);
+    args.extend(job.containers.run_args.iter().cloned());
+    args.extend(["--entrypoint", "/bin/sh", &t.reference, "-s"].iter().map(|&a| a.to_owned()));
+    let transcript =
+        match probe(&cli, &args, job, deadline, progress, &|pid| container.started(pid)) {
+            Ok(t) => t,
+            Err(f) => return failed(f),
+        };
+    if transcript.exit_code == Some(0) && transcript.cut_off.is_none() {
+        container.removed();
+    }
+    let host = HostInfo {
+        name: t.name.clone(),
+        address: Some(format!("{}:{}", cli.name(), container.name)),
+        transport: Transport::Image(Box::new(image)),
+        labels: BTreeMap::new(),
+    };
+    let (snapshot, failure) = read_back(&transcript, job, host, started, &|| None, &|said| {
+        fault::classify_image(cli.name(), &t.reference, said)
+    });
+    drop(container);
+    HostReport { target: t.name.clone(), snapshot, failure }
+}
+
+fn probe(
+    cli: &EngineCli,
+    args: &[String],
+    job: &Job<'_>,
+    deadline: Instant,
+    progress: &Progress<'_>,
+    spawned: &dyn Fn(u32),
+) -> Result<Transcript, Failure> {
+    // As much as every source's capped output could be, and some framing.
+    let sources: usize = job.profile.facts.iter().map(|f| f.sources.len()).sum();
+    let max_total = sources.saturating_mul(job.collect.max_bytes + 512).saturating_add(1 << 20);
+    session::run(cli.path(), args, job.probe, deadline, max_total, progress.facts_done, spawned)
+        .map_err(|e| {
+            Failure::new(
+                FailReason::EngineUnavailable,
+                format!("cannot start {}: {e}", cli.path().display()),
+            )
+        })
+}
+
+/// The snapshot (if the probe started) and the failure (if any) from what
+/// the engine printed. `ended` says whether the container stopped under
+/// the probe; `classify` reads the engine's complaint when nothing started.
+fn read_back(
+    transcript: &Transcript,
+    job: &Job<'_>,
+    host: HostInfo,
+    started: Instant,
+    ended: &dyn Fn() -> Option<FailReason>,
+    classify: &dyn Fn(&str) -> Failure,
+) -> (Option<Snapshot>, Option<Failure>) {
+    let name = host.name.clone();
+    let parsed = frame::parse(&transcript.stdout, &job.probe.boundary);
+    let killed = "the host deadline passed; the engine's process was killed (raise --host-timeout, or see why the container hangs)";
+    if !parsed.started {
+        let failure = match transcript.cut_off {
+            Some(Cut::Deadline) => Failure::new(
+                FailReason::Timeout,
+                format!("{name}: the probe did not start: {killed}"),
+            ),
+            _ if transcript.stderr.is_empty() => Failure::new(
+                FailReason::ProbeFailed,
+                format!("{name} did not run the probe: the engine printed nothing"),
+            ),
+            _ => classify(&transcript.stderr),
+        };
+        return (None, Some(failure));
+    }
+    let said = fault::first_line(&transcript.stderr);
+    let cut_off = match (transcript.cut_off, parsed.finished) {
+        (Some(Cut::Deadline), _) => Some((FailReason::Timeout, killed.to_owned())),
+        (Some(Cut::TooMuch(n)), _) => {
+            Some((FailReason::ProbeFailed, format!("the engine sent more than {n} bytes")))
+        }
+        (None, false) => match ended() {
+            Some(reason) => Some((reason, "the container stopped before the probe ended".into())),
+            None if said.is_empty() => {
+                Some((FailReason::ProbeFailed, "the probe stopped before its end".into()))
+            }
+            None => {
+                Some((FailReason::ProbeFailed, format!("the probe stopped before its end: {said}")))
+            }
+        },
+        (None, true) => None,
+    };
+    let facts = facts_from_probe(
+        job.profile,
+        &parsed,
+        job.collect.max_bytes,
+        cut_off.as_ref().map_or("the probe did not report it", |(_, why)| why.as_str()),
+    );
+    let snapshot = Snapshot {
+        schema_version: SCHEMA_VERSION,
+        paritty_version: env!("CARGO_PKG_VERSION").to_owned(),
+        profile: ProfileRef { name: job.profile.name.clone(), hash: job.profile.hash.clone() },
+        host,
+        collected_at: humantime::format_rfc3339_seconds(SystemTime::now() - started.elapsed())
+            .to_string(),
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        facts,
+        redacted: None,
+    };
+    let failure = cut_off
+        .map(|(reason, why)| Failure::new(reason, format!("{name}: partial results, {why}")));
+    (Some(snapshot), failure)
+}
