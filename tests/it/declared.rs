@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use paritty::compare::constraint::{self, Judgement};
+use paritty::compare::constraint::{self, Constraint, Judgement, ver};
 use paritty::compare::declared::Judged;
 use paritty::compare::matrix::Comparison;
 use paritty::compare::policy::Policy;
@@ -375,6 +375,24 @@ fn version() -> impl Strategy<Value = (u64, u64, u64)> {
     (0u64..30, 0u64..30, 0u64..30)
 }
 
+/// One npm comparator: an operator and one to three numbers.
+fn comparator() -> impl Strategy<Value = String> {
+    let op = prop::sample::select(vec!["", "=", ">", ">=", "<", "<=", "^", "~", "!="]);
+    (op, version(), 1usize..=3).prop_map(|(op, (x, y, z), n)| {
+        let v: Vec<String> = [x, y, z][..n].iter().map(u64::to_string).collect();
+        format!("{op}{}", v.join("."))
+    })
+}
+
+/// npm ranges built from comparators, sometimes two joined.
+fn constraint_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        comparator(),
+        (comparator(), comparator()).prop_map(|(a, b)| format!("{a} {b}")),
+        (comparator(), comparator()).prop_map(|(a, b)| format!("{a} || {b}")),
+    ]
+}
+
 proptest! {
     #[test]
     fn caret_implies_at_least((x, y, z) in version(), (a, b, c) in version()) {
@@ -402,6 +420,31 @@ proptest! {
             (Rules::Minimum, format!("{x}.{y}")),
         ] {
             prop_assert_eq!(constraint::judge(&constraint::parse(rules, &text), &host), Judgement::Satisfies, "{}", text);
+        }
+    }
+
+    #[test]
+    fn a_version_satisfying_both_means_they_agree(
+        (a, b, c) in version(),
+        first in constraint_text(),
+        second in constraint_text(),
+    ) {
+        let host = format!("{a}.{b}.{c}");
+        let (x, y) = (constraint::parse(Rules::Npm, &first), constraint::parse(Rules::Npm, &second));
+        let both = constraint::judge(&x, &host) == Judgement::Satisfies
+            && constraint::judge(&y, &host) == Judgement::Satisfies;
+        if both {
+            prop_assert_eq!(constraint::compatible(&x, &y), Some(true), "{} and {} hold for {}", first, second, host);
+        }
+        // And a disagreement means no version satisfies both.
+        if constraint::compatible(&x, &y) == Some(false) {
+            prop_assert!(!both);
+        }
+        // The intersection holds exactly the versions both hold.
+        if let (Constraint::Range { range: rx, .. }, Constraint::Range { range: ry, .. }) = (&x, &y) {
+            let v = ver::find(&host).expect("a version");
+            prop_assert_eq!(rx.intersect(ry).contains(&v), rx.contains(&v) && ry.contains(&v));
+            prop_assert_eq!(rx.minus(ry).contains(&v), rx.contains(&v) && !ry.contains(&v));
         }
     }
 
