@@ -62,9 +62,13 @@ pub struct ProbeArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// Hosts or snapshot files/folders to compare (see `snapshot`).
+    /// Hosts or snapshot files/folders to compare (see `snapshot`), and
+    /// `declared`: what the app folder's files declare, as a column.
     #[arg(value_name = "TARGET", required = true)]
     pub targets: Vec<String>,
+    /// The app folder whose files the `declared` target reads [default: the current folder].
+    #[arg(long, value_name = "DIR")]
+    pub app_dir: Option<PathBuf>,
     /// The target others are compared with [default: the one labelled prod, then staging, else the first].
     #[arg(long, value_name = "TARGET")]
     pub baseline: Option<String>,
@@ -96,6 +100,13 @@ pub struct CheckArgs {
     /// The lowest divergence that fails the check.
     #[arg(long, value_enum, default_value = "any")]
     pub fail_on: FailOn,
+    /// Gate on what the app declares instead of a baseline host: exit 1
+    /// when a host violates a declaration.
+    #[arg(long, value_enum, value_name = "WHAT", conflicts_with_all = ["baseline", "fail_on"])]
+    pub against: Option<Against>,
+    /// The app folder `--against declared` reads [default: the current folder].
+    #[arg(long, value_name = "DIR", requires = "against")]
+    pub app_dir: Option<PathBuf>,
     // What is printed is redacted as exports are: it ends up in CI logs.
     #[command(flatten)]
     pub redaction: RedactArgs,
@@ -103,6 +114,14 @@ pub struct CheckArgs {
     pub collect: CollectArgs,
     #[command(flatten)]
     pub remote: RemoteArgs,
+}
+
+/// What `check --against` gates on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Against {
+    /// The versions the app folder's files declare (`.nvmrc`, `engines`,
+    /// `.python-version`, Dockerfile `FROM`, ...).
+    Declared,
 }
 
 /// Thresholds for `check --fail-on`, lowest first.
@@ -118,11 +137,17 @@ pub enum FailOn {
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
+    /// What to collect: `local`, an inventory host, an ssh_config alias or
+    /// user@host[:port]. Several are collected at once [default: local].
+    /// `declared` alone lists what the app folder's files declare.
     /// What to collect: `local`, an inventory host, an ssh_config alias,
     /// user@host[:port], podman:NAME, docker:NAME or image:REF. Several are
     /// collected at once [default: local].
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
+    /// The app folder `snapshot declared` reads [default: the current folder].
+    #[arg(long, value_name = "DIR")]
+    pub app_dir: Option<PathBuf>,
     #[command(flatten)]
     pub collect: CollectArgs,
     #[command(flatten)]

@@ -9,6 +9,7 @@ pub mod collect;
 pub mod commands;
 pub mod compare;
 pub mod config;
+pub mod declare;
 pub mod examples;
 pub mod export;
 pub mod fsutil;

@@ -7,10 +7,12 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::{Result, eyre};
 
+use super::declared::{DECLARED, judge, report_problems};
 use super::{
     EXIT_DIVERGENCE, EXIT_ERROR, EXIT_OK, collecting, is_stdout, options, print_stdout, write_out,
 };
-use crate::cli::{CheckArgs, DiffArgs, FailOn};
+use crate::cli::{Against, CheckArgs, DiffArgs, FailOn};
+use crate::compare::constraint::Judgement;
 use crate::compare::matrix::{Comparison, choose_baseline};
 use crate::compare::severity::Severity;
 use crate::config::Config;
@@ -20,10 +22,23 @@ use crate::export::redact::Redactor;
 use crate::model::HostReport;
 
 pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
-    let targets = collecting::targets(&args.targets, config)?;
+    let hosts: Vec<String> = args.targets.iter().filter(|t| *t != DECLARED).cloned().collect();
+    let with_declared = hosts.len() < args.targets.len();
+    if with_declared && hosts.is_empty() {
+        return Err(eyre!(
+            "`declared` is judged against hosts: name one too (`paritty diff declared local`)"
+        ));
+    }
+    if args.app_dir.is_some() && !with_declared {
+        return Err(eyre!(
+            "--app-dir is read by the `declared` target: add `declared` to the targets"
+        ));
+    }
+    let targets = collecting::targets(&hosts, config)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let reports = collecting::collect(&targets, &plan);
     let comparison = compare(&reports, args.baseline.as_deref(), config)?;
+    let mut judged = with_declared.then(|| judge(args.app_dir.as_deref(), &comparison));
     let to_terminal = args.out.as_deref().is_none_or(is_stdout) && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     // Judged on what was collected; redacted only in what is written.
@@ -31,6 +46,10 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
         Some(mut redactor) => {
             let shown_reports = redactor.reports(&reports);
             let shown = redactor.comparison(&comparison);
+            // Judged as written; what teammates wrote is redacted like values.
+            for item in judged.iter_mut().flat_map(|j| &mut j.declarations.items) {
+                item.constraint = redactor.text(&item.constraint);
+            }
             (shown_reports, shown, Some(redactor.summary()))
         }
         None => (reports.clone(), comparison.clone(), None),
@@ -40,19 +59,29 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
         reports: &shown_reports,
         only_diff: args.only_diff,
         redacted: redacted.as_deref(),
+        declared: judged.as_ref(),
     };
     let text = diff::render(&doc, args.format, color);
     match &args.out {
         Some(path) if !is_stdout(path) => write_out(path, &text)?,
         _ => print_stdout(&text)?,
     }
-    // The hosts that worked are shown; one that failed still fails the run.
-    // The terminal is the user's own (as for snapshot): failures as they are.
-    let failed = report_failures(&reports, None);
+    // The hosts that worked are shown; one that failed still fails the run,
+    // and so does a declaration file that could not be used. The terminal
+    // is the user's own (as for snapshot): failures as they are.
+    let failed = report_failures(&reports, None) + judged.as_ref().map_or(0, report_problems);
     Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
 }
 
 pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
+    if args.against == Some(Against::Declared) {
+        return check_declared(args, config);
+    }
+    if args.targets.iter().any(|t| t == DECLARED) {
+        return Err(eyre!(
+            "to gate on what the app declares, use `check --against declared HOST...`"
+        ));
+    }
     let targets = collecting::targets(&args.targets, config)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let reports = collecting::collect(&targets, &plan);
@@ -85,6 +114,76 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
     Ok(ExitCode::from(if failed > 0 {
         EXIT_ERROR
     } else if diverged {
+        EXIT_DIVERGENCE
+    } else {
+        EXIT_OK
+    }))
+}
+
+/// `check --against declared`: every host judged against the app's
+/// declarations; exit 1 on a violation, 2 when a host or a declaration
+/// file could not be used. Printed redacted, as `check` is (CI keeps logs).
+fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
+    // `declared` named as a target too means the same thing.
+    let hosts: Vec<String> = args.targets.iter().filter(|t| *t != DECLARED).cloned().collect();
+    if hosts.is_empty() {
+        return Err(eyre!("--against declared needs a host to judge (`local`, a snapshot, ...)"));
+    }
+    let targets = collecting::targets(&hosts, config)?;
+    let plan = options::plan(&args.collect, Some(&args.remote), config)?;
+    let reports = collecting::collect(&targets, &plan);
+    // No host is the reference here; the first that answered heads the table.
+    let first = reports.iter().position(|r| r.snapshot.is_some()).unwrap_or(0);
+    let policy = config.map(|c| c.compare.clone()).unwrap_or_default();
+    let comparison = Comparison::build(&reports, first, &policy);
+    let judged = judge(args.app_dir.as_deref(), &comparison);
+    let mut redactor = options::redactor(&args.redaction);
+    let shown = match &mut redactor {
+        Some(redactor) => {
+            redactor.reports(&reports);
+            redactor.comparison(&comparison)
+        }
+        None => comparison.clone(),
+    };
+    let mut text = |t: &str| redactor.as_mut().map_or_else(|| t.to_owned(), |r| r.text(t));
+    let mut out = String::new();
+    for fact in &judged.facts {
+        for (c, verdict) in fact.cells.iter().enumerate() {
+            let (Judgement::Violates, Some(against)) = (verdict.judgement, verdict.against) else {
+                continue;
+            };
+            let d = judged.declaration(against);
+            let value = shown
+                .rows
+                .iter()
+                .find(|r| r.id == fact.fact)
+                .and_then(|r| r.cells[c].value.clone())
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "violates: {} {} {value} (declared {} at {})",
+                shown.columns[c].name,
+                fact.fact,
+                text(&d.constraint),
+                d.source()
+            );
+        }
+    }
+    let violated = !out.is_empty();
+    for line in judged.disagreement_lines() {
+        let _ = writeln!(out, "{}", text(&line));
+    }
+    let summary = judged.summary(&shown);
+    let _ = writeln!(out, "{}", text(&summary));
+    let failed = report_failures(&reports, redactor.as_mut()) + report_problems(&judged);
+    if let Some(redactor) = redactor.as_ref().filter(|r| r.redacted_any()) {
+        out.push_str(&redactor.summary());
+        out.push('\n');
+    }
+    print_stdout(&out)?;
+    Ok(ExitCode::from(if failed > 0 {
+        EXIT_ERROR
+    } else if violated {
         EXIT_DIVERGENCE
     } else {
         EXIT_OK

@@ -15,6 +15,12 @@ use crate::target;
 use crate::tui::{self, Source};
 
 pub fn run(args: &ViewArgs, config: Option<&Config>) -> Result<ExitCode> {
+    // Not a host: said before anything tries to reach one by that name.
+    if args.targets.iter().any(|t| t == super::declared::DECLARED) {
+        bail!(
+            "the interactive view does not show the app's declarations yet; use `paritty diff declared TARGET...`"
+        );
+    }
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         bail!(
             "the interactive view needs a terminal; for text use `paritty snapshot [TARGET...]` or `paritty diff TARGET...`"

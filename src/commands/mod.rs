@@ -2,6 +2,7 @@
 //! something: 0 done, 1 divergence found (kept for `check`), 2 error.
 
 mod collecting;
+mod declared;
 mod diff;
 mod interactive;
 mod options;

@@ -2,6 +2,8 @@
 //! report (for the full inventories), what was redacted, and whether only
 //! divergent facts are wanted. Every comparison renderer takes this.
 
+use crate::compare::constraint::Judgement;
+use crate::compare::declared::Judged;
 use crate::compare::matrix::{Comparison, Row};
 use crate::compare::severity::Severity;
 use crate::model::HostReport;
@@ -16,6 +18,9 @@ pub struct DiffDoc<'a> {
     pub only_diff: bool,
     /// One sentence saying what was redacted, when anything was.
     pub redacted: Option<&'a str>,
+    /// The app's declarations judged against the hosts (the `declared`
+    /// target), shown as a column before the hosts.
+    pub declared: Option<&'a Judged>,
 }
 
 impl DiffDoc<'_> {
@@ -28,11 +33,12 @@ impl DiffDoc<'_> {
             .rows
             .iter()
             .filter(|r| {
-                !r.informational
+                (!r.informational
                     && answered.iter().any(|&c| {
                         let cell = &r.cells[c];
                         cell.severity != Severity::Equal && !cell.tolerated
-                    })
+                    }))
+                    || violated(self.declared, &r.id)
             })
             .collect()
     }
@@ -55,6 +61,14 @@ impl DiffDoc<'_> {
             .chain((0..self.comparison.columns.len()).filter(|&c| c != base))
             .collect()
     }
+}
+
+/// Whether some host violates a declaration of `fact`: such a row is
+/// shown even where the hosts agree with each other.
+pub fn violated(declared: Option<&Judged>, fact: &str) -> bool {
+    declared
+        .and_then(|d| d.fact(fact))
+        .is_some_and(|f| f.cells.iter().any(|v| v.judgement == Judgement::Violates))
 }
 
 /// The version that wrote an export, for its footer.

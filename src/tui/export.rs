@@ -54,6 +54,7 @@ pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, ExportError
                 reports: &reports,
                 only_diff: dialog.what == ExportWhat::Divergences,
                 redacted: note.as_deref(),
+                declared: None,
             };
             let text = match format {
                 ExportFormat::Markdown => diff::render(&doc, DiffFormat::Md, false),

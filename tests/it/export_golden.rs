@@ -41,8 +41,13 @@ fn doc_text(format: DiffFormat, only_diff: bool) -> String {
     let shown_reports = redactor.reports(&collected);
     let shown = redactor.comparison(&comparison);
     let note = redactor.summary();
-    let doc =
-        DiffDoc { comparison: &shown, reports: &shown_reports, only_diff, redacted: Some(&note) };
+    let doc = DiffDoc {
+        comparison: &shown,
+        reports: &shown_reports,
+        only_diff,
+        redacted: Some(&note),
+        declared: None,
+    };
     diff::render(&doc, format, false)
 }
 

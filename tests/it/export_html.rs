@@ -82,7 +82,13 @@ const REDACTED: &str = "host names, addresses and user names replaced <by> place
 
 fn page(reports: &[HostReport], only_diff: bool) -> (Comparison, String) {
     let comparison = Comparison::build(reports, 0, &Policy::default());
-    let doc = DiffDoc { comparison: &comparison, reports, only_diff, redacted: Some(REDACTED) };
+    let doc = DiffDoc {
+        comparison: &comparison,
+        reports,
+        only_diff,
+        redacted: Some(REDACTED),
+        declared: None,
+    };
     let html = html::comparison(&doc);
     (comparison, html)
 }
@@ -184,8 +190,13 @@ fn tolerated_cells_are_marked_and_dimmed() {
         tolerate: [("runtime.python3".to_owned(), Severity::Minor)].into_iter().collect(),
     };
     let comparison = Comparison::build(&reports, 0, &policy);
-    let doc =
-        DiffDoc { comparison: &comparison, reports: &reports, only_diff: false, redacted: None };
+    let doc = DiffDoc {
+        comparison: &comparison,
+        reports: &reports,
+        only_diff: false,
+        redacted: None,
+        declared: None,
+    };
     let html = html::comparison(&doc);
     assert_safe(&html);
     assert!(html.contains(

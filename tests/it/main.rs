@@ -11,6 +11,7 @@ mod cli;
 mod collect_local;
 mod comparators;
 mod containers;
+mod declared;
 mod diff;
 mod examples_shipped;
 mod export_golden;

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::compare::constraint::Judgement;
+use crate::compare::declared::Judged;
 use crate::compare::matrix::Comparison;
 use crate::compare::severity::Severity;
 use crate::model::{Failure, Status};
@@ -18,6 +20,45 @@ struct Report<'c> {
     baseline: &'c str,
     hosts: Vec<Host<'c>>,
     rows: Vec<Row<'c>>,
+    /// The `declared` target: the app's declarations and what they found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    declared: Option<Declared<'c>>,
+}
+
+#[derive(Serialize)]
+struct Declared<'c> {
+    summary: String,
+    declarations: Vec<Declaration<'c>>,
+    /// Pairs of declarations of one fact that no version satisfies both of.
+    disagreements: Vec<Disagreement<'c>>,
+    /// Declaration files that could not be used, one line each.
+    problems: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Declaration<'c> {
+    fact: &'c str,
+    constraint: &'c str,
+    rules: crate::declare::Rules,
+    file: &'c str,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct Disagreement<'c> {
+    fact: &'c str,
+    first: Declaration<'c>,
+    second: Declaration<'c>,
+}
+
+fn declaration(d: &crate::declare::Declaration) -> Declaration<'_> {
+    Declaration {
+        fact: &d.fact,
+        constraint: &d.constraint,
+        rules: d.rules,
+        file: &d.file,
+        line: d.line,
+    }
 }
 
 #[derive(Serialize)]
@@ -39,6 +80,9 @@ struct Row<'c> {
     compare: &'c str,
     informational: bool,
     worst: Severity,
+    /// The app's declarations of this fact (with the `declared` target).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    declared: Vec<Declaration<'c>>,
     /// One per host, in `hosts` order.
     cells: Vec<Cell<'c>>,
 }
@@ -51,9 +95,20 @@ struct Cell<'c> {
     severity: Severity,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     tolerated: bool,
+    /// Against the declarations of the fact, when it has some.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    judgement: Option<Judgement>,
+    /// The declaration violated (`.nvmrc:1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    violates: Option<String>,
 }
 
-pub fn render<'c>(comparison: &'c Comparison, redacted: Option<&'c str>) -> String {
+pub fn render<'c>(
+    comparison: &'c Comparison,
+    declared: Option<&'c Judged>,
+    redacted: Option<&'c str>,
+) -> String {
+    let fact_of = |id: &str| declared.and_then(|d| d.fact(id));
     let report = Report {
         summary: comparison.summary(),
         redacted,
@@ -81,20 +136,47 @@ pub fn render<'c>(comparison: &'c Comparison, redacted: Option<&'c str>) -> Stri
                 compare: r.compare.as_str(),
                 informational: r.informational,
                 worst: r.worst(),
+                declared: fact_of(&r.id)
+                    .into_iter()
+                    .flat_map(|f| &f.declared)
+                    .filter_map(|&i| declared.map(|d| declaration(d.declaration(i))))
+                    .collect(),
                 cells: r
                     .cells
                     .iter()
                     .zip(&comparison.columns)
-                    .map(|(cell, col)| Cell {
-                        host: &col.name,
-                        value: cell.value.as_deref(),
-                        status: cell.status,
-                        severity: cell.severity,
-                        tolerated: cell.tolerated,
+                    .enumerate()
+                    .map(|(c, (cell, col))| {
+                        let verdict = fact_of(&r.id).and_then(|f| f.cells.get(c));
+                        Cell {
+                            host: &col.name,
+                            value: cell.value.as_deref(),
+                            status: cell.status,
+                            severity: cell.severity,
+                            tolerated: cell.tolerated,
+                            judgement: verdict.map(|v| v.judgement),
+                            violates: verdict
+                                .and_then(|v| v.against)
+                                .and_then(|i| declared.map(|d| d.declaration(i).source())),
+                        }
                     })
                     .collect(),
             })
             .collect(),
+        declared: declared.map(|d| Declared {
+            summary: d.summary(comparison),
+            declarations: d.declarations.items.iter().map(declaration).collect(),
+            disagreements: d
+                .disagreements
+                .iter()
+                .map(|x| Disagreement {
+                    fact: &x.fact,
+                    first: declaration(d.declaration(x.first)),
+                    second: declaration(d.declaration(x.second)),
+                })
+                .collect(),
+            problems: d.declarations.problems.iter().map(ToString::to_string).collect(),
+        }),
     };
     let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
     text.push('\n');

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use crate::compare::severity::Severity;
 use crate::compare::wording::{cell_text, note};
+use crate::export::diff::{declared_lines, declared_text, judgement_note};
 use crate::export::document::DiffDoc;
 use crate::export::markdown::{clip, escape, footer, heading, inventory};
 
@@ -20,6 +21,9 @@ pub fn render(doc: &DiffDoc<'_>) -> String {
         out.push_str("No divergences: every host matches the baseline.\n\n");
     } else {
         out.push_str("| Fact |");
+        if doc.declared.is_some() {
+            out.push_str(" declared |");
+        }
         for &c in &order {
             let col = &comparison.columns[c];
             let mut head = escape(&col.name);
@@ -31,31 +35,44 @@ pub fn render(doc: &DiffDoc<'_>) -> String {
             }
             let _ = write!(out, " {head} |");
         }
+        let columns = order.len() + usize::from(doc.declared.is_some());
         out.push_str("\n|---|");
-        out.push_str(&"---|".repeat(order.len()));
+        out.push_str(&"---|".repeat(columns));
         out.push('\n');
         let mut category = None;
         for row in rows {
             if category != Some(row.category.as_str()) {
                 let _ = write!(out, "| **{}** |", escape(&row.category));
-                out.push_str(&" |".repeat(order.len()));
+                out.push_str(&" |".repeat(columns));
                 out.push('\n');
                 category = Some(row.category.as_str());
             }
             let _ = write!(out, "| {} |", escape(&row.label));
+            if let Some(declared) = doc.declared {
+                let _ = write!(out, " {} |", escape(&declared_text(declared, &row.id)));
+            }
             for &c in &order {
                 let cell = &row.cells[c];
                 let failed = comparison.columns[c].failure.is_some();
                 let text = escape(&clip(&cell_text(cell, failed)));
+                let judged = judgement_note(doc.declared, &row.id, c)
+                    .map_or_else(String::new, |j| format!(" **{j}**"));
                 if cell.severity == Severity::Equal || row.informational {
-                    let _ = write!(out, " {text} |");
+                    let _ = write!(out, " {text}{judged} |");
                 } else {
-                    let _ = write!(out, " {} {text} **{}** |", cell.severity.mark(), note(cell));
+                    let mark = cell.severity.mark();
+                    let _ = write!(out, " {mark} {text} **{}**{judged} |", note(cell));
                 }
             }
             out.push('\n');
         }
         out.push_str("\n<sub>≈ packaging · ▁ patch · ▄ minor · █ major · ≠ different · ∅ missing · ? unknown</sub>\n\n");
+    }
+    if let Some(declared) = doc.declared {
+        for line in declared_lines(declared, comparison) {
+            let _ = writeln!(out, "- {}", escape(&line));
+        }
+        out.push('\n');
     }
     let failed: Vec<String> = comparison
         .columns

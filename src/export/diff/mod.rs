@@ -5,6 +5,8 @@ pub mod json;
 pub mod markdown;
 pub mod text;
 
+use crate::compare::constraint::Judgement;
+use crate::compare::declared::Judged;
 use crate::compare::matrix::{Comparison, Row};
 use crate::compare::severity::Severity;
 use crate::export::document::DiffDoc;
@@ -32,8 +34,11 @@ pub struct DiffStyle {
 pub fn render(doc: &DiffDoc<'_>, format: DiffFormat, color: bool) -> String {
     match format {
         DiffFormat::Text => {
-            let mut out =
-                text::render(doc.comparison, DiffStyle { only_diff: doc.only_diff, color });
+            let mut out = text::render(
+                doc.comparison,
+                doc.declared,
+                DiffStyle { only_diff: doc.only_diff, color },
+            );
             // Above the summary, which stays the last line (scripts read it).
             if let Some(note) = doc.redacted {
                 let body = out.trim_end_matches('\n').len();
@@ -43,12 +48,74 @@ pub fn render(doc: &DiffDoc<'_>, format: DiffFormat, color: bool) -> String {
             out
         }
         DiffFormat::Md => markdown::render(doc),
-        DiffFormat::Json => json::render(doc.comparison, doc.redacted),
+        DiffFormat::Json => json::render(doc.comparison, doc.declared, doc.redacted),
         DiffFormat::Html => crate::export::html::comparison(doc),
     }
 }
 
-/// The rows to show under `style`.
-pub fn shown_rows(comparison: &Comparison, style: DiffStyle) -> Vec<&Row> {
-    comparison.rows.iter().filter(|r| !style.only_diff || r.worst() != Severity::Equal).collect()
+/// The rows to show under `style`: with only-diff, those where hosts
+/// diverge or one violates a declaration.
+pub fn shown_rows<'c>(
+    comparison: &'c Comparison,
+    declared: Option<&Judged>,
+    style: DiffStyle,
+) -> Vec<&'c Row> {
+    comparison
+        .rows
+        .iter()
+        .filter(|r| {
+            !style.only_diff
+                || r.worst() != Severity::Equal
+                || crate::export::document::violated(declared, &r.id)
+        })
+        .collect()
+}
+
+/// What a declared row's column shows: each declaration of the fact as
+/// `CONSTRAINT (FILE:LINE)`.
+pub fn declared_text(declared: &Judged, fact: &str) -> String {
+    declared.fact(fact).map_or_else(String::new, |f| {
+        f.declared
+            .iter()
+            .map(|&i| {
+                let d = declared.declaration(i);
+                format!("{} ({})", d.constraint, d.source())
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+/// The words after a host's value on a declared row (`✗ violates`), or
+/// nothing where there is no version to judge.
+pub fn judgement_note(declared: Option<&Judged>, fact: &str, column: usize) -> Option<String> {
+    let verdict = declared?.fact(fact)?.cells.get(column)?;
+    let declared = declared?;
+    match (verdict.judgement, verdict.against) {
+        (Judgement::NoVersion, _) => None,
+        (j, Some(i)) => {
+            Some(format!("{} {} {}", j.mark(), j.as_str(), declared.declaration(i).source()))
+        }
+        (j, None) => Some(format!("{} {}", j.mark(), j.as_str())),
+    }
+}
+
+/// The lines under a table with declarations: facts declared that no host
+/// has, the project's disagreements with itself, the files that could not
+/// be used, and the declared summary.
+pub fn declared_lines(declared: &Judged, comparison: &Comparison) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &declared.facts {
+        if !comparison.rows.iter().any(|r| r.id == f.fact) {
+            out.push(format!(
+                "declared, not collected: {} {}",
+                f.fact,
+                declared_text(declared, &f.fact)
+            ));
+        }
+    }
+    out.extend(declared.disagreement_lines());
+    out.extend(declared.declarations.problems.iter().map(|p| format!("declaration file {p}")));
+    out.push(declared.summary(comparison));
+    out
 }

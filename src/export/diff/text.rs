@@ -4,37 +4,30 @@
 
 use std::fmt::Write;
 
-use super::{DiffStyle, shown_rows};
-use crate::compare::matrix::Comparison;
+use super::{DiffStyle, declared_lines, declared_text, judgement_note, shown_rows};
+use crate::compare::declared::Judged;
+use crate::compare::matrix::{Comparison, Row};
 use crate::compare::severity::Severity;
 use crate::compare::wording::{cell_text, note};
 
 const MAX_CELL: usize = 28;
 
-pub fn render(comparison: &Comparison, style: DiffStyle) -> String {
+/// The `declared` column holds a constraint and its file:line, sometimes
+/// two: wider than a value.
+const MAX_DECLARED: usize = 48;
+
+pub fn render(comparison: &Comparison, declared: Option<&Judged>, style: DiffStyle) -> String {
     let order = column_order(comparison);
-    let rows = shown_rows(comparison, style);
+    let rows = shown_rows(comparison, declared, style);
     let label_width = rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(4).max(4);
-    let texts: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| {
-            order
-                .iter()
-                .map(|&c| {
-                    let cell = &row.cells[c];
-                    let failed = comparison.columns[c].failure.is_some();
-                    let mut text = clip(&cell_text(cell, failed));
-                    let noted = format!("({})", note(cell));
-                    // "(missing)" already says it: no second "(missing)".
-                    if cell.severity != Severity::Equal && !row.informational && text != noted {
-                        text.push(' ');
-                        text.push_str(&noted);
-                    }
-                    text
-                })
-                .collect()
-        })
-        .collect();
+    let texts: Vec<Vec<String>> =
+        rows.iter().map(|row| row_texts(comparison, declared, row, &order)).collect();
+    // The declared column, first (`None` without the `declared` target).
+    let declared_cells: Option<Vec<String>> = declared
+        .map(|d| rows.iter().map(|r| clip_to(&declared_text(d, &r.id), MAX_DECLARED)).collect());
+    let declared_width = declared_cells
+        .as_ref()
+        .map(|cells| cells.iter().map(|t| t.chars().count()).max().unwrap_or(0).max(8));
     let headers: Vec<String> = order
         .iter()
         .map(|&c| {
@@ -59,6 +52,9 @@ pub fn render(comparison: &Comparison, style: DiffStyle) -> String {
 
     let mut out = String::new();
     let _ = write!(out, "  {:label_width$}", "");
+    if let Some(w) = declared_width {
+        let _ = write!(out, "  {:w$}", "declared");
+    }
     for (h, w) in headers.iter().zip(&widths) {
         let _ = write!(out, "  {h:w$}");
     }
@@ -67,6 +63,9 @@ pub fn render(comparison: &Comparison, style: DiffStyle) -> String {
     out.push('\n');
     // Environment and failures under the names.
     let mut sub = format!("  {:label_width$}", "");
+    if let Some(w) = declared_width {
+        let _ = write!(sub, "  {:w$}", "");
+    }
     for (&c, w) in order.iter().zip(&widths) {
         let col = &comparison.columns[c];
         let text = match (&col.failure, &col.environment) {
@@ -81,12 +80,15 @@ pub fn render(comparison: &Comparison, style: DiffStyle) -> String {
         out.push('\n');
     }
     let mut category = None;
-    for (row, cells) in rows.iter().zip(&texts) {
+    for (r, (row, cells)) in rows.iter().zip(&texts).enumerate() {
         if category != Some(row.category.as_str()) {
             let _ = writeln!(out, "{}", row.category);
             category = Some(row.category.as_str());
         }
         let mut line = format!("  {:label_width$}", row.label);
+        if let (Some(w), Some(cells)) = (declared_width, &declared_cells) {
+            let _ = write!(line, "  {:w$}", cells[r]);
+        }
         for ((text, w), &c) in cells.iter().zip(&widths).zip(&order) {
             let cell = &row.cells[c];
             let padded = format!("{text:w$}");
@@ -107,8 +109,40 @@ pub fn render(comparison: &Comparison, style: DiffStyle) -> String {
             let _ = writeln!(out, "{}: {f}", col.name);
         }
     }
+    for line in declared.map(|d| declared_lines(d, comparison)).unwrap_or_default() {
+        let _ = writeln!(out, "{line}");
+    }
     let _ = writeln!(out, "{}", comparison.summary());
     out
+}
+
+/// A row's cells in `order`: the value, the severity note where it
+/// diverges, and the judgement against the declarations where it has some.
+fn row_texts(
+    comparison: &Comparison,
+    declared: Option<&Judged>,
+    row: &Row,
+    order: &[usize],
+) -> Vec<String> {
+    order
+        .iter()
+        .map(|&c| {
+            let cell = &row.cells[c];
+            let failed = comparison.columns[c].failure.is_some();
+            let mut text = clip(&cell_text(cell, failed));
+            let noted = format!("({})", note(cell));
+            // "(missing)" already says it: no second "(missing)".
+            if cell.severity != Severity::Equal && !row.informational && text != noted {
+                text.push(' ');
+                text.push_str(&noted);
+            }
+            if let Some(judged) = judgement_note(declared, &row.id, c) {
+                text.push(' ');
+                text.push_str(&judged);
+            }
+            text
+        })
+        .collect()
 }
 
 /// The baseline first, the others in the order given.
@@ -119,8 +153,12 @@ pub fn column_order(comparison: &Comparison) -> Vec<usize> {
 }
 
 fn clip(text: &str) -> String {
-    if text.chars().count() > MAX_CELL {
-        let cut: String = text.chars().take(MAX_CELL - 1).collect();
+    clip_to(text, MAX_CELL)
+}
+
+fn clip_to(text: &str, max: usize) -> String {
+    if text.chars().count() > max {
+        let cut: String = text.chars().take(max - 1).collect();
         format!("{cut}…")
     } else {
         text.to_owned()

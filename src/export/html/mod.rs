@@ -2,6 +2,8 @@
 //! printable page for a ticket (inline CSS only: no scripts, no requests).
 //! Pure functions; every text taken from a snapshot is escaped here.
 
+mod declared;
+
 use std::fmt::Write;
 
 use super::document::{DiffDoc, PARITTY_VERSION};
@@ -37,6 +39,7 @@ pub fn comparison(doc: &DiffDoc<'_>) -> String {
         out.push_str("<h2>All facts</h2>\n");
         table(&mut out, doc, &doc.shown_rows());
     }
+    declared::section(&mut out, doc);
     let failed: Vec<String> = (cmp.columns.iter())
         .filter_map(|c| c.failure.as_ref().map(|f| (&c.name, f)))
         .map(|(name, f)| format!("<li><b>{}</b>: {}</li>\n", esc(name), esc(&f.to_string())))
@@ -110,6 +113,7 @@ fn table(out: &mut String, doc: &DiffDoc<'_>, rows: &[&Row]) {
     out.push_str(
         "<div class=\"scroll\"><table class=\"matrix\">\n<thead><tr><th scope=\"col\">Fact</th>",
     );
+    declared::header(out, doc);
     for &c in &order {
         host_header(out, cmp, c);
     }
@@ -118,7 +122,7 @@ fn table(out: &mut String, doc: &DiffDoc<'_>, rows: &[&Row]) {
     for row in rows {
         if category != Some(row.category.as_str()) {
             category = Some(row.category.as_str());
-            let span = order.len() + 1;
+            let span = order.len() + 1 + usize::from(doc.declared.is_some());
             let _ = writeln!(
                 out,
                 "<tr class=\"cat\"><th colspan=\"{span}\" scope=\"colgroup\">{}</th></tr>",
@@ -131,6 +135,7 @@ fn table(out: &mut String, doc: &DiffDoc<'_>, rows: &[&Row]) {
             out.push_str(" <span class=\"dim\">(informational)</span>");
         }
         out.push_str("</div></th>");
+        declared::cell(out, doc, row);
         for &c in &order {
             let cell = &row.cells[c];
             let text = clip(cell_text(cell, cmp.columns[c].failure.is_some()));
@@ -153,6 +158,7 @@ fn table(out: &mut String, doc: &DiffDoc<'_>, rows: &[&Row]) {
             if shown && cmp.columns[c].collected {
                 let _ = write!(out, "<span class=\"note\">{}</span>", note(cell));
             }
+            declared::judgement(out, doc, row, c);
             out.push_str("</div></td>");
         }
         out.push_str("</tr>\n");

@@ -1,0 +1,117 @@
+//! `paritty snapshot declared`: what the app folder declares, as paritty
+//! read it, without a host to judge (the declarations, the project's
+//! disagreements with itself, the files it could not use).
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use color_eyre::eyre::{Result, eyre};
+use serde::Serialize;
+
+use super::{EXIT_ERROR, EXIT_OK, is_stdout, options, print_stdout, write_out};
+use crate::cli::SnapshotArgs;
+use crate::compare::declared::Judged;
+use crate::compare::matrix::Comparison;
+use crate::declare::{Declaration, read::read_dir};
+use crate::export::SnapshotFormat;
+
+/// The target word for what the app folder declares.
+pub const DECLARED: &str = "declared";
+
+/// The app folder's declarations judged against `comparison`'s hosts.
+pub fn judge(app_dir: Option<&Path>, comparison: &Comparison) -> Judged {
+    Judged::build(read_dir(app_dir.unwrap_or(Path::new("."))), comparison)
+}
+
+/// One line per unusable declaration file on stderr; how many there were.
+pub fn report_problems(judged: &Judged) -> usize {
+    for problem in &judged.declarations.problems {
+        super::say(format_args!("declaration file {problem}"));
+    }
+    judged.declarations.problems.len()
+}
+
+#[derive(Serialize)]
+struct Listing<'a> {
+    app_dir: String,
+    declarations: &'a [Declaration],
+    disagreements: Vec<String>,
+    problems: Vec<String>,
+}
+
+/// `snapshot declared`: text on a terminal, JSON otherwise (or asked for).
+pub fn snapshot(args: &SnapshotArgs) -> Result<ExitCode> {
+    if args.targets.len() > 1 {
+        return Err(eyre!(
+            "`snapshot declared` lists the app's declarations; name no host with it"
+        ));
+    }
+    let empty = Comparison { baseline: 0, columns: Vec::new(), rows: Vec::new() };
+    let mut judged = judge(args.app_dir.as_deref(), &empty);
+    let mut app_dir = judged.declarations.app_dir.clone();
+    if let Some(mut redactor) = options::redactor(&args.redaction) {
+        for item in &mut judged.declarations.items {
+            item.constraint = redactor.text(&item.constraint);
+        }
+        app_dir = redactor.text(&app_dir);
+    }
+    let to_stdout = args.out.as_deref().is_none_or(is_stdout);
+    let format = args.format.unwrap_or(if to_stdout && std::io::stdout().is_terminal() {
+        SnapshotFormat::Text
+    } else {
+        SnapshotFormat::Json
+    });
+    let text = match format {
+        SnapshotFormat::Json => {
+            let listing = Listing {
+                app_dir,
+                declarations: &judged.declarations.items,
+                disagreements: judged.disagreement_lines(),
+                problems: judged.declarations.problems.iter().map(ToString::to_string).collect(),
+            };
+            let mut json = serde_json::to_string_pretty(&listing)?;
+            json.push('\n');
+            json
+        }
+        SnapshotFormat::Text => text(&judged, &app_dir),
+        SnapshotFormat::Md | SnapshotFormat::Html => {
+            return Err(eyre!("`snapshot declared` writes text or json"));
+        }
+    };
+    match &args.out {
+        Some(path) if !is_stdout(path) => write_out(path, &text)?,
+        _ => print_stdout(&text)?,
+    }
+    let failed = report_problems(&judged);
+    Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
+}
+
+/// An aligned list: fact, constraint, where, whose rules.
+fn text(judged: &Judged, app_dir: &str) -> String {
+    let items = &judged.declarations.items;
+    let width = |f: fn(&Declaration) -> usize| items.iter().map(f).max().unwrap_or(0);
+    let fact = width(|d| d.fact.chars().count());
+    let constraint = width(|d| d.constraint.chars().count());
+    let source = width(|d| d.source().chars().count());
+    let mut out = format!("declared in {app_dir}\n");
+    for d in items {
+        let rules = serde_json::to_value(d.rules).ok();
+        let rules = rules.as_ref().and_then(|r| r.as_str()).unwrap_or("");
+        let line = format!(
+            "  {:fact$}  {:constraint$}  {:source$}  {rules}",
+            d.fact,
+            d.constraint,
+            d.source()
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    if items.is_empty() {
+        out.push_str("  (nothing declared)\n");
+    }
+    for line in judged.disagreement_lines() {
+        let _ = writeln!(out, "{line}");
+    }
+    out
+}

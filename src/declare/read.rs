@@ -1,0 +1,98 @@
+//! Reading an app folder's declaration files: each through the bounded
+//! reader (`fsutil::read_text`), each parsed on its own, so one unreadable
+//! or malformed file is one problem and the others still count.
+
+use std::path::{Path, PathBuf};
+
+use super::{Declarations, FILES, Problem, WORKFLOWS, parse};
+use crate::fsutil::read_text;
+use crate::output::sanitize::one_line;
+
+/// A declaration file is a few lines; a package.json or a compose file
+/// with long comments stays far below this.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// More than this from one file is not a project's pin but a generated or
+/// hostile file: the rest is left out, and said so.
+pub const MAX_PER_FILE: usize = 64;
+
+/// At most this many workflow files are read: a project has a handful.
+pub const MAX_WORKFLOWS: usize = 32;
+
+/// The declarations of the files in `dir` (those of [`FILES`] present,
+/// and the GitHub Actions workflows under [`WORKFLOWS`]).
+pub fn read_dir(dir: &Path) -> Declarations {
+    let mut out =
+        Declarations { app_dir: one_line(&dir.display().to_string()), ..Default::default() };
+    let root = std::fs::canonicalize(dir).ok();
+    for name in FILES {
+        read_file(&mut out, root.as_deref(), name, &dir.join(name));
+    }
+    for (name, path) in workflows(&mut out, dir) {
+        read_file(&mut out, root.as_deref(), &name, &path);
+    }
+    out
+}
+
+/// The `*.yml`/`*.yaml` files of the workflows folder, sorted, named by
+/// their path in the app folder.
+fn workflows(out: &mut Declarations, dir: &Path) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(dir.join(WORKFLOWS)) else { return Vec::new() };
+    let mut files: Vec<(String, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+        .filter_map(|p| {
+            let file = p.file_name()?.to_string_lossy().into_owned();
+            Some((format!("{WORKFLOWS}/{file}"), p))
+        })
+        .collect();
+    files.sort();
+    if files.len() > MAX_WORKFLOWS {
+        files.truncate(MAX_WORKFLOWS);
+        let why = format!("more than {MAX_WORKFLOWS} workflows; the rest are left out");
+        out.problems.push(Problem::new(WORKFLOWS, None, why));
+    }
+    files
+}
+
+/// One file's declarations and problems into `out`; a file not there at
+/// all is neither.
+fn read_file(out: &mut Declarations, root: Option<&Path>, name: &str, path: &Path) {
+    if std::fs::symlink_metadata(path).is_err() {
+        return;
+    }
+    // The folder is someone else's: a link to `~/.ssh/...` or `/etc/shadow`
+    // named `.nvmrc` (or a linked `.github`) would put that file's first
+    // line in an export. Only what resolves inside the app folder is read.
+    let inside = std::fs::canonicalize(path)
+        .ok()
+        .zip(root)
+        .is_some_and(|(target, root)| target.starts_with(root));
+    if !inside {
+        let why = "is a link to outside the app folder: not read";
+        out.problems.push(Problem::new(name, None, why));
+        return;
+    }
+    let text = match read_text(path, MAX_FILE_BYTES) {
+        Ok(text) => text,
+        Err(e) => {
+            out.problems.push(Problem::new(name, None, format!("cannot read: {}", e.problem)));
+            return;
+        }
+    };
+    // Editors on Windows start files with a byte order mark; npm and the
+    // version managers skip it, and so does paritty.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let (mut found, problems) = parse(name, text);
+    if found.len() > MAX_PER_FILE {
+        found.truncate(MAX_PER_FILE);
+        out.problems.push(Problem::new(
+            name,
+            None,
+            format!("more than {MAX_PER_FILE} declarations; the rest are left out"),
+        ));
+    }
+    out.items.extend(found);
+    out.problems.extend(problems);
+}
