@@ -115,8 +115,9 @@ pub enum FailOn {
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
-    /// What to collect: `local`, an inventory host, an ssh_config alias or
-    /// user@host[:port]. Several are collected at once [default: local].
+    /// What to collect: `local`, an inventory host, `@GROUP` of an Ansible
+    /// inventory, an ssh_config alias or user@host[:port]. Several are
+    /// collected at once [default: local].
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
     #[command(flatten)]
@@ -172,6 +173,11 @@ pub struct RemoteArgs {
     /// An ssh_config file instead of ~/.ssh/config (like `ssh -F`).
     #[arg(long, value_name = "FILE")]
     pub ssh_config: Option<PathBuf>,
+    /// An Ansible inventory (INI, YAML, or `ansible-inventory --list` JSON);
+    /// repeatable. `@GROUP` then names a group's hosts, and its host names
+    /// are targets.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Vec<PathBuf>,
 }
 
 /// How exports are redacted (on by default: see README, "Redaction").

@@ -12,6 +12,7 @@ pub mod config;
 pub mod examples;
 pub mod export;
 pub mod fsutil;
+pub mod inventory;
 pub mod keymap;
 pub mod model;
 pub mod output;

@@ -19,7 +19,7 @@ use crate::export::document::DiffDoc;
 use crate::model::HostReport;
 
 pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
-    let targets = collecting::targets(&args.targets, config)?;
+    let targets = collecting::targets(&args.targets, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let reports = collecting::collect(&targets, &plan);
     let comparison = compare(&reports, args.baseline.as_deref(), config)?;
@@ -51,7 +51,7 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
 }
 
 pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
-    let targets = collecting::targets(&args.targets, config)?;
+    let targets = collecting::targets(&args.targets, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let reports = collecting::collect(&targets, &plan);
     let comparison = compare(&reports, args.baseline.as_deref(), config)?;

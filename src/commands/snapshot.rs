@@ -24,7 +24,7 @@ enum Destination {
 }
 
 pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
-    let targets = collecting::targets(&args.targets, config)?;
+    let targets = collecting::targets(&args.targets, config, &args.remote)?;
     // Checked before collecting, so a bad option or --out costs nothing.
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let destination = destination(args.out.as_deref(), targets.len())?;
@@ -44,9 +44,9 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     let file_names: Vec<String> = targets
         .iter()
         .map(|t| match t {
-            Target::Snapshot(path) => path
-                .file_stem()
-                .map_or_else(|| t.name(), |s| s.to_string_lossy().into_owned()),
+            Target::Snapshot(path) => {
+                path.file_stem().map_or_else(|| t.name(), |s| s.to_string_lossy().into_owned())
+            }
             _ => t.name(),
         })
         .collect();

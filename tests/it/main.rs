@@ -15,6 +15,7 @@ mod examples_shipped;
 mod export_golden;
 mod export_html;
 mod hostile_text;
+mod inventory;
 mod known_hosts;
 mod limits;
 mod out_paths;

@@ -1,0 +1,357 @@
+//! Ansible inventories as paritty targets: INI and YAML inventories and
+//! `ansible-inventory --list` JSON (which covers dynamic inventories), read
+//! into one model of groups, hosts and variables, resolved the way Ansible
+//! resolves them (group variables from `all` down to the host's own groups,
+//! host variables last). Nothing is evaluated: a Jinja template is text, and
+//! a connection variable holding one is refused (`connection.rs`).
+
+mod connection;
+mod ini;
+mod json;
+pub mod natural;
+pub mod ranges;
+mod words;
+mod yaml;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use connection::Connection;
+
+/// The largest inventory file read (a generated `--list` of a big fleet fits).
+pub const MAX_INVENTORY_BYTES: u64 = 16 << 20;
+
+/// Variables as Ansible sees them; a scalar as text (`22`, `true`), a list
+/// or mapping as `None` (kept so a connection variable set to one is
+/// refused rather than silently ignored).
+pub type Vars = BTreeMap<String, Option<String>>;
+
+/// One group: its own hosts, its child groups, its variables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Group {
+    hosts: BTreeSet<String>,
+    children: BTreeSet<String>,
+    vars: Vars,
+}
+
+/// Every inventory given, merged (a later file's variables win, as in Ansible).
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    groups: BTreeMap<String, Group>,
+    /// Each host's own variables and the file it was first read from.
+    hosts: BTreeMap<String, (Vars, PathBuf)>,
+}
+
+/// One host as selected: its name, the groups it is in (natural order,
+/// `all` left out) and its variables resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InventoryHost {
+    pub name: String,
+    pub groups: Vec<String>,
+    pub vars: Vars,
+    /// Where it was defined, for messages.
+    pub origin: PathBuf,
+}
+
+/// An inventory that cannot be used: the file, the line when known, and
+/// what is wrong, as one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InventoryError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for InventoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = crate::output::sanitize::one_line(&self.message);
+        match self.line {
+            Some(line) => write!(f, "inventory {}:{line}: {message}", self.path.display()),
+            None => write!(f, "inventory {}: {message}", self.path.display()),
+        }
+    }
+}
+
+impl std::error::Error for InventoryError {}
+
+impl Inventory {
+    /// Reads and merges `paths` in order.
+    pub fn load(paths: &[PathBuf]) -> Result<Inventory, InventoryError> {
+        let mut inventory = Inventory::default();
+        for path in paths {
+            inventory.read(path)?;
+        }
+        Ok(inventory)
+    }
+
+    /// Whether no inventory was given.
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty() && self.hosts.is_empty()
+    }
+
+    fn read(&mut self, path: &Path) -> Result<(), InventoryError> {
+        let text = crate::fsutil::read_text(path, MAX_INVENTORY_BYTES).map_err(|e| {
+            InventoryError { path: path.to_owned(), line: None, message: e.problem.to_string() }
+        })?;
+        let mut parsed = Builder::new(path);
+        let yaml = path.extension().is_some_and(|x| x == "yml" || x == "yaml");
+        if text.trim_start().starts_with('{') {
+            json::parse(&text, &mut parsed)?;
+        } else if yaml {
+            yaml::parse(&text, &mut parsed)?;
+        } else {
+            ini::parse(&text, &mut parsed)?;
+        }
+        parsed.check_cycles()?;
+        self.merge(parsed);
+        Ok(())
+    }
+
+    fn merge(&mut self, parsed: Builder) {
+        for (name, group) in parsed.inventory.groups {
+            let mine = self.groups.entry(name).or_default();
+            mine.hosts.extend(group.hosts);
+            mine.children.extend(group.children);
+            mine.vars.extend(group.vars);
+        }
+        for (name, (vars, origin)) in parsed.inventory.hosts {
+            let mine = self.hosts.entry(name).or_insert_with(|| (Vars::new(), origin));
+            mine.0.extend(vars);
+        }
+    }
+
+    /// The group names, natural order (`all` and `ungrouped` included once
+    /// anything was read).
+    pub fn group_names(&self) -> Vec<&str> {
+        let mut names: BTreeSet<&str> = self.groups.keys().map(String::as_str).collect();
+        if !self.is_empty() {
+            names.extend(["all", "ungrouped"]);
+        }
+        let mut names: Vec<&str> = names.into_iter().collect();
+        natural::sort(&mut names, |n| n);
+        names
+    }
+
+    /// The hosts of `group` (its own and its children's, at any depth), in
+    /// natural order; `None` when there is no such group.
+    pub fn group(&self, group: &str) -> Option<Vec<InventoryHost>> {
+        let names: BTreeSet<&str> = match group {
+            "all" if !self.is_empty() => self.hosts.keys().map(String::as_str).collect(),
+            "ungrouped" if !self.is_empty() => self
+                .hosts
+                .keys()
+                .map(String::as_str)
+                .filter(|h| self.groups_of(h).iter().all(|g| *g == "all" || *g == "ungrouped"))
+                .collect(),
+            _ => {
+                self.groups.get(group)?;
+                let mut found = BTreeSet::new();
+                self.collect_hosts(group, &mut found, &mut BTreeSet::new());
+                found
+            }
+        };
+        let mut hosts: Vec<InventoryHost> =
+            names.into_iter().filter_map(|h| self.host(h)).collect();
+        natural::sort(&mut hosts, |h| &h.name);
+        Some(hosts)
+    }
+
+    fn collect_hosts<'a>(
+        &'a self,
+        group: &'a str,
+        found: &mut BTreeSet<&'a str>,
+        seen: &mut BTreeSet<&'a str>,
+    ) {
+        if !seen.insert(group) {
+            return;
+        }
+        if let Some(g) = self.groups.get(group) {
+            found.extend(g.hosts.iter().map(String::as_str));
+            for child in &g.children {
+                self.collect_hosts(child, found, seen);
+            }
+        }
+    }
+
+    /// One host with its variables resolved, if the inventory has it.
+    pub fn host(&self, name: &str) -> Option<InventoryHost> {
+        let (own, origin) = self.hosts.get(name)?;
+        let mut groups = self.groups_of(name);
+        // Ansible's order: `all` first, then by depth, then by name; the
+        // host's own variables last.
+        let depth = self.depths();
+        groups.sort_by(|a, b| {
+            let d = |g: &str| depth.get(g).copied().unwrap_or(1);
+            d(a).cmp(&d(b)).then_with(|| a.cmp(b))
+        });
+        let mut vars = self.groups.get("all").map(|g| g.vars.clone()).unwrap_or_default();
+        for group in &groups {
+            if let Some(g) = self.groups.get(*group) {
+                vars.extend(g.vars.clone());
+            }
+        }
+        vars.extend(own.clone());
+        // `ungrouped` only when in no other group, as Ansible reconciles it.
+        let mut shown: Vec<String> = groups
+            .iter()
+            .filter(|g| **g != "all" && **g != "ungrouped")
+            .map(|g| (*g).to_owned())
+            .collect();
+        if shown.is_empty() {
+            shown.push("ungrouped".to_owned());
+        }
+        natural::sort(&mut shown, |g| g);
+        Some(InventoryHost { name: name.to_owned(), groups: shown, vars, origin: origin.clone() })
+    }
+
+    /// Every group `host` is in, directly or through a child group.
+    fn groups_of(&self, host: &str) -> Vec<&str> {
+        let mut out: BTreeSet<&str> = BTreeSet::new();
+        let direct: Vec<&str> = self
+            .groups
+            .iter()
+            .filter(|(_, g)| g.hosts.contains(host))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let mut todo = direct;
+        while let Some(group) = todo.pop() {
+            if out.insert(group) {
+                todo.extend(
+                    self.groups
+                        .iter()
+                        .filter(|(_, g)| g.children.contains(group))
+                        .map(|(n, _)| n.as_str()),
+                );
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// Each group's depth below `all` (a child is deeper than its deepest
+    /// parent), which orders group variables.
+    fn depths(&self) -> BTreeMap<&str, usize> {
+        let mut depth: BTreeMap<&str, usize> =
+            self.groups.keys().map(|g| (g.as_str(), usize::from(g != "all"))).collect();
+        // Cycles were refused on reading, so this settles within as many
+        // rounds as there are groups.
+        for _ in 0..=self.groups.len() {
+            let mut changed = false;
+            for (name, group) in &self.groups {
+                let d = depth[name.as_str()];
+                for child in &group.children {
+                    if let Some(c) = depth.get_mut(child.as_str())
+                        && *c < d + 1
+                    {
+                        *c = d + 1;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        depth
+    }
+}
+
+/// One file being read: the parsers add to it, then it is checked and merged.
+struct Builder {
+    path: PathBuf,
+    inventory: Inventory,
+}
+
+impl Builder {
+    fn new(path: &Path) -> Builder {
+        Builder { path: path.to_owned(), inventory: Inventory::default() }
+    }
+
+    fn error(&self, line: Option<usize>, message: impl Into<String>) -> InventoryError {
+        InventoryError { path: self.path.clone(), line, message: message.into() }
+    }
+
+    fn group(&mut self, name: &str) -> &mut Group {
+        self.inventory.groups.entry(name.to_owned()).or_default()
+    }
+
+    fn has_group(&self, name: &str) -> bool {
+        self.inventory.groups.contains_key(name)
+    }
+
+    /// Adds `host` to `group` (and to the inventory), with `vars` set on it.
+    fn host(&mut self, group: &str, host: &str, vars: Vars) {
+        self.group(group).hosts.insert(host.to_owned());
+        let path = self.path.clone();
+        self.inventory
+            .hosts
+            .entry(host.to_owned())
+            .or_insert_with(|| (Vars::new(), path))
+            .0
+            .extend(vars);
+    }
+
+    fn child(&mut self, parent: &str, child: &str) {
+        self.group(child);
+        self.group(parent).children.insert(child.to_owned());
+    }
+
+    /// Ansible refuses a group that is its own ancestor.
+    fn check_cycles(&self) -> Result<(), InventoryError> {
+        let groups = &self.inventory.groups;
+        for start in groups.keys() {
+            let mut todo: Vec<&str> = groups[start].children.iter().map(String::as_str).collect();
+            let mut seen = BTreeSet::new();
+            while let Some(g) = todo.pop() {
+                if g == start {
+                    return Err(self.error(None, format!("group `{start}` is its own descendant")));
+                }
+                if seen.insert(g) {
+                    todo.extend(
+                        groups
+                            .get(g)
+                            .into_iter()
+                            .flat_map(|x| x.children.iter().map(String::as_str)),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `host[:port]` as Ansible's `parse_address` splits a host pattern: a port
+/// after the last `:` outside `[...]` when the rest holds no other `:`
+/// (so a bare IPv6 address stays whole); then its ranges expanded.
+fn host_pattern(pattern: &str) -> Result<(Vec<String>, Option<u16>), String> {
+    let mut depth = 0i32;
+    let mut colons = Vec::new();
+    for (i, c) in pattern.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            ':' if depth == 0 => colons.push(i),
+            _ => {}
+        }
+    }
+    let (name, port) = match colons.as_slice() {
+        [at] => {
+            let port = &pattern[at + 1..];
+            let port = port
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| format!("`{pattern}`: `{port}` is not a port"))?;
+            (&pattern[..*at], Some(port))
+        }
+        _ => (pattern, None),
+    };
+    if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("`{pattern}` is not a host name"));
+    }
+    let names = ranges::expand(name).map_err(|e| e.to_string())?;
+    Ok((names, port))
+}
+
+#[cfg(test)]
+mod tests;

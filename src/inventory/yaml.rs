@@ -1,0 +1,91 @@
+//! Ansible's YAML inventory (the `yaml` inventory plugin): top-level groups,
+//! each with `hosts` (host patterns, each with its variables), `vars` and
+//! `children` (groups again, at any depth). Where Ansible skips a key with a
+//! warning, paritty refuses it with its line: a typo such as `host:` must
+//! not quietly leave hosts out of a check.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_yaml_ng::Value;
+
+use super::{Builder, InventoryError, Vars, host_pattern};
+
+type YamlVars = BTreeMap<String, Value>;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YamlGroup {
+    #[serde(default)]
+    hosts: Option<BTreeMap<String, Option<YamlVars>>>,
+    #[serde(default)]
+    vars: Option<YamlVars>,
+    #[serde(default)]
+    children: Option<BTreeMap<String, Option<YamlGroup>>>,
+}
+
+pub(super) fn parse(text: &str, out: &mut Builder) -> Result<(), InventoryError> {
+    let located = |e: &serde_yaml_ng::Error| {
+        let message = e.to_string();
+        // The position is given as the line; the message keeps its words.
+        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        out.error(e.location().map(|l| l.line()), message)
+    };
+    let top: Value = serde_yaml_ng::from_str(text).map_err(|e| located(&e))?;
+    match &top {
+        Value::Mapping(map) if map.contains_key("plugin") => {
+            return Err(out.error(
+                None,
+                "a dynamic inventory plugin's configuration: give paritty the output of \
+                 `ansible-inventory -i FILE --list` instead",
+            ));
+        }
+        Value::Mapping(map) if !map.is_empty() => {}
+        Value::Null => return Err(out.error(None, "the YAML inventory is empty")),
+        _ => return Err(out.error(None, "a YAML inventory is a mapping of group names")),
+    }
+    let groups: BTreeMap<String, Option<YamlGroup>> =
+        serde_yaml_ng::from_str(text).map_err(|e| located(&e))?;
+    for (name, group) in groups {
+        add(&name, group.unwrap_or_default(), out)?;
+    }
+    Ok(())
+}
+
+fn add(name: &str, group: YamlGroup, out: &mut Builder) -> Result<(), InventoryError> {
+    out.group(name);
+    for (pattern, vars) in group.hosts.unwrap_or_default() {
+        let (names, port) =
+            host_pattern(&pattern).map_err(|e| out.error(None, format!("group `{name}`: {e}")))?;
+        let mut vars = to_vars(vars.unwrap_or_default());
+        if let Some(port) = port {
+            vars.insert("ansible_port".into(), Some(port.to_string()));
+        }
+        for host in names {
+            out.host(name, &host, vars.clone());
+        }
+    }
+    let vars = to_vars(group.vars.unwrap_or_default());
+    out.group(name).vars.extend(vars);
+    for (child, body) in group.children.unwrap_or_default() {
+        out.child(name, &child);
+        add(&child, body.unwrap_or_default(), out)?;
+    }
+    Ok(())
+}
+
+fn to_vars(vars: YamlVars) -> Vars {
+    vars.into_iter().map(|(k, v)| (k, scalar(&v))).collect()
+}
+
+/// A scalar as text; a list or mapping is not one value.
+pub(super) fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null => Some(String::new()),
+        Value::Tagged(t) => scalar(&t.value),
+        Value::Sequence(_) | Value::Mapping(_) => None,
+    }
+}
