@@ -16,6 +16,7 @@ mod export_golden;
 mod export_html;
 mod hostile_text;
 mod inventory;
+mod inventory_ssh;
 mod known_hosts;
 mod limits;
 mod out_paths;
