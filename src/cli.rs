@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::export::SnapshotFormat;
+use crate::export::check::CheckFormat;
 use crate::export::diff::DiffFormat;
 
 /// paritty makes the dev/prod parity gap visible: OS, runtime, tool and
@@ -96,6 +97,13 @@ pub struct CheckArgs {
     /// The lowest divergence that fails the check.
     #[arg(long, value_enum, default_value = "any")]
     pub fail_on: FailOn,
+    /// text (a line per divergence), json, junit (XML: a suite per host, a
+    /// case per fact) or github (workflow commands: annotations).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CheckFormat,
+    /// What is printed is redacted as exports are: it ends up in CI logs.
+    #[command(flatten)]
+    pub redaction: RedactArgs,
     #[command(flatten)]
     pub collect: CollectArgs,
     #[command(flatten)]

@@ -1,7 +1,6 @@
 //! `paritty diff` and `paritty check`: collect (or load) the targets, judge
 //! them against a baseline, then show the table or gate on it.
 
-use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -14,8 +13,10 @@ use crate::cli::{CheckArgs, DiffArgs, FailOn};
 use crate::compare::matrix::{Comparison, choose_baseline};
 use crate::compare::severity::Severity;
 use crate::config::Config;
+use crate::export::check::{self, CheckDoc};
 use crate::export::diff;
 use crate::export::document::DiffDoc;
+use crate::export::redact::Redactor;
 use crate::model::HostReport;
 
 pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
@@ -61,42 +62,22 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
         FailOn::Minor => Severity::Minor,
         FailOn::Major => Severity::Major,
     };
-    let mut out = String::new();
-    let base = comparison.baseline;
-    for row in comparison.rows.iter().filter(|r| !r.informational) {
-        for (c, cell) in row.cells.iter().enumerate() {
-            // A host with no snapshot at all is one failure line (stderr),
-            // not an `unknown` line per fact.
-            let absent = !comparison.columns[c].collected;
-            if c == base || absent || cell.tolerated || cell.severity < threshold {
-                continue;
-            }
-            let shown = |i: usize| {
-                row.cells[i].value.clone().unwrap_or_else(|| {
-                    row.cells[i].status.map_or("not collected".into(), |s| s.to_string())
-                })
-            };
-            let _ = writeln!(
-                out,
-                "{}: {} {} ({}: {}, {}: {})",
-                cell.severity.as_str(),
-                comparison.columns[c].name,
-                row.id,
-                comparison.columns[base].name,
-                shown(base),
-                comparison.columns[c].name,
-                shown(c)
-            );
+    // Judged on what was collected; printed redacted, since CI keeps logs.
+    let mut redactor = options::redactor(&args.redaction);
+    let shown = match &mut redactor {
+        Some(redactor) => {
+            redactor.reports(&reports);
+            redactor.comparison(&comparison)
         }
-    }
-    let failed = report_failures(&reports);
-    let diverged = !out.is_empty();
-    out.push_str(&comparison.summary());
-    out.push('\n');
-    print_stdout(&out)?;
+        None => comparison.clone(),
+    };
+    let failed = report_failures_redacted(&reports, redactor.as_mut());
+    let note = redactor.as_ref().filter(|r| r.redacted_any()).map(Redactor::summary);
+    let doc = CheckDoc { judged: &comparison, shown: &shown, threshold, redacted: note.as_deref() };
+    print_stdout(&check::render(&doc, args.format))?;
     Ok(ExitCode::from(if failed > 0 {
         EXIT_ERROR
-    } else if diverged {
+    } else if doc.diverged() {
         EXIT_DIVERGENCE
     } else {
         EXIT_OK
@@ -127,6 +108,20 @@ fn report_failures(reports: &[HostReport]) -> usize {
         if let Some(failure) = &report.failure {
             failed += 1;
             super::say(format_args!("{}: {failure}", report.target));
+        }
+    }
+    failed
+}
+
+/// `report_failures` for `check`, whose output goes to CI logs: each line
+/// redacted as the rest of its output.
+fn report_failures_redacted(reports: &[HostReport], redactor: Option<&mut Redactor>) -> usize {
+    let Some(redactor) = redactor else { return report_failures(reports) };
+    let mut failed = 0;
+    for report in reports {
+        if let Some(failure) = &report.failure {
+            failed += 1;
+            super::say(redactor.text(&format!("{}: {failure}", report.target)));
         }
     }
     failed

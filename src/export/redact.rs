@@ -289,6 +289,11 @@ impl Redactor {
         out
     }
 
+    /// Whether anything was redacted so far.
+    pub fn redacted_any(&self) -> bool {
+        self.counts != Counts::default()
+    }
+
     /// One sentence saying what this export redacted.
     pub fn summary(&self) -> String {
         describe(&self.counts, self.options)

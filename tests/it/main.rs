@@ -7,6 +7,7 @@
 mod common;
 
 mod architecture;
+mod check_formats;
 mod cli;
 mod collect_local;
 mod comparators;
