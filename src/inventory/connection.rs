@@ -1,7 +1,9 @@
 //! How to reach an inventory host, from the variables Ansible's `ssh`
 //! connection uses: `ansible_host`, `ansible_user`, `ansible_port`,
-//! `ansible_ssh_private_key_file`, and a jump host given in
-//! `ansible_ssh_common_args` as `-J HOST` or `-o ProxyJump=HOST`. Templates
+//! `ansible_ssh_private_key_file` (and their other names `ansible_ssh_host`,
+//! `ansible_ssh_user`, `ansible_ssh_port`, `ansible_private_key_file`), and a
+//! jump host given in `ansible_ssh_common_args` (or `_extra_args`) as
+//! `-J HOST` or `-o ProxyJump=HOST`. Templates
 //! are never evaluated: a connection variable holding `{{`/`{%` is refused.
 
 use super::{InventoryError, InventoryHost, words};
@@ -42,25 +44,41 @@ impl InventoryHost {
                 Some(Some(v)) => Ok(Some(v.as_str())),
             }
         };
-        let port = var("ansible_port")?
-            .map(|p| {
+        // Each setting's variables as ansible-core's ssh plugin lists them;
+        // like Ansible's config manager, the last one set wins.
+        let last = |keys: &[&str]| -> Result<Option<(String, &str)>, InventoryError> {
+            let mut found = None;
+            for key in keys {
+                if let Some(value) = var(key)? {
+                    found = Some(((*key).to_owned(), value));
+                }
+            }
+            Ok(found)
+        };
+        let port = last(&["ansible_port", "ansible_ssh_port"])?
+            .map(|(key, p)| {
                 p.parse::<u16>()
                     .ok()
                     .filter(|p| *p > 0)
-                    .ok_or_else(|| fail(format!("`ansible_port` is `{p}`, not a port")))
+                    .ok_or_else(|| fail(format!("`{key}` is `{p}`, not a port")))
             })
             .transpose()?;
-        let jump = match var("ansible_ssh_common_args")? {
-            Some(args) => {
-                jump_of(args).map_err(|e| fail(format!("`ansible_ssh_common_args`: {e}")))?
+        // Ansible puts the common arguments before the extra ones, and ssh
+        // takes the first ProxyJump it is given.
+        let mut jump = None;
+        for key in ["ansible_ssh_extra_args", "ansible_ssh_common_args"] {
+            if let Some(args) = var(key)? {
+                let found = jump_of(args).map_err(|e| fail(format!("`{key}`: {e}")))?;
+                jump = found.or(jump);
             }
-            None => None,
-        };
+        }
+        let value = |keys: &[&str]| Ok::<_, InventoryError>(last(keys)?.map(|(_, v)| v));
         Ok(Connection {
-            address: var("ansible_host")?.unwrap_or(&self.name).to_owned(),
-            user: var("ansible_user")?.map(str::to_owned),
+            address: value(&["ansible_host", "ansible_ssh_host"])?.unwrap_or(&self.name).to_owned(),
+            user: value(&["ansible_user", "ansible_ssh_user"])?.map(str::to_owned),
             port,
-            key_file: var("ansible_ssh_private_key_file")?.map(expand_home),
+            key_file: value(&["ansible_private_key_file", "ansible_ssh_private_key_file"])?
+                .map(expand_home),
             jump,
         })
     }

@@ -140,7 +140,7 @@ fn host_line(line: &str, group: &str, out: &mut Builder) -> Result<(), String> {
         vars.insert("ansible_port".into(), Some(port.to_string()));
     }
     for name in names {
-        out.host(group, &name, vars.clone());
+        out.host(group, &name, vars.clone()).map_err(|e| e.message)?;
     }
     Ok(())
 }

@@ -20,7 +20,7 @@ pub(super) fn parse(text: &str, out: &mut Builder) -> Result<(), InventoryError>
             Value::Array(hosts) => {
                 for host in hosts {
                     let host = text_of(host, &format!("group `{name}`: a host"), out)?;
-                    out.host(name, &host, Vars::new());
+                    out.host(name, &host, Vars::new())?;
                 }
             }
             Value::Object(body) => add(name, body, out)?,
@@ -39,7 +39,7 @@ pub(super) fn parse(text: &str, out: &mut Builder) -> Result<(), InventoryError>
             };
             // A host with variables but in no group is in `all` all the same.
             if !out.inventory.hosts.contains_key(host) {
-                out.host("ungrouped", host, Vars::new());
+                out.host("ungrouped", host, Vars::new())?;
             }
             if let Some((own, _)) = out.inventory.hosts.get_mut(host) {
                 own.extend(to_vars(vars));
@@ -62,7 +62,7 @@ fn add(name: &str, body: &Map<String, Value>, out: &mut Builder) -> Result<(), I
         match key.as_str() {
             "hosts" => {
                 for host in list(out)? {
-                    out.host(name, &host, Vars::new());
+                    out.host(name, &host, Vars::new())?;
                 }
             }
             "children" => {

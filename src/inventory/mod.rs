@@ -22,6 +22,9 @@ pub use connection::Connection;
 /// The largest inventory file read (a generated `--list` of a big fleet fits).
 pub const MAX_INVENTORY_BYTES: u64 = 16 << 20;
 
+/// The most hosts one inventory file may hold (a fleet of thousands fits).
+pub const MAX_HOSTS: usize = 100_000;
+
 /// Variables as Ansible sees them; a scalar as text (`22`, `true`), a list
 /// or mapping as `None` (kept so a connection variable set to one is
 /// refused rather than silently ignored).
@@ -279,8 +282,12 @@ impl Builder {
         self.inventory.groups.contains_key(name)
     }
 
-    /// Adds `host` to `group` (and to the inventory), with `vars` set on it.
-    fn host(&mut self, group: &str, host: &str, vars: Vars) {
+    /// Adds `host` to `group` (and to the inventory), with `vars` set on it;
+    /// refused past `MAX_HOSTS` (ranges multiply quickly).
+    fn host(&mut self, group: &str, host: &str, vars: Vars) -> Result<(), InventoryError> {
+        if self.inventory.hosts.len() >= MAX_HOSTS && !self.inventory.hosts.contains_key(host) {
+            return Err(self.error(None, format!("more than {MAX_HOSTS} hosts")));
+        }
         self.group(group).hosts.insert(host.to_owned());
         let path = self.path.clone();
         self.inventory
@@ -289,6 +296,7 @@ impl Builder {
             .or_insert_with(|| (Vars::new(), path))
             .0
             .extend(vars);
+        Ok(())
     }
 
     fn child(&mut self, parent: &str, child: &str) {

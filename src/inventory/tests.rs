@@ -1,7 +1,7 @@
 //! The model's rules on small inventories; the parsers against Ansible
 //! itself are in tests/it/inventory.rs.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{Inventory, InventoryError};
 
@@ -90,9 +90,33 @@ fn templates_are_refused_never_evaluated() {
 }
 
 #[test]
+fn ranges_cannot_fill_memory() {
+    let text = "[web]\nweb[0:60000]\ndb[0:60000]\n";
+    let e = load("hosts.ini", text).expect_err("too many");
+    assert_eq!(e.line, Some(3), "{e}");
+    assert!(e.to_string().contains("more than 100000 hosts"), "{e}");
+}
+
+#[test]
 fn cycles_are_refused() {
     let e = load("h.yml", "all:\n  children:\n    a:\n      children:\n        b:\n          children:\n            a:\n")
         .expect_err("cycle");
     assert!(e.to_string().contains("its own descendant"), "{e}");
-    let _ = Path::new("");
+}
+
+#[test]
+fn text_from_the_file_is_shown_clean() {
+    // A host name with a control character is refused, the message clean.
+    let e = load("h", "[web]\nweb\u{1b}[2J1 ansible_user=x\n").expect_err("control");
+    assert_eq!(e.line, Some(2));
+    assert!(!e.to_string().contains('\u{1b}'), "{e}");
+    // A group name becomes a label, cleaned where it enters.
+    let inv = load("h", "[w\u{1b}c\u{202e}eb]\nw1\n").expect("valid");
+    let hosts = inv.group("all").expect("all");
+    let Ok(crate::collect::target::Target::Ssh(t)) = crate::target::from_inventory(&hosts[0])
+    else {
+        panic!("an ssh target")
+    };
+    assert!(crate::output::sanitize::is_clean(&t.labels["groups"]), "{:?}", t.labels);
+    assert!(!t.labels["groups"].contains('\u{1b}'), "{:?}", t.labels);
 }

@@ -62,7 +62,7 @@ fn add(name: &str, group: YamlGroup, out: &mut Builder) -> Result<(), InventoryE
             vars.insert("ansible_port".into(), Some(port.to_string()));
         }
         for host in names {
-            out.host(name, &host, vars.clone());
+            out.host(name, &host, vars.clone())?;
         }
     }
     let vars = to_vars(group.vars.unwrap_or_default());

@@ -71,23 +71,29 @@ fn oracle_reach(list: &Value, host: &str) -> Reach {
         Value::String(s) => Some(s.clone()),
         other => Some(other.to_string()),
     };
+    // ansible-core's ssh plugin: each option's variables in its order, the
+    // last one set winning (its config manager's `_loop_entries`).
+    let last_set = |keys: &[&str]| keys.iter().filter_map(|k| text(k)).next_back();
     let home = std::env::var("HOME").expect("HOME");
-    // ansible-core's ssh plugin: `-J X` or `-o ProxyJump=X` in the common args.
-    let jump = text("ansible_ssh_common_args").and_then(|args| {
-        let words: Vec<&str> = args.split_whitespace().collect();
-        words.iter().enumerate().find_map(|(i, w)| match *w {
-            "-J" => words.get(i + 1).map(|s| (*s).to_owned()),
-            w if w.starts_with("ProxyJump=") => Some(w["ProxyJump=".len()..].to_owned()),
-            _ => None,
+    // `-J X` or `-o ProxyJump=X`; the common args come first on ssh's
+    // command line, and ssh keeps the first jump host it is given.
+    let jump_in = |key: &str| {
+        text(key).and_then(|args| {
+            let words: Vec<&str> = args.split_whitespace().collect();
+            words.iter().enumerate().find_map(|(i, w)| match *w {
+                "-J" => words.get(i + 1).map(|s| (*s).to_owned()),
+                w if w.starts_with("ProxyJump=") => Some(w["ProxyJump=".len()..].to_owned()),
+                _ => None,
+            })
         })
-    });
+    };
     Reach {
-        address: text("ansible_host").unwrap_or_else(|| host.to_owned()),
-        user: text("ansible_user"),
-        port: text("ansible_port").map(|p| p.parse().expect("a port")),
-        key: text("ansible_ssh_private_key_file")
+        address: last_set(&["ansible_host", "ansible_ssh_host"]).unwrap_or_else(|| host.to_owned()),
+        user: last_set(&["ansible_user", "ansible_ssh_user"]),
+        port: last_set(&["ansible_port", "ansible_ssh_port"]).map(|p| p.parse().expect("a port")),
+        key: last_set(&["ansible_private_key_file", "ansible_ssh_private_key_file"])
             .map(|k| PathBuf::from(k.replacen('~', &home, usize::from(k.starts_with("~/"))))),
-        jump,
+        jump: jump_in("ansible_ssh_common_args").or_else(|| jump_in("ansible_ssh_extra_args")),
     }
 }
 
@@ -191,7 +197,7 @@ fn several_inventories_merge() {
         Inventory::load(&[fixture("webshop.ini"), fixture("datacenter.yml")]).expect("both load");
     let names: Vec<String> = select(&inventory, "@dc1_db").into_iter().map(|t| t.name).collect();
     assert_eq!(names.len(), 4);
-    assert_eq!(select(&inventory, "@all").len(), 34 + 41);
+    assert_eq!(select(&inventory, "@all").len(), 36 + 41);
     // A host name of the inventory is a target by itself.
     let [db] = &select(&inventory, "db-replica")[..] else { panic!() };
     assert_eq!((db.host.as_str(), db.user.as_deref()), ("10.0.4.20", Some("postgres")));
