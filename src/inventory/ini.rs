@@ -6,7 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{Builder, InventoryError, Vars, host_pattern, words};
+use super::builder::{Builder, host_pattern};
+use super::{InventoryError, Vars, words};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Section {

@@ -4,7 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use super::{Builder, InventoryError, Vars};
+use super::builder::Builder;
+use super::{InventoryError, Vars};
 
 pub(super) fn parse(text: &str, out: &mut Builder) -> Result<(), InventoryError> {
     let top: Value = serde_json::from_str(text)

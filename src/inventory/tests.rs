@@ -45,6 +45,9 @@ fn yaml_errors_name_the_line() {
         .expect_err("typo");
     assert_eq!(e.line, Some(4), "{e}");
     assert!(e.to_string().contains("unknown field `host`"), "{e}");
+    let e = load("hosts.yml", "web:\n  hosts:\n    w1:\n    w[1:]:\n").expect_err("range");
+    assert_eq!(e.line, Some(4), "{e}");
+    assert!(e.to_string().contains("no end value"), "{e}");
     let e = load("hosts.yml", "plugin: amazon.aws.aws_ec2\n").expect_err("plugin");
     assert!(e.to_string().contains("ansible-inventory"), "{e}");
 }

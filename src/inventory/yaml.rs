@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_yaml_ng::Value;
 
-use super::{Builder, InventoryError, Vars, host_pattern};
+use super::builder::{Builder, host_pattern};
+use super::{InventoryError, Vars};
 
 type YamlVars = BTreeMap<String, Value>;
 
@@ -17,11 +18,39 @@ type YamlVars = BTreeMap<String, Value>;
 #[serde(deny_unknown_fields)]
 struct YamlGroup {
     #[serde(default)]
-    hosts: Option<BTreeMap<String, Option<YamlVars>>>,
+    hosts: Option<BTreeMap<Pattern, Option<YamlVars>>>,
     #[serde(default)]
     vars: Option<YamlVars>,
     #[serde(default)]
     children: Option<BTreeMap<String, Option<YamlGroup>>>,
+}
+
+/// A host pattern as written, expanded (or why it cannot be).
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Pattern {
+    text: String,
+    expanded: Result<(Vec<String>, Option<u16>), String>,
+}
+
+impl<'de> Deserialize<'de> for Pattern {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let expanded = host_pattern(&text);
+        Ok(Pattern { text, expanded })
+    }
+}
+
+/// The line where `key` is written as a mapping key (plain or quoted), for
+/// a message about it: serde_yaml_ng places a key's own errors on the entry
+/// before it.
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    let forms = [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")];
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches("- ");
+            forms.iter().any(|f| l.starts_with(f.as_str()))
+        })
+        .map(|i| i + 1)
 }
 
 pub(super) fn parse(text: &str, out: &mut Builder) -> Result<(), InventoryError> {
@@ -47,16 +76,17 @@ pub(super) fn parse(text: &str, out: &mut Builder) -> Result<(), InventoryError>
     let groups: BTreeMap<String, Option<YamlGroup>> =
         serde_yaml_ng::from_str(text).map_err(|e| located(&e))?;
     for (name, group) in groups {
-        add(&name, group.unwrap_or_default(), out)?;
+        add(&name, group.unwrap_or_default(), text, out)?;
     }
     Ok(())
 }
 
-fn add(name: &str, group: YamlGroup, out: &mut Builder) -> Result<(), InventoryError> {
+fn add(name: &str, group: YamlGroup, text: &str, out: &mut Builder) -> Result<(), InventoryError> {
     out.group(name);
     for (pattern, vars) in group.hosts.unwrap_or_default() {
-        let (names, port) =
-            host_pattern(&pattern).map_err(|e| out.error(None, format!("group `{name}`: {e}")))?;
+        let (names, port) = pattern.expanded.map_err(|e| {
+            out.error(line_of_key(text, &pattern.text), format!("group `{name}`: {e}"))
+        })?;
         let mut vars = to_vars(vars.unwrap_or_default());
         if let Some(port) = port {
             vars.insert("ansible_port".into(), Some(port.to_string()));
@@ -69,7 +99,7 @@ fn add(name: &str, group: YamlGroup, out: &mut Builder) -> Result<(), InventoryE
     out.group(name).vars.extend(vars);
     for (child, body) in group.children.unwrap_or_default() {
         out.child(name, &child);
-        add(&child, body.unwrap_or_default(), out)?;
+        add(&child, body.unwrap_or_default(), text, out)?;
     }
     Ok(())
 }
