@@ -257,3 +257,14 @@ fn cli_refuses_a_bad_inventory_line() {
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+/// A group name from the file becomes a label, cleaned where it enters.
+#[test]
+fn group_labels_are_clean() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("hosts.ini");
+    std::fs::write(&path, "[w\u{1b}c\u{202e}eb]\nw1\n").expect("write");
+    let inventory = Inventory::load(&[path]).expect("valid");
+    let [t] = &select(&inventory, "@all")[..] else { panic!("one host") };
+    assert_eq!(t.labels["groups"], "web", "{:?}", t.labels);
+}
