@@ -1,6 +1,7 @@
 //! Ansible's YAML inventory (the `yaml` inventory plugin): top-level groups,
 //! each with `hosts` (host patterns, each with its variables), `vars` and
-//! `children` (groups again, at any depth). Where Ansible skips a key with a
+//! `children` (groups again, at any depth); anchors, aliases and merge keys
+//! as YAML has them. Where Ansible skips a key with a
 //! warning, paritty refuses it with its line: a typo such as `host:` must
 //! not quietly leave hosts out of a check.
 
@@ -73,8 +74,25 @@ pub(super) fn parse(text: &str, out: &mut Builder) -> Result<(), InventoryError>
         Value::Null => return Err(out.error(None, "the YAML inventory is empty")),
         _ => return Err(out.error(None, "a YAML inventory is a mapping of group names")),
     }
-    let groups: BTreeMap<String, Option<YamlGroup>> =
-        serde_yaml_ng::from_str(text).map_err(|e| located(&e))?;
+    // Merge keys (`<<: *anchor`) are applied as Ansible's YAML loader does;
+    // the typed reading of the text itself keeps the lines for messages.
+    let groups: BTreeMap<String, Option<YamlGroup>> = if text.contains("<<") {
+        let mut merged = top;
+        // A merged mapping may bring merge keys of its own (an anchor that
+        // merges another): each round resolves one level.
+        for _ in 0..MERGE_DEPTH {
+            if !has_merge_key(&merged) {
+                break;
+            }
+            merged.apply_merge().map_err(|e| located(&e))?;
+        }
+        if has_merge_key(&merged) {
+            return Err(out.error(None, format!("merge keys nested more than {MERGE_DEPTH} deep")));
+        }
+        serde_yaml_ng::from_value(merged).map_err(|e| located(&e))?
+    } else {
+        serde_yaml_ng::from_str(text).map_err(|e| located(&e))?
+    };
     for (name, group) in groups {
         add(&name, group.unwrap_or_default(), text, out)?;
     }
@@ -106,6 +124,18 @@ fn add(name: &str, group: YamlGroup, text: &str, out: &mut Builder) -> Result<()
 
 fn to_vars(vars: YamlVars) -> Vars {
     vars.into_iter().map(|(k, v)| (k, scalar(&v))).collect()
+}
+
+/// Merge keys merging merge keys, at most this deep.
+const MERGE_DEPTH: usize = 16;
+
+fn has_merge_key(value: &Value) -> bool {
+    match value {
+        Value::Mapping(map) => map.iter().any(|(k, v)| k == "<<" || has_merge_key(v)),
+        Value::Sequence(items) => items.iter().any(has_merge_key),
+        Value::Tagged(t) => has_merge_key(&t.value),
+        _ => false,
+    }
 }
 
 /// A scalar as text; a list or mapping is not one value.

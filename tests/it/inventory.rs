@@ -197,7 +197,7 @@ fn several_inventories_merge() {
         Inventory::load(&[fixture("webshop.ini"), fixture("datacenter.yml")]).expect("both load");
     let names: Vec<String> = select(&inventory, "@dc1_db").into_iter().map(|t| t.name).collect();
     assert_eq!(names.len(), 4);
-    assert_eq!(select(&inventory, "@all").len(), 36 + 41);
+    assert_eq!(select(&inventory, "@all").len(), 36 + 47);
     // A host name of the inventory is a target by itself.
     let [db] = &select(&inventory, "db-replica")[..] else { panic!() };
     assert_eq!((db.host.as_str(), db.user.as_deref()), ("10.0.4.20", Some("postgres")));
