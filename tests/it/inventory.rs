@@ -192,6 +192,15 @@ fn yaml_inventory_selects_what_ansible_selects() {
 }
 
 #[test]
+fn legacy_ini_quirks_select_what_ansible_selects() {
+    // CRLF, `[db:vars]` before `[db]`, `[all]` and `[ungrouped]` sections,
+    // quoted values with spaces, `host:port` with a range, letter ranges in
+    // both cases, `0022`, an older variable name, a non-ASCII host name.
+    let compared = check_fixture("legacy.ini");
+    assert!(compared["direct"] > 20 && compared["direct"] == compared["json"], "{compared:?}");
+}
+
+#[test]
 fn several_inventories_merge() {
     let inventory =
         Inventory::load(&[fixture("webshop.ini"), fixture("datacenter.yml")]).expect("both load");
