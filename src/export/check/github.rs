@@ -26,6 +26,11 @@ pub fn render(doc: &CheckDoc<'_>) -> String {
         );
         command(&mut out, "error", &title, &message);
     }
+    for host in doc.partial() {
+        let title = format!("paritty: {} partly collected", host.host);
+        let message = format!("{}: {}", host.failure.reason.as_str(), host.failure.message());
+        command(&mut out, "error", &title, &message);
+    }
     if let Some(note) = doc.redacted {
         command(&mut out, "notice", "paritty check", note);
     }

@@ -18,6 +18,8 @@ struct Report<'a> {
     divergences: Vec<Divergence<'a>>,
     /// Hosts that could not be compared.
     not_collected: Vec<NotCollected<'a>>,
+    /// Hosts compared on what they gave before they failed.
+    partly_collected: Vec<NotCollected<'a>>,
 }
 
 #[derive(Serialize)]
@@ -61,14 +63,24 @@ pub fn render(doc: &CheckDoc<'_>) -> String {
             message: u.failure.map(crate::model::Failure::message),
         })
         .collect();
+    let partly_collected: Vec<NotCollected<'_>> = doc
+        .partial()
+        .into_iter()
+        .map(|p| NotCollected {
+            host: p.host,
+            reason: Some(p.failure.reason.as_str()),
+            message: Some(p.failure.message()),
+        })
+        .collect();
     let report = Report {
-        passed: divergences.is_empty() && not_collected.is_empty(),
+        passed: divergences.is_empty() && not_collected.is_empty() && partly_collected.is_empty(),
         fail_on: doc.threshold,
         baseline: doc.baseline(),
         summary: doc.summary(),
         redacted: doc.redacted,
         divergences,
         not_collected,
+        partly_collected,
     };
     let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
     text.push('\n');

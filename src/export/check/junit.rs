@@ -12,21 +12,24 @@ pub fn render(doc: &CheckDoc<'_>) -> String {
     let base = doc.baseline();
     let hosts = doc.hosts();
     let uncollected = doc.uncollected();
-    let tests: usize = hosts.iter().map(|(_, c)| c.len()).sum::<usize>() + uncollected.len();
+    let broken = uncollected.len() + doc.partial().len();
+    let tests: usize = hosts.iter().map(|(_, c)| c.len()).sum::<usize>() + broken;
     let failures: usize = hosts.iter().map(|(_, c)| c.iter().filter(|c| c.failing).count()).sum();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"paritty check\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{}\">",
-        uncollected.len()
+        "<testsuites name=\"paritty check\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{broken}\">"
     );
+    let partial = doc.partial();
     for (host, cases) in &hosts {
         let failed = cases.iter().filter(|c| c.failing).count();
+        let broke = partial.iter().find(|p| p.host == *host);
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\" skipped=\"0\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"{}\" skipped=\"0\">",
             attr(host),
-            cases.len()
+            cases.len() + usize::from(broke.is_some()),
+            usize::from(broke.is_some())
         );
         properties(&mut out, doc);
         for case in cases {
@@ -45,6 +48,9 @@ pub fn render(doc: &CheckDoc<'_>) -> String {
                 let _ = writeln!(out, "{open}/>");
             }
         }
+        if let Some(p) = broke {
+            error_case(&mut out, host, p.failure.reason.as_str(), p.failure.message());
+        }
         out.push_str("  </testsuite>\n");
     }
     for host in &uncollected {
@@ -57,16 +63,23 @@ pub fn render(doc: &CheckDoc<'_>) -> String {
             attr(host.host)
         );
         properties(&mut out, doc);
-        let _ = writeln!(
-            out,
-            "    <testcase name=\"collected\" classname=\"{}\">\n      <error message=\"{}\" \
-             type=\"{reason}\"/>\n    </testcase>\n  </testsuite>",
-            attr(host.host),
-            attr(&format!("{reason}: {message}"))
-        );
+        error_case(&mut out, host.host, reason, message);
+        out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// The `collected` case of a host that failed: an `<error>`.
+fn error_case(out: &mut String, host: &str, reason: &str, message: &str) {
+    let _ = writeln!(
+        out,
+        "    <testcase name=\"collected\" classname=\"{}\">\n      <error message=\"{}\" \
+         type=\"{}\"/>\n    </testcase>",
+        attr(host),
+        attr(&format!("{reason}: {message}")),
+        attr(reason)
+    );
 }
 
 fn properties(out: &mut String, doc: &CheckDoc<'_>) {

@@ -56,6 +56,12 @@ pub struct Uncollected<'a> {
     pub failure: Option<&'a Failure>,
 }
 
+/// A host compared on what it gave before it failed (a timeout mid-probe).
+pub struct Partial<'a> {
+    pub host: &'a str,
+    pub failure: &'a Failure,
+}
+
 impl CheckDoc<'_> {
     pub fn baseline(&self) -> &str {
         self.shown.columns.get(self.shown.baseline).map_or("", |c| c.name.as_str())
@@ -107,6 +113,20 @@ impl CheckDoc<'_> {
             .zip(&self.judged.columns)
             .filter(|(_, judged)| !judged.collected)
             .map(|(shown, _)| Uncollected { host: &shown.name, failure: shown.failure.as_ref() })
+            .collect()
+    }
+
+    /// The hosts that were compared but failed part-way (their failure
+    /// fails the run as a host that gave nothing does).
+    pub fn partial(&self) -> Vec<Partial<'_>> {
+        self.shown
+            .columns
+            .iter()
+            .zip(&self.judged.columns)
+            .filter(|(_, judged)| judged.collected)
+            .filter_map(|(shown, _)| {
+                shown.failure.as_ref().map(|failure| Partial { host: &shown.name, failure })
+            })
             .collect()
     }
 
