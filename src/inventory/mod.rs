@@ -101,10 +101,13 @@ impl Inventory {
         })?;
         let mut parsed = Builder::new(path);
         let yaml = path.extension().is_some_and(|x| x == "yml" || x == "yaml");
-        if text.trim_start().starts_with('{') {
-            json::parse(&text, &mut parsed)?;
-        } else if yaml {
+        // By name first, as Ansible's yaml plugin goes by the extension (a
+        // YAML flow mapping also starts with `{`); then `--list` JSON by its
+        // first character; anything else is INI, Ansible's default.
+        if yaml {
             yaml::parse(&text, &mut parsed)?;
+        } else if text.trim_start().starts_with('{') {
+            json::parse(&text, &mut parsed)?;
         } else {
             ini::parse(&text, &mut parsed)?;
         }

@@ -53,6 +53,18 @@ fn yaml_errors_name_the_line() {
 }
 
 #[test]
+fn the_form_is_told_by_name_then_by_content() {
+    // A YAML flow mapping is YAML, not `--list` JSON.
+    let inv = load("h.yml", "{all: {children: {web: {hosts: {w1: }}}}}\n").expect("yaml");
+    assert_eq!(names(&inv, "web"), ["w1"]);
+    let inv =
+        load("h.json", r#"{"web": {"hosts": ["w1"]}, "_meta": {"hostvars": {}}}"#).expect("json");
+    assert_eq!(names(&inv, "web"), ["w1"]);
+    let e = load("h", "{\n").expect_err("bad json");
+    assert_eq!(e.line, Some(2), "{e}");
+}
+
+#[test]
 fn ungrouped_all_and_children() {
     let inv =
         load("h", "lone\n[web]\nweb-10\nweb-2\n[prod:children]\nweb\n[prod]\ndb\n").expect("valid");
