@@ -20,6 +20,11 @@ fn fixture(name: &str) -> PathBuf {
 
 /// `ansible-inventory -i path --list`, parsed: the oracle.
 fn ansible_list(path: &Path) -> Value {
+    ansible_inventory(path, &["--list"])
+}
+
+/// `ansible-inventory -i path ARGS`, its JSON parsed.
+fn ansible_inventory(path: &Path, args: &[&str]) -> Value {
     let program =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ansible-venv/bin/ansible-inventory");
     assert!(
@@ -31,7 +36,7 @@ fn ansible_list(path: &Path) -> Value {
     let run = Command::new(&program)
         .arg("-i")
         .arg(path)
-        .arg("--list")
+        .args(args)
         // A source Ansible cannot parse must fail, not list an empty fleet.
         .env("ANSIBLE_INVENTORY_UNPARSED_FAILED", "1")
         .env("ANSIBLE_HOME", home.path())
@@ -175,6 +180,13 @@ fn check_fixture(name: &str) -> BTreeMap<&'static str, usize> {
     std::fs::write(&json, serde_json::to_string_pretty(&list).expect("json")).expect("write");
     let from_json = Inventory::load(&[json]).expect("--list JSON loads");
     let via_json = agrees_with_ansible(&list, &from_json, &format!("{name} as --list JSON"));
+    // `--export` keeps group variables on their groups: paritty resolves them.
+    let exported = dir.path().join("export.json");
+    let export = ansible_inventory(&path, &["--list", "--export"]);
+    std::fs::write(&exported, serde_json::to_string(&export).expect("json")).expect("write");
+    let from_export = Inventory::load(&[exported]).expect("--export JSON loads");
+    let via_export = agrees_with_ansible(&list, &from_export, &format!("{name} as --export JSON"));
+    assert_eq!(via_export, via_json);
     BTreeMap::from([("direct", direct), ("json", via_json)])
 }
 
