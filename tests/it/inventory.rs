@@ -289,3 +289,27 @@ fn group_labels_are_clean() {
     let [t] = &select(&inventory, "@all")[..] else { panic!("one host") };
     assert_eq!(t.labels["groups"], "web", "{:?}", t.labels);
 }
+
+proptest::proptest! {
+    /// Natural order is a total order (Rust's sort may panic on one that is
+    /// not): equal only for equal names, antisymmetric, transitive.
+    #[test]
+    fn natural_order_is_total(
+        a in "[a0-9.Z-]{0,6}",
+        b in "[a0-9.Z-]{0,6}",
+        c in "[a0-9.Z-]{0,6}",
+    ) {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let cmp = |x: &str, y: &str| natural::cmp(x, y);
+        proptest::prop_assert_eq!(cmp(&a, &b) == Equal, a == b);
+        proptest::prop_assert_eq!(cmp(&a, &b), cmp(&b, &a).reverse());
+        for (x, y, z) in [(&a, &b, &c), (&a, &c, &b), (&b, &a, &c), (&b, &c, &a), (&c, &a, &b), (&c, &b, &a)] {
+            if cmp(x, y) != Greater && cmp(y, z) != Greater {
+                proptest::prop_assert_ne!(cmp(x, z), Greater, "{} {} {}", x, y, z);
+            }
+            if cmp(x, y) == Less && cmp(y, z) == Less {
+                proptest::prop_assert_eq!(cmp(x, z), Less);
+            }
+        }
+    }
+}
