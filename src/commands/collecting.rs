@@ -22,7 +22,8 @@ use crate::prompt::TerminalPrompt;
 use crate::target;
 
 /// The targets named on the command line (default: this machine), folders
-/// of snapshots expanded, each name once.
+/// of snapshots and inventory groups expanded, each name once (a host of
+/// two groups named is collected once).
 pub fn targets(
     args: &[String],
     config: Option<&Config>,
@@ -38,6 +39,10 @@ pub fn targets(
             // Names are shown clean, so two files can differ only in what
             // cleaning removed: they would be one column.
             let name = target.name();
+            // Groups overlap (a host in `web` and in `prod`): the host once.
+            if arg.starts_with('@') && targets.contains(&target) {
+                continue;
+            }
             if targets.iter().any(|t| t.name() == name) {
                 return Err(eyre!("target `{arg}` is named twice (as `{name}`)"));
             }

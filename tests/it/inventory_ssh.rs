@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::common::remote::{fault_line, profile_fixture, read_json};
-use crate::common::sshd::{Host, HostSpec, Lab};
+use crate::common::sshd::{Fault, Host, HostSpec, Lab};
 
 fn host_with_tool(lab: &Lab, name: &str, version: &str) -> Host {
     let body = format!("echo 'mytool {version} ({name})'");
@@ -96,4 +96,36 @@ fn a_group_is_collected_with_the_inventorys_user_port_key_and_jump() {
     let accepted = format!("Accepted publickey for {}", lab.user());
     assert!(bastion.wait_for_log(&accepted, wait), "bastion log:\n{}", bastion.log());
     assert!(!db.log().contains("Accepted"), "db log:\n{}", db.log());
+}
+
+/// Groups overlap: a host in both groups named is collected once (here it
+/// is refused at once: nothing listens), the others as usual.
+#[test]
+fn a_host_in_two_groups_named_is_collected_once() {
+    let (shared, other) = (Fault::closed_port(), Fault::closed_port());
+    let dir = tempfile::tempdir().expect("tmp");
+    let inventory = dir.path().join("hosts.ini");
+    let line = |name: &str, at: std::net::SocketAddr| {
+        format!("{name} ansible_host={} ansible_port={}\n", at.ip(), at.port())
+    };
+    let text = format!(
+        "[web]\n{}[prod]\n{}{}",
+        line("shared", shared),
+        line("shared", shared),
+        line("other", other)
+    );
+    std::fs::write(&inventory, text).expect("write inventory");
+    let run = Command::new(env!("CARGO_BIN_EXE_paritty"))
+        .args(["snapshot", "@web", "@prod", "--ssh-config", "/dev/null", "--inventory"])
+        .arg(&inventory)
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .env_remove("SSH_AUTH_SOCK")
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run paritty");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.matches("paritty: shared: unreachable").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("paritty: other: unreachable").count(), 1, "{stderr}");
 }
