@@ -7,6 +7,7 @@
 
 mod builder;
 mod connection;
+mod index;
 mod ini;
 mod json;
 pub mod natural;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use builder::Builder;
 pub use connection::Connection;
+use index::Index;
 
 /// The largest inventory file read (a generated `--list` of a big fleet fits).
 pub const MAX_INVENTORY_BYTES: u64 = 16 << 20;
@@ -144,13 +146,14 @@ impl Inventory {
     /// The hosts of `group` (its own and its children's, at any depth), in
     /// natural order; `None` when there is no such group.
     pub fn group(&self, group: &str) -> Option<Vec<InventoryHost>> {
+        let index = Index::new(self);
         let names: BTreeSet<&str> = match group {
             "all" if !self.is_empty() => self.hosts.keys().map(String::as_str).collect(),
             "ungrouped" if !self.is_empty() => self
                 .hosts
                 .keys()
                 .map(String::as_str)
-                .filter(|h| self.groups_of(h).iter().all(|g| *g == "all" || *g == "ungrouped"))
+                .filter(|h| index.groups_of(h).iter().all(|g| *g == "all" || *g == "ungrouped"))
                 .collect(),
             _ => {
                 self.groups.get(group)?;
@@ -160,7 +163,7 @@ impl Inventory {
             }
         };
         let mut hosts: Vec<InventoryHost> =
-            names.into_iter().filter_map(|h| self.host(h)).collect();
+            names.into_iter().filter_map(|h| self.resolve(h, &index)).collect();
         natural::sort(&mut hosts, |h| &h.name);
         Some(hosts)
     }
@@ -184,11 +187,16 @@ impl Inventory {
 
     /// One host with its variables resolved, if the inventory has it.
     pub fn host(&self, name: &str) -> Option<InventoryHost> {
+        self.resolve(name, &Index::new(self))
+    }
+
+    /// [`Inventory::host`] with the index built once for many hosts.
+    fn resolve(&self, name: &str, index: &Index<'_>) -> Option<InventoryHost> {
         let (own, origin) = self.hosts.get(name)?;
-        let mut groups = self.groups_of(name);
+        let mut groups = index.groups_of(name);
+        let depth = &index.depth;
         // Ansible's order: `all` first, then by depth, then by name; the
         // host's own variables last.
-        let depth = self.depths();
         groups.sort_by(|a, b| {
             let d = |g: &str| depth.get(g).copied().unwrap_or(1);
             d(a).cmp(&d(b)).then_with(|| a.cmp(b))
@@ -211,56 +219,6 @@ impl Inventory {
         }
         natural::sort(&mut shown, |g| g);
         Some(InventoryHost { name: name.to_owned(), groups: shown, vars, origin: origin.clone() })
-    }
-
-    /// Every group `host` is in, directly or through a child group.
-    fn groups_of(&self, host: &str) -> Vec<&str> {
-        let mut out: BTreeSet<&str> = BTreeSet::new();
-        let direct: Vec<&str> = self
-            .groups
-            .iter()
-            .filter(|(_, g)| g.hosts.contains(host))
-            .map(|(n, _)| n.as_str())
-            .collect();
-        let mut todo = direct;
-        while let Some(group) = todo.pop() {
-            if out.insert(group) {
-                todo.extend(
-                    self.groups
-                        .iter()
-                        .filter(|(_, g)| g.children.contains(group))
-                        .map(|(n, _)| n.as_str()),
-                );
-            }
-        }
-        out.into_iter().collect()
-    }
-
-    /// Each group's depth below `all` (a child is deeper than its deepest
-    /// parent), which orders group variables.
-    fn depths(&self) -> BTreeMap<&str, usize> {
-        let mut depth: BTreeMap<&str, usize> =
-            self.groups.keys().map(|g| (g.as_str(), usize::from(g != "all"))).collect();
-        // Cycles were refused on reading, so this settles within as many
-        // rounds as there are groups.
-        for _ in 0..=self.groups.len() {
-            let mut changed = false;
-            for (name, group) in &self.groups {
-                let d = depth[name.as_str()];
-                for child in &group.children {
-                    if let Some(c) = depth.get_mut(child.as_str())
-                        && *c < d + 1
-                    {
-                        *c = d + 1;
-                        changed = true;
-                    }
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        depth
     }
 }
 
