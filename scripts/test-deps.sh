@@ -7,9 +7,24 @@
 # /etc/os-release), Podman with runc and podman-docker's `docker` command
 # (containers and images as targets), Chromium (the HTML export rendered),
 # shellcheck (the probe's shell file), and the C toolchain, make and perl
-# that building libssh2's own OpenSSL needs. Installs only what is missing;
-# says what it cannot do.
+# that building libssh2's own OpenSSL needs; then ansible-core (the
+# inventory tests' oracle, `ansible-inventory --list`) and junitparser (a
+# JUnit consumer for `check --format junit`) into a scratch virtualenv,
+# target/ansible-venv. Installs only what is missing; says what it cannot do.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The Python side: one venv, created and filled once (quick when present).
+python_tools() {
+    local venv=target/ansible-venv
+    if [[ -x $venv/bin/ansible-inventory && -x $venv/bin/python ]] \
+        && "$venv/bin/python" -c 'import junitparser' 2>/dev/null; then
+        return 0
+    fi
+    echo "test-deps: installing ansible-core and junitparser into $venv" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check ansible-core junitparser
+}
 
 # command or file -> Debian package
 needs=(
@@ -28,6 +43,7 @@ needs=(
     "unshare:util-linux"
     "chromium:chromium"
     "shellcheck:shellcheck"
+    "python3:python3"
 )
 
 missing=()
@@ -38,7 +54,14 @@ for need in "${needs[@]}"; do
     fi
     [[ " ${missing[*]} " == *" $package "* ]] || missing+=("$package")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+# Debian splits `python3 -m venv` into its own package.
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip' 2>/dev/null; then
+    missing+=("python3-venv")
+fi
+if [[ ${#missing[@]} -eq 0 ]]; then
+    python_tools
+    exit 0
+fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "test-deps: missing ${missing[*]} and no apt-get here: install them by hand" >&2
@@ -57,3 +80,4 @@ echo "test-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+python_tools

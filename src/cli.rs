@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::export::SnapshotFormat;
+use crate::export::check::CheckFormat;
 use crate::export::diff::DiffFormat;
 
 /// paritty makes the dev/prod parity gap visible: OS, runtime, tool and
@@ -107,7 +108,11 @@ pub struct CheckArgs {
     /// The app folder `--against declared` reads [default: the current folder].
     #[arg(long, value_name = "DIR", requires = "against")]
     pub app_dir: Option<PathBuf>,
-    // What is printed is redacted as exports are: it ends up in CI logs.
+    /// text (a line per divergence), json, junit (XML: a suite per host, a
+    /// case per fact) or github (workflow commands: annotations).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CheckFormat,
+    /// What is printed is redacted as exports are: it ends up in CI logs.
     #[command(flatten)]
     pub redaction: RedactArgs,
     #[command(flatten)]
@@ -137,12 +142,10 @@ pub enum FailOn {
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
-    /// What to collect: `local`, an inventory host, an ssh_config alias or
-    /// user@host[:port]. Several are collected at once [default: local].
+    /// What to collect: `local`, an inventory host, `@GROUP` of an Ansible
+    /// inventory, an ssh_config alias, user@host[:port], podman:NAME,
+    /// docker:NAME or image:REF. Several are collected at once [default: local].
     /// `declared` alone lists what the app folder's files declare.
-    /// What to collect: `local`, an inventory host, an ssh_config alias,
-    /// user@host[:port], podman:NAME, docker:NAME or image:REF. Several are
-    /// collected at once [default: local].
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
     /// The app folder `snapshot declared` reads [default: the current folder].
@@ -201,6 +204,11 @@ pub struct RemoteArgs {
     /// An ssh_config file instead of ~/.ssh/config (like `ssh -F`).
     #[arg(long, value_name = "FILE")]
     pub ssh_config: Option<PathBuf>,
+    /// An Ansible inventory (INI, YAML, or `ansible-inventory --list` JSON);
+    /// repeatable. `@GROUP` then names a group's hosts, and its host names
+    /// are targets.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Vec<PathBuf>,
     /// The container engine for image: targets [default: docker if installed, else podman].
     #[arg(long, value_enum, value_name = "ENGINE")]
     pub engine: Option<EngineArg>,

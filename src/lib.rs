@@ -13,6 +13,7 @@ pub mod declare;
 pub mod examples;
 pub mod export;
 pub mod fsutil;
+pub mod inventory;
 pub mod keymap;
 pub mod model;
 pub mod output;

@@ -1,27 +1,42 @@
 //! What the user names on the command line: `local`, an inventory host, an
 //! ssh_config alias, `user@host[:port]` or `ssh://` before any of those,
 //! `docker:NAME`, `podman:NAME`, `image:REF`, a snapshot file or a folder
-//! of them, resolved into something to collect (a `collect::target::Target`).
+//! of them, an Ansible inventory's `@GROUP` or host, resolved into something
+//! to collect (a `collect::target::Target`).
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::collect::container::Engine;
+use crate::collect::ssh::settings::parse_proxy_jump;
 use crate::collect::target::{ContainerTarget, ImageTarget, SshTarget, Target};
 use crate::config::{Config, EngineName};
+use crate::inventory::{Inventory, InventoryError, InventoryHost, natural};
 use crate::output::sanitize::one_line;
 
 /// The explicit form of a host (OpenSSH's own destination URI): never a
 /// file, a folder or an inventory name.
 pub const SSH_SCHEME: &str = "ssh://";
 
-/// Expands one TARGET argument: a folder of snapshots gives one target per
-/// `*.json` file in it (sorted), anything else one target. A bare word (no
-/// `/`) that names both a folder here and possibly a host is refused as
-/// ambiguous, unless it is an inventory name (declared, so meant): a folder
-/// must not silently shadow a host, nor a host a folder.
-pub fn expand(arg: &str, config: Option<&Config>) -> Result<Vec<Target>, TargetError> {
+/// Expands one TARGET argument: `@GROUP` gives the hosts of an Ansible
+/// inventory's group and a folder of snapshots one target per `*.json` file
+/// in it (both in natural order: `web-2` before `web-10`), anything else one
+/// target. A bare word (no `/`) that names both a folder here and possibly a
+/// host is refused as ambiguous, unless it is an inventory name (declared,
+/// so meant): a folder must not silently shadow a host, nor a host a folder.
+pub fn expand(
+    arg: &str,
+    config: Option<&Config>,
+    inventory: &Inventory,
+) -> Result<Vec<Target>, TargetError> {
+    if let Some(group) = arg.strip_prefix('@') {
+        return expand_group(group, inventory);
+    }
+    let declared = config.and_then(|c| c.host(arg)).is_some();
+    if !declared && let Some(host) = inventory.host(arg) {
+        return from_inventory(&host).map(|t| vec![t]);
+    }
     let path = Path::new(arg);
     // `local` is a keyword (this machine) and `ssh://` a host, whatever
     // folder shares their name.
@@ -47,7 +62,10 @@ pub fn expand(arg: &str, config: Option<&Config>) -> Result<Vec<Target>, TargetE
         if files.is_empty() {
             return Err(TargetError::EmptyFolder(arg.to_owned()));
         }
-        files.sort();
+        files.sort_by(|a, b| match (a.to_str(), b.to_str()) {
+            (Some(x), Some(y)) => natural::cmp(x, y),
+            _ => a.cmp(b),
+        });
         return Ok(files.into_iter().map(Target::Snapshot).collect());
     }
     parse(arg, config).map(|t| vec![t])
@@ -68,6 +86,8 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
             user,
             port,
             labels: BTreeMap::new(),
+            identity_file: None,
+            proxy_jump: None,
         }));
     }
     let path = Path::new(arg);
@@ -110,13 +130,68 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
             user,
             port,
             labels,
+            identity_file: None,
+            proxy_jump: None,
         }));
     }
     if let Some(target) = container_form(arg)? {
         return Ok(target);
     }
     let (user, host, port) = split_spec(arg)?;
-    Ok(Target::Ssh(SshTarget { name: arg.to_owned(), host, user, port, labels: BTreeMap::new() }))
+    Ok(Target::Ssh(SshTarget {
+        name: arg.to_owned(),
+        host,
+        user,
+        port,
+        labels: BTreeMap::new(),
+        identity_file: None,
+        proxy_jump: None,
+    }))
+}
+
+/// The hosts of an inventory group; an empty or unknown group is an error
+/// (a gate that checks no host must not pass).
+fn expand_group(group: &str, inventory: &Inventory) -> Result<Vec<Target>, TargetError> {
+    if inventory.is_empty() {
+        return Err(TargetError::NoInventory(group.to_owned()));
+    }
+    let hosts = inventory.group(group).ok_or_else(|| TargetError::UnknownGroup {
+        group: group.to_owned(),
+        known: inventory.group_names().join(", "),
+    })?;
+    if hosts.is_empty() {
+        return Err(TargetError::EmptyGroup(group.to_owned()));
+    }
+    hosts.iter().map(from_inventory).collect()
+}
+
+/// An inventory host as Ansible would reach it: `ansible_host`, `_user`,
+/// `_port`, its key file and jump host; its groups become its `groups` label.
+pub fn from_inventory(host: &InventoryHost) -> Result<Target, TargetError> {
+    let connection = host.connection().map_err(TargetError::Ansible)?;
+    let proxy_jump = connection
+        .jump
+        .as_deref()
+        .map(|jump| {
+            parse_proxy_jump(jump).map_err(|e| {
+                TargetError::Ansible(InventoryError {
+                    path: host.origin.clone(),
+                    line: None,
+                    message: format!("host `{}`: jump host `{jump}`: {e}", host.name),
+                })
+            })
+        })
+        .transpose()?;
+    let labels = BTreeMap::from([("groups".to_owned(), one_line(&host.groups.join(",")))]);
+    Ok(Target::Ssh(SshTarget {
+        name: host.name.clone(),
+        host: connection.address,
+        user: connection.user,
+        port: connection.port,
+        labels,
+        identity_file: connection.key_file.map(PathBuf::from),
+        proxy_jump,
+    }))
 }
 
 /// `docker:NAME`, `podman:NAME` or `image:REF`; `None` for other forms.
@@ -218,6 +293,15 @@ pub enum TargetError {
     Ambiguous(String),
     ContainerName(String),
     ImageReference(String),
+    /// `@GROUP` without any `--inventory`.
+    NoInventory(String),
+    UnknownGroup {
+        group: String,
+        known: String,
+    },
+    EmptyGroup(String),
+    /// An inventory host whose connection variables cannot be used.
+    Ansible(InventoryError),
 }
 
 /// What is wrong with a `[user@]host[:port]`.
@@ -265,6 +349,18 @@ impl fmt::Display for TargetError {
                 "`{arg}` is a folder here and could also be a host: write `./{arg}/` for the \
                  snapshots in the folder, or `{SSH_SCHEME}{arg}` for the host"
             ),
+            TargetError::NoInventory(group) => {
+                write!(f, "`@{group}` names an inventory group, but no --inventory was given")
+            }
+            TargetError::UnknownGroup { group, known } => {
+                write!(
+                    f,
+                    "`@{group}`: no such group in the inventory (groups: {})",
+                    one_line(known)
+                )
+            }
+            TargetError::EmptyGroup(group) => write!(f, "`@{group}`: the group has no hosts"),
+            TargetError::Ansible(e) => write!(f, "{e}"),
         }
     }
 }

@@ -128,7 +128,15 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
                         e => failure(FailReason::Unreachable, e.to_string()),
                     }),
                 },
-                Ok(resolved) => {
+                Ok(mut resolved) => {
+                    // Given for this host (an Ansible inventory's variables):
+                    // they win over ssh_config, as `ssh -i` and `ssh -J` do.
+                    if let Some(key) = &t.identity_file {
+                        resolved.identity_files.insert(0, key.clone());
+                    }
+                    if let Some(hops) = &t.proxy_jump {
+                        resolved.proxy_jump.clone_from(hops);
+                    }
                     let job = HostJob {
                         name: &name,
                         labels: &t.labels,

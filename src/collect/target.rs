@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::container::Engine;
+use super::ssh::JumpHop;
 use crate::output::sanitize::one_line;
 
 /// A machine to collect, as named by the user.
@@ -49,6 +50,12 @@ pub struct SshTarget {
     pub user: Option<String>,
     pub port: Option<u16>,
     pub labels: BTreeMap<String, String>,
+    /// A key file tried before ssh_config's (like `ssh -i`): an Ansible
+    /// inventory's `ansible_ssh_private_key_file`.
+    pub identity_file: Option<PathBuf>,
+    /// Jump hosts instead of ssh_config's ProxyJump (like `ssh -J`): from an
+    /// Ansible inventory's `ansible_ssh_common_args`.
+    pub proxy_jump: Option<Vec<JumpHop>>,
 }
 
 impl Target {

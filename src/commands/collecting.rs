@@ -7,6 +7,7 @@ use std::sync::mpsc;
 
 use color_eyre::eyre::{Result, eyre};
 
+use crate::cli::RemoteArgs;
 use crate::collect::container::throwaway;
 use crate::collect::events::Event;
 use crate::collect::hosts::collect_targets;
@@ -15,23 +16,34 @@ use crate::collect::ssh::auth::PassphrasePrompt;
 use crate::collect::ssh::connect::HostKeyPrompt;
 use crate::collect::target::Target;
 use crate::config::Config;
+use crate::inventory::Inventory;
 use crate::model::HostReport;
 use crate::progress::{self, TerminalLock};
 use crate::prompt::TerminalPrompt;
 use crate::target;
 
 /// The targets named on the command line (default: this machine), folders
-/// of snapshots expanded, each name once.
-pub fn targets(args: &[String], config: Option<&Config>) -> Result<Vec<Target>> {
+/// of snapshots and inventory groups expanded, each name once (a host of
+/// two groups named is collected once).
+pub fn targets(
+    args: &[String],
+    config: Option<&Config>,
+    remote: &RemoteArgs,
+) -> Result<Vec<Target>> {
+    let inventory = Inventory::load(&remote.inventory)?;
     if args.is_empty() {
         return Ok(vec![Target::Local]);
     }
     let mut targets: Vec<Target> = Vec::new();
     for arg in args {
-        for target in target::expand(arg, config).map_err(|e| eyre!("target {e}"))? {
+        for target in target::expand(arg, config, &inventory).map_err(|e| eyre!("target {e}"))? {
             // Names are shown clean, so two files can differ only in what
             // cleaning removed: they would be one column.
             let name = target.name();
+            // Groups overlap (a host in `web` and in `prod`): the host once.
+            if arg.starts_with('@') && targets.contains(&target) {
+                continue;
+            }
             if targets.iter().any(|t| t.name() == name) {
                 return Err(eyre!("target `{arg}` is named twice (as `{name}`)"));
             }

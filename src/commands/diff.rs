@@ -16,6 +16,7 @@ use crate::compare::constraint::Judgement;
 use crate::compare::matrix::{Comparison, choose_baseline};
 use crate::compare::severity::Severity;
 use crate::config::Config;
+use crate::export::check::{self, CheckDoc};
 use crate::export::diff;
 use crate::export::document::DiffDoc;
 use crate::export::redact::Redactor;
@@ -34,7 +35,7 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
             "--app-dir is read by the `declared` target: add `declared` to the targets"
         ));
     }
-    let targets = collecting::targets(&hosts, config)?;
+    let targets = collecting::targets(&hosts, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let reports = collecting::collect(&targets, &plan);
     let comparison = compare(&reports, args.baseline.as_deref(), config)?;
@@ -82,7 +83,7 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
             "to gate on what the app declares, use `check --against declared HOST...`"
         ));
     }
-    let targets = collecting::targets(&args.targets, config)?;
+    let targets = collecting::targets(&args.targets, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let reports = collecting::collect(&targets, &plan);
     let comparison = compare(&reports, args.baseline.as_deref(), config)?;
@@ -101,19 +102,13 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
         }
         None => comparison.clone(),
     };
-    let mut out = divergences(&comparison, &shown, threshold);
     let failed = report_failures(&reports, redactor.as_mut());
-    let diverged = !out.is_empty();
-    out.push_str(&shown.summary());
-    out.push('\n');
-    if let Some(redactor) = redactor.as_ref().filter(|r| r.redacted_any()) {
-        out.push_str(&redactor.summary());
-        out.push('\n');
-    }
-    print_stdout(&out)?;
+    let note = redactor.as_ref().filter(|r| r.redacted_any()).map(Redactor::summary);
+    let doc = CheckDoc { judged: &comparison, shown: &shown, threshold, redacted: note.as_deref() };
+    print_stdout(&check::render(&doc, args.format))?;
     Ok(ExitCode::from(if failed > 0 {
         EXIT_ERROR
-    } else if diverged {
+    } else if doc.diverged() {
         EXIT_DIVERGENCE
     } else {
         EXIT_OK
@@ -129,7 +124,7 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
     if hosts.is_empty() {
         return Err(eyre!("--against declared needs a host to judge (`local`, a snapshot, ...)"));
     }
-    let targets = collecting::targets(&hosts, config)?;
+    let targets = collecting::targets(&hosts, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let reports = collecting::collect(&targets, &plan);
     // No host is the reference here; the first that answered heads the table.
@@ -188,41 +183,6 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
     } else {
         EXIT_OK
     }))
-}
-
-/// One line per cell of `judged` at or past `threshold`, showing what
-/// `shown` (the same comparison, redacted) says of it.
-fn divergences(judged: &Comparison, shown: &Comparison, threshold: Severity) -> String {
-    let mut out = String::new();
-    let base = judged.baseline;
-    for (row, shown_row) in judged.rows.iter().zip(&shown.rows).filter(|(r, _)| !r.informational) {
-        for (c, cell) in row.cells.iter().enumerate() {
-            // A host with no snapshot at all is one failure line (stderr),
-            // not an `unknown` line per fact.
-            let absent = !judged.columns[c].collected;
-            if c == base || absent || cell.tolerated || cell.severity < threshold {
-                continue;
-            }
-            let value = |i: usize| {
-                let cell = &shown_row.cells[i];
-                cell.value.clone().unwrap_or_else(|| {
-                    cell.status.map_or("not collected".into(), |s| s.to_string())
-                })
-            };
-            let _ = writeln!(
-                out,
-                "{}: {} {} ({}: {}, {}: {})",
-                cell.severity.as_str(),
-                shown.columns[c].name,
-                shown_row.id,
-                shown.columns[base].name,
-                value(base),
-                shown.columns[c].name,
-                value(c)
-            );
-        }
-    }
-    out
 }
 
 fn compare(

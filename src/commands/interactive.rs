@@ -48,9 +48,14 @@ pub fn run(args: &ViewArgs, config: Option<&Config>) -> Result<ExitCode> {
 /// What to show, and whether it is only the examples.
 fn sources(args: &ViewArgs, config: Option<&Config>) -> Result<(Vec<Source>, bool)> {
     if !args.targets.is_empty() {
-        let targets = collecting::targets(&args.targets, config)?;
+        let targets = collecting::targets(&args.targets, config, &args.remote)?;
         // The view collects (and refreshes) them as long as it runs.
         collecting::guard_throwaways(&targets);
+        return Ok((targets.into_iter().map(source).collect(), false));
+    }
+    // An inventory and no target: its whole fleet.
+    if !args.remote.inventory.is_empty() {
+        let targets = collecting::targets(&["@all".to_owned()], config, &args.remote)?;
         return Ok((targets.into_iter().map(source).collect(), false));
     }
     let mut targets = vec![Target::Local];

@@ -30,7 +30,7 @@ pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     if args.app_dir.is_some() {
         return Err(eyre!("--app-dir is read by the `declared` target: `snapshot declared`"));
     }
-    let targets = collecting::targets(&args.targets, config)?;
+    let targets = collecting::targets(&args.targets, config, &args.remote)?;
     // Checked before collecting, so a bad option or --out costs nothing.
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let destination = destination(args.out.as_deref(), targets.len())?;

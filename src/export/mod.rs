@@ -1,6 +1,7 @@
 //! Turning snapshots into files and text for people and programs. Pure: no
 //! I/O here, the caller decides where the bytes go.
 
+pub mod check;
 pub mod diff;
 pub mod document;
 pub mod html;

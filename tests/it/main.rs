@@ -7,6 +7,7 @@
 mod common;
 
 mod architecture;
+mod check_formats;
 mod cli;
 mod collect_local;
 mod comparators;
@@ -18,6 +19,8 @@ mod export_golden;
 mod export_html;
 mod frame_props;
 mod hostile_text;
+mod inventory;
+mod inventory_ssh;
 mod known_hosts;
 mod limits;
 mod out_paths;

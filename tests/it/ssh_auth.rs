@@ -412,6 +412,8 @@ mod passphrase {
             user: None,
             port: None,
             labels: BTreeMap::new(),
+            identity_file: None,
+            proxy_jump: None,
         });
         let (tx, _rx) = mpsc::channel();
         collect_targets(&[target], &plan, prompts, &tx).remove(0)

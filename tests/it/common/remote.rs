@@ -48,6 +48,8 @@ pub fn ssh_target(name: &str) -> Target {
         user: None,
         port: None,
         labels: BTreeMap::new(),
+        identity_file: None,
+        proxy_jump: None,
     })
 }
 
