@@ -78,7 +78,8 @@ fn reports() -> Vec<HostReport> {
     ]
 }
 
-const REDACTED: &str = "host names, addresses and user names replaced <by> placeholders";
+// As `Redactor::summary` says it: the sentence names itself.
+const REDACTED: &str = "Redacted: host names, addresses and user names replaced <by> placeholders";
 
 fn page(reports: &[HostReport], only_diff: bool) -> (Comparison, String) {
     let comparison = Comparison::build(reports, 0, &Policy::default());
