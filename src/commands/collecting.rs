@@ -122,7 +122,7 @@ pub fn collect_each(
     let show_progress = is_remote && std::io::stderr().is_terminal();
     let (incoming, inbox) = mpsc::channel();
     let signals = if interruptible { watch_signals(&incoming) } else { None };
-    if !interruptible {
+    if signals.is_none() {
         // Signals keep their default action, ending paritty: throwaway
         // containers are removed first.
         guard_throwaways(targets);

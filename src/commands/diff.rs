@@ -16,7 +16,7 @@ use crate::compare::constraint::Judgement;
 use crate::compare::matrix::{Comparison, choose_baseline};
 use crate::compare::severity::Severity;
 use crate::config::Config;
-use crate::export::check::{self, CheckDoc};
+use crate::export::check::{self, CheckDoc, CheckFormat};
 use crate::export::diff;
 use crate::export::document::DiffDoc;
 use crate::export::redact::Redactor;
@@ -38,7 +38,7 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     let targets = collecting::targets(&hosts, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let reports = collecting::collect(&targets, &plan);
-    let comparison = compare(&reports, args.baseline.as_deref(), config)?;
+    let comparison = compare(&reports, args.baseline.as_deref(), config, None)?;
     let mut judged = with_declared.then(|| judge(args.app_dir.as_deref(), &comparison));
     let to_terminal = args.out.as_deref().is_none_or(is_stdout) && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -86,20 +86,22 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
     let targets = collecting::targets(&args.targets, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let reports = collecting::collect(&targets, &plan);
-    let comparison = compare(&reports, args.baseline.as_deref(), config)?;
+    // Judged on what was collected; printed redacted, since CI keeps logs.
+    // The redactor learns the hosts' names first, so even a failed
+    // baseline's message is said with their pseudonyms.
+    let mut redactor = options::redactor(&args.redaction);
+    if let Some(redactor) = &mut redactor {
+        redactor.reports(&reports);
+    }
+    let comparison = compare(&reports, args.baseline.as_deref(), config, redactor.as_mut())?;
     let threshold = match args.fail_on {
         FailOn::Any | FailOn::Packaging => Severity::Packaging,
         FailOn::Patch => Severity::Patch,
         FailOn::Minor => Severity::Minor,
         FailOn::Major => Severity::Major,
     };
-    // Judged on what was collected; printed redacted, since CI keeps logs.
-    let mut redactor = options::redactor(&args.redaction);
     let shown = match &mut redactor {
-        Some(redactor) => {
-            redactor.reports(&reports);
-            redactor.comparison(&comparison)
-        }
+        Some(redactor) => redactor.comparison(&comparison),
         None => comparison.clone(),
     };
     let failed = report_failures(&reports, redactor.as_mut());
@@ -119,6 +121,11 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
 /// declarations; exit 1 on a violation, 2 when a host or a declaration
 /// file could not be used. Printed redacted, as `check` is (CI keeps logs).
 fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
+    if args.format != CheckFormat::Text {
+        return Err(eyre!(
+            "check --against declared prints text only; --format is for the check against a baseline"
+        ));
+    }
     // `declared` named as a target too means the same thing.
     let hosts: Vec<String> = args.targets.iter().filter(|t| *t != DECLARED).cloned().collect();
     if hosts.is_empty() {
@@ -168,13 +175,14 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
     for line in judged.disagreement_lines() {
         let _ = writeln!(out, "{}", text(&line));
     }
-    let summary = judged.summary(&shown);
-    let _ = writeln!(out, "{}", text(&summary));
+    let summary = text(&judged.summary(&shown));
     let failed = report_failures(&reports, redactor.as_mut()) + report_problems(&judged);
+    // The summary stays the last line, as in `check` (scripts read it).
     if let Some(redactor) = redactor.as_ref().filter(|r| r.redacted_any()) {
         out.push_str(&redactor.summary());
         out.push('\n');
     }
+    let _ = writeln!(out, "{summary}");
     print_stdout(&out)?;
     Ok(ExitCode::from(if failed > 0 {
         EXIT_ERROR
@@ -187,16 +195,25 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
 
 fn compare(
     reports: &[HostReport],
-    baseline: Option<&str>,
+    requested: Option<&str>,
     config: Option<&Config>,
+    redactor: Option<&mut Redactor>,
 ) -> Result<Comparison> {
-    let baseline = choose_baseline(reports, baseline)?;
+    let mut baseline = choose_baseline(reports, requested)?;
+    // A baseline chosen by default that could not be collected gives way
+    // to the first target that was: the others are still compared, and the
+    // failure is reported with them. A baseline asked for stays an error.
+    if requested.is_none()
+        && reports[baseline].snapshot.is_none()
+        && let Some(first) = reports.iter().position(|r| r.snapshot.is_some())
+    {
+        baseline = first;
+    }
     if reports[baseline].snapshot.is_none() {
         let why = reports[baseline].failure.as_ref().map_or_else(String::new, ToString::to_string);
-        return Err(eyre!(
-            "the baseline {} could not be collected: {why}",
-            reports[baseline].target
-        ));
+        let text =
+            format!("the baseline {} could not be collected: {why}", reports[baseline].target);
+        return Err(eyre!(redactor.map_or(text.clone(), |r| r.text(&text))));
     }
     let policy = config.map(|c| c.compare.clone()).unwrap_or_default();
     Ok(Comparison::build(reports, baseline, &policy))

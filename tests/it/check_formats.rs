@@ -215,3 +215,50 @@ fn no_redact_shows_the_value_as_collected() {
         assert!(redacted.contains("credential"), "{format} says what it redacted: {redacted}");
     }
 }
+
+fn run_check(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paritty"))
+        .arg("check")
+        .args(args)
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("run paritty")
+}
+
+/// The first target is the default baseline; when it cannot be collected
+/// the first one that was takes its place, so the report is still printed
+/// (in the format asked for, redacted) and the failure is one error in it.
+#[test]
+fn a_failed_default_baseline_gives_way_and_the_report_is_still_printed() {
+    // No target is labelled prod or staging: the first is the baseline.
+    let laptop = fixture("debian12-laptop.json");
+    let run = run_check(&[
+        "ssh://127.0.0.1:1",
+        laptop.to_str().expect("utf8"),
+        "--format",
+        "junit",
+        "--redact",
+        "hosts",
+        "--connect-timeout",
+        "5",
+    ]);
+    let (out, err) = (stdout(&run), String::from_utf8_lossy(&run.stderr).into_owned());
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(out.contains("<testsuite"), "a JUnit report: {out}\n{err}");
+    assert!(out.contains("<error"), "the failed host is an error in it: {out}");
+    for shown in [&out, &err] {
+        assert!(!shown.contains("127.0.0.1"), "the address is redacted: {shown}");
+    }
+}
+
+#[test]
+fn check_against_declared_refuses_formats_it_cannot_print() {
+    let prod = fixture("debian11-prod.json");
+    let run =
+        run_check(&["--against", "declared", prod.to_str().expect("utf8"), "--format", "junit"]);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(err.contains("prints text only"), "{err}");
+    assert!(stdout(&run).is_empty(), "nothing printed as if it were JUnit");
+}
