@@ -16,6 +16,7 @@ use crate::compare::declared::Judged;
 use crate::compare::matrix::Comparison;
 use crate::declare::{Declaration, read::read_dir};
 use crate::export::SnapshotFormat;
+use crate::export::redact::Redactor;
 
 /// The target word for what the app folder declares.
 pub const DECLARED: &str = "declared";
@@ -25,10 +26,15 @@ pub fn judge(app_dir: Option<&Path>, comparison: &Comparison) -> Judged {
     Judged::build(read_dir(app_dir.unwrap_or(Path::new("."))), comparison)
 }
 
-/// One line per unusable declaration file on stderr; how many there were.
-pub fn report_problems(judged: &Judged) -> usize {
+/// One line per unusable declaration file on stderr, redacted by
+/// `redactor` if given (a message may quote the file); how many there were.
+pub fn report_problems(judged: &Judged, mut redactor: Option<&mut Redactor>) -> usize {
     for problem in &judged.declarations.problems {
-        super::say(format_args!("declaration file {problem}"));
+        let line = format!("declaration file {problem}");
+        super::say(match redactor.as_deref_mut() {
+            Some(redactor) => redactor.text(&line),
+            None => line,
+        });
     }
     judged.declarations.problems.len()
 }
@@ -84,7 +90,7 @@ pub fn snapshot(args: &SnapshotArgs) -> Result<ExitCode> {
         Some(path) if !is_stdout(path) => write_out(path, &text)?,
         _ => print_stdout(&text)?,
     }
-    let failed = report_problems(&judged);
+    let failed = report_problems(&judged, None);
     Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
 }
 

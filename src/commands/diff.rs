@@ -70,7 +70,8 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     // The hosts that worked are shown; one that failed still fails the run,
     // and so does a declaration file that could not be used. The terminal
     // is the user's own (as for snapshot): failures as they are.
-    let failed = report_failures(&reports, None) + judged.as_ref().map_or(0, report_problems);
+    let failed =
+        report_failures(&reports, None) + judged.as_ref().map_or(0, |j| report_problems(j, None));
     Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
 }
 
@@ -176,7 +177,8 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
         let _ = writeln!(out, "{}", text(&line));
     }
     let summary = text(&judged.summary(&shown));
-    let failed = report_failures(&reports, redactor.as_mut()) + report_problems(&judged);
+    let failed =
+        report_failures(&reports, redactor.as_mut()) + report_problems(&judged, redactor.as_mut());
     // The summary stays the last line, as in `check` (scripts read it).
     if let Some(redactor) = redactor.as_ref().filter(|r| r.redacted_any()) {
         out.push_str(&redactor.summary());

@@ -467,3 +467,25 @@ proptest! {
         }
     }
 }
+
+/// `check --against declared` goes to CI logs: a message about a malformed
+/// declaration file that quotes the file is redacted like the rest.
+#[test]
+fn a_malformed_file_quoting_a_secret_is_reported_redacted() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let token = format!("ghp_{}", "a1B2c3D4e5".repeat(4).get(..36).expect("36 chars"));
+    std::fs::write(dir.path().join(".sdkmanrc"), format!("{token}\n")).expect("write");
+    let app_dir = dir.path().display().to_string();
+    let out = paritty(&[
+        "check",
+        "--against",
+        "declared",
+        &snapshot("laptop.json"),
+        "--app-dir",
+        &app_dir,
+    ]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "a declaration file could not be used: {stderr}");
+    assert!(stderr.contains(".sdkmanrc"), "the file is named: {stderr}");
+    assert!(!stderr.contains(&token) && !stdout.contains(&token), "{stdout}{stderr}");
+}
