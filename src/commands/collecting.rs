@@ -34,23 +34,29 @@ pub fn targets(
     if args.is_empty() {
         return Ok(vec![Target::Local]);
     }
-    let mut targets: Vec<Target> = Vec::new();
+    // Each target, and whether a group named it.
+    let mut targets: Vec<(Target, bool)> = Vec::new();
     for arg in args {
+        let group = arg.starts_with('@');
         for target in target::expand(arg, config, &inventory).map_err(|e| eyre!("target {e}"))? {
+            // Groups overlap (a host in `web` and in `prod`, or a group and
+            // one of its hosts by name, in either order): the host once.
+            if let Some(at) = targets.iter().position(|(t, _)| *t == target)
+                && (group || targets[at].1)
+            {
+                targets[at].1 |= group;
+                continue;
+            }
             // Names are shown clean, so two files can differ only in what
             // cleaning removed: they would be one column.
             let name = target.name();
-            // Groups overlap (a host in `web` and in `prod`): the host once.
-            if arg.starts_with('@') && targets.contains(&target) {
-                continue;
-            }
-            if targets.iter().any(|t| t.name() == name) {
+            if targets.iter().any(|(t, _)| t.name() == name) {
                 return Err(eyre!("target `{arg}` is named twice (as `{name}`)"));
             }
-            targets.push(target);
+            targets.push((target, group));
         }
     }
-    Ok(targets)
+    Ok(targets.into_iter().map(|(target, _)| target).collect())
 }
 
 /// Collects `targets` under `plan`; one report per target, in order.

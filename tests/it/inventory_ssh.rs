@@ -115,17 +115,23 @@ fn a_host_in_two_groups_named_is_collected_once() {
         line("other", other)
     );
     std::fs::write(&inventory, text).expect("write inventory");
-    let run = Command::new(env!("CARGO_BIN_EXE_paritty"))
-        .args(["snapshot", "@web", "@prod", "--ssh-config", "/dev/null", "--inventory"])
-        .arg(&inventory)
-        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
-        .env_remove("SSH_AUTH_SOCK")
-        .env_remove("RUST_BACKTRACE")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run paritty");
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(2), "{stderr}");
-    assert_eq!(stderr.matches("paritty: shared: unreachable").count(), 1, "{stderr}");
-    assert_eq!(stderr.matches("paritty: other: unreachable").count(), 1, "{stderr}");
+    // Two groups, and a group beside one of its hosts by name, in either
+    // order: each host once.
+    for targets in [["@web", "@prod"], ["@prod", "shared"], ["shared", "@prod"]] {
+        let run = Command::new(env!("CARGO_BIN_EXE_paritty"))
+            .arg("snapshot")
+            .args(targets)
+            .args(["--ssh-config", "/dev/null", "--inventory"])
+            .arg(&inventory)
+            .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+            .env_remove("SSH_AUTH_SOCK")
+            .env_remove("RUST_BACKTRACE")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run paritty");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{targets:?}: {stderr}");
+        assert_eq!(stderr.matches("paritty: shared: unreachable").count(), 1, "{stderr}");
+        assert_eq!(stderr.matches("paritty: other: unreachable").count(), 1, "{stderr}");
+    }
 }
