@@ -75,19 +75,31 @@ fn assert_bounded(run: &Output, took: Duration, target: &str, host_timeout: u64,
 
 #[test]
 fn a_session_that_never_ends_costs_the_host_timeout() {
+    use std::os::unix::fs::PermissionsExt;
     let lab = Lab::new();
+    let dir = tempfile::tempdir().expect("tmp");
+    // The session notes its pid where the login user can write, so the test
+    // can end it: sshd leaves a command without a terminal running when the
+    // client goes (it is the host's, not paritty's, to end).
+    let pids = dir.path().join("pids");
+    std::fs::create_dir(&pids).expect("mkdir");
+    std::fs::set_permissions(&pids, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let pid_file = pids.join("session");
     // Whatever is asked, the host runs this (and sshd keeps the channel
     // open while it runs, even after the client closes it).
+    let force = format!("ForceCommand echo $$ > {}; exec sleep 300", pid_file.display());
     let _host = lab.add_host(&HostSpec {
         name: "stuck",
-        sshd_config: &["ForceCommand sleep 300"],
+        sshd_config: &[force.as_str()],
         ..HostSpec::default()
     });
-    let dir = tempfile::tempdir().expect("tmp");
     let profile = write_profile(dir.path());
     let out = dir.path().join("stuck.json");
     let (run, took) =
         snapshot(&lab.ssh_config(), &profile, &out, "stuck", &["--host-timeout", "3"]);
+    if let Ok(pid) = std::fs::read_to_string(&pid_file) {
+        let _ = std::process::Command::new("kill").args(["-9", pid.trim()]).status();
+    }
     assert_bounded(&run, took, "stuck", 3, "while running the probe");
 }
 
