@@ -300,7 +300,7 @@ fn the_interactive_view_shows_a_hostile_file_name_clean() {
         .env_remove("RUST_BACKTRACE");
     let mut pty = Pty::spawn(cmd, 30, 120);
     // The column is named from the start, clean or not.
-    let screen = pty.wait_for("team/bad", Duration::from_secs(60));
+    let screen = pty.wait_for("team/bad.json", Duration::from_secs(60));
     assert!(screen.contains("team/bad.json"), "{screen}");
     assert!(!screen.contains("PWNED") && !screen.contains("aGk="), "{screen}");
     pty.send(b"q");

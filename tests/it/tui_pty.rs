@@ -99,12 +99,16 @@ fn a_whole_session_against_real_hosts() {
     assert!(asked.contains(newcomer.fingerprint(crate::common::sshd::KeyType::Ed25519)), "{asked}");
     pty.send(b"y");
     // Every host but the slow one finishes; the slow one is still at it.
+    // Waited for down to staging's last value: a frame arrives in pieces,
+    // and its header can be on screen before the rows below it.
     let done = pty.wait_for_fn(
         |s| {
             let text = s.contents();
             text.contains("✗ unreachable")
                 && text.contains("✓ parity")
                 && text.contains("collecting 1")
+                && text.contains("3.12.1")
+                && text.contains("2.0.0")
         },
         WAIT,
     );
@@ -128,17 +132,28 @@ fn a_whole_session_against_real_hosts() {
     // (Columns: ★ prod-1, this machine, staging-1, ...)
     pty.send(b"ll");
     pty.send(b"p");
-    let pair = pty.wait_for("Pair: prod-1 ⇄ staging-1", WAIT);
-    assert!(
-        pair.lines().any(|l| l.contains("mytool") && l.contains("█ major") && l.contains("2.0.0")),
-        "{pair}"
+    // Waited for down to the row: the title can arrive before the rows.
+    let major_row = |l: &str| l.contains("mytool") && l.contains("█ major") && l.contains("2.0.0");
+    let pair = pty.wait_for_fn(
+        |s| {
+            let text = s.contents();
+            text.contains("Pair: prod-1 ⇄ staging-1") && text.lines().any(major_row)
+        },
+        WAIT,
     );
+    assert!(pair.lines().any(major_row), "{pair}");
     pty.send(b"p");
     pty.wait_for(" facts ", WAIT);
     // staging-1 is upgraded; `r` collects it again and its column follows.
     crate::common::tool(&staging.tool_dir(), "mytool", "echo 'mytool 2.1.0'");
     pty.send(b"r");
-    let refreshed = pty.wait_for("2.1.0", WAIT);
+    let refreshed = pty.wait_for_fn(
+        |s| {
+            let text = s.contents();
+            text.contains("2.1.0") && !text.contains("2.0.0")
+        },
+        WAIT,
+    );
     assert!(!refreshed.contains("2.0.0"), "{refreshed}");
     // Export the comparison as Markdown into the working folder.
     pty.send(b"e");
@@ -155,6 +170,13 @@ fn a_whole_session_against_real_hosts() {
     let still_slow = pty.screen();
     assert!(still_slow.contains("collecting 1"), "{still_slow}");
     pty.send(b"q");
+    assert_terminal_given_back(&mut pty);
+    drop((prod, staging, slow));
+}
+
+/// The session ended well and left the terminal as it found it: cooked
+/// mode, the main screen, the cursor shown, mouse capture off.
+fn assert_terminal_given_back(pty: &mut Pty) {
     let status = pty.wait_exit(WAIT);
     assert!(status.success(), "{status:?}");
     assert!(pty.is_cooked(), "raw mode was left on");
@@ -168,7 +190,6 @@ fn a_whole_session_against_real_hosts() {
         "cursor shown"
     );
     assert!(text.rfind("\x1b[?1000l") > Some(entered), "mouse capture turned off");
-    drop((prod, staging, slow));
 }
 
 #[test]
