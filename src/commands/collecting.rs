@@ -138,7 +138,7 @@ pub fn collect_each(
     // interrupted run must not wait for a host that hangs.
     let (events, worker_events) = mpsc::channel::<Event>();
     let forward = incoming.clone();
-    let _ = std::thread::Builder::new().name("events".into()).spawn(move || {
+    let forwarder = std::thread::Builder::new().name("events".into()).spawn(move || {
         for event in worker_events {
             if forward.send(Incoming::Event(event)).is_err() {
                 break;
@@ -157,6 +157,12 @@ pub fn collect_each(
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             collect_targets(&owned_targets, &owned_plan, prompts, &events)
         }));
+        // Every event is forwarded before the result: the last stages (a
+        // host's failure) reach the progress lines before they end.
+        drop(events);
+        if let Ok(forwarder) = forwarder {
+            let _ = forwarder.join();
+        }
         let _ = done.send(match result {
             Ok(reports) => Incoming::Done(reports),
             Err(panic) => Incoming::Panicked(panic),
