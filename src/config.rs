@@ -94,6 +94,9 @@ pub struct InventoryHost {
     pub engine: Option<EngineName>,
     /// dev, staging, prod...: the default baseline is the prod host.
     pub environment: Option<String>,
+    /// The app's folder on that host or in that container (absolute):
+    /// where its declarations, `.env` and revision are read.
+    pub app_dir: Option<String>,
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
 }
@@ -167,7 +170,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             (Some(_), Some(_), Some(_)) => {
                 Some("a container on an SSH host (`ssh` with `container`) is not supported yet")
             }
-            _ => None,
+            _ => host.app_dir.as_deref().and_then(app_dir_problem),
         };
         if let Some(problem) = problem {
             return Err(ConfigError {
@@ -199,6 +202,20 @@ impl Config {
             self.keys.iter().map(|(a, k)| (a.clone(), k.get_ref().keys())).collect();
         // Every entry was checked when the file was read.
         crate::keymap::Keymap::with_overrides(&overrides).unwrap_or_default()
+    }
+}
+
+/// What is wrong with an `app_dir`: it is a path on another machine, read
+/// there by the probe, so it must be absolute and one plain line.
+fn app_dir_problem(dir: &str) -> Option<&'static str> {
+    if !dir.starts_with('/') {
+        Some("`app_dir` must be an absolute path (it is a folder on that host)")
+    } else if dir.chars().any(char::is_control) {
+        Some("`app_dir` holds a control character")
+    } else if dir.len() > 4096 {
+        Some("`app_dir` is longer than 4096 bytes")
+    } else {
+        None
     }
 }
 

@@ -88,6 +88,7 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
             labels: BTreeMap::new(),
             identity_file: None,
             proxy_jump: None,
+            app_dir: None,
         }));
     }
     let path = Path::new(arg);
@@ -119,6 +120,7 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
                 },
                 container: container.clone(),
                 labels,
+                app_dir: host.app_dir.clone(),
             }));
         }
         let how = host.ssh.as_deref().unwrap_or(&host.name);
@@ -132,6 +134,7 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
             labels,
             identity_file: None,
             proxy_jump: None,
+            app_dir: host.app_dir.clone(),
         }));
     }
     if let Some(target) = container_form(arg)? {
@@ -146,6 +149,7 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
         labels: BTreeMap::new(),
         identity_file: None,
         proxy_jump: None,
+        app_dir: None,
     }))
 }
 
@@ -191,6 +195,7 @@ pub fn from_inventory(host: &InventoryHost) -> Result<Target, TargetError> {
         labels,
         identity_file: connection.key_file.map(PathBuf::from),
         proxy_jump,
+        app_dir: None,
     }))
 }
 
@@ -215,6 +220,7 @@ fn container_form(arg: &str) -> Result<Option<Target>, TargetError> {
         engine,
         container: rest.to_owned(),
         labels: BTreeMap::new(),
+        app_dir: None,
     })))
 }
 
@@ -470,6 +476,31 @@ mod tests {
             bad("[[host]]\nname = \"web\"\nssh = \"h\"\ncontainer = \"w\"\nengine = \"docker\"\n")
                 .contains("not supported yet")
         );
+    }
+
+    #[test]
+    fn app_dirs_are_carried_and_must_be_absolute() {
+        let config = crate::config::parse(
+            "[[host]]\nname = \"web\"\nssh = \"deploy@web-1\"\napp_dir = \"/srv/app\"\n\n\
+             [[host]]\nname = \"api\"\ncontainer = \"api-1\"\nengine = \"podman\"\napp_dir = \"/app\"\n",
+            std::path::Path::new("paritty.toml"),
+        )
+        .expect("valid");
+        let web = parse("web", Some(&config)).expect("web");
+        assert_eq!(web.app_dir(), Some("/srv/app"));
+        let api = parse("api", Some(&config)).expect("api");
+        assert_eq!(api.app_dir(), Some("/app"));
+        assert_eq!(parse("deploy@other", Some(&config)).expect("other").app_dir(), None);
+        for (dir, problem) in
+            [("srv/app", "must be an absolute path"), ("/srv/a\\u001b[2J", "control character")]
+        {
+            let text = format!("[[host]]\nname = \"web\"\napp_dir = \"{dir}\"\n");
+            let e = crate::config::parse(&text, std::path::Path::new("paritty.toml"))
+                .expect_err(dir)
+                .to_string();
+            assert!(e.starts_with("config paritty.toml:2:1: host `web`: `app_dir`"), "{e}");
+            assert!(e.contains(problem), "{e}");
+        }
     }
 
     #[test]

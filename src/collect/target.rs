@@ -31,6 +31,8 @@ pub struct ContainerTarget {
     /// injection, no blanks).
     pub container: String,
     pub labels: BTreeMap<String, String>,
+    /// Where the app lives inside the container (`app_dir`), if named.
+    pub app_dir: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +58,9 @@ pub struct SshTarget {
     /// Jump hosts instead of ssh_config's ProxyJump (like `ssh -J`): from an
     /// Ansible inventory's `ansible_ssh_common_args`.
     pub proxy_jump: Option<Vec<JumpHop>>,
+    /// Where the app lives on the host (`app_dir` in paritty.toml): the
+    /// folder its declarations, `.env` and revision are read from.
+    pub app_dir: Option<String>,
 }
 
 impl Target {
@@ -69,6 +74,17 @@ impl Target {
             Target::Snapshot(path) => one_line(&path.to_string_lossy()),
             Target::Container(t) => one_line(&t.name),
             Target::Image(t) => one_line(&t.name),
+        }
+    }
+
+    /// The app folder named for a remote target or container
+    /// (paritty.toml's `app_dir`); this machine's is chosen on the command
+    /// line (`--app-dir`, else the current folder), so `None` here.
+    pub fn app_dir(&self) -> Option<&str> {
+        match self {
+            Target::Ssh(t) => t.app_dir.as_deref(),
+            Target::Container(t) => t.app_dir.as_deref(),
+            Target::Local | Target::Snapshot(_) | Target::Image(_) => None,
         }
     }
 }
