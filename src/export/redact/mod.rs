@@ -150,6 +150,11 @@ impl Redactor {
         let mut out = snapshot.clone();
         out.host.name = self.host_text(&snapshot.host.name);
         out.host.address = snapshot.host.address.as_deref().map(|a| self.text(a));
+        // An image reference, a pod's node, an argv's program path: from
+        // outside or from the user's config, redacted like any text.
+        for text in out.host.transport.texts_mut() {
+            *text = self.text(text);
+        }
         for label in out.host.labels.values_mut() {
             *label = self.text(label);
         }
