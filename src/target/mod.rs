@@ -505,6 +505,55 @@ mod tests {
     }
 
     #[test]
+    fn inventory_pods_and_argvs() {
+        let config = crate::config::parse(
+            "[[host]]\nname = \"api\"\nk8s = \"prod/shop/deploy/api\"\nenvironment = \"prod\"\n\n\
+             [[host]]\nname = \"vm\"\nexec = [\"vagrant\", \"ssh\", \"web\", \"--\", \"sh -s\"]\n\n\
+             [[host]]\nname = \"bad\"\nk8s = \"shop/-it\"\n",
+            std::path::Path::new("paritty.toml"),
+        )
+        .expect("valid");
+        let Ok(Target::Pod(t)) = parse("api", Some(&config)) else { panic!() };
+        assert_eq!(
+            (t.context.as_deref(), t.namespace.as_str(), &t.workload, t.name.as_str()),
+            (
+                Some("prod"),
+                "shop",
+                &crate::collect::target::Workload::Deployment("api".into()),
+                "api"
+            )
+        );
+        assert_eq!(t.labels.get("environment").map(String::as_str), Some("prod"));
+        let Ok(Target::Exec(t)) = parse("vm", Some(&config)) else { panic!() };
+        assert_eq!(t.argv, ["vagrant", "ssh", "web", "--", "sh -s"]);
+        let e = parse("bad", Some(&config)).expect_err("bad pod").to_string();
+        assert!(e.starts_with("inventory host `bad`: `k8s:shop/-it`: `-it` is not a pod"), "{e}");
+
+        let bad = |text: &str| {
+            crate::config::parse(text, std::path::Path::new("paritty.toml"))
+                .expect_err(text)
+                .to_string()
+        };
+        assert_eq!(
+            bad("[[host]]\nname = \"vm\"\nexec = []\n"),
+            "config paritty.toml:3:8: host `vm`: `exec` is empty: give the program and its arguments"
+        );
+        assert!(
+            bad("[[host]]\nname = \"vm\"\nexec = [\"sh\", 1]\n")
+                .starts_with("config paritty.toml:3:"),
+            "a number in the argv is refused with its place"
+        );
+        assert!(
+            bad("[[host]]\nname = \"vm\"\nssh = \"h\"\nexec = [\"sh\"]\n")
+                .contains("paritty.toml:4:8: host `vm`: `exec` is the way to reach this host")
+        );
+        assert!(
+            bad("[[host]]\nname = \"p\"\nk8s = \"a/b\"\ncontainer = \"c\"\nengine = \"podman\"\n")
+                .contains("paritty.toml:2:1: host `p`: `k8s` is the way to reach this host")
+        );
+    }
+
+    #[test]
     fn inventory_names_carry_their_environment() {
         let config = crate::config::parse(
             "[[host]]\nname = \"prod-web-1\"\nssh = \"deploy@10.1.2.3:2222\"\nenvironment = \"prod\"\n",
