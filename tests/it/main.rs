@@ -22,6 +22,7 @@ mod hostile_text;
 mod inventory;
 mod inventory_ssh;
 mod known_hosts;
+mod kubernetes;
 mod limits;
 mod out_paths;
 mod parsers;
