@@ -53,7 +53,7 @@ fn snapshot(
 }
 
 /// paritty's stderr line about `target` (`paritty: TARGET: REASON: ...`).
-fn said<'o>(out: &'o Output, target: &str) -> String {
+fn said(out: &Output, target: &str) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let prefix = format!("paritty: {target}: ");
     stderr

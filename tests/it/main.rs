@@ -15,6 +15,7 @@ mod containers;
 mod declared;
 mod diff;
 mod examples_shipped;
+mod exec_hosts;
 mod export_golden;
 mod export_html;
 mod frame_props;

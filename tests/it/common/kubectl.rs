@@ -61,7 +61,8 @@ impl StandIn {
             .env("PATH", path)
             .env("KUBECONFIG", self.dir.path().join("kubeconfig"))
             .env("PARITTY_STANDIN_CLUSTER", &self.cluster)
-            .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config");
+            .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+            .env_remove("RUST_BACKTRACE");
         command
     }
 
