@@ -285,3 +285,15 @@ fn a_pod_and_its_podman_container_agree() {
     assert!(ok >= 10, "only {ok} facts were found in the container");
     assert_eq!(pod["runtime.python3"]["value"], "3.11.2");
 }
+
+/// The stand-in is POSIX sh like the probe, so it runs wherever the tests do.
+#[test]
+fn the_stand_in_passes_shellcheck() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kubernetes/kubectl");
+    let out = std::process::Command::new("shellcheck")
+        .args(["-s", "sh"])
+        .arg(&script)
+        .output()
+        .expect("shellcheck runs (scripts/test-deps.sh installs it)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}

@@ -25,7 +25,7 @@ pub use self::names::is_secret_name;
 use self::scan::scrub;
 use self::summary::Counts;
 use crate::compare::matrix::Comparison;
-use crate::model::{Fact, HostReport, Snapshot, Status};
+use crate::model::{Fact, HostReport, Snapshot, Status, Transport};
 
 /// What a redacted secret's evidence says instead.
 pub const REDACTED: &str = "[redacted]";
@@ -97,6 +97,10 @@ impl Redactor {
             if let Some(hostname) = snapshot.facts.get("hostname").and_then(|f| f.value.clone()) {
                 names.push(hostname);
             }
+            // A pod's name is its host name.
+            if let Transport::Kubernetes(pod) = &snapshot.host.transport {
+                names.extend(pod.pod.clone());
+            }
             if let Some(address) = &snapshot.host.address {
                 // `user@host:port` names a host too.
                 let host = address.rsplit('@').next().unwrap_or(address);
@@ -125,6 +129,14 @@ impl Redactor {
         }
         if used && announced.is_none() {
             self.next_host += 1;
+        }
+        // A pod's node is a machine of its own: a pseudonym of its own.
+        let node = report.snapshot.as_ref().and_then(|s| match &s.host.transport {
+            Transport::Kubernetes(pod) => pod.node.clone(),
+            _ => None,
+        });
+        if let Some(node) = node {
+            self.learn_host(&HostReport { target: node, snapshot: None, failure: None });
         }
     }
 
