@@ -172,21 +172,16 @@ impl Transport {
             }
             Transport::Image(image) => format!("image {}", of(image)),
             Transport::Kubernetes(pod) => {
-                let mut text = format!("container of {}, ", of(&pod.image));
-                match (&pod.pod, &pod.deployment) {
-                    (Some(name), _) => text.push_str(&format!("pod {}/{name}", pod.namespace)),
-                    (None, Some(deployment)) => {
-                        text.push_str(&format!("a pod of deploy {}/{deployment}", pod.namespace));
-                    }
-                    (None, None) => text.push_str(&format!("a pod in {}", pod.namespace)),
-                }
-                if let Some(node) = &pod.node {
-                    text.push_str(&format!(" on node {node}"));
-                }
-                if let Some(context) = &pod.context {
-                    text.push_str(&format!(" (context {context})"));
-                }
-                text
+                let ns = &pod.namespace;
+                let place = match (&pod.pod, &pod.deployment) {
+                    (Some(name), _) => format!("pod {ns}/{name}"),
+                    (None, Some(deployment)) => format!("a pod of deploy {ns}/{deployment}"),
+                    (None, None) => format!("a pod in {ns}"),
+                };
+                let node = pod.node.as_ref().map(|n| format!(" on node {n}")).unwrap_or_default();
+                let context =
+                    pod.context.as_ref().map(|c| format!(" (context {c})")).unwrap_or_default();
+                format!("container of {}, {place}{node}{context}", of(&pod.image))
             }
             Transport::Exec(program) => format!("exec {program}"),
             Transport::Local | Transport::Ssh => self.as_str().to_owned(),
