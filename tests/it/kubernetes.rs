@@ -226,10 +226,38 @@ fn bad_forms_are_refused_before_anything_runs() {
     assert_eq!(standin.argvs(), Vec::<String>::new(), "kubectl was run");
 }
 
+/// kubectl's exec never answers (a stalled API server): the host deadline
+/// ends it, kubectl's process group killed.
 #[test]
 fn an_exec_that_hangs_is_killed_at_the_host_deadline() {
     let images = images();
     let web = Container::run(&images.app, "k8shang", &["/bin/busybox", "sleep", "600"]);
+    let standin = StandIn::new(
+        Some("lab"),
+        &[pod_line("shop", "web-0", "node-1", &[("app", &web.name)]), "hang shop web-0".to_owned()],
+    );
+    let started = Instant::now();
+    let (out, snaps) = snapshot(
+        &standin,
+        &["k8s:shop/web-0"],
+        &["--profile", profile().to_str().expect("utf-8"), "--host-timeout", "3"],
+    );
+    let took = started.elapsed();
+    let line = said(&out, "k8s:shop/web-0");
+    assert!(line.starts_with("timeout: ") && line.contains("did not start"), "{line}");
+    assert!(took < Duration::from_secs(15), "took {took:?}");
+    assert!(snaps.is_empty(), "nothing was collected");
+    let hung = std::fs::read_to_string(standin.dir().join("cluster.hung")).expect("it hung");
+    let cmdline = std::fs::read(format!("/proc/{}/cmdline", hung.trim())).unwrap_or_default();
+    assert_ne!(cmdline, b"sleep\0600\0", "the hung kubectl outlived paritty");
+}
+
+/// A tool in the container hangs: the probe halts itself by the host's
+/// deadline, the tool killed, what was found kept, nothing left running.
+#[test]
+fn a_tool_that_hangs_in_the_pod_ends_with_the_probe() {
+    let images = images();
+    let web = Container::run(&images.app, "k8sslow", &["/bin/busybox", "sleep", "600"]);
     let standin =
         StandIn::new(Some("lab"), &[pod_line("shop", "web-0", "node-1", &[("app", &web.name)])]);
     let text = std::fs::read_to_string(profile()).expect("profile");
@@ -237,6 +265,8 @@ fn an_exec_that_hangs_is_killed_at_the_host_deadline() {
     let slow_profile = standin.dir().join("slow.toml");
     std::fs::write(&slow_profile, slow).expect("profile");
     let started = Instant::now();
+    // The command timeout (10 s) is past the host's deadline (12 s, less
+    // the probe's margin of three watchdog ticks and two seconds).
     let (out, snaps) = snapshot(
         &standin,
         &["k8s:shop/web-0"],
@@ -244,21 +274,44 @@ fn an_exec_that_hangs_is_killed_at_the_host_deadline() {
             "--profile",
             slow_profile.to_str().expect("utf-8"),
             "--host-timeout",
-            "5",
+            "12",
             "--timeout",
-            "120",
+            "10",
         ],
     );
     let took = started.elapsed();
-    let line = said(&out, "k8s:shop/web-0");
-    assert!(line.starts_with("timeout: "), "{line}");
-    assert!(took < Duration::from_secs(25), "took {took:?}");
-    // What was framed before the deadline is kept.
+    assert!(took < Duration::from_secs(20), "took {took:?}");
     let snap = &snaps["k8s:shop/web-0"];
-    assert_eq!(snap["facts"]["os.id"]["value"], "paritty");
-    assert_eq!(snap["facts"]["tool.mytool"]["status"], "error");
-    // kubectl's process group was killed: no exec into the container is left.
+    assert_eq!(
+        snap["facts"]["os.id"]["value"],
+        "paritty",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(snap["facts"]["tool.mytool"]["status"], "timeout");
     assert!(!exec_clients(&web.name), "a podman exec of {} is still running", web.name);
+    // Nothing of the probe is left in the container: only PID 1 and the
+    // `ps` looking; zombies are dead (this PID 1, a plain `sleep`, reaps
+    // none of the orphans it inherits). Polled, bounded: the kernel reaps
+    // the killed tools a moment later.
+    let started = Instant::now();
+    loop {
+        let ps = podman_ok(&["exec", &web.name, "ps", "-o", "pid,stat,args"]);
+        let left: Vec<&str> = ps
+            .lines()
+            .skip(1)
+            .filter(|l| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                words.first() != Some(&"1")
+                    && !words.get(1).is_some_and(|stat| stat.starts_with('Z'))
+                    && !l.contains("ps -o pid,stat,args")
+            })
+            .collect();
+        if left.is_empty() {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "left in the container: {left:?}");
+    }
 }
 
 /// The parity invariant through kubectl: one container as a pod (the
