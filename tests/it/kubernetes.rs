@@ -249,7 +249,7 @@ fn an_exec_that_hangs_is_killed_at_the_host_deadline() {
     assert!(snaps.is_empty(), "nothing was collected");
     let hung = std::fs::read_to_string(standin.dir().join("cluster.hung")).expect("it hung");
     let cmdline = std::fs::read(format!("/proc/{}/cmdline", hung.trim())).unwrap_or_default();
-    assert_ne!(cmdline, b"sleep\0600\0", "the hung kubectl outlived paritty");
+    assert_ne!(cmdline, b"sleep\x00600\x00", "the hung kubectl outlived paritty");
 }
 
 /// A tool in the container hangs: the probe halts itself by the host's
