@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::TargetError;
+use crate::collect::kubernetes::names::{is_context, is_label, is_subdomain};
 use crate::collect::target::{PodTarget, Workload};
 
 /// What starts the form on the command line.
@@ -85,32 +86,6 @@ fn check(part: &str, what: &str, rule: fn(&str) -> bool) -> Result<(), String> {
     })
 }
 
-/// RFC 1123 label, Kubernetes' rule for namespaces and container names.
-fn is_label(s: &str) -> bool {
-    s.len() <= 63 && is_dns(s, false)
-}
-
-/// RFC 1123 subdomain, Kubernetes' rule for pod and deployment names.
-fn is_subdomain(s: &str) -> bool {
-    s.len() <= 253 && is_dns(s, true)
-}
-
-fn is_dns(s: &str, dots: bool) -> bool {
-    let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
-    s.starts_with(alnum)
-        && s.ends_with(alnum)
-        && s.chars().all(|c| alnum(c) || c == '-' || (dots && c == '.'))
-}
-
-/// A kubeconfig context is any string to kubectl; the names tools write
-/// (`kind-dev`, `gke_project_zone_name`, `admin@cluster`, `minikube`) fit
-/// this, and nothing that starts like an option does.
-fn is_context(s: &str) -> bool {
-    s.len() <= 253
-        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || "._@:-".contains(c))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,7 +139,5 @@ mod tests {
             assert!(e.contains(FORMS), "{spec}: {e}");
             assert!(!e.contains('\u{1b}'), "{spec}: {e}");
         }
-        assert!(is_label(&"a".repeat(63)) && !is_label(&"a".repeat(64)));
-        assert!(is_subdomain("web.v2-0") && !is_subdomain("web.") && !is_subdomain("-web"));
     }
 }

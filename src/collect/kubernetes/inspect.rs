@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::names::is_label;
 use crate::model::{FailReason, Failure, ImageRef, Pod};
 use crate::output::sanitize::one_line;
 
@@ -99,10 +100,23 @@ fn choose(
         ));
     }
     let annotated = field(&metadata["annotations"][DEFAULT_CONTAINER]);
-    annotated
+    let chosen = annotated
         .filter(|a| containers.contains(a))
         .or_else(|| containers.first().cloned())
-        .ok_or_else(|| Failure::new(FailReason::ProbeFailed, format!("{what} lists no container")))
+        .ok_or_else(|| {
+            Failure::new(FailReason::ProbeFailed, format!("{what} lists no container"))
+        })?;
+    // It goes to `kubectl exec -c`: from the cluster's JSON, so checked
+    // like a name the user typed.
+    if !is_label(&chosen) {
+        return Err(Failure::new(
+            FailReason::ProbeFailed,
+            format!(
+                "{what}: kubectl reported a container name that is not a Kubernetes name (`{chosen}`)"
+            ),
+        ));
+    }
+    Ok(chosen)
 }
 
 /// The containers' names, at most 64 of them.
@@ -180,6 +194,10 @@ mod tests {
         assert!(f.message().contains("phase Succeeded"), "{f}");
         let f = pod("<html>", &mut place(None), "pod shop/web-0").expect_err("not json");
         assert_eq!(f.reason, FailReason::ProbeFailed);
+        let hostile = POD.replace("\"istio-proxy\"", "\"--kubeconfig=/tmp/x\"");
+        let hostile = hostile.replace("\"app\"", "\"--as=admin\"");
+        let f = pod(&hostile, &mut place(None), "pod shop/web-0").expect_err("not a name");
+        assert!(f.message().contains("not a Kubernetes name"), "{f}");
     }
 
     #[test]

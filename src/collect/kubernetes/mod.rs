@@ -7,5 +7,6 @@
 pub mod fault;
 pub mod host;
 pub mod inspect;
+pub mod names;
 
 pub use host::collect_pod;
