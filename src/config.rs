@@ -94,6 +94,9 @@ pub struct InventoryHost {
     pub engine: Option<EngineName>,
     /// dev, staging, prod...: the default baseline is the prod host.
     pub environment: Option<String>,
+    /// The app's folder on that host or in that container (absolute):
+    /// where its declarations, `.env` and revision are read.
+    pub app_dir: Option<String>,
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
     /// A Kubernetes pod instead of a host, in the `k8s:` target's form
@@ -173,7 +176,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             (Some(_), Some(_), Some(_)) => {
                 Some("a container on an SSH host (`ssh` with `container`) is not supported yet")
             }
-            _ => None,
+            _ => host.app_dir.as_deref().and_then(app_dir_problem),
         };
         if let Some(problem) = problem {
             return Err(ConfigError {
@@ -243,6 +246,20 @@ fn pod_or_argv_problem(host: &InventoryHost) -> Option<(&'static str, Option<usi
         ));
     }
     None
+}
+
+/// What is wrong with an `app_dir`: it is a path on another machine, read
+/// there by the probe, so it must be absolute and one plain line.
+fn app_dir_problem(dir: &str) -> Option<&'static str> {
+    if !dir.starts_with('/') {
+        Some("`app_dir` must be an absolute path (it is a folder on that host)")
+    } else if dir.chars().any(char::is_control) {
+        Some("`app_dir` holds a control character")
+    } else if dir.len() > 4096 {
+        Some("`app_dir` is longer than 4096 bytes")
+    } else {
+        None
+    }
 }
 
 /// Where `name = "NAME"` is written, for a message about that host.

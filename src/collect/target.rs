@@ -38,6 +38,8 @@ pub struct PodTarget {
     pub workload: Workload,
     pub container: Option<String>,
     pub labels: BTreeMap<String, String>,
+    /// Where the app lives in the pod's container (`app_dir`), if named.
+    pub app_dir: Option<String>,
 }
 
 /// What kubectl is asked to exec into.
@@ -55,6 +57,8 @@ pub struct ExecTarget {
     /// The argv, at least a program; run as it is, no shell.
     pub argv: Vec<String>,
     pub labels: BTreeMap<String, String>,
+    /// Where the app lives where the argv leads (`app_dir`), if named.
+    pub app_dir: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +70,8 @@ pub struct ContainerTarget {
     /// injection, no blanks).
     pub container: String,
     pub labels: BTreeMap<String, String>,
+    /// Where the app lives inside the container (`app_dir`), if named.
+    pub app_dir: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +97,9 @@ pub struct SshTarget {
     /// Jump hosts instead of ssh_config's ProxyJump (like `ssh -J`): from an
     /// Ansible inventory's `ansible_ssh_common_args`.
     pub proxy_jump: Option<Vec<JumpHop>>,
+    /// Where the app lives on the host (`app_dir` in paritty.toml): the
+    /// folder its declarations, `.env` and revision are read from.
+    pub app_dir: Option<String>,
 }
 
 impl Target {
@@ -106,6 +115,19 @@ impl Target {
             Target::Image(t) => one_line(&t.name),
             Target::Pod(t) => one_line(&t.name),
             Target::Exec(t) => one_line(&t.name),
+        }
+    }
+
+    /// The app folder named for a remote target or container
+    /// (paritty.toml's `app_dir`); this machine's is chosen on the command
+    /// line (`--app-dir`, else the current folder), so `None` here.
+    pub fn app_dir(&self) -> Option<&str> {
+        match self {
+            Target::Ssh(t) => t.app_dir.as_deref(),
+            Target::Container(t) => t.app_dir.as_deref(),
+            Target::Pod(t) => t.app_dir.as_deref(),
+            Target::Exec(t) => t.app_dir.as_deref(),
+            Target::Local | Target::Snapshot(_) | Target::Image(_) => None,
         }
     }
 }

@@ -55,7 +55,7 @@ pub fn snapshot(args: &SnapshotArgs) -> Result<ExitCode> {
         ));
     }
     let empty = Comparison { baseline: 0, columns: Vec::new(), rows: Vec::new() };
-    let mut judged = judge(args.app_dir.as_deref(), &empty);
+    let mut judged = judge(args.collect.app_dir.as_deref(), &empty);
     let mut app_dir = judged.declarations.app_dir.clone();
     if let Some(mut redactor) = options::redactor(&args.redaction) {
         for item in &mut judged.declarations.items {

@@ -30,16 +30,11 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
             "`declared` is judged against hosts: name one too (`paritty diff declared local`)"
         ));
     }
-    if args.app_dir.is_some() && !with_declared {
-        return Err(eyre!(
-            "--app-dir is read by the `declared` target: add `declared` to the targets"
-        ));
-    }
     let targets = collecting::targets(&hosts, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let reports = collecting::collect(&targets, &plan);
     let comparison = compare(&reports, args.baseline.as_deref(), config, None)?;
-    let mut judged = with_declared.then(|| judge(args.app_dir.as_deref(), &comparison));
+    let mut judged = with_declared.then(|| judge(args.collect.app_dir.as_deref(), &comparison));
     let to_terminal = args.out.as_deref().is_none_or(is_stdout) && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     // Judged on what was collected; redacted only in what is written.
@@ -139,7 +134,7 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
     let first = reports.iter().position(|r| r.snapshot.is_some()).unwrap_or(0);
     let policy = config.map(|c| c.compare.clone()).unwrap_or_default();
     let comparison = Comparison::build(&reports, first, &policy);
-    let judged = judge(args.app_dir.as_deref(), &comparison);
+    let judged = judge(args.collect.app_dir.as_deref(), &comparison);
     let mut redactor = options::redactor(&args.redaction);
     let shown = match &mut redactor {
         Some(redactor) => {

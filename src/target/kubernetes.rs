@@ -65,6 +65,7 @@ pub fn parse(
         workload,
         container: container.map(str::to_owned),
         labels,
+        app_dir: None,
     })
 }
 

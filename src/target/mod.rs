@@ -90,6 +90,7 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
             labels: BTreeMap::new(),
             identity_file: None,
             proxy_jump: None,
+            app_dir: None,
         }));
     }
     // Before files: a pod may be called `web.json`.
@@ -116,7 +117,9 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
             |e: TargetError| TargetError::Inventory { host: host.name.clone(), error: Box::new(e) };
         if let Some(spec) = &host.k8s {
             let spec = spec.strip_prefix(kubernetes::PREFIX).unwrap_or(spec);
-            return kubernetes::parse(spec, &host.name, labels).map(Target::Pod).map_err(in_host);
+            let mut pod = kubernetes::parse(spec, &host.name, labels).map_err(in_host)?;
+            pod.app_dir.clone_from(&host.app_dir);
+            return Ok(Target::Pod(pod));
         }
         if let Some(argv) = &host.exec {
             // Checked by the config loader: a program, no empty argv.
@@ -124,6 +127,7 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
                 name: host.name.clone(),
                 argv: argv.get_ref().clone(),
                 labels,
+                app_dir: host.app_dir.clone(),
             }));
         }
         if let (Some(container), Some(engine)) = (&host.container, host.engine) {
@@ -139,6 +143,7 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
                 },
                 container: container.clone(),
                 labels,
+                app_dir: host.app_dir.clone(),
             }));
         }
         let how = host.ssh.as_deref().unwrap_or(&host.name);
@@ -152,6 +157,7 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
             labels,
             identity_file: None,
             proxy_jump: None,
+            app_dir: host.app_dir.clone(),
         }));
     }
     if let Some(target) = container_form(arg)? {
@@ -166,6 +172,7 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
         labels: BTreeMap::new(),
         identity_file: None,
         proxy_jump: None,
+        app_dir: None,
     }))
 }
 
@@ -211,6 +218,7 @@ pub fn from_inventory(host: &InventoryHost) -> Result<Target, TargetError> {
         labels,
         identity_file: connection.key_file.map(PathBuf::from),
         proxy_jump,
+        app_dir: None,
     }))
 }
 
@@ -235,6 +243,7 @@ fn container_form(arg: &str) -> Result<Option<Target>, TargetError> {
         engine,
         container: rest.to_owned(),
         labels: BTreeMap::new(),
+        app_dir: None,
     })))
 }
 
@@ -507,7 +516,7 @@ mod tests {
     #[test]
     fn inventory_pods_and_argvs() {
         let config = crate::config::parse(
-            "[[host]]\nname = \"api\"\nk8s = \"prod/shop/deploy/api\"\nenvironment = \"prod\"\n\n\
+            "[[host]]\nname = \"api\"\nk8s = \"prod/shop/deploy/api\"\nenvironment = \"prod\"\napp_dir = \"/app\"\n\n\
              [[host]]\nname = \"vm\"\nexec = [\"vagrant\", \"ssh\", \"web\", \"--\", \"sh -s\"]\n\n\
              [[host]]\nname = \"bad\"\nk8s = \"shop/-it\"\n",
             std::path::Path::new("paritty.toml"),
@@ -524,6 +533,7 @@ mod tests {
             )
         );
         assert_eq!(t.labels.get("environment").map(String::as_str), Some("prod"));
+        assert_eq!(parse("api", Some(&config)).expect("api").app_dir(), Some("/app"));
         let Ok(Target::Exec(t)) = parse("vm", Some(&config)) else { panic!() };
         assert_eq!(t.argv, ["vagrant", "ssh", "web", "--", "sh -s"]);
         let e = parse("bad", Some(&config)).expect_err("bad pod").to_string();
@@ -551,6 +561,31 @@ mod tests {
             bad("[[host]]\nname = \"p\"\nk8s = \"a/b\"\ncontainer = \"c\"\nengine = \"podman\"\n")
                 .contains("paritty.toml:2:1: host `p`: `k8s` is the way to reach this host")
         );
+    }
+
+    #[test]
+    fn app_dirs_are_carried_and_must_be_absolute() {
+        let config = crate::config::parse(
+            "[[host]]\nname = \"web\"\nssh = \"deploy@web-1\"\napp_dir = \"/srv/app\"\n\n\
+             [[host]]\nname = \"api\"\ncontainer = \"api-1\"\nengine = \"podman\"\napp_dir = \"/app\"\n",
+            std::path::Path::new("paritty.toml"),
+        )
+        .expect("valid");
+        let web = parse("web", Some(&config)).expect("web");
+        assert_eq!(web.app_dir(), Some("/srv/app"));
+        let api = parse("api", Some(&config)).expect("api");
+        assert_eq!(api.app_dir(), Some("/app"));
+        assert_eq!(parse("deploy@other", Some(&config)).expect("other").app_dir(), None);
+        for (dir, problem) in
+            [("srv/app", "must be an absolute path"), ("/srv/a\\u001b[2J", "control character")]
+        {
+            let text = format!("[[host]]\nname = \"web\"\napp_dir = \"{dir}\"\n");
+            let e = crate::config::parse(&text, std::path::Path::new("paritty.toml"))
+                .expect_err(dir)
+                .to_string();
+            assert!(e.starts_with("config paritty.toml:2:1: host `web`: `app_dir`"), "{e}");
+            assert!(e.contains(problem), "{e}");
+        }
     }
 
     #[test]
