@@ -62,6 +62,16 @@ pub fn run(sources: Vec<Source>, mut app_settings: Settings, plan: Plan) -> Resu
         App::new(hosts, std::mem::take(&mut app_settings.policy), &profile, app_settings.keymap);
     app.color = app_settings.color;
     app.show_hint = app_settings.show_hint;
+    if let Some(problem) = app_settings.declarations.problems.first() {
+        let more = app_settings.declarations.problems.len() - 1;
+        let more = if more > 0 { format!(" ({more} more)") } else { String::new() };
+        app.message = Some(format!("declaration file {problem}{more}"));
+    }
+    let show = app_settings.show_declared && !app_settings.declarations.items.is_empty();
+    if app_settings.show_declared && !show && app.message.is_none() {
+        app.message = Some(format!("nothing declared in {}", app_settings.declarations.app_dir));
+    }
+    app.set_declarations(app_settings.declarations, show);
     if let Some(wanted) = &app_settings.baseline
         && let Some(at) = app.hosts.iter().position(|h| &h.name == wanted)
     {
@@ -88,6 +98,10 @@ pub struct Settings {
     pub show_hint: bool,
     /// `--baseline`: a host name as the user typed it.
     pub baseline: Option<String>,
+    /// What the app folder declares, read before the view opens.
+    pub declarations: crate::declare::Declarations,
+    /// Open with the `declared` column (the `declared` target was named).
+    pub show_declared: bool,
 }
 
 /// Terminal input on its own thread, as messages.

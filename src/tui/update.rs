@@ -241,6 +241,7 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             app.modal = Some(Modal::Export(ExportDialog::new(host, app.only_diff)));
         }
         Action::Pair => toggle_pair(app),
+        Action::Declared => toggle_declared(app),
         Action::Details => {
             app.show_details = !app.show_details;
             if !app.show_details {
@@ -254,6 +255,24 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+/// Shows or hides the `declared` column; says why when there is nothing
+/// to show.
+fn toggle_declared(app: &mut App) {
+    if app.show_declared {
+        app.show_declared = false;
+        app.message = None;
+    } else {
+        match &app.declarations {
+            None => app.message = Some("the app's declarations were not read".into()),
+            Some(d) if d.items.is_empty() => {
+                app.message = Some(format!("nothing declared in {}", d.app_dir));
+            }
+            Some(_) => app.show_declared = true,
+        }
+    }
+    app.recompare();
 }
 
 fn page_height(app: &App) -> usize {

@@ -128,3 +128,40 @@ fn a_container_column_says_what_it_runs() {
     // Columns are narrow: a short reference is shown whole.
     assert!(shown.contains("web · container of app:1"), "{shown}");
 }
+
+#[test]
+fn the_declared_column_is_pinned_before_the_baseline_and_judges_each_host() {
+    let (_dir, mut declarations) = crate::common::tui::declarations();
+    // The temporary folder's name changes every run.
+    declarations.app_dir = "app".into();
+    let mut app = app();
+    app.set_declarations(declarations, false);
+    send(&mut app, [ch('D')]);
+    select(&mut app, "runtime.python3");
+    let buffer = draw(&mut app, 120, 36);
+    let shown = text(&buffer);
+    insta::assert_snapshot!("declared_column", shown);
+
+    // prod's violation: its own mark and colour, apart from severities.
+    let (y, line) = shown
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.starts_with("│  Python 3") && l.contains('✗'))
+        .unwrap_or_else(|| panic!("no judged Python row:\n{shown}"));
+    let x = line.chars().position(|c| c == '✗').expect("mark");
+    let at = (u16::try_from(x).expect("x"), u16::try_from(y).expect("y"));
+    assert_eq!(buffer[at].fg, Color::LightMagenta);
+    let x = line.chars().position(|c| c == '✓').expect("a host satisfies it");
+    let ok = (u16::try_from(x).expect("x"), at.1);
+    assert_eq!(buffer[ok].fg, Color::LightGreen);
+
+    app.color = false;
+    let plain = draw(&mut app, 120, 36);
+    assert_eq!(text(&plain), shown, "the same marks without colour");
+    assert!(plain.content.iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset));
+    assert!(
+        plain[at].modifier.contains(ratatui::style::Modifier::UNDERLINED),
+        "NO_COLOR: a violation is underlined"
+    );
+    assert!(!plain[ok].modifier.contains(ratatui::style::Modifier::UNDERLINED));
+}

@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::common::tui::{app, app_of, ch, fixture, key, send, type_text, unreachable};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use paritty::collect::events::{Event, Stage};
+use paritty::compare::constraint::Judgement;
 use paritty::compare::severity::Severity;
 use paritty::keymap::Keymap;
 use paritty::model::FailReason;
@@ -462,4 +463,67 @@ fn the_cursor_follows_the_first_divergence_until_the_user_moves_it() {
     let report = Box::new(fixture("debian11-prod.json"));
     send(&mut app, [Msg::Collect(Event::Finished { index: 0, report })]);
     assert_eq!(app.cursor, moved, "the user's place is kept");
+}
+
+#[test]
+fn the_declared_key_shows_the_column_judged_on_what_arrived() {
+    let (_dir, declarations) = crate::common::tui::declarations();
+    let mut hosts = vec![Host::finished(fixture("debian11-prod.json"), false)];
+    hosts.push(Host::new("laptop", None));
+    let mut app = paritty::tui::app::App::new(
+        hosts,
+        paritty::compare::policy::Policy::default(),
+        "default",
+        Keymap::default(),
+    );
+    app.set_declarations(declarations, false);
+    assert!(app.declared().is_none(), "hidden until asked for");
+    send(&mut app, [ch('D')]);
+    let judged = app.declared().expect("shown after D");
+    let python = judged.fact("runtime.python3").expect("python declared");
+    // prod's 3.9.2 is not a 3.11; the laptop has not answered yet.
+    assert_eq!(python.cells[0].judgement, Judgement::Violates);
+    assert_eq!(python.cells[1].judgement, Judgement::NoVersion);
+    assert_eq!(judged.disagreements.len(), 1, "the .nvmrc and engines.node");
+
+    // Its facts arrive: judged then, and kept in the state.
+    let report = Box::new(fixture("debian12-laptop.json"));
+    send(&mut app, [Msg::Collect(Event::Finished { index: 1, report })]);
+    let judged = app.judged.as_ref().expect("judged");
+    let python = judged.fact("runtime.python3").expect("python declared");
+    assert_eq!(python.cells[1].judgement, Judgement::Satisfies);
+    assert_eq!(judged.violations(0), 1);
+    assert_eq!(judged.violations(1), 0);
+
+    send(&mut app, [ch('D')]);
+    assert!(app.declared().is_none(), "D hides it again");
+    assert!(app.judged.is_some(), "still judged, for when it is shown again");
+}
+
+#[test]
+fn only_differences_keeps_a_row_a_host_violates() {
+    let (_dir, declarations) = crate::common::tui::declarations();
+    // Two copies of prod: no divergence between them, but both violate.
+    let mut twin = fixture("debian11-prod.json");
+    twin.target = "prod-2".into();
+    let mut app = app_of(vec![fixture("debian11-prod.json"), twin]);
+    app.set_declarations(declarations, true);
+    send(&mut app, [ch('d')]);
+    let r = row_index(&app, "runtime.python3");
+    assert!(app.lines().contains(&Line::Fact(r)), "the violated row stays");
+    send(&mut app, [ch('D')]);
+    assert!(!app.lines().contains(&Line::Fact(r)), "without the column it is not a difference");
+}
+
+#[test]
+fn the_declared_key_says_when_nothing_is_declared() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app();
+    send(&mut app, [ch('D')]);
+    assert_eq!(app.message.as_deref(), Some("the app's declarations were not read"));
+    app.set_declarations(paritty::declare::read::read_dir(dir.path()), false);
+    send(&mut app, [ch('D')]);
+    assert!(!app.show_declared);
+    let message = app.message.clone().expect("message");
+    assert!(message.starts_with("nothing declared in "), "{message}");
 }

@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::style;
 use super::text::fit;
+use crate::export::diff::judgement_note;
 use crate::model::{Fact, Status};
 use crate::tui::app::{App, Focus};
 
@@ -35,6 +36,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let block = Block::new().borders(Borders::ALL).border_style(border).title(title);
     let width = usize::from(area.width.saturating_sub(4));
     let mut lines: Vec<Line<'_>> = Vec::new();
+    declarations(app, &row.id, width, &mut lines);
     for host in app.column_order() {
         let h = &app.hosts[host];
         let cell = &row.cells[host];
@@ -57,6 +59,14 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
             continue;
         };
         head.extend(summary(app, fact, cell.severity));
+        if let Some(note) = judgement_note(app.declared(), &row.id, host) {
+            let judgement = app.declared().and_then(|j| j.fact(&row.id)).map(|f| f.cells[host]);
+            let style = judgement.map_or_else(
+                || style::dim(app.color),
+                |v| style::judgement(v.judgement, app.color),
+            );
+            head.push(Span::styled(format!("  {note}"), style));
+        }
         lines.push(Line::from(head));
         evidence(app, fact, width, &mut lines);
     }
@@ -64,6 +74,33 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
         .block(block)
         .scroll((u16::try_from(app.details_scroll).unwrap_or(u16::MAX), 0));
     frame.render_widget(paragraph, area);
+}
+
+/// The selected fact's declarations, one line each (constraint, file:line,
+/// whose rules read it), and the pairs of them that disagree.
+fn declarations(app: &App, fact: &str, width: usize, lines: &mut Vec<Line<'_>>) {
+    let Some(judged) = app.declared() else { return };
+    let Some(declared) = judged.fact(fact) else { return };
+    for &i in &declared.declared {
+        let d = judged.declaration(i);
+        let rules = serde_json::to_value(d.rules).ok();
+        let rules = rules.as_ref().and_then(|r| r.as_str()).unwrap_or("");
+        let text = format!("declared  {}  in {}  ({rules} rules)", d.constraint, d.source());
+        lines.push(Line::from(Span::styled(fit(&text, width), style::heading(app.color))));
+    }
+    for disagreement in judged.disagreements.iter().filter(|d| d.fact == fact) {
+        let (a, b) =
+            (judged.declaration(disagreement.first), judged.declaration(disagreement.second));
+        let text = format!(
+            "{} the project disagrees with itself: {} says {}, {} says {}",
+            style::DISAGREES,
+            a.source(),
+            a.constraint,
+            b.source(),
+            b.constraint
+        );
+        lines.push(Line::from(Span::styled(fit(&text, width), style::disagreement(app.color))));
+    }
 }
 
 fn summary<'a>(
