@@ -2,6 +2,7 @@
 //! read them, and let `evidence` decide the fact.
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::CollectOptions;
@@ -17,6 +18,9 @@ use crate::profile::{FactDef, Source, SourceKind};
 pub struct LocalContext {
     pub system: LocalSystem,
     pub path_var: Option<OsString>,
+    /// The app folder (`--app-dir`, default the current folder): where
+    /// sources marked `app` are asked.
+    pub app_dir: Option<PathBuf>,
 }
 
 impl LocalContext {
@@ -27,7 +31,7 @@ impl LocalContext {
 
     /// A PATH of the caller's choosing: tests put their own tool folders on it.
     pub fn with_path(path_var: Option<OsString>) -> Self {
-        LocalContext { system: LocalSystem::default(), path_var }
+        LocalContext { system: LocalSystem::default(), path_var, app_dir: Some(PathBuf::from(".")) }
     }
 }
 
@@ -53,13 +57,20 @@ pub fn collect_fact(def: &FactDef, ctx: &LocalContext, opts: &CollectOptions) ->
 }
 
 fn attempt(source: &Source, ctx: &LocalContext, opts: &CollectOptions) -> Attempt {
+    let app_dir = ctx.app_dir.as_deref().filter(|_| source.in_app);
+    if source.in_app && app_dir.is_none_or(|d| !d.is_dir()) {
+        return Attempt::Absent(absent_label(source));
+    }
     match &source.kind {
         SourceKind::Command(argv) => {
             let Some(found) = locate(&argv[0], ctx.path_var.as_deref()) else {
                 return Attempt::Absent(absent_label(source));
             };
-            let outcome =
-                command::run(&found.path, &argv[1..], opts.command_timeout, opts.max_bytes);
+            let (timeout, max) = (opts.command_timeout, opts.max_bytes);
+            let outcome = match app_dir {
+                Some(dir) => command::run_in(dir, &found.path, &argv[1..], timeout, max),
+                None => command::run(&found.path, &argv[1..], timeout, max),
+            };
             Attempt::Ran(Run {
                 argv: argv.clone(),
                 found_at: found.path.display().to_string(),
@@ -73,7 +84,7 @@ fn attempt(source: &Source, ctx: &LocalContext, opts: &CollectOptions) -> Attemp
         }
         SourceKind::File { path, near, .. } => {
             let file = match near {
-                None => std::path::PathBuf::from(path),
+                None => app_dir.map_or_else(|| PathBuf::from(path), |dir| dir.join(path)),
                 Some(program) => {
                     let Some(found) = locate(program, ctx.path_var.as_deref()) else {
                         return Attempt::Absent(absent_label(source));

@@ -6,6 +6,7 @@ pub mod command;
 pub mod container;
 pub mod events;
 pub mod evidence;
+pub mod history;
 pub mod hosts;
 pub mod local;
 pub mod locate;

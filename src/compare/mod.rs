@@ -5,6 +5,7 @@ pub mod constraint;
 pub mod declared;
 pub mod matrix;
 pub mod policy;
+pub mod revision;
 pub mod severity;
 pub mod version;
 pub mod wording;

@@ -10,6 +10,7 @@ use crate::collect::events::Stage;
 use crate::compare::declared::Judged;
 use crate::compare::matrix::{Comparison, Row, choose_baseline};
 use crate::compare::policy::Policy;
+use crate::compare::revision::TimeGap;
 use crate::compare::severity::Severity;
 use crate::declare::Declarations;
 use crate::keymap::Keymap;
@@ -137,6 +138,12 @@ pub struct App {
     pub judged: Option<Judged>,
     /// The `declared` column is shown (the `declared` target, or its key).
     pub show_declared: bool,
+    /// How far each host's `app.revision` is from the local HEAD, as the
+    /// session last measured it (`Effect::MeasureRevisions`).
+    pub time_gap: Option<TimeGap>,
+    /// The revisions (by column) and baseline `time_gap` was measured for,
+    /// or is being measured for: a change asks again.
+    pub measured: Option<(Vec<Option<String>>, usize)>,
     pub profile: String,
     pub keymap: Keymap,
     pub screen: Screen,
@@ -187,6 +194,8 @@ impl App {
             declarations: None,
             judged: None,
             show_declared: false,
+            time_gap: None,
+            measured: None,
             profile: profile.to_owned(),
             keymap,
             screen: Screen::Matrix,

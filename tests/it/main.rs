@@ -38,6 +38,7 @@ mod redaction;
 mod redaction_cost;
 mod redaction_props;
 mod redaction_ssh;
+mod revision;
 mod snapshot_file;
 mod snapshot_out;
 mod ssh_auth;

@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::style;
 use super::text::fit;
+use crate::compare::revision;
 use crate::export::diff::judgement_note;
 use crate::model::{Fact, Status};
 use crate::tui::app::{App, Focus};
@@ -37,6 +38,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let width = usize::from(area.width.saturating_sub(4));
     let mut lines: Vec<Line<'_>> = Vec::new();
     declarations(app, &row.id, width, &mut lines);
+    time_gap(app, &row.id, width, &mut lines);
     for host in app.column_order() {
         let h = &app.hosts[host];
         let cell = &row.cells[host];
@@ -100,6 +102,46 @@ fn declarations(app: &App, fact: &str, width: usize, lines: &mut Vec<Line<'_>>) 
             b.constraint
         );
         lines.push(Line::from(Span::styled(fit(&text, width), style::disagreement(app.color))));
+    }
+}
+
+/// On the `app.revision` row: each host's distance from the local HEAD,
+/// in words, and which of the fact's sources gave the revision.
+fn time_gap(app: &App, fact: &str, width: usize, lines: &mut Vec<Line<'_>>) {
+    if fact != revision::FACT {
+        return;
+    }
+    let Some(gap) = &app.time_gap else {
+        let text = if app.measured.as_ref().is_some_and(|(r, _)| r.iter().any(Option::is_some)) {
+            "time gap: the app folder is not a git repository here (or still measuring)"
+        } else {
+            "time gap: no host has a revision"
+        };
+        lines.push(Line::from(Span::styled(fit(text, width), style::dim(app.color))));
+        return;
+    };
+    for host in app.column_order() {
+        let Some(line) = gap.line(&app.comparison, host) else { continue };
+        let source = app.hosts[host]
+            .report
+            .as_ref()
+            .and_then(|r| r.snapshot.as_ref())
+            .and_then(|s| s.facts.get(fact))
+            .map(revision_source)
+            .unwrap_or_default();
+        let text = format!("time gap  {line}{source}");
+        lines.push(Line::from(Span::styled(fit(&text, width), style::heading(app.color))));
+    }
+}
+
+/// Which source gave a revision: git in the app folder, its `REVISION`
+/// file, or a variable.
+fn revision_source(fact: &Fact) -> String {
+    match (&fact.command, &fact.found_at) {
+        (Some(_), _) => " (from git in the app folder)".to_owned(),
+        (None, Some(at)) if at.ends_with("REVISION") => " (from the REVISION file)".to_owned(),
+        (None, Some(at)) => format!(" (from {at})"),
+        (None, None) => String::new(),
     }
 }
 

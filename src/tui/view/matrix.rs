@@ -215,7 +215,9 @@ fn header_cell<'a>(app: &App, index: usize, row: u16, width: usize) -> Span<'a> 
                 .as_ref()
                 .and_then(|r| r.snapshot.as_ref())
                 .and_then(|s| s.host.transport.image().map(|_| s.host.transport.describe()));
-            [host.environment.clone(), transport, os]
+            // The time gap: how far its app's revision is from your HEAD.
+            let gap = app.time_gap.as_ref().and_then(|g| g.short(index));
+            [host.environment.clone(), transport, gap, os]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
