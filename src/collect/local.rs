@@ -18,8 +18,9 @@ use crate::profile::{FactDef, Source, SourceKind};
 pub struct LocalContext {
     pub system: LocalSystem,
     pub path_var: Option<OsString>,
-    /// The app folder (`--app-dir`, default the current folder): where
-    /// sources marked `app` are asked.
+    /// The app folder (`--app-dir`, default the current folder, as the
+    /// run's plan says): where sources marked `app` are asked. `None`, as
+    /// for a remote target without `app_dir`: those sources are absent.
     pub app_dir: Option<PathBuf>,
 }
 
@@ -31,7 +32,7 @@ impl LocalContext {
 
     /// A PATH of the caller's choosing: tests put their own tool folders on it.
     pub fn with_path(path_var: Option<OsString>) -> Self {
-        LocalContext { system: LocalSystem::default(), path_var, app_dir: Some(PathBuf::from(".")) }
+        LocalContext { system: LocalSystem::default(), path_var, app_dir: None }
     }
 }
 
@@ -100,7 +101,13 @@ fn attempt(source: &Source, ctx: &LocalContext, opts: &CollectOptions) -> Attemp
             };
             Attempt::Read {
                 text: sanitize::clean_output(&bytes),
-                found_at: Some(file.display().to_string()),
+                // In the app folder: named as written, as the probe names it
+                // (the folder is the target's, said where the target is).
+                found_at: Some(if app_dir.is_some() {
+                    path.clone()
+                } else {
+                    file.display().to_string()
+                }),
                 truncated,
             }
         }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::{Result, eyre};
 
-use super::declared::{DECLARED, judge, report_problems};
+use super::declared::{DECLARED, declarations, judge, report_problems};
 use super::{
     EXIT_DIVERGENCE, EXIT_ERROR, EXIT_OK, collecting, is_stdout, options, print_stdout, write_out,
 };
@@ -37,7 +37,12 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let reports = collecting::collect(&targets, &plan);
     let comparison = compare(&reports, args.baseline.as_deref(), config, None)?;
-    let mut judged = with_declared.then(|| judge(args.collect.app_dir.as_deref(), &comparison));
+    let mut judged = if with_declared {
+        let declared = declarations(&args.collect, &args.remote, config, &plan)?;
+        Some(judge(declared, &comparison))
+    } else {
+        None
+    };
     let mut time_gap = time_gap(&comparison, &plan);
     let to_terminal = args.out.as_deref().is_none_or(is_stdout) && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -160,7 +165,7 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
     let first = reports.iter().position(|r| r.snapshot.is_some()).unwrap_or(0);
     let policy = config.map(|c| c.compare.clone()).unwrap_or_default();
     let comparison = Comparison::build(&reports, first, &policy);
-    let judged = judge(args.collect.app_dir.as_deref(), &comparison);
+    let judged = judge(declarations(&args.collect, &args.remote, config, &plan)?, &comparison);
     let mut redactor = options::redactor(&args.redaction);
     let shown = match &mut redactor {
         Some(redactor) => {

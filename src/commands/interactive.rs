@@ -11,7 +11,6 @@ use super::{EXIT_OK, collecting, options};
 use crate::cli::ViewArgs;
 use crate::collect::target::Target;
 use crate::config::Config;
-use crate::declare::read::read_dir;
 use crate::target;
 use crate::tui::{self, Source};
 
@@ -35,7 +34,7 @@ pub fn run(args: &ViewArgs, config: Option<&Config>) -> Result<ExitCode> {
         bail!("--baseline `{wanted}` is not one of the targets ({})", names.join(", "));
     }
     // Read once, here: the view judges them as facts arrive, without I/O.
-    let declarations = read_dir(&plan.app_dir);
+    let declarations = super::declared::declarations(&args.collect, &args.remote, config, &plan)?;
     let settings = tui::Settings {
         policy: config.map(|c| c.compare.clone()).unwrap_or_default(),
         keymap: config.map(Config::keymap).unwrap_or_default(),

@@ -165,3 +165,37 @@ fn the_declared_column_is_pinned_before_the_baseline_and_judges_each_host() {
     );
     assert!(!plain[ok].modifier.contains(ratatui::style::Modifier::UNDERLINED));
 }
+
+#[test]
+fn the_time_gap_is_in_the_column_headers_and_the_revision_details() {
+    use crate::common::git::{DATES, repository};
+    use crate::common::tui::{app_of, with_revision};
+    let tmp = tempfile::tempdir().expect("tmp");
+    let repo = tmp.path().join("app");
+    // Fixed dates, names and contents: the same object names every run.
+    let commits = repository(&repo, "main", &DATES);
+    let mut app = app_of(vec![
+        with_revision(fixture("debian11-prod.json"), &commits[2], true),
+        with_revision(fixture("debian12-laptop.json"), &commits[5], false),
+        with_revision(
+            crate::common::tui::staging(),
+            "0123456789abcdef0123456789abcdef01234567",
+            false,
+        ),
+    ]);
+    send(&mut app, [ch('a')]);
+    let (revisions, baseline) = app.measured.clone().expect("asked to measure");
+    let path = std::env::var_os("PATH");
+    let gap = paritty::collect::history::read(
+        &repo,
+        &revisions,
+        baseline,
+        Duration::from_secs(30),
+        path.as_deref(),
+    );
+    update(&mut app, Msg::Measured { revisions, baseline, gap });
+    select(&mut app, "app.revision");
+    let shown = screen(&mut app, 120, 36);
+    insta::assert_snapshot!("time_gap", shown);
+    assert!(shown.contains("prod · 3 behind · 9d"), "{shown}");
+}

@@ -527,3 +527,56 @@ fn the_declared_key_says_when_nothing_is_declared() {
     let message = app.message.clone().expect("message");
     assert!(message.starts_with("nothing declared in "), "{message}");
 }
+
+#[test]
+fn revisions_arriving_ask_for_the_time_gap_once_and_a_stale_answer_is_dropped() {
+    use crate::common::git::repository;
+    use crate::common::tui::with_revision;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let commits = repository(&tmp.path().join("app"), "main", &crate::common::git::DATES);
+    let prod = with_revision(fixture("debian11-prod.json"), &commits[2], true);
+    let mut hosts = vec![Host::finished(prod, false)];
+    hosts.push(Host::new("laptop", None));
+    let mut app = paritty::tui::app::App::new(
+        hosts,
+        paritty::compare::policy::Policy::default(),
+        "default",
+        Keymap::default(),
+    );
+    // The first message after a revision appears asks for a measurement.
+    let effects = update(&mut app, Msg::Tick(Duration::from_millis(100)));
+    let first = vec![Some(commits[2].clone()), None];
+    assert_eq!(effects, [Effect::MeasureRevisions { revisions: first.clone(), baseline: 0 }]);
+    assert!(update(&mut app, Msg::Tick(Duration::from_millis(200))).is_empty(), "asked once");
+
+    // The laptop's revision arrives: asked again, for both.
+    let laptop = with_revision(fixture("debian12-laptop.json"), &commits[5], false);
+    let effects =
+        update(&mut app, Msg::Collect(Event::Finished { index: 1, report: Box::new(laptop) }));
+    let both = vec![Some(commits[2].clone()), Some(commits[5].clone())];
+    assert_eq!(effects, [Effect::MeasureRevisions { revisions: both.clone(), baseline: 0 }]);
+
+    // The answer to the first question is stale: dropped.
+    let path = std::env::var_os("PATH");
+    let measure = |revisions: &[Option<String>]| {
+        paritty::collect::history::read(
+            &tmp.path().join("app"),
+            revisions,
+            0,
+            Duration::from_secs(30),
+            path.as_deref(),
+        )
+    };
+    update(&mut app, Msg::Measured { revisions: first.clone(), baseline: 0, gap: measure(&first) });
+    assert_eq!(app.time_gap, None);
+    update(&mut app, Msg::Measured { revisions: both.clone(), baseline: 0, gap: measure(&both) });
+    let gap = app.time_gap.clone().expect("measured");
+    assert_eq!(gap.short(0).as_deref(), Some("3 behind · 9d"));
+    assert_eq!(gap.short(1).as_deref(), Some("at main"));
+    // Another baseline: the distances from it change, so asked again.
+    send(&mut app, [key(KeyCode::Right), ch('b')]);
+    assert_eq!(app.baseline, 1);
+    let effects = update(&mut app, Msg::Tick(Duration::from_millis(300)));
+    assert!(effects.is_empty(), "asked already, with the key: {effects:?}");
+    assert_eq!(app.measured, Some((both, 1)));
+}

@@ -5,6 +5,16 @@
 use std::path::Path;
 use std::process::Command;
 
+/// Six commits of `main`: 1, 2, 3, 5, 8 and 12 January 2026.
+pub const DATES: [&str; 6] = [
+    "2026-01-01T12:00:00Z",
+    "2026-01-02T12:00:00Z",
+    "2026-01-03T12:00:00Z",
+    "2026-01-05T12:00:00Z",
+    "2026-01-08T12:00:00Z",
+    "2026-01-12T12:00:00Z",
+];
+
 /// `git ARGS` in `dir`, isolated from the machine's configuration, with
 /// author and committer dates set to `date` when given; its trimmed
 /// standard output. Panics with git's message when it fails.
@@ -31,7 +41,7 @@ pub fn git(dir: &Path, args: &[&str], date: Option<&str>) -> String {
 /// object names, oldest first.
 pub fn repository(dir: &Path, branch: &str, dates: &[&str]) -> Vec<String> {
     std::fs::create_dir_all(dir).expect("repo folder");
-    git(dir, &["init", "-q", "-b", branch], None);
+    git(dir, &["init", "-q", "--object-format=sha1", "-b", branch], None);
     dates
         .iter()
         .enumerate()

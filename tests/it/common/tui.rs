@@ -132,3 +132,26 @@ pub fn declarations() -> (tempfile::TempDir, paritty::declare::Declarations) {
     assert!(declarations.problems.is_empty(), "{:?}", declarations.problems);
     (dir, declarations)
 }
+
+/// `report` with an `app.revision` fact: as git in the app folder gives it
+/// (`from_git`), else as a REVISION file does.
+pub fn with_revision(mut report: HostReport, revision: &str, from_git: bool) -> HostReport {
+    use paritty::model::{Fact, Status};
+    let mut fact = Fact::empty(Status::Ok);
+    fact.value = Some(revision.to_owned());
+    fact.raw = format!("{revision}\n");
+    fact.label = "App revision".into();
+    fact.category = "App".into();
+    fact.compare = Some(paritty::profile::CompareKind::Exact);
+    fact.informational = true;
+    if from_git {
+        fact.command = Some(vec!["git".into(), "rev-parse".into(), "HEAD".into()]);
+        fact.found_at = Some("/usr/bin/git".into());
+        fact.exit_code = Some(0);
+    } else {
+        fact.found_at = Some("/srv/app/REVISION".into());
+    }
+    let snapshot = report.snapshot.as_mut().expect("snapshot");
+    snapshot.facts.insert("app.revision".into(), fact);
+    report
+}
