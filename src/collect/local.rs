@@ -62,13 +62,17 @@ fn attempt(source: &Source, ctx: &LocalContext, opts: &CollectOptions) -> Attemp
     if source.in_app && app_dir.is_none_or(|d| !d.is_dir()) {
         return Attempt::Absent(absent_label(source));
     }
+    // Every command runs in the app folder, as the developer's shell there
+    // would run it: version managers' shims (mise, asdf, pyenv, nodenv,
+    // rbenv) then answer with the version the project pins.
+    let run_dir = ctx.app_dir.as_deref().filter(|d| d.is_dir());
     match &source.kind {
         SourceKind::Command(argv) => {
             let Some(found) = locate(&argv[0], ctx.path_var.as_deref()) else {
                 return Attempt::Absent(absent_label(source));
             };
             let (timeout, max) = (opts.command_timeout, opts.max_bytes);
-            let outcome = match app_dir {
+            let outcome = match run_dir {
                 Some(dir) => command::run_in(dir, &found.path, &argv[1..], timeout, max),
                 None => command::run(&found.path, &argv[1..], timeout, max),
             };

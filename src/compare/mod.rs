@@ -7,5 +7,6 @@ pub mod matrix;
 pub mod policy;
 pub mod revision;
 pub mod severity;
+pub mod shim;
 pub mod version;
 pub mod wording;

@@ -96,9 +96,10 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     // No deadline unless the transport knows one (`for_host`).
     let deadline_line = s.len();
     s.push_str("T=0\n");
-    // The target's app folder, if it names one (`in_app`); used by app
-    // sources only, so said once here for shellcheck's sake.
-    s.push_str("A=\n: \"$A\"\n");
+    // The target's app folder, if it names one: every command runs there
+    // (version managers' shims answer for the project), and app sources
+    // are absent without it.
+    s.push_str("A=\n[ -z \"$A\" ] || cd \"$A\" 2>/dev/null || :\n");
     s.push_str(PRELUDE);
     let _ = writeln!(s, "printf '%s H %s\\n' \"$B\" '{}'", env!("CARGO_PKG_VERSION"));
     // A fact that reads variables sets _env per command; others, once.

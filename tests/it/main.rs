@@ -52,3 +52,4 @@ mod tui_pty;
 mod tui_screens;
 mod tui_session;
 mod tui_state;
+mod version_managers;

@@ -12,9 +12,9 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::style;
 use super::text::fit;
-use crate::compare::revision;
+use crate::compare::{revision, shim};
 use crate::export::diff::judgement_note;
-use crate::model::{Fact, Status};
+use crate::model::{Fact, Status, Transport};
 use crate::tui::app::{App, Focus};
 
 /// Raw output lines shown per host before "… N more lines".
@@ -71,6 +71,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
         }
         lines.push(Line::from(head));
         evidence(app, fact, width, &mut lines);
+        chosen_by(app, host, &row.id, fact, width, &mut lines);
     }
     let paragraph = Paragraph::new(lines)
         .block(block)
@@ -143,6 +144,45 @@ fn revision_source(fact: &Fact) -> String {
         (None, Some(at)) => format!(" (from {at})"),
         (None, None) => String::new(),
     }
+}
+
+/// A tool answered through a version manager's shim: which manager, and
+/// on this machine which file of the app folder it read (the folder the
+/// commands ran in; another host's folder is not read here).
+fn chosen_by(
+    app: &App,
+    host: usize,
+    id: &str,
+    fact: &Fact,
+    width: usize,
+    lines: &mut Vec<Line<'_>>,
+) {
+    let Some(manager) = fact.found_at.as_deref().and_then(shim::manager) else { return };
+    let local = app.hosts[host]
+        .report
+        .as_ref()
+        .and_then(|r| r.snapshot.as_ref())
+        .is_some_and(|s| s.host.transport == Transport::Local);
+    let file = app.declarations.as_ref().filter(|_| local).and_then(|d| {
+        manager
+            .files
+            .iter()
+            .find_map(|name| d.items.iter().find(|i| i.fact == id && i.file == *name))
+    });
+    let text = match file {
+        Some(d) => format!(
+            "  {}'s shim chose it: {} in the app folder says {}",
+            manager.name,
+            d.source(),
+            d.constraint
+        ),
+        None => format!(
+            "  {}'s shim chose it (by the files of the folder it ran in: {})",
+            manager.name,
+            manager.files.join(", ")
+        ),
+    };
+    lines.push(Line::from(Span::styled(fit(&text, width), style::heading(app.color))));
 }
 
 fn summary<'a>(
