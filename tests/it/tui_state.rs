@@ -580,3 +580,41 @@ fn revisions_arriving_ask_for_the_time_gap_once_and_a_stale_answer_is_dropped() 
     assert!(effects.is_empty(), "asked already, with the key: {effects:?}");
     assert_eq!(app.measured, Some((both, 1)));
 }
+
+#[test]
+fn the_exported_comparison_carries_the_declared_column_and_the_time_gap_shown() {
+    use crate::common::git::{DATES, repository};
+    use crate::common::tui::with_revision;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let repo = tmp.path().join("repo");
+    let commits = repository(&repo, "main", &DATES);
+    let (_dir, declarations) = crate::common::tui::declarations();
+    let mut app = app_of(vec![
+        with_revision(fixture("debian11-prod.json"), &commits[2], true),
+        with_revision(fixture("debian12-laptop.json"), &commits[5], false),
+    ]);
+    app.set_declarations(declarations, true);
+    send(&mut app, [Msg::Tick(Duration::from_millis(100))]);
+    let (revisions, baseline) = app.measured.clone().expect("asked to measure");
+    let path = std::env::var_os("PATH");
+    let gap = paritty::collect::history::read(
+        &repo,
+        &revisions,
+        baseline,
+        Duration::from_secs(30),
+        path.as_deref(),
+    );
+    update(&mut app, Msg::Measured { revisions, baseline, gap });
+    send(&mut app, [ch('e')]);
+    let effects = send(&mut app, [key(KeyCode::Enter)]);
+    let [Effect::Write(export)] = effects.as_slice() else { panic!("{effects:?}") };
+    let (_, contents) = &export.files[0];
+    assert!(contents.contains("| Fact | declared |"), "{contents}");
+    assert!(contents.contains("✗ violates .python-version:1"), "{contents}");
+    assert!(contents.contains("- prod-web-1: 3 commits, 9 days behind main\n"), "{contents}");
+    // Hidden on screen, left out of the file.
+    send(&mut app, [ch('D'), ch('e')]);
+    let effects = send(&mut app, [key(KeyCode::Enter)]);
+    let [Effect::Write(export)] = effects.as_slice() else { panic!("{effects:?}") };
+    assert!(!export.files[0].1.contains("| declared |"), "{}", export.files[0].1);
+}
