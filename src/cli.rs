@@ -179,6 +179,10 @@ pub struct CollectArgs {
     /// target), its configuration and revision [default: the current folder].
     #[arg(long, value_name = "DIR")]
     pub app_dir: Option<PathBuf>,
+    /// Judge by what HOST's app folder declares (its `app_dir` in
+    /// paritty.toml), read there, instead of this machine's app folder.
+    #[arg(long, value_name = "HOST")]
+    pub declared_from: Option<String>,
 }
 
 /// How to reach remote hosts.

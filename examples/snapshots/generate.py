@@ -46,6 +46,9 @@ ABSENT.update({
     'pkg.cargo': 'cargo',
     'pkg.npm': 'npm (for ../package.json), npm',
     'pkg.pip': 'python3, pip3, pip',
+    # No app folder on these machines: every source of it is absent.
+    'app.revision': 'git, REVISION, $GIT_SHA, $GIT_COMMIT, $SOURCE_VERSION, '
+                    '$HEROKU_SLUG_COMMIT, $COMMIT_SHA, $GITHUB_SHA, $CI_COMMIT_SHA',
 })
 
 PIP_ARGV = local['facts']['pkg.pip']['command']

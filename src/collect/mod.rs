@@ -7,6 +7,7 @@ pub mod command;
 pub mod container;
 pub mod events;
 pub mod evidence;
+pub mod history;
 pub mod hosts;
 pub mod kubernetes;
 pub mod local;

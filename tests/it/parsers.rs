@@ -32,6 +32,14 @@ const PARSER_CASES: &[(&str, &str, Option<&str>)] = &[
     ("java/bash-command-not-found-debian12.txt", "java", None),
     ("java/dash-command-not-found-debian12.txt", "java", None),
     ("javac/javac-17.0.15-debian12.txt", "version", Some("17.0.15")),
+    // app.revision: git in the app folder, a REVISION file
+    ("revision/git-rev-parse-head-debian12.txt", "revision", Some("7fc6e3a400ebeeaceff533519bd31f47105c91ce")),
+    ("revision/git-rev-parse-no-commits-debian12.txt", "revision", None),
+    ("revision/git-rev-parse-not-a-repository-debian12.txt", "revision", None),
+    ("revision/capistrano-REVISION.txt", "revision", Some("9f1c2e7b3a4d5e6f708192a3b4c5d6e7f8091a2b")),
+    // The escapes go (as the collector strips them); what is left is read.
+    ("revision/REVISION-with-escapes.txt", "revision", Some("9f1c2e7")),
+    ("revision/REVISION-too-long.txt", "revision", None),
     // go
     ("go/go-1.19-debian12.txt", "go", Some("1.19.8")),
     ("go/go-1.22.1.txt", "go", Some("1.22.1")),
