@@ -8,6 +8,7 @@ mod common;
 
 mod architecture;
 mod backing_ask;
+mod backing_ask_props;
 mod check_formats;
 mod cli;
 mod collect_local;
