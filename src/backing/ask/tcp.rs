@@ -20,6 +20,8 @@ pub fn ask_tcp(
     deadline: Instant,
 ) -> Result<Answer, AskError> {
     let shown = sanitize::one_line(host);
+    // An IPv6 address as URLs write it, "[::1]".
+    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
     let addresses = (host, port).to_socket_addrs().map_err(|e| {
         AskError::Unreachable(format!("{shown}: {}", sanitize::one_line(&e.to_string())))
     })?;
