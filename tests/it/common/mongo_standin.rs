@@ -93,16 +93,14 @@ fn fields(doc: &[u8]) -> Option<Fields> {
         let name = String::from_utf8_lossy(&doc[at + 1..name_end]).into_owned();
         at = name_end + 1;
         let value = match kind {
-            0x01 => {
+            // double, int64
+            0x01 | 0x12 => {
                 at += 8;
                 None
             }
+            // int32
             0x10 => {
                 at += 4;
-                None
-            }
-            0x12 => {
-                at += 8;
                 None
             }
             0x02 => {
