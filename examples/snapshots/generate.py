@@ -42,13 +42,22 @@ ABSENT.update({
     'service.postgresql': 'postgres, /usr/lib/postgresql/*/bin/postgres, /usr/pgsql-*/bin/postgres, /opt/homebrew/opt/postgresql@*/bin/postgres, /usr/local/opt/postgresql@*/bin/postgres',
     'service.postgresql-client': 'psql',
     'service.sqlite': 'sqlite3',
-    'service.rabbitmq': 'readlink, rabbitmqctl, /usr/sbin/rabbitmqctl, /usr/lib/rabbitmq/bin/rabbitmqctl',
     'pkg.cargo': 'cargo',
     'pkg.npm': 'npm (for ../package.json), npm',
     'pkg.pip': 'python3, pip3, pip',
     # No app folder on these machines: every source of it is absent.
     'app.revision': 'git, REVISION, $GIT_SHA, $GIT_COMMIT, $SOURCE_VERSION, '
                     '$HEROKU_SLUG_COMMIT, $COMMIT_SHA, $GITHUB_SHA, $CI_COMMIT_SHA',
+    # Installed where the backing-service tests run (scripts/test-deps.sh).
+    'runtime.erlang': 'erl',
+    'service.mysql': 'mysqld, mariadbd, /usr/sbin/mysqld, /usr/sbin/mariadbd, /usr/libexec/mysqld, /usr/local/mysql/bin/mysqld',
+    'service.mysql-flavor': 'mysqld, mariadbd, /usr/sbin/mysqld, /usr/sbin/mariadbd, /usr/libexec/mysqld, /usr/local/mysql/bin/mysqld',
+    'service.mysql-client': 'mysql, mariadb',
+    'service.redis': 'redis-server, valkey-server',
+    'service.redis-client': 'redis-cli, valkey-cli',
+    'service.memcached': 'memcached, /usr/sbin/memcached',
+    'service.rabbitmq': 'readlink, dpkg-query, rpm, rabbitmqctl, /usr/sbin/rabbitmqctl, /usr/lib/rabbitmq/bin/rabbitmqctl',
+    'tool.podman': 'podman',
 })
 
 PIP_ARGV = local['facts']['pkg.pip']['command']

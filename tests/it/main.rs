@@ -7,6 +7,8 @@
 mod common;
 
 mod architecture;
+mod backing_ask;
+mod backing_ask_props;
 mod check_formats;
 mod cli;
 mod collect_local;

@@ -65,6 +65,8 @@ pub mod git;
 #[cfg(target_os = "linux")]
 pub mod kubectl;
 #[cfg(target_os = "linux")]
+pub mod mongo_standin;
+#[cfg(target_os = "linux")]
 pub mod podman;
 #[cfg(unix)]
 pub mod probe;
@@ -72,6 +74,8 @@ pub mod probe;
 pub mod pty;
 #[cfg(target_os = "linux")]
 pub mod remote;
+#[cfg(target_os = "linux")]
+pub mod services;
 #[cfg(target_os = "linux")]
 pub mod sshd;
 pub mod tui;
