@@ -32,6 +32,7 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     }
     let targets = collecting::targets(&hosts, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
+    let targets = collecting::with_containers(targets, &plan, &args.remote);
     let reports = collecting::collect(&targets, &plan);
     let comparison = compare(&reports, args.baseline.as_deref(), config, None)?;
     let mut judged = with_declared.then(|| judge(args.collect.app_dir.as_deref(), &comparison));
@@ -81,6 +82,7 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
     }
     let targets = collecting::targets(&args.targets, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
+    let targets = collecting::with_containers(targets, &plan, &args.remote);
     let reports = collecting::collect(&targets, &plan);
     // Judged on what was collected; printed redacted, since CI keeps logs.
     // The redactor learns the hosts' names first, so even a failed
@@ -129,6 +131,7 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
     }
     let targets = collecting::targets(&hosts, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
+    let targets = collecting::with_containers(targets, &plan, &args.remote);
     let reports = collecting::collect(&targets, &plan);
     // No host is the reference here; the first that answered heads the table.
     let first = reports.iter().position(|r| r.snapshot.is_some()).unwrap_or(0);

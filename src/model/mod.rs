@@ -69,13 +69,17 @@ pub enum Transport {
     Image(Box<ImageRef>),
 }
 
-/// The image a container runs, as its engine reported it (sanitized).
+/// The image a container runs, as its engine reported it (sanitized), and
+/// the SSH host whose engine runs it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageRef {
     /// The reference it was started from (`localhost/app:1`).
     pub reference: Option<String>,
     /// The engine's image id (`sha256:...` or bare hex).
     pub id: Option<String>,
+    /// The SSH host (as the user named it) whose engine runs the
+    /// container; `None` for this machine's.
+    pub on_host: Option<String>,
 }
 
 impl Transport {
@@ -110,15 +114,16 @@ impl Transport {
     }
 
     /// What a heading says: `ssh`, `container of localhost/app:1`,
-    /// `image localhost/app:1`.
+    /// `container of localhost/app:1 on prod-web-1`, `image localhost/app:1`.
     pub fn describe(&self) -> String {
         let of = |image: &ImageRef| {
             image.reference.clone().or_else(|| image.id.clone()).unwrap_or_else(|| "?".into())
         };
         match self {
-            Transport::Docker(image) | Transport::Podman(image) => {
-                format!("container of {}", of(image))
-            }
+            Transport::Docker(image) | Transport::Podman(image) => match &image.on_host {
+                Some(host) => format!("container of {} on {host}", of(image)),
+                None => format!("container of {}", of(image)),
+            },
             Transport::Image(image) => format!("image {}", of(image)),
             Transport::Local | Transport::Ssh => self.as_str().to_owned(),
         }

@@ -286,7 +286,12 @@ fn sanitized(mut snapshot: Snapshot) -> Snapshot {
     one_line(&mut snapshot.host.name);
     snapshot.host.address.iter_mut().for_each(one_line);
     if let Some(image) = snapshot.host.transport.image_mut() {
-        image.reference.iter_mut().chain(image.id.iter_mut()).for_each(one_line);
+        image
+            .reference
+            .iter_mut()
+            .chain(image.id.iter_mut())
+            .chain(image.on_host.iter_mut())
+            .for_each(one_line);
     }
     snapshot.host.labels = std::mem::take(&mut snapshot.host.labels)
         .into_iter()

@@ -17,6 +17,9 @@ pub(super) struct HostWire {
     image: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     image_id: Option<String>,
+    /// The SSH host whose engine runs the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    on_host: Option<String>,
     #[serde(default)]
     labels: BTreeMap<String, String>,
 }
@@ -47,6 +50,7 @@ impl From<HostInfo> for HostWire {
             transport: kind,
             image: image.reference,
             image_id: image.id,
+            on_host: image.on_host,
             labels: host.labels,
         }
     }
@@ -55,7 +59,8 @@ impl From<HostInfo> for HostWire {
 impl From<HostWire> for HostInfo {
     fn from(wire: HostWire) -> HostInfo {
         // An image on a local or ssh host means nothing; it is dropped.
-        let image = Box::new(ImageRef { reference: wire.image, id: wire.image_id });
+        let image =
+            Box::new(ImageRef { reference: wire.image, id: wire.image_id, on_host: wire.on_host });
         let transport = match wire.transport {
             Kind::Local => Transport::Local,
             Kind::Ssh => Transport::Ssh,
@@ -83,6 +88,7 @@ mod tests {
             transport: Transport::Podman(Box::new(ImageRef {
                 reference: Some("localhost/app:1".into()),
                 id: Some("abc".into()),
+                on_host: None,
             })),
             labels: BTreeMap::new(),
         };
@@ -94,5 +100,11 @@ mod tests {
         let back: HostInfo = serde_json::from_str(&json).expect("reads back");
         assert_eq!(back, host);
         assert_eq!(back.transport.describe(), "container of localhost/app:1");
+
+        // A container on an SSH host says which.
+        let json = r#"{"name":"api","address":null,"transport":"docker","image":"app:1","on_host":"prod-1","labels":{}}"#;
+        let host: HostInfo = serde_json::from_str(json).expect("loads");
+        assert_eq!(host.transport.describe(), "container of app:1 on prod-1");
+        assert_eq!(serde_json::to_string(&host).expect("serializes"), json);
     }
 }

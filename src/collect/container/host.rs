@@ -169,7 +169,7 @@ fn probe(
 /// The snapshot (if the probe started) and the failure (if any) from what
 /// the engine printed. `ended` says whether the container stopped under
 /// the probe; `classify` reads the engine's complaint when nothing started.
-fn read_back(
+pub(super) fn read_back(
     transcript: &Transcript,
     job: &Job<'_>,
     host: HostInfo,
@@ -199,6 +199,9 @@ fn read_back(
         (Some(Cut::Deadline), _) => Some((FailReason::Timeout, killed.to_owned())),
         (Some(Cut::TooMuch(n)), _) => {
             Some((FailReason::ProbeFailed, format!("the engine sent more than {n} bytes")))
+        }
+        (Some(Cut::Lost), _) => {
+            Some((FailReason::ProbeFailed, "the connection to the SSH host was lost".to_owned()))
         }
         (None, false) => match ended() {
             Some(reason) => Some((reason, "the container stopped before the probe ended".into())),

@@ -106,6 +106,17 @@ impl Redactor {
                 names.push(host.trim_matches(['[', ']']).to_owned());
             }
         }
+        // The SSH host a container runs on is a host of its own.
+        let on_host = report
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.host.transport.image())
+            .and_then(|i| i.on_host.clone())
+            .filter(|h| h.len() >= 2 && !self.pseudonyms.contains_key(h));
+        if let Some(on_host) = on_host {
+            self.next_host += 1;
+            self.pseudonyms.insert(on_host, format!("host-{}", self.next_host));
+        }
         // An announced target keeps its pseudonym for its other names.
         let announced = self
             .announced
@@ -150,6 +161,10 @@ impl Redactor {
         let mut out = snapshot.clone();
         out.host.name = self.host_text(&snapshot.host.name);
         out.host.address = snapshot.host.address.as_deref().map(|a| self.text(a));
+        if let Some(image) = out.host.transport.image_mut() {
+            // The SSH host a container runs on is a host name like the others.
+            image.on_host = image.on_host.as_deref().map(|h| self.host_text(h));
+        }
         for label in out.host.labels.values_mut() {
             *label = self.text(label);
         }
