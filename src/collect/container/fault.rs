@@ -50,11 +50,16 @@ pub fn deadline(engine: &str, what: &str) -> Failure {
     )
 }
 
-/// The engine's first meaningful line, for messages.
+/// The engine's first meaningful line, for messages: not podman-docker's
+/// notice, nor what sshd says to a user without a home folder.
 pub fn first_line(text: &str) -> &str {
     text.lines()
         .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with("Emulate Docker CLI"))
+        .find(|l| {
+            !l.is_empty()
+                && !l.starts_with("Emulate Docker CLI")
+                && !l.starts_with("Could not chdir to home directory")
+        })
         .unwrap_or("")
 }
 

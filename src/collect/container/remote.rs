@@ -122,9 +122,6 @@ pub fn collect_remote(
             return failed(via.deadline.explain(f, Phase::StartingProbe));
         }
     };
-    if !ran.frames.started && ran.exit_code == Some(127) {
-        return failed(there(fault::not_installed_remotely(engine.name())));
-    }
     // Ended by the host's `timeout` at the limit: the deadline's doing.
     let ended_at_limit = matches!(ran.exit_code, Some(124 | 137))
         && probe_started.elapsed() >= Duration::from_secs(limit);

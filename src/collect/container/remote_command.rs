@@ -26,10 +26,11 @@ pub fn question(engine: Engine, args: &[&str]) -> String {
 /// through `head -c`, so a container cannot make the host send more than
 /// [`STDERR_CAP`] bytes of it, and the engine's own exit status is passed
 /// back through a pipe of its own (a pipeline's status is its last
-/// command's). Exit status 127: no such engine there.
+/// command's). Exit status 127 and a line saying so: no such engine there
+/// (`inspect` found it first, so it went meanwhile).
 pub fn probe(engine: Engine, container: &str, limit_secs: u64) -> String {
     let script = concat!(
-        r#"t=$0; command -v "$1" >/dev/null 2>&1 || exit 127; "#,
+        r#"t=$0; command -v "$1" >/dev/null 2>&1 || { echo "$1: not found on the host" >&2; exit 127; }; "#,
         r#"command -v timeout >/dev/null 2>&1 && set -- timeout -k 1 "$t" "$@"; "#,
         r#"exec 3>&1; "#,
         r#"r=$( { { "$@" 2>&1 >&3 3>&- 4>&-; echo "$?" >&4; } | head -c CAP >&2; } 4>&1 ); "#,
@@ -114,8 +115,8 @@ mod tests {
         // A flood of complaints is cut on the host.
         let (_, _, err) = run(&line, Some("yes complaint >&2"), "");
         assert_eq!(err.len(), STDERR_CAP);
-        let (code, _, _) = run(&line, None, "");
-        assert_eq!(code, Some(127));
+        let (code, _, err) = run(&line, None, "");
+        assert_eq!((code, err.as_str()), (Some(127), "podman: not found on the host\n"));
     }
 
     #[test]
