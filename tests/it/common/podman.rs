@@ -254,7 +254,25 @@ impl Drop for Store {
     fn drop(&mut self) {
         // Whatever a failed test left, before the folder goes.
         let _ = self.podman(&["rm", "-a", "-f", "-t", "0"]);
+        // conmon starts `podman container cleanup` for a container or exec
+        // session that ended, which may still be writing into the store:
+        // the folder goes once no process names it (bounded).
+        let dir = self.dir.path().as_os_str().as_encoded_bytes().to_vec();
+        let started = std::time::Instant::now();
+        while names_in_cmdline(&dir) && started.elapsed() < std::time::Duration::from_secs(30) {
+            // Not synchronization: the condition is what is waited for.
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
+}
+
+/// Whether a process of this machine has `needle` in its command line.
+fn names_in_cmdline(needle: &[u8]) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return false };
+    entries.filter_map(Result::ok).any(|e| {
+        let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+        cmdline.windows(needle.len()).any(|w| w == needle)
+    })
 }
 
 /// Where this machine's Podman keeps its images (root's or the user's).
