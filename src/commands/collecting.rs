@@ -101,10 +101,9 @@ pub fn with_containers(targets: Vec<Target>, plan: &Plan, remote: &RemoteArgs) -
         };
         let mut listed = listing.containers;
         listed.sort_by(|a, b| natural::cmp(&a.name, &b.name));
-        let mut names: Vec<&str> = listed.iter().map(|c| c.name.as_str()).collect();
-        names.sort_unstable();
+        let listed_names: Vec<&str> = listed.iter().map(|c| c.name.as_str()).collect();
         for container in &listed {
-            let named = |t: &Target| match t {
+            let already = |t: &Target| match t {
                 Target::Container(c) => {
                     c.engine == container.engine
                         && c.container == container.name
@@ -113,10 +112,10 @@ pub fn with_containers(targets: Vec<Target>, plan: &Plan, remote: &RemoteArgs) -
                 }
                 _ => false,
             };
-            if targets.iter().any(named) {
+            if targets.iter().any(already) {
                 continue;
             }
-            let twice = names.iter().filter(|n| **n == container.name).count() > 1;
+            let twice = listed_names.iter().filter(|n| **n == container.name).count() > 1;
             let name = if twice {
                 format!("{}:{}@{host}", container.engine.program(), container.name)
             } else {

@@ -273,7 +273,7 @@ fn each_fault_has_its_reason_and_the_others_are_unaffected() {
     // not root, so the mode is obeyed).
     let socket = lab.dir().join("podman.sock");
     let _listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind socket");
-    std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0)).expect("chmod");
+    std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o000)).expect("chmod");
     let container_host = format!("unix://{}", socket.display());
     let _denied = lab.add_host(&HostSpec {
         name: "denied",

@@ -53,6 +53,8 @@ fn words(head: &[&str], args: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
     use std::process::Command;
 
     use super::*;
@@ -64,7 +66,6 @@ mod tests {
         if let Some(body) = engine_body {
             let path = dir.path().join("podman");
             std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("write");
-            use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         }
         // Only what the lines use: no real engine may be found.
@@ -86,7 +87,6 @@ mod tests {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("sh");
-        use std::io::Write;
         child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write");
         let out = child.wait_with_output().expect("wait");
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
