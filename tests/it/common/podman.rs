@@ -257,12 +257,39 @@ impl Drop for Store {
         // conmon starts `podman container cleanup` for a container or exec
         // session that ended, which may still be writing into the store:
         // the folder goes once no process names it (bounded).
-        let dir = self.dir.path().as_os_str().as_encoded_bytes().to_vec();
+        // Removed here, again while something still wrote into it.
+        let path = self.dir.path();
+        let dir = path.as_os_str().as_encoded_bytes().to_vec();
         let started = std::time::Instant::now();
-        while names_in_cmdline(&dir) && started.elapsed() < std::time::Duration::from_secs(30) {
+        while started.elapsed() < std::time::Duration::from_secs(30) {
+            if !names_in_cmdline(&dir) {
+                // The overlay driver bind-mounts its folder onto itself
+                // (rootful Podman: in this machine's mount table).
+                unmount_under(path);
+                if std::fs::remove_dir_all(path).is_ok() && !path.exists() {
+                    return;
+                }
+            }
             // Not synchronization: the condition is what is waited for.
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
+    }
+}
+
+/// Unmounts whatever is mounted at or under `dir` in this mount table,
+/// deepest first.
+fn unmount_under(dir: &Path) {
+    let table = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let prefix = dir.display().to_string();
+    // The mount point is the fifth field (spaces in it are escaped).
+    let mut points: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.split(' ').nth(4))
+        .filter(|p| p.starts_with(&prefix))
+        .collect();
+    points.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    for point in points {
+        let _ = Command::new("umount").arg(point).output();
     }
 }
 
