@@ -589,6 +589,28 @@ mod tests {
     }
 
     #[test]
+    fn a_container_host_may_be_an_ansible_inventory_host() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("hosts.ini");
+        std::fs::write(
+            &path,
+            "[web]\nweb1 ansible_host=10.0.0.5 ansible_user=deploy ansible_port=2222 \
+             ansible_ssh_private_key_file=/keys/web\n",
+        )
+        .expect("write inventory");
+        let inventory = Inventory::load(&[path]).expect("inventory");
+        let targets = expand("podman:api@web1", None, &inventory).expect("expands");
+        let [Target::Container(t)] = targets.as_slice() else { panic!("{targets:?}") };
+        let on = t.on.as_deref().expect("on web1");
+        assert_eq!(
+            (on.name.as_str(), on.host.as_str(), on.user.as_deref(), on.port),
+            ("web1", "10.0.0.5", Some("deploy"), Some(2222))
+        );
+        assert_eq!(on.identity_file.as_deref(), Some(Path::new("/keys/web")));
+        assert_eq!(t.name, "podman:api@web1");
+    }
+
+    #[test]
     fn containers_on_ssh_hosts() {
         let on = |arg: &str, config: Option<&Config>| match parse(arg, config) {
             Ok(Target::Container(t)) => (t.engine, t.container, t.on.map(|h| *h)),
