@@ -200,8 +200,17 @@ fn containers_lists_each_hosts_running_containers_and_says_which_could_not() {
     let dir = tempfile::tempdir().expect("temp dir");
     let profile = dir.path().join("profile.toml");
     std::fs::write(&profile, PROFILE).expect("profile");
+    // Here too, the same store; and podman-docker's `docker` first on
+    // PATH, which lists Podman's containers again (listed once).
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).expect("bin");
+    std::os::unix::fs::symlink("/usr/bin/docker", bin.join("docker")).expect("docker link");
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let out = paritty()
-        .args(["snapshot", "engines", "bare", "--containers", "--format", "json", "--profile"])
+        .envs(store.env())
+        .env("PATH", path)
+        .args(["snapshot", "local", "engines", "bare", "--containers", "--format", "json"])
+        .arg("--profile")
         .arg(&profile)
         .arg("--ssh-config")
         .arg(lab.ssh_config())
@@ -210,13 +219,20 @@ fn containers_lists_each_hosts_running_containers_and_says_which_could_not() {
     let said = stderr(&out);
     assert!(out.status.success(), "{said}");
     let all = snapshots(&out);
-    let names: Vec<&str> = all.iter().map(|s| s.host.name.as_str()).collect();
-    assert_eq!(names, ["engines", "web-2@engines", "web-10@engines", "bare"], "{said}");
-    for container in &all[1..3] {
+    // This machine's snapshot carries its host name.
+    assert_eq!(all[0].host.transport, Transport::Local);
+    let names: Vec<&str> = all.iter().skip(1).map(|s| s.host.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["web-2@local", "web-10@local", "engines", "web-2@engines", "web-10@engines", "bare"],
+        "{said}"
+    );
+    for (container, on) in [(1, None), (2, None), (4, Some("engines")), (5, Some("engines"))] {
+        let container = &all[container];
         assert_eq!(container.facts["runtime.python3"].value.as_deref(), Some("3.11.2"));
         assert_eq!(container.facts["os.id"].value.as_deref(), Some("paritty"));
         let Transport::Podman(image) = &container.host.transport else { panic!() };
-        assert_eq!(image.on_host.as_deref(), Some("engines"));
+        assert_eq!(image.on_host.as_deref(), on);
     }
     // The host without engines: one line saying so; the host itself is
     // still collected.
