@@ -406,3 +406,44 @@ fn an_exec_that_hangs_ends_at_the_host_deadline_and_leaves_nothing_running() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// The view with `--containers`: the host's containers become columns,
+/// their header saying what they run and where.
+#[test]
+fn the_view_shows_a_hosts_containers_as_columns() {
+    use crate::common::pty::{Pty, session};
+    let images = images();
+    let store = Store::new();
+    let _web = store.run(&images.app, "web", &["/bin/busybox", "sleep", "600"]);
+    let lab = Lab::new();
+    let _engines = engine_host(&lab, "engines", &store);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = dir.path().join("profile.toml");
+    std::fs::write(&profile, PROFILE).expect("profile");
+    let mut command = session(env!("CARGO_BIN_EXE_paritty"));
+    command
+        .current_dir(dir.path())
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .env_remove("RUST_BACKTRACE")
+        .args(["engines", "--containers", "--profile"])
+        .arg(&profile)
+        .arg("--ssh-config")
+        .arg(lab.ssh_config());
+    let mut pty = Pty::spawn(command, 30, 160);
+    let wait = Duration::from_secs(60);
+    // The container's own OS id (the image's os-release) on the OS id row.
+    let container_row = |l: &str| l.contains("OS id") && l.contains("paritty");
+    let shown = pty.wait_for_fn(
+        |s| {
+            let text = s.contents();
+            text.contains("web@engines")
+                && text.contains("container of")
+                && text.lines().any(container_row)
+        },
+        wait,
+    );
+    assert!(shown.contains("web@engines") && shown.contains("container of"), "{shown}");
+    pty.send(b"q");
+    let status = pty.wait_exit(wait);
+    assert!(status.success(), "{status:?}");
+}
