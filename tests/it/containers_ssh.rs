@@ -5,7 +5,8 @@
 //! host's `podman` sees, and `--containers` lists that test's containers
 //! only. Collected over SSH it equals the same container collected here;
 //! each fault has its reason; an exec that hangs ends at the host deadline
-//! with nothing of it left running.
+//! with nothing of it left running; the view shows the containers
+//! `--containers` finds as columns.
 
 #![cfg(target_os = "linux")]
 
