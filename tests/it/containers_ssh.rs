@@ -375,22 +375,40 @@ fn an_exec_that_hangs_ends_at_the_host_deadline_and_leaves_nothing_running() {
     let _hang = store.run(&images.app, &name, &["/bin/busybox", "sleep", "600"]);
     let lab = Lab::new();
     let _engines = engine_host(&lab, "engines", &store);
-    // `slowtool` sleeps far past the host deadline; the probe's own
-    // watchdog ticks every 2 s (a fifth of the command timeout).
-    let plan =
-        plan(&profile_then("slowtool"), &lab, Duration::from_secs(5), Duration::from_secs(10));
+    // `slowtool` sleeps far past the host deadline, and the probe's own
+    // watchdog first looks at the clock after a tick (a fifth of the
+    // command timeout: 24 s), past the deadline too: so the host's
+    // `timeout` ends the engine's client, two seconds before paritty would
+    // stop waiting. The probe in the container then halts at its tick.
+    let host_timeout = Duration::from_secs(20);
+    let plan = plan(&profile_then("slowtool"), &lab, host_timeout, Duration::from_secs(120));
     let started = Instant::now();
     let reports = collect(&[format!("podman:{name}@engines")], &plan);
     let took = started.elapsed();
     let report = &reports[0];
     assert_eq!(report.failure.as_ref().map(|f| f.reason), Some(FailReason::Timeout), "{report:#?}");
-    assert!(took < Duration::from_secs(8), "took {took:?}");
+    assert!(took < host_timeout + Duration::from_secs(2), "took {took:?}");
     // What was framed before is kept.
     let snapshot = report.snapshot.as_ref().expect("partial snapshot");
     assert_eq!(snapshot.facts["os.id"].value.as_deref(), Some("paritty"));
     assert_ne!(snapshot.facts["tool.slowtool"].status, Status::Ok);
-    // Nothing of it stays: no engine client on the host, no probe command
-    // in the container (the probe ends itself by the deadline it was given).
+    // Ended by the host, not by paritty giving up: the message says the
+    // deadline passed and the engine's process was killed.
+    let message = message(report);
+    assert!(message.contains("killed"), "{message}");
+    // The host ended the engine's client before paritty returned (were it
+    // left to the probe, it would run on to the probe's tick, 24 s in).
+    let returned = Instant::now();
+    while engine_clients(&name) {
+        assert!(
+            returned.elapsed() < Duration::from_secs(2),
+            "the engine's client outlived the host deadline"
+        );
+        // Not synchronization: the condition is what is waited for.
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Nothing of it stays: the probe's commands in the container end at
+    // the probe's next tick.
     let gone = Instant::now();
     loop {
         let top = store.podman_ok(&["top", &name, "args"]);
@@ -399,7 +417,7 @@ fn an_exec_that_hangs_ends_at_the_host_deadline_and_leaves_nothing_running() {
             break;
         }
         assert!(
-            gone.elapsed() < Duration::from_secs(30),
+            gone.elapsed() < Duration::from_secs(45),
             "still running after the deadline: client {client}, in the container:\n{top}"
         );
         // Not synchronization: the condition is what is waited for; this
