@@ -211,6 +211,10 @@ pub struct RemoteArgs {
     /// The container engine for image: targets [default: docker if installed, else podman].
     #[arg(long, value_enum, value_name = "ENGINE")]
     pub engine: Option<EngineArg>,
+    /// Also every running container of the hosts named (`local` and SSH
+    /// hosts; `docker ps`/`podman ps` there), each as `NAME@HOST`.
+    #[arg(long)]
+    pub containers: bool,
 }
 
 /// A container engine on the command line.

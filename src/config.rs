@@ -88,8 +88,8 @@ pub struct InventoryHost {
     /// How to reach it: an ssh_config alias or `[user@]host[:port]`;
     /// the name itself when absent.
     pub ssh: Option<String>,
-    /// A container of this machine to collect instead of a host (with
-    /// `engine`); containers on SSH hosts are not supported yet.
+    /// A container to collect instead of a host (with `engine`): of this
+    /// machine's engine, or with `ssh` of that SSH host's.
     pub container: Option<String>,
     pub engine: Option<EngineName>,
     /// dev, staging, prod...: the default baseline is the prod host.
@@ -173,9 +173,6 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let problem = match (&host.container, &host.engine, &host.ssh) {
             (Some(_), None, _) => Some("`container` needs `engine = \"docker\"` or `\"podman\"`"),
             (None, Some(_), _) => Some("`engine` is only for a `container`"),
-            (Some(_), Some(_), Some(_)) => {
-                Some("a container on an SSH host (`ssh` with `container`) is not supported yet")
-            }
             _ => host.app_dir.as_deref().and_then(app_dir_problem),
         };
         if let Some(problem) = problem {

@@ -1,6 +1,7 @@
 //! The targets collection works on: this machine, an SSH host, a container
-//! or image of a local engine, a Kubernetes pod, a user's own argv, or a
-//! snapshot file written earlier. How a user names one is `crate::target`'s
+//! (of this machine's engine or of an SSH host's), an image of a local
+//! engine, a Kubernetes pod, a user's own argv, or a snapshot file written
+//! earlier. How a user names one is `crate::target`'s
 //! business; collecting it is this module's.
 
 use std::collections::BTreeMap;
@@ -17,7 +18,8 @@ pub enum Target {
     Ssh(SshTarget),
     /// A snapshot file written earlier (a teammate's, yesterday's prod).
     Snapshot(PathBuf),
-    /// A running container of this machine's engine (`podman:web`).
+    /// A running container of this machine's engine (`podman:web`) or of
+    /// an SSH host's (`podman:web@prod-1`).
     Container(ContainerTarget),
     /// A throwaway container of an image (`image:localhost/app:1`).
     Image(ImageTarget),
@@ -66,12 +68,24 @@ pub struct ContainerTarget {
     /// The name shown in reports: the inventory name or what was typed.
     pub name: String,
     pub engine: Engine,
-    /// The container's name or id, checked by `crate::target` (no option
-    /// injection, no blanks).
+    /// The container's name or id, checked with [`is_container_name`] (no
+    /// option injection, no blanks).
     pub container: String,
     pub labels: BTreeMap<String, String>,
     /// Where the app lives inside the container (`app_dir`), if named.
     pub app_dir: Option<String>,
+    /// The SSH host whose engine runs it; `None`: this machine's.
+    pub on: Option<Box<SshTarget>>,
+}
+
+/// Docker's and Podman's own rule for names (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`),
+/// which ids also follow: nothing that could be read as an option, nothing
+/// a shell would interpret. Names typed by the user and names an engine
+/// lists (`--containers`) pass the same check.
+pub fn is_container_name(name: &str) -> bool {
+    name.len() <= 253
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -35,6 +35,7 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     }
     let targets = collecting::targets(&hosts, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
+    let targets = collecting::with_containers(targets, &plan, &args.remote);
     let reports = collecting::collect(&targets, &plan);
     let comparison = compare(&reports, args.baseline.as_deref(), config, None)?;
     let mut judged = if with_declared {
@@ -112,6 +113,7 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
     }
     let targets = collecting::targets(&args.targets, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
+    let targets = collecting::with_containers(targets, &plan, &args.remote);
     let reports = collecting::collect(&targets, &plan);
     // Judged on what was collected; printed redacted, since CI keeps logs.
     // The redactor learns the hosts' names first, so even a failed
@@ -160,6 +162,7 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
     }
     let targets = collecting::targets(&hosts, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
+    let targets = collecting::with_containers(targets, &plan, &args.remote);
     let reports = collecting::collect(&targets, &plan);
     // No host is the reference here; the first that answered heads the table.
     let first = reports.iter().position(|r| r.snapshot.is_some()).unwrap_or(0);

@@ -9,6 +9,7 @@ use color_eyre::eyre::{Result, bail, eyre};
 
 use super::{EXIT_OK, collecting, options};
 use crate::cli::ViewArgs;
+use crate::collect::plan::Plan;
 use crate::collect::target::Target;
 use crate::config::Config;
 use crate::target;
@@ -25,8 +26,8 @@ pub fn run(args: &ViewArgs, config: Option<&Config>) -> Result<ExitCode> {
             "the interactive view needs a terminal; for text use `paritty snapshot [TARGET...]` or `paritty diff TARGET...`"
         );
     }
-    let (sources, show_hint) = sources(&targets, args, config)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
+    let (sources, show_hint) = sources(&targets, args, config, &plan)?;
     let names: Vec<String> = sources.iter().map(source_name).collect();
     if let Some(wanted) = &args.baseline
         && !names.iter().any(|n| n == wanted)
@@ -53,9 +54,11 @@ fn sources(
     named: &[String],
     args: &ViewArgs,
     config: Option<&Config>,
+    plan: &Plan,
 ) -> Result<(Vec<Source>, bool)> {
     if !named.is_empty() {
         let targets = collecting::targets(named, config, &args.remote)?;
+        let targets = collecting::with_containers(targets, plan, &args.remote);
         // The view collects (and refreshes) them as long as it runs.
         collecting::guard_throwaways(&targets);
         return Ok((targets.into_iter().map(source).collect(), false));
@@ -63,12 +66,14 @@ fn sources(
     // An inventory and no target: its whole fleet.
     if !args.remote.inventory.is_empty() {
         let targets = collecting::targets(&["@all".to_owned()], config, &args.remote)?;
+        let targets = collecting::with_containers(targets, plan, &args.remote);
         return Ok((targets.into_iter().map(source).collect(), false));
     }
     let mut targets = vec![Target::Local];
     for host in config.map(|c| c.hosts.as_slice()).unwrap_or_default() {
         targets.push(target::parse(&host.name, config).map_err(|e| eyre!("inventory: {e}"))?);
     }
+    let targets = collecting::with_containers(targets, plan, &args.remote);
     if targets.len() > 1 {
         return Ok((targets.into_iter().map(source).collect(), false));
     }

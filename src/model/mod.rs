@@ -94,13 +94,17 @@ pub struct Pod {
     pub node: Option<String>,
 }
 
-/// The image a container runs, as its engine reported it (sanitized).
+/// The image a container runs, as its engine reported it (sanitized), and
+/// the SSH host whose engine runs it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageRef {
     /// The reference it was started from (`localhost/app:1`).
     pub reference: Option<String>,
     /// The engine's image id (`sha256:...` or bare hex).
     pub id: Option<String>,
+    /// The SSH host (as the user named it) whose engine runs the
+    /// container; `None` for this machine's.
+    pub on_host: Option<String>,
 }
 
 impl Transport {
@@ -156,20 +160,27 @@ impl Transport {
                 return texts;
             }
         };
-        image.reference.iter_mut().chain(image.id.iter_mut()).collect()
+        image
+            .reference
+            .iter_mut()
+            .chain(image.id.iter_mut())
+            .chain(image.on_host.iter_mut())
+            .collect()
     }
 
     /// What a heading says: `ssh`, `container of localhost/app:1`,
-    /// `image localhost/app:1`, `container of app:1, pod shop/web-0 on
+    /// `container of localhost/app:1 on prod-web-1`, `image localhost/app:1`,
+    /// `container of app:1, pod shop/web-0 on
     /// node n1`, `exec vagrant`.
     pub fn describe(&self) -> String {
         let of = |image: &ImageRef| {
             image.reference.clone().or_else(|| image.id.clone()).unwrap_or_else(|| "?".into())
         };
         match self {
-            Transport::Docker(image) | Transport::Podman(image) => {
-                format!("container of {}", of(image))
-            }
+            Transport::Docker(image) | Transport::Podman(image) => match &image.on_host {
+                Some(host) => format!("container of {} on {host}", of(image)),
+                None => format!("container of {}", of(image)),
+            },
             Transport::Image(image) => format!("image {}", of(image)),
             Transport::Kubernetes(pod) => {
                 let ns = &pod.namespace;

@@ -24,6 +24,9 @@ pub(super) struct HostWire {
     /// The program of an `exec` snapshot's argv (never its arguments).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     program: Option<String>,
+    /// The SSH host whose engine runs the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    on_host: Option<String>,
     #[serde(default)]
     labels: BTreeMap<String, String>,
 }
@@ -84,6 +87,7 @@ impl From<HostInfo> for HostWire {
             image_id: image.id,
             pod,
             program,
+            on_host: image.on_host,
             labels: host.labels,
         }
     }
@@ -92,7 +96,8 @@ impl From<HostInfo> for HostWire {
 impl From<HostWire> for HostInfo {
     fn from(wire: HostWire) -> HostInfo {
         // An image on a local or ssh host means nothing; it is dropped.
-        let image = Box::new(ImageRef { reference: wire.image, id: wire.image_id });
+        let image =
+            Box::new(ImageRef { reference: wire.image, id: wire.image_id, on_host: wire.on_host });
         let transport = match wire.transport {
             Kind::Local => Transport::Local,
             Kind::Ssh => Transport::Ssh,
@@ -140,6 +145,7 @@ mod tests {
             transport: Transport::Podman(Box::new(ImageRef {
                 reference: Some("localhost/app:1".into()),
                 id: Some("abc".into()),
+                on_host: None,
             })),
             labels: BTreeMap::new(),
         };
@@ -151,6 +157,12 @@ mod tests {
         let back: HostInfo = serde_json::from_str(&json).expect("reads back");
         assert_eq!(back, host);
         assert_eq!(back.transport.describe(), "container of localhost/app:1");
+
+        // A container on an SSH host says which.
+        let json = r#"{"name":"api","address":null,"transport":"docker","image":"app:1","on_host":"prod-1","labels":{}}"#;
+        let host: HostInfo = serde_json::from_str(json).expect("loads");
+        assert_eq!(host.transport.describe(), "container of app:1 on prod-1");
+        assert_eq!(serde_json::to_string(&host).expect("serializes"), json);
     }
 
     #[test]
@@ -159,7 +171,10 @@ mod tests {
             name: "api".into(),
             address: Some("k8s:prod/shop/api-0".into()),
             transport: Transport::Kubernetes(Box::new(Pod {
-                image: ImageRef { reference: Some("ghcr.io/acme/api:1.42".into()), id: None },
+                image: ImageRef {
+                    reference: Some("ghcr.io/acme/api:1.42".into()),
+                    ..ImageRef::default()
+                },
                 context: Some("prod".into()),
                 namespace: "shop".into(),
                 pod: Some("api-0".into()),

@@ -160,6 +160,41 @@ fn host_pseudonyms_are_stable_across_one_export() {
     assert!(r.summary().contains("host names and addresses"), "{}", r.summary());
 }
 
+/// A container of an SSH host names that host too: under `--redact hosts`
+/// it becomes a pseudonym of its own, in the snapshot and in its heading.
+#[test]
+fn the_host_a_container_runs_on_is_redacted_with_the_hosts() {
+    let api = HostReport { target: "api".into(), snapshot: Some(on_build_box()), failure: None };
+    let mut r = Redactor::new(Options { hosts: true });
+    let reports = r.reports(&[fixture("debian11-prod.json"), api]);
+    let shown = reports[1].snapshot.as_ref().expect("snapshot");
+    let on_host = shown.host.transport.image().and_then(|i| i.on_host.clone());
+    let pseudonym = on_host.expect("still says a host");
+    assert!(pseudonym.starts_with("host-"), "{pseudonym}");
+    let heading = paritty::export::render_snapshot(shown, paritty::export::SnapshotFormat::Text);
+    let everything = format!("{reports:?}{heading}");
+    assert!(!everything.contains("build-box-7"), "leaked:\n{everything}");
+    assert!(heading.contains(&format!("container of app:1 on {pseudonym}")), "{heading}");
+    // Without the option, the host is shown.
+    let plain = Redactor::new(Options { hosts: false }).snapshot(&on_build_box());
+    let on_host = plain.host.transport.image().and_then(|i| i.on_host.clone());
+    assert_eq!(on_host.as_deref(), Some("build-box-7"));
+}
+
+/// A container `api` of SSH host `build-box-7`.
+fn on_build_box() -> paritty::model::Snapshot {
+    let mut snapshot = fixture("debian12-laptop.json").snapshot.expect("snapshot");
+    snapshot.host.name = "api".into();
+    snapshot.host.address = Some("podman:api@deploy@build-box-7:22".into());
+    snapshot.host.transport =
+        paritty::model::Transport::Podman(Box::new(paritty::model::ImageRef {
+            reference: Some("app:1".into()),
+            id: None,
+            on_host: Some("build-box-7".into()),
+        }));
+    snapshot
+}
+
 #[test]
 fn every_tui_export_is_redacted_unless_turned_off() {
     use paritty::tui::dialog::{Destination, ExportDialog, ExportFormat, ExportWhat, Redaction};
@@ -501,7 +536,7 @@ fn a_pods_name_and_node_get_pseudonyms() {
         paritty::model::Transport::Kubernetes(Box::new(paritty::model::Pod {
             image: paritty::model::ImageRef {
                 reference: Some("ghcr.io/acme/api:1".into()),
-                id: None,
+                ..paritty::model::ImageRef::default()
             },
             namespace: "shop".into(),
             pod: Some("api-7f9c".into()),

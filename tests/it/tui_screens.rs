@@ -121,12 +121,22 @@ fn a_container_column_says_what_it_runs() {
         paritty::model::Transport::Podman(Box::new(paritty::model::ImageRef {
             reference: Some("app:1".into()),
             id: Some("0123abcd".into()),
+            on_host: None,
         }));
     snapshot.host.labels.insert("environment".into(), "web".into());
-    let mut app = crate::common::tui::app_of(vec![fixture("debian11-prod.json"), web]);
+    // The same on an SSH host says which.
+    let mut api = web.clone();
+    let snapshot = api.snapshot.as_mut().expect("snapshot");
+    snapshot.host.name = "api".into();
+    if let Some(image) = snapshot.host.transport.image_mut() {
+        image.on_host = Some("h1".into());
+    }
+    api.target = "api".into();
+    let mut app = crate::common::tui::app_of(vec![fixture("debian11-prod.json"), web, api]);
     let shown = screen(&mut app, 160, 24);
     // Columns are narrow: a short reference is shown whole.
-    assert!(shown.contains("web · container of app:1"), "{shown}");
+    assert!(shown.contains("web · container of app:1 "), "{shown}");
+    assert!(shown.contains("web · container of app:1 on h1"), "{shown}");
 }
 
 #[test]
@@ -135,7 +145,10 @@ fn pod_and_argv_columns_say_where_they_are() {
     let snapshot = pod.snapshot.as_mut().expect("snapshot");
     snapshot.host.transport =
         paritty::model::Transport::Kubernetes(Box::new(paritty::model::Pod {
-            image: paritty::model::ImageRef { reference: Some("app:1".into()), id: None },
+            image: paritty::model::ImageRef {
+                reference: Some("app:1".into()),
+                ..paritty::model::ImageRef::default()
+            },
             namespace: "shop".into(),
             pod: Some("web-0".into()),
             node: Some("n3".into()),

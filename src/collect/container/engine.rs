@@ -53,6 +53,25 @@ pub struct EngineCli {
     pub program: PathBuf,
 }
 
+/// Where an engine's CLI answers short questions (`inspect`, `ps`): this
+/// machine's ([`EngineCli`]) or an SSH host's (`container::remote`).
+pub trait Ask {
+    /// The engine's program name, for messages.
+    fn name(&self) -> &'static str;
+    /// Runs `ENGINE args...` there, by `deadline`.
+    fn ask(&self, args: &[&str], deadline: Instant) -> Result<Answer, Failure>;
+}
+
+impl Ask for EngineCli {
+    fn name(&self) -> &'static str {
+        self.engine.program()
+    }
+
+    fn ask(&self, args: &[&str], deadline: Instant) -> Result<Answer, Failure> {
+        EngineCli::ask(self, args, deadline)
+    }
+}
+
 /// What the engine answered (sanitized, capped) and whether it exited 0.
 #[derive(Debug, Clone)]
 pub struct Answer {

@@ -203,6 +203,9 @@ pub(crate) fn read_back(
         (Some(Cut::TooMuch(n)), _) => {
             Some((FailReason::ProbeFailed, format!("the engine sent more than {n} bytes")))
         }
+        (Some(Cut::Lost), _) => {
+            Some((FailReason::ProbeFailed, "the connection to the SSH host was lost".to_owned()))
+        }
         (None, false) => match ended() {
             Some(reason) => Some((reason, "the container stopped before the probe ended".into())),
             None if said.is_empty() => {

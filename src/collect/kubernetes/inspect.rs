@@ -32,6 +32,7 @@ pub fn pod(json: &str, place: &mut Pod, what: &str) -> Result<(), Failure> {
             .and_then(|s| field(&s["image"]))
             .or_else(|| spec.and_then(|s| field(&s["image"]))),
         id: status.and_then(|s| field(&s["imageID"])),
+        on_host: None,
     };
     place.container = Some(chosen.clone());
     let phase = field(&pod["status"]["phase"]).unwrap_or_default();
@@ -63,6 +64,7 @@ pub fn deployment(json: &str, place: &mut Pod, what: &str) -> Result<(), Failure
     place.image = ImageRef {
         reference: find(&template["spec"]["containers"], &chosen).and_then(|c| field(&c["image"])),
         id: None,
+        on_host: None,
     };
     place.container = Some(chosen);
     let ready = deployment["status"]["readyReplicas"].as_u64().unwrap_or(0);

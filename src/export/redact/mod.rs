@@ -110,6 +110,17 @@ impl Redactor {
                 names.push(host.trim_matches(['[', ']']).to_owned());
             }
         }
+        // The SSH host a container runs on is a host of its own.
+        let on_host = report
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.host.transport.image())
+            .and_then(|i| i.on_host.clone())
+            .filter(|h| h.len() >= 2 && !self.pseudonyms.contains_key(h));
+        if let Some(on_host) = on_host {
+            self.next_host += 1;
+            self.pseudonyms.insert(on_host, format!("host-{}", self.next_host));
+        }
         // An announced target keeps its pseudonym for its other names.
         let announced = self
             .announced
@@ -162,10 +173,15 @@ impl Redactor {
         let mut out = snapshot.clone();
         out.host.name = self.host_text(&snapshot.host.name);
         out.host.address = snapshot.host.address.as_deref().map(|a| self.text(a));
+        // The SSH host a container runs on is a host name like the others.
+        let on_host = out.host.transport.image_mut().and_then(|image| image.on_host.take());
         // An image reference, a pod's node, an argv's program path: from
         // outside or from the user's config, redacted like any text.
         for text in out.host.transport.texts_mut() {
             *text = self.text(text);
+        }
+        if let Some(image) = out.host.transport.image_mut() {
+            image.on_host = on_host.map(|h| self.host_text(&h));
         }
         for label in out.host.labels.values_mut() {
             *label = self.text(label);

@@ -173,3 +173,160 @@ pub fn exec_clients(name: &str) -> bool {
         words.contains(&b"exec".as_slice()) && words.contains(&name.as_bytes())
     })
 }
+
+/// A Podman store of a test's own: its storage, run folder, lock files and
+/// per-boot folder under a temporary folder (`CONTAINERS_STORAGE_CONF`,
+/// `CONTAINERS_CONF`), the test images read from this machine's store. So
+/// `podman ps` there lists the test's containers only, whatever else runs
+/// on the machine, and nothing done there touches other Podman users: the
+/// default `tmp_dir` and shared-memory locks are process-wide state of
+/// every store (a second store using them confuses the first one's).
+pub struct Store {
+    dir: tempfile::TempDir,
+}
+
+impl Store {
+    pub fn new() -> Store {
+        let images_from = default_graph_root();
+        let dir = tempfile::Builder::new().prefix("paritty-it-store-").tempdir().expect("temp dir");
+        let d = dir.path().display();
+        std::fs::write(
+            dir.path().join("storage.conf"),
+            format!(
+                "[storage]\ndriver = \"overlay\"\ngraphroot = \"{d}/root\"\nrunroot = \"{d}/run\"\n\
+                 [storage.options]\nadditionalimagestores = [\"{images_from}\"]\n"
+            ),
+        )
+        .expect("storage.conf");
+        std::fs::write(
+            dir.path().join("containers.conf"),
+            format!(
+                "[engine]\ntmp_dir = \"{d}/tmp\"\nlock_type = \"file\"\nevents_logger = \"file\"\n\
+                 [network]\nnetwork_config_dir = \"{d}/networks\"\n"
+            ),
+        )
+        .expect("containers.conf");
+        Store { dir }
+    }
+
+    /// The environment that makes `podman` (and podman-docker's `docker`)
+    /// use this store; no spaces, so sshd's `SetEnv` can carry it.
+    pub fn env(&self) -> [(&'static str, String); 2] {
+        let file = |name: &str| self.dir.path().join(name).display().to_string();
+        [
+            ("CONTAINERS_STORAGE_CONF", file("storage.conf")),
+            ("CONTAINERS_CONF", file("containers.conf")),
+        ]
+    }
+
+    pub fn podman(&self, args: &[&str]) -> Output {
+        Command::new("podman")
+            .args(args)
+            .envs(self.env())
+            .output()
+            .expect("podman runs (scripts/test-deps.sh installs it)")
+    }
+
+    pub fn podman_ok(&self, args: &[&str]) -> String {
+        let out = self.podman(args);
+        assert!(
+            out.status.success(),
+            "podman {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// A running container named `name` exactly (no network: nothing in
+    /// the tests needs one), once Podman says it runs.
+    pub fn run(&self, image: &str, name: &str, command: &[&str]) -> StoreContainer<'_> {
+        let container = StoreContainer { store: self, name: name.to_owned() };
+        let mut args = vec!["run", "-d", "--network", "none", "--name", name];
+        args.extend(RUN_ARGS);
+        args.push(image);
+        args.extend(command);
+        self.podman_ok(&args);
+        self.podman_ok(&["wait", "--condition=running", name]);
+        container
+    }
+
+    /// A container that exists but was never started.
+    pub fn created(&self, image: &str, name: &str) -> StoreContainer<'_> {
+        let container = StoreContainer { store: self, name: name.to_owned() };
+        let mut args = vec!["create", "--network", "none", "--name", name];
+        args.extend(RUN_ARGS);
+        args.extend([image, "/bin/busybox", "sleep", "600"]);
+        self.podman_ok(&args);
+        container
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Whatever a failed test left, before the folder goes.
+        let _ = self.podman(&["rm", "-a", "-f", "-t", "0"]);
+        // conmon starts `podman container cleanup` for a container or exec
+        // session that ended, which may still be writing into the store:
+        // the folder goes once no process names it (bounded).
+        // Removed here, again while something still wrote into it.
+        let path = self.dir.path();
+        let dir = path.as_os_str().as_encoded_bytes().to_vec();
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(30) {
+            if !names_in_cmdline(&dir) {
+                // The overlay driver bind-mounts its folder onto itself
+                // (rootful Podman: in this machine's mount table).
+                unmount_under(path);
+                if std::fs::remove_dir_all(path).is_ok() && !path.exists() {
+                    return;
+                }
+            }
+            // Not synchronization: the condition is what is waited for.
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+/// Unmounts whatever is mounted at or under `dir` in this mount table,
+/// deepest first.
+fn unmount_under(dir: &Path) {
+    let table = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let prefix = dir.display().to_string();
+    // The mount point is the fifth field (spaces in it are escaped).
+    let mut points: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.split(' ').nth(4))
+        .filter(|p| p.starts_with(&prefix))
+        .collect();
+    points.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    for point in points {
+        let _ = Command::new("umount").arg(point).output();
+    }
+}
+
+/// Whether a process of this machine has `needle` in its command line.
+fn names_in_cmdline(needle: &[u8]) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return false };
+    entries.filter_map(Result::ok).any(|e| {
+        let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+        cmdline.windows(needle.len()).any(|w| w == needle)
+    })
+}
+
+/// Where this machine's Podman keeps its images (root's or the user's).
+fn default_graph_root() -> String {
+    static ROOT: OnceLock<String> = OnceLock::new();
+    ROOT.get_or_init(|| podman_ok(&["info", "--format", "{{.Store.GraphRoot}}"])).clone()
+}
+
+/// A container of a [`Store`], force-removed when dropped.
+pub struct StoreContainer<'s> {
+    store: &'s Store,
+    pub name: String,
+}
+
+impl Drop for StoreContainer<'_> {
+    fn drop(&mut self) {
+        let _ = self.store.podman(&["rm", "-f", "-t", "0", &self.name]);
+    }
+}
