@@ -19,7 +19,7 @@ use super::ssh::connect::{ConnectOptions, failure};
 use super::ssh::deadline::{Deadline, Phase};
 use super::ssh::host::{HostJob, HostOptions, collect_host};
 use super::ssh::settings::{self, Request, SettingsError};
-use super::target::{SshTarget, Target};
+use super::target::{ContainerTarget, SshTarget, Target};
 use crate::model::{FailReason, Failure, HostReport};
 use crate::probe::script::{self, ProbeScript};
 
@@ -108,31 +108,7 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
                     container::collect_container(t, job, progress)
                 })
             }
-            Some(on) => {
-                let deadline = Deadline::after(run.host.host_timeout);
-                match ssh_settings(on, run, &deadline) {
-                    Err(failure) => {
-                        HostReport { target: name, snapshot: None, failure: Some(failure) }
-                    }
-                    Ok(settings) => {
-                        let via = Via {
-                            host: &on.name,
-                            settings: &settings,
-                            connect: &run.connect,
-                            ssh_config: run.plan.ssh.config_file.as_deref(),
-                            deadline: &deadline,
-                        };
-                        in_container(
-                            run,
-                            t.app_dir.as_deref(),
-                            index,
-                            events,
-                            &stage,
-                            &|job, progress| remote::collect_remote(t, &via, job, progress),
-                        )
-                    }
-                }
-            }
+            Some(on) => on_ssh_host(t, on, run, index, events, &stage),
         },
         Target::Image(t) => in_container(run, None, index, events, &stage, &|job, progress| {
             container::collect_image(t, job, progress)
@@ -185,6 +161,38 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
         None => stage(Stage::Done),
     }
     report
+}
+
+/// A container of an SSH host's engine: one session to the host, then the
+/// probe through `ENGINE exec -i` on it.
+fn on_ssh_host(
+    t: &ContainerTarget,
+    on: &SshTarget,
+    run: &Run<'_>,
+    index: usize,
+    events: &Sender<Event>,
+    stage: &dyn Fn(Stage),
+) -> HostReport {
+    let deadline = Deadline::after(run.host.host_timeout);
+    match ssh_settings(on, run, &deadline) {
+        Err(failure) => HostReport {
+            target: crate::output::sanitize::one_line(&t.name),
+            snapshot: None,
+            failure: Some(failure),
+        },
+        Ok(settings) => {
+            let via = Via {
+                host: &on.name,
+                settings: &settings,
+                connect: &run.connect,
+                ssh_config: run.plan.ssh.config_file.as_deref(),
+                deadline: &deadline,
+            };
+            in_container(run, t.app_dir.as_deref(), index, events, stage, &|job, progress| {
+                remote::collect_remote(t, &via, job, progress)
+            })
+        }
+    }
 }
 
 /// This machine, its app sources asked in the run's app folder.

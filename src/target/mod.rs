@@ -16,7 +16,7 @@ use crate::collect::ssh::settings::parse_proxy_jump;
 use crate::collect::target::{
     ContainerTarget, ExecTarget, ImageTarget, SshTarget, Target, is_container_name,
 };
-use crate::config::{Config, EngineName};
+use crate::config::{Config, EngineName, InventoryHost as ConfigHost};
 use crate::inventory::{Inventory, InventoryError, InventoryHost, natural};
 use crate::output::sanitize::one_line;
 
@@ -114,68 +114,7 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
         return Err(TargetError::NoSnapshot(arg.to_owned()));
     }
     if let Some(host) = config.and_then(|c| c.host(arg)) {
-        // Shown in reports and exports: made clean here, where they come in.
-        let mut labels: BTreeMap<String, String> =
-            host.labels.iter().map(|(k, v)| (one_line(k), one_line(v))).collect();
-        if let Some(env) = &host.environment {
-            labels.insert("environment".into(), one_line(env));
-        }
-        let in_host =
-            |e: TargetError| TargetError::Inventory { host: host.name.clone(), error: Box::new(e) };
-        if let Some(spec) = &host.k8s {
-            let spec = spec.strip_prefix(kubernetes::PREFIX).unwrap_or(spec);
-            let mut pod = kubernetes::parse(spec, &host.name, labels).map_err(in_host)?;
-            pod.app_dir.clone_from(&host.app_dir);
-            return Ok(Target::Pod(pod));
-        }
-        if let Some(argv) = &host.exec {
-            // Checked by the config loader: a program, no empty argv.
-            return Ok(Target::Exec(ExecTarget {
-                name: host.name.clone(),
-                argv: argv.get_ref().clone(),
-                labels,
-                app_dir: host.app_dir.clone(),
-            }));
-        }
-        if let (Some(container), Some(engine)) = (&host.container, host.engine) {
-            let in_inventory =
-                |e| TargetError::Inventory { host: host.name.clone(), error: Box::new(e) };
-            check_container(container).map_err(in_inventory)?;
-            // `ssh` says where the engine runs: an ssh_config alias or
-            // `[user@]host[:port]`, as for a host.
-            let on = host
-                .ssh
-                .as_deref()
-                .map(|how| {
-                    let (user, hostname, port) = split_spec(how).map_err(in_inventory)?;
-                    Ok(Box::new(ssh_target(how, user, hostname, port)))
-                })
-                .transpose()?;
-            return Ok(Target::Container(ContainerTarget {
-                name: host.name.clone(),
-                engine: match engine {
-                    EngineName::Docker => Engine::Docker,
-                    EngineName::Podman => Engine::Podman,
-                },
-                container: container.clone(),
-                labels,
-                app_dir: host.app_dir.clone(),
-                on,
-            }));
-        }
-        let how = host.ssh.as_deref().unwrap_or(&host.name);
-        let (user, hostname, port) = split_spec(how)
-            .map_err(|e| TargetError::Inventory { host: host.name.clone(), error: Box::new(e) })?;
-        return Ok(Target::Ssh(SshTarget {
-            name: host.name.clone(),
-            host: hostname,
-            user,
-            port,
-            labels,
-            identity_file: None,
-            proxy_jump: None,
-            app_dir: host.app_dir.clone(),
-        }));
+        return from_config_host(host);
     }
     if let Some(target) = container_form(arg, config, &Inventory::default())? {
         return Ok(target);
@@ -190,6 +129,70 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
         identity_file: None,
         proxy_jump: None,
         app_dir: None,
+    }))
+}
+
+/// A `[[host]]` of paritty.toml: a pod, an argv, a container (of this
+/// machine or of its `ssh` host) or an SSH host.
+fn from_config_host(host: &ConfigHost) -> Result<Target, TargetError> {
+    // Shown in reports and exports: made clean here, where they come in.
+    let mut labels: BTreeMap<String, String> =
+        host.labels.iter().map(|(k, v)| (one_line(k), one_line(v))).collect();
+    if let Some(env) = &host.environment {
+        labels.insert("environment".into(), one_line(env));
+    }
+    let in_host =
+        |e: TargetError| TargetError::Inventory { host: host.name.clone(), error: Box::new(e) };
+    if let Some(spec) = &host.k8s {
+        let spec = spec.strip_prefix(kubernetes::PREFIX).unwrap_or(spec);
+        let mut pod = kubernetes::parse(spec, &host.name, labels).map_err(in_host)?;
+        pod.app_dir.clone_from(&host.app_dir);
+        return Ok(Target::Pod(pod));
+    }
+    if let Some(argv) = &host.exec {
+        // Checked by the config loader: a program, no empty argv.
+        return Ok(Target::Exec(ExecTarget {
+            name: host.name.clone(),
+            argv: argv.get_ref().clone(),
+            labels,
+            app_dir: host.app_dir.clone(),
+        }));
+    }
+    if let (Some(container), Some(engine)) = (&host.container, host.engine) {
+        check_container(container).map_err(in_host)?;
+        // `ssh` says where the engine runs: an ssh_config alias or
+        // `[user@]host[:port]`, as for a host.
+        let on = host
+            .ssh
+            .as_deref()
+            .map(|how| {
+                let (user, hostname, port) = split_spec(how).map_err(in_host)?;
+                Ok(Box::new(ssh_target(how, user, hostname, port)))
+            })
+            .transpose()?;
+        return Ok(Target::Container(ContainerTarget {
+            name: host.name.clone(),
+            engine: match engine {
+                EngineName::Docker => Engine::Docker,
+                EngineName::Podman => Engine::Podman,
+            },
+            container: container.clone(),
+            labels,
+            app_dir: host.app_dir.clone(),
+            on,
+        }));
+    }
+    let how = host.ssh.as_deref().unwrap_or(&host.name);
+    let (user, hostname, port) = split_spec(how).map_err(in_host)?;
+    Ok(Target::Ssh(SshTarget {
+        name: host.name.clone(),
+        host: hostname,
+        user,
+        port,
+        labels,
+        identity_file: None,
+        proxy_jump: None,
+        app_dir: host.app_dir.clone(),
     }))
 }
 
