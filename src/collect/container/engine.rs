@@ -64,6 +64,19 @@ pub struct Answer {
     pub complaint: String,
 }
 
+/// What the engine wrote, as bytes (`cp`'s tar stream), and whether it
+/// exited 0.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub ok: bool,
+    /// Its standard output, at most the cap asked for.
+    pub bytes: Vec<u8>,
+    /// More was written than the cap.
+    pub truncated: bool,
+    /// Its standard error, sanitized.
+    pub complaint: String,
+}
+
 impl EngineCli {
     /// `engine`'s CLI on PATH, or `engine-unavailable` saying so.
     pub fn locate(engine: Engine) -> Result<EngineCli, Failure> {
@@ -90,6 +103,28 @@ impl EngineCli {
     /// Runs `ENGINE args...` (no shell), bounded by `deadline` and
     /// [`QUESTION_TIMEOUT`].
     pub fn ask(&self, args: &[&str], deadline: Instant) -> Result<Answer, Failure> {
+        self.ask_up_to(args, deadline, ANSWER_CAP)
+    }
+
+    /// Like [`EngineCli::ask`], keeping up to `cap` bytes of the answer (an
+    /// image's config can be longer than a state).
+    pub fn ask_up_to(
+        &self,
+        args: &[&str],
+        deadline: Instant,
+        cap: usize,
+    ) -> Result<Answer, Failure> {
+        let fetched = self.fetch(args, deadline, cap)?;
+        Ok(Answer {
+            ok: fetched.ok,
+            text: sanitize::clean_output(&fetched.bytes).trim().to_owned(),
+            complaint: fetched.complaint,
+        })
+    }
+
+    /// Runs `ENGINE args...` as [`EngineCli::ask`] does, its standard
+    /// output kept as bytes (at most `cap`): a tar stream from `cp`.
+    pub fn fetch(&self, args: &[&str], deadline: Instant, cap: usize) -> Result<Fetched, Failure> {
         let left = deadline.saturating_duration_since(Instant::now()).min(QUESTION_TIMEOUT);
         if left.is_zero() {
             return Err(fault::deadline(self.name(), args.first().copied().unwrap_or("")));
@@ -108,8 +143,7 @@ impl EngineCli {
             let _ = kept_tx.send(kept);
             let _ = std::io::copy(&mut reader, &mut std::io::sink());
         });
-        let outcome =
-            command::run_with_stderr(&self.program, &args, left, ANSWER_CAP, Some(writer));
+        let outcome = command::run_with_stderr(&self.program, &args, left, cap, Some(writer));
         let complaint = match reading {
             Ok(_) => kept_rx.recv_timeout(STDERR_GRACE).unwrap_or_default(),
             Err(_) => Vec::new(),
@@ -123,9 +157,10 @@ impl EngineCli {
         if outcome.timed_out {
             return Err(fault::deadline(self.name(), &args[0]));
         }
-        Ok(Answer {
+        Ok(Fetched {
             ok: outcome.exit_code == Some(0),
-            text: sanitize::clean_output(&outcome.output).trim().to_owned(),
+            bytes: outcome.output,
+            truncated: outcome.truncated,
             complaint: sanitize::clean_output(&complaint).trim().to_owned(),
         })
     }
