@@ -12,6 +12,7 @@ mod cli;
 mod collect_local;
 mod comparators;
 mod containers;
+mod containers_noshell;
 mod declared;
 mod diff;
 mod examples_shipped;

@@ -9,7 +9,7 @@ use crate::compare::constraint::Judgement;
 use crate::compare::declared::Judged;
 use crate::compare::matrix::Comparison;
 use crate::compare::severity::Severity;
-use crate::model::{Failure, Status};
+use crate::model::{Failure, Origin, Status};
 
 #[derive(Serialize)]
 struct Report<'c> {
@@ -101,6 +101,9 @@ struct Cell<'c> {
     /// The declaration violated (`.nvmrc:1`).
     #[serde(skip_serializing_if = "Option::is_none")]
     violates: Option<String>,
+    /// Where a value that was not observed came from (`image-config`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin: Option<Origin>,
 }
 
 pub fn render<'c>(
@@ -154,6 +157,7 @@ pub fn render<'c>(
                             status: cell.status,
                             severity: cell.severity,
                             tolerated: cell.tolerated,
+                            origin: cell.origin,
                             judgement: verdict.map(|v| v.judgement),
                             violates: verdict
                                 .and_then(|v| v.against)
