@@ -4,6 +4,7 @@
 //! data with their reason; facts framed before a failure are kept.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::engine::EngineCli;
@@ -265,7 +266,7 @@ fn or_what_the_engine_knows(
         failure.message()
     );
     if let Some(why) = &known.files_unavailable {
-        message.push_str(&format!(" (its files could not be read: {why})"));
+        let _ = write!(message, " (its files could not be read: {why})");
     }
     (Some(snapshot(job, host, started, facts)), Some(Failure::new(FailReason::NoShell, message)))
 }

@@ -52,17 +52,16 @@ pub fn first_entry(stream: &[u8], max_file: usize) -> Result<Entry, TarError> {
             return Err(TarError::Truncated);
         }
         check_sum(header)?;
-        let size = size_of(header)?;
+        let stated = size_of(header)?;
+        let size = usize::try_from(stated).map_err(|_| TarError::TooLarge(stated))?;
         let data_at = at + BLOCK;
-        let padded = usize::try_from(size.div_ceil(BLOCK as u64) * BLOCK as u64)
-            .map_err(|_| TarError::TooLarge(size))?;
+        let padded = size.div_ceil(BLOCK).checked_mul(BLOCK).ok_or(TarError::TooLarge(stated))?;
         match header[156] {
             b'0' | 0 | b'7' => {
-                if size > max_file as u64 {
-                    return Err(TarError::TooLarge(size));
+                if size > max_file {
+                    return Err(TarError::TooLarge(stated));
                 }
-                // Checked above: size fits in usize.
-                let end = data_at + size as usize;
+                let end = data_at.checked_add(size).ok_or(TarError::Truncated)?;
                 let data = stream.get(data_at..end).ok_or(TarError::Truncated)?;
                 return Ok(Entry::File(data.to_vec()));
             }
@@ -76,8 +75,8 @@ pub fn first_entry(stream: &[u8], max_file: usize) -> Result<Entry, TarError> {
                 if size > 64 * 1024 {
                     return Err(TarError::Malformed("an extension header too large"));
                 }
-                let data =
-                    stream.get(data_at..data_at + size as usize).ok_or(TarError::Truncated)?;
+                let end = data_at.checked_add(size).ok_or(TarError::Truncated)?;
+                let data = stream.get(data_at..end).ok_or(TarError::Truncated)?;
                 match header[156] {
                     b'x' => {
                         if let Some(path) = pax_value(data, "linkpath") {
