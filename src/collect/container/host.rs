@@ -235,7 +235,6 @@ fn read_back(
 /// knows without one (`fallback`), each such fact marked; it stays failed
 /// with `no-shell` (ARCHITECTURE.md, "Host status"). Any other outcome is
 /// returned as it is.
-#[allow(clippy::too_many_arguments)]
 fn or_what_the_engine_knows(
     outcome: (Option<Snapshot>, Option<Failure>),
     cli: &EngineCli,
