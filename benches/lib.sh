@@ -85,8 +85,10 @@ export ANSIBLE_PODMAN_PACKAGE_VERSION ANSIBLE_PODMAN_VENV ANSIBLE_PODMAN
 # ensure_ansible_podman: the pinned `ansible` package from PyPI, in its own
 # venv in bench-scratch/ (the ssh section's holds ansible-core alone).
 ensure_ansible_podman() {
-    if [ -x "$ANSIBLE_PODMAN_VENV/bin/pip" ] && "$ANSIBLE_PODMAN_VENV/bin/pip" show ansible 2>/dev/null \
-        | grep -qx "Version: $ANSIBLE_PODMAN_PACKAGE_VERSION"; then
+    # sed reads all of it: `grep -q` would end the pipe early, and pip's
+    # SIGPIPE would fail the pipeline under pipefail.
+    if [ -x "$ANSIBLE_PODMAN_VENV/bin/pip" ] && [ "$("$ANSIBLE_PODMAN_VENV/bin/pip" show ansible 2>/dev/null \
+        | sed -n 's/^Version: //p')" = "$ANSIBLE_PODMAN_PACKAGE_VERSION" ]; then
         return 0
     fi
     log "installing ansible==$ANSIBLE_PODMAN_PACKAGE_VERSION into bench-scratch/ansible-podman-venv"
