@@ -67,9 +67,6 @@ pub struct DiffArgs {
     /// `declared`: what the app folder's files declare, as a column.
     #[arg(value_name = "TARGET", required = true)]
     pub targets: Vec<String>,
-    /// The app folder whose files the `declared` target reads [default: the current folder].
-    #[arg(long, value_name = "DIR")]
-    pub app_dir: Option<PathBuf>,
     /// The target others are compared with [default: the one labelled prod, then staging, else the first].
     #[arg(long, value_name = "TARGET")]
     pub baseline: Option<String>,
@@ -105,9 +102,6 @@ pub struct CheckArgs {
     /// when a host violates a declaration.
     #[arg(long, value_enum, value_name = "WHAT", conflicts_with_all = ["baseline", "fail_on"])]
     pub against: Option<Against>,
-    /// The app folder `--against declared` reads [default: the current folder].
-    #[arg(long, value_name = "DIR", requires = "against")]
-    pub app_dir: Option<PathBuf>,
     /// text (a line per divergence), json, junit (XML: a suite per host, a
     /// case per fact) or github (workflow commands: annotations).
     #[arg(long, value_enum, default_value = "text")]
@@ -148,9 +142,6 @@ pub struct SnapshotArgs {
     /// `declared` alone lists what the app folder's files declare.
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
-    /// The app folder `snapshot declared` reads [default: the current folder].
-    #[arg(long, value_name = "DIR")]
-    pub app_dir: Option<PathBuf>,
     #[command(flatten)]
     pub collect: CollectArgs,
     #[command(flatten)]
@@ -184,6 +175,14 @@ pub struct CollectArgs {
     /// Bytes of output kept per fact; the rest is cut [default: 65536].
     #[arg(long, value_name = "BYTES")]
     pub max_bytes: Option<usize>,
+    /// The app's folder on this machine: what it declares (the `declared`
+    /// target), its configuration and revision [default: the current folder].
+    #[arg(long, value_name = "DIR")]
+    pub app_dir: Option<PathBuf>,
+    /// Judge by what HOST's app folder declares (its `app_dir` in
+    /// paritty.toml), read there, instead of this machine's app folder.
+    #[arg(long, value_name = "HOST")]
+    pub declared_from: Option<String>,
 }
 
 /// How to reach remote hosts.

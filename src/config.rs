@@ -94,8 +94,17 @@ pub struct InventoryHost {
     pub engine: Option<EngineName>,
     /// dev, staging, prod...: the default baseline is the prod host.
     pub environment: Option<String>,
+    /// The app's folder on that host or in that container (absolute):
+    /// where its declarations, `.env` and revision are read.
+    pub app_dir: Option<String>,
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// A Kubernetes pod instead of a host, in the `k8s:` target's form
+    /// (`[CONTEXT/]NS/POD[/CONTAINER]`, `[CONTEXT/]NS/deploy/NAME`).
+    pub k8s: Option<String>,
+    /// A command of the user's whose stdin takes the probe instead of SSH
+    /// (`["vagrant", "ssh", "web", "--", "sh -s"]`), run without a shell.
+    pub exec: Option<toml::Spanned<Vec<String>>>,
 }
 
 /// A config file that cannot be used, with its place.
@@ -167,12 +176,21 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             (Some(_), Some(_), Some(_)) => {
                 Some("a container on an SSH host (`ssh` with `container`) is not supported yet")
             }
-            _ => None,
+            _ => host.app_dir.as_deref().and_then(app_dir_problem),
         };
         if let Some(problem) = problem {
             return Err(ConfigError {
                 path: path.to_owned(),
                 position: host_line(text, &host.name),
+                message: format!("host `{}`: {problem}", host.name),
+            });
+        }
+        if let Some((problem, at)) = pod_or_argv_problem(host) {
+            return Err(ConfigError {
+                path: path.to_owned(),
+                position: at
+                    .map(|at| crate::profile::position_of(text, at))
+                    .or_else(|| host_line(text, &host.name)),
                 message: format!("host `{}`: {problem}", host.name),
             });
         }
@@ -199,6 +217,48 @@ impl Config {
             self.keys.iter().map(|(a, k)| (a.clone(), k.get_ref().keys())).collect();
         // Every entry was checked when the file was read.
         crate::keymap::Keymap::with_overrides(&overrides).unwrap_or_default()
+    }
+}
+
+/// What is wrong with a host's `k8s` or `exec`, and where (a byte offset)
+/// when the TOML says: each is a transport of its own, so neither goes
+/// with another way of reaching the host, and an argv needs its program.
+fn pod_or_argv_problem(host: &InventoryHost) -> Option<(&'static str, Option<usize>)> {
+    let others = host.ssh.is_some() || host.container.is_some() || host.engine.is_some();
+    if let Some(argv) = &host.exec {
+        let at = Some(argv.span().start);
+        return match argv.get_ref().first() {
+            None => Some(("`exec` is empty: give the program and its arguments", at)),
+            Some(program) if program.trim().is_empty() => {
+                Some(("`exec` starts with an empty program name", at))
+            }
+            _ if host.k8s.is_some() || others => Some((
+                "`exec` is the way to reach this host: leave out `ssh`, `container`, `engine` and `k8s`",
+                at,
+            )),
+            _ => None,
+        };
+    }
+    if host.k8s.is_some() && others {
+        return Some((
+            "`k8s` is the way to reach this host: leave out `ssh`, `container` and `engine`",
+            None,
+        ));
+    }
+    None
+}
+
+/// What is wrong with an `app_dir`: it is a path on another machine, read
+/// there by the probe, so it must be absolute and one plain line.
+fn app_dir_problem(dir: &str) -> Option<&'static str> {
+    if !dir.starts_with('/') {
+        Some("`app_dir` must be an absolute path (it is a folder on that host)")
+    } else if dir.chars().any(char::is_control) {
+        Some("`app_dir` holds a control character")
+    } else if dir.len() > 4096 {
+        Some("`app_dir` is longer than 4096 bytes")
+    } else {
+        None
     }
 }
 

@@ -31,6 +31,8 @@ pub enum Action {
     RefreshAll,
     Export,
     Pair,
+    /// Show or hide the `declared` column (what the app folder declares).
+    Declared,
     Details,
     Help,
     Quit,
@@ -38,7 +40,7 @@ pub enum Action {
 
 impl Action {
     /// Every action with its config name and what it does, in help order.
-    pub const ALL: [(Action, &'static str, &'static str); 23] = [
+    pub const ALL: [(Action, &'static str, &'static str); 24] = [
         (Action::Up, "up", "previous fact"),
         (Action::Down, "down", "next fact"),
         (Action::Left, "left", "previous host"),
@@ -59,6 +61,7 @@ impl Action {
         (Action::RefreshAll, "refresh-all", "collect every host again"),
         (Action::Export, "export", "export to a file"),
         (Action::Pair, "pair", "pair view: baseline vs selected host"),
+        (Action::Declared, "declared", "show / hide the app's declarations (declared column)"),
         (Action::Details, "details", "show or hide the details pane"),
         (Action::Help, "help", "this help"),
         (Action::Quit, "quit", "quit (or close a dialog)"),
@@ -197,6 +200,7 @@ impl Default for Keymap {
             ("R", Action::RefreshAll),
             ("e", Action::Export),
             ("p", Action::Pair),
+            ("D", Action::Declared),
             ("i", Action::Details),
             ("?", Action::Help),
             ("f1", Action::Help),

@@ -5,9 +5,10 @@
 use std::sync::mpsc::Sender;
 use std::time::Instant;
 
-use super::collect_local;
+use super::collect_local_with;
 use super::container::host::{self as container, Progress};
 use super::events::{Event, Stage};
+use super::local::LocalContext;
 use super::plan::{Plan, Prompts};
 use super::pool;
 use super::ssh::connect::{ConnectOptions, failure};
@@ -95,18 +96,27 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
         }
         Target::Local => {
             stage(Stage::Probing);
-            HostReport {
-                target: "local".into(),
-                snapshot: Some(collect_local(profile, &run.plan.collect)),
-                failure: None,
-            }
+            HostReport { target: "local".into(), snapshot: Some(local(run)), failure: None }
         }
-        Target::Container(t) => in_container(run, index, events, &stage, &|job, progress| {
-            container::collect_container(t, job, progress)
-        }),
-        Target::Image(t) => in_container(run, index, events, &stage, &|job, progress| {
+        Target::Container(t) => {
+            let app_dir = t.app_dir.as_deref();
+            in_container(run, app_dir, index, events, &stage, &|job, progress| {
+                container::collect_container(t, job, progress)
+            })
+        }
+        Target::Image(t) => in_container(run, None, index, events, &stage, &|job, progress| {
             container::collect_image(t, job, progress)
         }),
+        Target::Pod(t) => {
+            in_container(run, t.app_dir.as_deref(), index, events, &stage, &|job, progress| {
+                super::kubernetes::collect_pod(t, job, progress)
+            })
+        }
+        Target::Exec(t) => {
+            in_container(run, t.app_dir.as_deref(), index, events, &stage, &|job, progress| {
+                super::argv::collect_argv(t, job, progress)
+            })
+        }
         Target::Ssh(t) => {
             // The host's time starts before its settings are resolved: a
             // `Match exec` that hangs is the host's too.
@@ -137,12 +147,13 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
                     if let Some(hops) = &t.proxy_jump {
                         resolved.proxy_jump.clone_from(hops);
                     }
+                    let probe = run.probe.in_app(t.app_dir.as_deref());
                     let job = HostJob {
                         name: &name,
                         labels: &t.labels,
                         settings: &resolved,
                         profile,
-                        probe: &run.probe,
+                        probe: &probe,
                         opts: &run.host,
                         connect: &run.connect,
                         ssh_config: run.plan.ssh.config_file.as_deref(),
@@ -169,19 +180,27 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
     report
 }
 
+/// This machine, its app sources asked in the run's app folder.
+fn local(run: &Run<'_>) -> crate::model::Snapshot {
+    let ctx = LocalContext { app_dir: Some(run.plan.app_dir.clone()), ..LocalContext::new() };
+    collect_local_with(&run.plan.profile, &run.plan.collect, &ctx)
+}
+
 /// A container or image target under the run's plan, its progress sent as
 /// events like any host's.
 fn in_container(
     run: &Run<'_>,
+    app_dir: Option<&str>,
     index: usize,
     events: &Sender<Event>,
     stage: &dyn Fn(Stage),
     collect: &dyn Fn(&container::Job<'_>, &Progress<'_>) -> HostReport,
 ) -> HostReport {
     let profile = &*run.plan.profile;
+    let probe = run.probe.in_app(app_dir);
     let job = container::Job {
         profile,
-        probe: &run.probe,
+        probe: &probe,
         collect: &run.plan.collect,
         host_timeout: run.plan.host_timeout,
         containers: &run.plan.containers,

@@ -28,6 +28,9 @@ pub struct Plan {
     pub workers: usize,
     pub ssh: SshPlan,
     pub containers: ContainerPlan,
+    /// The app's folder on this machine (`--app-dir`, else the current
+    /// folder); remote targets name theirs in paritty.toml.
+    pub app_dir: PathBuf,
 }
 
 /// How containers and images are reached.
@@ -66,6 +69,7 @@ impl Plan {
                 config_file: None,
             },
             containers: ContainerPlan::default(),
+            app_dir: PathBuf::from("."),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The targets collection works on: this machine, an SSH host, a container
-//! or image of a local engine, or a snapshot file written earlier. How a user names one is `crate::target`'s
+//! or image of a local engine, a Kubernetes pod, a user's own argv, or a
+//! snapshot file written earlier. How a user names one is `crate::target`'s
 //! business; collecting it is this module's.
 
 use std::collections::BTreeMap;
@@ -20,6 +21,44 @@ pub enum Target {
     Container(ContainerTarget),
     /// A throwaway container of an image (`image:localhost/app:1`).
     Image(ImageTarget),
+    /// A container of a Kubernetes pod (`k8s:shop/web-0`).
+    Pod(PodTarget),
+    /// A `[[host]]` with `exec = [...]`: the probe on that argv's stdin.
+    Exec(ExecTarget),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodTarget {
+    /// The name shown in reports: the inventory name or what was typed.
+    pub name: String,
+    /// Each part checked by `crate::target` (Kubernetes' name rules):
+    /// nothing that kubectl could read as an option.
+    pub context: Option<String>,
+    pub namespace: String,
+    pub workload: Workload,
+    pub container: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    /// Where the app lives in the pod's container (`app_dir`), if named.
+    pub app_dir: Option<String>,
+}
+
+/// What kubectl is asked to exec into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Workload {
+    Pod(String),
+    /// `deploy/NAME`: kubectl picks one of its pods.
+    Deployment(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecTarget {
+    /// The inventory name.
+    pub name: String,
+    /// The argv, at least a program; run as it is, no shell.
+    pub argv: Vec<String>,
+    pub labels: BTreeMap<String, String>,
+    /// Where the app lives where the argv leads (`app_dir`), if named.
+    pub app_dir: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +70,8 @@ pub struct ContainerTarget {
     /// injection, no blanks).
     pub container: String,
     pub labels: BTreeMap<String, String>,
+    /// Where the app lives inside the container (`app_dir`), if named.
+    pub app_dir: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +97,9 @@ pub struct SshTarget {
     /// Jump hosts instead of ssh_config's ProxyJump (like `ssh -J`): from an
     /// Ansible inventory's `ansible_ssh_common_args`.
     pub proxy_jump: Option<Vec<JumpHop>>,
+    /// Where the app lives on the host (`app_dir` in paritty.toml): the
+    /// folder its declarations, `.env` and revision are read from.
+    pub app_dir: Option<String>,
 }
 
 impl Target {
@@ -69,6 +113,21 @@ impl Target {
             Target::Snapshot(path) => one_line(&path.to_string_lossy()),
             Target::Container(t) => one_line(&t.name),
             Target::Image(t) => one_line(&t.name),
+            Target::Pod(t) => one_line(&t.name),
+            Target::Exec(t) => one_line(&t.name),
+        }
+    }
+
+    /// The app folder named for a remote target or container
+    /// (paritty.toml's `app_dir`); this machine's is chosen on the command
+    /// line (`--app-dir`, else the current folder), so `None` here.
+    pub fn app_dir(&self) -> Option<&str> {
+        match self {
+            Target::Ssh(t) => t.app_dir.as_deref(),
+            Target::Container(t) => t.app_dir.as_deref(),
+            Target::Pod(t) => t.app_dir.as_deref(),
+            Target::Exec(t) => t.app_dir.as_deref(),
+            Target::Local | Target::Snapshot(_) | Target::Image(_) => None,
         }
     }
 }

@@ -7,13 +7,16 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::{Result, eyre};
 
-use super::declared::{DECLARED, judge, report_problems};
+use super::declared::{DECLARED, declarations, judge, report_problems};
 use super::{
     EXIT_DIVERGENCE, EXIT_ERROR, EXIT_OK, collecting, is_stdout, options, print_stdout, write_out,
 };
 use crate::cli::{Against, CheckArgs, DiffArgs, FailOn};
+use crate::collect::history;
+use crate::collect::plan::Plan;
 use crate::compare::constraint::Judgement;
 use crate::compare::matrix::{Comparison, choose_baseline};
+use crate::compare::revision::{self, TimeGap};
 use crate::compare::severity::Severity;
 use crate::config::Config;
 use crate::export::check::{self, CheckDoc, CheckFormat};
@@ -30,16 +33,17 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
             "`declared` is judged against hosts: name one too (`paritty diff declared local`)"
         ));
     }
-    if args.app_dir.is_some() && !with_declared {
-        return Err(eyre!(
-            "--app-dir is read by the `declared` target: add `declared` to the targets"
-        ));
-    }
     let targets = collecting::targets(&hosts, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let reports = collecting::collect(&targets, &plan);
     let comparison = compare(&reports, args.baseline.as_deref(), config, None)?;
-    let mut judged = with_declared.then(|| judge(args.app_dir.as_deref(), &comparison));
+    let mut judged = if with_declared {
+        let declared = declarations(&args.collect, &args.remote, config, &plan)?;
+        Some(judge(declared, &comparison))
+    } else {
+        None
+    };
+    let mut time_gap = time_gap(&comparison, &plan);
     let to_terminal = args.out.as_deref().is_none_or(is_stdout) && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     // Judged on what was collected; redacted only in what is written.
@@ -51,6 +55,10 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
             for item in judged.iter_mut().flat_map(|j| &mut j.declarations.items) {
                 item.constraint = redactor.text(&item.constraint);
             }
+            // A branch name is the developer's text too.
+            if let Some(branch) = time_gap.as_mut().and_then(|g| g.head.branch.as_mut()) {
+                *branch = redactor.text(branch);
+            }
             (shown_reports, shown, Some(redactor.summary()))
         }
         None => (reports.clone(), comparison.clone(), None),
@@ -61,6 +69,7 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
         only_diff: args.only_diff,
         redacted: redacted.as_deref(),
         declared: judged.as_ref(),
+        time_gap: time_gap.as_ref(),
     };
     let text = diff::render(&doc, args.format, color);
     match &args.out {
@@ -73,6 +82,23 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     let failed =
         report_failures(&reports, None) + judged.as_ref().map_or(0, |j| report_problems(j, None));
     Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
+}
+
+/// How far each host's `app.revision` is from HEAD of the repository in
+/// the app folder (`--app-dir`, default here), when there is one.
+pub fn time_gap(comparison: &Comparison, plan: &Plan) -> Option<TimeGap> {
+    let revisions = revision::revisions(comparison);
+    if revisions.iter().all(Option::is_none) {
+        return None;
+    }
+    let path = std::env::var_os("PATH");
+    history::read(
+        &plan.app_dir,
+        &revisions,
+        comparison.baseline,
+        plan.collect.command_timeout,
+        path.as_deref(),
+    )
 }
 
 pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
@@ -139,7 +165,7 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
     let first = reports.iter().position(|r| r.snapshot.is_some()).unwrap_or(0);
     let policy = config.map(|c| c.compare.clone()).unwrap_or_default();
     let comparison = Comparison::build(&reports, first, &policy);
-    let judged = judge(args.app_dir.as_deref(), &comparison);
+    let judged = judge(declarations(&args.collect, &args.remote, config, &plan)?, &comparison);
     let mut redactor = options::redactor(&args.redaction);
     let shown = match &mut redactor {
         Some(redactor) => {

@@ -1,6 +1,7 @@
 //! What each subcommand does, with errors as values and exit codes that mean
 //! something: 0 done, 1 divergence found (kept for `check`), 2 error.
 
+mod app_files;
 mod collecting;
 mod declared;
 mod diff;

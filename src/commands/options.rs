@@ -6,7 +6,7 @@ use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::time::Duration;
 
-use color_eyre::eyre::Result;
+use color_eyre::eyre::{Result, eyre};
 
 use crate::cli::{CollectArgs, EngineArg, RedactArgs, RedactMore, RemoteArgs};
 use crate::collect::container::Engine;
@@ -14,6 +14,7 @@ use crate::collect::plan::Plan;
 use crate::config::{Config, EngineName, Settings};
 use crate::export::redact::{self, Redactor};
 use crate::fsutil::human_bytes;
+use crate::output::sanitize::one_line;
 use crate::profile::{Profile, load_profile, user_profile_dir};
 
 fn settings(config: Option<&Config>) -> Settings {
@@ -147,6 +148,16 @@ pub fn plan(
     }
     plan.ssh.accept_new = remote_args.accept_new;
     plan.ssh.config_file = remote_args.ssh_config.clone().or(s.ssh_config);
+    if let Some(dir) = &collect.app_dir {
+        // Refused now: a typo must not quietly read no app at all.
+        if !dir.is_dir() {
+            return Err(eyre!(
+                "--app-dir {}: no such folder",
+                one_line(&dir.display().to_string())
+            ));
+        }
+        plan.app_dir.clone_from(dir);
+    }
     plan.containers.engine = match (remote_args.engine, s.engine) {
         (Some(EngineArg::Docker), _) | (None, Some(EngineName::Docker)) => Some(Engine::Docker),
         (Some(EngineArg::Podman), _) | (None, Some(EngineName::Podman)) => Some(Engine::Podman),

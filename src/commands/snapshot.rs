@@ -25,10 +25,7 @@ enum Destination {
 
 pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     if args.targets.iter().any(|t| t == super::declared::DECLARED) {
-        return super::declared::snapshot(args);
-    }
-    if args.app_dir.is_some() {
-        return Err(eyre!("--app-dir is read by the `declared` target: `snapshot declared`"));
+        return super::declared::snapshot(args, config);
     }
     let targets = collecting::targets(&args.targets, config, &args.remote)?;
     // Checked before collecting, so a bad option or --out costs nothing.

@@ -5,6 +5,8 @@ pub mod constraint;
 pub mod declared;
 pub mod matrix;
 pub mod policy;
+pub mod revision;
 pub mod severity;
+pub mod shim;
 pub mod version;
 pub mod wording;

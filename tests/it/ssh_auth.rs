@@ -414,6 +414,7 @@ mod passphrase {
             labels: BTreeMap::new(),
             identity_file: None,
             proxy_jump: None,
+            app_dir: None,
         });
         let (tx, _rx) = mpsc::channel();
         collect_targets(&[target], &plan, prompts, &tx).remove(0)

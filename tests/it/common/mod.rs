@@ -61,6 +61,9 @@ pub fn output_like_sshd(cmd: &mut Command, input: &[u8]) -> Output {
 
 #[cfg(target_os = "linux")]
 pub mod fake_ssh;
+pub mod git;
+#[cfg(target_os = "linux")]
+pub mod kubectl;
 #[cfg(target_os = "linux")]
 pub mod podman;
 #[cfg(unix)]

@@ -50,6 +50,7 @@ pub fn ssh_target(name: &str) -> Target {
         labels: BTreeMap::new(),
         identity_file: None,
         proxy_jump: None,
+        app_dir: None,
     })
 }
 
