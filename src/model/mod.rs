@@ -236,6 +236,56 @@ pub struct Fact {
     /// True when the output was longer than the byte cap and was cut.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
+    /// Where a fact that no probe observed came from (a container without
+    /// a shell: its image's config, its files read by the engine); `None`
+    /// for a fact the probe or local collection observed. Optional in
+    /// JSON, so older snapshots load and older readers skip it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// How a fact that was not observed was known (ARCHITECTURE.md, "Snapshot
+/// format"): compared like any other value, always shown with its origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    /// What the image's config states: a version variable in its `Env`, an
+    /// OCI label, its `os` and `architecture`. Declared by whoever built
+    /// the image, not observed.
+    ImageConfig,
+    /// A file of the container read by the engine (`cp`), without a shell:
+    /// the file itself, but not what a probe would have run.
+    ImageFiles,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::ImageConfig => "image-config",
+            Origin::ImageFiles => "image-files",
+        }
+    }
+
+    /// The short words beside a value, the same in the TUI and every
+    /// export.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Origin::ImageConfig => "from image config",
+            Origin::ImageFiles => "from image files",
+        }
+    }
+
+    /// One sentence for the details pane and reports.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Origin::ImageConfig => {
+                "from the image config (declared by the image, not observed: no shell to probe with)"
+            }
+            Origin::ImageFiles => {
+                "read from the container's files by the engine (`cp`, no shell): not probed"
+            }
+        }
+    }
 }
 
 /// Outcome of collecting one fact (ARCHITECTURE.md, "Statuses of a fact").
@@ -284,6 +334,7 @@ impl Fact {
             exit_code: None,
             shadowed: Vec::new(),
             truncated: false,
+            origin: None,
         }
     }
 }

@@ -14,6 +14,7 @@ mod cli;
 mod collect_local;
 mod comparators;
 mod containers;
+mod containers_noshell;
 mod containers_ssh;
 mod declared;
 mod diff;

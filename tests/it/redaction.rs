@@ -25,6 +25,7 @@ fn env_fact(name: &str, value: &str) -> Fact {
         exit_code: None,
         shadowed: Vec::new(),
         truncated: false,
+        origin: None,
     }
 }
 

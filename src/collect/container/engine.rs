@@ -85,6 +85,18 @@ pub struct Answer {
     pub complaint: String,
 }
 
+/// What a CLI wrote, as bytes (`cp`'s tar stream), and whether it exited 0.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub ok: bool,
+    /// Its standard output, at most the cap asked for.
+    pub bytes: Vec<u8>,
+    /// More was written than the cap.
+    pub truncated: bool,
+    /// Its standard error, sanitized.
+    pub complaint: String,
+}
+
 impl EngineCli {
     /// `engine`'s CLI on PATH, or `engine-unavailable` saying so.
     pub fn locate(engine: Engine) -> Result<EngineCli, Failure> {
@@ -114,6 +126,23 @@ impl EngineCli {
         ask(&self.program, self.name(), args, deadline, ANSWER_CAP)
     }
 
+    /// Like [`EngineCli::ask`], keeping up to `cap` bytes of the answer (an
+    /// image's config can be longer than a state).
+    pub fn ask_up_to(
+        &self,
+        args: &[&str],
+        deadline: Instant,
+        cap: usize,
+    ) -> Result<Answer, Failure> {
+        ask(&self.program, self.name(), args, deadline, cap)
+    }
+
+    /// Runs `ENGINE args...` as [`EngineCli::ask`] does, its standard
+    /// output kept as bytes (at most `cap`): a tar stream from `cp`.
+    pub fn fetch(&self, args: &[&str], deadline: Instant, cap: usize) -> Result<Fetched, Failure> {
+        fetch(&self.program, self.name(), args, deadline, cap)
+    }
+
     pub fn path(&self) -> &Path {
         &self.program
     }
@@ -129,6 +158,24 @@ pub fn ask(
     deadline: Instant,
     cap: usize,
 ) -> Result<Answer, Failure> {
+    let fetched = fetch(program, name, args, deadline, cap)?;
+    Ok(Answer {
+        ok: fetched.ok,
+        truncated: fetched.truncated,
+        text: sanitize::clean_output(&fetched.bytes).trim().to_owned(),
+        complaint: fetched.complaint,
+    })
+}
+
+/// Runs `program args...` as [`ask`] does, its standard output kept as
+/// bytes (at most `cap`).
+pub fn fetch(
+    program: &Path,
+    name: &str,
+    args: &[&str],
+    deadline: Instant,
+    cap: usize,
+) -> Result<Fetched, Failure> {
     let left = deadline.saturating_duration_since(Instant::now()).min(QUESTION_TIMEOUT);
     if left.is_zero() {
         return Err(fault::deadline(name, args.first().copied().unwrap_or("")));
@@ -161,10 +208,10 @@ pub fn ask(
     if outcome.timed_out {
         return Err(fault::deadline(name, &args[0]));
     }
-    Ok(Answer {
+    Ok(Fetched {
         ok: outcome.exit_code == Some(0),
+        bytes: outcome.output,
         truncated: outcome.truncated,
-        text: sanitize::clean_output(&outcome.output).trim().to_owned(),
         complaint: sanitize::clean_output(&complaint).trim().to_owned(),
     })
 }

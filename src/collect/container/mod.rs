@@ -7,13 +7,18 @@
 //! reaches, with the same permissions.
 
 pub mod engine;
+pub mod fallback;
 pub mod fault;
+pub mod files;
 pub mod host;
+pub mod image_config;
 pub mod inspect;
 pub mod listing;
 pub mod remote;
 pub mod remote_command;
 pub mod session;
+pub mod tar;
 pub mod throwaway;
+pub mod without_shell;
 
 pub use engine::Engine;

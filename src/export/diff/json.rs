@@ -10,7 +10,7 @@ use crate::compare::matrix::Comparison;
 use crate::compare::revision::{Gap, TimeGap, days_between};
 use crate::compare::severity::Severity;
 use crate::export::document::DiffDoc;
-use crate::model::{Failure, Status};
+use crate::model::{Failure, Origin, Status};
 
 #[derive(Serialize)]
 struct Report<'c> {
@@ -178,6 +178,9 @@ struct Cell<'c> {
     /// The declaration violated (`.nvmrc:1`).
     #[serde(skip_serializing_if = "Option::is_none")]
     violates: Option<String>,
+    /// Where a value that was not observed came from (`image-config`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin: Option<Origin>,
 }
 
 pub fn render(doc: &DiffDoc<'_>) -> String {
@@ -228,6 +231,7 @@ pub fn render(doc: &DiffDoc<'_>) -> String {
                             status: cell.status,
                             severity: cell.severity,
                             tolerated: cell.tolerated,
+                            origin: cell.origin,
                             judgement: verdict.map(|v| v.judgement),
                             violates: verdict
                                 .and_then(|v| v.against)

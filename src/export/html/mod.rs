@@ -319,6 +319,9 @@ fn fact_row(out: &mut String, id: &str, fact: &Fact) {
             esc(&fact.shadowed.join(", "))
         );
     }
+    if let Some(origin) = fact.origin {
+        let _ = write!(out, "<span class=\"origin\">ⓘ {}</span>", esc(origin.explain()));
+    }
     out.push_str("</div></td></tr>\n");
 }
 

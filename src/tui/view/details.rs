@@ -220,6 +220,13 @@ fn evidence(app: &App, fact: &Fact, width: usize, lines: &mut Vec<Line<'_>>) {
         }
         lines.push(Line::from(Span::raw(fit(&text, width))));
     }
+    // Not observed: said before the evidence, never only in it.
+    if let Some(origin) = fact.origin {
+        lines.push(Line::from(Span::styled(
+            fit(&format!("  ⓘ {}", origin.explain()), width),
+            style::severity(crate::compare::severity::Severity::Minor, app.color),
+        )));
+    }
     if let Some(found) = &fact.found_at {
         lines.push(Line::from(Span::styled(fit(&format!("  from {found}"), width), dim)));
     }

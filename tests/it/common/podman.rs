@@ -44,15 +44,17 @@ pub fn exists(name: &str) -> bool {
 pub struct Images {
     /// Busybox as /bin/sh, fake tools, an os-release.
     pub app: String,
-    /// Busybox but no /bin/sh (distroless-like).
+    /// Busybox but no /bin/sh (distroless-like), its config stating
+    /// versions and OCI labels ([`NO_SHELL_CONFIG`]), its os-release at
+    /// /usr/lib with /etc/os-release a link to it, as on Debian.
     pub no_shell: String,
 }
 
 pub fn images() -> &'static Images {
     static IMAGES: OnceLock<Images> = OnceLock::new();
     IMAGES.get_or_init(|| Images {
-        app: image("paritty-test-app", true),
-        no_shell: image("paritty-test-noshell", false),
+        app: image("paritty-test-app", true, &[]),
+        no_shell: image("paritty-test-noshell", false, &NO_SHELL_CONFIG),
     })
 }
 
@@ -67,12 +69,22 @@ const TOOLS: [(&str, &str); 4] = [
     ("stopper", "touch /tmp/stop; sleep 600"),
 ];
 
+/// What the no-shell image's config states (`podman import --change`).
+pub const NO_SHELL_CONFIG: [&str; 5] = [
+    "ENV=PYTHON_VERSION=3.12.4",
+    "ENV=NODE_VERSION=20.11.1",
+    "LABEL=org.opencontainers.image.version=1.42.0",
+    "LABEL=org.opencontainers.image.revision=0123abcd",
+    "LABEL=org.opencontainers.image.source=https://example.invalid/acme/api",
+];
+
 const OS_RELEASE: &str =
     "ID=paritty\nNAME=\"Paritty Test\"\nVERSION_ID=\"1.0\"\nPRETTY_NAME=\"Paritty Test 1.0\"\n";
 
-/// Builds the root file system, imports it under `name:HASH` unless an
-/// image of that tag exists already, and returns the tag.
-fn image(name: &str, with_shell: bool) -> String {
+/// Builds the root file system, imports it with `changes` to its config
+/// under `name:HASH` unless an image of that tag exists already, and
+/// returns the tag.
+fn image(name: &str, with_shell: bool, changes: &[&str]) -> String {
     let busybox = Path::new("/bin/busybox");
     assert!(
         Path::new("/usr/share/doc/busybox-static").exists(),
@@ -80,13 +92,21 @@ fn image(name: &str, with_shell: bool) -> String {
     );
     let root = tempfile::tempdir().expect("temp dir");
     let dir = root.path();
-    for sub in ["bin", "etc", "usr/bin", "tmp", "root", "dev", "proc", "sys"] {
+    for sub in ["bin", "etc", "usr/bin", "usr/lib", "tmp", "root", "dev", "proc", "sys"] {
         std::fs::create_dir_all(dir.join(sub)).expect("mkdir");
     }
     std::fs::copy(busybox, dir.join("bin/busybox")).expect("copy busybox");
-    std::fs::write(dir.join("etc/os-release"), OS_RELEASE).expect("os-release");
+    if with_shell {
+        std::fs::write(dir.join("etc/os-release"), OS_RELEASE).expect("os-release");
+    } else {
+        std::fs::write(dir.join("usr/lib/os-release"), OS_RELEASE).expect("os-release");
+        std::os::unix::fs::symlink("../usr/lib/os-release", dir.join("etc/os-release"))
+            .expect("os-release link");
+    }
     let mut manifest =
         format!("{OS_RELEASE}{}", std::fs::metadata(busybox).expect("busybox").len());
+    manifest.push_str(if with_shell { "etc/os-release" } else { "usr/lib/os-release <- etc" });
+    manifest.push_str(&changes.join("\n"));
     if with_shell {
         let list = Command::new(busybox).arg("--list").output().expect("busybox --list");
         for applet in String::from_utf8_lossy(&list.stdout).lines() {
@@ -109,7 +129,12 @@ fn image(name: &str, with_shell: bool) -> String {
     let status =
         Command::new("tar").arg("-C").arg(dir).arg("-cf").arg(&tar).arg(".").status().expect("tar");
     assert!(status.success(), "tar of the root file system");
-    podman_ok(&["import", "--quiet", tar.to_str().expect("utf-8 path"), &tag]);
+    let mut args = vec!["import", "--quiet"];
+    for change in changes {
+        args.extend(["--change", change]);
+    }
+    args.extend([tar.to_str().expect("utf-8 path"), &tag]);
+    podman_ok(&args);
     let _ = std::fs::remove_file(&tar);
     tag
 }
