@@ -46,8 +46,12 @@ pub enum Command {
     /// Compare targets side by side: every fact, its value on each host, and
     /// how far it is from the baseline's.
     Diff(Box<DiffArgs>),
-    /// The CI parity gate: exit 1 when a divergence reaches --fail-on.
+    /// The CI parity gate: exit 1 when a divergence reaches --fail-on
+    /// (and is not accepted in paritty-accepted.toml).
     Check(Box<CheckArgs>),
+    /// Accept today's divergences: record them in paritty-accepted.toml, so
+    /// `check` fails only on what is new, worse or expired.
+    Accept(Box<AcceptArgs>),
     /// List the profiles paritty can use, with their fact counts.
     Profiles,
     /// Print the `sh` script sent to remote hosts, to review what paritty
@@ -109,10 +113,46 @@ pub struct CheckArgs {
     /// What is printed is redacted as exports are: it ends up in CI logs.
     #[command(flatten)]
     pub redaction: RedactArgs,
+    /// Divergences accepted there do not fail the check (read when it exists).
+    #[command(flatten)]
+    pub file: AcceptedArgs,
     #[command(flatten)]
     pub collect: CollectArgs,
     #[command(flatten)]
     pub remote: RemoteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    /// Hosts or snapshot files/folders whose divergences from the baseline are accepted.
+    #[arg(value_name = "TARGET", required = true)]
+    pub targets: Vec<String>,
+    /// The target others are compared with [default: the one labelled prod, then staging, else the first].
+    #[arg(long, value_name = "TARGET")]
+    pub baseline: Option<String>,
+    /// Why (replaces the reason of divergences already accepted; they keep theirs without it).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// The last day the acceptances hold, YYYY-MM-DD (UTC); check fails on them after it.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub expires: Option<String>,
+    /// Who accepts [default: git config user.name, else $USER].
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+    #[command(flatten)]
+    pub file: AcceptedArgs,
+    #[command(flatten)]
+    pub collect: CollectArgs,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+/// Where the accepted drift is kept.
+#[derive(Debug, Args, Default, Clone)]
+pub struct AcceptedArgs {
+    /// The accepted-drift file [default: ./paritty-accepted.toml].
+    #[arg(long, value_name = "PATH")]
+    pub accepted: Option<PathBuf>,
 }
 
 /// What `check --against` gates on.

@@ -153,17 +153,26 @@ pub struct Request<'a> {
     pub expires: Option<&'a str>,
 }
 
+/// What recording did.
+#[derive(Debug, Clone, Default)]
+pub struct Recorded {
+    /// Every acceptance now, to be written.
+    pub entries: Vec<Acceptance>,
+    /// Those of the compared hosts no longer needed, left out.
+    pub removed: Vec<Acceptance>,
+    /// Divergences accepted for the first time.
+    pub added: usize,
+    /// Divergences accepted before, their values brought up to date.
+    pub updated: usize,
+}
+
 /// The acceptances after accepting every counted divergence of
 /// `comparison`: existing ones updated (values, severity; their reason,
 /// author and expiry kept unless the request gives new ones), new ones
 /// added, and those of the compared hosts that are no longer needed
-/// removed (returned apart). Acceptances of other baselines, hosts or
-/// facts are kept as they are.
-pub fn record(
-    comparison: &Comparison,
-    existing: Vec<Acceptance>,
-    request: &Request<'_>,
-) -> (Vec<Acceptance>, Vec<Acceptance>) {
+/// removed. Acceptances of other baselines, hosts or facts, and of facts
+/// not collected now, are kept as they are.
+pub fn record(comparison: &Comparison, existing: Vec<Acceptance>, request: &Request<'_>) -> Recorded {
     let base = comparison.baseline;
     let base_name = comparison.columns.get(base).map_or("", |c| c.name.as_str()).to_owned();
     let mut current: Vec<Acceptance> = Vec::new();
@@ -218,8 +227,10 @@ pub fn record(
             removed.push(e);
         }
     }
+    let (mut added, mut updated) = (0, 0);
     for mut new in current {
         if let Some(was) = old.remove(&(new.host.clone(), new.fact.clone())) {
+            updated += 1;
             if request.reason.is_none() {
                 new.reason = was.reason;
                 new.by = was.by;
@@ -228,10 +239,12 @@ pub fn record(
             if request.expires.is_none() {
                 new.expires = was.expires;
             }
+        } else {
+            added += 1;
         }
         kept.push(new);
     }
-    (kept, removed)
+    Recorded { entries: kept, removed, added, updated }
 }
 
 #[cfg(test)]

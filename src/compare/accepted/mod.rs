@@ -7,8 +7,8 @@
 mod file;
 mod judge;
 
-pub use file::{AcceptedError, MAX_ACCEPTED_BYTES, MAX_ENTRIES, parse, render};
-pub use judge::{Judged, Outcome, Request, Stale, Verdict, judge, record};
+pub use file::{AcceptedError, MAX_ACCEPTED_BYTES, MAX_ENTRIES, date, parse, render};
+pub use judge::{Judged, Outcome, Recorded, Request, Stale, Verdict, judge, record};
 
 use super::severity::Severity;
 

@@ -46,7 +46,7 @@ fn comparison(base: &str, hosts: &[(&str, Option<&str>)]) -> Comparison {
 
 fn accepted_today(c: &Comparison) -> Vec<Acceptance> {
     let request = Request { reason: Some("known"), by: "alice", today: "2026-12-01", expires: None };
-    record(c, Vec::new(), &request).0
+    record(c, Vec::new(), &request).entries
 }
 
 fn outcome(base: &str, was: &str, now: Option<&str>) -> Option<Outcome> {
@@ -120,7 +120,9 @@ fn recording_again_keeps_reasons_and_drops_what_is_no_longer_needed() {
     first.push(Acceptance { host: "elsewhere".into(), ..first[0].clone() });
     let now = comparison("3.0.11", &[("web", Some("3.1.0")), ("db", Some("3.0.11"))]);
     let request = Request { reason: None, by: "bob", today: TODAY, expires: Some("2027-01-01") };
-    let (kept, removed) = record(&now, first, &request);
+    let recorded = record(&now, first, &request);
+    assert_eq!((recorded.added, recorded.updated), (0, 1));
+    let (kept, removed) = (recorded.entries, recorded.removed);
     assert_eq!(removed.iter().map(|e| e.host.as_str()).collect::<Vec<_>>(), ["db"]);
     let web = kept.iter().find(|e| e.host == "web").expect("web kept");
     assert_eq!((web.reason.as_str(), web.by.as_str()), ("known", "alice"));
@@ -129,7 +131,7 @@ fn recording_again_keeps_reasons_and_drops_what_is_no_longer_needed() {
     assert!(kept.iter().any(|e| e.host == "elsewhere"), "other hosts' acceptances stay");
     // A new reason replaces the old one, and who gave it.
     let request = Request { reason: Some("upgrade planned"), by: "bob", today: TODAY, expires: None };
-    let (kept, _) = record(&now, kept, &request);
+    let kept = record(&now, kept, &request).entries;
     let web = kept.iter().find(|e| e.host == "web").expect("web kept");
     assert_eq!((web.reason.as_str(), web.by.as_str()), ("upgrade planned", "bob"));
     assert_eq!(web.expires.as_deref(), Some("2027-01-01"));
