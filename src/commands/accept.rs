@@ -114,10 +114,8 @@ fn who() -> (String, &'static str) {
 fn forget_secrets(entries: &mut [Acceptance]) {
     let Some(mut redactor) = options::redactor(&RedactArgs::default()) else { return };
     for e in entries {
-        let secret = [&e.baseline_value, &e.value]
-            .into_iter()
-            .flatten()
-            .any(|v| redactor.text(v) != *v);
+        let secret =
+            [&e.baseline_value, &e.value].into_iter().flatten().any(|v| redactor.text(v) != *v);
         if secret {
             e.baseline_value = None;
             e.value = None;

@@ -12,11 +12,11 @@ use super::{
     EXIT_DIVERGENCE, EXIT_ERROR, EXIT_OK, collecting, is_stdout, options, print_stdout, write_out,
 };
 use crate::cli::{Against, CheckArgs, DiffArgs, FailOn};
+use crate::compare::accepted::{self, Acceptance};
 use crate::compare::constraint::Judgement;
 use crate::compare::matrix::{Comparison, choose_baseline};
 use crate::compare::severity::Severity;
 use crate::config::Config;
-use crate::compare::accepted::{self, Acceptance};
 use crate::export::check::{self, AcceptedDoc, CheckDoc, CheckFormat};
 use crate::export::diff;
 use crate::export::document::DiffDoc;
@@ -257,7 +257,10 @@ fn redact_acceptance(e: &Acceptance, redactor: Option<&mut Redactor>) -> Accepta
 
 /// One line per failed target on stderr, redacted by `redactor` if given;
 /// how many there were.
-pub(super) fn report_failures(reports: &[HostReport], mut redactor: Option<&mut Redactor>) -> usize {
+pub(super) fn report_failures(
+    reports: &[HostReport],
+    mut redactor: Option<&mut Redactor>,
+) -> usize {
     let mut failed = 0;
     for report in reports {
         if let Some(failure) = &report.failure {

@@ -6,6 +6,7 @@
 
 mod common;
 
+mod accepted;
 mod architecture;
 mod check_formats;
 mod cli;

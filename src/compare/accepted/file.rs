@@ -143,7 +143,10 @@ fn check(raw: RawEntry, line: usize) -> Result<Acceptance, String> {
 /// A day as `YYYY-MM-DD` (a real one: `2027-02-30` is refused).
 pub fn date(field: &str, value: String) -> Result<String, String> {
     let shaped = value.len() == 10
-        && value.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && value
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
     if shaped && humantime::parse_rfc3339(&format!("{value}T00:00:00Z")).is_ok() {
         Ok(value)
     } else {
@@ -154,9 +157,7 @@ pub fn date(field: &str, value: String) -> Result<String, String> {
 /// The file for `entries`, sorted by baseline, host and fact.
 pub fn render(entries: &[Acceptance]) -> String {
     let mut sorted: Vec<&Acceptance> = entries.iter().collect();
-    sorted.sort_by(|a, b| {
-        (&a.baseline, &a.host, &a.fact).cmp(&(&b.baseline, &b.host, &b.fact))
-    });
+    sorted.sort_by(|a, b| (&a.baseline, &a.host, &a.fact).cmp(&(&b.baseline, &b.host, &b.fact)));
     let mut out = String::from(
         "# Divergences accepted for `paritty check` (written by `paritty accept`).\n\
          # check fails only on what is new, worse than accepted, or expired.\n",
@@ -244,7 +245,14 @@ mod tests {
             (good.replace("2027-01-31", "2027-02-30"), 5, "expires"),
             (good.replace("by = \"alice\"", "by = \"\""), 5, "`by` is empty"),
             (good.replace("reason =", "reasons ="), 12, "unknown field"),
-            (format!("{good}{}", good.split_once("\n[[").unwrap().1.replace("accepted]]", "\n[[accepted]]")), 17, "twice"),
+            (
+                format!(
+                    "{good}{}",
+                    good.split_once("\n[[").unwrap().1.replace("accepted]]", "\n[[accepted]]")
+                ),
+                17,
+                "twice",
+            ),
             (good.replace("version = 1", "version = 2"), 1, "version 2"),
         ];
         for (text, line, words) in cases {

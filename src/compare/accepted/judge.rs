@@ -134,7 +134,9 @@ fn moved_away(kind: CompareKind, e: &Acceptance, base: &Cell, now: &Cell) -> boo
     let step = version::order(kind, value, was);
     let side_then = e.baseline_value.as_deref().and_then(|b| version::order(kind, b, was));
     match (side, step) {
-        (Some(side), Some(step)) if side != Ordering::Equal && side_then.is_none_or(|s| s == side) => {
+        (Some(side), Some(step))
+            if side != Ordering::Equal && side_then.is_none_or(|s| s == side) =>
+        {
             // Behind (base > value): older is further. Ahead: newer is.
             step == side.reverse()
         }
@@ -172,7 +174,11 @@ pub struct Recorded {
 /// added, and those of the compared hosts that are no longer needed
 /// removed. Acceptances of other baselines, hosts or facts, and of facts
 /// not collected now, are kept as they are.
-pub fn record(comparison: &Comparison, existing: Vec<Acceptance>, request: &Request<'_>) -> Recorded {
+pub fn record(
+    comparison: &Comparison,
+    existing: Vec<Acceptance>,
+    request: &Request<'_>,
+) -> Recorded {
     let base = comparison.baseline;
     let base_name = comparison.columns.get(base).map_or("", |c| c.name.as_str()).to_owned();
     let mut current: Vec<Acceptance> = Vec::new();

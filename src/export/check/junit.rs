@@ -49,8 +49,7 @@ pub fn render(doc: &CheckDoc<'_>) -> String {
                 );
             } else if let Some(a) = case.accepted.filter(|_| case.covered()) {
                 // Accepted drift is skipped, with who accepted it and why.
-                let message =
-                    format!("accepted {}: {}", case.severity.as_str(), a.entry.who_why());
+                let message = format!("accepted {}: {}", case.severity.as_str(), a.entry.who_why());
                 let _ = writeln!(
                     out,
                     "{open}>\n      <skipped message=\"{}\"/>\n    </testcase>",
@@ -64,8 +63,11 @@ pub fn render(doc: &CheckDoc<'_>) -> String {
                     s.entry.line,
                     s.entry.who_why()
                 );
-                let _ =
-                    writeln!(out, "{open}>\n      <system-out>{}</system-out>\n    </testcase>", text(&note));
+                let _ = writeln!(
+                    out,
+                    "{open}>\n      <system-out>{}</system-out>\n    </testcase>",
+                    text(&note)
+                );
             } else {
                 let _ = writeln!(out, "{open}/>");
             }

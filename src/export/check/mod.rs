@@ -128,9 +128,7 @@ impl CheckDoc<'_> {
                             fact: &shown.rows[r].id,
                             label: &shown.rows[r].label,
                             severity: cell.severity,
-                            failing: !cell.tolerated
-                                && cell.severity >= self.threshold
-                                && !covered,
+                            failing: !cell.tolerated && cell.severity >= self.threshold && !covered,
                             accepted,
                             baseline_value: shown_value(r, base),
                             value: shown_value(r, c),

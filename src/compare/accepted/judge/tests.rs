@@ -27,7 +27,9 @@ fn comparison(base: &str, hosts: &[(&str, Option<&str>)]) -> Comparison {
             value: v.map(Into::into),
             status: Some(if v.is_some() { Status::Ok } else { Status::Missing }),
             severity: match v {
-                Some(v) => Severity::from_level(version::compare(CompareKind::Semver, base, v).level),
+                Some(v) => {
+                    Severity::from_level(version::compare(CompareKind::Semver, base, v).level)
+                }
                 None => Severity::Missing,
             },
             tolerated: false,
@@ -45,7 +47,8 @@ fn comparison(base: &str, hosts: &[(&str, Option<&str>)]) -> Comparison {
 }
 
 fn accepted_today(c: &Comparison) -> Vec<Acceptance> {
-    let request = Request { reason: Some("known"), by: "alice", today: "2026-12-01", expires: None };
+    let request =
+        Request { reason: Some("known"), by: "alice", today: "2026-12-01", expires: None };
     record(c, Vec::new(), &request).entries
 }
 
@@ -130,7 +133,8 @@ fn recording_again_keeps_reasons_and_drops_what_is_no_longer_needed() {
     assert_eq!(web.expires.as_deref(), Some("2027-01-01"));
     assert!(kept.iter().any(|e| e.host == "elsewhere"), "other hosts' acceptances stay");
     // A new reason replaces the old one, and who gave it.
-    let request = Request { reason: Some("upgrade planned"), by: "bob", today: TODAY, expires: None };
+    let request =
+        Request { reason: Some("upgrade planned"), by: "bob", today: TODAY, expires: None };
     let kept = record(&now, kept, &request).entries;
     let web = kept.iter().find(|e| e.host == "web").expect("web kept");
     assert_eq!((web.reason.as_str(), web.by.as_str()), ("upgrade planned", "bob"));
