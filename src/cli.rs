@@ -33,6 +33,9 @@ pub struct ViewArgs {
     /// The host the others are compared with [default: the one labelled prod, then staging, else the first].
     #[arg(long, value_name = "TARGET")]
     pub baseline: Option<String>,
+    /// Accepted divergences are marked ◇ (read when it exists).
+    #[command(flatten)]
+    pub file: AcceptedArgs,
     #[command(flatten)]
     pub collect: CollectArgs,
     #[command(flatten)]

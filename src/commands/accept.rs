@@ -1,17 +1,15 @@
 //! `paritty accept`: today's divergences recorded in the accepted-drift
-//! file (`./paritty-accepted.toml` unless `--accepted` names another), and
-//! that file read for `check` and the view.
+//! file (`./paritty-accepted.toml` unless `--accepted` names another).
 
-use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
-use std::time::SystemTime;
 
 use color_eyre::eyre::{Result, eyre};
 
 use super::diff::{compare, report_failures};
+use super::accepted::{load, path, today};
 use super::{EXIT_ERROR, EXIT_OK, collecting, options, say};
-use crate::cli::{AcceptArgs, AcceptedArgs, RedactArgs};
-use crate::compare::accepted::{self, Acceptance, MAX_ACCEPTED_BYTES, Request};
+use crate::cli::{AcceptArgs, RedactArgs};
+use crate::compare::accepted::{self, Acceptance, Request};
 use crate::config::Config;
 use crate::output::sanitize::one_line;
 
@@ -59,29 +57,6 @@ pub fn run(args: &AcceptArgs, config: Option<&Config>) -> Result<ExitCode> {
     // The hosts that worked are recorded; one that failed fails the run.
     let failed = report_failures(&reports, None);
     Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
-}
-
-/// The file named by `--accepted`, else `paritty-accepted.toml` here.
-pub fn path(args: &AcceptedArgs) -> PathBuf {
-    args.accepted.clone().unwrap_or_else(|| PathBuf::from(accepted::FILE_NAME))
-}
-
-/// The acceptances and the path they came from; `None` when the default
-/// file does not exist (a file named by `--accepted` must).
-pub fn load(args: &AcceptedArgs) -> Result<Option<(PathBuf, Vec<Acceptance>)>> {
-    let path = path(args);
-    match crate::fsutil::read_text(&path, MAX_ACCEPTED_BYTES) {
-        Ok(text) => Ok(Some((path.clone(), accepted::parse(&text, &path)?))),
-        Err(e) if e.io_kind() == Some(std::io::ErrorKind::NotFound) && args.accepted.is_none() => {
-            Ok(None)
-        }
-        Err(e) => Err(eyre!("accepted {}: cannot read it: {}", path.display(), e.problem)),
-    }
-}
-
-/// Today in UTC, `YYYY-MM-DD`.
-pub fn today() -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()[..10].to_owned()
 }
 
 /// Who accepts: git's `user.name` (as `git config user.name` answers

@@ -83,7 +83,7 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
     // The accepted drift, read first: a file that cannot be used is an
     // error before anything is collected (its message redacted: it may
     // quote the file).
-    let accepted = super::accept::load(&args.file).map_err(|e| {
+    let accepted = super::accepted::load(&args.file).map_err(|e| {
         let text = format!("{e:#}");
         eyre!(options::redactor(&args.redaction).map_or(text.clone(), |mut r| r.text(&text)))
     })?;
@@ -112,7 +112,7 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
     // Acceptances judged on the values collected, shown redacted.
     let judged_accepted = accepted
         .as_ref()
-        .map(|(_, entries)| accepted::judge(&comparison, entries, &super::accept::today()));
+        .map(|(_, entries)| accepted::judge(&comparison, entries, &super::accepted::today()));
     let shown_entries: Vec<Acceptance> = accepted.as_ref().map_or_else(Vec::new, |(_, entries)| {
         entries.iter().map(|e| redact_acceptance(e, redactor.as_mut())).collect()
     });

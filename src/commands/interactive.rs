@@ -40,6 +40,10 @@ pub fn run(args: &ViewArgs, config: Option<&Config>) -> Result<ExitCode> {
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         show_hint,
         baseline: args.baseline.clone(),
+        acceptances: super::accepted::load(&args.file)?
+            .map(|(_, entries)| entries)
+            .unwrap_or_default(),
+        today: super::accepted::today(),
     };
     tui::run(sources, settings, plan)?;
     Ok(ExitCode::from(EXIT_OK))

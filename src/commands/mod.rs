@@ -2,6 +2,7 @@
 //! something: 0 done, 1 divergence found (kept for `check`), 2 error.
 
 mod accept;
+mod accepted;
 mod collecting;
 mod declared;
 mod diff;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::dialog::Modal;
 use crate::collect::events::Stage;
+use crate::compare::accepted::{self, Acceptance, Judged};
 use crate::compare::matrix::{Comparison, Row, choose_baseline};
 use crate::compare::policy::Policy;
 use crate::compare::severity::Severity;
@@ -127,6 +128,11 @@ pub struct App {
     pub baseline_chosen: bool,
     pub policy: Policy,
     pub comparison: Comparison,
+    /// The accepted drift (paritty-accepted.toml) and the day it is judged on.
+    pub acceptances: Vec<Acceptance>,
+    pub today: String,
+    /// The acceptances against `comparison`, judged with it.
+    pub accepted: Judged,
     pub profile: String,
     pub keymap: Keymap,
     pub screen: Screen,
@@ -174,6 +180,9 @@ impl App {
             baseline_chosen: false,
             policy,
             comparison: Comparison { baseline: 0, columns: Vec::new(), rows: Vec::new() },
+            acceptances: Vec::new(),
+            today: String::new(),
+            accepted: Judged::default(),
             profile: profile.to_owned(),
             keymap,
             screen: Screen::Matrix,
@@ -202,6 +211,14 @@ impl App {
         // Start on the first column shown: the baseline.
         app.column = app.baseline;
         app
+    }
+
+    /// Judges cells against these acceptances from now on (`today` is
+    /// `YYYY-MM-DD`, for their expiry).
+    pub fn set_acceptances(&mut self, acceptances: Vec<Acceptance>, today: String) {
+        self.acceptances = acceptances;
+        self.today = today;
+        self.recompare();
     }
 
     /// The reports as the comparison sees them: a host still pending is an
@@ -239,6 +256,7 @@ impl App {
         }
         self.baseline = self.baseline.min(self.hosts.len().saturating_sub(1));
         self.comparison = Comparison::build(&reports, self.baseline, &self.policy);
+        self.accepted = accepted::judge(&self.comparison, &self.acceptances, &self.today);
         if let Some(id) = selected
             && let Some(at) = self
                 .lines()

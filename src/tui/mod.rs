@@ -61,6 +61,7 @@ pub fn run(sources: Vec<Source>, mut app_settings: Settings, plan: Plan) -> Resu
     let mut app =
         App::new(hosts, std::mem::take(&mut app_settings.policy), &profile, app_settings.keymap);
     app.color = app_settings.color;
+    app.set_acceptances(std::mem::take(&mut app_settings.acceptances), app_settings.today.clone());
     app.show_hint = app_settings.show_hint;
     if let Some(wanted) = &app_settings.baseline
         && let Some(at) = app.hosts.iter().position(|h| &h.name == wanted)
@@ -88,6 +89,9 @@ pub struct Settings {
     pub show_hint: bool,
     /// `--baseline`: a host name as the user typed it.
     pub baseline: Option<String>,
+    /// The accepted drift, and today (`YYYY-MM-DD`) for its expiry.
+    pub acceptances: Vec<crate::compare::accepted::Acceptance>,
+    pub today: String,
 }
 
 /// Terminal input on its own thread, as messages.

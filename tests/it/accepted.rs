@@ -318,3 +318,47 @@ fn a_malformed_accepted_file_is_refused_with_its_line() {
     code(&run, 2);
     assert!(stderr(&run).contains("it is a folder"), "{}", stderr(&run));
 }
+
+/// The view marks an accepted cell with ◇ in place of its severity and
+/// says who accepted it and why in the details; an expired acceptance
+/// keeps the severity mark and says it expired.
+#[test]
+fn the_view_marks_accepted_cells_and_shows_the_reason() {
+    use crate::common::tui::{app_of, fixture, screen};
+    use paritty::compare::accepted::parse;
+
+    let mut app = app_of(vec![fixture("debian11-prod.json"), fixture("debian12-laptop.json")]);
+    let file = "version = 1\n\
+        [[accepted]]\nhost = \"laptop\"\nfact = \"tool.openssl\"\nbaseline = \"prod-web-1\"\n\
+        severity = \"major\"\nbaseline_value = \"1.1.1w\"\nvalue = \"3.0.11\"\n\
+        reason = \"dev runs bookworm\"\nby = \"ann\"\nat = \"2026-12-01\"\n\
+        [[accepted]]\nhost = \"laptop\"\nfact = \"libc\"\nbaseline = \"prod-web-1\"\n\
+        severity = \"minor\"\nreason = \"until the rebuild\"\nby = \"ann\"\nat = \"2026-11-01\"\n\
+        expires = \"2026-11-30\"\n";
+    let entries = parse(file, Path::new("paritty-accepted.toml")).expect("parses");
+    app.set_acceptances(entries, "2026-12-07".into());
+    let select = |app: &mut paritty::tui::app::App, id: &str| {
+        let r = app.comparison.rows.iter().position(|r| r.id == id).expect("row");
+        app.cursor =
+            app.lines().iter().position(|l| *l == paritty::tui::app::Line::Fact(r)).expect("line");
+    };
+    select(&mut app, "tool.openssl");
+    let shown = screen(&mut app, 110, 34);
+    let openssl = shown.lines().find(|l| l.contains("  OpenSSL")).expect("openssl row");
+    assert!(openssl.contains("◇ 3.0.11") && !openssl.contains('█'), "{shown}");
+    assert!(shown.contains("◇ accepted by ann on 2026-12-01: dev runs bookworm"), "{shown}");
+    assert!(shown.contains("◇ accepted"), "the legend says what ◇ is:\n{shown}");
+    // Not accepted: a full severity mark.
+    let kernel = shown.lines().find(|l| l.contains("  Kernel")).expect("kernel row");
+    assert!(kernel.contains('█') && !kernel.contains('◇'), "{shown}");
+    select(&mut app, "libc");
+    let shown = screen(&mut app, 110, 34);
+    let libc = shown.lines().find(|l| l.contains("glibc 2.36")).expect("libc row");
+    assert!(libc.contains('▄') && !libc.contains('◇'), "{shown}");
+    assert!(
+        shown.contains(
+            "acceptance expired by ann on 2026-11-01, until 2026-11-30: until the rebuild"
+        ),
+        "{shown}"
+    );
+}

@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::style;
 use super::text::fit;
+use crate::compare::accepted::Outcome;
 use crate::model::{Fact, Status};
 use crate::tui::app::{App, Focus};
 
@@ -58,12 +59,31 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
         };
         head.extend(summary(app, fact, cell.severity));
         lines.push(Line::from(head));
+        if let Some(text) = acceptance(app, row_index(app, &row.id), host) {
+            lines.push(Line::from(Span::styled(fit(&text, width), style::dim(app.color))));
+        }
         evidence(app, fact, width, &mut lines);
     }
     let paragraph = Paragraph::new(lines)
         .block(block)
         .scroll((u16::try_from(app.details_scroll).unwrap_or(u16::MAX), 0));
     frame.render_widget(paragraph, area);
+}
+
+/// What paritty-accepted.toml says about this cell, in a line.
+fn acceptance(app: &App, row: Option<usize>, column: usize) -> Option<String> {
+    let verdict = app.accepted.verdict(row?, column)?;
+    let entry = app.acceptances.get(verdict.entry)?;
+    let what = match verdict.outcome {
+        Outcome::Accepted => format!("{} accepted", style::ACCEPTED),
+        Outcome::Worse { was, .. } => format!("worse than accepted ({})", was.as_str()),
+        Outcome::Expired => "acceptance expired".to_owned(),
+    };
+    Some(format!("  {what} {}", entry.who_why()))
+}
+
+fn row_index(app: &App, id: &str) -> Option<usize> {
+    app.comparison.rows.iter().position(|r| r.id == id)
 }
 
 fn summary<'a>(

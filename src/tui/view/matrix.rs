@@ -82,9 +82,12 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
                         app,
                         &app.hosts[host],
                         cell,
-                        row.informational,
+                        row.informational || app.accepted.covers(r, host),
                         usize::from(width),
                     );
+                    if app.accepted.covers(r, host) {
+                        span = accepted_cell(&span, usize::from(width));
+                    }
                     if selected && host == app.column {
                         span = span.patch_style(Style::new().add_modifier(Modifier::REVERSED));
                     }
@@ -259,6 +262,13 @@ fn fact_cell<'a>(
         Style::new()
     };
     Span::styled(pad(&format!(" {mark} {value}"), width), style)
+}
+
+/// An accepted divergence: its mark replaced by the accepted one, dimmed
+/// like what is not counted (the details pane says who accepted it and why).
+fn accepted_cell<'a>(span: &Span<'_>, width: usize) -> Span<'a> {
+    let value = span.content.get(3..).unwrap_or_default().trim_end();
+    Span::styled(pad(&format!(" {} {value}", style::ACCEPTED), width), span.style)
 }
 
 /// The baseline has no report yet: other hosts cannot be judged.

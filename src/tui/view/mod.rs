@@ -96,6 +96,9 @@ fn legend(frame: &mut Frame<'_>, app: &App, area: Rect) {
         spans.push(Span::raw("  "));
     }
     spans.push(Span::styled("★ baseline", style::heading(app.color)));
+    if !app.acceptances.is_empty() {
+        spans.push(Span::styled(format!("  {} accepted", style::ACCEPTED), style::dim(app.color)));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

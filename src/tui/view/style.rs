@@ -6,6 +6,9 @@ use ratatui::style::{Color, Modifier, Style};
 use crate::collect::events::Stage;
 use crate::compare::severity::Severity;
 
+/// The mark of a divergence that paritty-accepted.toml accepts.
+pub const ACCEPTED: &str = "◇";
+
 /// The mark before a value; equal keeps its column with a space.
 pub fn mark(severity: Severity) -> &'static str {
     if severity == Severity::Equal { " " } else { severity.mark() }
