@@ -3,6 +3,7 @@
 
 mod builtin;
 pub mod command;
+pub mod ansible;
 pub mod container;
 pub mod events;
 pub mod evidence;
