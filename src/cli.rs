@@ -58,12 +58,36 @@ pub enum Command {
     /// List the profiles paritty can use, with their fact counts.
     Profiles,
     /// Print the `sh` script sent to remote hosts, to review what paritty
-    /// runs there (read-only commands; the boundary differs per run).
+    /// runs there (read-only commands; the boundary differs per run), or
+    /// to run it through Ansible (`-m script`, `-m raw`).
     Probe(ProbeArgs),
+    /// Turn Ansible's JSON output of a run of `paritty probe`'s script
+    /// (ANSIBLE_STDOUT_CALLBACK=json) into snapshots, one per host.
+    Import(Box<ImportArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Ansible's output: the `json` callback's document (`-` for standard input).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Write one NAME.json per host into this folder (names from Ansible's
+    /// inventory names) instead of printing a JSON array.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub redaction: RedactArgs,
+    /// The --profile (and --max-bytes) `paritty probe` was printed with.
+    #[command(flatten)]
+    pub collect: CollectArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
+    /// Print one command line instead, for `ansible -m raw -a "$(...)"`:
+    /// the script base64-encoded, decoded and run by `sh` on the host.
+    #[arg(long)]
+    pub raw: bool,
     #[command(flatten)]
     pub collect: CollectArgs,
 }

@@ -6,6 +6,7 @@ mod accepted;
 mod collecting;
 mod declared;
 mod diff;
+mod import;
 mod interactive;
 mod options;
 mod probe;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Accept(args)) => accept::run(&args, config.as_ref()),
         Some(Command::Profiles) => profiles::run(),
         Some(Command::Probe(args)) => probe::run(&args, config.as_ref()),
+        Some(Command::Import(args)) => import::run(&args, config.as_ref()),
         None => interactive::run(&cli.view, config.as_ref()),
     }
 }
