@@ -90,7 +90,11 @@ impl std::error::Error for ImportError {}
 /// One report per host of `json` (Ansible's output), in the order Ansible
 /// gave them, as `profile` (the one `paritty probe` was printed with)
 /// reads the probe's frames, each output capped at `max_bytes`.
-pub fn reports(json: &[u8], profile: &Profile, max_bytes: usize) -> Result<Vec<HostReport>, ImportError> {
+pub fn reports(
+    json: &[u8],
+    profile: &Profile,
+    max_bytes: usize,
+) -> Result<Vec<HostReport>, ImportError> {
     let output: Output = serde_json::from_slice(json).map_err(|e| {
         ImportError(format!(
             "not the JSON of Ansible's `json` callback (line {}, column {}): {}",
@@ -120,14 +124,22 @@ pub fn reports(json: &[u8], profile: &Profile, max_bytes: usize) -> Result<Vec<H
     }
     let mut hosts: Vec<(String, (usize, Found))> = hosts.into_iter().collect();
     hosts.sort_by_key(|(_, (order, _))| *order);
-    Ok(hosts.into_iter().map(|(name, (_, found))| report(&name, found, profile, max_bytes)).collect())
+    Ok(hosts
+        .into_iter()
+        .map(|(name, (_, found))| report(&name, found, profile, max_bytes))
+        .collect())
 }
 
 /// A host's result, as far as importing goes.
 enum Found {
     Nothing,
     /// The probe's transcript, and when the task ran.
-    Probed { stdout: String, started: Option<String>, ended: Option<String>, rc: Option<i64> },
+    Probed {
+        stdout: String,
+        started: Option<String>,
+        ended: Option<String>,
+        rc: Option<i64>,
+    },
     Failed(FailReason, String),
 }
 
@@ -160,7 +172,10 @@ impl Found {
         let why = if result.skipped {
             "Ansible skipped it".to_owned()
         } else if result.failed {
-            format!("its task failed (rc {}): {said}", result.rc.map_or("?".into(), |r| r.to_string()))
+            format!(
+                "its task failed (rc {}): {said}",
+                result.rc.map_or("?".into(), |r| r.to_string())
+            )
         } else {
             format!(
                 "its output holds no probe (was the task `paritty probe`'s script?){}",
@@ -235,13 +250,18 @@ fn report(name: &str, found: Found, profile: &Profile, max_bytes: usize) -> Host
         max_bytes,
         cut_off.as_deref().unwrap_or("the probe did not report it"),
     );
-    let parse_time = |t: &Option<String>| t.as_deref().and_then(|t| humantime::parse_rfc3339_weak(t.trim_end_matches('Z')).ok());
+    let parse_time = |t: &Option<String>| {
+        t.as_deref().and_then(|t| humantime::parse_rfc3339_weak(t.trim_end_matches('Z')).ok())
+    };
     let (start, end) = (parse_time(&started), parse_time(&ended));
     let duration_ms = match (start, end) {
-        (Some(s), Some(e)) => e.duration_since(s).map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+        (Some(s), Some(e)) => {
+            e.duration_since(s).map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        }
         _ => 0,
     };
-    let collected_at = humantime::format_rfc3339_seconds(start.unwrap_or_else(SystemTime::now)).to_string();
+    let collected_at =
+        humantime::format_rfc3339_seconds(start.unwrap_or_else(SystemTime::now)).to_string();
     let snapshot = Snapshot {
         schema_version: SCHEMA_VERSION,
         paritty_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -257,7 +277,9 @@ fn report(name: &str, found: Found, profile: &Profile, max_bytes: usize) -> Host
         facts,
         redacted: None,
     };
-    let failure = cut_off.map(|why| Failure::new(FailReason::ProbeFailed, format!("{name}: partial results, {why}")));
+    let failure = cut_off.map(|why| {
+        Failure::new(FailReason::ProbeFailed, format!("{name}: partial results, {why}"))
+    });
     HostReport { target: name, snapshot: Some(snapshot), failure }
 }
 

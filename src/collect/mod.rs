@@ -1,9 +1,9 @@
 //! Collectors: the only code that touches the world. Each turns a profile
 //! into a `Snapshot` of one host.
 
+pub mod ansible;
 mod builtin;
 pub mod command;
-pub mod ansible;
 pub mod container;
 pub mod events;
 pub mod evidence;

@@ -5,8 +5,8 @@ use std::process::{Command, ExitCode, Stdio};
 
 use color_eyre::eyre::{Result, eyre};
 
-use super::diff::{compare, report_failures};
 use super::accepted::{load, path, today};
+use super::diff::{compare, report_failures};
 use super::{EXIT_ERROR, EXIT_OK, collecting, options, say};
 use crate::cli::{AcceptArgs, RedactArgs};
 use crate::compare::accepted::{self, Acceptance, Request};

@@ -33,4 +33,3 @@ pub fn load(args: &AcceptedArgs) -> Result<Option<(PathBuf, Vec<Acceptance>)>> {
 pub fn today() -> String {
     humantime::format_rfc3339_seconds(SystemTime::now()).to_string()[..10].to_owned()
 }
-

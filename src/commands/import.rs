@@ -18,10 +18,8 @@ use crate::model::snapshot_file;
 pub fn run(args: &ImportArgs, config: Option<&Config>) -> Result<ExitCode> {
     let plan = options::plan(&args.collect, None, config)?;
     let bytes = read(&args.file)?;
-    let reports =
-        ansible::reports(&bytes, &plan.profile, plan.collect.max_bytes).map_err(|e| {
-            eyre!("{}: {e}", args.file.display())
-        })?;
+    let reports = ansible::reports(&bytes, &plan.profile, plan.collect.max_bytes)
+        .map_err(|e| eyre!("{}: {e}", args.file.display()))?;
     if reports.is_empty() {
         return Err(eyre!("{}: Ansible's output names no host", args.file.display()));
     }
@@ -46,9 +44,8 @@ pub fn run(args: &ImportArgs, config: Option<&Config>) -> Result<ExitCode> {
         Some(dir) => {
             std::fs::create_dir_all(dir)
                 .wrap_err_with(|| format!("cannot create {}", dir.display()))?;
-            let stems = crate::fsutil::unique_file_stems(
-                snapshots.iter().map(|s| s.host.name.as_str()),
-            );
+            let stems =
+                crate::fsutil::unique_file_stems(snapshots.iter().map(|s| s.host.name.as_str()));
             for (snapshot, stem) in snapshots.iter().zip(stems) {
                 let path = dir.join(format!("{stem}.json"));
                 if let Err(e) = write_out(&path, &snapshot_file::to_json(snapshot)) {

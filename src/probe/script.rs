@@ -133,7 +133,9 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
 
 /// `text` with nothing that could end a single-quoted word.
 fn quote_free(text: &str) -> String {
-    text.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '.')).collect()
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '.'))
+        .collect()
 }
 
 /// The watchdog's tick: a fifth of the command timeout.

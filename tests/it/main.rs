@@ -7,6 +7,7 @@
 mod common;
 
 mod accepted;
+mod ansible_import;
 mod architecture;
 mod check_formats;
 mod cli;

@@ -44,10 +44,19 @@ fn each_host_becomes_a_report_in_ansibles_order() {
     let json = output(&[
         ("web-2", serde_json::json!({ "stdout": ok, "rc": 0, "changed": true })),
         ("web-10", serde_json::json!({ "stdout": tty, "rc": 0 })),
-        ("down", serde_json::json!({ "unreachable": true, "msg": "Failed to connect to the host via ssh: refused" })),
-        ("sad", serde_json::json!({ "failed": true, "rc": 127, "msg": "non-zero return code", "stdout": "", "stderr": "sh: not found" })),
+        (
+            "down",
+            serde_json::json!({ "unreachable": true, "msg": "Failed to connect to the host via ssh: refused" }),
+        ),
+        (
+            "sad",
+            serde_json::json!({ "failed": true, "rc": 127, "msg": "non-zero return code", "stdout": "", "stderr": "sh: not found" }),
+        ),
         ("other", serde_json::json!({ "stdout": "hello\n", "rc": 0 })),
-        ("mixed", serde_json::json!({ "stdout": transcript("fnv1a64:0000000000000000", "x 9\n"), "rc": 0 })),
+        (
+            "mixed",
+            serde_json::json!({ "stdout": transcript("fnv1a64:0000000000000000", "x 9\n"), "rc": 0 }),
+        ),
     ]);
     let reports = reports(&json, &p, 1024).expect("reads");
     let names: Vec<&str> = reports.iter().map(|r| r.target.as_str()).collect();
@@ -81,7 +90,10 @@ fn a_cut_transcript_keeps_what_was_framed_and_says_so() {
     let r = &reports(&json, &p, 1024).expect("reads")[0];
     assert_eq!(r.snapshot.as_ref().expect("kept").facts["tool.x"].value.as_deref(), Some("1.2.3"));
     let failure = r.failure.as_ref().expect("partial");
-    assert!(failure.to_string().contains("partial results, the probe stopped before its end (rc 137)"), "{failure}");
+    assert!(
+        failure.to_string().contains("partial results, the probe stopped before its end (rc 137)"),
+        "{failure}"
+    );
 }
 
 #[test]
@@ -89,7 +101,10 @@ fn what_is_not_ansibles_output_is_refused_and_names_are_cleaned() {
     let p = profile();
     let e = reports(b"{\"plays\": 3}", &p, 1024).expect_err("not it");
     assert!(e.0.starts_with("not the JSON of Ansible's `json` callback (line 1, column"), "{e}");
-    let json = output(&[("evil\u{1b}[2J\nname", serde_json::json!({ "unreachable": true, "msg": "no\u{1b}]0;x\u{7}" }))]);
+    let json = output(&[(
+        "evil\u{1b}[2J\nname",
+        serde_json::json!({ "unreachable": true, "msg": "no\u{1b}]0;x\u{7}" }),
+    )]);
     let r = &reports(&json, &p, 1024).expect("reads")[0];
     assert_eq!(r.target, "evil name");
     assert!(!r.failure.as_ref().expect("fails").to_string().contains('\u{1b}'));
