@@ -179,3 +179,30 @@ fn the_probe_through_ansible_imports_as_paritty_collects_it() {
         );
     }
 }
+
+/// What is not Ansible's JSON output is one line saying what and where,
+/// exit 2, nothing written; so is a file past the size cap's kind (a FIFO
+/// would hang a reader that trusted it).
+#[test]
+fn what_is_not_ansibles_output_is_refused_in_one_line() {
+    let work = tempfile::tempdir().expect("tmp");
+    std::fs::write(work.path().join("bad.json"), "{\"plays\": [{\"tasks\": 7}]}").expect("write");
+    std::fs::write(work.path().join("empty.json"), "{\"plays\": []}").expect("write");
+    let fifo = work.path().join("fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+    for (file, said) in [
+        (
+            "bad.json",
+            "paritty: error: bad.json: not the JSON of Ansible's `json` callback (line 1, column",
+        ),
+        ("empty.json", "paritty: error: empty.json: Ansible's output names no host"),
+        ("fifo", "paritty: error: fifo: it is a FIFO, not a regular file"),
+    ] {
+        let run = paritty(&["import", file, "--out", "out"], work.path());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with(said), "{stderr}");
+        assert!(!work.path().join("out").exists());
+    }
+}
