@@ -75,10 +75,10 @@ fn who() -> (String, &'static str) {
         return (name, "git config user.name");
     }
     for var in ["USER", "LOGNAME"] {
-        if let Some(name) = std::env::var_os(var).map(|v| one_line(&v.to_string_lossy())) {
-            if !name.trim().is_empty() {
-                return (name, if var == "USER" { "$USER" } else { "$LOGNAME" });
-            }
+        if let Some(name) = std::env::var_os(var).map(|v| one_line(&v.to_string_lossy()))
+            && !name.trim().is_empty()
+        {
+            return (name, if var == "USER" { "$USER" } else { "$LOGNAME" });
         }
     }
     (String::new(), "nowhere")

@@ -40,25 +40,22 @@ pub fn run(args: &ImportArgs, config: Option<&Config>) -> Result<ExitCode> {
     };
     let snapshots: Vec<_> = shown.into_iter().filter_map(|r| r.snapshot).collect();
     let mut unwritable = 0;
-    match args.out.as_deref().filter(|p| !is_stdout(p)) {
-        Some(dir) => {
-            std::fs::create_dir_all(dir)
-                .wrap_err_with(|| format!("cannot create {}", dir.display()))?;
-            let stems =
-                crate::fsutil::unique_file_stems(snapshots.iter().map(|s| s.host.name.as_str()));
-            for (snapshot, stem) in snapshots.iter().zip(stems) {
-                let path = dir.join(format!("{stem}.json"));
-                if let Err(e) = write_out(&path, &snapshot_file::to_json(snapshot)) {
-                    unwritable += 1;
-                    say(format_args!("error: {e}"));
-                }
+    if let Some(dir) = args.out.as_deref().filter(|p| !is_stdout(p)) {
+        std::fs::create_dir_all(dir)
+            .wrap_err_with(|| format!("cannot create {}", dir.display()))?;
+        let stems =
+            crate::fsutil::unique_file_stems(snapshots.iter().map(|s| s.host.name.as_str()));
+        for (snapshot, stem) in snapshots.iter().zip(stems) {
+            let path = dir.join(format!("{stem}.json"));
+            if let Err(e) = write_out(&path, &snapshot_file::to_json(snapshot)) {
+                unwritable += 1;
+                say(format_args!("error: {e}"));
             }
         }
-        None => {
-            let mut text = serde_json::to_string_pretty(&snapshots).unwrap_or_default();
-            text.push('\n');
-            print_stdout(&text)?;
-        }
+    } else {
+        let mut text = serde_json::to_string_pretty(&snapshots).unwrap_or_default();
+        text.push('\n');
+        print_stdout(&text)?;
     }
     Ok(ExitCode::from(if failed + unwritable > 0 { EXIT_ERROR } else { EXIT_OK }))
 }

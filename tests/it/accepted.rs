@@ -38,16 +38,13 @@ impl Team {
         json["host"]["name"] = name.into();
         for (id, value) in facts {
             let fact = &mut json["facts"][*id];
-            match value {
-                Some(v) => {
-                    fact["value"] = (*v).into();
-                    fact["status"] = "ok".into();
-                    fact["raw"] = (*v).into();
-                }
-                None => {
-                    fact["value"] = Value::Null;
-                    fact["status"] = "missing".into();
-                }
+            if let Some(v) = value {
+                fact["value"] = (*v).into();
+                fact["status"] = "ok".into();
+                fact["raw"] = (*v).into();
+            } else {
+                fact["value"] = Value::Null;
+                fact["status"] = "missing".into();
             }
         }
         let text = serde_json::to_string(&json).expect("json");
@@ -112,7 +109,7 @@ fn known_drift_accepted_passes_and_only_what_is_new_or_worse_fails() {
     let text = stdout(&run);
     assert!(failing(&text).is_empty(), "{text}");
     assert!(text.contains("accepted: laptop tool.openssl (prod-web-1: 1.1.1w, laptop: 3.0.11) major, by ci-bot on "), "{text}");
-    assert!(text.lines().last().unwrap().ends_with(" · 10 accepted"), "{text}");
+    assert!(text.lines().last().expect("a summary").ends_with(" · 10 accepted"), "{text}");
 
     // A new host with the same drift is not covered: it alone fails.
     team.host("laptop2", "laptop-2", &[]);
@@ -165,7 +162,10 @@ fn known_drift_accepted_passes_and_only_what_is_new_or_worse_fails() {
         )],
         "{text}"
     );
-    assert!(text.lines().last().unwrap().ends_with(" · 9 accepted · 1 stale acceptance"), "{text}");
+    assert!(
+        text.lines().last().expect("a summary").ends_with(" · 9 accepted · 1 stale acceptance"),
+        "{text}"
+    );
 
     // Accepting again drops the stale one and keeps the reasons.
     let run = team.run(&["accept", "prod.json", "laptop.json", "--by", "bob"]);

@@ -234,7 +234,10 @@ mod tests {
         assert_eq!(back[0].host, "laptop");
         assert_eq!(back[0].value, entries[0].value);
         assert_eq!(back[0].reason, "legacy client");
-        assert_eq!(back[1].line, text.lines().position(|l| l == "host = \"web-2\"").unwrap());
+        assert_eq!(
+            back[1].line,
+            text.lines().position(|l| l == "host = \"web-2\"").expect("web-2")
+        );
     }
 
     #[test]
@@ -248,7 +251,10 @@ mod tests {
             (
                 format!(
                     "{good}{}",
-                    good.split_once("\n[[").unwrap().1.replace("accepted]]", "\n[[accepted]]")
+                    good.split_once("\n[[")
+                        .expect("an entry")
+                        .1
+                        .replace("accepted]]", "\n[[accepted]]")
                 ),
                 17,
                 "twice",

@@ -57,7 +57,7 @@ struct StaleEntry<'a> {
     reason: &'a str,
 }
 
-fn acceptance<'a>(a: Accepted<'a>) -> AcceptanceOut<'a> {
+fn acceptance(a: Accepted<'_>) -> AcceptanceOut<'_> {
     let e = a.entry;
     AcceptanceOut {
         outcome: match a.outcome {
