@@ -362,3 +362,28 @@ fn the_view_marks_accepted_cells_and_shows_the_reason() {
         "{shown}"
     );
 }
+
+/// The file is committed: a value redaction would hide is not written
+/// down, and its acceptance is judged by severity alone.
+#[test]
+fn a_secret_value_is_not_written_down() {
+    let team = Team::new();
+    let token = "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB";
+    team.host("laptop", "laptop", &[("tool.git", Some(token))]);
+    code(&team.run(&["accept", "prod.json", "laptop.json", "--by", "ann"]), 0);
+    let file = team.accepted();
+    assert!(!file.contains("ghp_"), "{file}");
+    let git = file.split("[[accepted]]").find(|e| e.contains("fact = \"tool.git\"")).expect("git");
+    assert!(!git.contains("value ="), "{git}");
+    assert!(git.contains("severity = \"missing\""), "{git}");
+    // Another token, the same severity: still accepted, and not shown.
+    team.host(
+        "laptop",
+        "laptop",
+        &[("tool.git", Some("ghp_ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210ab"))],
+    );
+    let run = team.run(&["check", "prod.json", "laptop.json"]);
+    code(&run, 0);
+    assert!(!stdout(&run).contains("ghp_"), "{}", stdout(&run));
+    assert!(stdout(&run).contains("accepted: laptop tool.git ("), "{}", stdout(&run));
+}
