@@ -387,3 +387,71 @@ fn a_secret_value_is_not_written_down() {
     assert!(!stdout(&run).contains("ghp_"), "{}", stdout(&run));
     assert!(stdout(&run).contains("accepted: laptop tool.git ("), "{}", stdout(&run));
 }
+
+/// Real sshd hosts, two with an odd mytool: accepted, `check` passes;
+/// then one host's tool moves a level further and another host drifts:
+/// `check` fails naming only those two.
+#[cfg(target_os = "linux")]
+#[test]
+fn over_ssh_check_passes_until_new_drift_and_names_only_it() {
+    use crate::common::remote::profile_fixture;
+    use crate::common::sshd::{Host, HostSpec, Lab};
+
+    let lab = Lab::new();
+    let host = |name: &str, version: &str| -> Host {
+        let body = format!("echo 'mytool {version}'");
+        lab.add_host(&HostSpec { name, tools: &[("mytool", body.as_str())], ..HostSpec::default() })
+    };
+    let hosts = [
+        host("prod-1", "3.0.11"),
+        host("web-1", "3.0.11"),
+        host("web-2", "3.0.13"),
+        host("web-3", "1.1.1"),
+        host("web-4", "3.0.11"),
+    ];
+    let team = Team::new();
+    let config = lab.ssh_config().display().to_string();
+    let profile = profile_fixture("tool-test").display().to_string();
+    let names: Vec<&str> = hosts.iter().map(Host::name).collect();
+    let run = |command: &str| {
+        let mut args = vec![command];
+        args.extend(&names);
+        args.extend(["--baseline", "prod-1", "--ssh-config", &config, "--profile", &profile]);
+        if command == "accept" {
+            args.extend(["--reason", "old images", "--by", "ops"]);
+        }
+        team.run(&args)
+    };
+    code(&run("check"), 1);
+    let accepted = run("accept");
+    code(&accepted, 0);
+    assert!(stderr(&accepted).contains(": 2 new, 0 updated"), "{}", stderr(&accepted));
+    let run_check = run("check");
+    code(&run_check, 0);
+    assert!(stdout(&run_check).lines().last().expect("summary").ends_with(" · 2 accepted"));
+
+    // web-3 moves from 1.1.1 to 1.0.2 (further behind, same level), web-4
+    // drifts for the first time; web-2 is unchanged.
+    let tool = |host: &Host, version: &str| {
+        let path = host.tool_dir().join("mytool");
+        let text = format!("#!/bin/sh\necho 'mytool {version}'\n");
+        let temp = host.tool_dir().join(".mytool.new");
+        std::fs::write(&temp, text).expect("write tool");
+        std::fs::set_permissions(&temp, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("chmod");
+        std::fs::rename(&temp, path).expect("replace tool");
+    };
+    tool(&hosts[3], "1.0.2");
+    tool(&hosts[4], "3.0.12");
+    let run_check = run("check");
+    code(&run_check, 1);
+    let text = stdout(&run_check);
+    assert_eq!(
+        failing(&text),
+        [
+            "major: web-3 tool.mytool (prod-1: 3.0.11, web-3: 1.0.2) moved further than accepted (at 1.1.1)",
+            "patch: web-4 tool.mytool (prod-1: 3.0.11, web-4: 3.0.12)",
+        ],
+        "{text}"
+    );
+}
