@@ -107,6 +107,12 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
         Target::Image(t) => in_container(run, index, events, &stage, &|job, progress| {
             container::collect_image(t, job, progress)
         }),
+        Target::Pod(t) => in_container(run, index, events, &stage, &|job, progress| {
+            super::kubernetes::collect_pod(t, job, progress)
+        }),
+        Target::Exec(t) => in_container(run, index, events, &stage, &|job, progress| {
+            super::argv::collect_argv(t, job, progress)
+        }),
         Target::Ssh(t) => {
             // The host's time starts before its settings are resolved: a
             // `Match exec` that hangs is the host's too.

@@ -2,12 +2,14 @@
 //! into a `Snapshot` of one host.
 
 pub mod ansible;
+pub mod argv;
 mod builtin;
 pub mod command;
 pub mod container;
 pub mod events;
 pub mod evidence;
 pub mod hosts;
+pub mod kubernetes;
 pub mod local;
 pub mod locate;
 pub mod plan;

@@ -1,5 +1,6 @@
 //! The targets collection works on: this machine, an SSH host, a container
-//! or image of a local engine, or a snapshot file written earlier. How a user names one is `crate::target`'s
+//! or image of a local engine, a Kubernetes pod, a user's own argv, or a
+//! snapshot file written earlier. How a user names one is `crate::target`'s
 //! business; collecting it is this module's.
 
 use std::collections::BTreeMap;
@@ -20,6 +21,44 @@ pub enum Target {
     Container(ContainerTarget),
     /// A throwaway container of an image (`image:localhost/app:1`).
     Image(ImageTarget),
+    /// A container of a Kubernetes pod (`k8s:shop/web-0`).
+    Pod(PodTarget),
+    /// A `[[host]]` with `exec = [...]`: the probe on that argv's stdin.
+    Exec(ExecTarget),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodTarget {
+    /// The name shown in reports: the inventory name or what was typed.
+    pub name: String,
+    /// Each part checked by `crate::target` (Kubernetes' name rules):
+    /// nothing that kubectl could read as an option.
+    pub context: Option<String>,
+    pub namespace: String,
+    pub workload: Workload,
+    pub container: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    /// Where the app lives in the pod's container (`app_dir`), if named.
+    pub app_dir: Option<String>,
+}
+
+/// What kubectl is asked to exec into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Workload {
+    Pod(String),
+    /// `deploy/NAME`: kubectl picks one of its pods.
+    Deployment(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecTarget {
+    /// The inventory name.
+    pub name: String,
+    /// The argv, at least a program; run as it is, no shell.
+    pub argv: Vec<String>,
+    pub labels: BTreeMap<String, String>,
+    /// Where the app lives where the argv leads (`app_dir`), if named.
+    pub app_dir: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +113,8 @@ impl Target {
             Target::Snapshot(path) => one_line(&path.to_string_lossy()),
             Target::Container(t) => one_line(&t.name),
             Target::Image(t) => one_line(&t.name),
+            Target::Pod(t) => one_line(&t.name),
+            Target::Exec(t) => one_line(&t.name),
         }
     }
 
@@ -84,6 +125,8 @@ impl Target {
         match self {
             Target::Ssh(t) => t.app_dir.as_deref(),
             Target::Container(t) => t.app_dir.as_deref(),
+            Target::Pod(t) => t.app_dir.as_deref(),
+            Target::Exec(t) => t.app_dir.as_deref(),
             Target::Local | Target::Snapshot(_) | Target::Image(_) => None,
         }
     }

@@ -122,9 +122,7 @@ pub fn collect_each(
 ) -> Collected {
     let lock = TerminalLock::default();
     let names: Vec<String> = targets.iter().map(Target::name).collect();
-    let is_remote = targets
-        .iter()
-        .any(|t| matches!(t, Target::Ssh(_) | Target::Container(_) | Target::Image(_)));
+    let is_remote = targets.iter().any(|t| !matches!(t, Target::Local | Target::Snapshot(_)));
     let show_progress = is_remote && std::io::stderr().is_terminal();
     let (incoming, inbox) = mpsc::channel();
     let signals = if interruptible { watch_signals(&incoming) } else { None };

@@ -82,6 +82,8 @@ fn source(target: Target) -> Source {
         // Shown where an environment label goes: which column is "me".
         Target::Local => Some("this machine".to_owned()),
         Target::Container(container) => container.labels.get("environment").cloned(),
+        Target::Pod(pod) => pod.labels.get("environment").cloned(),
+        Target::Exec(argv) => argv.labels.get("environment").cloned(),
         Target::Snapshot(_) | Target::Image(_) => None,
     };
     Source::Target { target, environment }

@@ -67,6 +67,31 @@ pub enum Transport {
     Podman(Box<ImageRef>),
     /// A throwaway container of an image (`docker|podman run --rm`).
     Image(Box<ImageRef>),
+    /// A container of a Kubernetes pod, `kubectl exec`.
+    Kubernetes(Box<Pod>),
+    /// A user's own argv (`exec = [...]` in paritty.toml); only its
+    /// program is kept: its arguments may carry secrets (tokens, hosts,
+    /// passwords on a command line) and are the user's config anyway.
+    Exec(String),
+}
+
+/// Where in a Kubernetes cluster a snapshot was taken, as named and as
+/// `kubectl get` reported it (sanitized, capped).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pod {
+    /// The image of the container probed (reference and id).
+    pub image: ImageRef,
+    /// The kubeconfig context named in the target; `None`: kubectl's
+    /// current one.
+    pub context: Option<String>,
+    pub namespace: String,
+    /// The pod; `None` for a deployment, whose pod kubectl chose.
+    pub pod: Option<String>,
+    pub deployment: Option<String>,
+    /// The container probed, when known (named, or the pod's default).
+    pub container: Option<String>,
+    /// The node the pod runs on.
+    pub node: Option<String>,
 }
 
 /// The image a container runs, as its engine reported it (sanitized).
@@ -80,7 +105,7 @@ pub struct ImageRef {
 
 impl Transport {
     /// The word in snapshots and exports: `local`, `ssh`, `docker`,
-    /// `podman`, `image`.
+    /// `podman`, `image`, `kubernetes`, `exec`.
     pub fn as_str(&self) -> &'static str {
         match self {
             Transport::Local => "local",
@@ -88,6 +113,8 @@ impl Transport {
             Transport::Docker(_) => "docker",
             Transport::Podman(_) => "podman",
             Transport::Image(_) => "image",
+            Transport::Kubernetes(_) => "kubernetes",
+            Transport::Exec(_) => "exec",
         }
     }
 
@@ -96,7 +123,8 @@ impl Transport {
             Transport::Docker(image) | Transport::Podman(image) | Transport::Image(image) => {
                 Some(image)
             }
-            Transport::Local | Transport::Ssh => None,
+            Transport::Kubernetes(pod) => Some(&pod.image),
+            Transport::Local | Transport::Ssh | Transport::Exec(_) => None,
         }
     }
 
@@ -105,12 +133,35 @@ impl Transport {
             Transport::Docker(image) | Transport::Podman(image) | Transport::Image(image) => {
                 Some(image)
             }
-            Transport::Local | Transport::Ssh => None,
+            Transport::Kubernetes(pod) => Some(&mut pod.image),
+            Transport::Local | Transport::Ssh | Transport::Exec(_) => None,
         }
     }
 
+    /// Every text the transport carries (image, pod, node, program...),
+    /// for the places that clean or redact what came from outside.
+    pub fn texts_mut(&mut self) -> Vec<&mut String> {
+        let image = match self {
+            Transport::Local | Transport::Ssh => return Vec::new(),
+            Transport::Exec(program) => return vec![program],
+            Transport::Docker(image) | Transport::Podman(image) | Transport::Image(image) => {
+                &mut **image
+            }
+            Transport::Kubernetes(pod) => {
+                let Pod { image, context, namespace, pod, deployment, container, node } =
+                    &mut **pod;
+                let mut texts = vec![namespace];
+                texts.extend([context, pod, deployment, container, node].into_iter().flatten());
+                texts.extend(image.reference.iter_mut().chain(image.id.iter_mut()));
+                return texts;
+            }
+        };
+        image.reference.iter_mut().chain(image.id.iter_mut()).collect()
+    }
+
     /// What a heading says: `ssh`, `container of localhost/app:1`,
-    /// `image localhost/app:1`.
+    /// `image localhost/app:1`, `container of app:1, pod shop/web-0 on
+    /// node n1`, `exec vagrant`.
     pub fn describe(&self) -> String {
         let of = |image: &ImageRef| {
             image.reference.clone().or_else(|| image.id.clone()).unwrap_or_else(|| "?".into())
@@ -120,6 +171,19 @@ impl Transport {
                 format!("container of {}", of(image))
             }
             Transport::Image(image) => format!("image {}", of(image)),
+            Transport::Kubernetes(pod) => {
+                let ns = &pod.namespace;
+                let place = match (&pod.pod, &pod.deployment) {
+                    (Some(name), _) => format!("pod {ns}/{name}"),
+                    (None, Some(deployment)) => format!("a pod of deploy {ns}/{deployment}"),
+                    (None, None) => format!("a pod in {ns}"),
+                };
+                let node = pod.node.as_ref().map(|n| format!(" on node {n}")).unwrap_or_default();
+                let context =
+                    pod.context.as_ref().map(|c| format!(" (context {c})")).unwrap_or_default();
+                format!("container of {}, {place}{node}{context}", of(&pod.image))
+            }
+            Transport::Exec(program) => format!("exec {program}"),
             Transport::Local | Transport::Ssh => self.as_str().to_owned(),
         }
     }
@@ -233,6 +297,11 @@ pub enum FailReason {
     Stopped,
     /// The container has no `/bin/sh` to run the probe.
     NoShell,
+    /// kubectl has no such context, or no current one to fall back on.
+    NoContext,
+    /// The cluster refused the user (RBAC: not allowed to get the pod or
+    /// to exec into it).
+    Forbidden,
 }
 
 impl FailReason {
@@ -249,6 +318,8 @@ impl FailReason {
             FailReason::NotFound => "not-found",
             FailReason::Stopped => "stopped",
             FailReason::NoShell => "no-shell",
+            FailReason::NoContext => "no-context",
+            FailReason::Forbidden => "forbidden",
         }
     }
 }

@@ -487,3 +487,38 @@ fn labels_from_a_teammates_snapshot_file_are_redacted_too() {
     };
     assert_never_exported(&with_fact("tool.dbinfo", fact), &[&token]);
 }
+
+/// A pod's name and its node are host names too: `--redact hosts` hides
+/// them from the snapshot's transport as from every other text.
+#[test]
+fn a_pods_name_and_node_get_pseudonyms() {
+    let mut pod = fixture("debian12-laptop.json");
+    pod.target = "k8s:shop/api-7f9c".into();
+    let snapshot = pod.snapshot.as_mut().expect("snapshot");
+    snapshot.host.name = "k8s:shop/api-7f9c".into();
+    snapshot.host.address = Some("k8s:shop/api-7f9c".into());
+    snapshot.host.transport =
+        paritty::model::Transport::Kubernetes(Box::new(paritty::model::Pod {
+            image: paritty::model::ImageRef {
+                reference: Some("ghcr.io/acme/api:1".into()),
+                id: None,
+            },
+            namespace: "shop".into(),
+            pod: Some("api-7f9c".into()),
+            node: Some("ip-10-0-4-11.ec2.internal".into()),
+            ..paritty::model::Pod::default()
+        }));
+    let mut r = Redactor::new(Options { hosts: true });
+    let reports = r.reports(&[pod]);
+    let shown = paritty::model::snapshot_file::to_json(reports[0].snapshot.as_ref().expect("kept"));
+    for real in ["api-7f9c", "ip-10-0-4-11"] {
+        assert!(!shown.contains(real), "{real} leaked:\n{shown}");
+    }
+    let paritty::model::Transport::Kubernetes(seen) =
+        &reports[0].snapshot.as_ref().expect("kept").host.transport
+    else {
+        panic!("transport changed")
+    };
+    assert_eq!((seen.pod.as_deref(), seen.node.as_deref()), (Some("host-1"), Some("host-2")));
+    assert_eq!(seen.image.reference.as_deref(), Some("ghcr.io/acme/api:1"));
+}

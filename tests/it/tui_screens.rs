@@ -128,3 +128,27 @@ fn a_container_column_says_what_it_runs() {
     // Columns are narrow: a short reference is shown whole.
     assert!(shown.contains("web · container of app:1"), "{shown}");
 }
+
+#[test]
+fn pod_and_argv_columns_say_where_they_are() {
+    let mut pod = fixture("debian12-laptop.json");
+    let snapshot = pod.snapshot.as_mut().expect("snapshot");
+    snapshot.host.transport =
+        paritty::model::Transport::Kubernetes(Box::new(paritty::model::Pod {
+            image: paritty::model::ImageRef { reference: Some("app:1".into()), id: None },
+            namespace: "shop".into(),
+            pod: Some("web-0".into()),
+            node: Some("n3".into()),
+            ..paritty::model::Pod::default()
+        }));
+    let mut vm = fixture("debian12-laptop.json");
+    let snapshot = vm.snapshot.as_mut().expect("snapshot");
+    snapshot.host.name = "vm".into();
+    snapshot.host.transport = paritty::model::Transport::Exec("vagrant".into());
+    let mut app = crate::common::tui::app_of(vec![fixture("debian11-prod.json"), pod, vm]);
+    let shown = screen(&mut app, 240, 24);
+    let header = shown.lines().nth(3).expect("header's second line");
+    // Columns are narrow: the start of it, as for a container.
+    assert!(header.contains("container of app:1, pod shop/web"), "{shown}");
+    assert!(header.contains("exec vagrant"), "{shown}");
+}

@@ -4,6 +4,7 @@
 //! data with their reason; facts framed before a failure are kept.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::engine::EngineCli;
@@ -64,7 +65,7 @@ pub fn collect_container(
     (progress.stage)(Stage::Probing);
     let args: Vec<String> =
         ["exec", "-i", &t.container, "/bin/sh", "-s"].iter().map(|&a| a.to_owned()).collect();
-    let transcript = match probe(&cli, &args, job, deadline, progress, &|_| {}) {
+    let transcript = match probe(cli.path(), &args, job, deadline, progress, &|_| {}) {
         Ok(t) => t,
         Err(f) => return failed(f),
     };
@@ -126,7 +127,7 @@ pub fn collect_image(t: &ImageTarget, job: &Job<'_>, progress: &Progress<'_>) ->
     args.extend(job.containers.run_args.iter().cloned());
     args.extend(["--entrypoint", "/bin/sh", &t.reference, "-s"].iter().map(|&a| a.to_owned()));
     let transcript =
-        match probe(&cli, &args, job, deadline, progress, &|pid| container.started(pid)) {
+        match probe(cli.path(), &args, job, deadline, progress, &|pid| container.started(pid)) {
             Ok(t) => t,
             Err(f) => return failed(f),
         };
@@ -146,8 +147,10 @@ pub fn collect_image(t: &ImageTarget, job: &Job<'_>, progress: &Progress<'_>) ->
     HostReport { target: t.name.clone(), snapshot, failure }
 }
 
-fn probe(
-    cli: &EngineCli,
+/// The probe on the stdin of `program args...` (an engine, kubectl, a
+/// user's argv), bounded by the deadline and what the profile can print.
+pub(crate) fn probe(
+    program: &Path,
     args: &[String],
     job: &Job<'_>,
     deadline: Instant,
@@ -157,11 +160,11 @@ fn probe(
     // As much as every source's capped output could be, and some framing.
     let sources: usize = job.profile.facts.iter().map(|f| f.sources.len()).sum();
     let max_total = sources.saturating_mul(job.collect.max_bytes + 512).saturating_add(1 << 20);
-    session::run(cli.path(), args, job.probe, deadline, max_total, progress.facts_done, spawned)
+    session::run(program, args, job.probe, deadline, max_total, progress.facts_done, spawned)
         .map_err(|e| {
             Failure::new(
                 FailReason::EngineUnavailable,
-                format!("cannot start {}: {e}", cli.path().display()),
+                format!("cannot start {}: {e}", program.display()),
             )
         })
 }
@@ -169,7 +172,7 @@ fn probe(
 /// The snapshot (if the probe started) and the failure (if any) from what
 /// the engine printed. `ended` says whether the container stopped under
 /// the probe; `classify` reads the engine's complaint when nothing started.
-fn read_back(
+pub(crate) fn read_back(
     transcript: &Transcript,
     job: &Job<'_>,
     host: HostInfo,

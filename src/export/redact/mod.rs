@@ -25,7 +25,7 @@ pub use self::names::is_secret_name;
 use self::scan::scrub;
 use self::summary::Counts;
 use crate::compare::matrix::Comparison;
-use crate::model::{Fact, HostReport, Snapshot, Status};
+use crate::model::{Fact, HostReport, Snapshot, Status, Transport};
 
 /// What a redacted secret's evidence says instead.
 pub const REDACTED: &str = "[redacted]";
@@ -97,6 +97,10 @@ impl Redactor {
             if let Some(hostname) = snapshot.facts.get("hostname").and_then(|f| f.value.clone()) {
                 names.push(hostname);
             }
+            // A pod's name is its host name.
+            if let Transport::Kubernetes(pod) = &snapshot.host.transport {
+                names.extend(pod.pod.clone());
+            }
             if let Some(address) = &snapshot.host.address {
                 // `user@host:port` names a host too.
                 let host = address.rsplit('@').next().unwrap_or(address);
@@ -126,6 +130,14 @@ impl Redactor {
         if used && announced.is_none() {
             self.next_host += 1;
         }
+        // A pod's node is a machine of its own: a pseudonym of its own.
+        let node = report.snapshot.as_ref().and_then(|s| match &s.host.transport {
+            Transport::Kubernetes(pod) => pod.node.clone(),
+            _ => None,
+        });
+        if let Some(node) = node {
+            self.learn_host(&HostReport { target: node, snapshot: None, failure: None });
+        }
     }
 
     fn ip_pseudonym(&mut self) -> String {
@@ -150,6 +162,11 @@ impl Redactor {
         let mut out = snapshot.clone();
         out.host.name = self.host_text(&snapshot.host.name);
         out.host.address = snapshot.host.address.as_deref().map(|a| self.text(a));
+        // An image reference, a pod's node, an argv's program path: from
+        // outside or from the user's config, redacted like any text.
+        for text in out.host.transport.texts_mut() {
+            *text = self.text(text);
+        }
         for label in out.host.labels.values_mut() {
             *label = self.text(label);
         }

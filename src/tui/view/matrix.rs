@@ -16,6 +16,7 @@ use crate::collect::events::Stage;
 use crate::compare::matrix::Cell;
 use crate::compare::severity::Severity;
 use crate::compare::wording::cell_text;
+use crate::model::Transport;
 use crate::tui::app::{App, Focus, Host, Line};
 
 pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
@@ -146,12 +147,13 @@ fn header_cell<'a>(app: &App, index: usize, row: u16, width: usize) -> Span<'a> 
         1 => {
             let column = app.comparison.columns.get(index);
             let os = column.and_then(|c| c.os.clone());
-            // A container says so: its OS line is its image's.
+            // A container, pod or argv says so: its OS line is its image's.
             let transport = host
                 .report
                 .as_ref()
                 .and_then(|r| r.snapshot.as_ref())
-                .and_then(|s| s.host.transport.image().map(|_| s.host.transport.describe()));
+                .filter(|s| !matches!(s.host.transport, Transport::Local | Transport::Ssh))
+                .map(|s| s.host.transport.describe());
             [host.environment.clone(), transport, os]
                 .into_iter()
                 .flatten()

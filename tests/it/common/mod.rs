@@ -62,6 +62,8 @@ pub fn output_like_sshd(cmd: &mut Command, input: &[u8]) -> Output {
 #[cfg(target_os = "linux")]
 pub mod fake_ssh;
 #[cfg(target_os = "linux")]
+pub mod kubectl;
+#[cfg(target_os = "linux")]
 pub mod podman;
 #[cfg(unix)]
 pub mod probe;

@@ -162,3 +162,14 @@ impl Drop for Container {
         let _ = podman(&["rm", "-f", "-t", "0", &self.name]);
     }
 }
+
+/// Whether a process of this machine mentions `name` in its command line
+/// next to `exec` (an engine client left running).
+pub fn exec_clients(name: &str) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return false };
+    entries.filter_map(Result::ok).any(|e| {
+        let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+        let words: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+        words.contains(&b"exec".as_slice()) && words.contains(&name.as_bytes())
+    })
+}

@@ -1,8 +1,10 @@
 //! What the user names on the command line: `local`, an inventory host, an
 //! ssh_config alias, `user@host[:port]` or `ssh://` before any of those,
-//! `docker:NAME`, `podman:NAME`, `image:REF`, a snapshot file or a folder
-//! of them, an Ansible inventory's `@GROUP` or host, resolved into something
-//! to collect (a `collect::target::Target`).
+//! `docker:NAME`, `podman:NAME`, `image:REF`, `k8s:...` (`kubernetes`), a
+//! snapshot file or a folder of them, an Ansible inventory's `@GROUP` or
+//! host, resolved into something to collect (a `collect::target::Target`).
+
+pub mod kubernetes;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -10,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::collect::container::Engine;
 use crate::collect::ssh::settings::parse_proxy_jump;
-use crate::collect::target::{ContainerTarget, ImageTarget, SshTarget, Target};
+use crate::collect::target::{ContainerTarget, ExecTarget, ImageTarget, SshTarget, Target};
 use crate::config::{Config, EngineName};
 use crate::inventory::{Inventory, InventoryError, InventoryHost, natural};
 use crate::output::sanitize::one_line;
@@ -38,9 +40,9 @@ pub fn expand(
         return from_inventory(&host).map(|t| vec![t]);
     }
     let path = Path::new(arg);
-    // `local` is a keyword (this machine) and `ssh://` a host, whatever
-    // folder shares their name.
-    if arg == "local" || arg.starts_with(SSH_SCHEME) {
+    // `local` is a keyword (this machine), `ssh://` a host and `k8s:` a
+    // pod, whatever folder shares their name.
+    if arg == "local" || arg.starts_with(SSH_SCHEME) || arg.starts_with(kubernetes::PREFIX) {
         return parse(arg, config).map(|t| vec![t]);
     }
     let bare_word = !arg.contains('/') && arg != "." && arg != "..";
@@ -91,6 +93,10 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
             app_dir: None,
         }));
     }
+    // Before files: a pod may be called `web.json`.
+    if let Some(spec) = arg.strip_prefix(kubernetes::PREFIX) {
+        return kubernetes::parse(spec, arg, BTreeMap::new()).map(Target::Pod);
+    }
     let path = Path::new(arg);
     if path.extension().is_some_and(|x| x == "json") {
         // Whatever is there is a snapshot to read; the reader refuses a
@@ -106,6 +112,23 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
             host.labels.iter().map(|(k, v)| (one_line(k), one_line(v))).collect();
         if let Some(env) = &host.environment {
             labels.insert("environment".into(), one_line(env));
+        }
+        let in_host =
+            |e: TargetError| TargetError::Inventory { host: host.name.clone(), error: Box::new(e) };
+        if let Some(spec) = &host.k8s {
+            let spec = spec.strip_prefix(kubernetes::PREFIX).unwrap_or(spec);
+            let mut pod = kubernetes::parse(spec, &host.name, labels).map_err(in_host)?;
+            pod.app_dir.clone_from(&host.app_dir);
+            return Ok(Target::Pod(pod));
+        }
+        if let Some(argv) = &host.exec {
+            // Checked by the config loader: a program, no empty argv.
+            return Ok(Target::Exec(ExecTarget {
+                name: host.name.clone(),
+                argv: argv.get_ref().clone(),
+                labels,
+                app_dir: host.app_dir.clone(),
+            }));
         }
         if let (Some(container), Some(engine)) = (&host.container, host.engine) {
             check_container(container).map_err(|e| TargetError::Inventory {
@@ -299,6 +322,11 @@ pub enum TargetError {
     Ambiguous(String),
     ContainerName(String),
     ImageReference(String),
+    /// A `k8s:` form that does not read (`problem` says which part).
+    Kubernetes {
+        spec: String,
+        problem: String,
+    },
     /// `@GROUP` without any `--inventory`.
     NoInventory(String),
     UnknownGroup {
@@ -349,6 +377,13 @@ impl fmt::Display for TargetError {
                 f,
                 "`{}` is not an image reference (like `registry/app:1.2` or `app@sha256:...`)",
                 reference.escape_debug()
+            ),
+            TargetError::Kubernetes { spec, problem } => write!(
+                f,
+                "`{}{}`: {problem}; the forms are {}",
+                kubernetes::PREFIX,
+                spec.escape_debug(),
+                kubernetes::FORMS
             ),
             TargetError::Ambiguous(arg) => write!(
                 f,
@@ -475,6 +510,56 @@ mod tests {
         assert!(
             bad("[[host]]\nname = \"web\"\nssh = \"h\"\ncontainer = \"w\"\nengine = \"docker\"\n")
                 .contains("not supported yet")
+        );
+    }
+
+    #[test]
+    fn inventory_pods_and_argvs() {
+        let config = crate::config::parse(
+            "[[host]]\nname = \"api\"\nk8s = \"prod/shop/deploy/api\"\nenvironment = \"prod\"\napp_dir = \"/app\"\n\n\
+             [[host]]\nname = \"vm\"\nexec = [\"vagrant\", \"ssh\", \"web\", \"--\", \"sh -s\"]\n\n\
+             [[host]]\nname = \"bad\"\nk8s = \"shop/-it\"\n",
+            std::path::Path::new("paritty.toml"),
+        )
+        .expect("valid");
+        let Ok(Target::Pod(t)) = parse("api", Some(&config)) else { panic!() };
+        assert_eq!(
+            (t.context.as_deref(), t.namespace.as_str(), &t.workload, t.name.as_str()),
+            (
+                Some("prod"),
+                "shop",
+                &crate::collect::target::Workload::Deployment("api".into()),
+                "api"
+            )
+        );
+        assert_eq!(t.labels.get("environment").map(String::as_str), Some("prod"));
+        assert_eq!(parse("api", Some(&config)).expect("api").app_dir(), Some("/app"));
+        let Ok(Target::Exec(t)) = parse("vm", Some(&config)) else { panic!() };
+        assert_eq!(t.argv, ["vagrant", "ssh", "web", "--", "sh -s"]);
+        let e = parse("bad", Some(&config)).expect_err("bad pod").to_string();
+        assert!(e.starts_with("inventory host `bad`: `k8s:shop/-it`: `-it` is not a pod"), "{e}");
+
+        let bad = |text: &str| {
+            crate::config::parse(text, std::path::Path::new("paritty.toml"))
+                .expect_err(text)
+                .to_string()
+        };
+        assert_eq!(
+            bad("[[host]]\nname = \"vm\"\nexec = []\n"),
+            "config paritty.toml:3:8: host `vm`: `exec` is empty: give the program and its arguments"
+        );
+        assert!(
+            bad("[[host]]\nname = \"vm\"\nexec = [\"sh\", 1]\n")
+                .starts_with("config paritty.toml:3:"),
+            "a number in the argv is refused with its place"
+        );
+        assert!(
+            bad("[[host]]\nname = \"vm\"\nssh = \"h\"\nexec = [\"sh\"]\n")
+                .contains("paritty.toml:4:8: host `vm`: `exec` is the way to reach this host")
+        );
+        assert!(
+            bad("[[host]]\nname = \"p\"\nk8s = \"a/b\"\ncontainer = \"c\"\nengine = \"podman\"\n")
+                .contains("paritty.toml:2:1: host `p`: `k8s` is the way to reach this host")
         );
     }
 
