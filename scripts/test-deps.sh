@@ -10,23 +10,28 @@
 # for their versions (PostgreSQL, MariaDB, Redis, Memcached, RabbitMQ: the
 # tests start their own throwaway instances, so the packages' own services
 # are kept from starting at install), and the C toolchain, make and perl
-# that building libssh2's own OpenSSL needs; then ansible-core (the
-# inventory tests' oracle, `ansible-inventory --list`) and junitparser (a
-# JUnit consumer for `check --format junit`) into a scratch virtualenv,
-# target/ansible-venv. Installs only what is missing; says what it cannot do.
+# that building libssh2's own OpenSSL needs; then Ansible (ansible-core: the
+# inventory tests' oracle, `ansible-inventory --list`, and `ansible` itself,
+# which runs paritty's probe for `paritty import`; the `ansible` package
+# brings the ansible.posix collection, whose `json` stdout callback that
+# import reads) and junitparser (a JUnit consumer for `check --format
+# junit`) into a scratch virtualenv, target/ansible-venv. Installs only
+# what is missing; says what it cannot do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The Python side: one venv, created and filled once (quick when present).
 python_tools() {
     local venv=target/ansible-venv
-    if [[ -x $venv/bin/ansible-inventory && -x $venv/bin/python ]] \
-        && "$venv/bin/python" -c 'import junitparser' 2>/dev/null; then
+    if [[ -x $venv/bin/ansible-inventory && -x $venv/bin/ansible && -x $venv/bin/python ]] \
+        && "$venv/bin/python" -c 'import junitparser, ansible_collections.ansible.posix' 2>/dev/null; then
         return 0
     fi
-    echo "test-deps: installing ansible-core and junitparser into $venv" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check ansible-core junitparser
+    echo "test-deps: installing ansible (ansible-core and its collections) and junitparser into $venv" >&2
+    [[ -x $venv/bin/python ]] || python3 -m venv "$venv"
+    # Through the venv's own python: its pip script names the folder the
+    # venv was made in, which a copied target/ no longer is.
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check ansible-core ansible junitparser
 }
 
 # command or file -> Debian package

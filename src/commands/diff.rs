@@ -14,12 +14,13 @@ use super::{
 use crate::cli::{Against, CheckArgs, DiffArgs, FailOn};
 use crate::collect::history;
 use crate::collect::plan::Plan;
+use crate::compare::accepted::{self, Acceptance};
 use crate::compare::constraint::Judgement;
 use crate::compare::matrix::{Comparison, choose_baseline};
 use crate::compare::revision::{self, TimeGap};
 use crate::compare::severity::Severity;
 use crate::config::Config;
-use crate::export::check::{self, CheckDoc, CheckFormat};
+use crate::export::check::{self, AcceptedDoc, CheckDoc, CheckFormat};
 use crate::export::diff;
 use crate::export::document::DiffDoc;
 use crate::export::redact::Redactor;
@@ -111,6 +112,13 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
             "to gate on what the app declares, use `check --against declared HOST...`"
         ));
     }
+    // The accepted drift, read first: a file that cannot be used is an
+    // error before anything is collected (its message redacted: it may
+    // quote the file).
+    let accepted = super::accepted::load(&args.file).map_err(|e| {
+        let text = format!("{e:#}");
+        eyre!(options::redactor(&args.redaction).map_or(text.clone(), |mut r| r.text(&text)))
+    })?;
     let targets = collecting::targets(&args.targets, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
     let targets = collecting::with_containers(targets, &plan, &args.remote);
@@ -134,8 +142,26 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
         None => comparison.clone(),
     };
     let failed = report_failures(&reports, redactor.as_mut());
+    // Acceptances judged on the values collected, shown redacted.
+    let judged_accepted = accepted
+        .as_ref()
+        .map(|(_, entries)| accepted::judge(&comparison, entries, &super::accepted::today()));
+    let shown_entries: Vec<Acceptance> = accepted.as_ref().map_or_else(Vec::new, |(_, entries)| {
+        entries.iter().map(|e| redact_acceptance(e, redactor.as_mut())).collect()
+    });
+    let file = accepted.as_ref().map(|(path, _)| path.display().to_string()).unwrap_or_default();
     let note = redactor.as_ref().filter(|r| r.redacted_any()).map(Redactor::summary);
-    let doc = CheckDoc { judged: &comparison, shown: &shown, threshold, redacted: note.as_deref() };
+    let doc = CheckDoc {
+        judged: &comparison,
+        shown: &shown,
+        threshold,
+        redacted: note.as_deref(),
+        accepted: judged_accepted.as_ref().map(|judged| AcceptedDoc {
+            judged,
+            entries: &shown_entries,
+            file: &file,
+        }),
+    };
     print_stdout(&check::render(&doc, args.format))?;
     Ok(ExitCode::from(if failed > 0 {
         EXIT_ERROR
@@ -224,7 +250,7 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
     }))
 }
 
-fn compare(
+pub(super) fn compare(
     reports: &[HostReport],
     requested: Option<&str>,
     config: Option<&Config>,
@@ -250,9 +276,25 @@ fn compare(
     Ok(Comparison::build(reports, baseline, &policy))
 }
 
+/// An acceptance as a check shows it: its text from the file redacted
+/// like the rest of the output.
+fn redact_acceptance(e: &Acceptance, redactor: Option<&mut Redactor>) -> Acceptance {
+    let Some(r) = redactor else { return e.clone() };
+    Acceptance {
+        baseline_value: e.baseline_value.as_deref().map(|v| r.text(v)),
+        value: e.value.as_deref().map(|v| r.text(v)),
+        reason: r.text(&e.reason),
+        by: r.text(&e.by),
+        ..e.clone()
+    }
+}
+
 /// One line per failed target on stderr, redacted by `redactor` if given;
 /// how many there were.
-fn report_failures(reports: &[HostReport], mut redactor: Option<&mut Redactor>) -> usize {
+pub(super) fn report_failures(
+    reports: &[HostReport],
+    mut redactor: Option<&mut Redactor>,
+) -> usize {
     let mut failed = 0;
     for report in reports {
         if let Some(failure) = &report.failure {

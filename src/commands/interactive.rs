@@ -44,6 +44,10 @@ pub fn run(args: &ViewArgs, config: Option<&Config>) -> Result<ExitCode> {
         baseline: args.baseline.clone(),
         declarations,
         show_declared,
+        acceptances: super::accepted::load(&args.file)?
+            .map(|(_, entries)| entries)
+            .unwrap_or_default(),
+        today: super::accepted::today(),
     };
     tui::run(sources, settings, plan)?;
     Ok(ExitCode::from(EXIT_OK))

@@ -1,6 +1,8 @@
 //! Comparing facts across hosts: version comparators per format, the
-//! comparison table against a baseline, and the user's tolerance policy.
+//! comparison table against a baseline, the user's tolerance policy, and
+//! the drift the team has accepted.
 
+pub mod accepted;
 pub mod constraint;
 pub mod declared;
 pub mod matrix;

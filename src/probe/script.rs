@@ -11,7 +11,7 @@
 //! Frame grammar (`B` is the run's random boundary, one record per line):
 //!
 //! ```text
-//! B H <version>                 probe started
+//! B H <version> <profile hash>  probe started
 //! B F <fact>                    a fact's records follow
 //! B A <source>                  that source is absent
 //! B C <source> | B R <source>   a command ran | a file/variable/builtin was read
@@ -89,6 +89,9 @@ const PRELUDE: &str = include_str!("prelude.sh");
 pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     let boundary = random_boundary();
     let mut s = String::with_capacity(16 * 1024);
+    // A file of it runs as a program too (Ansible's `script` module);
+    // on stdin to `sh -s` the line is a comment.
+    s.push_str("#!/bin/sh\n");
     let _ = writeln!(s, "# paritty {} probe: read-only, framed output", env!("CARGO_PKG_VERSION"));
     let _ = writeln!(s, "B='{boundary}'");
     let _ = writeln!(s, "M={}", limits.max_bytes);
@@ -101,7 +104,14 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     // are absent without it.
     s.push_str("A=\n[ -z \"$A\" ] || cd \"$A\" 2>/dev/null || :\n");
     s.push_str(PRELUDE);
-    let _ = writeln!(s, "printf '%s H %s\\n' \"$B\" '{}'", env!("CARGO_PKG_VERSION"));
+    // The profile's hash tells a reader of a transcript it did not start
+    // (`paritty import`) which questions were asked.
+    let _ = writeln!(
+        s,
+        "printf '%s H %s %s\\n' \"$B\" '{}' '{}'",
+        env!("CARGO_PKG_VERSION"),
+        quote_free(&profile.hash)
+    );
     // A fact that reads variables sets _env per command; others, once.
     let reads_env =
         |i: usize| profile.facts[i].sources.iter().any(|s| matches!(s.kind, SourceKind::Env(_)));
@@ -135,6 +145,13 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     }
     s.push_str("_done\n");
     ProbeScript { text: s, boundary, deadline_line, tick: tick(limits) }
+}
+
+/// `text` with nothing that could end a single-quoted word.
+fn quote_free(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '.'))
+        .collect()
 }
 
 /// The watchdog's tick: a fifth of the command timeout.

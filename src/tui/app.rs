@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::dialog::Modal;
 use crate::collect::events::Stage;
+use crate::compare::accepted::{self, Acceptance, Judged as AcceptedJudged};
 use crate::compare::declared::Judged;
 use crate::compare::matrix::{Comparison, Row, choose_baseline};
 use crate::compare::policy::Policy;
@@ -144,6 +145,11 @@ pub struct App {
     /// The revisions (by column) and baseline `time_gap` was measured for,
     /// or is being measured for: a change asks again.
     pub measured: Option<(Vec<Option<String>>, usize)>,
+    /// The accepted drift (paritty-accepted.toml) and the day it is judged on.
+    pub acceptances: Vec<Acceptance>,
+    pub today: String,
+    /// The acceptances against `comparison`, judged with it.
+    pub accepted: AcceptedJudged,
     pub profile: String,
     pub keymap: Keymap,
     pub screen: Screen,
@@ -196,6 +202,9 @@ impl App {
             show_declared: false,
             time_gap: None,
             measured: None,
+            acceptances: Vec::new(),
+            today: String::new(),
+            accepted: AcceptedJudged::default(),
             profile: profile.to_owned(),
             keymap,
             screen: Screen::Matrix,
@@ -239,6 +248,14 @@ impl App {
         self.judged.as_ref().filter(|_| self.show_declared)
     }
 
+    /// Judges cells against these acceptances from now on (`today` is
+    /// `YYYY-MM-DD`, for their expiry).
+    pub fn set_acceptances(&mut self, acceptances: Vec<Acceptance>, today: String) {
+        self.acceptances = acceptances;
+        self.today = today;
+        self.recompare();
+    }
+
     /// The reports as the comparison sees them: a host still pending is an
     /// empty report under its name.
     pub fn reports(&self) -> Vec<HostReport> {
@@ -275,6 +292,7 @@ impl App {
         self.baseline = self.baseline.min(self.hosts.len().saturating_sub(1));
         self.comparison = Comparison::build(&reports, self.baseline, &self.policy);
         self.judged = self.declarations.clone().map(|d| Judged::build(d, &self.comparison));
+        self.accepted = accepted::judge(&self.comparison, &self.acceptances, &self.today);
         if let Some(id) = selected
             && let Some(at) = self
                 .lines()

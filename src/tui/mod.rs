@@ -62,6 +62,7 @@ pub fn run(sources: Vec<Source>, mut app_settings: Settings, plan: Plan) -> Resu
     let mut app =
         App::new(hosts, std::mem::take(&mut app_settings.policy), &profile, app_settings.keymap);
     app.color = app_settings.color;
+    app.set_acceptances(std::mem::take(&mut app_settings.acceptances), app_settings.today.clone());
     app.show_hint = app_settings.show_hint;
     if let Some(problem) = app_settings.declarations.problems.first() {
         let more = app_settings.declarations.problems.len() - 1;
@@ -109,6 +110,9 @@ pub struct Settings {
     pub declarations: crate::declare::Declarations,
     /// Open with the `declared` column (the `declared` target was named).
     pub show_declared: bool,
+    /// The accepted drift, and today (`YYYY-MM-DD`) for its expiry.
+    pub acceptances: Vec<crate::compare::accepted::Acceptance>,
+    pub today: String,
 }
 
 /// Terminal input on its own thread, as messages.

@@ -6,6 +6,8 @@
 
 mod common;
 
+mod accepted;
+mod ansible_import;
 mod architecture;
 mod backing_ask;
 mod backing_ask_props;

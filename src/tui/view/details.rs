@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::style;
 use super::text::fit;
+use crate::compare::accepted::Outcome;
 use crate::compare::{revision, shim};
 use crate::export::diff::judgement_note;
 use crate::model::{Fact, Status, Transport};
@@ -70,6 +71,9 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
             head.push(Span::styled(format!("  {note}"), style));
         }
         lines.push(Line::from(head));
+        if let Some(text) = acceptance(app, row_index(app, &row.id), host) {
+            lines.push(Line::from(Span::styled(fit(&text, width), style::dim(app.color))));
+        }
         evidence(app, fact, width, &mut lines);
         chosen_by(app, host, &row.id, fact, width, &mut lines);
     }
@@ -183,6 +187,22 @@ fn chosen_by(
         ),
     };
     lines.push(Line::from(Span::styled(fit(&text, width), style::heading(app.color))));
+}
+
+/// What paritty-accepted.toml says about this cell, in a line.
+fn acceptance(app: &App, row: Option<usize>, column: usize) -> Option<String> {
+    let verdict = app.accepted.verdict(row?, column)?;
+    let entry = app.acceptances.get(verdict.entry)?;
+    let what = match verdict.outcome {
+        Outcome::Accepted => format!("{} accepted", style::ACCEPTED),
+        Outcome::Worse { was, .. } => format!("worse than accepted ({})", was.as_str()),
+        Outcome::Expired => "acceptance expired".to_owned(),
+    };
+    Some(format!("  {what} {}", entry.who_why()))
+}
+
+fn row_index(app: &App, id: &str) -> Option<usize> {
+    app.comparison.rows.iter().position(|r| r.id == id)
 }
 
 fn summary<'a>(

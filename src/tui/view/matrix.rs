@@ -157,7 +157,12 @@ fn fact_row<'a>(app: &App, geometry: &layout::Matrix, r: usize, selected: bool) 
         let verdict = verdict(app, &row.id, host);
         let width = usize::from(width);
         let value_width = if verdict.is_some() { width.saturating_sub(2) } else { width };
-        let value = fact_cell(app, &app.hosts[host], cell, row.informational, value_width);
+        let accepted = app.accepted.covers(r, host);
+        let mut value =
+            fact_cell(app, &app.hosts[host], cell, row.informational || accepted, value_width);
+        if accepted {
+            value = accepted_cell(&value, value_width);
+        }
         let mut cell_spans = vec![value];
         if let Some(judgement) = verdict {
             // The mark right after the value, the padding after it.
@@ -329,6 +334,13 @@ fn fact_cell<'a>(
         Style::new()
     };
     Span::styled(pad(&format!(" {mark} {value}"), width), style)
+}
+
+/// An accepted divergence: its mark replaced by the accepted one, dimmed
+/// like what is not counted (the details pane says who accepted it and why).
+fn accepted_cell<'a>(span: &Span<'_>, width: usize) -> Span<'a> {
+    let value = span.content.get(3..).unwrap_or_default().trim_end();
+    Span::styled(pad(&format!(" {} {value}", style::ACCEPTED), width), span.style)
 }
 
 /// The baseline has no report yet: other hosts cannot be judged.

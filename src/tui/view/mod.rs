@@ -100,6 +100,9 @@ fn legend(frame: &mut Frame<'_>, app: &App, area: Rect) {
         spans.push(Span::raw("  "));
         spans.extend(overlay::declared_legend(app));
     }
+    if !app.acceptances.is_empty() {
+        spans.push(Span::styled(format!("  {} accepted", style::ACCEPTED), style::dim(app.color)));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

@@ -7,6 +7,9 @@ use crate::collect::events::Stage;
 use crate::compare::constraint::Judgement;
 use crate::compare::severity::Severity;
 
+/// The mark of a divergence that paritty-accepted.toml accepts.
+pub const ACCEPTED: &str = "◇";
+
 /// The mark before a value; equal keeps its column with a space.
 pub fn mark(severity: Severity) -> &'static str {
     if severity == Severity::Equal { " " } else { severity.mark() }
