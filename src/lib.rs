@@ -4,6 +4,7 @@
 //! Data flows one way (ARCHITECTURE.md): profile -> collect -> model (snapshots)
 //! -> export/render. Only `collect` touches the world.
 
+pub mod backing;
 pub mod cli;
 pub mod collect;
 pub mod commands;

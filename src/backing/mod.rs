@@ -1,0 +1,5 @@
+//! Backing services the app uses: which ones, and what they answer.
+
+pub mod dotenv;
+pub mod endpoint;
+pub mod roles;
