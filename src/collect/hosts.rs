@@ -30,7 +30,7 @@ pub fn collect_targets(
     // (its boundary is random per run, which is all framing needs).
     let run = Run {
         plan,
-        probe: script::build(&plan.profile, plan.collect.script_limits()),
+        probe: script::build_with_roles(&plan.profile, plan.collect.script_limits(), &plan.roles),
         host: HostOptions { collect: plan.collect.clone(), host_timeout: plan.host_timeout },
         connect: ConnectOptions {
             connect_timeout: plan.ssh.connect_timeout,
@@ -95,11 +95,9 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
         }
         Target::Local => {
             stage(Stage::Probing);
-            HostReport {
-                target: "local".into(),
-                snapshot: Some(collect_local(profile, &run.plan.collect)),
-                failure: None,
-            }
+            let mut snapshot = collect_local(profile, &run.plan.collect);
+            snapshot.facts.extend(local_backing(run.plan));
+            HostReport { target: "local".into(), snapshot: Some(snapshot), failure: None }
         }
         Target::Container(t) => in_container(run, index, events, &stage, &|job, progress| {
             container::collect_container(t, job, progress)
@@ -147,6 +145,8 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
                         connect: &run.connect,
                         ssh_config: run.plan.ssh.config_file.as_deref(),
                         deadline: &deadline,
+                        app_dir: t.app_dir.as_deref(),
+                        roles: &run.plan.roles,
                     };
                     let facts_done = |done| {
                         let total = profile.facts.len();
@@ -167,6 +167,21 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
         None => stage(Stage::Done),
     }
     report
+}
+
+/// This machine's `backing.*` facts: its environment and `--app-dir`'s
+/// `.env`, each service asked within the command timeout.
+fn local_backing(plan: &Plan) -> std::collections::BTreeMap<String, crate::model::Fact> {
+    let path_var = std::env::var_os("PATH");
+    let env = |name: &str| std::env::var(name).ok();
+    let here = super::backing::local::Here {
+        app_dir: &plan.app_dir,
+        environment: None,
+        timeout: plan.collect.command_timeout,
+        path_var: path_var.as_deref(),
+        env: &env,
+    };
+    super::backing::local::facts(&plan.roles, &here)
 }
 
 /// A container or image target under the run's plan, its progress sent as

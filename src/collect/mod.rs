@@ -1,6 +1,7 @@
 //! Collectors: the only code that touches the world. Each turns a profile
 //! into a `Snapshot` of one host.
 
+pub mod backing;
 mod builtin;
 pub mod command;
 pub mod container;

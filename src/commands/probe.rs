@@ -11,7 +11,7 @@ use crate::probe::script;
 
 pub fn run(args: &ProbeArgs, config: Option<&Config>) -> Result<ExitCode> {
     let plan = options::plan(&args.collect, None, config)?;
-    let probe = script::build(&plan.profile, plan.collect.script_limits());
+    let probe = script::build_with_roles(&plan.profile, plan.collect.script_limits(), &plan.roles);
     print_stdout(&probe.text)?;
     Ok(ExitCode::from(EXIT_OK))
 }

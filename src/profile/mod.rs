@@ -175,6 +175,9 @@ pub enum CompareKind {
     Loose,
     Text,
     Exact,
+    /// A backing service, `TYPE VERSION`: the type first, then the version
+    /// by that service's rule (`compare::backing`).
+    Backing,
 }
 
 impl CompareKind {
@@ -187,6 +190,7 @@ impl CompareKind {
             CompareKind::Loose => "loose",
             CompareKind::Text => "text",
             CompareKind::Exact => "exact",
+            CompareKind::Backing => "backing",
         }
     }
 }

@@ -48,6 +48,8 @@ pub struct Case<'a> {
     pub failing: bool,
     pub baseline_value: String,
     pub value: String,
+    /// A different type of backing service, in words.
+    pub finding: Option<String>,
 }
 
 /// A host that could not be compared at all.
@@ -97,6 +99,11 @@ impl CheckDoc<'_> {
                             failing: !cell.tolerated && cell.severity >= self.threshold,
                             baseline_value: shown_value(r, base),
                             value: shown_value(r, c),
+                            finding: crate::compare::wording::service_difference(
+                                &shown.rows[r].cells[base],
+                                &shown.rows[r].cells[c],
+                                &shown.columns[base].name,
+                            ),
                         }
                     })
                     .collect();
@@ -146,7 +153,7 @@ impl Case<'_> {
     pub fn message(&self, baseline: &str) -> String {
         format!(
             "{}: {baseline} has {}, {} has {}",
-            self.severity.as_str(),
+            self.finding.as_deref().unwrap_or(self.severity.as_str()),
             self.baseline_value,
             self.host,
             self.value
@@ -170,9 +177,10 @@ fn text(doc: &CheckDoc<'_>) -> String {
     let base = doc.baseline();
     for (host, cases) in doc.hosts() {
         for case in cases.iter().filter(|c| c.failing) {
+            let finding = case.finding.as_ref().map(|f| format!(": {f}")).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "{}: {host} {} ({base}: {}, {host}: {})",
+                "{}: {host} {}{finding} ({base}: {}, {host}: {})",
                 case.severity.as_str(),
                 case.fact,
                 case.baseline_value,

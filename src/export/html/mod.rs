@@ -317,7 +317,7 @@ fn category(fact: &Fact) -> &str {
 
 fn status_counts(snap: &Snapshot) -> String {
     let parts: Vec<String> =
-        [Status::Ok, Status::Missing, Status::Timeout, Status::Error, Status::Redacted]
+        Status::ALL
             .into_iter()
             .filter_map(|s| {
                 let n = snap.facts.values().filter(|f| f.status == s).count();
