@@ -196,7 +196,7 @@ fn network(value: &str, kind: Kind, scheme: &str) -> Result<Endpoint, BadUrl> {
     if kind == Kind::Redis && database.is_none() {
         database = query("db");
     }
-    let tls = scheme.ends_with('s') && matches!(kind, Kind::Redis | Kind::Rabbitmq)
+    let tls = matches!(scheme.to_ascii_lowercase().as_str(), "rediss" | "valkeys" | "amqps")
         || query("sslmode").is_some_and(|m| matches!(m.as_str(), "require" | "verify-ca" | "verify-full"))
         || query("ssl").is_some_and(|v| v == "true" || v == "1")
         || query("tls").is_some_and(|v| v == "true" || v == "1");
@@ -316,6 +316,7 @@ mod tests {
         assert_eq!(ep("rediss://:pw@cache:6380/2").database.as_deref(), Some("2"));
         assert!(ep("rediss://:pw@cache:6380/2").tls);
         assert_eq!(ep("valkey://cache").kind, Kind::Redis);
+        assert!(!ep("redis://cache").tls);
         assert_eq!(ep("amqp://guest:guest@mq:5672/%2F").kind, Kind::Rabbitmq);
         assert_eq!(ep("mongodb+srv://u:p@cluster.example/db").kind, Kind::Mongodb);
         assert_eq!(ep("locmem://").kind, Kind::Memory);

@@ -72,7 +72,7 @@ fn postgresql(v: &str) -> Option<(u64, u64)> {
         .map(|s| s.parse().ok())
         .collect::<Option<_>>()?;
     match numbers.as_slice() {
-        [major, rest @ ..] if *major >= 10 => Some((*major, rest.first().copied().unwrap_or(0))),
+        [major, rest @ ..] if *major >= 10 => Some((major * 100, rest.first().copied().unwrap_or(0))),
         [major, minor, rest @ ..] => {
             Some((major * 100 + minor, rest.first().copied().unwrap_or(0)))
         }
