@@ -7,6 +7,7 @@
 mod common;
 
 mod architecture;
+mod backing;
 mod check_formats;
 mod cli;
 mod collect_local;
