@@ -8,6 +8,7 @@ mod common;
 
 mod architecture;
 mod backing;
+mod backing_ask;
 mod check_formats;
 mod cli;
 mod collect_local;

@@ -235,7 +235,7 @@ fn run(cmd: &mut Command) -> String {
 /// The name of the user the tests run as (sshd's `User` and the `ssh_config` `User`).
 /// The login user of the lab's hosts when the tests run as root, created
 /// once (`useradd` is idempotent enough: "already exists" is fine).
-fn lab_user() -> String {
+pub fn lab_user() -> String {
     const NAME: &str = "paritty-lab";
     static CREATED: std::sync::Once = std::sync::Once::new();
     CREATED.call_once(|| {
