@@ -146,54 +146,54 @@ _appfile() {
 # The app's services, as fact $1: the configuration (source 0), then one
 # client run per service that needs a login to tell its version.
 _app() {
-  _o="$D/$1.0"; _as1=; _as2=
+  _ao="$D/$1.0"; _as1=; _as2=
   if [ -n "$PA" ]; then
     if [ -n "$PE" ]; then _as1=$(_appfile "$PA/.env.$PE"); _as2=$(_appfile "$PA/.env"); else _as1=$(_appfile "$PA/.env"); fi
   fi
-  LC_ALL=C _AR=$_roles _AD=$PA _AE=$PE _AS1=$_as1 _AS2=$_as2 awk "$_appawk" > "$_o" 2>/dev/null
+  LC_ALL=C _AR=$_roles _AD=$PA _AE=$PE _AS1=$_as1 _AS2=$_as2 awk "$_appawk" > "$_ao" 2>/dev/null
   echo 'R 0' >> "$D/$1.m"
-  _k=0; _map=
-  while IFS="$_tab" read -r _t _role _var _or _url _cr; do
-    [ "$_t" = R ] || continue
-    _c=; _c2=
-    case $_url in
-      postgres://* | postgresql://* | postgis://* | pgsql://*) _c=psql ;;
-      redis://* | valkey://*) [ "$_cr" = 2 ] && _c=redis-cli && _c2=valkey-cli ;;
-      sqlite:* | sqlite3:* | spatialite:*) _c=sqlite3 _c2=python3 ;;
+  _ak=0; _amap=
+  while IFS="$_tab" read -r _at _arole _avar _aor _aurl _acr; do
+    [ "$_at" = R ] || continue
+    _ac=; _ac2=
+    case $_aurl in
+      postgres://* | postgresql://* | postgis://* | pgsql://*) _ac=psql ;;
+      redis://* | valkey://*) [ "$_acr" = 2 ] && _ac=redis-cli && _ac2=valkey-cli ;;
+      sqlite:* | sqlite3:* | spatialite:*) _ac=sqlite3 _ac2=python3 ;;
     esac
-    [ -n "$_c" ] || continue
-    _k=$((_k + 1)); _f="$D/$1.$_k"
-    _cands "$_c" > "$_f.p" 2>/dev/null
-    [ -s "$_f.p" ] || { [ -n "$_c2" ] && _c=$_c2 && _cands "$_c" > "$_f.p" 2>/dev/null; }
-    if [ ! -s "$_f.p" ]; then
-      echo "A $_k" >> "$D/$1.m"; _map="${_map}N$_tab$_role$_tab$_c$_nl"; continue
+    [ -n "$_ac" ] || continue
+    _ak=$((_ak + 1)); _af="$D/$1.$_ak"
+    _cands "$_ac" > "$_af.p" 2>/dev/null
+    [ -s "$_af.p" ] || { [ -n "$_ac2" ] && _ac=$_ac2 && _cands "$_ac" > "$_af.p" 2>/dev/null; }
+    if [ ! -s "$_af.p" ]; then
+      echo "A $_ak" >> "$D/$1.m"; _amap="${_amap}N$_tab$_arole$_tab$_ac$_nl"; continue
     fi
-    echo "C $_k" >> "$D/$1.m"; _first "$_f.p"; _map="${_map}K$_tab$_k$_tab$_role$_tab$_c$_nl"
-    case $_c in
+    echo "C $_ak" >> "$D/$1.m"; _first "$_af.p"; _amap="${_amap}K$_tab$_ak$_tab$_arole$_tab$_ac$_nl"
+    case $_ac in
       psql)
-        _h=${_url#*://}; _db=${_h#*/}; [ "$_db" != "$_h" ] || _db=; _db=${_db%%\?*}; _h=${_h%%/*}; _h=${_h%%\?*}
-        _p=5432; case $_h in *:[0-9]*) _p=${_h##*:}; _h=${_h%:*} ;; esac; _h=${_h#[}; _h=${_h%]}
-        _u=$(_appcred "$_role" user)
-        ( PGPASSWORD=$(_appcred "$_role" password); [ -n "$PGPASSWORD" ] || unset PGPASSWORD
+        _ah=${_aurl#*://}; _adb=${_ah#*/}; [ "$_adb" != "$_ah" ] || _adb=; _adb=${_adb%%\?*}; _ah=${_ah%%/*}; _ah=${_ah%%\?*}
+        _ap=5432; case $_ah in *:[0-9]*) _ap=${_ah##*:}; _ah=${_ah%:*} ;; esac; _ah=${_ah#[}; _ah=${_ah%]}
+        _au=$(_appcred "$_arole" user)
+        ( PGPASSWORD=$(_appcred "$_arole" password); [ -n "$PGPASSWORD" ] || unset PGPASSWORD
           PGCONNECT_TIMEOUT=$(( ${W%%.*} * 5 + 1 )); export PGPASSWORD PGCONNECT_TIMEOUT
-          _run "$_f" "$_x" -X -A -t -w -h "$_h" -p "$_p" ${_u:+-U "$_u"} ${_db:+-d "$_db"} -c 'SHOW server_version' ) ;;
+          _run "$_af" "$_x" -X -A -t -w -h "$_ah" -p "$_ap" ${_au:+-U "$_au"} ${_adb:+-d "$_adb"} -c 'SHOW server_version' ) ;;
       redis-cli | valkey-cli)
-        _h=${_url#*://}; _h=${_h%%/*}; _h=${_h%%\?*}
-        _p=6379; case $_h in *:[0-9]*) _p=${_h##*:}; _h=${_h%:*} ;; esac; _h=${_h#[}; _h=${_h%]}
-        _u=$(_appcred "$_role" user)
-        ( REDISCLI_AUTH=$(_appcred "$_role" password); VALKEYCLI_AUTH=$REDISCLI_AUTH; export REDISCLI_AUTH VALKEYCLI_AUTH
-          _run "$_f" "$_x" -h "$_h" -p "$_p" ${_u:+--user "$_u"} INFO server ) ;;
-      sqlite3) _run "$_f" "$_x" --version ;;
-      python3) _run "$_f" "$_x" -c 'import sqlite3; print(sqlite3.sqlite_version)' ;;
+        _ah=${_aurl#*://}; _ah=${_ah%%/*}; _ah=${_ah%%\?*}
+        _ap=6379; case $_ah in *:[0-9]*) _ap=${_ah##*:}; _ah=${_ah%:*} ;; esac; _ah=${_ah#[}; _ah=${_ah%]}
+        _au=$(_appcred "$_arole" user)
+        ( REDISCLI_AUTH=$(_appcred "$_arole" password); VALKEYCLI_AUTH=$REDISCLI_AUTH; export REDISCLI_AUTH VALKEYCLI_AUTH
+          _run "$_af" "$_x" -h "$_ah" -p "$_ap" ${_au:+--user "$_au"} INFO server ) ;;
+      sqlite3) _run "$_af" "$_x" --version ;;
+      python3) _run "$_af" "$_x" -c 'import sqlite3; print(sqlite3.sqlite_version)' ;;
     esac
     # Only what tells the version (or why none) goes back.
-    grep -E -i '^[0-9]|_version:|error|fatal|refused|denied|auth|timeout|could not' "$_f" 2>/dev/null | head -n 5 > "$_f.v"
-    cat "$_f.v" > "$_f" 2>/dev/null
-    case $_url in sqlite:* | sqlite3:* | spatialite:*)
-      _s=${_url#*:}; _s=${_s#//}; _s=${_s#/}; _s=${_s%%\?*}
-      case $_s in '' | :memory:) ;; /*) ;; *) _s="$PA/$_s" ;; esac
-      [ -f "$_s" ] && _map="${_map}H$_tab$_role$_tab$(od -An -tx1 -N100 "$_s" 2>/dev/null | tr -d ' \n')$_nl" ;;
+    grep -E -i '^[0-9]|_version:|error|fatal|refused|denied|auth|timeout|could not' "$_af" 2>/dev/null | head -n 5 > "$_af.v"
+    cat "$_af.v" > "$_af" 2>/dev/null
+    case $_aurl in sqlite:* | sqlite3:* | spatialite:*)
+      _as=${_aurl#*:}; _as=${_as#//}; _as=${_as#/}; _as=${_as%%\?*}
+      case $_as in '' | :memory:) ;; /*) ;; *) _as="$PA/$_as" ;; esac
+      [ -f "$_as" ] && _amap="${_amap}H$_tab$_arole$_tab$(od -An -tx1 -N100 "$_as" 2>/dev/null | tr -d ' \n')$_nl" ;;
     esac
-  done < "$_o"
-  printf '%s' "$_map" >> "$_o"
+  done < "$_ao"
+  printf '%s' "$_amap" >> "$_ao"
 }
