@@ -163,3 +163,54 @@ fn closed_ports_and_silent_listeners_fail_within_the_timeout() {
     // Three silent services of 2 s each, asked at once: well under 3 × 2 s.
     assert!(took < Duration::from_secs(5), "took {took:?}");
 }
+
+/// Real servers asked from here with the URL's credentials: each answers
+/// the version its own program reports.
+#[test]
+fn this_machine_asks_real_servers_with_the_urls_credentials() {
+    use crate::common::services::{self, PgUser};
+    let pg = services::postgres();
+    let redis = services::redis_with_password();
+    let memcached = services::memcached();
+    let user = PgUser::SCRAM;
+    let dotenv = format!(
+        "DATABASE_URL=postgres://{}:{}@{}:{}/postgres\nREDIS_URL=redis://:{}@{}:{}/0\n",
+        user.name, user.password, pg.addr, pg.port, services::REDIS_PASSWORD, redis.addr, redis.port
+    );
+    let dir = app_dir("paritty-real", &dotenv);
+    let wrong = format!("postgres://{}:wrong-Planted-1@{}:{}/postgres", user.name, pg.addr, pg.port);
+    // A role's first variable that is set anywhere wins: REDIS_URL (in
+    // .env) before MEMCACHE_SERVERS (in the environment).
+    let memcache = format!("{}:{}", memcached.addr, memcached.port);
+    let snap = snapshot(
+        dir.path(),
+        &[("AMQP_URL", "amqp://127.0.0.1:1/"), ("MEMCACHE_SERVERS", &memcache)],
+        "10",
+    );
+    let postgres = first_word_after(&pg.program, "(PostgreSQL)");
+    assert_eq!(fact(&snap, "backing.database")["value"], format!("postgresql {postgres}"));
+    let redis_said = Command::new(&redis.program).arg("--version").output().unwrap();
+    let redis_version = String::from_utf8_lossy(&redis_said.stdout)
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("v=").map(str::to_owned))
+        .unwrap();
+    assert_eq!(fact(&snap, "backing.cache")["value"], format!("redis {redis_version}"));
+    assert_eq!(fact(&snap, "backing.queue")["status"], "unreachable");
+    // The environment's URL wins over .env: its wrong password is refused.
+    let refused = snapshot(dir.path(), &[("DATABASE_URL", &wrong)], "10");
+    let db = fact(&refused, "backing.database");
+    assert_eq!(db["status"], "auth-failed", "{db}");
+    assert!(db["raw"].as_str().unwrap().contains("password authentication failed"), "{db}");
+    let text = format!("{snap}{refused}");
+    for secret in [user.password, services::REDIS_PASSWORD, "wrong-Planted-1"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}
+
+fn first_word_after(program: &Path, marker: &str) -> String {
+    let out = Command::new(program).arg("--version").output().expect("run it");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut words = text.split_whitespace();
+    words.find(|w| *w == marker).unwrap_or_else(|| panic!("{marker} in {text}"));
+    words.next().expect("a version").to_owned()
+}
