@@ -10,15 +10,17 @@
 use std::cmp::Ordering;
 
 use super::version::{self, Level, Verdict};
-use crate::model::Fact;
+use crate::model::{Fact, Status};
 use crate::profile::CompareKind;
 
 /// The type of service a backing fact names: its value's first word, else
 /// its evidence's (a lowercase word only: anything else is not a type).
 pub fn type_of(fact: &Fact) -> Option<&str> {
-    match &fact.value {
-        Some(value) => first_word(value),
-        None => fact.raw.lines().next().and_then(first_word),
+    match (&fact.value, fact.status) {
+        (Some(value), _) => first_word(value),
+        // A role not set, or redacted, names no type.
+        (None, Status::Missing | Status::Redacted) => None,
+        (None, _) => fact.raw.lines().next().and_then(first_word),
     }
 }
 
@@ -89,7 +91,6 @@ pub fn order(a: &str, b: &str) -> Option<Ordering> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Status;
 
     fn level(a: &str, b: &str) -> Level {
         versions(a, b).map_or(Level::Different, |v| v.level)
@@ -111,6 +112,81 @@ mod tests {
         assert_eq!(level("redis 7.0.15", "redis 7.2.4"), Level::Minor);
         assert_eq!(level("mariadb 10.11.6", "mariadb 10.11.4"), Level::Patch);
         assert_eq!(level("memory", "memory"), Level::Equal);
+    }
+
+    fn report(name: &str, facts: &[(&str, Status, Option<&str>, &str)]) -> crate::model::HostReport {
+        use crate::model::{HostInfo, ProfileRef, Snapshot, Transport};
+        let facts = facts
+            .iter()
+            .map(|(id, status, value, raw)| {
+                let mut fact = Fact::empty(*status);
+                fact.value = value.map(str::to_owned);
+                fact.raw = (*raw).to_owned();
+                fact.category = "App backing services".into();
+                fact.compare = Some(CompareKind::Backing);
+                ((*id).to_owned(), fact)
+            })
+            .collect();
+        crate::model::HostReport {
+            target: name.into(),
+            snapshot: Some(Snapshot {
+                schema_version: 1,
+                paritty_version: "0".into(),
+                profile: ProfileRef { name: "p".into(), hash: "h".into() },
+                host: HostInfo {
+                    name: name.into(),
+                    address: None,
+                    transport: Transport::Local,
+                    labels: Default::default(),
+                },
+                collected_at: String::new(),
+                duration_ms: 0,
+                facts,
+                redacted: None,
+            }),
+            failure: None,
+        }
+    }
+
+    /// sqlite here and postgresql on prod is the top finding, counted at
+    /// every threshold and said first; a version gap ranks under it.
+    #[test]
+    fn a_different_type_ranks_above_any_version_difference() {
+        use crate::compare::matrix::Comparison;
+        use crate::compare::severity::Severity;
+        let prod = report(
+            "prod",
+            &[
+                ("backing.database", Status::Ok, Some("postgresql 16.4"), "postgresql db:5432"),
+                ("backing.cache", Status::Ok, Some("redis 7.2.4"), "redis cache:6379"),
+                ("backing.queue", Status::Unreachable, None, "rabbitmq mq:5672\nrefused"),
+            ],
+        );
+        let laptop = report(
+            "laptop",
+            &[
+                ("backing.database", Status::Ok, Some("sqlite 3.40.1"), "sqlite file db.sqlite3"),
+                ("backing.cache", Status::Ok, Some("redis 6.2.14"), "redis 127.0.0.1:6379"),
+                ("backing.queue", Status::Ok, Some("memory"), "memory"),
+            ],
+        );
+        let comparison = Comparison::build(&[prod, laptop], 0, &Default::default());
+        let severity = |id: &str| {
+            comparison.rows.iter().find(|r| r.id == id).map(|r| r.cells[1].severity)
+        };
+        assert_eq!(severity("backing.database"), Some(Severity::Service));
+        assert_eq!(severity("backing.cache"), Some(Severity::Major));
+        // An unreachable rabbitmq there, process memory here: still another type.
+        assert_eq!(severity("backing.queue"), Some(Severity::Service));
+        assert!(Severity::ALL.iter().all(|s| *s <= Severity::Service));
+        assert_eq!(comparison.summary(), "prod vs 1 host: 2 service, 1 major");
+        let row = comparison.rows.iter().find(|r| r.id == "backing.database").unwrap();
+        assert_eq!(
+            crate::compare::wording::service_difference(&row.cells[0], &row.cells[1], "prod")
+                .as_deref(),
+            Some("different backing service: sqlite here, postgresql on prod")
+        );
+        assert_eq!(crate::compare::wording::note(&row.cells[1]), "different backing service");
     }
 
     #[test]

@@ -214,3 +214,22 @@ fn first_word_after(program: &Path, marker: &str) -> String {
     words.find(|w| *w == marker).unwrap_or_else(|| panic!("{marker} in {text}"));
     words.next().expect("a version").to_owned()
 }
+
+/// `[app.services]`: a role that cannot be a fact id, or a variable that is
+/// not a plain name, is refused with the file and line.
+#[test]
+fn app_services_refuses_bad_roles_and_variables_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("paritty.toml");
+    for (text, said) in [
+        ("[app.services]\nbilling_db = \"BILLING_URL\"\n\"Bad Role\" = \"X_URL\"\n", ":3:"),
+        ("[app.services]\n\nbilling = [\"OK_URL\", \"$(rm -rf)\"]\n", ":3:"),
+    ] {
+        std::fs::write(&config, text).unwrap();
+        let out = paritty(dir.path(), &["--config", config.to_str().unwrap(), "profiles"], &[]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains(&format!("paritty.toml{said}")) && err.contains("[app.services]"), "{err}");
+    }
+}
