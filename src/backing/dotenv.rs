@@ -32,7 +32,7 @@ pub fn parse(text: &str) -> (Vec<Assignment>, Vec<Problem>) {
     for (i, line) in text.lines().enumerate() {
         match parse_line(line) {
             Ok(Some((name, value))) => {
-                found.push(Assignment { name: name.to_owned(), value, line: i + 1 })
+                found.push(Assignment { name: name.to_owned(), value, line: i + 1 });
             }
             Ok(None) => {}
             Err(message) => problems.push(Problem { line: i + 1, message }),
@@ -110,7 +110,11 @@ fn double_quoted(s: &str) -> Result<String, &'static str> {
 /// What may follow a closing quote: blanks, then a comment.
 fn trailing(rest: &str) -> Result<(), &'static str> {
     let rest = rest.trim_start();
-    if rest.is_empty() || rest.starts_with('#') { Ok(()) } else { Err("text after the closing quote") }
+    if rest.is_empty() || rest.starts_with('#') {
+        Ok(())
+    } else {
+        Err("text after the closing quote")
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! says only that the URL carried some.
 
 use std::fmt;
+use std::fmt::Write as _;
 
 /// What kind of service a URL names, before the service itself answers
 /// (which may say more: `mariadb` for `mysql://`, `valkey` for `redis://`).
@@ -42,8 +43,13 @@ impl Kind {
     /// (dj-database-url, django-environ, Rails, redis-py, kombu).
     pub fn from_scheme(scheme: &str) -> Option<Kind> {
         let kind = match scheme.to_ascii_lowercase().as_str() {
-            "postgres" | "postgresql" | "postgis" | "pgsql" | "postgresql+psycopg"
-            | "postgresql+psycopg2" | "postgresql+asyncpg" => Kind::Postgresql,
+            "postgres"
+            | "postgresql"
+            | "postgis"
+            | "pgsql"
+            | "postgresql+psycopg"
+            | "postgresql+psycopg2"
+            | "postgresql+asyncpg" => Kind::Postgresql,
             "mysql" | "mysql2" | "mariadb" | "mysqlgis" | "mysql+pymysql" | "mysql+mysqldb" => {
                 Kind::Mysql
             }
@@ -109,12 +115,16 @@ impl Endpoint {
             s.push(' ');
             s.push_str(&host);
             if let Some(port) = self.port {
-                s.push_str(&format!(":{port}"));
+                let _ = write!(s, ":{port}");
             }
         }
         match (&self.database, self.kind) {
-            (Some(path), Kind::Sqlite) => s.push_str(&format!(" file {path}")),
-            (Some(db), _) => s.push_str(&format!(" database {db}")),
+            (Some(path), Kind::Sqlite) => {
+                let _ = write!(s, " file {path}");
+            }
+            (Some(db), _) => {
+                let _ = write!(s, " database {db}");
+            }
             (None, _) => {}
         }
         if self.tls {
@@ -188,7 +198,8 @@ fn is_scheme(s: &str) -> bool {
 fn network(value: &str, kind: Kind, scheme: &str) -> Result<Endpoint, BadUrl> {
     // The url crate's own message never includes the input.
     let url = url::Url::parse(value).map_err(|e| BadUrl(format!("not a valid URL: {e}")))?;
-    let host = url.host_str().filter(|h| !h.is_empty()).map(|h| h.trim_matches(['[', ']']).to_owned());
+    let host =
+        url.host_str().filter(|h| !h.is_empty()).map(|h| h.trim_matches(['[', ']']).to_owned());
     let path = url.path().trim_start_matches('/');
     let path = percent_decode(path.split('/').next().unwrap_or(""));
     let query = |key: &str| url.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned());
@@ -197,7 +208,8 @@ fn network(value: &str, kind: Kind, scheme: &str) -> Result<Endpoint, BadUrl> {
         database = query("db");
     }
     let tls = matches!(scheme.to_ascii_lowercase().as_str(), "rediss" | "valkeys" | "amqps")
-        || query("sslmode").is_some_and(|m| matches!(m.as_str(), "require" | "verify-ca" | "verify-full"))
+        || query("sslmode")
+            .is_some_and(|m| matches!(m.as_str(), "require" | "verify-ca" | "verify-full"))
         || query("ssl").is_some_and(|v| v == "true" || v == "1")
         || query("tls").is_some_and(|v| v == "true" || v == "1");
     // A socket path given as `?host=/run/postgresql` (libpq's form).
@@ -260,8 +272,8 @@ fn server_list(value: &str, kind: Kind) -> Result<Endpoint, BadUrl> {
         _ => (first, None),
     };
     let host = host.trim_matches(['[', ']']);
-    let valid = !host.is_empty()
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-_:".contains(c));
+    let valid =
+        !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-_:".contains(c));
     if !valid {
         return Err(BadUrl("not a host:port list".into()));
     }
@@ -333,21 +345,21 @@ mod tests {
 
     #[test]
     fn server_lists_stand_for_their_first_server() {
-        let e = parse("10.0.0.1:11211,10.0.0.2:11211", Some(Kind::Memcached)).unwrap();
+        let e = parse("10.0.0.1:11211,10.0.0.2:11211", Some(Kind::Memcached)).expect("read");
         assert_eq!((e.host.as_deref(), e.port), (Some("10.0.0.1"), Some(11211)));
         let e = ep("memcache://127.0.0.1:11211;127.0.0.2:11211");
         assert_eq!((e.kind, e.port), (Kind::Memcached, Some(11211)));
-        let e = parse("broker1:9092,broker2:9092", Some(Kind::Kafka)).unwrap();
+        let e = parse("broker1:9092,broker2:9092", Some(Kind::Kafka)).expect("read");
         assert_eq!(e.describe(), "kafka broker1:9092");
     }
 
     #[test]
     fn bad_values_say_why_without_quoting_them() {
-        let e = parse("postgress://u:hunter2@h/db", None).unwrap_err();
+        let e = parse("postgress://u:hunter2@h/db", None).expect_err("refused");
         assert_eq!(e.0, "unknown URL scheme `postgress`");
-        let e = parse("u:hunter2@h", None).unwrap_err();
+        let e = parse("u:hunter2@h", None).expect_err("refused");
         assert!(!e.0.contains("hunter2"), "{e}");
-        let e = parse("postgres://u:hunter2@:99999/db", None).unwrap_err();
+        let e = parse("postgres://u:hunter2@:99999/db", None).expect_err("refused");
         assert!(!e.0.contains("hunter2"), "{e}");
     }
 }

@@ -48,7 +48,9 @@ pub fn roles(overrides: &BTreeMap<String, Vec<String>>) -> Vec<Role> {
 pub fn role_problem(name: &str) -> Option<&'static str> {
     let ok = !name.is_empty()
         && name.len() <= 64
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
     (!ok).then_some("a role is lowercase letters, digits, `_` and `-` (at most 64)")
 }
 

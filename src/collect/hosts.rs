@@ -200,6 +200,7 @@ fn in_container(
         collect: &run.plan.collect,
         host_timeout: run.plan.host_timeout,
         containers: &run.plan.containers,
+        roles: &run.plan.roles,
     };
     let facts_done = |done| {
         let total = profile.facts.len();

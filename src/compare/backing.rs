@@ -74,7 +74,9 @@ fn postgresql(v: &str) -> Option<(u64, u64)> {
         .map(|s| s.parse().ok())
         .collect::<Option<_>>()?;
     match numbers.as_slice() {
-        [major, rest @ ..] if *major >= 10 => Some((major * 100, rest.first().copied().unwrap_or(0))),
+        [major, rest @ ..] if *major >= 10 => {
+            Some((major * 100, rest.first().copied().unwrap_or(0)))
+        }
         [major, minor, rest @ ..] => {
             Some((major * 100 + minor, rest.first().copied().unwrap_or(0)))
         }
@@ -114,7 +116,10 @@ mod tests {
         assert_eq!(level("memory", "memory"), Level::Equal);
     }
 
-    fn report(name: &str, facts: &[(&str, Status, Option<&str>, &str)]) -> crate::model::HostReport {
+    fn report(
+        name: &str,
+        facts: &[(&str, Status, Option<&str>, &str)],
+    ) -> crate::model::HostReport {
         use crate::model::{HostInfo, ProfileRef, Snapshot, Transport};
         let facts = facts
             .iter()
@@ -137,7 +142,7 @@ mod tests {
                     name: name.into(),
                     address: None,
                     transport: Transport::Local,
-                    labels: Default::default(),
+                    labels: std::collections::BTreeMap::default(),
                 },
                 collected_at: String::new(),
                 duration_ms: 0,
@@ -170,17 +175,17 @@ mod tests {
                 ("backing.queue", Status::Ok, Some("memory"), "memory"),
             ],
         );
-        let comparison = Comparison::build(&[prod, laptop], 0, &Default::default());
-        let severity = |id: &str| {
-            comparison.rows.iter().find(|r| r.id == id).map(|r| r.cells[1].severity)
-        };
+        let comparison =
+            Comparison::build(&[prod, laptop], 0, &crate::compare::policy::Policy::default());
+        let severity =
+            |id: &str| comparison.rows.iter().find(|r| r.id == id).map(|r| r.cells[1].severity);
         assert_eq!(severity("backing.database"), Some(Severity::Service));
         assert_eq!(severity("backing.cache"), Some(Severity::Major));
         // An unreachable rabbitmq there, process memory here: still another type.
         assert_eq!(severity("backing.queue"), Some(Severity::Service));
         assert!(Severity::ALL.iter().all(|s| *s <= Severity::Service));
         assert_eq!(comparison.summary(), "prod vs 1 host: 2 service, 1 major");
-        let row = comparison.rows.iter().find(|r| r.id == "backing.database").unwrap();
+        let row = comparison.rows.iter().find(|r| r.id == "backing.database").expect("a row");
         assert_eq!(
             crate::compare::wording::service_difference(&row.cells[0], &row.cells[1], "prod")
                 .as_deref(),

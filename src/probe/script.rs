@@ -104,7 +104,11 @@ const PER_HOST: &str = "T=0\nPA=''\nPE=''\n";
 /// shell's memory: an output is framed by its length, measured on the host,
 /// so no tool output can pass for a record.
 pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
-    build_with_roles(profile, limits, &crate::backing::roles::roles(&Default::default()))
+    build_with_roles(
+        profile,
+        limits,
+        &crate::backing::roles::roles(&std::collections::BTreeMap::default()),
+    )
 }
 
 /// `build` with the app's roles (`[app.services]` applied): after the
@@ -124,7 +128,12 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
     s.push_str("_roles=");
     let lines: Vec<String> = roles
         .iter()
-        .map(|r| std::iter::once(r.name.as_str()).chain(r.vars.iter().map(String::as_str)).collect::<Vec<_>>().join(" "))
+        .map(|r| {
+            std::iter::once(r.name.as_str())
+                .chain(r.vars.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect();
     s.push_str(&quote(&lines.join("\n")));
     s.push('\n');

@@ -55,7 +55,17 @@ pub fn snapshot(dir: &Path, env: &[(&str, &str)], timeout: &str) -> Value {
     let profile = profile();
     let out = paritty(
         dir,
-        &["snapshot", "local", "--profile", profile.to_str().unwrap(), "--format", "json", "--timeout", timeout, "--no-redact"],
+        &[
+            "snapshot",
+            "local",
+            "--profile",
+            profile.to_str().expect("a UTF-8 path"),
+            "--format",
+            "json",
+            "--timeout",
+            timeout,
+            "--no-redact",
+        ],
         env,
     );
     assert!(out.status.success(), "snapshot failed: {}", String::from_utf8_lossy(&out.stderr));
@@ -79,7 +89,10 @@ fn first_word(program: &str, args: &[&str]) -> String {
 
 #[test]
 fn sqlite_is_the_library_version_and_the_files_own_format() {
-    let dir = app_dir("paritty-sqlite", "# the app's database\nDATABASE_URL=sqlite:///db.sqlite3\nCACHE_URL=locmem://\n");
+    let dir = app_dir(
+        "paritty-sqlite",
+        "# the app's database\nDATABASE_URL=sqlite:///db.sqlite3\nCACHE_URL=locmem://\n",
+    );
     let made = Command::new("sqlite3")
         .arg(dir.path().join("db.sqlite3"))
         .arg("create table t (x); insert into t values (1);")
@@ -94,34 +107,46 @@ fn sqlite_is_the_library_version_and_the_files_own_format() {
     assert_eq!(db["category"], "App backing services");
     assert_eq!(db["compare"], "backing");
     assert_eq!(db["found_at"], "DATABASE_URL in .env:2");
-    let raw = db["raw"].as_str().unwrap();
+    let raw = db["raw"].as_str().expect("a string");
     assert!(raw.starts_with("sqlite file db.sqlite3"), "{raw}");
-    assert!(raw.contains(&format!("SQLite format 3, page size 4096, last written by SQLite {library}")), "{raw}");
+    assert!(
+        raw.contains(&format!("SQLite format 3, page size 4096, last written by SQLite {library}")),
+        "{raw}"
+    );
     assert_eq!(fact(&snap, "backing.cache")["value"], "memory");
     let queue = fact(&snap, "backing.queue");
     assert_eq!(queue["status"], "missing");
-    assert!(queue["raw"].as_str().unwrap().contains("AMQP_URL"), "{queue}");
+    assert!(queue["raw"].as_str().expect("a string").contains("AMQP_URL"), "{queue}");
 }
 
 #[test]
 fn a_folder_without_any_service_has_no_backing_facts() {
     let dir = app_dir("paritty-none", "APP_NAME=shop\n");
     let snap = snapshot(dir.path(), &[], "5");
-    let ids: Vec<&String> = snap["facts"].as_object().unwrap().keys().collect();
+    let ids: Vec<&String> = snap["facts"].as_object().expect("an object").keys().collect();
     assert!(ids.iter().all(|id| !id.starts_with("backing.")), "{ids:?}");
 }
 
 #[test]
 fn the_environment_wins_over_env_and_bad_lines_are_reported_with_their_place() {
-    let dir = app_dir("paritty-precedence", "DATABASE_URL=sqlite:///from-file.db\nCACHE_URL='never closed\n");
+    let dir = app_dir(
+        "paritty-precedence",
+        "DATABASE_URL=sqlite:///from-file.db\nCACHE_URL='never closed\n",
+    );
     let snap = snapshot(dir.path(), &[("DATABASE_URL", "sqlite:////tmp/from-env.db")], "5");
     let db = fact(&snap, "backing.database");
     assert_eq!(db["found_at"], "DATABASE_URL in the environment");
-    assert!(db["raw"].as_str().unwrap().starts_with("sqlite file /tmp/from-env.db"), "{db}");
+    assert!(
+        db["raw"].as_str().expect("a string").starts_with("sqlite file /tmp/from-env.db"),
+        "{db}"
+    );
     let cache = fact(&snap, "backing.cache");
     assert_eq!(cache["status"], "missing");
     assert!(
-        cache["raw"].as_str().unwrap().contains(".env:2: a quoted value that does not end on its line"),
+        cache["raw"]
+            .as_str()
+            .expect("test set-up")
+            .contains(".env:2: a quoted value that does not end on its line"),
         "{cache}"
     );
 }
@@ -142,11 +167,11 @@ fn a_malformed_scheme_is_an_error_that_names_it_and_not_the_password() {
 #[test]
 fn closed_ports_and_silent_listeners_fail_within_the_timeout() {
     let closed = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
+        let l = TcpListener::bind("127.0.0.1:0").expect("test set-up");
+        l.local_addr().expect("test set-up").port()
     };
-    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = silent.local_addr().unwrap().port();
+    let silent = TcpListener::bind("127.0.0.1:0").expect("test set-up");
+    let port = silent.local_addr().expect("test set-up").port();
     let dotenv = format!(
         "DATABASE_URL=mysql://127.0.0.1:{closed}/app\nREDIS_URL=redis://127.0.0.1:{port}\n\
          AMQP_URL=amqp://127.0.0.1:{port}/\nMEMCACHE_SERVERS=127.0.0.1:{port}\n"
@@ -175,10 +200,17 @@ fn this_machine_asks_real_servers_with_the_urls_credentials() {
     let user = PgUser::SCRAM;
     let dotenv = format!(
         "DATABASE_URL=postgres://{}:{}@{}:{}/postgres\nREDIS_URL=redis://:{}@{}:{}/0\n",
-        user.name, user.password, pg.addr, pg.port, services::REDIS_PASSWORD, redis.addr, redis.port
+        user.name,
+        user.password,
+        pg.addr,
+        pg.port,
+        services::REDIS_PASSWORD,
+        redis.addr,
+        redis.port
     );
     let dir = app_dir("paritty-real", &dotenv);
-    let wrong = format!("postgres://{}:wrong-Planted-1@{}:{}/postgres", user.name, pg.addr, pg.port);
+    let wrong =
+        format!("postgres://{}:wrong-Planted-1@{}:{}/postgres", user.name, pg.addr, pg.port);
     // A role's first variable that is set anywhere wins: REDIS_URL (in
     // .env) before MEMCACHE_SERVERS (in the environment).
     let memcache = format!("{}:{}", memcached.addr, memcached.port);
@@ -189,18 +221,21 @@ fn this_machine_asks_real_servers_with_the_urls_credentials() {
     );
     let postgres = first_word_after(&pg.program, "(PostgreSQL)");
     assert_eq!(fact(&snap, "backing.database")["value"], format!("postgresql {postgres}"));
-    let redis_said = Command::new(&redis.program).arg("--version").output().unwrap();
+    let redis_said = Command::new(&redis.program).arg("--version").output().expect("test set-up");
     let redis_version = String::from_utf8_lossy(&redis_said.stdout)
         .split_whitespace()
         .find_map(|w| w.strip_prefix("v=").map(str::to_owned))
-        .unwrap();
+        .expect("test set-up");
     assert_eq!(fact(&snap, "backing.cache")["value"], format!("redis {redis_version}"));
     assert_eq!(fact(&snap, "backing.queue")["status"], "unreachable");
     // The environment's URL wins over .env: its wrong password is refused.
     let refused = snapshot(dir.path(), &[("DATABASE_URL", &wrong)], "10");
     let db = fact(&refused, "backing.database");
     assert_eq!(db["status"], "auth-failed", "{db}");
-    assert!(db["raw"].as_str().unwrap().contains("password authentication failed"), "{db}");
+    assert!(
+        db["raw"].as_str().expect("a string").contains("password authentication failed"),
+        "{db}"
+    );
     let text = format!("{snap}{refused}");
     for secret in [user.password, services::REDIS_PASSWORD, "wrong-Planted-1"] {
         assert!(!text.contains(secret), "{secret} in {text}");
@@ -219,17 +254,24 @@ fn first_word_after(program: &Path, marker: &str) -> String {
 /// not a plain name, is refused with the file and line.
 #[test]
 fn app_services_refuses_bad_roles_and_variables_with_their_line() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("test set-up");
     let config = dir.path().join("paritty.toml");
     for (text, said) in [
         ("[app.services]\nbilling_db = \"BILLING_URL\"\n\"Bad Role\" = \"X_URL\"\n", ":3:"),
         ("[app.services]\n\nbilling = [\"OK_URL\", \"$(rm -rf)\"]\n", ":3:"),
     ] {
-        std::fs::write(&config, text).unwrap();
-        let out = paritty(dir.path(), &["--config", config.to_str().unwrap(), "profiles"], &[]);
+        std::fs::write(&config, text).expect("test set-up");
+        let out = paritty(
+            dir.path(),
+            &["--config", config.to_str().expect("a UTF-8 path"), "profiles"],
+            &[],
+        );
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{err}");
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-        assert!(err.contains(&format!("paritty.toml{said}")) && err.contains("[app.services]"), "{err}");
+        assert!(
+            err.contains(&format!("paritty.toml{said}")) && err.contains("[app.services]"),
+            "{err}"
+        );
     }
 }

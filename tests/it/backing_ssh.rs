@@ -10,13 +10,14 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
+
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
 use crate::backing::{app_dir, paritty, profile};
 use crate::common::services::{self, PgUser, Server};
-use crate::common::sshd::{HostSpec, Lab};
+use crate::common::sshd::{Host, HostSpec, Lab};
 
 fn says(program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> String {
     let out = Command::new(program).args(args).output().expect("run a server's program");
@@ -53,21 +54,16 @@ fn text(out: &Output) -> String {
 const PLANTED_HERE: &str = "Here-Planted-4471";
 const PLANTED_ENV: &str = "Env-Planted-9310";
 
-#[test]
-fn a_host_and_this_machine_compared_type_first_with_no_secret_anywhere() {
-    let pg = services::postgres();
-    let redis_pw = services::redis_with_password();
-    let redis = services::redis();
-    let memcached = services::memcached();
-    let mariadb = services::mariadb();
-    let rabbitmq = services::rabbitmq();
-
+/// A lab host whose app folder's `.env` (and `.env.prod`) point at the real
+/// servers, its paritty.toml in `here`; returns the lab
+/// and host (which must live) and the app folder.
+fn host_app(here: &Path) -> (Lab, Host, std::path::PathBuf) {
     let lab = Lab::new();
-    let _host = lab.add_host(&HostSpec { name: "prod", ..HostSpec::default() });
+    let host = lab.add_host(&HostSpec { name: "prod", ..HostSpec::default() });
     // The app folder on the host, readable by the lab's user (the probe's).
     let app = lab.dir().join("srv-app");
-    fs::create_dir_all(&app).unwrap();
-    fs::set_permissions(&app, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::create_dir_all(&app).expect("create the app folder");
+    fs::set_permissions(&app, fs::Permissions::from_mode(0o755)).expect("chmod");
     let scram = PgUser::SCRAM;
     let dotenv = format!(
         "export DATABASE_URL=\"postgres://{}:{}@{}/postgres\"\n\
@@ -77,57 +73,92 @@ fn a_host_and_this_machine_compared_type_first_with_no_secret_anywhere() {
          MARIADB_URL=mysql://root:{}@{}/app\n",
         scram.name,
         scram.password,
-        at(pg),
+        at(services::postgres()),
         services::REDIS_PASSWORD,
-        at(redis_pw),
-        at(rabbitmq),
-        at(redis),
+        at(services::redis_with_password()),
+        at(services::rabbitmq()),
+        at(services::redis()),
         PLANTED_HERE,
-        at(mariadb),
+        at(services::mariadb()),
     );
-    fs::write(app.join(".env"), dotenv).unwrap();
-    // The environment's own file sits before `.env`.
-    fs::write(app.join(".env.prod"), format!("MEMCACHE_SERVERS={}\n", at(memcached))).unwrap();
+    fs::write(app.join(".env"), dotenv).expect("write .env");
+    // The environment's own file is read before `.env`.
+    let memcached = format!("MEMCACHE_SERVERS={}\n", at(services::memcached()));
+    fs::write(app.join(".env.prod"), memcached).expect("write .env.prod");
     for f in [".env", ".env.prod"] {
-        fs::set_permissions(app.join(f), fs::Permissions::from_mode(0o644)).unwrap();
+        fs::set_permissions(app.join(f), fs::Permissions::from_mode(0o644)).expect("chmod");
     }
+    let config = format!(
+        "[[host]]\nname = \"prod\"\nenvironment = \"prod\"\napp_dir = \"{}\"\n\n\
+         [app.services]\nsessions = \"SESSIONS_URL\"\nother_db = [\"MARIADB_URL\"]\n\
+         fragments = \"MEMCACHE_SERVERS\"\n",
+        app.display()
+    );
+    fs::write(here.join("paritty.toml"), config).expect("write paritty.toml");
+    (lab, host, app)
+}
 
+/// What the host's snapshot must say of each role.
+fn check_host_snapshot(snap: &Value, app: &Path) {
+    let fact = |id: &str| snap["facts"][id].clone();
+    let db = fact("backing.database");
+    assert_eq!(
+        db["value"],
+        format!("postgresql {}", postgres_version(services::postgres())),
+        "{db}"
+    );
+    assert_eq!(db["found_at"], format!("DATABASE_URL in {}/.env:1", app.display()));
+    assert!(db["raw"].as_str().expect("raw").contains("psql on the host"), "{db}");
+    let cache = fact("backing.cache");
+    let version = redis_version(services::redis_with_password());
+    assert_eq!(cache["value"], format!("redis {version}"), "{cache}");
+    let sessions = fact("backing.sessions");
+    assert_eq!(sessions["value"], format!("redis {}", redis_version(services::redis())));
+    assert!(sessions["raw"].as_str().expect("raw").contains("direct-tcpip"), "{sessions}");
+    let queue = fact("backing.queue");
+    assert!(queue["value"].as_str().is_some_and(|v| v.starts_with("rabbitmq ")), "{queue}");
+    let memcached = fact("backing.fragments");
+    let told = says(&services::memcached().program, &["-V"]);
+    assert_eq!(memcached["value"], format!("memcached {}", word_after(&told, "memcached")));
+    assert_eq!(memcached["found_at"], format!("MEMCACHE_SERVERS in {}/.env.prod:1", app.display()));
+    // The harness's MariaDB turns every TCP client's host away (it greets
+    // over its socket only): the server's refusal, through the tunnel.
+    let other = fact("backing.other_db");
+    let raw = other["raw"].as_str().expect("raw");
+    assert_eq!(other["status"], "auth-failed", "{other}");
+    assert!(raw.contains("is not allowed to connect to this MariaDB server"), "{other}");
+    assert!(raw.starts_with(&format!("mysql {}", at(services::mariadb()))), "{other}");
+    assert_eq!(fact("backing.documents")["status"], "missing");
+}
+
+/// The passwords planted: the host's `.env`, this machine's `.env` and
+/// environment.
+fn secrets() -> [&'static str; 4] {
+    [PgUser::SCRAM.password, services::REDIS_PASSWORD, PLANTED_HERE, PLANTED_ENV]
+}
+
+#[test]
+fn a_host_and_this_machine_compared_type_first_with_no_secret_anywhere() {
     // This machine: SQLite for the database, the open Redis as its cache.
     let here = app_dir(
         "paritty-here",
-        &format!("DATABASE_URL=sqlite:///db.sqlite3\nREDIS_URL=redis://u:{PLANTED_HERE}@{}\n", at(redis)),
-    );
-    let config = here.path().join("paritty.toml");
-    fs::write(
-        &config,
-        format!(
-            "[[host]]\nname = \"prod\"\nenvironment = \"prod\"\napp_dir = \"{}\"\n\n\
-             [app.services]\nsessions = \"SESSIONS_URL\"\nother_db = [\"MARIADB_URL\"]\n",
-            app.display()
+        &format!(
+            "DATABASE_URL=sqlite:///db.sqlite3\nREDIS_URL=redis://u:{PLANTED_HERE}@{}\n",
+            at(services::redis())
         ),
-    )
-    .unwrap();
+    );
+    let (lab, _host, app) = host_app(here.path());
+    let config = here.path().join("paritty.toml");
+    let config = config.to_str().expect("a UTF-8 path");
+    let ssh_config = lab.ssh_config();
     let profile = profile();
-    let common: Vec<String> = [
-        "--config",
-        config.to_str().unwrap(),
-        "--ssh-config",
-        lab.ssh_config().to_str().unwrap(),
-        "--profile",
-        profile.to_str().unwrap(),
-        "--timeout",
-        "10",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    let env = [("AMQP_URL", format!("amqp://guest:{PLANTED_ENV}@127.0.0.1:1/"))];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let amqp = format!("amqp://guest:{PLANTED_ENV}@127.0.0.1:1/");
+    let env = [("AMQP_URL", amqp.as_str())];
     let run = |args: &[&str]| {
-        let (command, rest) = args.split_first().unwrap();
-        let mut all: Vec<&str> = vec!["--config", &common[1]];
-        all.push(command);
-        all.extend(common[2..].iter().map(String::as_str));
+        let (command, rest) = args.split_first().expect("a command");
+        let mut all = vec!["--config", config, command];
+        all.extend(["--ssh-config", ssh_config.to_str().expect("a UTF-8 path")]);
+        all.extend(["--profile", profile.to_str().expect("a UTF-8 path"), "--timeout", "10"]);
         all.extend(rest);
         paritty(here.path(), &all, &env)
     };
@@ -135,47 +166,16 @@ fn a_host_and_this_machine_compared_type_first_with_no_secret_anywhere() {
     // The host's snapshot, unredacted: still no password in it.
     let out = run(&["snapshot", "prod", "--format", "json", "--no-redact"]);
     assert!(out.status.success(), "{}", text(&out));
-    let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let fact = |id: &str| snap["facts"][id].clone();
-    let db = fact("backing.database");
-    assert_eq!(db["value"], format!("postgresql {}", postgres_version(pg)), "{db}");
-    assert_eq!(db["found_at"], format!("DATABASE_URL in {}/.env:1", app.display()));
-    assert!(db["raw"].as_str().unwrap().contains("psql on the host"), "{db}");
-    let cache = fact("backing.cache");
-    assert_eq!(cache["value"], format!("redis {}", redis_version(redis_pw)), "{cache}");
-    let sessions = fact("backing.sessions");
-    assert_eq!(sessions["value"], format!("redis {}", redis_version(redis)), "{sessions}");
-    assert!(sessions["raw"].as_str().unwrap().contains("direct-tcpip"), "{sessions}");
-    let queue = fact("backing.queue");
-    assert!(queue["value"].as_str().is_some_and(|v| v.starts_with("rabbitmq ")), "{queue}");
-    let other = fact("backing.other_db");
-    // The harness's MariaDB turns every TCP client's host away (it greets
-    // over its socket only): the server's refusal, through the tunnel.
-    assert_eq!(other["status"], "auth-failed", "{other}");
-    assert!(other["raw"].as_str().unwrap().contains("is not allowed to connect to this MariaDB server"), "{other}");
-    assert!(other["raw"].as_str().unwrap().starts_with(&format!("mysql {}", at(mariadb))), "{other}");
-    let mc = fact("backing.documents");
-    assert_eq!(mc["status"], "missing");
-    let memcache = snap["facts"]
-        .as_object()
-        .unwrap()
-        .values()
-        .find(|f| f["found_at"].as_str().is_some_and(|w| w.starts_with("MEMCACHE_SERVERS in ")))
-        .cloned();
-    // MEMCACHE_SERVERS is a cache variable after REDIS_URL: REDIS_URL wins.
-    assert!(memcache.is_none(), "{memcache:?}");
-    let json = String::from_utf8_lossy(&out.stdout);
-    for secret in [scram.password, services::REDIS_PASSWORD, PLANTED_HERE, PLANTED_ENV] {
-        assert!(!json.contains(secret), "{secret} in the snapshot");
-    }
-
+    check_host_snapshot(&serde_json::from_slice(&out.stdout).expect("JSON"), &app);
     let mut outputs = vec![out];
+
     // This machine, named by its host name in comparisons.
     let local = run(&["snapshot", "local", "--format", "json", "--no-redact"]);
     assert!(local.status.success(), "{}", text(&local));
-    let local_snap: Value = serde_json::from_slice(&local.stdout).unwrap();
-    let me = local_snap["host"]["name"].as_str().unwrap().to_owned();
-    assert!(local_snap["facts"]["backing.database"]["value"].as_str().unwrap().starts_with("sqlite "));
+    let local_snap: Value = serde_json::from_slice(&local.stdout).expect("JSON");
+    let me = local_snap["host"]["name"].as_str().expect("a name").to_owned();
+    let db = &local_snap["facts"]["backing.database"]["value"];
+    assert!(db.as_str().is_some_and(|v| v.starts_with("sqlite ")), "{db}");
     outputs.push(local);
 
     // This machine against the host: the database's type differs, and
@@ -191,13 +191,11 @@ fn a_host_and_this_machine_compared_type_first_with_no_secret_anywhere() {
         let out = run(&["check", "local", "prod", "--baseline", "prod", "--fail-on", level]);
         assert_eq!(out.status.code(), Some(1), "{}", text(&out));
         let said = text(&out);
-        assert!(
-            said.contains(&format!(
-                "service: {me} backing.database: different backing service: sqlite here, postgresql on prod"
-            )),
-            "{said}"
+        let line = format!(
+            "service: {me} backing.database: different backing service: sqlite here, postgresql on prod"
         );
-        let summary = said.lines().last().unwrap();
+        assert!(said.contains(&line), "{said}");
+        let summary = said.lines().last().expect("a summary");
         assert!(summary.starts_with("prod vs 1 host: 1 service"), "{summary}");
         outputs.push(out);
     }
@@ -205,14 +203,15 @@ fn a_host_and_this_machine_compared_type_first_with_no_secret_anywhere() {
         outputs.push(run(&["check", "local", "prod", "--baseline", "prod", "--format", format]));
     }
     outputs.push(run(&["snapshot", "local", "--format", "md", "--no-redact"]));
-    outputs.push(paritty(here.path(), &["--config", &common[1], "probe"], &env));
-    let probe = text(outputs.last().unwrap());
-    assert!(probe.contains("PGPASSWORD") && probe.contains("REDISCLI_AUTH"), "the probe shows how credentials are used");
+    // The probe shows how credentials are used, and holds none.
+    let probe = paritty(here.path(), &["--config", config, "probe"], &env);
+    let script = text(&probe);
+    assert!(script.contains("PGPASSWORD") && script.contains("REDISCLI_AUTH"), "{script}");
+    outputs.push(probe);
     for out in &outputs {
         let said = text(out);
-        for secret in [scram.password, services::REDIS_PASSWORD, PLANTED_HERE, PLANTED_ENV] {
+        for secret in secrets() {
             assert!(!said.contains(secret), "{secret} in an output:\n{said}");
         }
     }
-    assert!(Path::new(&app).exists());
 }

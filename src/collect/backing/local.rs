@@ -9,7 +9,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::settings::{self, Setting};
-use super::{Outcome, bad_url, fact, fact_id, finish, from_ask_error, list_kind, not_asked, protocol, unset};
+use super::{
+    Outcome, bad_url, fact, fact_id, finish, from_ask_error, list_kind, not_asked, protocol, unset,
+};
 use crate::backing::ask::{Login, ask_tcp};
 use crate::backing::endpoint::{self, Endpoint, Kind};
 use crate::backing::roles::Role;
@@ -51,9 +53,10 @@ pub fn facts(roles: &[Role], here: &Here<'_>) -> BTreeMap<String, Fact> {
         handles
             .into_iter()
             .map(|(setting, handle)| {
-                let fact = match handle.map_err(|e| e.to_string()).and_then(|h| {
-                    h.join().map_err(|_| "the asking thread panicked".to_owned())
-                }) {
+                let fact = match handle
+                    .map_err(|e| e.to_string())
+                    .and_then(|h| h.join().map_err(|_| "the asking thread panicked".to_owned()))
+                {
                     Ok(fact) => fact,
                     Err(why) => bad_url(&setting.origin, &format!("not asked: {why}")),
                 };
@@ -95,10 +98,7 @@ fn ask(endpoint: &Endpoint, url: &str, here: &Here<'_>, deadline: Instant) -> Ou
     // The credentials, read again from the URL right here: they are used for
     // this one conversation and dropped (wiped) with it.
     let parsed = url::Url::parse(url).ok();
-    let user = parsed
-        .as_ref()
-        .map(|u| percent_decode(u.username()))
-        .filter(|u| !u.is_empty());
+    let user = parsed.as_ref().map(|u| percent_decode(u.username())).filter(|u| !u.is_empty());
     let password =
         parsed.as_ref().and_then(|u| u.password()).map(|p| Secret::new(percent_decode(p)));
     let login = Login {

@@ -11,6 +11,7 @@ pub mod settings;
 pub mod sqlite;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use crate::backing::endpoint::{Endpoint, Kind};
@@ -27,10 +28,17 @@ pub const CATEGORY: &str = "App backing services";
 pub enum Outcome {
     /// The service's own answer: its type (`mariadb` for a `mysql://`
     /// URL) and version, and how it was asked.
-    Answered { service: String, version: String, how: String },
+    Answered {
+        service: String,
+        version: String,
+        how: String,
+    },
     /// Not a service: the app's own memory (`locmem://`).
     Memory,
-    Failed { status: Status, why: String },
+    Failed {
+        status: Status,
+        why: String,
+    },
 }
 
 impl Outcome {
@@ -51,7 +59,7 @@ pub fn fact(origin: &str, endpoint: &Endpoint, outcome: Outcome, took: Duration)
     let mut raw = endpoint.describe();
     let (status, value) = match outcome {
         Outcome::Answered { service, version, how } => {
-            raw.push_str(&format!("\nanswered {how}: {service} {version}"));
+            let _ = write!(raw, "\nanswered {how}: {service} {version}");
             (Status::Ok, Some(format!("{service} {version}")))
         }
         Outcome::Memory => {
@@ -103,7 +111,7 @@ pub fn finish(mut facts: BTreeMap<String, Fact>, roles: &[Role]) -> BTreeMap<Str
     for role in roles {
         if let Some(fact) = facts.get_mut(&fact_id(&role.name)) {
             fact.label = format!("{} service", role.name);
-            fact.category = CATEGORY.to_owned();
+            CATEGORY.clone_into(&mut fact.category);
             fact.compare = Some(CompareKind::Backing);
         }
     }

@@ -5,9 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{
-    Outcome, bad_url, fact, fact_id, finish, list_kind, not_asked, protocol, sqlite,
-};
+use super::{Outcome, bad_url, fact, fact_id, finish, list_kind, not_asked, protocol, sqlite};
 use crate::backing::ask::Protocol;
 use crate::backing::endpoint::{self, Endpoint, Kind};
 use crate::backing::roles::Role;
@@ -58,7 +56,8 @@ pub fn read(records: &[Record], max_bytes: usize) -> HostConfig {
     for record in records {
         match record {
             Record::Read { source: 0, output, .. } => {
-                lines = String::from_utf8_lossy(&output[..output.len().min(max_bytes)]).into_owned();
+                lines =
+                    String::from_utf8_lossy(&output[..output.len().min(max_bytes)]).into_owned();
             }
             Record::Ran { source, copies, exit_code, killed, output } => {
                 outputs.insert(
@@ -116,7 +115,7 @@ pub fn read(records: &[Record], max_bytes: usize) -> HostConfig {
 }
 
 fn from_hex(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 || hex.len() > 200 {
+    if !hex.len().is_multiple_of(2) || hex.len() > 200 {
         return None;
     }
     (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()
@@ -130,7 +129,12 @@ pub trait Reach {
 
 /// The `backing.*` facts of a host: its clients' answers read, the other
 /// services asked through `reach`, one after another (one SSH session).
-pub fn facts(config: &HostConfig, roles: &[Role], host: &str, reach: &mut dyn Reach) -> BTreeMap<String, Fact> {
+pub fn facts(
+    config: &HostConfig,
+    roles: &[Role],
+    host: &str,
+    reach: &mut dyn Reach,
+) -> BTreeMap<String, Fact> {
     let mut facts = BTreeMap::new();
     for role in roles {
         if config.unset.contains(&role.name) {
@@ -182,23 +186,32 @@ fn decide(entry: &Entry, endpoint: &Endpoint, host: &str, reach: &mut dyn Reach)
 }
 
 fn sqlite_here(entry: &Entry, host: &str) -> Outcome {
-    let file = match (&entry.header, entry.endpoint.as_ref().ok().and_then(|e| e.database.as_deref())) {
-        (_, Some(":memory:")) => "in memory (no file)".to_owned(),
-        (Some(bytes), _) => sqlite::describe_header(bytes),
-        (None, _) => "no such file there (SQLite would create it)".to_owned(),
-    };
+    let file =
+        match (&entry.header, entry.endpoint.as_ref().ok().and_then(|e| e.database.as_deref())) {
+            (_, Some(":memory:")) => "in memory (no file)".to_owned(),
+            (Some(bytes), _) => sqlite::describe_header(bytes),
+            (None, _) => "no such file there (SQLite would create it)".to_owned(),
+        };
     match &entry.client {
         Some(run) => match sqlite::library_version(&run.output) {
             Some(version) => Outcome::Answered {
                 service: "sqlite".into(),
                 version,
-                how: format!("by {} on {host} (the library it links); file: {file}", run.path.as_deref().unwrap_or(&run.program)),
+                how: format!(
+                    "by {} on {host} (the library it links); file: {file}",
+                    run.path.as_deref().unwrap_or(&run.program)
+                ),
             },
-            None => Outcome::failed(Status::Error, format!("{} said: {}; file: {file}", run.program, first_line(&run.output))),
+            None => Outcome::failed(
+                Status::Error,
+                format!("{} said: {}; file: {file}", run.program, first_line(&run.output)),
+            ),
         },
         None => Outcome::failed(
             Status::NotAsked,
-            format!("no sqlite3 CLI or python3 on {host} to tell the SQLite library version; file: {file}"),
+            format!(
+                "no sqlite3 CLI or python3 on {host} to tell the SQLite library version; file: {file}"
+            ),
         ),
     }
 }
@@ -225,15 +238,37 @@ pub fn client_answer(kind: Kind, run: &ClientRun) -> Outcome {
         && let Some(version) = text.lines().next().and_then(|l| l.split_whitespace().next())
         && version.starts_with(|c: char| c.is_ascii_digit())
     {
-        return Outcome::Answered { service: kind.as_str().into(), version: version.to_owned(), how };
+        return Outcome::Answered {
+            service: kind.as_str().into(),
+            version: version.to_owned(),
+            how,
+        };
     }
     let lower = text.to_ascii_lowercase();
-    let status = if ["password authentication failed", "authentication failed", "no password supplied", "wrongpass", "noauth", "invalid password", "auth failed", "invalid username-password"]
-        .iter()
-        .any(|w| lower.contains(w))
+    let status = if [
+        "password authentication failed",
+        "authentication failed",
+        "no password supplied",
+        "wrongpass",
+        "noauth",
+        "invalid password",
+        "auth failed",
+        "invalid username-password",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
     {
         Status::AuthFailed
-    } else if ["connection refused", "could not connect", "could not translate host", "no route to host", "network is unreachable"].iter().any(|w| lower.contains(w)) {
+    } else if [
+        "connection refused",
+        "could not connect",
+        "could not translate host",
+        "no route to host",
+        "network is unreachable",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
         Status::Unreachable
     } else if lower.contains("timeout") {
         Status::Timeout
@@ -276,7 +311,8 @@ mod tests {
     }
 
     fn records(lines: &str, client: Option<(&str, Option<i32>)>) -> Vec<Record> {
-        let mut out = vec![Record::Read { source: 0, copies: vec![], output: lines.as_bytes().to_vec() }];
+        let mut out =
+            vec![Record::Read { source: 0, copies: vec![], output: lines.as_bytes().to_vec() }];
         if let Some((said, code)) = client {
             out.push(Record::Ran {
                 source: 1,
@@ -297,7 +333,7 @@ mod tests {
                      K\t1\tdatabase\tpsql\n";
         let config = read(&records(lines, Some(("16.4 (Debian 16.4-1)\n", Some(0)))), 65536);
         let mut reach = Refused(vec![]);
-        let facts = facts(&config, &roles(&Default::default()), "prod", &mut reach);
+        let facts = facts(&config, &roles(&BTreeMap::default()), "prod", &mut reach);
         let db = &facts["backing.database"];
         assert_eq!(db.value.as_deref(), Some("postgresql 16.4"));
         assert_eq!(db.found_at.as_deref(), Some("DATABASE_URL in /srv/app/.env:2"));
@@ -314,7 +350,7 @@ mod tests {
     fn without_the_client_a_login_service_needs_login_and_says_what_to_install() {
         let lines = "R\tdatabase\tDATABASE_URL\tDATABASE_URL in the environment\tpostgresql://db/app\t2\nN\tdatabase\tpsql\n";
         let config = read(&records(lines, None), 65536);
-        let facts = facts(&config, &roles(&Default::default()), "prod", &mut Refused(vec![]));
+        let facts = facts(&config, &roles(&BTreeMap::default()), "prod", &mut Refused(vec![]));
         let db = &facts["backing.database"];
         assert_eq!(db.status, Status::NeedsLogin);
         assert!(db.raw.contains("install postgresql-client (psql) on prod"), "{}", db.raw);
@@ -334,14 +370,25 @@ mod tests {
             other => panic!("{other:?}"),
         };
         let said = "psql: error: connection to server at \"db\" (10.0.0.5), port 5432 failed: FATAL:  password authentication failed for user \"app\"";
-        assert_eq!(status(client_answer(Kind::Postgresql, &run(said, Some(2)))), Status::AuthFailed);
-        let said = "psql: error: connection to server at \"db\", port 5432 failed: Connection refused";
-        assert_eq!(status(client_answer(Kind::Postgresql, &run(said, Some(2)))), Status::Unreachable);
+        assert_eq!(
+            status(client_answer(Kind::Postgresql, &run(said, Some(2)))),
+            Status::AuthFailed
+        );
+        let said =
+            "psql: error: connection to server at \"db\", port 5432 failed: Connection refused";
+        assert_eq!(
+            status(client_answer(Kind::Postgresql, &run(said, Some(2)))),
+            Status::Unreachable
+        );
         let said = "AUTH failed: WRONGPASS invalid username-password pair or user is disabled.";
         assert_eq!(status(client_answer(Kind::Redis, &run(said, Some(0)))), Status::AuthFailed);
         assert_eq!(
             client_answer(Kind::Redis, &run("redis_version:7.0.15\n", Some(0))),
-            Outcome::Answered { service: "redis".into(), version: "7.0.15".into(), how: "by psql on the host".into() }
+            Outcome::Answered {
+                service: "redis".into(),
+                version: "7.0.15".into(),
+                how: "by psql on the host".into()
+            }
         );
     }
 }

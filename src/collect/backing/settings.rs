@@ -40,7 +40,9 @@ pub fn find(
     let mut problems = Vec::new();
     let mut files: Vec<(String, Vec<Assignment>)> = Vec::new();
     let names = environment
-        .filter(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c)))
+        .filter(|e| {
+            !e.is_empty() && e.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+        })
         .map(|e| format!(".env.{e}"))
         .into_iter()
         .chain([".env".to_owned()]);
@@ -70,12 +72,9 @@ pub fn find(
             })
         });
         match found {
-            Some((var, origin, value)) => settings.push(Setting {
-                role: role.name.clone(),
-                origin,
-                var: var.clone(),
-                value,
-            }),
+            Some((var, origin, value)) => {
+                settings.push(Setting { role: role.name.clone(), origin, var: var.clone(), value });
+            }
             None => unset.push(role.clone()),
         }
     }
@@ -90,12 +89,15 @@ mod tests {
     #[test]
     fn the_environment_wins_then_the_environment_file_then_env() {
         let dir = std::env::temp_dir().join(format!("paritty-settings-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(".env"), "DATABASE_URL=sqlite:///a.db\nREDIS_URL=redis://h\nAMQP_URL='open\n")
-            .unwrap();
-        std::fs::write(dir.join(".env.prod"), "REDIS_URL=redis://prod-cache\n").unwrap();
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(
+            dir.join(".env"),
+            "DATABASE_URL=sqlite:///a.db\nREDIS_URL=redis://h\nAMQP_URL='open\n",
+        )
+        .expect("write .env");
+        std::fs::write(dir.join(".env.prod"), "REDIS_URL=redis://prod-cache\n").expect("write");
         let env = |name: &str| (name == "DATABASE_URL").then(|| "postgres://db/app".to_owned());
-        let found = find(&roles(&Default::default()), &env, &dir, Some("prod"));
+        let found = find(&roles(&std::collections::BTreeMap::default()), &env, &dir, Some("prod"));
         let got: Vec<(&str, &str, &str)> = found
             .settings
             .iter()
@@ -108,8 +110,11 @@ mod tests {
                 ("cache", "REDIS_URL in .env.prod:1", "redis://prod-cache"),
             ]
         );
-        assert_eq!(found.problems, [".env:3: a quoted value that does not end on its line (not supported)"]);
+        assert_eq!(
+            found.problems,
+            [".env:3: a quoted value that does not end on its line (not supported)"]
+        );
         assert!(found.unset.iter().any(|r| r.name == "queue"));
-        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).expect("remove");
     }
 }

@@ -44,7 +44,12 @@ pub fn library_version(printed: &str) -> Option<String> {
 
 /// This machine's answer for a database file (relative paths from the app
 /// folder): the library version and the file's header.
-pub fn ask_here(database: &str, app_dir: &Path, timeout: Duration, path_var: Option<&std::ffi::OsStr>) -> Outcome {
+pub fn ask_here(
+    database: &str,
+    app_dir: &Path,
+    timeout: Duration,
+    path_var: Option<&std::ffi::OsStr>,
+) -> Outcome {
     let file = if database == ":memory:" {
         "in memory (no file)".to_owned()
     } else {
@@ -101,7 +106,9 @@ mod tests {
     #[test]
     fn library_versions_are_read_from_either_tool() {
         assert_eq!(
-            library_version("3.40.1 2022-12-28 14:03:47 df5c253c0b3dd24916e4ec7cf77d3db5294cc9fd45ae7b9c5e82ad8197f3alt1\n"),
+            library_version(
+                "3.40.1 2022-12-28 14:03:47 df5c253c0b3dd24916e4ec7cf77d3db5294cc9fd45ae7b9c5e82ad8197f3alt1\n"
+            ),
             Some("3.40.1".into())
         );
         assert_eq!(library_version("3.46.0\n"), Some("3.46.0".into()));

@@ -11,6 +11,7 @@ use super::session::{self, Cut, Transcript};
 use super::throwaway::Throwaway;
 use super::{fault, inspect};
 use crate::collect::CollectOptions;
+use crate::collect::backing::remote;
 use crate::collect::events::Stage;
 use crate::collect::plan::ContainerPlan;
 use crate::collect::probed::facts_from_probe;
@@ -30,6 +31,8 @@ pub struct Job<'a> {
     /// Everything for one target, the engine's questions included.
     pub host_timeout: Duration,
     pub containers: &'a ContainerPlan,
+    /// The app's backing-service roles.
+    pub roles: &'a [crate::backing::roles::Role],
 }
 
 /// Progress callbacks, as for any host.
@@ -211,12 +214,20 @@ fn read_back(
         },
         (None, true) => None,
     };
-    let facts = facts_from_probe(
+    let mut facts = facts_from_probe(
         job.profile,
         parsed,
         job.collect.max_bytes,
         cut_off.as_ref().map_or("the probe did not report it", |(_, why)| why.as_str()),
     );
+    // The app's services as the container's environment names them: its
+    // own clients' answers (PostgreSQL, Redis with a password, SQLite) are
+    // kept; paritty opens no connection from inside a container, so the
+    // others are `not-asked`.
+    if let Some(records) = parsed.facts.get(&crate::probe::script::app_fact(job.profile)) {
+        let config = remote::read(records, job.collect.max_bytes);
+        facts.extend(remote::facts(&config, job.roles, &name, &mut remote::NotReached));
+    }
     let snapshot = Snapshot {
         schema_version: SCHEMA_VERSION,
         paritty_version: env!("CARGO_PKG_VERSION").to_owned(),

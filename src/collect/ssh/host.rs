@@ -11,10 +11,10 @@ use super::SshSettings;
 use super::connect::{self, ConnectOptions, failure};
 use super::deadline::{Deadline, Phase};
 use super::exec;
-use super::tunnel::Tunnel;
-use crate::collect::backing::remote;
 use super::settings::{self, Request};
+use super::tunnel::Tunnel;
 use crate::collect::CollectOptions;
+use crate::collect::backing::remote;
 use crate::collect::events::Stage;
 use crate::collect::probed::facts_from_probe;
 use crate::model::{

@@ -44,10 +44,16 @@ impl Reach for Tunnel<'_> {
                 if said.to_ascii_lowercase().contains("prohibited") {
                     Outcome::failed(
                         Status::NotAsked,
-                        format!("not asked: {}'s sshd does not allow TCP forwarding ({said})", self.host),
+                        format!(
+                            "not asked: {}'s sshd does not allow TCP forwarding ({said})",
+                            self.host
+                        ),
                     )
                 } else if Instant::now() >= until {
-                    Outcome::failed(Status::Timeout, format!("{} did not connect to it in time", self.host))
+                    Outcome::failed(
+                        Status::Timeout,
+                        format!("{} did not connect to it in time", self.host),
+                    )
                 } else {
                     Outcome::failed(
                         Status::Unreachable,
@@ -58,8 +64,8 @@ impl Reach for Tunnel<'_> {
             Ok(mut channel) => {
                 // The last hop, from the host to the service, is on the
                 // host's own loopback or crosses a network.
-                let private = host == "localhost"
-                    || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+                let private =
+                    host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
                 let login = Login {
                     database: endpoint.database.as_deref(),
                     link: if private { Link::Private } else { Link::Network },
