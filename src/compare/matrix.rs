@@ -228,6 +228,9 @@ pub fn judge(kind: CompareKind, base: Option<&Fact>, other: Option<&Fact>) -> Se
     }
     match (base.status, other.status) {
         (Status::Ok, Status::Ok) => match (&base.value, &other.value) {
+            (Some(a), Some(b)) if kind == CompareKind::Backing => Severity::from_level(
+                super::backing::versions(a, b).unwrap_or(version::Verdict::DIFFERENT).level,
+            ),
             (Some(a), Some(b)) => Severity::from_level(version::compare(kind, a, b).level),
             _ => Severity::Unknown,
         },

@@ -108,9 +108,10 @@ pub fn compare(kind: CompareKind, a: &str, b: &str) -> Verdict {
         CompareKind::Loose => loose::compare(a, b),
         CompareKind::Text => text::compare(a, b),
         CompareKind::Exact => None,
-        // The type is judged before any version (`compare::backing`);
-        // here, one backing value against another of the same type.
-        CompareKind::Backing => crate::compare::backing::versions(a, b),
+        // `compare::matrix` judges backing values by `compare::backing`
+        // (type first, then the service's rule); asked here, they read as
+        // dotted versions after the same type word.
+        CompareKind::Backing => loose::compare(a, b),
     };
     verdict.unwrap_or(Verdict::DIFFERENT)
 }
