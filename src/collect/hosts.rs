@@ -148,8 +148,10 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
                         app_dir: t.app_dir.as_deref(),
                         roles: &run.plan.roles,
                     };
-                    let facts_done = |done| {
+                    // The probe's app fact comes after the profile's: not counted.
+                    let facts_done = |done: usize| {
                         let total = profile.facts.len();
+                        let done = done.min(total);
                         let _ = events.send(Event::Facts { index, done, total });
                     };
                     let outcome = collect_host(&job, &stage, &facts_done);
@@ -202,8 +204,9 @@ fn in_container(
         containers: &run.plan.containers,
         roles: &run.plan.roles,
     };
-    let facts_done = |done| {
+    let facts_done = |done: usize| {
         let total = profile.facts.len();
+        let done = done.min(total);
         let _ = events.send(Event::Facts { index, done, total });
     };
     collect(&job, &Progress { stage, facts_done: &facts_done })
