@@ -215,3 +215,65 @@ fn a_host_and_this_machine_compared_type_first_with_no_secret_anywhere() {
         }
     }
 }
+
+/// Through the tunnel: a closed port is `unreachable`, a listener that
+/// never speaks a `timeout` at the command timeout, and the host's `psql`
+/// refused by the closed port says so (its password stayed on the host).
+#[test]
+fn tunnel_faults_have_their_statuses_within_the_timeout() {
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    let lab = Lab::new();
+    let _host = lab.add_host(&HostSpec { name: "bare", ..HostSpec::default() });
+    let app = lab.dir().join("app");
+    fs::create_dir_all(&app).expect("create the app folder");
+    fs::set_permissions(&app, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let dotenv = format!(
+        "DATABASE_URL=postgres://app:{PLANTED_HERE}@127.0.0.1:{closed}/app\n\
+         REDIS_URL=redis://127.0.0.1:{port}\nAMQP_URL=amqp://127.0.0.1:{closed}/\n"
+    );
+    fs::write(app.join(".env"), dotenv).expect("write .env");
+    fs::set_permissions(app.join(".env"), fs::Permissions::from_mode(0o644)).expect("chmod");
+    let here = app_dir("paritty-faults-here", "");
+    let config = here.path().join("paritty.toml");
+    let text_config = format!("[[host]]\nname = \"bare\"\napp_dir = \"{}\"\n", app.display());
+    fs::write(&config, text_config).expect("write paritty.toml");
+    let profile = profile();
+    let started = std::time::Instant::now();
+    let out = paritty(
+        here.path(),
+        &[
+            "--config",
+            config.to_str().expect("a UTF-8 path"),
+            "snapshot",
+            "bare",
+            "--ssh-config",
+            lab.ssh_config().to_str().expect("a UTF-8 path"),
+            "--profile",
+            profile.to_str().expect("a UTF-8 path"),
+            "--timeout",
+            "2",
+            "--format",
+            "json",
+            "--no-redact",
+        ],
+        &[],
+    );
+    let took = started.elapsed();
+    drop(silent);
+    assert!(out.status.success(), "{}", text(&out));
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let fact = |id: &str| snap["facts"][id].clone();
+    let db = fact("backing.database");
+    assert_eq!(db["status"], "unreachable", "{db}");
+    assert!(db["raw"].as_str().expect("raw").contains("psql said:"), "{db}");
+    assert_eq!(fact("backing.queue")["status"], "unreachable", "{}", fact("backing.queue"));
+    assert_eq!(fact("backing.cache")["status"], "timeout", "{}", fact("backing.cache"));
+    // One silent service of 2 s, the session and the probe: well under 10 s.
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    assert!(!text(&out).contains(PLANTED_HERE));
+}
