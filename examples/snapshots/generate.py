@@ -35,6 +35,16 @@ ABSENT.update({
     'pkg.cargo': 'cargo',
     'pkg.npm': 'npm (for ../package.json), npm',
     'pkg.pip': 'python3, pip3, pip',
+    # Installed where the backing-service tests run (scripts/test-deps.sh).
+    'runtime.erlang': 'erl',
+    'service.mysql': 'mysqld, mariadbd, /usr/sbin/mysqld, /usr/sbin/mariadbd, /usr/libexec/mysqld, /usr/local/mysql/bin/mysqld',
+    'service.mysql-flavor': 'mysqld, mariadbd, /usr/sbin/mysqld, /usr/sbin/mariadbd, /usr/libexec/mysqld, /usr/local/mysql/bin/mysqld',
+    'service.mysql-client': 'mysql, mariadb',
+    'service.redis': 'redis-server, valkey-server',
+    'service.redis-client': 'redis-cli, valkey-cli',
+    'service.memcached': 'memcached, /usr/sbin/memcached',
+    'service.rabbitmq': 'dpkg-query, rpm, rabbitmqctl, /usr/sbin/rabbitmqctl, /usr/lib/rabbitmq/bin/rabbitmqctl',
+    'tool.podman': 'podman',
 })
 
 PIP_ARGV = local['facts']['pkg.pip']['command']

@@ -23,8 +23,14 @@ use crate::common::sshd::Fault;
 /// Time given to each question to a running server: far more than any takes.
 const PATIENCE: Duration = Duration::from_secs(20);
 
-const ALL: [Protocol; 6] =
-    [Protocol::Postgresql, Protocol::Mysql, Protocol::Redis, Protocol::Memcached, Protocol::Amqp, Protocol::Mongodb];
+const ALL: [Protocol; 6] = [
+    Protocol::Postgresql,
+    Protocol::Mysql,
+    Protocol::Redis,
+    Protocol::Memcached,
+    Protocol::Amqp,
+    Protocol::Mongodb,
+];
 
 fn deadline() -> Instant {
     Instant::now() + PATIENCE
@@ -84,7 +90,8 @@ fn postgres_logs_in_with_scram_md5_and_cleartext_passwords() {
     let version = postgres_version(server);
     for user in [PgUser::SCRAM, PgUser::MD5, PgUser::CLEARTEXT] {
         let password = secret(user.password);
-        let answer = ask_server(Protocol::Postgresql, server, &login_as(user.name, Some(&password)));
+        let answer =
+            ask_server(Protocol::Postgresql, server, &login_as(user.name, Some(&password)));
         assert_eq!(answer.map(|a| a.version), Ok(version.clone()), "{}", user.name);
     }
 }
@@ -108,7 +115,10 @@ fn postgres_wrong_password_is_refused_without_showing_it() {
 fn postgres_without_a_login_needs_one() {
     let server = services::postgres();
     // No user: paritty asks as `postgres`, whom pg_hba.conf asks for a SCRAM password.
-    assert_eq!(ask_server(Protocol::Postgresql, server, &Login::default()), Err(AskError::NeedsLogin));
+    assert_eq!(
+        ask_server(Protocol::Postgresql, server, &Login::default()),
+        Err(AskError::NeedsLogin)
+    );
     // A user that needs a password, without one.
     let answer = ask_server(Protocol::Postgresql, server, &login_as(PgUser::MD5.name, None));
     assert_eq!(answer, Err(AskError::NeedsLogin));
@@ -133,7 +143,9 @@ fn postgres_sends_reusable_passwords_only_over_private_links() {
         let mut stream = TcpStream::connect((server.addr, server.port)).expect("connect");
         ask(Protocol::Postgresql, &mut stream, &login, deadline())
     };
-    for (user, method) in [(PgUser::CLEARTEXT, "a cleartext password"), (PgUser::MD5, "an MD5 password")] {
+    for (user, method) in
+        [(PgUser::CLEARTEXT, "a cleartext password"), (PgUser::MD5, "an MD5 password")]
+    {
         match ask_over_network(user) {
             Err(AskError::AuthFailed(why)) => assert!(why.contains(method), "{why}"),
             other => panic!("{}: {other:?}", user.name),
@@ -189,10 +201,15 @@ fn redis_logs_in_with_a_password_or_a_user_and_password() {
     let server = services::redis_with_password();
     let version = redis_version(server);
     let password = secret(services::REDIS_PASSWORD);
-    let answer = ask_server(Protocol::Redis, server, &Login { password: Some(&password), ..Login::default() });
+    let answer = ask_server(
+        Protocol::Redis,
+        server,
+        &Login { password: Some(&password), ..Login::default() },
+    );
     assert_eq!(answer.map(|a| a.version), Ok(version.clone()));
     let password = secret(services::REDIS_USER_PASSWORD);
-    let answer = ask_server(Protocol::Redis, server, &login_as(services::REDIS_USER, Some(&password)));
+    let answer =
+        ask_server(Protocol::Redis, server, &login_as(services::REDIS_USER, Some(&password)));
     assert_eq!(answer.map(|a| a.version), Ok(version));
 }
 
@@ -249,7 +266,8 @@ fn rabbitmq_tells_the_packages_version() {
 #[test]
 fn mongodb_build_info_tells_the_version() {
     let standin = mongo_standin::serve(Reply::BuildInfo("7.0.15"));
-    let answer = ask_tcp(Protocol::Mongodb, "127.0.0.1", standin.port(), &Login::default(), deadline());
+    let answer =
+        ask_tcp(Protocol::Mongodb, "127.0.0.1", standin.port(), &Login::default(), deadline());
     assert_eq!(answer, Ok(Answer { service: "mongodb".into(), version: "7.0.15".into() }));
     assert!(standin.asked_build_info_on_admin(), "the request was not buildInfo on admin");
 }
@@ -257,7 +275,8 @@ fn mongodb_build_info_tells_the_version() {
 #[test]
 fn mongodb_that_wants_a_login_needs_one() {
     let standin = mongo_standin::serve(Reply::Unauthorized);
-    let answer = ask_tcp(Protocol::Mongodb, "127.0.0.1", standin.port(), &Login::default(), deadline());
+    let answer =
+        ask_tcp(Protocol::Mongodb, "127.0.0.1", standin.port(), &Login::default(), deadline());
     assert_eq!(answer, Err(AskError::NeedsLogin));
 }
 
@@ -267,9 +286,17 @@ fn mongodb_that_wants_a_login_needs_one() {
 fn a_closed_port_is_unreachable() {
     let closed = Fault::closed_port();
     for protocol in ALL {
-        let answer = ask_tcp(protocol, &closed.ip().to_string(), closed.port(), &Login::default(), deadline());
+        let answer = ask_tcp(
+            protocol,
+            &closed.ip().to_string(),
+            closed.port(),
+            &Login::default(),
+            deadline(),
+        );
         match answer {
-            Err(AskError::Unreachable(why)) => assert!(why.contains("refused"), "{protocol:?}: {why}"),
+            Err(AskError::Unreachable(why)) => {
+                assert!(why.contains("refused"), "{protocol:?}: {why}");
+            }
             other => panic!("{protocol:?}: {other:?}"),
         }
     }
@@ -287,7 +314,13 @@ fn a_silent_listener_times_out_at_the_deadline() {
             let addr = silent.socket_addr();
             thread::spawn(move || {
                 let started = Instant::now();
-                let answer = ask_tcp(protocol, &addr.ip().to_string(), addr.port(), &Login::default(), started + BOUND);
+                let answer = ask_tcp(
+                    protocol,
+                    &addr.ip().to_string(),
+                    addr.port(),
+                    &Login::default(),
+                    started + BOUND,
+                );
                 (protocol, answer, started.elapsed())
             })
         })

@@ -9,6 +9,7 @@ mod common;
 mod architecture;
 mod backing;
 mod backing_ask;
+mod backing_ask_props;
 mod backing_ssh;
 mod check_formats;
 mod cli;

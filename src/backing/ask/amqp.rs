@@ -33,7 +33,10 @@ pub(super) fn ask<S: Read + Write>(wire: &mut Wire<S>) -> Result<Answer, AskErro
     if head[0] != FRAME_METHOD || head[1..3] != [0, 0] || size > MAX_MESSAGE {
         let mut seen = head.to_vec();
         seen.extend_from_slice(wire.peek_unread());
-        return Err(AskError::Protocol(format!("not an AMQP 0-9-1 answer: {}", wire::excerpt(&seen))));
+        return Err(AskError::Protocol(format!(
+            "not an AMQP 0-9-1 answer: {}",
+            wire::excerpt(&seen)
+        )));
     }
     let frame = wire.take(size + 1)?;
     if frame.last() != Some(&FRAME_END) {
@@ -82,8 +85,18 @@ mod tests {
         table::tests::entry(&mut capabilities, "publisher_confirms", b't', &[1]);
         table::tests::entry(&mut capabilities, "consumer_priorities", b't', &[1]);
         let mut properties = Vec::new();
-        table::tests::entry(&mut properties, "capabilities", b'F', &table::tests::sized(&capabilities));
-        table::tests::entry(&mut properties, "cluster_name", b'S', &table::tests::sized(b"rabbit@db"));
+        table::tests::entry(
+            &mut properties,
+            "capabilities",
+            b'F',
+            &table::tests::sized(&capabilities),
+        );
+        table::tests::entry(
+            &mut properties,
+            "cluster_name",
+            b'S',
+            &table::tests::sized(b"rabbit@db"),
+        );
         table::tests::entry(&mut properties, "product", b'S', &table::tests::sized(product));
         table::tests::entry(&mut properties, "version", b'S', &table::tests::sized(version));
         let mut payload = vec![0, 10, 0, 10, 0, 9];

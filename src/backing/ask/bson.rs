@@ -10,9 +10,13 @@ use super::wire::{Cursor, Malformed};
 #[derive(Debug, PartialEq)]
 pub(super) enum Value<'a> {
     Text(&'a [u8]),
-    Number(f64),
+    Double(f64),
+    Int(i64),
     Other,
 }
+
+/// A document's top-level fields, by name.
+pub(super) type Fields<'a> = Vec<(&'a [u8], Value<'a>)>;
 
 /// A document of `(name, value)` pairs, for a command.
 pub(super) fn document(fields: &[(&str, Value)]) -> Vec<u8> {
@@ -20,12 +24,18 @@ pub(super) fn document(fields: &[(&str, Value)]) -> Vec<u8> {
     for (name, value) in fields {
         let (kind, bytes) = match value {
             Value::Text(text) => {
-                let mut bytes = u32::try_from(text.len() + 1).unwrap_or(u32::MAX).to_le_bytes().to_vec();
+                let mut bytes =
+                    u32::try_from(text.len() + 1).unwrap_or(u32::MAX).to_le_bytes().to_vec();
                 bytes.extend_from_slice(text);
                 bytes.push(0);
                 (0x02, bytes)
             }
-            Value::Number(n) => (0x01, n.to_le_bytes().to_vec()),
+            Value::Double(n) => (0x01, n.to_le_bytes().to_vec()),
+            // int32 where it fits, as drivers write `{buildInfo: 1}`.
+            Value::Int(n) => match i32::try_from(*n) {
+                Ok(small) => (0x10, small.to_le_bytes().to_vec()),
+                Err(_) => (0x12, n.to_le_bytes().to_vec()),
+            },
             Value::Other => (0x0a, Vec::new()),
         };
         body.push(kind);
@@ -41,7 +51,7 @@ pub(super) fn document(fields: &[(&str, Value)]) -> Vec<u8> {
 
 /// The document at the start of `bytes` and how long it is: its
 /// top-level fields, each value checked to lie within it.
-pub(super) fn read(bytes: &[u8]) -> Result<(Vec<(&[u8], Value<'_>)>, usize), Malformed> {
+pub(super) fn read(bytes: &[u8]) -> Result<(Fields<'_>, usize), Malformed> {
     let mut outer = Cursor::new(bytes);
     let len = outer.le_u32()? as usize;
     if len < 5 {
@@ -64,7 +74,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Vec<(&[u8], Value<'_>)>, usize), Mal
 fn value<'a>(cursor: &mut Cursor<'a>, kind: u8) -> Result<Value<'a>, Malformed> {
     let skip = |cursor: &mut Cursor<'a>, n: usize| cursor.bytes(n).map(|_| Value::Other);
     match kind {
-        0x01 => Ok(Value::Number(f64::from_le_bytes(cursor.array()?))),
+        0x01 => Ok(Value::Double(f64::from_le_bytes(cursor.array()?))),
         0x02 => Ok(Value::Text(string(cursor)?)),
         0x0d | 0x0e => string(cursor).map(|_| Value::Other),
         0x03 | 0x04 | 0x0f => {
@@ -80,8 +90,8 @@ fn value<'a>(cursor: &mut Cursor<'a>, kind: u8) -> Result<Value<'a>, Malformed> 
         0x07 => skip(cursor, 12),
         0x08 => skip(cursor, 1),
         0x09 | 0x11 => skip(cursor, 8),
-        0x12 => Ok(Value::Number(i64::from_le_bytes(cursor.array()?) as f64)),
-        0x10 => Ok(Value::Number(f64::from(i32::from_le_bytes(cursor.array()?)))),
+        0x12 => Ok(Value::Int(i64::from_le_bytes(cursor.array()?))),
+        0x10 => Ok(Value::Int(i64::from(i32::from_le_bytes(cursor.array()?)))),
         0x13 => skip(cursor, 16),
         0x0b => {
             cursor.c_string()?;
@@ -111,10 +121,13 @@ mod tests {
 
     #[test]
     fn a_document_reads_back() {
-        let doc = document(&[("buildInfo", Value::Number(1.0)), ("$db", Value::Text(b"admin"))]);
+        let doc = document(&[("buildInfo", Value::Int(1)), ("$db", Value::Text(b"admin"))]);
         let (fields, len) = read(&doc).expect("valid");
         assert_eq!(len, doc.len());
-        assert_eq!(fields, vec![(&b"buildInfo"[..], Value::Number(1.0)), (&b"$db"[..], Value::Text(b"admin"))]);
+        assert_eq!(
+            fields,
+            vec![(&b"buildInfo"[..], Value::Int(1)), (&b"$db"[..], Value::Text(b"admin"))]
+        );
     }
 
     #[test]

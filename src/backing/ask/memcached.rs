@@ -18,7 +18,9 @@ pub(super) fn ask<S: Read + Write>(wire: &mut Wire<S>, login: &Login) -> Result<
         return Err(if login.password.is_none() {
             AskError::NeedsLogin
         } else {
-            AskError::AuthFailed("memcached asks for a login, which paritty does not send".to_owned())
+            AskError::AuthFailed(
+                "memcached asks for a login, which paritty does not send".to_owned(),
+            )
         });
     }
     Err(AskError::Protocol(format!("not a memcached answer: {}", wire::excerpt(&line))))

@@ -186,6 +186,18 @@ mod tests {
     }
 
     #[test]
+    fn a_login_never_shows_its_password() {
+        let secret = Secret::new("s3cr3t-pw".to_owned());
+        let login =
+            super::Login { user: Some("app"), password: Some(&secret), ..Default::default() };
+        let shown = format!("{login:?}");
+        assert!(
+            shown.contains("app") && shown.contains("***") && !shown.contains("s3cr3t"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn an_echoed_password_is_masked() {
         let secret = Secret::new("s3cr3t-pw".to_owned());
         let error = AskError::AuthFailed("bad password s3cr3t-pw for app".to_owned());

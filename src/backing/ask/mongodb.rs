@@ -16,13 +16,14 @@ const REQUEST_ID: u32 = 1;
 /// A checksum ends the message (flag bit 0).
 const CHECKSUM_PRESENT: u32 = 1;
 /// MongoDB's "Unauthorized".
-const UNAUTHORIZED: f64 = 13.0;
+const UNAUTHORIZED: i64 = 13;
 
 pub(super) fn ask<S: Read + Write>(wire: &mut Wire<S>, login: &Login) -> Result<Answer, AskError> {
     wire.send(&request())?;
     let header = wire.take_array::<16>()?;
     let mut cursor = Cursor::new(&header);
-    let (len, _id, answers, op) = (cursor.le_u32()?, cursor.le_u32()?, cursor.le_u32()?, cursor.le_u32()?);
+    let (len, _id, answers, op) =
+        (cursor.le_u32()?, cursor.le_u32()?, cursor.le_u32()?, cursor.le_u32()?);
     let len = len as usize;
     if !(21..=MAX_MESSAGE).contains(&len) || op != OP_MSG || answers != REQUEST_ID {
         let mut seen = header.to_vec();
@@ -35,7 +36,7 @@ pub(super) fn ask<S: Read + Write>(wire: &mut Wire<S>, login: &Login) -> Result<
 
 /// `{buildInfo: 1, $db: "admin"}` as an OP_MSG.
 fn request() -> Vec<u8> {
-    let doc = bson::document(&[("buildInfo", Value::Number(1.0)), ("$db", Value::Text(b"admin"))]);
+    let doc = bson::document(&[("buildInfo", Value::Int(1)), ("$db", Value::Text(b"admin"))]);
     let len = u32::try_from(16 + 4 + 1 + doc.len()).unwrap_or(u32::MAX);
     let mut message = Vec::with_capacity(len as usize);
     for word in [len, REQUEST_ID, 0, OP_MSG, 0] {
@@ -67,17 +68,24 @@ fn reply(body: &[u8], login: &Login) -> Result<Answer, AskError> {
         }
     };
     let field = |key: &[u8]| doc.iter().find(|(name, _)| *name == key).map(|(_, value)| value);
-    let ok = matches!(field(b"ok"), Some(Value::Number(n)) if *n == 1.0);
+    // `ok` is a double (1.0) on real servers; an integer 1 is as good.
+    let ok = match field(b"ok") {
+        Some(Value::Double(n)) => n.total_cmp(&1.0).is_eq(),
+        Some(Value::Int(n)) => *n == 1,
+        _ => false,
+    };
     if !ok {
         let message = match field(b"errmsg") {
             Some(Value::Text(text)) => wire::text(text, 300),
             _ => "buildInfo failed".to_owned(),
         };
         return Err(match field(b"code") {
-            Some(Value::Number(code)) if *code == UNAUTHORIZED && login.user.is_none() => AskError::NeedsLogin,
-            Some(Value::Number(code)) if *code == UNAUTHORIZED => AskError::AuthFailed(format!(
-                "{message} (paritty does not log in to MongoDB)"
-            )),
+            Some(Value::Int(code)) if *code == UNAUTHORIZED && login.user.is_none() => {
+                AskError::NeedsLogin
+            }
+            Some(Value::Int(code)) if *code == UNAUTHORIZED => {
+                AskError::AuthFailed(format!("{message} (paritty does not log in to MongoDB)"))
+            }
             _ => AskError::Protocol(format!("the server said: {message}")),
         });
     }
@@ -105,7 +113,7 @@ mod tests {
         let reply_body = body(&[
             ("version", Value::Text(b"7.0.15")),
             ("gitVersion", Value::Text(b"abc")),
-            ("ok", Value::Number(1.0)),
+            ("ok", Value::Double(1.0)),
         ]);
         assert_eq!(
             reply(&reply_body, &Login::default()),
@@ -116,9 +124,9 @@ mod tests {
     #[test]
     fn unauthorized_needs_a_login() {
         let reply_body = body(&[
-            ("ok", Value::Number(0.0)),
+            ("ok", Value::Double(0.0)),
             ("errmsg", Value::Text(b"command buildInfo requires authentication")),
-            ("code", Value::Number(13.0)),
+            ("code", Value::Int(13)),
         ]);
         assert_eq!(reply(&reply_body, &Login::default()), Err(AskError::NeedsLogin));
     }

@@ -80,7 +80,10 @@ mod tests {
 
     #[test]
     fn mariadb_and_mysql_versions() {
-        assert_eq!(answer_of("5.5.5-10.11.6-MariaDB-0+deb12u1"), ("mariadb".into(), "10.11.6".into()));
+        assert_eq!(
+            answer_of("5.5.5-10.11.6-MariaDB-0+deb12u1"),
+            ("mariadb".into(), "10.11.6".into())
+        );
         assert_eq!(answer_of("11.4.2-MariaDB-ubu2404"), ("mariadb".into(), "11.4.2".into()));
         assert_eq!(answer_of("8.0.36"), ("mysql".into(), "8.0.36".into()));
         assert_eq!(answer_of("8.0.36-0ubuntu0.22.04.1"), ("mysql".into(), "8.0.36".into()));
@@ -90,11 +93,13 @@ mod tests {
     fn a_host_refused_is_a_refused_login() {
         let mut packet = vec![0xff];
         packet.extend_from_slice(&1130u16.to_le_bytes());
-        packet.extend_from_slice(b"Host '10.0.0.7' is not allowed to connect to this MariaDB server");
+        packet
+            .extend_from_slice(b"Host '10.0.0.7' is not allowed to connect to this MariaDB server");
         assert_eq!(
             greeting(&packet),
             Err(AskError::AuthFailed(
-                "Host '10.0.0.7' is not allowed to connect to this MariaDB server (error 1130)".into()
+                "Host '10.0.0.7' is not allowed to connect to this MariaDB server (error 1130)"
+                    .into()
             ))
         );
     }

@@ -89,14 +89,21 @@ fn framed(kind: Option<u8>, body: &[u8]) -> Vec<u8> {
 
 /// One server message: its type and body. The first one must look like
 /// PostgreSQL's answer to a startup message, or this is another protocol.
-fn read_message<S: Read + Write>(wire: &mut Wire<S>, first: bool) -> Result<(u8, Vec<u8>), AskError> {
+fn read_message<S: Read + Write>(
+    wire: &mut Wire<S>,
+    first: bool,
+) -> Result<(u8, Vec<u8>), AskError> {
     let [kind, a, b, c, d] = wire.take_array::<5>()?;
     let len = u32::from_be_bytes([a, b, c, d]) as usize;
-    let plausible = (4..=MAX_MESSAGE).contains(&len) && (!first || matches!(kind, b'R' | b'E' | b'v'));
+    let plausible =
+        (4..=MAX_MESSAGE).contains(&len) && (!first || matches!(kind, b'R' | b'E' | b'v'));
     if !plausible {
         let mut seen = vec![kind, a, b, c, d];
         seen.extend_from_slice(wire.peek_unread());
-        return Err(AskError::Protocol(format!("not a PostgreSQL answer: {}", wire::excerpt(&seen))));
+        return Err(AskError::Protocol(format!(
+            "not a PostgreSQL answer: {}",
+            wire::excerpt(&seen)
+        )));
     }
     Ok((kind, wire.take(len - 4)?))
 }
@@ -153,7 +160,11 @@ fn md5_answer(password: &str, user: &str, salt: [u8; 4]) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut text, b| {
+        write!(text, "{b:02x}").expect("writing to a String");
+        text
+    })
 }
 
 fn c_string(text: &str) -> Vec<u8> {
@@ -163,7 +174,11 @@ fn c_string(text: &str) -> Vec<u8> {
 }
 
 /// AuthenticationSASL: SCRAM-SHA-256 when offered, through to AuthenticationSASLFinal.
-fn sasl<S: Read + Write>(wire: &mut Wire<S>, login: &Login, cursor: &mut Cursor) -> Result<(), AskError> {
+fn sasl<S: Read + Write>(
+    wire: &mut Wire<S>,
+    login: &Login,
+    cursor: &mut Cursor,
+) -> Result<(), AskError> {
     let mut offered = false;
     while !cursor.is_empty() {
         match cursor.c_string()? {
@@ -192,7 +207,11 @@ fn sasl<S: Read + Write>(wire: &mut Wire<S>, login: &Login, cursor: &mut Cursor)
 }
 
 /// The next SASL message of the server (`code` 11: continue, 12: final), or its refusal.
-fn sasl_step<S: Read + Write>(wire: &mut Wire<S>, login: &Login, code: u32) -> Result<Vec<u8>, AskError> {
+fn sasl_step<S: Read + Write>(
+    wire: &mut Wire<S>,
+    login: &Login,
+    code: u32,
+) -> Result<Vec<u8>, AskError> {
     let (kind, body) = read_message(wire, false)?;
     match kind {
         b'R' => {
@@ -204,7 +223,10 @@ fn sasl_step<S: Read + Write>(wire: &mut Wire<S>, login: &Login, code: u32) -> R
             }
         }
         b'E' => Err(refusal(&body, login)),
-        _ => Err(AskError::Protocol(format!("SCRAM: an unexpected message {}", wire::excerpt(&[kind])))),
+        _ => Err(AskError::Protocol(format!(
+            "SCRAM: an unexpected message {}",
+            wire::excerpt(&[kind])
+        ))),
     }
 }
 
@@ -245,23 +267,33 @@ mod tests {
     #[test]
     fn md5_answer_is_postgresqls_formula() {
         // Python's hashlib: "md5" + md5(md5("secretapp").hexdigest() + b"\x01\x02\x03\x04").hexdigest()
-        assert_eq!(md5_answer("secret", "app", [1, 2, 3, 4]), "md5911f527656472583a006e7727877b33e");
+        assert_eq!(
+            md5_answer("secret", "app", [1, 2, 3, 4]),
+            "md5911f527656472583a006e7727877b33e"
+        );
     }
 
     #[test]
     fn startup_names_protocol_user_and_database() {
         let message = startup("app", "shop");
         assert_eq!(&message[4..8], &PROTOCOL_3_0.to_be_bytes());
-        assert_eq!(u32::from_be_bytes([message[0], message[1], message[2], message[3]]) as usize, message.len());
+        assert_eq!(
+            u32::from_be_bytes([message[0], message[1], message[2], message[3]]) as usize,
+            message.len()
+        );
         let text = String::from_utf8_lossy(&message[8..]);
-        assert!(text.starts_with("user\0app\0database\0shop\0application_name\0paritty\0\0"), "{text:?}");
+        assert!(
+            text.starts_with("user\0app\0database\0shop\0application_name\0paritty\0\0"),
+            "{text:?}"
+        );
     }
 
     #[test]
     fn refusals_by_sqlstate() {
         let body = b"SFATAL\0C28P01\0Mpassword authentication failed for user \"app\"\0\0";
         let secret = crate::backing::secret::Secret::new("pw".to_owned());
-        let with_password = Login { user: Some("app"), password: Some(&secret), ..Login::default() };
+        let with_password =
+            Login { user: Some("app"), password: Some(&secret), ..Login::default() };
         assert_eq!(
             refusal(body, &with_password),
             AskError::AuthFailed("password authentication failed for user \"app\"".to_owned())

@@ -70,7 +70,10 @@ fn reply<S: Read + Write>(wire: &mut Wire<S>) -> Result<Reply, AskError> {
         Some((b'$', len)) => {
             let len = std::str::from_utf8(len).ok().and_then(|l| l.parse::<usize>().ok());
             let len = len.filter(|&l| l <= MAX_MESSAGE).ok_or_else(|| {
-                AskError::Protocol(format!("a bulk reply of no acceptable length: {}", wire::excerpt(&line)))
+                AskError::Protocol(format!(
+                    "a bulk reply of no acceptable length: {}",
+                    wire::excerpt(&line)
+                ))
             })?;
             let mut bulk = wire.take(len + 2)?;
             if !bulk.ends_with(b"\r\n") {
@@ -91,7 +94,9 @@ fn from_info(info: &[u8]) -> Result<Answer, AskError> {
     let field = |key: &str| {
         info.lines().find_map(|line| line.strip_prefix(key)?.strip_prefix(':').map(str::trim))
     };
-    let service = field("server_name").and_then(super::version::service_name).unwrap_or_else(|| "redis".to_owned());
+    let service = field("server_name")
+        .and_then(super::version::service_name)
+        .unwrap_or_else(|| "redis".to_owned());
     let told = field(&format!("{service}_version"))
         .or_else(|| field("redis_version"))
         .ok_or_else(|| AskError::Protocol("INFO server tells no redis_version".to_owned()))?;
@@ -106,16 +111,23 @@ mod tests {
     #[test]
     fn redis_7_info() {
         let info = b"# Server\r\nredis_version:7.0.15\r\nredis_git_sha1:00000000\r\nredis_mode:standalone\r\n";
-        assert_eq!(from_info(info), Ok(Answer { service: "redis".into(), version: "7.0.15".into() }));
+        assert_eq!(
+            from_info(info),
+            Ok(Answer { service: "redis".into(), version: "7.0.15".into() })
+        );
     }
 
     /// Valkey's `INFO server` (valkey-io/valkey#232): `redis_version` stays
     /// 7.2.4 for clients' sake, `server_name` and `valkey_version` tell the truth.
     #[test]
     fn valkey_8_info() {
-        let info = b"# Server\r\nredis_version:7.2.4\r\nserver_name:valkey\r\nvalkey_version:8.0.1\r\n\
+        let info =
+            b"# Server\r\nredis_version:7.2.4\r\nserver_name:valkey\r\nvalkey_version:8.0.1\r\n\
             server_mode:standalone\r\n";
-        assert_eq!(from_info(info), Ok(Answer { service: "valkey".into(), version: "8.0.1".into() }));
+        assert_eq!(
+            from_info(info),
+            Ok(Answer { service: "valkey".into(), version: "8.0.1".into() })
+        );
     }
 
     #[test]

@@ -48,8 +48,8 @@ impl Scram {
     /// The client-final-message for the server-first-message `server_first`.
     pub(super) fn answer(&self, server_first: &[u8], password: &str) -> Result<Final, AskError> {
         let refused = |why: &str| AskError::Protocol(format!("SCRAM: {why}"));
-        let server_first =
-            std::str::from_utf8(server_first).map_err(|_| refused("a server message not in UTF-8"))?;
+        let server_first = std::str::from_utf8(server_first)
+            .map_err(|_| refused("a server message not in UTF-8"))?;
         let (mut nonce, mut salt, mut iterations) = (None, None, None);
         for attribute in server_first.split(',') {
             match attribute.split_once('=') {
@@ -105,7 +105,10 @@ impl Final {
         if given == expected {
             Ok(())
         } else if let Some(error) = given.strip_prefix("e=") {
-            Err(AskError::AuthFailed(format!("SCRAM: {}", super::wire::text(error.as_bytes(), 200))))
+            Err(AskError::AuthFailed(format!(
+                "SCRAM: {}",
+                super::wire::text(error.as_bytes(), 200)
+            )))
         } else {
             Err(AskError::Protocol("SCRAM: the server's signature is wrong".to_owned()))
         }

@@ -38,14 +38,22 @@ fn sized<'a>(cursor: &mut Cursor<'a>) -> Result<&'a [u8], Malformed> {
     cursor.bytes(len)
 }
 
-fn entry<'a>(cursor: &mut Cursor<'a>, depth: usize, budget: &mut usize) -> Result<(String, Field<'a>), Malformed> {
+fn entry<'a>(
+    cursor: &mut Cursor<'a>,
+    depth: usize,
+    budget: &mut usize,
+) -> Result<(String, Field<'a>), Malformed> {
     *budget = budget.checked_sub(1).ok_or(Malformed("a field table with too many entries"))?;
     let len = usize::from(cursor.u8()?);
     let name = String::from_utf8_lossy(cursor.bytes(len)?).into_owned();
     Ok((name, value(cursor, depth, budget)?))
 }
 
-fn value<'a>(cursor: &mut Cursor<'a>, depth: usize, budget: &mut usize) -> Result<Field<'a>, Malformed> {
+fn value<'a>(
+    cursor: &mut Cursor<'a>,
+    depth: usize,
+    budget: &mut usize,
+) -> Result<Field<'a>, Malformed> {
     let skip = |cursor: &mut Cursor<'a>, n: usize| cursor.bytes(n).map(|_| Field::Other);
     match cursor.u8()? {
         b'V' => Ok(Field::Other),

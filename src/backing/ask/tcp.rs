@@ -20,9 +20,11 @@ pub fn ask_tcp(
     deadline: Instant,
 ) -> Result<Answer, AskError> {
     let shown = sanitize::one_line(host);
-    let addresses = (host, port)
-        .to_socket_addrs()
-        .map_err(|e| AskError::Unreachable(format!("{shown}: {}", sanitize::one_line(&e.to_string()))))?;
+    // An IPv6 address as URLs write it, "[::1]".
+    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    let addresses = (host, port).to_socket_addrs().map_err(|e| {
+        AskError::Unreachable(format!("{shown}: {}", sanitize::one_line(&e.to_string())))
+    })?;
     let mut last = AskError::Unreachable(format!("{shown}: no address"));
     for address in addresses {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -42,7 +44,10 @@ pub fn ask_tcp(
             }
             Err(e) if e.kind() == io::ErrorKind::TimedOut => last = AskError::Timeout,
             Err(e) => {
-                last = AskError::Unreachable(format!("{address}: {}", sanitize::one_line(&e.to_string())));
+                last = AskError::Unreachable(format!(
+                    "{address}: {}",
+                    sanitize::one_line(&e.to_string())
+                ));
             }
         }
     }

@@ -16,7 +16,9 @@ pub(super) fn leading(told: &str, cut_at_dash: bool) -> Result<String, AskError>
     let token = if cut_at_dash { token.split('-').next().unwrap_or_default() } else { token };
     let fits = token.len() <= MAX_VERSION
         && token.starts_with(|c: char| c.is_ascii_digit())
-        && token.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '~' | '_'));
+        && token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '~' | '_'));
     if fits {
         Ok(token.to_owned())
     } else {

@@ -1,5 +1,6 @@
 //! One conversation's bytes: sends, and reads that are capped and end at the deadline.
 
+use std::fmt::Write as _;
 use std::io::{ErrorKind, Read, Write};
 use std::time::Instant;
 
@@ -32,8 +33,8 @@ impl<'s, S: Read + Write> Wire<'s, S> {
     /// Writes all of `bytes` and flushes.
     pub(super) fn send(&mut self, bytes: &[u8]) -> Result<(), AskError> {
         self.check_deadline()?;
-        self.stream.write_all(bytes).map_err(io_error)?;
-        self.stream.flush().map_err(io_error)
+        self.stream.write_all(bytes).map_err(|e| io_error(&e))?;
+        self.stream.flush().map_err(|e| io_error(&e))
     }
 
     /// Exactly `n` bytes (at most `MAX_MESSAGE`).
@@ -106,7 +107,7 @@ impl<'s, S: Read + Write> Wire<'s, S> {
             match self.stream.read(&mut chunk) {
                 Ok(n) => break n,
                 Err(e) if e.kind() == ErrorKind::Interrupted => self.check_deadline()?,
-                Err(e) => return Err(io_error(e)),
+                Err(e) => return Err(io_error(&e)),
             }
         };
         if n == 0 {
@@ -133,7 +134,7 @@ fn closed(unread: &[u8]) -> AskError {
 /// A read or write that failed: a timeout of the stream's own (its read
 /// timeout, the caller's bound) is the deadline's; anything else means the
 /// connection is gone.
-fn io_error(error: std::io::Error) -> AskError {
+fn io_error(error: &std::io::Error) -> AskError {
     match error.kind() {
         ErrorKind::WouldBlock | ErrorKind::TimedOut => AskError::Timeout,
         ErrorKind::UnexpectedEof => {
@@ -154,7 +155,7 @@ pub(super) fn excerpt(bytes: &[u8]) -> String {
         if b.is_ascii_graphic() || b == b' ' {
             text.push(char::from(b));
         } else {
-            text.push_str(&format!("\\x{b:02x}"));
+            write!(text, "\\x{b:02x}").expect("writing to a String");
         }
     }
     text.push('"');

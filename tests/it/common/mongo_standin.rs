@@ -52,7 +52,9 @@ pub fn serve(reply: Reply) -> Standin {
         let (mut stream, _) = listener.accept().expect("accept");
         let Some((request_id, fields)) = read_request(&mut stream) else { return };
         let build_info = fields.first().is_some_and(|(name, _)| name == "buildInfo")
-            && fields.iter().any(|(name, value)| name == "$db" && value.as_deref() == Some("admin"));
+            && fields
+                .iter()
+                .any(|(name, value)| name == "$db" && value.as_deref() == Some("admin"));
         seen.store(build_info, Ordering::SeqCst);
         stream.write_all(&reply_message(request_id, reply)).ok();
     });
@@ -60,7 +62,7 @@ pub fn serve(reply: Reply) -> Standin {
 }
 
 /// One OP_MSG: its request id and the top-level fields of its kind-0 section (string values kept).
-fn read_request(stream: &mut TcpStream) -> Option<(u32, Vec<(String, Option<String>)>)> {
+fn read_request(stream: &mut TcpStream) -> Option<(u32, Fields)> {
     let mut header = [0u8; 16];
     stream.read_exact(&mut header).ok()?;
     let word = |i: usize| u32::from_le_bytes(header[i..i + 4].try_into().expect("4 bytes"));
@@ -77,8 +79,11 @@ fn read_request(stream: &mut TcpStream) -> Option<(u32, Vec<(String, Option<Stri
     Some((request_id, fields(body.get(5..)?)?))
 }
 
+/// A document's top-level field names, with the values of its strings.
+type Fields = Vec<(String, Option<String>)>;
+
 /// The top-level fields of a command document (doubles, int32s and strings, as commands use).
-fn fields(doc: &[u8]) -> Option<Vec<(String, Option<String>)>> {
+fn fields(doc: &[u8]) -> Option<Fields> {
     let len = u32::from_le_bytes(doc.get(..4)?.try_into().ok()?) as usize;
     let mut at = 4;
     let mut out = Vec::new();
@@ -88,10 +93,12 @@ fn fields(doc: &[u8]) -> Option<Vec<(String, Option<String>)>> {
         let name = String::from_utf8_lossy(&doc[at + 1..name_end]).into_owned();
         at = name_end + 1;
         let value = match kind {
-            0x01 => {
+            // double, int64
+            0x01 | 0x12 => {
                 at += 8;
                 None
             }
+            // int32
             0x10 => {
                 at += 4;
                 None
@@ -113,7 +120,8 @@ fn fields(doc: &[u8]) -> Option<Vec<(String, Option<String>)>> {
 fn reply_message(request_id: u32, reply: Reply) -> Vec<u8> {
     let doc = match reply {
         Reply::BuildInfo(version) => {
-            let numbers: Vec<i32> = version.split('.').map(|n| n.parse().unwrap_or(0)).chain([0]).collect();
+            let numbers: Vec<i32> =
+                version.split('.').map(|n| n.parse().unwrap_or(0)).chain([0]).collect();
             Doc::new()
                 .string("version", version)
                 .string("gitVersion", "0000000000000000000000000000000000000000")
@@ -174,7 +182,8 @@ impl Doc {
 
     /// An array: a document whose keys are "0", "1", ...
     fn array(self, name: &str, items: &[i32]) -> Doc {
-        let inner = items.iter().enumerate().fold(Doc::new(), |doc, (i, n)| doc.int(&i.to_string(), *n));
+        let inner =
+            items.iter().enumerate().fold(Doc::new(), |doc, (i, n)| doc.int(&i.to_string(), *n));
         self.field(0x04, name, &inner.end())
     }
 

@@ -162,6 +162,8 @@ fn janitor(dir: &Path) {
         .expect("start the janitor");
     // Leaked on purpose: the pipe closes only when this process ends.
     std::mem::forget(child.stdin.take());
+    // Reaped should it end while this process runs (it does not).
+    thread::spawn(move || child.wait());
 }
 
 /// Starts `command` under a lifeline (see the module's doc) in a process group of its own,
@@ -193,7 +195,9 @@ fn start(name: &str, command: &Command, ready: &str) -> Result<ChildStdin, Strin
         wrapper.uid(uid).gid(gid);
     }
     wrapper.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
-    let mut child = wrapper.spawn().map_err(|e| format!("start {name} ({program:?}): {e}"))?;
+    let mut child = wrapper
+        .spawn()
+        .map_err(|e| format!("start {name} ({}): {e}", Path::new(&program).display()))?;
     let log = Log::follow(child.stdout.take(), child.stderr.take());
     let lifeline = child.stdin.take().expect("piped stdin");
     match log.wait_for(ready, Instant::now() + START_DEADLINE) {
@@ -209,8 +213,13 @@ fn start(name: &str, command: &Command, ready: &str) -> Result<ChildStdin, Strin
 /// Runs a setup program (initdb, mariadb-install-db) to its end.
 fn run_setup(name: &str, command: &mut Command) -> Result<String, String> {
     let out = command.output().map_err(|e| format!("{name}: {e}"))?;
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    if out.status.success() { Ok(text) } else { Err(format!("{name} failed ({}):\n{text}", out.status)) }
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    if out.status.success() {
+        Ok(text)
+    } else {
+        Err(format!("{name} failed ({}):\n{text}", out.status))
+    }
 }
 
 /// The newest of the folders matching `/usr/lib/postgresql/*/bin` and the like: the
@@ -220,7 +229,13 @@ fn newest_versioned(parent: &Path, sub: &str, program: &str) -> Option<PathBuf> 
         .ok()?
         .flatten()
         .filter_map(|entry| {
-            let version = entry.file_name().to_string_lossy().split('.').map(str::parse).collect::<Result<Vec<u32>, _>>().ok()?;
+            let version = entry
+                .file_name()
+                .to_string_lossy()
+                .split('.')
+                .map(str::parse)
+                .collect::<Result<Vec<u32>, _>>()
+                .ok()?;
             let path = entry.path().join(sub).join(program);
             path.exists().then_some((version, path))
         })
@@ -242,9 +257,14 @@ struct LogState {
 }
 
 impl Log {
-    fn follow(stdout: Option<impl Read + Send + 'static>, stderr: Option<impl Read + Send + 'static>) -> Log {
-        let state = Arc::new((Mutex::new(LogState { open: 2, ..LogState::default() }), Condvar::new()));
-        fn reader(pipe: Option<impl Read + Send + 'static>, state: Arc<(Mutex<LogState>, Condvar)>) {
+    fn follow(
+        stdout: Option<impl Read + Send + 'static>,
+        stderr: Option<impl Read + Send + 'static>,
+    ) -> Log {
+        fn reader(
+            pipe: Option<impl Read + Send + 'static>,
+            state: Arc<(Mutex<LogState>, Condvar)>,
+        ) {
             thread::spawn(move || {
                 let mut line = Vec::new();
                 if let Some(pipe) = pipe {
@@ -256,7 +276,9 @@ impl Log {
                         // Only the start matters; later chatter (one line per connection) is dropped.
                         if log.text.len() > 1 << 20 {
                             let cut = log.text.len() - (1 << 19);
-                            let cut = (cut..log.text.len()).find(|&i| log.text.is_char_boundary(i)).unwrap_or(0);
+                            let cut = (cut..log.text.len())
+                                .find(|&i| log.text.is_char_boundary(i))
+                                .unwrap_or(0);
                             log.text.drain(..cut);
                         }
                         changed.notify_all();
@@ -268,6 +290,8 @@ impl Log {
                 changed.notify_all();
             });
         }
+        let state =
+            Arc::new((Mutex::new(LogState { open: 2, ..LogState::default() }), Condvar::new()));
         reader(stdout, Arc::clone(&state));
         reader(stderr, Arc::clone(&state));
         Log { state }

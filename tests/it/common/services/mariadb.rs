@@ -9,7 +9,9 @@
 use std::fs;
 use std::sync::OnceLock;
 
-use super::{Server, Shared, address, as_server_user, free_port, run_setup, server_dir, shared, start};
+use super::{
+    Server, Shared, address, as_server_user, free_port, run_setup, server_dir, shared, start,
+};
 
 /// Small InnoDB files: the defaults (a 96 MiB redo log) are for production.
 const SMALL: [&str; 2] = ["--innodb-log-file-size=4M", "--innodb-buffer-pool-size=16M"];
@@ -21,9 +23,10 @@ pub fn mariadb() -> &'static Server {
 }
 
 fn start_mariadb() -> Result<Server, String> {
-    let program = which::which("mariadbd")
-        .or_else(|_| which::which("/usr/sbin/mariadbd"))
-        .map_err(|_| "no MariaDB server installed (bash scripts/test-deps.sh installs it)".to_owned())?;
+    let program =
+        which::which("mariadbd").or_else(|_| which::which("/usr/sbin/mariadbd")).map_err(|_| {
+            "no MariaDB server installed (bash scripts/test-deps.sh installs it)".to_owned()
+        })?;
     let dir = server_dir("mariadb");
     let data = dir.join("data");
     run_setup(

@@ -4,7 +4,10 @@ use std::fs;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use super::{Server, Shared, address, as_server_user, free_port, newest_versioned, run_setup, server_dir, shared, start};
+use super::{
+    Server, Shared, address, as_server_user, free_port, newest_versioned, run_setup, server_dir,
+    shared, start,
+};
 
 /// A role of the test cluster and how `pg_hba.conf` lets it log in from 127.0.0.0/8.
 #[derive(Clone, Copy, Debug)]
@@ -51,7 +54,14 @@ fn start_postgres() -> Result<Server, String> {
     run_setup(
         "initdb",
         as_server_user(bin.join("initdb"), &dir)
-            .args(["--no-sync", "--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C", "-D"])
+            .args([
+                "--no-sync",
+                "--auth=trust",
+                "--username=postgres",
+                "--encoding=UTF8",
+                "--locale=C",
+                "-D",
+            ])
             .arg(&data),
     )?;
     fs::write(data.join("pg_hba.conf"), HBA).map_err(|e| format!("write pg_hba.conf: {e}"))?;

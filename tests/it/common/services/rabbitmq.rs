@@ -48,7 +48,13 @@ fn start_rabbitmq() -> Result<Server, String> {
         .env("RABBITMQ_NODE_IP_ADDRESS", addr.to_string())
         .env("RABBITMQ_NODE_PORT", port.to_string())
         .env("RABBITMQ_DIST_PORT", dist_port.to_string())
-        .env("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", format!("-kernel inet_dist_use_interface {{{octets}}}"))
+        .env(
+            "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS",
+            // One scheduler, not bound to a core: the node serves one test on a
+            // machine whose cores the other tests need.
+            format!("+S 1:1 -kernel inet_dist_use_interface {{{octets}}}"),
+        )
+        .env("RABBITMQ_SCHEDULER_BIND_TYPE", "u")
         .env("RABBITMQ_LOGS", "-")
         .env("RABBITMQ_ENABLED_PLUGINS_FILE", &plugins)
         .env("RABBITMQ_CONF_ENV_FILE", path("rabbitmq-env.conf"))

@@ -28,8 +28,9 @@ pub fn redis_with_password() -> &'static Server {
 }
 
 fn start_redis(name: &str, last: u8, extra: &[&str]) -> Result<Server, String> {
-    let program = which::which("redis-server")
-        .map_err(|_| "no Redis server installed (bash scripts/test-deps.sh installs it)".to_owned())?;
+    let program = which::which("redis-server").map_err(|_| {
+        "no Redis server installed (bash scripts/test-deps.sh installs it)".to_owned()
+    })?;
     let dir = server_dir(name);
     let addr = address(last);
     let port = free_port(addr);
