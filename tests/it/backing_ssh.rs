@@ -167,6 +167,7 @@ fn a_host_and_this_machine_compared_type_first_with_no_secret_anywhere() {
     let out = run(&["snapshot", "prod", "--format", "json", "--no-redact"]);
     assert!(out.status.success(), "{}", text(&out));
     check_host_snapshot(&serde_json::from_slice(&out.stdout).expect("JSON"), &app);
+    let host_json = out.stdout.clone();
     let mut outputs = vec![out];
 
     // This machine, named by its host name in comparisons.
@@ -176,6 +177,7 @@ fn a_host_and_this_machine_compared_type_first_with_no_secret_anywhere() {
     let me = local_snap["host"]["name"].as_str().expect("a name").to_owned();
     let db = &local_snap["facts"]["backing.database"]["value"];
     assert!(db.as_str().is_some_and(|v| v.starts_with("sqlite ")), "{db}");
+    screens_hold_no_secret(&[&host_json, &local.stdout]);
     outputs.push(local);
 
     // This machine against the host: the database's type differs, and
@@ -276,4 +278,38 @@ fn tunnel_faults_have_their_statuses_within_the_timeout() {
     // One silent service of 2 s, the session and the probe: well under 10 s.
     assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
     assert!(!text(&out).contains(PLANTED_HERE));
+}
+
+/// The interactive view of both snapshots, every row's details drawn: the
+/// difference is on screen, no password is.
+fn screens_hold_no_secret(snapshots: &[&[u8]]) {
+    use crate::common::tui::{app_of, draw, key, send, text};
+    use crossterm::event::KeyCode;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let reports = snapshots
+        .iter()
+        .enumerate()
+        .map(|(i, json)| {
+            let path = dir.path().join(format!("{i}.json"));
+            fs::write(&path, json).expect("write a snapshot");
+            let snapshot = paritty::model::snapshot_file::read_snapshot(&path).expect("a snapshot");
+            paritty::model::HostReport {
+                target: snapshot.host.name.clone(),
+                snapshot: Some(snapshot),
+                failure: None,
+            }
+        })
+        .collect();
+    let mut app = app_of(reports);
+    let mut seen = text(&draw(&mut app, 160, 40));
+    assert!(seen.contains("different backing service") || seen.contains("⇄"), "{seen}");
+    send(&mut app, [key(KeyCode::Char('i'))]);
+    for _ in 0..12 {
+        seen.push_str(&text(&draw(&mut app, 160, 40)));
+        send(&mut app, [key(KeyCode::Down)]);
+    }
+    assert!(seen.contains("postgresql"), "{seen}");
+    for secret in secrets() {
+        assert!(!seen.contains(secret), "{secret} on screen");
+    }
 }
