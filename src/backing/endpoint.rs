@@ -149,7 +149,8 @@ impl fmt::Display for BadUrl {
 
 /// Reads a role variable's value. A scheme-less `host:port[,host:port]`
 /// list (`MEMCACHE_SERVERS`, `KAFKA_BROKERS`) is read by `list_kind`, its
-/// first server standing for the role. Error messages never quote the
+/// first server standing for the role; an `http(s)://` URL is a search
+/// service when `list_kind` says so (`ELASTICSEARCH_URL`). Error messages never quote the
 /// value (it may hold a password).
 pub fn parse(value: &str, list_kind: Option<Kind>) -> Result<Endpoint, BadUrl> {
     let value = value.trim();
@@ -165,6 +166,14 @@ pub fn parse(value: &str, list_kind: Option<Kind>) -> Result<Endpoint, BadUrl> {
             None => Err(BadUrl("not a URL (no `scheme://`)".into())),
         };
     };
+    // Search services are plain HTTP(S) URLs: the variable says what they are.
+    let http = matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https");
+    if http && list_kind == Some(Kind::Elasticsearch) {
+        let mut e = network(value, Kind::Elasticsearch, scheme)?;
+        e.tls = scheme.eq_ignore_ascii_case("https");
+        e.database = None;
+        return Ok(e);
+    }
     let Some(kind) = Kind::from_scheme(scheme) else {
         let shown: String = scheme.chars().take(32).collect();
         return Err(BadUrl(format!("unknown URL scheme `{shown}`")));
@@ -350,6 +359,11 @@ mod tests {
         let e = ep("memcache://127.0.0.1:11211;127.0.0.2:11211");
         assert_eq!((e.kind, e.port), (Kind::Memcached, Some(11211)));
         let e = parse("broker1:9092,broker2:9092", Some(Kind::Kafka)).expect("read");
+        let search = parse("https://elastic:pw@search:9243/", Some(Kind::Elasticsearch));
+        assert_eq!(
+            search.expect("read").describe(),
+            "elasticsearch search:9243 tls (with credentials)"
+        );
         assert_eq!(e.describe(), "kafka broker1:9092");
     }
 

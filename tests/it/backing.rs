@@ -174,7 +174,8 @@ fn closed_ports_and_silent_listeners_fail_within_the_timeout() {
     let port = silent.local_addr().expect("test set-up").port();
     let dotenv = format!(
         "DATABASE_URL=mysql://127.0.0.1:{closed}/app\nREDIS_URL=redis://127.0.0.1:{port}\n\
-         AMQP_URL=amqp://127.0.0.1:{port}/\nMEMCACHE_SERVERS=127.0.0.1:{port}\n"
+         AMQP_URL=amqp://127.0.0.1:{port}/\nMONGO_URL=mongodb://127.0.0.1:{port}/app\n\
+         ELASTICSEARCH_URL=http://127.0.0.1:{port}\n"
     );
     let dir = app_dir("paritty-faults", &dotenv);
     let started = Instant::now();
@@ -182,10 +183,14 @@ fn closed_ports_and_silent_listeners_fail_within_the_timeout() {
     let took = started.elapsed();
     drop(silent);
     assert_eq!(fact(&snap, "backing.database")["status"], "unreachable", "{snap}");
-    for id in ["backing.cache", "backing.queue"] {
+    for id in ["backing.cache", "backing.queue", "backing.documents"] {
         assert_eq!(fact(&snap, id)["status"], "timeout", "{id}: {}", fact(&snap, id));
     }
-    // Three silent services of 2 s each, asked at once: well under 3 × 2 s.
+    // Search is named but not asked (paritty does not speak its protocol).
+    let search = fact(&snap, "backing.search");
+    assert_eq!(search["status"], "not-asked", "{search}");
+    assert!(search["raw"].as_str().expect("raw").starts_with("elasticsearch 127.0.0.1:"));
+    // Three silent services of 2 s each, asked at once: far from their sum.
     assert!(took < Duration::from_secs(5), "took {took:?}");
 }
 

@@ -119,12 +119,15 @@ pub fn finish(mut facts: BTreeMap<String, Fact>, roles: &[Role]) -> BTreeMap<Str
     std::mem::take(&mut facts)
 }
 
-/// The kind a scheme-less server list stands for, by its variable's name.
+/// The kind a scheme-less server list or an HTTP URL stands for, by its
+/// variable's name.
 pub fn list_kind(var: &str) -> Option<Kind> {
     if var.contains("MEMCACHE") {
         Some(Kind::Memcached)
     } else if var.contains("KAFKA") {
         Some(Kind::Kafka)
+    } else if var.contains("ELASTICSEARCH") || var.contains("OPENSEARCH") {
+        Some(Kind::Elasticsearch)
     } else {
         None
     }
