@@ -354,6 +354,25 @@ fn garbage_from_a_listener_is_a_protocol_error() {
     server.join().expect("server");
 }
 
+/// A URL pointing at the wrong service (REDIS_URL at Memcached, ...): each real server's
+/// answer to a protocol it does not speak is told apart, not taken for a version.
+#[test]
+fn another_service_at_the_port_is_a_protocol_error() {
+    let cases = [
+        (Protocol::Redis, services::memcached()),
+        (Protocol::Memcached, services::redis()),
+        (Protocol::Amqp, services::postgres()),
+    ];
+    for (protocol, server) in cases {
+        match ask_server(protocol, server, &Login::default()) {
+            Err(AskError::Protocol(what)) => {
+                assert!(!what.chars().any(char::is_control), "{protocol:?}: {what:?}");
+            }
+            other => panic!("{protocol:?} at {}:{}: {other:?}", server.addr, server.port),
+        }
+    }
+}
+
 /// The deadline is the caller's: a question given one already past never writes a byte.
 #[test]
 fn a_deadline_already_past_is_a_timeout() {

@@ -7,6 +7,7 @@
 use std::io::{Read, Write};
 
 use md5::Digest as _;
+use zeroize::Zeroizing;
 
 use super::scram::{self, Scram};
 use super::wire::{self, Cursor, MAX_MESSAGE, Wire};
@@ -120,7 +121,9 @@ fn authenticate<S: Read + Write>(
         0 => Ok(()),
         3 => {
             let password = reusable_password(login, "a cleartext password")?;
-            wire.send(&framed(Some(b'p'), &c_string(password)))
+            // Buffers that held the password are wiped, as the `Secret` itself is.
+            let body = Zeroizing::new(c_string(password));
+            wire.send(&Zeroizing::new(framed(Some(b'p'), &body)))
         }
         5 => {
             let salt: [u8; 4] = cursor.array()?;
@@ -154,7 +157,9 @@ fn reusable_password<'a>(login: &Login<'a>, what: &str) -> Result<&'a str, AskEr
 
 /// `md5` + hex(md5(hex(md5(password + user)) + salt)): the MD5 method's answer.
 fn md5_answer(password: &str, user: &str, salt: [u8; 4]) -> String {
-    let inner = hex(&md5::Md5::digest([password.as_bytes(), user.as_bytes()].concat()));
+    // md5(password + user) is what the server stores: as good as the password, so wiped.
+    let joined = Zeroizing::new([password.as_bytes(), user.as_bytes()].concat());
+    let inner = Zeroizing::new(hex(&md5::Md5::digest(joined.as_slice())));
     let outer = hex(&md5::Md5::digest([inner.as_bytes(), &salt].concat()));
     format!("md5{outer}")
 }

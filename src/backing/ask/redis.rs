@@ -2,6 +2,8 @@
 
 use std::io::{Read, Write};
 
+use zeroize::Zeroizing;
+
 use super::wire::{self, MAX_MESSAGE, Wire};
 use super::{Answer, AskError, Login};
 
@@ -20,7 +22,8 @@ pub(super) fn ask<S: Read + Write>(wire: &mut Wire<S>, login: &Login) -> Result<
         let mut auth = vec!["AUTH"];
         auth.extend(login.user);
         auth.push(password.expose());
-        wire.send(&command(&auth))?;
+        // The command's bytes hold the password: wiped after, as the `Secret` is.
+        wire.send(&Zeroizing::new(command(&auth)))?;
         if let Reply::Error(error) = reply(wire)? {
             // AUTH given to a server without a password still leaves it answering.
             let harmless = error.contains("without any password configured")
