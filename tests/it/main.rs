@@ -10,6 +10,7 @@ mod architecture;
 mod backing;
 mod backing_ask;
 mod backing_ask_props;
+mod backing_container;
 mod backing_ssh;
 mod check_formats;
 mod cli;
