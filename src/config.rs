@@ -23,6 +23,9 @@ pub struct Config {
     /// What comparisons ignore or tolerate.
     #[serde(default)]
     pub compare: crate::compare::policy::Policy,
+    /// The app: `[app.services]` roles and the variables naming them.
+    #[serde(default)]
+    pub app: AppSection,
     /// TUI key bindings: action name = key or [keys].
     #[serde(default)]
     pub keys: BTreeMap<String, toml::Spanned<KeyList>>,
@@ -46,6 +49,17 @@ impl KeyList {
             KeyList::Many(keys) => keys.clone(),
         }
     }
+}
+
+/// `[app]`: what paritty should know of the app beyond its files.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppSection {
+    /// Role = variable (or variables, first set wins): `billing_db =
+    /// "BILLING_DATABASE_URL"` adds a role, `database = "PRIMARY_DB"`
+    /// gives a well-known role another name.
+    #[serde(default)]
+    pub services: BTreeMap<String, toml::Spanned<KeyList>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -203,11 +217,39 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             });
         }
     }
+    // Roles become fact ids and variable names go into the probe script:
+    // both checked now, with their line.
+    for (role, vars) in &config.app.services {
+        let problem = crate::backing::roles::role_problem(role)
+            .map(|p| format!("[app.services] `{role}`: {p}"))
+            .or_else(|| {
+                let vars = vars.get_ref().keys();
+                if vars.is_empty() {
+                    return Some(format!("[app.services] `{role}` names no variable"));
+                }
+                vars.iter().find_map(|v| {
+                    crate::backing::roles::var_problem(v)
+                        .map(|p| format!("[app.services] `{role}`: `{v}`: {p}"))
+                })
+            });
+        if let Some(message) = problem {
+            return Err(ConfigError {
+                path: path.to_owned(),
+                position: Some(crate::profile::position_of(text, vars.span().start)),
+                message,
+            });
+        }
+    }
     config.origin = Some(path.to_owned());
     Ok(config)
 }
 
 impl Config {
+    /// `[app.services]` as role = variables.
+    pub fn app_services(&self) -> BTreeMap<String, Vec<String>> {
+        self.app.services.iter().map(|(role, vars)| (role.clone(), vars.get_ref().keys())).collect()
+    }
+
     /// The key bindings: the defaults with the `[keys]` table applied.
     pub fn keymap(&self) -> crate::keymap::Keymap {
         let overrides: BTreeMap<String, Vec<String>> =

@@ -1,4 +1,7 @@
-//! The services an app talks to (databases, caches, queues), asked what they are by speaking their protocols.
+//! Backing services the app uses: which ones, and what they answer.
 
 pub mod ask;
+pub mod dotenv;
+pub mod endpoint;
+pub mod roles;
 pub mod secret;

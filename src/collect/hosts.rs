@@ -35,7 +35,7 @@ pub fn collect_targets(
     // (its boundary is random per run, which is all framing needs).
     let run = Run {
         plan,
-        probe: script::build(&plan.profile, plan.collect.script_limits()),
+        probe: script::build_with_roles(&plan.profile, plan.collect.script_limits(), &plan.roles),
         host: HostOptions { collect: plan.collect.clone(), host_timeout: plan.host_timeout },
         connect: ConnectOptions {
             connect_timeout: plan.ssh.connect_timeout,
@@ -100,7 +100,9 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
         }
         Target::Local => {
             stage(Stage::Probing);
-            HostReport { target: "local".into(), snapshot: Some(local(run)), failure: None }
+            let mut snapshot = local(run);
+            snapshot.facts.extend(local_backing(run.plan));
+            HostReport { target: "local".into(), snapshot: Some(snapshot), failure: None }
         }
         Target::Container(t) => match &t.on {
             None => {
@@ -141,9 +143,13 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
                         connect: &run.connect,
                         ssh_config: run.plan.ssh.config_file.as_deref(),
                         deadline: &deadline,
+                        app_dir: t.app_dir.as_deref(),
+                        roles: &run.plan.roles,
                     };
-                    let facts_done = |done| {
+                    // The probe's app fact comes after the profile's: not counted.
+                    let facts_done = |done: usize| {
                         let total = profile.facts.len();
+                        let done = done.min(total);
                         let _ = events.send(Event::Facts { index, done, total });
                     };
                     let outcome = collect_host(&job, &stage, &facts_done);
@@ -291,6 +297,21 @@ fn list_one(host: &Target, run: &Run<'_>) -> Result<Listing, Failure> {
     }
 }
 
+/// This machine's `backing.*` facts: its environment and `--app-dir`'s
+/// `.env`, each service asked within the command timeout.
+fn local_backing(plan: &Plan) -> std::collections::BTreeMap<String, crate::model::Fact> {
+    let path_var = std::env::var_os("PATH");
+    let env = |name: &str| std::env::var(name).ok();
+    let here = super::backing::local::Here {
+        app_dir: &plan.app_dir,
+        environment: None,
+        timeout: plan.collect.command_timeout,
+        path_var: path_var.as_deref(),
+        env: &env,
+    };
+    super::backing::local::facts(&plan.roles, &here)
+}
+
 /// A container or image target under the run's plan, its progress sent as
 /// events like any host's.
 fn in_container(
@@ -309,9 +330,11 @@ fn in_container(
         collect: &run.plan.collect,
         host_timeout: run.plan.host_timeout,
         containers: &run.plan.containers,
+        roles: &run.plan.roles,
     };
-    let facts_done = |done| {
+    let facts_done = |done: usize| {
         let total = profile.facts.len();
+        let done = done.min(total);
         let _ = events.send(Event::Facts { index, done, total });
     };
     collect(&job, &Progress { stage, facts_done: &facts_done })

@@ -3,6 +3,7 @@
 
 pub mod ansible;
 pub mod argv;
+pub mod backing;
 mod builtin;
 pub mod command;
 pub mod container;

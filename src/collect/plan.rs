@@ -31,6 +31,9 @@ pub struct Plan {
     /// The app's folder on this machine (`--app-dir`, else the current
     /// folder); remote targets name theirs in paritty.toml.
     pub app_dir: PathBuf,
+    /// The app's backing-service roles and the variables naming them (the
+    /// well-known ones with paritty.toml's `[app.services]` applied).
+    pub roles: Vec<crate::backing::roles::Role>,
 }
 
 /// How containers and images are reached.
@@ -70,6 +73,7 @@ impl Plan {
             },
             containers: ContainerPlan::default(),
             app_dir: PathBuf::from("."),
+            roles: crate::backing::roles::roles(&std::collections::BTreeMap::new()),
         }
     }
 }

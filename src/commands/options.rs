@@ -164,6 +164,8 @@ pub fn plan(
         (None, None) => None,
     };
     plan.containers.run_args = s.engine_run_args.unwrap_or_default();
+    plan.roles =
+        crate::backing::roles::roles(&config.map(Config::app_services).unwrap_or_default());
     Ok(plan)
 }
 

@@ -18,7 +18,7 @@ const MAX_RAW_LINE: usize = 120 * 1024;
 
 pub fn run(args: &ProbeArgs, config: Option<&Config>) -> Result<ExitCode> {
     let plan = options::plan(&args.collect, None, config)?;
-    let probe = script::build(&plan.profile, plan.collect.script_limits());
+    let probe = script::build_with_roles(&plan.profile, plan.collect.script_limits(), &plan.roles);
     if !args.raw {
         print_stdout(&probe.text)?;
         return Ok(ExitCode::from(EXIT_OK));

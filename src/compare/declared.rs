@@ -211,6 +211,7 @@ mod tests {
                 value: node.map(Into::into),
                 status: Some(if node.is_some() { Status::Ok } else { Status::Missing }),
                 severity: Severity::Equal,
+                service: None,
                 tolerated: false,
                 origin: None,
             })

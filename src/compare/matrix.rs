@@ -29,6 +29,9 @@ pub struct Cell {
     /// `None`: the host has no such fact (not collected, or failed).
     pub status: Option<Status>,
     pub severity: Severity,
+    /// For a backing service, its type (`postgresql`), even when it did not
+    /// answer (`compare::backing::type_of`).
+    pub service: Option<String>,
     /// A difference the user's policy accepts (shown, not counted).
     pub tolerated: bool,
     /// Known without being observed (a container without a shell): compared
@@ -109,6 +112,10 @@ impl Comparison {
                             value: fact.and_then(|f| f.value.clone()),
                             status: fact.map(|f| f.status),
                             severity,
+                            service: (kind == CompareKind::Backing)
+                                .then(|| fact.and_then(super::backing::type_of))
+                                .flatten()
+                                .map(str::to_owned),
                             tolerated,
                             origin: fact.and_then(|f| f.origin),
                         }
@@ -217,8 +224,17 @@ impl Comparison {
 /// The severity of `other` against the baseline's `base`.
 pub fn judge(kind: CompareKind, base: Option<&Fact>, other: Option<&Fact>) -> Severity {
     let (Some(base), Some(other)) = (base, other) else { return Severity::Unknown };
+    // Another type of service is a finding of its own, whether or not
+    // either answered: sqlite here and an unreachable postgresql there
+    // already differ.
+    if kind == CompareKind::Backing && super::backing::different_types(base, other).is_some() {
+        return Severity::Service;
+    }
     match (base.status, other.status) {
         (Status::Ok, Status::Ok) => match (&base.value, &other.value) {
+            (Some(a), Some(b)) if kind == CompareKind::Backing => Severity::from_level(
+                super::backing::versions(a, b).unwrap_or(version::Verdict::DIFFERENT).level,
+            ),
             (Some(a), Some(b)) => Severity::from_level(version::compare(kind, a, b).level),
             _ => Severity::Unknown,
         },

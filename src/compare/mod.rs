@@ -3,6 +3,7 @@
 //! the drift the team has accepted.
 
 pub mod accepted;
+pub mod backing;
 pub mod constraint;
 pub mod declared;
 pub mod matrix;

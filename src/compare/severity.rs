@@ -18,10 +18,13 @@ pub enum Severity {
     Different,
     Missing,
     Unknown,
+    /// Another type of backing service (sqlite here, postgresql there):
+    /// above everything, so every `--fail-on` level counts it.
+    Service,
 }
 
 impl Severity {
-    pub const ALL: [Severity; 8] = [
+    pub const ALL: [Severity; 9] = [
         Severity::Equal,
         Severity::Packaging,
         Severity::Patch,
@@ -30,6 +33,7 @@ impl Severity {
         Severity::Different,
         Severity::Missing,
         Severity::Unknown,
+        Severity::Service,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +46,7 @@ impl Severity {
             Severity::Different => "different",
             Severity::Missing => "missing",
             Severity::Unknown => "unknown",
+            Severity::Service => "service",
         }
     }
 
@@ -63,6 +68,7 @@ impl Severity {
             Severity::Different => "≠",
             Severity::Missing => "∅",
             Severity::Unknown => "?",
+            Severity::Service => "⇄",
         }
     }
 

@@ -10,6 +10,7 @@ use crate::model::Status;
 pub fn note(cell: &Cell) -> &'static str {
     match (cell.severity, cell.status) {
         _ if cell.tolerated => "tolerated",
+        (Severity::Service, _) => "different backing service",
         (Severity::Missing, Some(Status::Ok)) => "not on baseline",
         (severity, _) => severity.as_str(),
     }
@@ -30,4 +31,11 @@ pub fn cell_text(cell: &Cell, host_failed: bool) -> String {
         (None, None) if host_failed => "(host failed)".to_owned(),
         (None, None) => "(not collected)".to_owned(),
     }
+}
+
+/// A different type of backing service in words, from the other host's
+/// side: `different backing service: sqlite here, postgresql on prod`.
+pub fn service_difference(base: &Cell, cell: &Cell, baseline: &str) -> Option<String> {
+    let (a, b) = (base.service.as_deref()?, cell.service.as_deref()?);
+    (a != b).then(|| format!("different backing service: {b} here, {a} on {baseline}"))
 }

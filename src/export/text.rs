@@ -112,7 +112,7 @@ fn category_rank(category: &str) -> usize {
 
 fn count_statuses(snapshot: &Snapshot) -> String {
     let mut parts = Vec::new();
-    for status in [Status::Ok, Status::Missing, Status::Timeout, Status::Error, Status::Redacted] {
+    for status in Status::ALL {
         let n = snapshot.facts.values().filter(|f| f.status == status).count();
         if n > 0 {
             parts.push(format!("{n} {status}"));

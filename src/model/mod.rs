@@ -290,16 +290,38 @@ impl Origin {
 
 /// Outcome of collecting one fact (ARCHITECTURE.md, "Statuses of a fact").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Status {
     Ok,
     Missing,
     Timeout,
     Error,
     Redacted,
+    /// A backing service that refused or never took the connection.
+    Unreachable,
+    /// A backing service that refused the URL's credentials.
+    AuthFailed,
+    /// A backing service that tells its version only after a login that
+    /// paritty could not make there (no credentials, no client).
+    NeedsLogin,
+    /// A backing service named but not asked (no way to reach it from
+    /// where its URL was read, or no speaker for its protocol yet).
+    NotAsked,
 }
 
 impl Status {
+    pub const ALL: [Status; 9] = [
+        Status::Ok,
+        Status::Missing,
+        Status::Timeout,
+        Status::Error,
+        Status::Redacted,
+        Status::Unreachable,
+        Status::AuthFailed,
+        Status::NeedsLogin,
+        Status::NotAsked,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Ok => "ok",
@@ -307,6 +329,10 @@ impl Status {
             Status::Timeout => "timeout",
             Status::Error => "error",
             Status::Redacted => "redacted",
+            Status::Unreachable => "unreachable",
+            Status::AuthFailed => "auth-failed",
+            Status::NeedsLogin => "needs-login",
+            Status::NotAsked => "not-asked",
         }
     }
 }

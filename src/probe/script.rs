@@ -25,6 +25,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use crate::backing::roles::Role;
 use crate::profile::{Builtin, Profile, Source, SourceKind};
 
 /// A probe ready to send, with the boundary its output will be framed by.
@@ -48,21 +49,43 @@ impl ProbeScript {
     /// the host's clock counts whole seconds, and the watchdog reads it
     /// from its first tick on, taking the start as a tick before.
     pub fn for_host(&self, remaining: Duration) -> String {
+        self.for_app(remaining, None, None)
+    }
+
+    /// `for_host` for a host whose app lives in `app_dir` (read there by
+    /// the probe) under the `environment` label (`.env.<environment>`).
+    /// Both go in as single-quoted words: nothing in them is interpreted.
+    pub fn for_app(
+        &self,
+        remaining: Duration,
+        app_dir: Option<&str>,
+        environment: Option<&str>,
+    ) -> String {
+        let script = self.in_app(app_dir);
         let margin = self.tick * 3 + Duration::from_secs(2);
         let seconds = remaining.saturating_sub(margin).as_secs().max(1);
-        let rest = &self.text[self.deadline_line + "T=0\n".len()..];
-        format!("{}T={seconds}\n{rest}", &self.text[..self.deadline_line])
+        let rest = &script.text[script.deadline_line + PER_HOST.len()..];
+        // Only a plain label names a file (`.env.prod`), never a path.
+        let environment = environment
+            .filter(|e| e.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c)));
+        format!(
+            "{}T={seconds}\nPE={}\n{rest}",
+            &script.text[..script.deadline_line],
+            quote(environment.unwrap_or(""))
+        )
     }
 
     /// The same probe for a target whose app is in `app_dir` (an absolute
-    /// path checked when the config was read): sources marked `app` are
-    /// asked there. Without one they are absent.
+    /// path checked when the config was read, so one line): sources marked
+    /// `app` and the app's `.env` files are read there, and every command
+    /// runs there. Without one, app sources are absent.
     #[must_use]
     pub fn in_app(&self, app_dir: Option<&str>) -> ProbeScript {
         let Some(dir) = app_dir else { return self.clone() };
-        let at = self.deadline_line + "T=0\n".len();
-        let rest = &self.text[at + "A=\n".len()..];
-        let text = format!("{}A={}\n{rest}", &self.text[..at], quote(dir));
+        let at = self.deadline_line + PER_HOST.len();
+        // The `A=` line as built, or as an earlier `in_app` wrote it.
+        let end = self.text[at..].find('\n').map_or(self.text.len(), |n| at + n + 1);
+        let text = format!("{}A={}\n{}", &self.text[..at], quote(dir), &self.text[end..]);
         ProbeScript { text, ..self.clone() }
     }
 }
@@ -80,6 +103,15 @@ pub struct ScriptLimits {
 /// can read it (tests/it/probe_shellcheck.rs).
 const PRELUDE: &str = include_str!("prelude.sh");
 
+/// The app's backing services: reading its configuration on the host and
+/// keeping the credentials there (also checked by shellcheck).
+const APP: &str = include_str!("app.sh");
+
+/// The lines each host gets its own values in (`for_app`): its deadline
+/// and environment label; none until a transport knows them. The app
+/// folder's `A=` line follows (`in_app`).
+const PER_HOST: &str = "T=0\nPE=''\n";
+
 /// Builds the probe for `profile`. The boundary is fresh and random per
 /// call (128 bits, never exported), so noise around the frames (a login
 /// script's) is told from records. It is no secret from the probed tools,
@@ -87,6 +119,16 @@ const PRELUDE: &str = include_str!("prelude.sh");
 /// shell's memory: an output is framed by its length, measured on the host,
 /// so no tool output can pass for a record.
 pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
+    build_with_roles(
+        profile,
+        limits,
+        &crate::backing::roles::roles(&std::collections::BTreeMap::default()),
+    )
+}
+
+/// `build` with the app's roles (`[app.services]` applied): after the
+/// profile's facts, one more (`app_fact`) reads the app's configuration.
+pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role]) -> ProbeScript {
     let boundary = random_boundary();
     let mut s = String::with_capacity(16 * 1024);
     // A file of it runs as a program too (Ansible's `script` module);
@@ -98,12 +140,26 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     let _ = writeln!(s, "W={:.3}", tick(limits).as_secs_f64());
     // No deadline unless the transport knows one (`for_host`).
     let deadline_line = s.len();
-    s.push_str("T=0\n");
+    s.push_str(PER_HOST);
     // The target's app folder, if it names one: every command runs there
-    // (version managers' shims answer for the project), and app sources
-    // are absent without it.
+    // (version managers' shims answer for the project), app sources are
+    // absent without it, and the app's `.env` files are read there.
     s.push_str("A=\n[ -z \"$A\" ] || cd \"$A\" 2>/dev/null || :\n");
     s.push_str(PRELUDE);
+    // Role names and variable names were checked as plain words.
+    s.push_str("_roles=");
+    let lines: Vec<String> = roles
+        .iter()
+        .map(|r| {
+            std::iter::once(r.name.as_str())
+                .chain(r.vars.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    s.push_str(&quote(&lines.join("\n")));
+    s.push('\n');
+    s.push_str(APP);
     // The profile's hash tells a reader of a transcript it did not start
     // (`paritty import`) which questions were asked.
     let _ = writeln!(
@@ -122,11 +178,13 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
         }
         s.push_str("}\n");
     }
+    // The app's configuration: one more fact after the profile's.
+    let _ = writeln!(s, "_f{}() {{ _app {}; }}", profile.facts.len(), profile.facts.len());
     // Launch facts in order, at most `max_parallel` in flight; emit each in
     // order as soon as it and those before it are done, so a host that dies
     // mid-probe still delivers the facts finished before.
     let window = limits.max_parallel.max(1);
-    let count = profile.facts.len();
+    let count = app_fact(profile) + 1;
     // `N.d` marks a finished fact, so emitting can tell whether the next
     // one may join the same write.
     let emit = |s: &mut String, done: usize| {
@@ -137,7 +195,8 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
         if i >= window {
             emit(&mut s, i - window);
         }
-        let env = if reads_env(i) { "" } else { " _env;" };
+        // The app's fact reads the environment as the session has it.
+        let env = if i == app_fact(profile) || reads_env(i) { "" } else { " _env;" };
         let _ = writeln!(s, "{{{env} _f{i}; : > \"$D/{i}.d\"; }} >/dev/null 2>&1 & _p{i}=$!");
     }
     for done in count.saturating_sub(window)..count {
@@ -152,6 +211,11 @@ fn quote_free(text: &str) -> String {
     text.chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '.'))
         .collect()
+}
+
+/// The index of the app's fact in the probe's frames: after the profile's.
+pub fn app_fact(profile: &Profile) -> usize {
+    profile.facts.len()
 }
 
 /// The watchdog's tick: a fifth of the command timeout.

@@ -179,6 +179,9 @@ pub enum CompareKind {
     Loose,
     Text,
     Exact,
+    /// A backing service, `TYPE VERSION`: the type first, then the version
+    /// by that service's rule (`compare::backing`).
+    Backing,
 }
 
 impl CompareKind {
@@ -191,6 +194,7 @@ impl CompareKind {
             CompareKind::Loose => "loose",
             CompareKind::Text => "text",
             CompareKind::Exact => "exact",
+            CompareKind::Backing => "backing",
         }
     }
 }

@@ -14,6 +14,7 @@ use super::throwaway::Throwaway;
 use super::without_shell::{self, Subject};
 use super::{fallback, fault, inspect};
 use crate::collect::CollectOptions;
+use crate::collect::backing::remote;
 use crate::collect::events::Stage;
 use crate::collect::plan::ContainerPlan;
 use crate::collect::probed::facts_from_probe;
@@ -33,6 +34,8 @@ pub struct Job<'a> {
     /// Everything for one target, the engine's questions included.
     pub host_timeout: Duration,
     pub containers: &'a ContainerPlan,
+    /// The app's backing-service roles.
+    pub roles: &'a [crate::backing::roles::Role],
 }
 
 /// Progress callbacks, as for any host.
@@ -226,12 +229,20 @@ pub(crate) fn read_back(
         },
         (None, true) => None,
     };
-    let facts = facts_from_probe(
+    let mut facts = facts_from_probe(
         job.profile,
         parsed,
         job.collect.max_bytes,
         cut_off.as_ref().map_or("the probe did not report it", |(_, why)| why.as_str()),
     );
+    // The app's services as the container's environment names them: its
+    // own clients' answers (PostgreSQL, Redis with a password, SQLite) are
+    // kept; paritty opens no connection from inside a container, so the
+    // others are `not-asked`.
+    if let Some(records) = parsed.facts.get(&crate::probe::script::app_fact(job.profile)) {
+        let config = remote::read(records, job.collect.max_bytes);
+        facts.extend(remote::facts(&config, job.roles, &name, &mut remote::NotReached));
+    }
     let failure = cut_off
         .map(|(reason, why)| Failure::new(reason, format!("{name}: partial results, {why}")));
     (Some(snapshot(job, host, started, facts)), failure)

@@ -110,10 +110,12 @@ pub fn collect_remote(
     let sources: usize = job.profile.facts.iter().map(|f| f.sources.len()).sum();
     let max_total = sources.saturating_mul(job.collect.max_bytes + 512).saturating_add(1 << 20);
     let probe_started = Instant::now();
+    let app = (t.app_dir.as_deref(), t.labels.get("environment").map(String::as_str));
     let ran = match exec::run_probe_as(
         &session,
         launch,
         job.probe,
+        app,
         via.deadline,
         max_total,
         progress.facts_done,

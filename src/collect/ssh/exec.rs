@@ -82,26 +82,29 @@ impl std::error::Error for ExecError {}
 pub fn run_probe(
     session: &Session,
     probe: &ProbeScript,
+    app: (Option<&str>, Option<&str>),
     deadline: &Deadline,
     max_total: usize,
     on_fact: &dyn Fn(usize),
 ) -> Result<Transcript, ExecError> {
-    run_probe_as(session, SHELL, probe, deadline, max_total, on_fact)
+    run_probe_as(session, SHELL, probe, app, deadline, max_total, on_fact)
 }
 
 /// [`run_probe`] through `launch`'s command (a container engine's `exec`
-/// on the host, its complaints kept).
+/// on the host, its complaints kept); `app` is the app folder and the
+/// environment label the probe reads the app's configuration with.
 pub fn run_probe_as(
     session: &Session,
     launch: Launch<'_>,
     probe: &ProbeScript,
+    app: (Option<&str>, Option<&str>),
     deadline: &Deadline,
     max_total: usize,
     on_fact: &dyn Fn(usize),
 ) -> Result<Transcript, ExecError> {
     // The probe ends itself before the host's deadline: nothing of it may
     // outlive the time paritty gives the host.
-    let script = probe.for_host(deadline.left());
+    let script = probe.for_app(deadline.left(), app.0, app.1);
     // Each step waits at most the time left (a timed-out step fails, and
     // the caller names the deadline).
     deadline.arm(session);

@@ -12,7 +12,9 @@ use super::connect::{self, ConnectOptions, failure};
 use super::deadline::{Deadline, Phase};
 use super::exec;
 use super::settings::{self, Request};
+use super::tunnel::Tunnel;
 use crate::collect::CollectOptions;
+use crate::collect::backing::remote;
 use crate::collect::events::Stage;
 use crate::collect::probed::facts_from_probe;
 use crate::model::{
@@ -52,6 +54,10 @@ pub struct HostJob<'a> {
     /// When everything for this host must have ended (`opts.host_timeout`
     /// after the host's turn began).
     pub deadline: &'a Deadline,
+    /// The app's folder on the host (`app_dir`), read by the probe.
+    pub app_dir: Option<&'a str>,
+    /// The app's backing-service roles.
+    pub roles: &'a [crate::backing::roles::Role],
 }
 
 pub fn collect_host(
@@ -59,8 +65,19 @@ pub fn collect_host(
     stage: &dyn Fn(Stage),
     facts_done: &dyn Fn(usize),
 ) -> HostOutcome {
-    let HostJob { name, labels, settings, profile, probe, opts, connect, ssh_config, deadline } =
-        *job;
+    let HostJob {
+        name,
+        labels,
+        settings,
+        profile,
+        probe,
+        opts,
+        connect,
+        ssh_config,
+        deadline,
+        app_dir,
+        roles,
+    } = *job;
     let started = Instant::now();
     let collected_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let failed = |f: Failure| HostOutcome { snapshot: None, failure: Some(f) };
@@ -75,17 +92,32 @@ pub fn collect_host(
     stage(Stage::Probing);
     let sources: usize = profile.facts.iter().map(|f| f.sources.len()).sum();
     let max_total = sources.saturating_mul(opts.collect.max_bytes + 512).saturating_add(1 << 20);
-    let transcript = match exec::run_probe(&session, probe, deadline, max_total, facts_done) {
+    let environment = labels.get("environment").map(String::as_str);
+    let app = (app_dir, environment);
+    let transcript = match exec::run_probe(&session, probe, app, deadline, max_total, facts_done) {
         Ok(t) => t,
         Err(why) => {
             let f = failure(FailReason::ProbeFailed, format!("{name}: {why}"));
             return failed(deadline.explain(f, Phase::StartingProbe));
         }
     };
+    let parsed = &transcript.frames;
+    // The app's services, asked through this session from the host's side
+    // (the probe kept the credentials there).
+    let backing = parsed.facts.get(&crate::probe::script::app_fact(profile)).map(|records| {
+        let config = remote::read(records, opts.collect.max_bytes);
+        let mut tunnel = Tunnel {
+            session: &session,
+            deadline,
+            timeout: opts.collect.command_timeout,
+            host: name,
+        };
+        remote::facts(&config, roles, name, &mut tunnel)
+    });
     // The session ends here: dropping it closes the socket and sends
     // nothing more (the channel is already closed or given up).
+    session.set_timeout(1);
     drop(session);
-    let parsed = &transcript.frames;
     if !parsed.started {
         let said = String::from_utf8_lossy(&transcript.stdout);
         let said = crate::output::sanitize::strip_control(said.lines().next().unwrap_or(""));
@@ -100,12 +132,13 @@ pub fn collect_host(
         (None, false) => Some("the probe stopped before its end".to_owned()),
         (None, true) => None,
     };
-    let facts = facts_from_probe(
+    let mut facts = facts_from_probe(
         profile,
         parsed,
         opts.collect.max_bytes,
         cut_off.as_deref().unwrap_or("the probe did not report it"),
     );
+    facts.extend(backing.unwrap_or_default());
     let snapshot = Snapshot {
         schema_version: SCHEMA_VERSION,
         paritty_version: env!("CARGO_PKG_VERSION").to_owned(),

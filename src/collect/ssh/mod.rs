@@ -14,6 +14,7 @@ pub mod host;
 pub mod jump;
 pub mod known_hosts;
 pub mod settings;
+pub mod tunnel;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -105,7 +105,10 @@ pub fn compare(kind: CompareKind, a: &str, b: &str) -> Verdict {
         CompareKind::Dpkg => dpkg::compare(a, b),
         CompareKind::Rpm => rpm::compare(a, b),
         CompareKind::Pep440 => pep440::compare(a, b),
-        CompareKind::Loose => loose::compare(a, b),
+        // `compare::matrix` judges backing values by `compare::backing`
+        // (type first, then the service's rule); asked here, they read as
+        // dotted versions after the same type word.
+        CompareKind::Loose | CompareKind::Backing => loose::compare(a, b),
         CompareKind::Text => text::compare(a, b),
         CompareKind::Exact => None,
     };

@@ -77,6 +77,8 @@ pub struct Case<'a> {
     pub accepted: Option<Accepted<'a>>,
     pub baseline_value: String,
     pub value: String,
+    /// A different type of backing service, in words.
+    pub finding: Option<String>,
 }
 
 /// A host that could not be compared at all.
@@ -132,6 +134,11 @@ impl CheckDoc<'_> {
                             accepted,
                             baseline_value: shown_value(r, base),
                             value: shown_value(r, c),
+                            finding: crate::compare::wording::service_difference(
+                                &shown.rows[r].cells[base],
+                                &shown.rows[r].cells[c],
+                                &shown.columns[base].name,
+                            ),
                         }
                     })
                     .collect();
@@ -236,7 +243,7 @@ impl Case<'_> {
     pub fn message(&self, baseline: &str) -> String {
         let mut text = format!(
             "{}: {baseline} has {}, {} has {}",
-            self.severity.as_str(),
+            self.finding.as_deref().unwrap_or(self.severity.as_str()),
             self.baseline_value,
             self.host,
             self.value
@@ -272,9 +279,11 @@ fn text(doc: &CheckDoc<'_>) -> String {
     for (host, cases) in doc.hosts() {
         for case in cases.iter().filter(|c| c.failing || c.covered()) {
             let word = if case.failing { case.severity.as_str() } else { "accepted" };
+            // Another type of service says so in words, before the values.
+            let finding = case.finding.as_ref().map(|f| format!(": {f}")).unwrap_or_default();
             let _ = write!(
                 out,
-                "{word}: {host} {} ({base}: {}, {host}: {})",
+                "{word}: {host} {}{finding} ({base}: {}, {host}: {})",
                 case.fact, case.baseline_value, case.value
             );
             match case.accepted {

@@ -173,6 +173,7 @@ fn paint(severity: Severity, text: &str) -> String {
         Severity::Patch => "36",
         Severity::Minor => "33",
         Severity::Major | Severity::Different => "1;31",
+        Severity::Service => "1;7;31",
         Severity::Missing => "35",
         Severity::Unknown => "2;37",
     };

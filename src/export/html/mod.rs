@@ -330,14 +330,13 @@ fn category(fact: &Fact) -> &str {
 }
 
 fn status_counts(snap: &Snapshot) -> String {
-    let parts: Vec<String> =
-        [Status::Ok, Status::Missing, Status::Timeout, Status::Error, Status::Redacted]
-            .into_iter()
-            .filter_map(|s| {
-                let n = snap.facts.values().filter(|f| f.status == s).count();
-                (n > 0).then(|| format!("{n} {s}"))
-            })
-            .collect();
+    let parts: Vec<String> = Status::ALL
+        .into_iter()
+        .filter_map(|s| {
+            let n = snap.facts.values().filter(|f| f.status == s).count();
+            (n > 0).then(|| format!("{n} {s}"))
+        })
+        .collect();
     format!("{} facts: {}", snap.facts.len(), parts.join(", "))
 }
 

@@ -106,17 +106,27 @@ fn help(app: &App) -> Vec<Line<'static>> {
         })
         .collect();
     lines.push(Line::from("Mouse: wheel scrolls; click selects; click a category folds it."));
-    let marks: Vec<Span<'static>> = Severity::ALL[1..]
-        .iter()
-        .map(|s| {
-            Span::styled(
-                format!("{} {}  ", style::mark(*s), s.as_str()),
-                style::severity(*s, app.color),
-            )
-        })
-        .collect();
-    lines.push(Line::from(marks));
-    lines.push(Line::from(declared_legend(app)));
+    // The version levels on one line, the others (missing, unknown,
+    // another type of service) on the next: one line no longer fits.
+    let marks = |severities: &[Severity]| -> Line<'static> {
+        Line::from(
+            severities
+                .iter()
+                .map(|s| {
+                    Span::styled(
+                        format!("{} {}  ", style::mark(*s), s.as_str()),
+                        style::severity(*s, app.color),
+                    )
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    lines.push(marks(&Severity::ALL[1..6]));
+    // The declarations' marks after the others: a line more would not fit
+    // a 36-row terminal.
+    let mut last = marks(&Severity::ALL[6..]);
+    last.spans.extend(declared_legend(app));
+    lines.push(last);
     lines
 }
 

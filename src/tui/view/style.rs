@@ -33,6 +33,9 @@ pub fn severity(severity: Severity, color: bool) -> Style {
         Severity::Different => Style::new().fg(Color::Magenta),
         Severity::Missing => Style::new().fg(Color::LightRed),
         Severity::Unknown => Style::new().fg(Color::DarkGray),
+        Severity::Service => {
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        }
     }
 }
 

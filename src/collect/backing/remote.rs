@@ -1,0 +1,394 @@
+//! A host's backing services from the probe: the app fact's lines (roles,
+//! their URLs without credentials, the host's clients' answers) become
+//! `backing.*` facts; the services that tell their version without a login
+//! are asked by the caller (through the SSH session, `ssh::tunnel_ask`).
+
+use std::collections::BTreeMap;
+
+use super::{Outcome, bad_url, fact, fact_id, finish, list_kind, not_asked, protocol, sqlite};
+use crate::backing::ask::Protocol;
+use crate::backing::endpoint::{self, Endpoint, Kind};
+use crate::backing::roles::Role;
+use crate::model::{Fact, Status};
+use crate::output::sanitize::{clean_output, one_line};
+use crate::probe::frame::Record;
+
+/// One role as the host's configuration names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub role: String,
+    pub var: String,
+    pub origin: String,
+    /// The URL as the probe sent it (no user, no password), read.
+    pub endpoint: Result<Endpoint, String>,
+    /// The URL had a password (it stayed on the host).
+    pub password: bool,
+    /// What the host's own client said, when one was run.
+    pub client: Option<ClientRun>,
+    /// The client that would have been run, not installed there.
+    pub no_client: Option<String>,
+    /// The sqlite file's first 100 bytes.
+    pub header: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRun {
+    pub program: String,
+    pub path: Option<String>,
+    pub output: String,
+    pub exit_code: Option<i32>,
+    pub killed: bool,
+}
+
+/// What the probe said of the app's configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostConfig {
+    pub entries: Vec<Entry>,
+    pub unset: Vec<String>,
+    pub problems: Vec<String>,
+}
+
+/// Reads the app fact's records (`None`: the probe never got to it).
+pub fn read(records: &[Record], max_bytes: usize) -> HostConfig {
+    let mut config = HostConfig::default();
+    let mut outputs: BTreeMap<usize, ClientRun> = BTreeMap::new();
+    let mut lines = String::new();
+    for record in records {
+        match record {
+            Record::Read { source: 0, output, .. } => {
+                lines =
+                    String::from_utf8_lossy(&output[..output.len().min(max_bytes)]).into_owned();
+            }
+            Record::Ran { source, copies, exit_code, killed, output } => {
+                outputs.insert(
+                    *source,
+                    ClientRun {
+                        program: String::new(),
+                        path: copies.first().map(|c| one_line(&c.path)),
+                        output: clean_output(&output[..output.len().min(max_bytes)]),
+                        exit_code: *exit_code,
+                        killed: *killed,
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+    for line in lines.lines().take(1000) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        match fields.as_slice() {
+            ["R", role, var, origin, url, creds] => config.entries.push(Entry {
+                role: (*role).to_owned(),
+                var: (*var).to_owned(),
+                origin: one_line(origin),
+                endpoint: endpoint::parse(url, list_kind(var)).map_err(|e| e.0),
+                password: *creds == "2",
+                client: None,
+                no_client: None,
+                header: None,
+            }),
+            ["U", role] => config.unset.push((*role).to_owned()),
+            ["P", problem] => config.problems.push(one_line(problem)),
+            ["K", source, role, program] => {
+                let source = source.parse().unwrap_or(usize::MAX);
+                if let (Some(mut run), Some(entry)) =
+                    (outputs.remove(&source), config.entries.iter_mut().find(|e| e.role == *role))
+                {
+                    run.program = one_line(program);
+                    entry.client = Some(run);
+                }
+            }
+            ["N", role, program] => {
+                if let Some(entry) = config.entries.iter_mut().find(|e| e.role == *role) {
+                    entry.no_client = Some(one_line(program));
+                }
+            }
+            ["H", role, hex] => {
+                if let Some(entry) = config.entries.iter_mut().find(|e| e.role == *role) {
+                    entry.header = from_hex(hex);
+                }
+            }
+            _ => {}
+        }
+    }
+    config
+}
+
+fn from_hex(hex: &str) -> Option<Vec<u8>> {
+    if !hex.len().is_multiple_of(2) || hex.len() > 200 {
+        return None;
+    }
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()
+}
+
+/// How the caller reaches a service from the host's side: SSH asks through
+/// a `direct-tcpip` channel; a container says why it cannot.
+pub trait Reach {
+    fn ask(&mut self, protocol: Protocol, endpoint: &Endpoint) -> Outcome;
+}
+
+/// The `backing.*` facts of a host: its clients' answers read, the other
+/// services asked through `reach`, one after another (one SSH session).
+pub fn facts(
+    config: &HostConfig,
+    roles: &[Role],
+    host: &str,
+    reach: &mut dyn Reach,
+) -> BTreeMap<String, Fact> {
+    let mut facts = BTreeMap::new();
+    for role in roles {
+        if config.unset.contains(&role.name) {
+            let read = "the host's environment and .env files";
+            facts.insert(fact_id(&role.name), super::unset(role, read, &config.problems));
+        }
+    }
+    for entry in &config.entries {
+        let started = std::time::Instant::now();
+        let fact = match &entry.endpoint {
+            Err(why) => bad_url(&entry.origin, why),
+            Ok(endpoint) => {
+                let outcome = decide(entry, endpoint, host, reach);
+                fact(&entry.origin, endpoint, outcome, started.elapsed())
+            }
+        };
+        facts.insert(fact_id(&entry.role), fact);
+    }
+    finish(facts, roles)
+}
+
+fn decide(entry: &Entry, endpoint: &Endpoint, host: &str, reach: &mut dyn Reach) -> Outcome {
+    if let Some(why) = not_asked(endpoint) {
+        return Outcome::failed(Status::NotAsked, why);
+    }
+    let needs_client = match endpoint.kind {
+        Kind::Memory => return Outcome::Memory,
+        Kind::Sqlite => return sqlite_here(entry, host),
+        Kind::Postgresql => Some("postgresql-client (psql)"),
+        Kind::Redis if entry.password => Some("redis-tools (redis-cli) or valkey-cli"),
+        _ => None,
+    };
+    if let Some(package) = needs_client {
+        return match &entry.client {
+            Some(run) => client_answer(endpoint.kind, run),
+            None => Outcome::failed(
+                Status::NeedsLogin,
+                format!(
+                    "{} tells its version only after a login, which paritty makes with {host}'s own client so the password stays there: install {package} on {host}",
+                    endpoint.kind
+                ),
+            ),
+        };
+    }
+    match protocol(endpoint.kind) {
+        Some(protocol) => reach.ask(protocol, endpoint),
+        None => Outcome::failed(Status::NotAsked, "not asked: no way to ask it"),
+    }
+}
+
+fn sqlite_here(entry: &Entry, host: &str) -> Outcome {
+    let file =
+        match (&entry.header, entry.endpoint.as_ref().ok().and_then(|e| e.database.as_deref())) {
+            (_, Some(":memory:")) => "in memory (no file)".to_owned(),
+            (Some(bytes), _) => sqlite::describe_header(bytes),
+            (None, _) => "no such file there (SQLite would create it)".to_owned(),
+        };
+    match &entry.client {
+        Some(run) => match sqlite::library_version(&run.output) {
+            Some(version) => Outcome::Answered {
+                service: "sqlite".into(),
+                version,
+                how: format!(
+                    "by {} on {host} (the library it links); file: {file}",
+                    run.path.as_deref().unwrap_or(&run.program)
+                ),
+            },
+            None => Outcome::failed(
+                Status::Error,
+                format!("{} said: {}; file: {file}", run.program, first_line(&run.output)),
+            ),
+        },
+        None => Outcome::failed(
+            Status::NotAsked,
+            format!(
+                "no sqlite3 CLI or python3 on {host} to tell the SQLite library version; file: {file}"
+            ),
+        ),
+    }
+}
+
+/// What psql or redis-cli printed (only the version line, or an error line,
+/// came back), as an outcome.
+pub fn client_answer(kind: Kind, run: &ClientRun) -> Outcome {
+    let how = format!("by {} on the host", run.path.as_deref().unwrap_or(&run.program));
+    if run.killed {
+        return Outcome::failed(Status::Timeout, format!("{} did not answer in time", run.program));
+    }
+    let text = run.output.as_str();
+    if kind == Kind::Redis {
+        let field = |name: &str| {
+            text.lines().find_map(|l| l.trim().strip_prefix(name)).map(|v| v.trim().to_owned())
+        };
+        if let Some(version) = field("valkey_version:") {
+            return Outcome::Answered { service: "valkey".into(), version, how };
+        }
+        if let Some(version) = field("redis_version:") {
+            return Outcome::Answered { service: "redis".into(), version, how };
+        }
+    } else if run.exit_code == Some(0)
+        && let Some(version) = text.lines().next().and_then(|l| l.split_whitespace().next())
+        && version.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return Outcome::Answered {
+            service: kind.as_str().into(),
+            version: version.to_owned(),
+            how,
+        };
+    }
+    let lower = text.to_ascii_lowercase();
+    let status = if [
+        "password authentication failed",
+        "authentication failed",
+        "no password supplied",
+        "wrongpass",
+        "noauth",
+        "invalid password",
+        "auth failed",
+        "invalid username-password",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
+        Status::AuthFailed
+    } else if [
+        "connection refused",
+        "could not connect",
+        "could not translate host",
+        "no route to host",
+        "network is unreachable",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
+        Status::Unreachable
+    } else if lower.contains("timeout") {
+        Status::Timeout
+    } else {
+        Status::Error
+    };
+    Outcome::failed(status, format!("{} said: {}", run.program, first_line(text)))
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("(nothing)");
+    one_line(line).chars().take(300).collect()
+}
+
+/// Containers: the probe ran in the container and its clients answered,
+/// but paritty has no way to open a connection from inside it.
+pub struct NotReached;
+
+impl Reach for NotReached {
+    fn ask(&mut self, _: Protocol, _: &Endpoint) -> Outcome {
+        Outcome::failed(
+            Status::NotAsked,
+            "not asked: paritty does not yet reach services from inside a container",
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backing::roles::roles;
+    use crate::probe::frame::Copy;
+
+    struct Refused(Vec<String>);
+    impl Reach for Refused {
+        fn ask(&mut self, protocol: Protocol, endpoint: &Endpoint) -> Outcome {
+            self.0.push(format!("{protocol:?} {}", endpoint.describe()));
+            Outcome::failed(Status::Unreachable, "refused")
+        }
+    }
+
+    fn records(lines: &str, client: Option<(&str, Option<i32>)>) -> Vec<Record> {
+        let mut out =
+            vec![Record::Read { source: 0, copies: vec![], output: lines.as_bytes().to_vec() }];
+        if let Some((said, code)) = client {
+            out.push(Record::Ran {
+                source: 1,
+                copies: vec![Copy { path: "/usr/bin/psql".into(), real: "/usr/bin/psql".into() }],
+                exit_code: code,
+                killed: false,
+                output: said.as_bytes().to_vec(),
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn the_hosts_lines_become_facts_asked_where_they_should_be() {
+        let lines = "R\tdatabase\tDATABASE_URL\tDATABASE_URL in /srv/app/.env:2\tpostgres://db:5432/app\t2\n\
+                     R\tcache\tREDIS_URL\tREDIS_URL in the environment\tredis://127.0.0.1:6379/0\t0\n\
+                     U\tqueue\nP\t/srv/app/.env:4: not a NAME=value line paritty reads\n\
+                     K\t1\tdatabase\tpsql\n";
+        let config = read(&records(lines, Some(("16.4 (Debian 16.4-1)\n", Some(0)))), 65536);
+        let mut reach = Refused(vec![]);
+        let facts = facts(&config, &roles(&BTreeMap::default()), "prod", &mut reach);
+        let db = &facts["backing.database"];
+        assert_eq!(db.value.as_deref(), Some("postgresql 16.4"));
+        assert_eq!(db.found_at.as_deref(), Some("DATABASE_URL in /srv/app/.env:2"));
+        assert!(db.raw.starts_with("postgresql db:5432 database app"), "{}", db.raw);
+        assert_eq!(facts["backing.cache"].status, Status::Unreachable);
+        assert_eq!(reach.0, ["Redis redis 127.0.0.1:6379 database 0"]);
+        let queue = &facts["backing.queue"];
+        assert_eq!(queue.status, Status::Missing);
+        assert!(queue.raw.contains(".env:4"), "{}", queue.raw);
+        assert_eq!(facts["backing.database"].category, super::super::CATEGORY);
+    }
+
+    #[test]
+    fn without_the_client_a_login_service_needs_login_and_says_what_to_install() {
+        let lines = "R\tdatabase\tDATABASE_URL\tDATABASE_URL in the environment\tpostgresql://db/app\t2\nN\tdatabase\tpsql\n";
+        let config = read(&records(lines, None), 65536);
+        let facts = facts(&config, &roles(&BTreeMap::default()), "prod", &mut Refused(vec![]));
+        let db = &facts["backing.database"];
+        assert_eq!(db.status, Status::NeedsLogin);
+        assert!(db.raw.contains("install postgresql-client (psql) on prod"), "{}", db.raw);
+    }
+
+    #[test]
+    fn client_errors_read_as_statuses() {
+        let run = |said: &str, code| ClientRun {
+            program: "psql".into(),
+            path: None,
+            output: said.into(),
+            exit_code: code,
+            killed: false,
+        };
+        let status = |o: Outcome| match o {
+            Outcome::Failed { status, .. } => status,
+            other => panic!("{other:?}"),
+        };
+        let said = "psql: error: connection to server at \"db\" (10.0.0.5), port 5432 failed: FATAL:  password authentication failed for user \"app\"";
+        assert_eq!(
+            status(client_answer(Kind::Postgresql, &run(said, Some(2)))),
+            Status::AuthFailed
+        );
+        let said =
+            "psql: error: connection to server at \"db\", port 5432 failed: Connection refused";
+        assert_eq!(
+            status(client_answer(Kind::Postgresql, &run(said, Some(2)))),
+            Status::Unreachable
+        );
+        let said = "AUTH failed: WRONGPASS invalid username-password pair or user is disabled.";
+        assert_eq!(status(client_answer(Kind::Redis, &run(said, Some(0)))), Status::AuthFailed);
+        assert_eq!(
+            client_answer(Kind::Redis, &run("redis_version:7.0.15\n", Some(0))),
+            Outcome::Answered {
+                service: "redis".into(),
+                version: "7.0.15".into(),
+                how: "by psql on the host".into()
+            }
+        );
+    }
+}
