@@ -11,6 +11,7 @@ mod check_formats;
 mod cli;
 mod collect_local;
 mod comparators;
+mod config_groups;
 mod containers;
 mod declared;
 mod diff;
