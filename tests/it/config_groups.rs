@@ -1,6 +1,7 @@
 //! `[[group]]` in paritty.toml: `@NAME` without an Ansible inventory, the
 //! `groups` label, and every refusal with its file and line.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use paritty::collect::target::Target;
@@ -138,11 +139,12 @@ fn a_diamond_of_children_is_no_cycle_and_is_walked_once() {
     // revisited groups would take 2^40 steps.
     let mut text = String::from("[[host]]\nname = \"h\"\n");
     for level in 0..40 {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "[[group]]\nname = \"l{level}a\"\nchildren = [\"l{n}a\", \"l{n}b\"]\n\
              [[group]]\nname = \"l{level}b\"\nchildren = [\"l{n}a\", \"l{n}b\"]\n",
             n = level + 1
-        ));
+        );
     }
     text.push_str("[[group]]\nname = \"l40a\"\nhosts = [\"h\"]\n[[group]]\nname = \"l40b\"\n");
     let config = config(&text);
