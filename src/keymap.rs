@@ -31,6 +31,10 @@ pub enum Action {
     RefreshAll,
     Export,
     Pair,
+    /// The fleet view: each fact's values across the hosts, with counts.
+    Fleet,
+    /// The fleet view's columns: the whole fleet, or one per group.
+    FleetGroups,
     Details,
     Help,
     Quit,
@@ -38,7 +42,7 @@ pub enum Action {
 
 impl Action {
     /// Every action with its config name and what it does, in help order.
-    pub const ALL: [(Action, &'static str, &'static str); 23] = [
+    pub const ALL: [(Action, &'static str, &'static str); 25] = [
         (Action::Up, "up", "previous fact"),
         (Action::Down, "down", "next fact"),
         (Action::Left, "left", "previous host"),
@@ -59,6 +63,8 @@ impl Action {
         (Action::RefreshAll, "refresh-all", "collect every host again"),
         (Action::Export, "export", "export to a file"),
         (Action::Pair, "pair", "pair view: baseline vs selected host"),
+        (Action::Fleet, "fleet", "fleet view: each fact's values and their hosts"),
+        (Action::FleetGroups, "fleet-groups", "fleet view: a column per group / whole fleet"),
         (Action::Details, "details", "show or hide the details pane"),
         (Action::Help, "help", "this help"),
         (Action::Quit, "quit", "quit (or close a dialog)"),
@@ -197,6 +203,8 @@ impl Default for Keymap {
             ("R", Action::RefreshAll),
             ("e", Action::Export),
             ("p", Action::Pair),
+            ("v", Action::Fleet),
+            ("c", Action::FleetGroups),
             ("i", Action::Details),
             ("?", Action::Help),
             ("f1", Action::Help),

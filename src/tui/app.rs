@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::dialog::Modal;
 use crate::collect::events::Stage;
+use crate::compare::fleet::{Fleet, groups_of_labels};
 use crate::compare::matrix::{Comparison, Row, choose_baseline};
 use crate::compare::policy::Policy;
 use crate::compare::severity::Severity;
@@ -32,6 +33,8 @@ pub struct Host {
     pub example: bool,
     /// Whether `r` can collect it again (examples cannot).
     pub refreshable: bool,
+    /// The target's groups (its `groups` label), known before it answers.
+    pub groups: Option<String>,
 }
 
 impl Host {
@@ -47,6 +50,7 @@ impl Host {
             report: None,
             example: false,
             refreshable: true,
+            groups: None,
         }
     }
 
@@ -87,6 +91,9 @@ pub enum Screen {
         left: usize,
         right: usize,
     },
+    /// Each fact's values across the hosts with their counts
+    /// (`compare::fleet`), for more hosts than fit as columns.
+    Fleet,
 }
 
 /// Which pane has the keys (Tab switches).
@@ -101,6 +108,14 @@ pub enum Focus {
 pub enum Line {
     Category(usize),
     Fact(usize),
+}
+
+/// One value of a fleet row: in a group's column (`None`: the whole
+/// fleet), a value (its index) or the hosts without an answer (`None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chip {
+    pub group: Option<usize>,
+    pub value: Option<usize>,
 }
 
 /// A category and where its rows are in the comparison.
@@ -153,6 +168,17 @@ pub struct App {
     /// Pair view: all facts instead of only the divergent ones.
     pub pair_all: bool,
     pub search: Search,
+    /// The comparison as value distributions, rebuilt with it.
+    pub fleet: Fleet,
+    /// Fleet view: a column per group instead of the whole fleet.
+    pub fleet_groups: bool,
+    /// The selected value of the fleet row (`fleet_chips`).
+    pub chip: usize,
+    /// First group column on screen in the fleet view.
+    pub group_scroll: usize,
+    /// The user chose matrix or fleet (`v`); until then the fleet view is
+    /// shown when the hosts do not fit as columns.
+    pub layout_chosen: bool,
     pub modal: Option<Modal>,
     /// One line of feedback (export written, nothing to refresh...).
     pub message: Option<String>,
@@ -190,6 +216,11 @@ impl App {
             cursor_placed: false,
             pair_all: false,
             search: Search::default(),
+            fleet: Fleet::default(),
+            fleet_groups: false,
+            chip: 0,
+            group_scroll: 0,
+            layout_chosen: false,
             modal: None,
             message: None,
             size: (80, 24),
@@ -239,6 +270,7 @@ impl App {
         }
         self.baseline = self.baseline.min(self.hosts.len().saturating_sub(1));
         self.comparison = Comparison::build(&reports, self.baseline, &self.policy);
+        self.fleet = Fleet::build(&self.comparison, &self.host_groups());
         if let Some(id) = selected
             && let Some(at) = self
                 .lines()
@@ -372,6 +404,59 @@ impl App {
         std::iter::once(self.baseline)
             .chain((0..self.hosts.len()).filter(|&i| i != self.baseline))
             .collect()
+    }
+
+    /// Each host's groups: its snapshot's `groups` label, else its
+    /// target's, else its environment (so `prod` and `staging` hosts of a
+    /// plain `[[host]]` list still make two groups).
+    pub fn host_groups(&self) -> Vec<Vec<String>> {
+        groups_of_labels(self.hosts.iter().map(|h| {
+            let labels =
+                h.report.as_ref().and_then(|r| r.snapshot.as_ref()).map(|s| &s.host.labels);
+            labels
+                .and_then(|l| l.get("groups"))
+                .or(h.groups.as_ref())
+                .or(h.environment.as_ref())
+                .map(String::as_str)
+        }))
+    }
+
+    /// The values of the selected fact the fleet view lets the user pick,
+    /// left to right: per group when columns are groups.
+    pub fn fleet_chips(&self) -> Vec<Chip> {
+        let Some(Line::Fact(r)) = self.selected_line() else { return Vec::new() };
+        let Some(row) = self.fleet.row(r) else { return Vec::new() };
+        let mut chips = Vec::new();
+        let mut add = |group: Option<usize>, d: &crate::compare::fleet::Distribution| {
+            chips.extend((0..d.values.len()).map(|v| Chip { group, value: Some(v) }));
+            if !d.unanswered.is_empty() {
+                chips.push(Chip { group, value: None });
+            }
+        };
+        if self.fleet_groups {
+            for (g, d) in row.by_group.iter().enumerate() {
+                add(Some(g), d);
+            }
+        } else {
+            add(None, &row.all);
+        }
+        chips
+    }
+
+    /// The selected chip and its hosts, if the cursor is on a fact.
+    pub fn selected_chip(&self) -> Option<(Chip, &[usize])> {
+        let Some(Line::Fact(r)) = self.selected_line() else { return None };
+        let chip = *self.fleet_chips().get(self.chip)?;
+        let row = self.fleet.row(r)?;
+        let d = match chip.group {
+            Some(g) => row.by_group.get(g)?,
+            None => &row.all,
+        };
+        let hosts = match chip.value {
+            Some(v) => d.values.get(v)?.hosts.as_slice(),
+            None => d.unanswered.as_slice(),
+        };
+        Some((chip, hosts))
     }
 
     /// Hosts still collecting.

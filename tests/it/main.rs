@@ -48,6 +48,7 @@ mod ssh_hostile_tools;
 mod ssh_jump;
 mod ssh_settings;
 mod sshd_harness;
+mod tui_fleet;
 mod tui_pty;
 mod tui_screens;
 mod tui_session;
