@@ -62,7 +62,7 @@ pub struct FleetRow {
 /// A comparison as value distributions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fleet {
-    /// Group names in natural order, `(no group)` last when some host is in none.
+    /// Group names by name, `(no group)` last when some host is in none.
     pub groups: Vec<String>,
     /// The hosts of each group (column indices).
     pub members: Vec<Vec<usize>>,
@@ -117,7 +117,7 @@ impl Fleet {
     }
 }
 
-/// Groups in natural order with their hosts; hosts in none under `NO_GROUP`.
+/// Groups by name with their hosts; hosts in none under `NO_GROUP`.
 fn group_members(hosts: usize, groups: &[Vec<String>]) -> (Vec<String>, Vec<Vec<usize>>) {
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut ungrouped = Vec::new();
@@ -130,8 +130,9 @@ fn group_members(hosts: usize, groups: &[Vec<String>]) -> (Vec<String>, Vec<Vec<
             by_name.entry(group.as_str()).or_default().push(host);
         }
     }
+    // By name (plain order: compare sits below the inventory's natural sort).
     let mut named: Vec<(&str, Vec<usize>)> = by_name.into_iter().collect();
-    crate::inventory::natural::sort(&mut named, |(name, _)| name);
+    named.sort_by(|a, b| a.0.cmp(b.0));
     let mut group_names: Vec<String> = named.iter().map(|(n, _)| (*n).to_owned()).collect();
     let mut members: Vec<Vec<usize>> = named.into_iter().map(|(_, h)| h).collect();
     if !ungrouped.is_empty() {

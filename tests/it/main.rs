@@ -16,6 +16,7 @@ mod containers;
 mod declared;
 mod diff;
 mod examples_shipped;
+mod export_fleet;
 mod export_golden;
 mod export_html;
 mod frame_props;
