@@ -19,6 +19,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::Value;
 
+const GROUPS: [&str; 3] = ["prod", "staging", "qa"];
+
 fn arg(n: usize, default: usize) -> usize {
     std::env::args()
         .skip(1)
@@ -53,8 +55,7 @@ fn corpus(hosts: usize, facts: usize) -> Vec<String> {
         .map(|i| {
             let mut snap = base.clone();
             snap["host"]["name"] = Value::from(format!("host-{i:04}"));
-            snap["host"]["labels"] =
-                serde_json::json!({ "groups": ["prod", "staging", "qa"][i % 3] });
+            snap["host"]["labels"] = serde_json::json!({ "groups": GROUPS[i % GROUPS.len()] });
             let map = snap["facts"].as_object_mut().expect("facts");
             for f in map.len()..facts {
                 let mut fact = template.clone();
