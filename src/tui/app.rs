@@ -170,6 +170,9 @@ pub struct App {
     pub search: Search,
     /// The comparison as value distributions, rebuilt with it.
     pub fleet: Fleet,
+    /// The comparison's summary line, made with it (not per frame: it
+    /// reads every cell).
+    pub summary: String,
     /// Fleet view: a column per group instead of the whole fleet.
     pub fleet_groups: bool,
     /// The selected value of the fleet row (`fleet_chips`).
@@ -217,6 +220,7 @@ impl App {
             pair_all: false,
             search: Search::default(),
             fleet: Fleet::default(),
+            summary: String::new(),
             fleet_groups: false,
             chip: 0,
             group_scroll: 0,
@@ -253,11 +257,33 @@ impl App {
             .collect()
     }
 
+    /// Every host's report taken out (`recompare` puts them back), a
+    /// pending host's as an empty report under its name, as `reports` has.
+    fn reports_taken(&mut self) -> Vec<HostReport> {
+        self.hosts
+            .iter_mut()
+            .map(|h| {
+                h.report.take().unwrap_or_else(|| HostReport {
+                    target: h.name.clone(),
+                    snapshot: None,
+                    failure: match &h.stage {
+                        Stage::Failed(f) => Some(f.clone()),
+                        _ => None,
+                    },
+                })
+            })
+            .collect()
+    }
+
     /// Rebuilds the comparison after reports or the baseline changed; the
     /// cursor stays on the same fact where it can.
     pub fn recompare(&mut self) {
         let selected = self.selected_row().map(|r| r.id.clone());
-        let reports = self.reports();
+        // The reports are lent to the comparison, not copied: with a
+        // thousand hosts a copy per answering host cost more than judging.
+        let had: Vec<bool> = self.hosts.iter().map(|h| h.report.is_some()).collect();
+        let lent: Vec<HostReport> = self.reports_taken();
+        let reports = &lent;
         if !self.baseline_chosen {
             self.baseline = self
                 .hosts
@@ -266,11 +292,17 @@ impl App {
                 .or_else(|| {
                     self.hosts.iter().position(|h| h.environment.as_deref() == Some("staging"))
                 })
-                .unwrap_or_else(|| choose_baseline(&reports, None).unwrap_or(0));
+                .unwrap_or_else(|| choose_baseline(reports, None).unwrap_or(0));
         }
         self.baseline = self.baseline.min(self.hosts.len().saturating_sub(1));
-        self.comparison = Comparison::build(&reports, self.baseline, &self.policy);
+        self.comparison = Comparison::build(reports, self.baseline, &self.policy);
+        for ((host, report), had) in self.hosts.iter_mut().zip(lent).zip(had) {
+            if had {
+                host.report = Some(report);
+            }
+        }
         self.fleet = Fleet::build(&self.comparison, &self.host_groups());
+        self.summary = self.comparison.summary();
         if let Some(id) = selected
             && let Some(at) = self
                 .lines()

@@ -124,7 +124,7 @@ fn status(frame: &mut Frame<'_>, app: &App, area: Rect) {
         let summary = if app.busy_count() > 0 {
             format!("collecting {} of {} hosts", app.busy_count(), app.hosts.len())
         } else {
-            app.comparison.summary()
+            app.summary.clone()
         };
         // With only examples to show, how to add real hosts matters more
         // than the key hints.
