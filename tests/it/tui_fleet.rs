@@ -164,3 +164,38 @@ fn the_fleet_keys_are_configurable_and_c_outside_it_says_where_it_works() {
     );
     assert!(app.fleet_groups);
 }
+
+#[test]
+fn outliers_are_rare_values_of_compared_facts_only() {
+    use paritty::compare::fleet::Fleet;
+    use paritty::compare::matrix::Comparison;
+    use paritty::compare::policy::Policy;
+    let build = |reports: &[paritty::model::HostReport]| {
+        let comparison = Comparison::build(reports, 0, &Policy::default());
+        let fleet = Fleet::build(&comparison, &[]);
+        (comparison, fleet)
+    };
+    // Every hostname differs: informational, so nothing is odd there.
+    let mut reports = fleet(12, &[3], &[]);
+    for (i, report) in reports.iter_mut().enumerate() {
+        let snapshot = report.snapshot.as_mut().expect("snapshot");
+        snapshot.facts.get_mut("hostname").expect("hostname").value = Some(format!("h{i}"));
+    }
+    let (comparison, fleet) = build(&reports);
+    let of = |id: &str| {
+        let r = comparison.rows.iter().position(|r| r.id == id).expect("row");
+        fleet.row(r).expect("fleet row").all.clone()
+    };
+    let hostname = of("hostname");
+    assert_eq!(hostname.values.len(), 12);
+    assert!(hostname.values.iter().all(|v| !v.outlier));
+    assert!(of("tool.openssl").values[1].outlier, "1 of 12 is odd");
+    // 1 of 4 is not: too many to be an outlier.
+    let (comparison, fleet) = build(&fleet(4, &[3], &[]));
+    let r = comparison.rows.iter().position(|r| r.id == "tool.openssl").expect("row");
+    let d = &fleet.row(r).expect("row").all;
+    assert_eq!(d.values.iter().map(|v| v.hosts.len()).collect::<Vec<_>>(), [3, 1]);
+    assert!(!d.values[1].outlier);
+    // No groups given: every host in `(no group)`.
+    assert_eq!(fleet.groups, [paritty::compare::fleet::NO_GROUP]);
+}
