@@ -191,7 +191,7 @@ fn outliers_are_rare_values_of_compared_facts_only() {
     assert!(hostname.values.iter().all(|v| !v.outlier));
     assert!(of("tool.openssl").values[1].outlier, "1 of 12 is odd");
     // 1 of 4 is not: too many to be an outlier.
-    let (comparison, fleet) = build(&fleet(4, &[3], &[]));
+    let (comparison, fleet) = build(&crate::common::tui::fleet(4, &[3], &[]));
     let r = comparison.rows.iter().position(|r| r.id == "tool.openssl").expect("row");
     let d = &fleet.row(r).expect("row").all;
     assert_eq!(d.values.iter().map(|v| v.hosts.len()).collect::<Vec<_>>(), [3, 1]);
