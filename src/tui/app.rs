@@ -333,7 +333,13 @@ impl App {
     /// A row no host has: every host that answered says `missing`, once
     /// collecting is over (a host still collecting may yet have it).
     pub fn absent_everywhere(&self, row: &Row) -> bool {
-        if self.busy_count() > 0 {
+        self.absent_once_done(row, self.busy_count() > 0)
+    }
+
+    /// `absent_everywhere` with whether some host is busy counted once by
+    /// the caller, not once per row.
+    fn absent_once_done(&self, row: &Row, busy: bool) -> bool {
+        if busy {
             return false;
         }
         let mut answered = row
@@ -351,19 +357,21 @@ impl App {
         if self.show_absent {
             return 0;
         }
-        self.comparison.rows.iter().filter(|row| self.absent_everywhere(row)).count()
+        let busy = self.busy_count() > 0;
+        self.comparison.rows.iter().filter(|row| self.absent_once_done(row, busy)).count()
     }
 
     /// Categories in the comparison's order, with their rows after the
     /// only-differences and search filters.
     pub fn categories(&self) -> Vec<Category> {
         let query = self.search.query.to_lowercase();
+        let busy = self.busy_count() > 0;
         let mut out: Vec<Category> = Vec::new();
         for (i, row) in self.comparison.rows.iter().enumerate() {
             if self.only_diff && !self.diverges(row) {
                 continue;
             }
-            if !self.show_absent && self.absent_everywhere(row) {
+            if !self.show_absent && self.absent_once_done(row, busy) {
                 continue;
             }
             if !query.is_empty()
@@ -457,6 +465,12 @@ impl App {
     /// left to right: per group when columns are groups.
     pub fn fleet_chips(&self) -> Vec<Chip> {
         let Some(Line::Fact(r)) = self.selected_line() else { return Vec::new() };
+        self.chips_of(r)
+    }
+
+    /// The chips of comparison row `r` (`fleet_chips` without finding the
+    /// selected line again: drawing knows it).
+    pub fn chips_of(&self, r: usize) -> Vec<Chip> {
         let Some(row) = self.fleet.row(r) else { return Vec::new() };
         let mut chips = Vec::new();
         let mut add = |group: Option<usize>, d: &crate::compare::fleet::Distribution| {
@@ -478,7 +492,12 @@ impl App {
     /// The selected chip and its hosts, if the cursor is on a fact.
     pub fn selected_chip(&self) -> Option<(Chip, &[usize])> {
         let Some(Line::Fact(r)) = self.selected_line() else { return None };
-        let chip = *self.fleet_chips().get(self.chip)?;
+        self.chip_at(r)
+    }
+
+    /// The selected chip of comparison row `r` and its hosts.
+    pub fn chip_at(&self, r: usize) -> Option<(Chip, &[usize])> {
+        let chip = *self.chips_of(r).get(self.chip)?;
         let row = self.fleet.row(r)?;
         let d = match chip.group {
             Some(g) => row.by_group.get(g)?,

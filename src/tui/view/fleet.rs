@@ -52,6 +52,11 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
     }
     let all = app.lines();
     let categories = app.categories();
+    // The selected value, found once (finding the selected line reads every row).
+    let chosen_chip = match all.get(app.cursor) {
+        Some(Line::Fact(r)) => app.chips_of(*r).get(app.chip).copied(),
+        _ => None,
+    };
     let visible = all.iter().enumerate().skip(app.scroll).take(usize::from(geometry.body.height));
     for (at, line) in visible {
         let selected = at == app.cursor;
@@ -87,11 +92,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
                         Some(g) => &fleet_row.by_group[g],
                         None => &fleet_row.all,
                     };
-                    let chosen = if selected {
-                        app.fleet_chips().get(app.chip).copied().filter(|c| c.group == group)
-                    } else {
-                        None
-                    };
+                    let chosen = chosen_chip.filter(|c| selected && c.group == group);
                     spans.extend(cell(app, row, d, chosen, group, usize::from(width)));
                 }
             }

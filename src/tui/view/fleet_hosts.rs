@@ -18,7 +18,12 @@ use crate::tui::app::{App, Focus};
 pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let focused = app.focus == Focus::Details;
     let border = if focused { style::heading(app.color) } else { style::dim(app.color) };
-    let (Some(row), Some((chip, hosts))) = (app.selected_row(), app.selected_chip()) else {
+    let r = match app.selected_line() {
+        Some(crate::tui::app::Line::Fact(r)) => Some(r),
+        _ => None,
+    };
+    let row = r.and_then(|r| app.comparison.rows.get(r));
+    let (Some(r), Some(row), Some((chip, hosts))) = (r, row, r.and_then(|r| app.chip_at(r))) else {
         let block = Block::new().borders(Borders::ALL).border_style(border).title(" Hosts ");
         let hint = Paragraph::new(Span::styled(
             " Select a fact and one of its values (←/→); Enter lists its hosts here.",
@@ -28,7 +33,6 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
         frame.render_widget(hint, area);
         return;
     };
-    let r = app.comparison.rows.iter().position(|x| x.id == row.id).unwrap_or(0);
     let what = match (chip.value, app.fleet.row(r)) {
         (Some(v), Some(fleet_row)) => {
             let d = chip.group.map_or(&fleet_row.all, |g| &fleet_row.by_group[g]);
@@ -64,7 +68,16 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
         text
     };
     // Names are laid out in columns as wide as the widest of them (capped).
-    let widest = hosts.iter().take(2_000).map(|&h| name(h).width()).max().unwrap_or(1);
+    let widest = if chip.value.is_some() {
+        // Without building every name: the baseline's star is one column more.
+        hosts
+            .iter()
+            .map(|&h| app.hosts[h].display_name().width() + usize::from(h == app.baseline))
+            .max()
+    } else {
+        hosts.iter().take(2_000).map(|&h| name(h).width()).max()
+    }
+    .unwrap_or(1);
     let column = (widest + 2).clamp(8, inner_width.max(8));
     let per_line = (inner_width / column).max(1);
     let first = app.details_scroll.min(hosts.len().div_ceil(per_line).saturating_sub(1));
