@@ -160,4 +160,13 @@ fn diff_layout_fleet_through_the_binary() {
         .output()
         .expect("run");
     assert_eq!(bad.status.code(), Some(2));
+    // The declarations are a column of the table layout only: said, not dropped.
+    let declared = Command::new(env!("CARGO_BIN_EXE_paritty"))
+        .args(["diff", "declared", &folder, "--layout", "fleet"])
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&declared.stderr);
+    assert_eq!(declared.status.code(), Some(2), "{err}");
+    assert!(err.contains("the fleet layout does not show `declared` yet"), "{err}");
 }
