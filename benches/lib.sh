@@ -74,6 +74,31 @@ ensure_ansible() {
         || die "pip could not install ansible-core==$ANSIBLE_CORE_VERSION (it needs Python >= 3.11)"
 }
 
+# Pinned: the `ansible` package (ansible-core plus the collections, among
+# them containers.podman, whose Podman connection the "containers" section
+# uses); 12.3.0 is the newest for Python 3.11 (13 needs 3.12).
+ANSIBLE_PODMAN_PACKAGE_VERSION="12.3.0"
+ANSIBLE_PODMAN_VENV="$SCRATCH/ansible-podman-venv"
+ANSIBLE_PODMAN="$ANSIBLE_PODMAN_VENV/bin/ansible"
+export ANSIBLE_PODMAN_PACKAGE_VERSION ANSIBLE_PODMAN_VENV ANSIBLE_PODMAN
+
+# ensure_ansible_podman: the pinned `ansible` package from PyPI, in its own
+# venv in bench-scratch/ (the ssh section's holds ansible-core alone).
+ensure_ansible_podman() {
+    # sed reads all of it: `grep -q` would end the pipe early, and pip's
+    # SIGPIPE would fail the pipeline under pipefail.
+    if [ -x "$ANSIBLE_PODMAN_VENV/bin/pip" ] && [ "$("$ANSIBLE_PODMAN_VENV/bin/pip" show ansible 2>/dev/null \
+        | sed -n 's/^Version: //p')" = "$ANSIBLE_PODMAN_PACKAGE_VERSION" ]; then
+        return 0
+    fi
+    log "installing ansible==$ANSIBLE_PODMAN_PACKAGE_VERSION into bench-scratch/ansible-podman-venv"
+    rm -rf "$ANSIBLE_PODMAN_VENV"
+    python3 -m venv "$ANSIBLE_PODMAN_VENV" || die "python3 -m venv fails (Debian package python3-venv)"
+    "$ANSIBLE_PODMAN_VENV/bin/pip" install --quiet --disable-pip-version-check \
+        "ansible==$ANSIBLE_PODMAN_PACKAGE_VERSION" >/dev/null \
+        || die "pip could not install ansible==$ANSIBLE_PODMAN_PACKAGE_VERSION (it needs Python >= 3.11)"
+}
+
 PYTE_VERSION="0.8.2"   # pinned terminal emulator for the "tui" section
 TUI_VENV="$SCRATCH/tui-venv"
 

@@ -6,24 +6,32 @@
 # cannot run alone in an image), util-linux's unshare (hosts with their own
 # /etc/os-release), Podman with runc and podman-docker's `docker` command
 # (containers and images as targets), Chromium (the HTML export rendered),
-# shellcheck (the probe's shell file), and the C toolchain, make and perl
-# that building libssh2's own OpenSSL needs; then ansible-core (the
-# inventory tests' oracle, `ansible-inventory --list`) and junitparser (a
-# JUnit consumer for `check --format junit`) into a scratch virtualenv,
-# target/ansible-venv. Installs only what is missing; says what it cannot do.
+# ShellCheck (the probe's shell file), the backing services the tests ask
+# for their versions (PostgreSQL, MariaDB, Redis, Memcached, RabbitMQ: the
+# tests start their own throwaway instances, so the packages' own services
+# are kept from starting at install), and the C toolchain, make and perl
+# that building libssh2's own OpenSSL needs; then Ansible (ansible-core: the
+# inventory tests' oracle, `ansible-inventory --list`, and `ansible` itself,
+# which runs paritty's probe for `paritty import`; the `ansible` package
+# brings the ansible.posix collection, whose `json` stdout callback that
+# import reads) and junitparser (a JUnit consumer for `check --format
+# junit`) into a scratch virtualenv, target/ansible-venv. Installs only
+# what is missing; says what it cannot do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The Python side: one venv, created and filled once (quick when present).
 python_tools() {
     local venv=target/ansible-venv
-    if [[ -x $venv/bin/ansible-inventory && -x $venv/bin/python ]] \
-        && "$venv/bin/python" -c 'import junitparser' 2>/dev/null; then
+    if [[ -x $venv/bin/ansible-inventory && -x $venv/bin/ansible && -x $venv/bin/python ]] \
+        && "$venv/bin/python" -c 'import junitparser, ansible_collections.ansible.posix' 2>/dev/null; then
         return 0
     fi
-    echo "test-deps: installing ansible-core and junitparser into $venv" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check ansible-core junitparser
+    echo "test-deps: installing ansible (ansible-core and its collections) and junitparser into $venv" >&2
+    [[ -x $venv/bin/python ]] || python3 -m venv "$venv"
+    # Through the venv's own python: its pip script names the folder the
+    # venv was made in, which a copied target/ no longer is.
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check ansible-core ansible junitparser
 }
 
 # command or file -> Debian package
@@ -44,6 +52,11 @@ needs=(
     "chromium:chromium"
     "shellcheck:shellcheck"
     "python3:python3"
+    "/usr/share/doc/postgresql:postgresql"
+    "mariadbd:mariadb-server"
+    "redis-server:redis-server"
+    "memcached:memcached"
+    "rabbitmq-server:rabbitmq-server"
 )
 
 missing=()
@@ -78,6 +91,26 @@ if [[ $(id -u) != 0 ]]; then
 fi
 echo "test-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Servers' packages start their service at install (PostgreSQL, MariaDB,
+# Redis, Memcached, RabbitMQ with epmd): on 5432, 3306, 6379... they would
+# run for good beside the tests' own instances. invoke-rc.d asks
+# policy-rc.d first, and 101 means "do not start"; Debian's container
+# images ship one, a fresh machine may not, so one is put in place for the
+# install and removed after.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# paritty test-deps: no service starts during this install\nexit 101\n' \
+        | "${as_root[@]}" tee "$policy" >/dev/null
+    "${as_root[@]}" chmod 755 "$policy"
+    trap '"${as_root[@]}" rm -f "$policy"' EXIT
+fi
 "${as_root[@]}" apt-get update -qq
+# RabbitMQ's install still leaves Erlang's port mapper (epmd, which nothing
+# stops) running on 4369; one that was not running before is stopped again.
+epmd_was_running=false
+if command -v epmd >/dev/null 2>&1 && epmd -names >/dev/null 2>&1; then epmd_was_running=true; fi
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if ! $epmd_was_running && command -v epmd >/dev/null 2>&1 && epmd -names >/dev/null 2>&1; then
+    epmd -kill >/dev/null 2>&1 || true
+fi
 python_tools

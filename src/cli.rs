@@ -33,6 +33,9 @@ pub struct ViewArgs {
     /// The host the others are compared with [default: the one labelled prod, then staging, else the first].
     #[arg(long, value_name = "TARGET")]
     pub baseline: Option<String>,
+    /// Accepted divergences are marked ◇ (read when it exists).
+    #[command(flatten)]
+    pub file: AcceptedArgs,
     #[command(flatten)]
     pub collect: CollectArgs,
     #[command(flatten)]
@@ -46,17 +49,45 @@ pub enum Command {
     /// Compare targets side by side: every fact, its value on each host, and
     /// how far it is from the baseline's.
     Diff(Box<DiffArgs>),
-    /// The CI parity gate: exit 1 when a divergence reaches --fail-on.
+    /// The CI parity gate: exit 1 when a divergence reaches --fail-on
+    /// (and is not accepted in paritty-accepted.toml).
     Check(Box<CheckArgs>),
+    /// Accept today's divergences: record them in paritty-accepted.toml, so
+    /// `check` fails only on what is new, worse or expired.
+    Accept(Box<AcceptArgs>),
     /// List the profiles paritty can use, with their fact counts.
     Profiles,
     /// Print the `sh` script sent to remote hosts, to review what paritty
-    /// runs there (read-only commands; the boundary differs per run).
+    /// runs there (read-only commands; the boundary differs per run), or
+    /// to run it through Ansible (`-m script`, `-m raw`).
     Probe(ProbeArgs),
+    /// Turn Ansible's JSON output of a run of `paritty probe`'s script
+    /// (ANSIBLE_STDOUT_CALLBACK=json) into snapshots, one per host.
+    Import(Box<ImportArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Ansible's output: the `json` callback's document (`-` for standard input).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Write one NAME.json per host into this folder (names from Ansible's
+    /// inventory names) instead of printing a JSON array.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub redaction: RedactArgs,
+    /// The --profile (and --max-bytes) `paritty probe` was printed with.
+    #[command(flatten)]
+    pub collect: CollectArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
+    /// Print one command line instead, for `ansible -m raw -a "$(...)"`:
+    /// the script base64-encoded, decoded and run by `sh` on the host.
+    #[arg(long)]
+    pub raw: bool,
     #[command(flatten)]
     pub collect: CollectArgs,
 }
@@ -113,6 +144,34 @@ pub struct CheckArgs {
     /// What is printed is redacted as exports are: it ends up in CI logs.
     #[command(flatten)]
     pub redaction: RedactArgs,
+    /// Divergences accepted there do not fail the check (read when it exists).
+    #[command(flatten)]
+    pub file: AcceptedArgs,
+    #[command(flatten)]
+    pub collect: CollectArgs,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    /// Hosts or snapshot files/folders whose divergences from the baseline are accepted.
+    #[arg(value_name = "TARGET", required = true)]
+    pub targets: Vec<String>,
+    /// The target others are compared with [default: the one labelled prod, then staging, else the first].
+    #[arg(long, value_name = "TARGET")]
+    pub baseline: Option<String>,
+    /// Why (replaces the reason of divergences already accepted; they keep theirs without it).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// The last day the acceptances hold, YYYY-MM-DD (UTC); check fails on them after it.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub expires: Option<String>,
+    /// Who accepts [default: git config user.name, else $USER].
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+    #[command(flatten)]
+    pub file: AcceptedArgs,
     #[command(flatten)]
     pub collect: CollectArgs,
     #[command(flatten)]
@@ -127,6 +186,14 @@ pub enum DiffLayout {
     /// Each fact's distinct values with their host counts, most common
     /// first, outliers marked, the hosts of each value listed.
     Fleet,
+}
+
+/// Where the accepted drift is kept.
+#[derive(Debug, Args, Default, Clone)]
+pub struct AcceptedArgs {
+    /// The accepted-drift file [default: ./paritty-accepted.toml].
+    #[arg(long, value_name = "PATH")]
+    pub accepted: Option<PathBuf>,
 }
 
 /// What `check --against` gates on.
@@ -193,6 +260,10 @@ pub struct CollectArgs {
     /// target), its configuration and revision [default: the current folder].
     #[arg(long, value_name = "DIR")]
     pub app_dir: Option<PathBuf>,
+    /// Judge by what HOST's app folder declares (its `app_dir` in
+    /// paritty.toml), read there, instead of this machine's app folder.
+    #[arg(long, value_name = "HOST")]
+    pub declared_from: Option<String>,
 }
 
 /// How to reach remote hosts.
@@ -221,6 +292,10 @@ pub struct RemoteArgs {
     /// The container engine for image: targets [default: docker if installed, else podman].
     #[arg(long, value_enum, value_name = "ENGINE")]
     pub engine: Option<EngineArg>,
+    /// Also every running container of the hosts named (`local` and SSH
+    /// hosts; `docker ps`/`podman ps` there), each as `NAME@HOST`.
+    #[arg(long)]
+    pub containers: bool,
 }
 
 /// A container engine on the command line.

@@ -35,6 +35,8 @@ pub enum Action {
     Fleet,
     /// The fleet view's columns: the whole fleet, or one per group.
     FleetGroups,
+    /// Show or hide the `declared` column (what the app folder declares).
+    Declared,
     Details,
     Help,
     Quit,
@@ -42,7 +44,7 @@ pub enum Action {
 
 impl Action {
     /// Every action with its config name and what it does, in help order.
-    pub const ALL: [(Action, &'static str, &'static str); 25] = [
+    pub const ALL: [(Action, &'static str, &'static str); 26] = [
         (Action::Up, "up", "previous fact"),
         (Action::Down, "down", "next fact"),
         (Action::Left, "left", "previous host"),
@@ -65,6 +67,7 @@ impl Action {
         (Action::Pair, "pair", "pair view: baseline vs selected host"),
         (Action::Fleet, "fleet", "fleet view: each fact's values and their hosts"),
         (Action::FleetGroups, "fleet-groups", "fleet view: a column per group / whole fleet"),
+        (Action::Declared, "declared", "show / hide the app's declarations (declared column)"),
         (Action::Details, "details", "show or hide the details pane"),
         (Action::Help, "help", "this help"),
         (Action::Quit, "quit", "quit (or close a dialog)"),
@@ -205,6 +208,7 @@ impl Default for Keymap {
             ("p", Action::Pair),
             ("v", Action::Fleet),
             ("c", Action::FleetGroups),
+            ("D", Action::Declared),
             ("i", Action::Details),
             ("?", Action::Help),
             ("f1", Action::Help),

@@ -2,8 +2,10 @@
 //! show where they diverge (Twelve-Factor dev/prod parity).
 //!
 //! Data flows one way (ARCHITECTURE.md): profile -> collect -> model (snapshots)
-//! -> export/render. Only `collect` touches the world.
+//! -> export/render. Only `collect` touches the world (and `backing::ask`,
+//! which talks to the app's services for it).
 
+pub mod backing;
 pub mod cli;
 pub mod collect;
 pub mod commands;

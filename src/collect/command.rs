@@ -31,11 +31,33 @@ pub fn run(program: &Path, args: &[String], timeout: Duration, max_bytes: usize)
     run_with_stderr(program, args, timeout, max_bytes, None)
 }
 
+/// Like [`run`], in folder `dir` (a source asked in the app folder).
+pub fn run_in(
+    dir: &Path,
+    program: &Path,
+    args: &[String],
+    timeout: Duration,
+    max_bytes: usize,
+) -> RunOutcome {
+    run_full(program, args, Some(dir), timeout, max_bytes, None)
+}
+
 /// Like [`run`], but with `stderr` given, the command's standard error goes
 /// there instead of being merged into the output.
 pub fn run_with_stderr(
     program: &Path,
     args: &[String],
+    timeout: Duration,
+    max_bytes: usize,
+    stderr: Option<std::io::PipeWriter>,
+) -> RunOutcome {
+    run_full(program, args, None, timeout, max_bytes, stderr)
+}
+
+fn run_full(
+    program: &Path,
+    args: &[String],
+    dir: Option<&Path>,
     timeout: Duration,
     max_bytes: usize,
     stderr: Option<std::io::PipeWriter>,
@@ -70,6 +92,9 @@ pub fn run_with_stderr(
         .stdin(Stdio::null())
         .stdout(writer)
         .stderr(writer_for_stderr);
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
     own_process_group(&mut command);
     let spawned = command.spawn();
     // The Command holds the pipe's write ends; drop them so EOF arrives when

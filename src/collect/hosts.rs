@@ -5,17 +5,22 @@
 use std::sync::mpsc::Sender;
 use std::time::Instant;
 
-use super::collect_local;
+use super::collect_local_with;
+use super::container::engine::{Ask, EngineCli};
 use super::container::host::{self as container, Progress};
+use super::container::listing::{self, Listing};
+use super::container::remote::{self, RemoteEngine, Via};
 use super::events::{Event, Stage};
+use super::local::LocalContext;
 use super::plan::{Plan, Prompts};
 use super::pool;
+use super::ssh::SshSettings;
 use super::ssh::connect::{ConnectOptions, failure};
 use super::ssh::deadline::{Deadline, Phase};
 use super::ssh::host::{HostJob, HostOptions, collect_host};
 use super::ssh::settings::{self, Request, SettingsError};
-use super::target::Target;
-use crate::model::{FailReason, HostReport};
+use super::target::{ContainerTarget, SshTarget, Target};
+use crate::model::{FailReason, Failure, HostReport};
 use crate::probe::script::{self, ProbeScript};
 
 /// Collects every target under `plan`; reports come back in the targets'
@@ -95,54 +100,43 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
         }
         Target::Local => {
             stage(Stage::Probing);
-            HostReport {
-                target: "local".into(),
-                snapshot: Some(collect_local(profile, &run.plan.collect)),
-                failure: None,
-            }
+            HostReport { target: "local".into(), snapshot: Some(local(run)), failure: None }
         }
-        Target::Container(t) => in_container(run, index, events, &stage, &|job, progress| {
-            container::collect_container(t, job, progress)
-        }),
-        Target::Image(t) => in_container(run, index, events, &stage, &|job, progress| {
+        Target::Container(t) => match &t.on {
+            None => {
+                in_container(run, t.app_dir.as_deref(), index, events, &stage, &|job, progress| {
+                    container::collect_container(t, job, progress)
+                })
+            }
+            Some(on) => on_ssh_host(t, on, run, index, events, &stage),
+        },
+        Target::Image(t) => in_container(run, None, index, events, &stage, &|job, progress| {
             container::collect_image(t, job, progress)
         }),
+        Target::Pod(t) => {
+            in_container(run, t.app_dir.as_deref(), index, events, &stage, &|job, progress| {
+                super::kubernetes::collect_pod(t, job, progress)
+            })
+        }
+        Target::Exec(t) => {
+            in_container(run, t.app_dir.as_deref(), index, events, &stage, &|job, progress| {
+                super::argv::collect_argv(t, job, progress)
+            })
+        }
         Target::Ssh(t) => {
             // The host's time starts before its settings are resolved: a
             // `Match exec` that hangs is the host's too.
             let deadline = Deadline::after(run.host.host_timeout);
-            let request = Request {
-                host: &t.host,
-                user: t.user.as_deref(),
-                port: t.port,
-                config_file: run.plan.ssh.config_file.as_deref(),
-            };
-            match settings::resolve_within(&request, deadline.left()) {
-                Err(e) => HostReport {
-                    target: name,
-                    snapshot: None,
-                    failure: Some(match e {
-                        SettingsError::Timeout { .. } if deadline.passed() => {
-                            deadline.failure(Phase::Settings)
-                        }
-                        e => failure(FailReason::Unreachable, e.to_string()),
-                    }),
-                },
-                Ok(mut resolved) => {
-                    // Given for this host (an Ansible inventory's variables):
-                    // they win over ssh_config, as `ssh -i` and `ssh -J` do.
-                    if let Some(key) = &t.identity_file {
-                        resolved.identity_files.insert(0, key.clone());
-                    }
-                    if let Some(hops) = &t.proxy_jump {
-                        resolved.proxy_jump.clone_from(hops);
-                    }
+            match ssh_settings(t, run, &deadline) {
+                Err(failure) => HostReport { target: name, snapshot: None, failure: Some(failure) },
+                Ok(resolved) => {
+                    let probe = run.probe.in_app(t.app_dir.as_deref());
                     let job = HostJob {
                         name: &name,
                         labels: &t.labels,
                         settings: &resolved,
                         profile,
-                        probe: &run.probe,
+                        probe: &probe,
                         opts: &run.host,
                         connect: &run.connect,
                         ssh_config: run.plan.ssh.config_file.as_deref(),
@@ -169,19 +163,149 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
     report
 }
 
+/// A container of an SSH host's engine: one session to the host, then the
+/// probe through `ENGINE exec -i` on it.
+fn on_ssh_host(
+    t: &ContainerTarget,
+    on: &SshTarget,
+    run: &Run<'_>,
+    index: usize,
+    events: &Sender<Event>,
+    stage: &dyn Fn(Stage),
+) -> HostReport {
+    let deadline = Deadline::after(run.host.host_timeout);
+    match ssh_settings(on, run, &deadline) {
+        Err(failure) => HostReport {
+            target: crate::output::sanitize::one_line(&t.name),
+            snapshot: None,
+            failure: Some(failure),
+        },
+        Ok(settings) => {
+            let via = Via {
+                host: &on.name,
+                settings: &settings,
+                connect: &run.connect,
+                ssh_config: run.plan.ssh.config_file.as_deref(),
+                deadline: &deadline,
+            };
+            in_container(run, t.app_dir.as_deref(), index, events, stage, &|job, progress| {
+                remote::collect_remote(t, &via, job, progress)
+            })
+        }
+    }
+}
+
+/// This machine, its app sources asked in the run's app folder.
+fn local(run: &Run<'_>) -> crate::model::Snapshot {
+    let ctx = LocalContext { app_dir: Some(run.plan.app_dir.clone()), ..LocalContext::new() };
+    collect_local_with(&run.plan.profile, &run.plan.collect, &ctx)
+}
+
+/// How to reach `t`, as `ssh` would resolve it, within `deadline`; the
+/// key file and jump hosts given for this host (an Ansible inventory's
+/// variables) win over ssh_config, as `ssh -i` and `ssh -J` do.
+fn ssh_settings(t: &SshTarget, run: &Run<'_>, deadline: &Deadline) -> Result<SshSettings, Failure> {
+    let request = Request {
+        host: &t.host,
+        user: t.user.as_deref(),
+        port: t.port,
+        config_file: run.plan.ssh.config_file.as_deref(),
+    };
+    let mut resolved =
+        settings::resolve_within(&request, deadline.left()).map_err(|e| match e {
+            SettingsError::Timeout { .. } if deadline.passed() => deadline.failure(Phase::Settings),
+            e => failure(FailReason::Unreachable, e.to_string()),
+        })?;
+    if let Some(key) = &t.identity_file {
+        resolved.identity_files.insert(0, key.clone());
+    }
+    if let Some(hops) = &t.proxy_jump {
+        resolved.proxy_jump.clone_from(hops);
+    }
+    Ok(resolved)
+}
+
+/// `--containers`: the running containers of each of `hosts` (`local`
+/// and SSH hosts; other targets list none), in the hosts' order, each
+/// host within the host timeout over one connection of its own.
+pub fn list_containers(
+    hosts: &[Target],
+    plan: &Plan,
+    prompts: Prompts<'_>,
+) -> Vec<Result<Listing, Failure>> {
+    let run = Run {
+        plan,
+        probe: script::build(&plan.profile, plan.collect.script_limits()),
+        host: HostOptions { collect: plan.collect.clone(), host_timeout: plan.host_timeout },
+        connect: ConnectOptions {
+            connect_timeout: plan.ssh.connect_timeout,
+            accept_new: plan.ssh.accept_new,
+            host_key_prompt: prompts.host_key,
+            passphrase_prompt: prompts.passphrase,
+        },
+    };
+    pool::run(
+        "listing",
+        hosts,
+        plan.workers,
+        |_, host| list_one(host, &run),
+        |_| Err(failure(FailReason::ProbeFailed, "no worker thread could be started")),
+    )
+}
+
+fn list_one(host: &Target, run: &Run<'_>) -> Result<Listing, Failure> {
+    let deadline = Deadline::after(run.host.host_timeout);
+    let none = |installed: &'static str| {
+        move || {
+            Failure::new(
+                FailReason::EngineUnavailable,
+                format!("neither docker nor podman is installed{installed}"),
+            )
+        }
+    };
+    match host {
+        Target::Local => {
+            let clis: Vec<EngineCli> =
+                listing::ENGINES.iter().filter_map(|e| EngineCli::locate(*e).ok()).collect();
+            let engines: Vec<&dyn Ask> = clis.iter().map(|c| c as &dyn Ask).collect();
+            listing::list(&engines, deadline.instant(), none(" (not on PATH)"))
+        }
+        Target::Ssh(t) => {
+            let settings = ssh_settings(t, run, &deadline)?;
+            let via = Via {
+                host: &t.name,
+                settings: &settings,
+                connect: &run.connect,
+                ssh_config: run.plan.ssh.config_file.as_deref(),
+                deadline: &deadline,
+            };
+            let session = via.open(&|| {})?;
+            let remote: Vec<RemoteEngine<'_>> = listing::ENGINES
+                .iter()
+                .map(|e| RemoteEngine { session: &session, engine: *e, deadline: &deadline })
+                .collect();
+            let engines: Vec<&dyn Ask> = remote.iter().map(|e| e as &dyn Ask).collect();
+            listing::list(&engines, deadline.instant(), none(" (not on the PATH of SSH sessions)"))
+        }
+        _ => Ok(Listing::default()),
+    }
+}
+
 /// A container or image target under the run's plan, its progress sent as
 /// events like any host's.
 fn in_container(
     run: &Run<'_>,
+    app_dir: Option<&str>,
     index: usize,
     events: &Sender<Event>,
     stage: &dyn Fn(Stage),
     collect: &dyn Fn(&container::Job<'_>, &Progress<'_>) -> HostReport,
 ) -> HostReport {
     let profile = &*run.plan.profile;
+    let probe = run.probe.in_app(app_dir);
     let job = container::Job {
         profile,
-        probe: &run.probe,
+        probe: &probe,
         collect: &run.plan.collect,
         host_timeout: run.plan.host_timeout,
         containers: &run.plan.containers,

@@ -2,6 +2,7 @@
 //! read them, and let `evidence` decide the fact.
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::CollectOptions;
@@ -17,6 +18,10 @@ use crate::profile::{FactDef, Source, SourceKind};
 pub struct LocalContext {
     pub system: LocalSystem,
     pub path_var: Option<OsString>,
+    /// The app folder (`--app-dir`, default the current folder, as the
+    /// run's plan says): where sources marked `app` are asked. `None`, as
+    /// for a remote target without `app_dir`: those sources are absent.
+    pub app_dir: Option<PathBuf>,
 }
 
 impl LocalContext {
@@ -27,7 +32,7 @@ impl LocalContext {
 
     /// A PATH of the caller's choosing: tests put their own tool folders on it.
     pub fn with_path(path_var: Option<OsString>) -> Self {
-        LocalContext { system: LocalSystem::default(), path_var }
+        LocalContext { system: LocalSystem::default(), path_var, app_dir: None }
     }
 }
 
@@ -53,13 +58,24 @@ pub fn collect_fact(def: &FactDef, ctx: &LocalContext, opts: &CollectOptions) ->
 }
 
 fn attempt(source: &Source, ctx: &LocalContext, opts: &CollectOptions) -> Attempt {
+    let app_dir = ctx.app_dir.as_deref().filter(|_| source.in_app);
+    if source.in_app && app_dir.is_none_or(|d| !d.is_dir()) {
+        return Attempt::Absent(absent_label(source));
+    }
+    // Every command runs in the app folder, as the developer's shell there
+    // would run it: version managers' shims (mise, asdf, pyenv, nodenv,
+    // rbenv) then answer with the version the project pins.
+    let run_dir = ctx.app_dir.as_deref().filter(|d| d.is_dir());
     match &source.kind {
         SourceKind::Command(argv) => {
             let Some(found) = locate(&argv[0], ctx.path_var.as_deref()) else {
                 return Attempt::Absent(absent_label(source));
             };
-            let outcome =
-                command::run(&found.path, &argv[1..], opts.command_timeout, opts.max_bytes);
+            let (timeout, max) = (opts.command_timeout, opts.max_bytes);
+            let outcome = match run_dir {
+                Some(dir) => command::run_in(dir, &found.path, &argv[1..], timeout, max),
+                None => command::run(&found.path, &argv[1..], timeout, max),
+            };
             Attempt::Ran(Run {
                 argv: argv.clone(),
                 found_at: found.path.display().to_string(),
@@ -73,7 +89,7 @@ fn attempt(source: &Source, ctx: &LocalContext, opts: &CollectOptions) -> Attemp
         }
         SourceKind::File { path, near, .. } => {
             let file = match near {
-                None => std::path::PathBuf::from(path),
+                None => app_dir.map_or_else(|| PathBuf::from(path), |dir| dir.join(path)),
                 Some(program) => {
                     let Some(found) = locate(program, ctx.path_var.as_deref()) else {
                         return Attempt::Absent(absent_label(source));
@@ -89,7 +105,13 @@ fn attempt(source: &Source, ctx: &LocalContext, opts: &CollectOptions) -> Attemp
             };
             Attempt::Read {
                 text: sanitize::clean_output(&bytes),
-                found_at: Some(file.display().to_string()),
+                // In the app folder: named as written, as the probe names it
+                // (the folder is the target's, said where the target is).
+                found_at: Some(if app_dir.is_some() {
+                    path.clone()
+                } else {
+                    file.display().to_string()
+                }),
                 truncated,
             }
         }

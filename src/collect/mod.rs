@@ -1,12 +1,16 @@
 //! Collectors: the only code that touches the world. Each turns a profile
 //! into a `Snapshot` of one host.
 
+pub mod ansible;
+pub mod argv;
 mod builtin;
 pub mod command;
 pub mod container;
 pub mod events;
 pub mod evidence;
+pub mod history;
 pub mod hosts;
+pub mod kubernetes;
 pub mod local;
 pub mod locate;
 pub mod plan;

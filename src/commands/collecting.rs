@@ -10,13 +10,13 @@ use color_eyre::eyre::{Result, eyre};
 use crate::cli::RemoteArgs;
 use crate::collect::container::throwaway;
 use crate::collect::events::Event;
-use crate::collect::hosts::collect_targets;
+use crate::collect::hosts::{collect_targets, list_containers};
 use crate::collect::plan::{Plan, Prompts};
 use crate::collect::ssh::auth::PassphrasePrompt;
 use crate::collect::ssh::connect::HostKeyPrompt;
-use crate::collect::target::Target;
+use crate::collect::target::{ContainerTarget, Target};
 use crate::config::Config;
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, natural};
 use crate::model::HostReport;
 use crate::progress::{self, TerminalLock};
 use crate::prompt::TerminalPrompt;
@@ -57,6 +57,81 @@ pub fn targets(
         }
     }
     Ok(targets.into_iter().map(|(target, _)| target).collect())
+}
+
+/// With `--containers`: after each `local` or SSH host of `targets`, its
+/// running containers in natural order, named `NAME@HOST` (`NAME@local`
+/// for this machine's; `ENGINE:NAME@HOST` when two engines there have a
+/// container of that name). A container also named as a target is not
+/// added again. A host whose listing fails is said in one line; the
+/// others go on, and the host itself is still collected.
+pub fn with_containers(targets: Vec<Target>, plan: &Plan, remote: &RemoteArgs) -> Vec<Target> {
+    if !remote.containers {
+        return targets;
+    }
+    let is_host = |t: &Target| matches!(t, Target::Local | Target::Ssh(_));
+    let hosts: Vec<Target> = targets.iter().filter(|t| is_host(t)).cloned().collect();
+    let prompt = TerminalPrompt::if_terminal(TerminalLock::default());
+    let prompts = Prompts {
+        host_key: prompt.as_ref().map(|p| p as &dyn HostKeyPrompt),
+        passphrase: prompt.as_ref().map(|p| p as &dyn PassphrasePrompt),
+    };
+    let mut listings = list_containers(&hosts, plan, prompts).into_iter();
+    let mut out: Vec<Target> = Vec::with_capacity(targets.len());
+    for target in &targets {
+        out.push(target.clone());
+        if !is_host(target) {
+            continue;
+        }
+        let host = target.name();
+        let listing = match listings.next() {
+            Some(Ok(listing)) => listing,
+            Some(Err(failure)) => {
+                super::say(format_args!("--containers: {host}: {failure}"));
+                continue;
+            }
+            None => continue,
+        };
+        for problem in &listing.problems {
+            super::say(format_args!("--containers: {host}: {problem}"));
+        }
+        let on = match target {
+            Target::Ssh(ssh) => Some(Box::new(ssh.clone())),
+            _ => None,
+        };
+        let mut listed = listing.containers;
+        listed.sort_by(|a, b| natural::cmp(&a.name, &b.name));
+        let listed_names: Vec<&str> = listed.iter().map(|c| c.name.as_str()).collect();
+        for container in &listed {
+            let already = |t: &Target| match t {
+                Target::Container(c) => {
+                    c.engine == container.engine
+                        && c.container == container.name
+                        && c.on.as_ref().map(|h| h.name.as_str())
+                            == on.as_ref().map(|h| h.name.as_str())
+                }
+                _ => false,
+            };
+            if targets.iter().any(already) {
+                continue;
+            }
+            let twice = listed_names.iter().filter(|n| **n == container.name).count() > 1;
+            let name = if twice {
+                format!("{}:{}@{host}", container.engine.program(), container.name)
+            } else {
+                format!("{}@{host}", container.name)
+            };
+            out.push(Target::Container(ContainerTarget {
+                name,
+                engine: container.engine,
+                container: container.name.clone(),
+                labels: std::collections::BTreeMap::new(),
+                app_dir: None,
+                on: on.clone(),
+            }));
+        }
+    }
+    out
 }
 
 /// Collects `targets` under `plan`; one report per target, in order.
@@ -122,9 +197,7 @@ pub fn collect_each(
 ) -> Collected {
     let lock = TerminalLock::default();
     let names: Vec<String> = targets.iter().map(Target::name).collect();
-    let is_remote = targets
-        .iter()
-        .any(|t| matches!(t, Target::Ssh(_) | Target::Container(_) | Target::Image(_)));
+    let is_remote = targets.iter().any(|t| !matches!(t, Target::Local | Target::Snapshot(_)));
     let show_progress = is_remote && std::io::stderr().is_terminal();
     let (incoming, inbox) = mpsc::channel();
     let signals = if interruptible { watch_signals(&incoming) } else { None };

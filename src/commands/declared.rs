@@ -10,20 +10,44 @@ use std::process::ExitCode;
 use color_eyre::eyre::{Result, eyre};
 use serde::Serialize;
 
-use super::{EXIT_ERROR, EXIT_OK, is_stdout, options, print_stdout, write_out};
-use crate::cli::SnapshotArgs;
+use super::{
+    EXIT_ERROR, EXIT_OK, app_files, collecting, is_stdout, options, print_stdout, write_out,
+};
+use crate::cli::{CollectArgs, RemoteArgs, SnapshotArgs};
+use crate::collect::plan::Plan;
+use crate::collect::target::Target;
 use crate::compare::declared::Judged;
 use crate::compare::matrix::Comparison;
-use crate::declare::{Declaration, read::read_dir};
+use crate::config::Config;
+use crate::declare::{Declaration, Declarations, read::read_dir};
 use crate::export::SnapshotFormat;
 use crate::export::redact::Redactor;
 
 /// The target word for what the app folder declares.
 pub const DECLARED: &str = "declared";
 
-/// The app folder's declarations judged against `comparison`'s hosts.
-pub fn judge(app_dir: Option<&Path>, comparison: &Comparison) -> Judged {
-    Judged::build(read_dir(app_dir.unwrap_or(Path::new("."))), comparison)
+/// The declarations to judge by: those of `--declared-from HOST`'s app
+/// folder, read there, else this machine's (`--app-dir`, default here).
+pub fn declarations(
+    collect: &CollectArgs,
+    remote: &RemoteArgs,
+    config: Option<&Config>,
+    plan: &Plan,
+) -> Result<Declarations> {
+    let Some(host) = &collect.declared_from else {
+        return Ok(read_dir(collect.app_dir.as_deref().unwrap_or(Path::new("."))));
+    };
+    let targets = collecting::targets(std::slice::from_ref(host), config, remote)?;
+    match targets.as_slice() {
+        [Target::Local] => Ok(read_dir(&plan.app_dir)),
+        [target] => app_files::read(target, plan),
+        _ => Err(eyre!("--declared-from names one host; `{host}` is {}", targets.len())),
+    }
+}
+
+/// The declarations judged against `comparison`'s hosts.
+pub fn judge(declarations: Declarations, comparison: &Comparison) -> Judged {
+    Judged::build(declarations, comparison)
 }
 
 /// One line per unusable declaration file on stderr, redacted by
@@ -48,14 +72,15 @@ struct Listing<'a> {
 }
 
 /// `snapshot declared`: text on a terminal, JSON otherwise (or asked for).
-pub fn snapshot(args: &SnapshotArgs) -> Result<ExitCode> {
+pub fn snapshot(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     if args.targets.len() > 1 {
         return Err(eyre!(
             "`snapshot declared` lists the app's declarations; name no host with it"
         ));
     }
     let empty = Comparison { baseline: 0, columns: Vec::new(), rows: Vec::new() };
-    let mut judged = judge(args.collect.app_dir.as_deref(), &empty);
+    let plan = options::plan(&args.collect, Some(&args.remote), config)?;
+    let mut judged = judge(declarations(&args.collect, &args.remote, config, &plan)?, &empty);
     let mut app_dir = judged.declarations.app_dir.clone();
     if let Some(mut redactor) = options::redactor(&args.redaction) {
         for item in &mut judged.declarations.items {

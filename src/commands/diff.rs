@@ -7,19 +7,23 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::{Result, eyre};
 
-use super::declared::{DECLARED, judge, report_problems};
+use super::declared::{DECLARED, declarations, judge, report_problems};
 use super::{
     EXIT_DIVERGENCE, EXIT_ERROR, EXIT_OK, collecting, is_stdout, options, print_stdout, write_out,
 };
 use crate::cli::{Against, CheckArgs, DiffArgs, DiffLayout, FailOn};
+use crate::collect::history;
+use crate::collect::plan::Plan;
 use crate::collect::target::Target;
+use crate::compare::accepted::{self, Acceptance};
 use crate::compare::constraint::Judgement;
 use crate::compare::fleet::{Fleet, groups_of_labels};
 use crate::compare::matrix::{Comparison, choose_baseline};
+use crate::compare::revision::{self, TimeGap};
 use crate::compare::severity::Severity;
 use crate::config::Config;
 use crate::export;
-use crate::export::check::{self, CheckDoc, CheckFormat};
+use crate::export::check::{self, AcceptedDoc, CheckDoc, CheckFormat};
 use crate::export::diff;
 use crate::export::document::DiffDoc;
 use crate::export::fleet::FleetDoc;
@@ -39,9 +43,16 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     }
     let targets = collecting::targets(&hosts, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
+    let targets = collecting::with_containers(targets, &plan, &args.remote);
     let reports = collecting::collect(&targets, &plan);
     let comparison = compare(&reports, args.baseline.as_deref(), config, None)?;
-    let mut judged = with_declared.then(|| judge(args.collect.app_dir.as_deref(), &comparison));
+    let mut judged = if with_declared {
+        let declared = declarations(&args.collect, &args.remote, config, &plan)?;
+        Some(judge(declared, &comparison))
+    } else {
+        None
+    };
+    let mut time_gap = time_gap(&comparison, &plan);
     let to_terminal = args.out.as_deref().is_none_or(is_stdout) && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     // Judged on what was collected; redacted only in what is written.
@@ -53,6 +64,10 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
             for item in judged.iter_mut().flat_map(|j| &mut j.declarations.items) {
                 item.constraint = redactor.text(&item.constraint);
             }
+            // A branch name is the developer's text too.
+            if let Some(branch) = time_gap.as_mut().and_then(|g| g.head.branch.as_mut()) {
+                *branch = redactor.text(branch);
+            }
             (shown_reports, shown, Some(redactor.summary()))
         }
         None => (reports.clone(), comparison.clone(), None),
@@ -63,6 +78,7 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
         only_diff: args.only_diff,
         redacted: redacted.as_deref(),
         declared: judged.as_ref(),
+        time_gap: time_gap.as_ref(),
     };
     let text = match args.layout {
         DiffLayout::Table => diff::render(&doc, args.format, color),
@@ -84,6 +100,23 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
     Ok(ExitCode::from(if failed > 0 { EXIT_ERROR } else { EXIT_OK }))
 }
 
+/// How far each host's `app.revision` is from HEAD of the repository in
+/// the app folder (`--app-dir`, default here), when there is one.
+pub fn time_gap(comparison: &Comparison, plan: &Plan) -> Option<TimeGap> {
+    let revisions = revision::revisions(comparison);
+    if revisions.iter().all(Option::is_none) {
+        return None;
+    }
+    let path = std::env::var_os("PATH");
+    history::read(
+        &plan.app_dir,
+        &revisions,
+        comparison.baseline,
+        plan.collect.command_timeout,
+        path.as_deref(),
+    )
+}
+
 pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
     if args.against == Some(Against::Declared) {
         return check_declared(args, config);
@@ -93,8 +126,16 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
             "to gate on what the app declares, use `check --against declared HOST...`"
         ));
     }
+    // The accepted drift, read first: a file that cannot be used is an
+    // error before anything is collected (its message redacted: it may
+    // quote the file).
+    let accepted = super::accepted::load(&args.file).map_err(|e| {
+        let text = format!("{e:#}");
+        eyre!(options::redactor(&args.redaction).map_or(text.clone(), |mut r| r.text(&text)))
+    })?;
     let targets = collecting::targets(&args.targets, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
+    let targets = collecting::with_containers(targets, &plan, &args.remote);
     let reports = collecting::collect(&targets, &plan);
     // Judged on what was collected; printed redacted, since CI keeps logs.
     // The redactor learns the hosts' names first, so even a failed
@@ -115,8 +156,26 @@ pub fn check(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode> {
         None => comparison.clone(),
     };
     let failed = report_failures(&reports, redactor.as_mut());
+    // Acceptances judged on the values collected, shown redacted.
+    let judged_accepted = accepted
+        .as_ref()
+        .map(|(_, entries)| accepted::judge(&comparison, entries, &super::accepted::today()));
+    let shown_entries: Vec<Acceptance> = accepted.as_ref().map_or_else(Vec::new, |(_, entries)| {
+        entries.iter().map(|e| redact_acceptance(e, redactor.as_mut())).collect()
+    });
+    let file = accepted.as_ref().map(|(path, _)| path.display().to_string()).unwrap_or_default();
     let note = redactor.as_ref().filter(|r| r.redacted_any()).map(Redactor::summary);
-    let doc = CheckDoc { judged: &comparison, shown: &shown, threshold, redacted: note.as_deref() };
+    let doc = CheckDoc {
+        judged: &comparison,
+        shown: &shown,
+        threshold,
+        redacted: note.as_deref(),
+        accepted: judged_accepted.as_ref().map(|judged| AcceptedDoc {
+            judged,
+            entries: &shown_entries,
+            file: &file,
+        }),
+    };
     print_stdout(&check::render(&doc, args.format))?;
     Ok(ExitCode::from(if failed > 0 {
         EXIT_ERROR
@@ -143,12 +202,13 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
     }
     let targets = collecting::targets(&hosts, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
+    let targets = collecting::with_containers(targets, &plan, &args.remote);
     let reports = collecting::collect(&targets, &plan);
     // No host is the reference here; the first that answered heads the table.
     let first = reports.iter().position(|r| r.snapshot.is_some()).unwrap_or(0);
     let policy = config.map(|c| c.compare.clone()).unwrap_or_default();
     let comparison = Comparison::build(&reports, first, &policy);
-    let judged = judge(args.collect.app_dir.as_deref(), &comparison);
+    let judged = judge(declarations(&args.collect, &args.remote, config, &plan)?, &comparison);
     let mut redactor = options::redactor(&args.redaction);
     let shown = match &mut redactor {
         Some(redactor) => {
@@ -212,6 +272,8 @@ fn fleet_groups(reports: &[HostReport], targets: &[Target]) -> Vec<Vec<String>> 
         let of_target = match target {
             Target::Ssh(t) => Some(&t.labels),
             Target::Container(t) => Some(&t.labels),
+            Target::Pod(t) => Some(&t.labels),
+            Target::Exec(t) => Some(&t.labels),
             _ => None,
         };
         let of_snapshot = report.snapshot.as_ref().map(|s| &s.host.labels);
@@ -225,7 +287,7 @@ fn fleet_groups(reports: &[HostReport], targets: &[Target]) -> Vec<Vec<String>> 
     groups_of_labels(labels)
 }
 
-fn compare(
+pub(super) fn compare(
     reports: &[HostReport],
     requested: Option<&str>,
     config: Option<&Config>,
@@ -251,9 +313,25 @@ fn compare(
     Ok(Comparison::build(reports, baseline, &policy))
 }
 
+/// An acceptance as a check shows it: its text from the file redacted
+/// like the rest of the output.
+fn redact_acceptance(e: &Acceptance, redactor: Option<&mut Redactor>) -> Acceptance {
+    let Some(r) = redactor else { return e.clone() };
+    Acceptance {
+        baseline_value: e.baseline_value.as_deref().map(|v| r.text(v)),
+        value: e.value.as_deref().map(|v| r.text(v)),
+        reason: r.text(&e.reason),
+        by: r.text(&e.by),
+        ..e.clone()
+    }
+}
+
 /// One line per failed target on stderr, redacted by `redactor` if given;
 /// how many there were.
-fn report_failures(reports: &[HostReport], mut redactor: Option<&mut Redactor>) -> usize {
+pub(super) fn report_failures(
+    reports: &[HostReport],
+    mut redactor: Option<&mut Redactor>,
+) -> usize {
     let mut failed = 0;
     for report in reports {
         if let Some(failure) = &report.failure {

@@ -1,9 +1,13 @@
 //! What each subcommand does, with errors as values and exit codes that mean
 //! something: 0 done, 1 divergence found (kept for `check`), 2 error.
 
+mod accept;
+mod accepted;
+mod app_files;
 mod collecting;
 mod declared;
 mod diff;
+mod import;
 mod interactive;
 mod options;
 mod probe;
@@ -29,8 +33,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Snapshot(args)) => snapshot::run(&args, config.as_ref()),
         Some(Command::Diff(args)) => diff::diff(&args, config.as_ref()),
         Some(Command::Check(args)) => diff::check(&args, config.as_ref()),
+        Some(Command::Accept(args)) => accept::run(&args, config.as_ref()),
         Some(Command::Profiles) => profiles::run(),
         Some(Command::Probe(args)) => probe::run(&args, config.as_ref()),
+        Some(Command::Import(args)) => import::run(&args, config.as_ref()),
         None => interactive::run(&cli.view, config.as_ref()),
     }
 }

@@ -25,11 +25,12 @@ enum Destination {
 
 pub fn run(args: &SnapshotArgs, config: Option<&Config>) -> Result<ExitCode> {
     if args.targets.iter().any(|t| t == super::declared::DECLARED) {
-        return super::declared::snapshot(args);
+        return super::declared::snapshot(args, config);
     }
     let targets = collecting::targets(&args.targets, config, &args.remote)?;
     // Checked before collecting, so a bad option or --out costs nothing.
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
+    let targets = collecting::with_containers(targets, &plan, &args.remote);
     let destination = destination(args.out.as_deref(), targets.len())?;
     let format = args.format.unwrap_or_else(|| match destination {
         Destination::Stdout if std::io::stdout().is_terminal() => SnapshotFormat::Text,

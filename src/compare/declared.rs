@@ -212,6 +212,7 @@ mod tests {
                 status: Some(if node.is_some() { Status::Ok } else { Status::Missing }),
                 severity: Severity::Equal,
                 tolerated: false,
+                origin: None,
             })
             .collect();
         let row = Row {

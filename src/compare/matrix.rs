@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::policy::Policy;
 use super::severity::Severity;
 use super::version;
-use crate::model::{Fact, Failure, HostReport, Status};
+use crate::model::{Fact, Failure, HostReport, Origin, Status};
 use crate::profile::CompareKind;
 
 /// One host of the comparison.
@@ -31,6 +31,9 @@ pub struct Cell {
     pub severity: Severity,
     /// A difference the user's policy accepts (shown, not counted).
     pub tolerated: bool,
+    /// Known without being observed (a container without a shell): compared
+    /// like any value, always shown with where it came from.
+    pub origin: Option<Origin>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +110,7 @@ impl Comparison {
                             status: fact.map(|f| f.status),
                             severity,
                             tolerated,
+                            origin: fact.and_then(|f| f.origin),
                         }
                     })
                     .collect();

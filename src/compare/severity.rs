@@ -45,6 +45,11 @@ impl Severity {
         }
     }
 
+    /// The severity named by `word` (as `as_str` writes it).
+    pub fn from_word(word: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.as_str() == word)
+    }
+
     /// The mark shown before a divergent value, everywhere (TUI, Markdown,
     /// HTML), so the severity reads without colour. Bar heights rank the
     /// version levels; equal has none.

@@ -15,10 +15,17 @@ pub fn note(cell: &Cell) -> &'static str {
     }
 }
 
-/// A cell's text: the value, or why there is none.
+/// A cell's text: the value, or why there is none; a value that was not
+/// observed says where it came from ("3.12.4 (from image config)").
 pub fn cell_text(cell: &Cell, host_failed: bool) -> String {
     match (&cell.value, cell.status) {
-        (Some(v), _) => v.replace(['\n', '\t'], " "),
+        (Some(v), _) => {
+            let v = v.replace(['\n', '\t'], " ");
+            match cell.origin {
+                Some(origin) => format!("{v} ({})", origin.tag()),
+                None => v,
+            }
+        }
         (None, Some(status)) => format!("({status})"),
         (None, None) if host_failed => "(host failed)".to_owned(),
         (None, None) => "(not collected)".to_owned(),

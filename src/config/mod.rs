@@ -96,8 +96,8 @@ pub struct InventoryHost {
     /// How to reach it: an ssh_config alias or `[user@]host[:port]`;
     /// the name itself when absent.
     pub ssh: Option<String>,
-    /// A container of this machine to collect instead of a host (with
-    /// `engine`); containers on SSH hosts are not supported yet.
+    /// A container to collect instead of a host (with `engine`): of this
+    /// machine's engine, or with `ssh` of that SSH host's.
     pub container: Option<String>,
     pub engine: Option<EngineName>,
     /// dev, staging, prod...: the default baseline is the prod host.
@@ -107,6 +107,12 @@ pub struct InventoryHost {
     pub app_dir: Option<String>,
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// A Kubernetes pod instead of a host, in the `k8s:` target's form
+    /// (`[CONTEXT/]NS/POD[/CONTAINER]`, `[CONTEXT/]NS/deploy/NAME`).
+    pub k8s: Option<String>,
+    /// A command of the user's whose stdin takes the probe instead of SSH
+    /// (`["vagrant", "ssh", "web", "--", "sh -s"]`), run without a shell.
+    pub exec: Option<toml::Spanned<Vec<String>>>,
 }
 
 /// A config file that cannot be used, with its place.
@@ -175,15 +181,21 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let problem = match (&host.container, &host.engine, &host.ssh) {
             (Some(_), None, _) => Some("`container` needs `engine = \"docker\"` or `\"podman\"`"),
             (None, Some(_), _) => Some("`engine` is only for a `container`"),
-            (Some(_), Some(_), Some(_)) => {
-                Some("a container on an SSH host (`ssh` with `container`) is not supported yet")
-            }
             _ => host.app_dir.as_deref().and_then(app_dir_problem),
         };
         if let Some(problem) = problem {
             return Err(ConfigError {
                 path: path.to_owned(),
                 position: host_line(text, &host.name),
+                message: format!("host `{}`: {problem}", host.name),
+            });
+        }
+        if let Some((problem, at)) = pod_or_argv_problem(host) {
+            return Err(ConfigError {
+                path: path.to_owned(),
+                position: at
+                    .map(|at| crate::profile::position_of(text, at))
+                    .or_else(|| host_line(text, &host.name)),
                 message: format!("host `{}`: {problem}", host.name),
             });
         }
@@ -219,6 +231,34 @@ impl Config {
         // Every entry was checked when the file was read.
         crate::keymap::Keymap::with_overrides(&overrides).unwrap_or_default()
     }
+}
+
+/// What is wrong with a host's `k8s` or `exec`, and where (a byte offset)
+/// when the TOML says: each is a transport of its own, so neither goes
+/// with another way of reaching the host, and an argv needs its program.
+fn pod_or_argv_problem(host: &InventoryHost) -> Option<(&'static str, Option<usize>)> {
+    let others = host.ssh.is_some() || host.container.is_some() || host.engine.is_some();
+    if let Some(argv) = &host.exec {
+        let at = Some(argv.span().start);
+        return match argv.get_ref().first() {
+            None => Some(("`exec` is empty: give the program and its arguments", at)),
+            Some(program) if program.trim().is_empty() => {
+                Some(("`exec` starts with an empty program name", at))
+            }
+            _ if host.k8s.is_some() || others => Some((
+                "`exec` is the way to reach this host: leave out `ssh`, `container`, `engine` and `k8s`",
+                at,
+            )),
+            _ => None,
+        };
+    }
+    if host.k8s.is_some() && others {
+        return Some((
+            "`k8s` is the way to reach this host: leave out `ssh`, `container` and `engine`",
+            None,
+        ));
+    }
+    None
 }
 
 /// What is wrong with an `app_dir`: it is a path on another machine, read

@@ -87,7 +87,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn new(file: &str, line: Option<usize>, message: impl fmt::Display) -> Problem {
+    pub fn new(file: &str, line: Option<usize>, message: impl fmt::Display) -> Problem {
         Problem { file: one_line(file), line, message: cap(one_line(&message.to_string()), 400) }
     }
 }

@@ -81,9 +81,25 @@ fn read_file(out: &mut Declarations, root: Option<&Path>, name: &str, path: &Pat
             return;
         }
     };
+    add_text(out, name, &text);
+}
+
+/// The declarations of files read on another machine (a host's app
+/// folder, through its transport), by their names in that folder; `app_dir`
+/// says where they were (`prod:/srv/app`).
+pub fn from_texts(app_dir: &str, files: &[(String, String)]) -> Declarations {
+    let mut out = Declarations { app_dir: one_line(app_dir), ..Default::default() };
+    for (name, text) in files {
+        add_text(&mut out, name, text);
+    }
+    out
+}
+
+/// One file's text parsed into `out`, at most [`MAX_PER_FILE`] of it.
+fn add_text(out: &mut Declarations, name: &str, text: &str) {
     // Editors on Windows start files with a byte order mark; npm and the
     // version managers skip it, and so does paritty.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (mut found, problems) = parse(name, text);
     if found.len() > MAX_PER_FILE {
         found.truncate(MAX_PER_FILE);

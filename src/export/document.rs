@@ -5,6 +5,7 @@
 use crate::compare::constraint::Judgement;
 use crate::compare::declared::Judged;
 use crate::compare::matrix::{Comparison, Row};
+use crate::compare::revision::TimeGap;
 use crate::compare::severity::Severity;
 use crate::model::HostReport;
 
@@ -21,6 +22,9 @@ pub struct DiffDoc<'a> {
     /// The app's declarations judged against the hosts (the `declared`
     /// target), shown as a column before the hosts.
     pub declared: Option<&'a Judged>,
+    /// How far each host's `app.revision` is from the local HEAD (the
+    /// time gap), when the app folder is a repository and a host has one.
+    pub time_gap: Option<&'a TimeGap>,
 }
 
 impl DiffDoc<'_> {

@@ -15,6 +15,9 @@ pub fn snapshot(snapshot: &Snapshot) -> String {
     let mut out = format!("**{}**\n\n", escape(&heading(snapshot)));
     out.push_str(&inventory(snapshot));
     out.push('\n');
+    if let Some(note) = super::text::not_observed(snapshot) {
+        let _ = writeln!(out, "{}\n", escape(&note));
+    }
     out.push_str(&footer(snapshot.redacted.as_deref()));
     out
 }
@@ -51,6 +54,9 @@ pub fn inventory(snapshot: &Snapshot) -> String {
         let mut found = fact.found_at.as_deref().map(escape).unwrap_or_default();
         for copy in &fact.shadowed {
             let _ = write!(found, "<br>shadows {}", escape(copy));
+        }
+        if let Some(origin) = fact.origin {
+            let _ = write!(found, "<br>*{}*", escape(origin.tag()));
         }
         let _ = writeln!(out, "| {} | {} | {found} |", escape(label), value(fact));
     }

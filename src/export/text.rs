@@ -39,6 +39,9 @@ pub fn render(snapshot: &Snapshot) -> String {
         if let Some(at) = &fact.found_at {
             let _ = write!(line, "  {at}");
         }
+        if let Some(origin) = fact.origin {
+            let _ = write!(line, "  ({})", origin.tag());
+        }
         if !fact.shadowed.is_empty() {
             let _ = write!(line, " (shadows {})", fact.shadowed.join(", "));
         }
@@ -46,6 +49,9 @@ pub fn render(snapshot: &Snapshot) -> String {
     }
     let counts = count_statuses(snapshot);
     let _ = writeln!(out, "\n{counts}");
+    if let Some(note) = not_observed(snapshot) {
+        let _ = writeln!(out, "{note}");
+    }
     if let Some(note) = &snapshot.redacted {
         let _ = writeln!(out, "{note}");
     }
@@ -86,6 +92,18 @@ fn value_cell(fact: &Fact) -> String {
         }
         (_, status) => format!("[{status}]"),
     }
+}
+
+/// "3 facts not observed: ..." when some values were known without a
+/// probe (a container without a shell), so no reader takes them for
+/// observed ones.
+pub fn not_observed(snapshot: &Snapshot) -> Option<String> {
+    let n = snapshot.facts.values().filter(|f| f.origin.is_some()).count();
+    (n > 0).then(|| {
+        format!(
+            "{n} facts not observed: known from the image config or read from its files without a shell (marked)"
+        )
+    })
 }
 
 fn category_rank(category: &str) -> usize {

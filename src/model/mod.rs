@@ -67,20 +67,49 @@ pub enum Transport {
     Podman(Box<ImageRef>),
     /// A throwaway container of an image (`docker|podman run --rm`).
     Image(Box<ImageRef>),
+    /// A container of a Kubernetes pod, `kubectl exec`.
+    Kubernetes(Box<Pod>),
+    /// A user's own argv (`exec = [...]` in paritty.toml); only its
+    /// program is kept: its arguments may carry secrets (tokens, hosts,
+    /// passwords on a command line) and are the user's config anyway.
+    Exec(String),
 }
 
-/// The image a container runs, as its engine reported it (sanitized).
+/// Where in a Kubernetes cluster a snapshot was taken, as named and as
+/// `kubectl get` reported it (sanitized, capped).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pod {
+    /// The image of the container probed (reference and id).
+    pub image: ImageRef,
+    /// The kubeconfig context named in the target; `None`: kubectl's
+    /// current one.
+    pub context: Option<String>,
+    pub namespace: String,
+    /// The pod; `None` for a deployment, whose pod kubectl chose.
+    pub pod: Option<String>,
+    pub deployment: Option<String>,
+    /// The container probed, when known (named, or the pod's default).
+    pub container: Option<String>,
+    /// The node the pod runs on.
+    pub node: Option<String>,
+}
+
+/// The image a container runs, as its engine reported it (sanitized), and
+/// the SSH host whose engine runs it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageRef {
     /// The reference it was started from (`localhost/app:1`).
     pub reference: Option<String>,
     /// The engine's image id (`sha256:...` or bare hex).
     pub id: Option<String>,
+    /// The SSH host (as the user named it) whose engine runs the
+    /// container; `None` for this machine's.
+    pub on_host: Option<String>,
 }
 
 impl Transport {
     /// The word in snapshots and exports: `local`, `ssh`, `docker`,
-    /// `podman`, `image`.
+    /// `podman`, `image`, `kubernetes`, `exec`.
     pub fn as_str(&self) -> &'static str {
         match self {
             Transport::Local => "local",
@@ -88,6 +117,8 @@ impl Transport {
             Transport::Docker(_) => "docker",
             Transport::Podman(_) => "podman",
             Transport::Image(_) => "image",
+            Transport::Kubernetes(_) => "kubernetes",
+            Transport::Exec(_) => "exec",
         }
     }
 
@@ -96,7 +127,8 @@ impl Transport {
             Transport::Docker(image) | Transport::Podman(image) | Transport::Image(image) => {
                 Some(image)
             }
-            Transport::Local | Transport::Ssh => None,
+            Transport::Kubernetes(pod) => Some(&pod.image),
+            Transport::Local | Transport::Ssh | Transport::Exec(_) => None,
         }
     }
 
@@ -105,21 +137,64 @@ impl Transport {
             Transport::Docker(image) | Transport::Podman(image) | Transport::Image(image) => {
                 Some(image)
             }
-            Transport::Local | Transport::Ssh => None,
+            Transport::Kubernetes(pod) => Some(&mut pod.image),
+            Transport::Local | Transport::Ssh | Transport::Exec(_) => None,
         }
     }
 
+    /// Every text the transport carries (image, pod, node, program...),
+    /// for the places that clean or redact what came from outside.
+    pub fn texts_mut(&mut self) -> Vec<&mut String> {
+        let image = match self {
+            Transport::Local | Transport::Ssh => return Vec::new(),
+            Transport::Exec(program) => return vec![program],
+            Transport::Docker(image) | Transport::Podman(image) | Transport::Image(image) => {
+                &mut **image
+            }
+            Transport::Kubernetes(pod) => {
+                let Pod { image, context, namespace, pod, deployment, container, node } =
+                    &mut **pod;
+                let mut texts = vec![namespace];
+                texts.extend([context, pod, deployment, container, node].into_iter().flatten());
+                texts.extend(image.reference.iter_mut().chain(image.id.iter_mut()));
+                return texts;
+            }
+        };
+        image
+            .reference
+            .iter_mut()
+            .chain(image.id.iter_mut())
+            .chain(image.on_host.iter_mut())
+            .collect()
+    }
+
     /// What a heading says: `ssh`, `container of localhost/app:1`,
-    /// `image localhost/app:1`.
+    /// `container of localhost/app:1 on prod-web-1`, `image localhost/app:1`,
+    /// `container of app:1, pod shop/web-0 on
+    /// node n1`, `exec vagrant`.
     pub fn describe(&self) -> String {
         let of = |image: &ImageRef| {
             image.reference.clone().or_else(|| image.id.clone()).unwrap_or_else(|| "?".into())
         };
         match self {
-            Transport::Docker(image) | Transport::Podman(image) => {
-                format!("container of {}", of(image))
-            }
+            Transport::Docker(image) | Transport::Podman(image) => match &image.on_host {
+                Some(host) => format!("container of {} on {host}", of(image)),
+                None => format!("container of {}", of(image)),
+            },
             Transport::Image(image) => format!("image {}", of(image)),
+            Transport::Kubernetes(pod) => {
+                let ns = &pod.namespace;
+                let place = match (&pod.pod, &pod.deployment) {
+                    (Some(name), _) => format!("pod {ns}/{name}"),
+                    (None, Some(deployment)) => format!("a pod of deploy {ns}/{deployment}"),
+                    (None, None) => format!("a pod in {ns}"),
+                };
+                let node = pod.node.as_ref().map(|n| format!(" on node {n}")).unwrap_or_default();
+                let context =
+                    pod.context.as_ref().map(|c| format!(" (context {c})")).unwrap_or_default();
+                format!("container of {}, {place}{node}{context}", of(&pod.image))
+            }
+            Transport::Exec(program) => format!("exec {program}"),
             Transport::Local | Transport::Ssh => self.as_str().to_owned(),
         }
     }
@@ -161,6 +236,56 @@ pub struct Fact {
     /// True when the output was longer than the byte cap and was cut.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
+    /// Where a fact that no probe observed came from (a container without
+    /// a shell: its image's config, its files read by the engine); `None`
+    /// for a fact the probe or local collection observed. Optional in
+    /// JSON, so older snapshots load and older readers skip it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// How a fact that was not observed was known (ARCHITECTURE.md, "Snapshot
+/// format"): compared like any other value, always shown with its origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    /// What the image's config states: a version variable in its `Env`, an
+    /// OCI label, its `os` and `architecture`. Declared by whoever built
+    /// the image, not observed.
+    ImageConfig,
+    /// A file of the container read by the engine (`cp`), without a shell:
+    /// the file itself, but not what a probe would have run.
+    ImageFiles,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::ImageConfig => "image-config",
+            Origin::ImageFiles => "image-files",
+        }
+    }
+
+    /// The short words beside a value, the same in the TUI and every
+    /// export.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Origin::ImageConfig => "from image config",
+            Origin::ImageFiles => "from image files",
+        }
+    }
+
+    /// One sentence for the details pane and reports.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Origin::ImageConfig => {
+                "from the image config (declared by the image, not observed: no shell to probe with)"
+            }
+            Origin::ImageFiles => {
+                "read from the container's files by the engine (`cp`, no shell): not probed"
+            }
+        }
+    }
 }
 
 /// Outcome of collecting one fact (ARCHITECTURE.md, "Statuses of a fact").
@@ -209,6 +334,7 @@ impl Fact {
             exit_code: None,
             shadowed: Vec::new(),
             truncated: false,
+            origin: None,
         }
     }
 }
@@ -233,6 +359,11 @@ pub enum FailReason {
     Stopped,
     /// The container has no `/bin/sh` to run the probe.
     NoShell,
+    /// kubectl has no such context, or no current one to fall back on.
+    NoContext,
+    /// The cluster refused the user (RBAC: not allowed to get the pod or
+    /// to exec into it).
+    Forbidden,
 }
 
 impl FailReason {
@@ -249,6 +380,8 @@ impl FailReason {
             FailReason::NotFound => "not-found",
             FailReason::Stopped => "stopped",
             FailReason::NoShell => "no-shell",
+            FailReason::NoContext => "no-context",
+            FailReason::Forbidden => "forbidden",
         }
     }
 }

@@ -285,9 +285,7 @@ fn sanitized(mut snapshot: Snapshot) -> Snapshot {
     one_line(&mut snapshot.paritty_version);
     one_line(&mut snapshot.host.name);
     snapshot.host.address.iter_mut().for_each(one_line);
-    if let Some(image) = snapshot.host.transport.image_mut() {
-        image.reference.iter_mut().chain(image.id.iter_mut()).for_each(one_line);
-    }
+    snapshot.host.transport.texts_mut().into_iter().for_each(one_line);
     snapshot.host.labels = std::mem::take(&mut snapshot.host.labels)
         .into_iter()
         .map(|(mut k, mut v)| {

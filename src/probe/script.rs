@@ -11,7 +11,7 @@
 //! Frame grammar (`B` is the run's random boundary, one record per line):
 //!
 //! ```text
-//! B H <version>                 probe started
+//! B H <version> <profile hash>  probe started
 //! B F <fact>                    a fact's records follow
 //! B A <source>                  that source is absent
 //! B C <source> | B R <source>   a command ran | a file/variable/builtin was read
@@ -53,6 +53,18 @@ impl ProbeScript {
         let rest = &self.text[self.deadline_line + "T=0\n".len()..];
         format!("{}T={seconds}\n{rest}", &self.text[..self.deadline_line])
     }
+
+    /// The same probe for a target whose app is in `app_dir` (an absolute
+    /// path checked when the config was read): sources marked `app` are
+    /// asked there. Without one they are absent.
+    #[must_use]
+    pub fn in_app(&self, app_dir: Option<&str>) -> ProbeScript {
+        let Some(dir) = app_dir else { return self.clone() };
+        let at = self.deadline_line + "T=0\n".len();
+        let rest = &self.text[at + "A=\n".len()..];
+        let text = format!("{}A={}\n{rest}", &self.text[..at], quote(dir));
+        ProbeScript { text, ..self.clone() }
+    }
 }
 
 /// Bounds the script enforces on the host.
@@ -77,6 +89,9 @@ const PRELUDE: &str = include_str!("prelude.sh");
 pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     let boundary = random_boundary();
     let mut s = String::with_capacity(16 * 1024);
+    // A file of it runs as a program too (Ansible's `script` module);
+    // on stdin to `sh -s` the line is a comment.
+    s.push_str("#!/bin/sh\n");
     let _ = writeln!(s, "# paritty {} probe: read-only, framed output", env!("CARGO_PKG_VERSION"));
     let _ = writeln!(s, "B='{boundary}'");
     let _ = writeln!(s, "M={}", limits.max_bytes);
@@ -84,8 +99,19 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     // No deadline unless the transport knows one (`for_host`).
     let deadline_line = s.len();
     s.push_str("T=0\n");
+    // The target's app folder, if it names one: every command runs there
+    // (version managers' shims answer for the project), and app sources
+    // are absent without it.
+    s.push_str("A=\n[ -z \"$A\" ] || cd \"$A\" 2>/dev/null || :\n");
     s.push_str(PRELUDE);
-    let _ = writeln!(s, "printf '%s H %s\\n' \"$B\" '{}'", env!("CARGO_PKG_VERSION"));
+    // The profile's hash tells a reader of a transcript it did not start
+    // (`paritty import`) which questions were asked.
+    let _ = writeln!(
+        s,
+        "printf '%s H %s %s\\n' \"$B\" '{}' '{}'",
+        env!("CARGO_PKG_VERSION"),
+        quote_free(&profile.hash)
+    );
     // A fact that reads variables sets _env per command; others, once.
     let reads_env =
         |i: usize| profile.facts[i].sources.iter().any(|s| matches!(s.kind, SourceKind::Env(_)));
@@ -121,6 +147,13 @@ pub fn build(profile: &Profile, limits: ScriptLimits) -> ProbeScript {
     ProbeScript { text: s, boundary, deadline_line, tick: tick(limits) }
 }
 
+/// `text` with nothing that could end a single-quoted word.
+fn quote_free(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '.'))
+        .collect()
+}
+
 /// The watchdog's tick: a fifth of the command timeout.
 fn tick(limits: ScriptLimits) -> Duration {
     (limits.command_timeout / 5).max(Duration::from_millis(1))
@@ -133,6 +166,29 @@ fn write_source(s: &mut String, fact: usize, n: usize, source: &Source, reads_en
     let out = format!("\"$D/{fact}.{n}\"");
     let meta = format!("\"$D/{fact}.m\"");
     let stop = if source.absent_if.is_some() { "" } else { " return;" };
+    if source.in_app {
+        // In the fact's own process: the folder changes for it alone.
+        let _ = writeln!(
+            s,
+            "  if [ -z \"$A\" ] || ! cd \"$A\" 2>/dev/null; then echo 'A {n}' >> {meta}; else"
+        );
+        write_kind(s, n, source, reads_env, &out, &meta, stop);
+        s.push_str("  fi\n");
+    } else {
+        write_kind(s, n, source, reads_env, &out, &meta, stop);
+    }
+}
+
+/// A source's question by its kind (see `write_source`).
+fn write_kind(
+    s: &mut String,
+    n: usize,
+    source: &Source,
+    reads_env: bool,
+    out: &str,
+    meta: &str,
+    stop: &str,
+) {
     match &source.kind {
         SourceKind::Command(argv) => {
             let program = &argv[0];
@@ -167,7 +223,7 @@ fn write_source(s: &mut String, fact: usize, n: usize, source: &Source, reads_en
             );
         }
         SourceKind::File { path, key, near: Some(program) } => {
-            let stop = key_stop(key.as_deref(), stop, out.as_str());
+            let stop = key_stop(key.as_deref(), stop, out);
             let _ = writeln!(
                 s,
                 "  _r=; _cands {} real > {out}.c; [ -s {out}.c ] && _first {out}.c && _r=$_y; _p=\"${{_r%/*}}/\"{}\n  if [ -n \"$_r\" ] && [ -f \"$_p\" ] && [ -r \"$_p\" ]; then echo 'R {n}' >> {meta}; printf '%s\\t%s\\n' \"$_p\" \"$_p\" > {out}.p; _read \"$_p\" {out};{stop} else echo 'A {n}' >> {meta}; fi",
@@ -177,7 +233,7 @@ fn write_source(s: &mut String, fact: usize, n: usize, source: &Source, reads_en
         }
         SourceKind::File { path, key, near: None } => {
             let p = quote(path);
-            let stop = key_stop(key.as_deref(), stop, out.as_str());
+            let stop = key_stop(key.as_deref(), stop, out);
             let _ = writeln!(
                 s,
                 "  if [ -f {p} ] && [ -r {p} ]; then echo 'R {n}' >> {meta}; _read {p} {out};{stop} else echo 'A {n}' >> {meta}; fi"

@@ -297,6 +297,15 @@ fn build_source(
     if s.absent_if.is_some() && s.cmd.is_none() {
         return Err(at(span, "`absent_if` only goes with `cmd`".into()));
     }
+    if s.app
+        && (s.near.is_some()
+            || !(s.cmd.is_some() || s.file.as_deref().is_some_and(|f| !f.starts_with('/'))))
+    {
+        return Err(at(
+            span,
+            "`app` goes with `cmd`, or with a `file` relative to the app folder (no `near`)".into(),
+        ));
+    }
     let absent_if = s.absent_if.as_ref().map(|r| compile_regex(r, at)).transpose()?;
     let extract = match build_extract(s.parser.as_ref(), s.regex.as_ref(), at)? {
         Some(own) => own,
@@ -305,7 +314,7 @@ fn build_source(
             None => default_extract(),
         },
     };
-    Ok(Source { kind, extract, absent_if })
+    Ok(Source { kind, extract, absent_if, in_app: s.app })
 }
 
 fn build_extract(

@@ -55,6 +55,10 @@ pub struct Source {
     /// For commands: output matching this means the thing is absent even
     /// though the program ran (`python3 -c "import django"` without Django).
     pub absent_if: Option<Regex>,
+    /// Asked in the target's app folder (`app = true`): a command runs
+    /// there, a `file` is relative to it. A target without an app folder
+    /// has no such source (it is absent).
+    pub in_app: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -51,4 +51,8 @@ pub struct RawSource {
     /// Output matching this regex means "not installed here" (a launcher
     /// that exists without the thing it launches): try the next source.
     pub absent_if: Option<Spanned<String>>,
+    /// In the target's app folder: a command runs there, a relative
+    /// `file` is read from there; absent where the target names none.
+    #[serde(default)]
+    pub app: bool,
 }

@@ -7,10 +7,14 @@ use std::time::Duration;
 
 use super::dialog::Modal;
 use crate::collect::events::Stage;
+use crate::compare::accepted::{self, Acceptance, Judged as AcceptedJudged};
+use crate::compare::declared::Judged;
 use crate::compare::fleet::{Fleet, groups_of_labels};
 use crate::compare::matrix::{Comparison, Row, choose_baseline};
 use crate::compare::policy::Policy;
+use crate::compare::revision::TimeGap;
 use crate::compare::severity::Severity;
+use crate::declare::Declarations;
 use crate::keymap::Keymap;
 use crate::model::{HostReport, Status};
 
@@ -142,6 +146,25 @@ pub struct App {
     pub baseline_chosen: bool,
     pub policy: Policy,
     pub comparison: Comparison,
+    /// What the app folder declares, read before the view opened (`None`:
+    /// not read, as in tests that build an app without it).
+    pub declarations: Option<Declarations>,
+    /// The declarations judged against the hosts, rebuilt with the
+    /// comparison (when facts arrive), never while drawing.
+    pub judged: Option<Judged>,
+    /// The `declared` column is shown (the `declared` target, or its key).
+    pub show_declared: bool,
+    /// How far each host's `app.revision` is from the local HEAD, as the
+    /// session last measured it (`Effect::MeasureRevisions`).
+    pub time_gap: Option<TimeGap>,
+    /// The revisions (by column) and baseline `time_gap` was measured for,
+    /// or is being measured for: a change asks again.
+    pub measured: Option<(Vec<Option<String>>, usize)>,
+    /// The accepted drift (paritty-accepted.toml) and the day it is judged on.
+    pub acceptances: Vec<Acceptance>,
+    pub today: String,
+    /// The acceptances against `comparison`, judged with it.
+    pub accepted: AcceptedJudged,
     pub profile: String,
     pub keymap: Keymap,
     pub screen: Screen,
@@ -203,6 +226,14 @@ impl App {
             baseline_chosen: false,
             policy,
             comparison: Comparison { baseline: 0, columns: Vec::new(), rows: Vec::new() },
+            declarations: None,
+            judged: None,
+            show_declared: false,
+            time_gap: None,
+            measured: None,
+            acceptances: Vec::new(),
+            today: String::new(),
+            accepted: AcceptedJudged::default(),
             profile: profile.to_owned(),
             keymap,
             screen: Screen::Matrix,
@@ -237,6 +268,27 @@ impl App {
         // Start on the first column shown: the baseline.
         app.column = app.baseline;
         app
+    }
+
+    /// Gives the view the app folder's declarations; `show` opens with
+    /// the `declared` column.
+    pub fn set_declarations(&mut self, declarations: Declarations, show: bool) {
+        self.declarations = Some(declarations);
+        self.show_declared = show;
+        self.recompare();
+    }
+
+    /// The judged declarations while their column is shown.
+    pub fn declared(&self) -> Option<&Judged> {
+        self.judged.as_ref().filter(|_| self.show_declared)
+    }
+
+    /// Judges cells against these acceptances from now on (`today` is
+    /// `YYYY-MM-DD`, for their expiry).
+    pub fn set_acceptances(&mut self, acceptances: Vec<Acceptance>, today: String) {
+        self.acceptances = acceptances;
+        self.today = today;
+        self.recompare();
     }
 
     /// The reports as the comparison sees them: a host still pending is an
@@ -301,6 +353,8 @@ impl App {
                 host.report = Some(report);
             }
         }
+        self.judged = self.declarations.clone().map(|d| Judged::build(d, &self.comparison));
+        self.accepted = accepted::judge(&self.comparison, &self.acceptances, &self.today);
         self.fleet = Fleet::build(&self.comparison, &self.host_groups());
         self.summary = self.comparison.summary();
         if let Some(id) = selected
@@ -406,13 +460,19 @@ impl App {
     pub fn diverges(&self, row: &Row) -> bool {
         // Nothing to judge against until the baseline has answered.
         let baseline_answered = self.hosts.get(self.baseline).is_some_and(|h| h.report.is_some());
-        baseline_answered
-            && !row.informational
-            && row
-                .cells
-                .iter()
-                .enumerate()
-                .any(|(i, c)| c.severity != Severity::Equal && !c.tolerated && self.answered(i))
+        let violated = self.declared().and_then(|j| j.fact(&row.id)).is_some_and(|f| {
+            f.cells.iter().enumerate().any(|(i, v)| {
+                v.judgement == crate::compare::constraint::Judgement::Violates && self.answered(i)
+            })
+        });
+        violated
+            || baseline_answered
+                && !row.informational
+                && row
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .any(|(i, c)| c.severity != Severity::Equal && !c.tolerated && self.answered(i))
     }
 
     /// Host `i` has a snapshot to judge (a dead host's empty column would

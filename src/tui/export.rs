@@ -48,13 +48,26 @@ pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, ExportError
                 Some(r) => r.comparison(&app.comparison),
                 None => app.comparison.clone(),
             };
+            // What the screen shows goes into the file: the declared
+            // column and the time gap, redacted as `diff` redacts them.
+            let mut declared = app.declared().cloned();
+            let mut time_gap = app.time_gap.clone();
+            if let Some(r) = &mut redactor {
+                for item in declared.iter_mut().flat_map(|j| &mut j.declarations.items) {
+                    item.constraint = r.text(&item.constraint);
+                }
+                if let Some(branch) = time_gap.as_mut().and_then(|g| g.head.branch.as_mut()) {
+                    *branch = r.text(branch);
+                }
+            }
             let note = redactor.as_ref().map(Redactor::summary);
             let doc = DiffDoc {
                 comparison: &comparison,
                 reports: &reports,
                 only_diff: dialog.what == ExportWhat::Divergences,
                 redacted: note.as_deref(),
-                declared: None,
+                declared: declared.as_ref(),
+                time_gap: time_gap.as_ref(),
             };
             let text = match format {
                 ExportFormat::Markdown => diff::render(&doc, DiffFormat::Md, false),

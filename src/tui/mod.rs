@@ -21,6 +21,7 @@ use std::sync::mpsc::{self, Sender};
 use color_eyre::eyre::{Result, WrapErr};
 use crossterm::event::{self, Event as TermEvent};
 
+use crate::collect::history;
 use crate::collect::plan::Plan;
 use app::{App, Host};
 use collector::Collector;
@@ -66,7 +67,18 @@ pub fn run(sources: Vec<Source>, mut app_settings: Settings, plan: Plan) -> Resu
     let mut app =
         App::new(hosts, std::mem::take(&mut app_settings.policy), &profile, app_settings.keymap);
     app.color = app_settings.color;
+    app.set_acceptances(std::mem::take(&mut app_settings.acceptances), app_settings.today.clone());
     app.show_hint = app_settings.show_hint;
+    if let Some(problem) = app_settings.declarations.problems.first() {
+        let more = app_settings.declarations.problems.len() - 1;
+        let more = if more > 0 { format!(" ({more} more)") } else { String::new() };
+        app.message = Some(format!("declaration file {problem}{more}"));
+    }
+    let show = app_settings.show_declared && !app_settings.declarations.items.is_empty();
+    if app_settings.show_declared && !show && app.message.is_none() {
+        app.message = Some(format!("nothing declared in {}", app_settings.declarations.app_dir));
+    }
+    app.set_declarations(app_settings.declarations, show);
     if let Some(wanted) = &app_settings.baseline
         && let Some(at) = app.hosts.iter().position(|h| &h.name == wanted)
     {
@@ -75,7 +87,13 @@ pub fn run(sources: Vec<Source>, mut app_settings: Settings, plan: Plan) -> Resu
         app.column = at;
         app.recompare();
     }
-    let mut world = RealWorld { collector: Collector::new(plan, targets, inbox_tx.clone()) };
+    let repository = Repository {
+        app_dir: plan.app_dir.clone(),
+        timeout: plan.collect.command_timeout,
+        inbox: inbox_tx.clone(),
+    };
+    let mut world =
+        RealWorld { collector: Collector::new(plan, targets, inbox_tx.clone()), repository };
 
     let (mut terminal, guard) = terminal::enter().wrap_err("cannot take over the terminal")?;
     spawn_input(inbox_tx);
@@ -93,6 +111,13 @@ pub struct Settings {
     pub show_hint: bool,
     /// `--baseline`: a host name as the user typed it.
     pub baseline: Option<String>,
+    /// What the app folder declares, read before the view opens.
+    pub declarations: crate::declare::Declarations,
+    /// Open with the `declared` column (the `declared` target was named).
+    pub show_declared: bool,
+    /// The accepted drift, and today (`YYYY-MM-DD`) for its expiry.
+    pub acceptances: Vec<crate::compare::accepted::Acceptance>,
+    pub today: String,
 }
 
 /// Terminal input on its own thread, as messages.
@@ -115,6 +140,15 @@ fn spawn_input(inbox: Sender<Msg>) {
 
 struct RealWorld {
     collector: Collector,
+    repository: Repository,
+}
+
+/// The developer's repository (the app folder), asked on a thread of its
+/// own so git never holds up the screen.
+struct Repository {
+    app_dir: PathBuf,
+    timeout: std::time::Duration,
+    inbox: Sender<Msg>,
 }
 
 impl session::World for RealWorld {
@@ -124,6 +158,21 @@ impl session::World for RealWorld {
 
     fn write(&mut self, export: &Export) -> Result<String, ExportError> {
         write_export(export)
+    }
+
+    fn measure(&mut self, revisions: Vec<Option<String>>, baseline: usize) {
+        let (dir, timeout, inbox) = (
+            self.repository.app_dir.clone(),
+            self.repository.timeout,
+            self.repository.inbox.clone(),
+        );
+        let spawned = std::thread::Builder::new().name("revisions".into()).spawn(move || {
+            let path = std::env::var_os("PATH");
+            let gap = history::read(&dir, &revisions, baseline, timeout, path.as_deref());
+            let _ = inbox.send(Msg::Measured { revisions, baseline, gap });
+        });
+        // Without a thread there is no time gap to show; nothing else is lost.
+        drop(spawned);
     }
 
     fn clipboard(&mut self, text: &str) -> Result<String, std::io::Error> {

@@ -24,6 +24,10 @@ pub trait World {
     fn write(&mut self, export: &Export) -> Result<String, ExportError>;
     /// Put `text` on the terminal's clipboard; what the status line should say.
     fn clipboard(&mut self, text: &str) -> Result<String, std::io::Error>;
+    /// Measure `revisions` (by column) against the local repository and
+    /// `baseline`'s revision; the answer comes back through the inbox as
+    /// `Msg::Measured`.
+    fn measure(&mut self, revisions: Vec<Option<String>>, baseline: usize);
 }
 
 /// Runs until the user quits or the inbox closes.
@@ -75,6 +79,7 @@ fn apply(app: &mut App, effect: Effect, world: &mut dyn World) {
             let result = world.clipboard(&text).map(|done| format!("{what}: {done}"));
             update(app, Msg::Copied(result));
         }
+        Effect::MeasureRevisions { revisions, baseline } => world.measure(revisions, baseline),
     }
 }
 

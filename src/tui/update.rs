@@ -13,6 +13,7 @@ use super::dialog::{ExportDialog, Field, Modal};
 use super::export::{self, Export, ExportError, Prepared};
 use super::view::layout;
 use crate::collect::events::{Event, Stage};
+use crate::compare::revision::{self, TimeGap};
 use crate::keymap::Action;
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
@@ -43,6 +44,13 @@ pub enum Msg {
     Copied(Result<String, std::io::Error>),
     /// A collection could not start (no thread for it).
     CollectionNotStarted(std::io::Error),
+    /// The local repository measured these revisions (by column) against
+    /// its HEAD and the baseline's revision.
+    Measured {
+        revisions: Vec<Option<String>>,
+        baseline: usize,
+        gap: Option<TimeGap>,
+    },
 }
 
 /// What the session must do for the state.
@@ -55,6 +63,12 @@ pub enum Effect {
     Clipboard {
         text: String,
         what: String,
+    },
+    /// Measure the hosts' revisions (by column) against the local
+    /// repository; the answer comes back as `Msg::Measured`.
+    MeasureRevisions {
+        revisions: Vec<Option<String>>,
+        baseline: usize,
     },
 }
 
@@ -100,9 +114,34 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.message = Some(format!("cannot start collecting: {e}"));
             Vec::new()
         }
+        Msg::Measured { revisions, baseline, gap } => {
+            // An answer to an older question is dropped: another is on its way.
+            if app.measured.as_ref() == Some(&(revisions, baseline)) {
+                app.time_gap = gap;
+            }
+            Vec::new()
+        }
     };
+    let mut effects = effects;
+    effects.extend(measure_revisions(app));
     keep_in_view(app);
     effects
+}
+
+/// Asks for the time gap again when the hosts' revisions or the baseline
+/// changed since it was last asked for.
+fn measure_revisions(app: &mut App) -> Option<Effect> {
+    let revisions = revision::revisions(&app.comparison);
+    let wanted = (revisions, app.baseline);
+    if app.measured.as_ref() == Some(&wanted) {
+        return None;
+    }
+    app.measured = Some(wanted.clone());
+    if wanted.0.iter().all(Option::is_none) {
+        app.time_gap = None;
+        return None;
+    }
+    Some(Effect::MeasureRevisions { revisions: wanted.0, baseline: wanted.1 })
 }
 
 /// A question from a worker waits its turn behind an open dialog; the
@@ -263,6 +302,7 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             let key = app.keymap.keys_for(Action::Fleet);
             app.message = Some(format!("columns by group are the fleet view's: {key} opens it"));
         }
+        Action::Declared => toggle_declared(app),
         Action::Details => {
             app.show_details = !app.show_details;
             if !app.show_details {
@@ -276,6 +316,24 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+/// Shows or hides the `declared` column; says why when there is nothing
+/// to show.
+fn toggle_declared(app: &mut App) {
+    if app.show_declared {
+        app.show_declared = false;
+        app.message = None;
+    } else {
+        match &app.declarations {
+            None => app.message = Some("the app's declarations were not read".into()),
+            Some(d) if d.items.is_empty() => {
+                app.message = Some(format!("nothing declared in {}", d.app_dir));
+            }
+            Some(_) => app.show_declared = true,
+        }
+    }
+    app.recompare();
 }
 
 fn page_height(app: &App) -> usize {

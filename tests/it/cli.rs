@@ -324,7 +324,7 @@ fn probe_prints_the_script_hosts_run() {
     let out = paritty(&["probe", "--profile", profile.to_str().expect("utf8")]);
     assert!(out.status.success(), "{}", stderr(&out));
     let script = stdout(&out);
-    assert!(script.starts_with("# paritty "), "{script}");
+    assert!(script.starts_with("#!/bin/sh\n# paritty "), "{script}");
     // The script is what a host runs: sh gives back this machine's answer,
     // framed by the boundary the script names.
     let ran = crate::common::output_like_sshd(

@@ -18,7 +18,7 @@ use paritty::collect::plan::{Plan, Prompts};
 use paritty::collect::target::Target;
 use paritty::model::{FailReason, HostReport, Status, Transport};
 
-use crate::common::podman::{Container, RUN_ARGS, exists, images, podman_ok};
+use crate::common::podman::{Container, RUN_ARGS, exec_clients, exists, images, podman_ok};
 
 const PROFILE: &str = r#"
 [profile]
@@ -387,18 +387,7 @@ fn an_exec_that_hangs_is_killed_at_the_host_deadline() {
     let slow = &report.snapshot.as_ref().expect("partial snapshot").facts["tool.slowtool"];
     assert_eq!(slow.status, Status::Error);
     // The engine process was killed: no `podman exec` of it is left.
-    assert!(!engine_processes(&web.name), "a podman exec of {} is still running", web.name);
-}
-
-/// Whether a process of this machine mentions `name` in its command line
-/// next to `exec` (an engine client left running).
-fn engine_processes(name: &str) -> bool {
-    let Ok(entries) = std::fs::read_dir("/proc") else { return false };
-    entries.filter_map(Result::ok).any(|e| {
-        let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
-        let words: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
-        words.contains(&b"exec".as_slice()) && words.contains(&name.as_bytes())
-    })
+    assert!(!exec_clients(&web.name), "a podman exec of {} is still running", web.name);
 }
 
 #[test]

@@ -166,10 +166,12 @@ fn declared_needs_a_host_and_app_dir_must_exist() {
     let out = paritty(&["check", "declared", &snapshot("laptop.json")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--against declared"));
-    // The interactive view says so too (checked before it needs a terminal).
+    // The interactive view takes `declared` as its column, not as a host:
+    // without a terminal it says so, and names no host `declared`.
     let out = paritty(&["declared", &snapshot("laptop.json")]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("use `paritty diff declared"), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("needs a terminal") && !stderr.contains("`declared`"), "{stderr}");
 }
 
 #[test]
@@ -485,4 +487,111 @@ fn a_malformed_file_quoting_a_secret_is_reported_redacted() {
     assert_eq!(out.status.code(), Some(2), "a declaration file could not be used: {stderr}");
     assert!(stderr.contains(".sdkmanrc"), "the file is named: {stderr}");
     assert!(!stderr.contains(&token) && !stdout.contains(&token), "{stdout}{stderr}");
+}
+
+/// Copies fixture project `name` into `to` (files only, `.github` too).
+#[cfg(target_os = "linux")]
+fn copy_project(name: &str, to: &Path) {
+    let status = Command::new("cp")
+        .arg("-R")
+        .arg(format!("{}/.", project(name)))
+        .arg(to)
+        .status()
+        .expect("cp");
+    assert!(status.success());
+}
+
+/// `--declared-from HOST` reads HOST's app folder over SSH: the same
+/// declarations as reading the same files here (workflows apart: they are
+/// read here only), judged the same way; a file too large is one problem;
+/// a host without `app_dir` is refused with what to set.
+#[cfg(target_os = "linux")]
+#[test]
+fn declared_from_a_host_reads_its_app_folder_over_ssh() {
+    use crate::common::sshd::{HostSpec, Lab};
+    use std::fmt::Write as _;
+    let lab = Lab::new();
+    let apps = lab.dir().join("apps");
+    for name in ["disagreeing", "real", "huge"] {
+        std::fs::create_dir_all(apps.join(name)).expect("mkdir");
+    }
+    copy_project("disagreeing", &apps.join("disagreeing"));
+    copy_project("real", &apps.join("real"));
+    std::fs::write(apps.join("huge/.nvmrc"), "20\n".repeat(600_000)).expect("write");
+    std::fs::write(apps.join("huge/.python-version"), "3.12\n").expect("write");
+    let mut config = format!(
+        "[settings]\nssh_config = {:?}\nhost_timeout = 120\ncommand_timeout = 30\n",
+        lab.ssh_config().display().to_string()
+    );
+    let mut hosts = Vec::new();
+    for name in ["disagreeing", "real", "huge", "bare"] {
+        hosts.push(lab.add_host(&HostSpec { name, ..HostSpec::default() }));
+        let _ = write!(config, "\n[[host]]\nname = \"{name}\"\nssh = \"{name}\"\n");
+        if name != "bare" {
+            let dir = apps.join(name).display().to_string();
+            let _ = writeln!(config, "app_dir = {dir:?}");
+        }
+    }
+    let config_file = lab.dir().join("paritty.toml");
+    std::fs::write(&config_file, config).expect("config");
+    let cfg = config_file.to_str().expect("utf8");
+
+    // The same judgement as the same files read here.
+    let (laptop, ci) = (snapshot("laptop.json"), snapshot("ci-runner.json"));
+    let remote = ["--config", cfg, "diff", "declared", &laptop, &ci, "--only-diff"];
+    let out = paritty(&[&remote[..], &["--declared-from", "disagreeing"]].concat());
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    let node = stdout.lines().find(|l| l.contains("Node.js")).expect("node row");
+    assert!(node.contains("20 (.nvmrc:1); >=18 <19 (package.json:10)"), "{node}");
+    assert!(node.contains("18.19.1 (major) ✗ violates .nvmrc:1"), "{node}");
+    assert!(stdout.contains(DISAGREE_PYTHON), "{stdout}");
+
+    let listing = |args: &[&str]| -> serde_json::Value {
+        let base = ["--config", cfg, "snapshot", "declared", "--format", "json", "--no-redact"];
+        let out = paritty(&[&base[..], args].concat());
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let there = listing(&["--declared-from", "real"]);
+    let here = listing(&["--app-dir", &project("real")]);
+    let without_workflows = |v: &serde_json::Value| -> Vec<serde_json::Value> {
+        let items = v["declarations"].as_array().cloned().unwrap_or_default();
+        items
+            .into_iter()
+            .filter(|d| !d["file"].as_str().unwrap_or("").starts_with(".github"))
+            .collect()
+    };
+    assert!(without_workflows(&here).len() >= 8, "{here}");
+    assert_eq!(without_workflows(&there), without_workflows(&here));
+    assert_eq!(
+        there["app_dir"].as_str(),
+        Some(format!("real:{}", apps.join("real").display()).as_str())
+    );
+
+    // Too large to be a declaration: said, and the other files still count.
+    let out = paritty(&[
+        "--config",
+        cfg,
+        "snapshot",
+        "declared",
+        "--format",
+        "json",
+        "--declared-from",
+        "huge",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["declarations"][0]["constraint"], "3.12", "{json}");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains(".nvmrc: larger than 1048576 bytes: not read"), "{stderr}");
+
+    let out = paritty(&["--config", cfg, "diff", "declared", &laptop, "--declared-from", "bare"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("--declared-from bare: it names no app folder (set `app_dir`"),
+        "{stderr}"
+    );
+    drop(hosts);
 }

@@ -48,6 +48,7 @@ fn export(format: DiffFormat, options: Options, only_diff: bool) -> String {
         only_diff,
         redacted: Some(&note),
         declared: None,
+        time_gap: None,
     };
     render(&FleetDoc { doc, fleet: &fleet }, format, false)
 }

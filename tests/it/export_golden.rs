@@ -47,6 +47,7 @@ fn doc_text(format: DiffFormat, only_diff: bool) -> String {
         only_diff,
         redacted: Some(&note),
         declared: None,
+        time_gap: None,
     };
     diff::render(&doc, format, false)
 }

@@ -89,6 +89,7 @@ fn page(reports: &[HostReport], only_diff: bool) -> (Comparison, String) {
         only_diff,
         redacted: Some(REDACTED),
         declared: None,
+        time_gap: None,
     };
     let html = html::comparison(&doc);
     (comparison, html)
@@ -197,6 +198,7 @@ fn tolerated_cells_are_marked_and_dimmed() {
         only_diff: false,
         redacted: None,
         declared: None,
+        time_gap: None,
     };
     let html = html::comparison(&doc);
     assert_safe(&html);

@@ -32,6 +32,14 @@ const PARSER_CASES: &[(&str, &str, Option<&str>)] = &[
     ("java/bash-command-not-found-debian12.txt", "java", None),
     ("java/dash-command-not-found-debian12.txt", "java", None),
     ("javac/javac-17.0.15-debian12.txt", "version", Some("17.0.15")),
+    // app.revision: git in the app folder, a REVISION file
+    ("revision/git-rev-parse-head-debian12.txt", "revision", Some("7fc6e3a400ebeeaceff533519bd31f47105c91ce")),
+    ("revision/git-rev-parse-no-commits-debian12.txt", "revision", None),
+    ("revision/git-rev-parse-not-a-repository-debian12.txt", "revision", None),
+    ("revision/capistrano-REVISION.txt", "revision", Some("9f1c2e7b3a4d5e6f708192a3b4c5d6e7f8091a2b")),
+    // The escapes go (as the collector strips them); what is left is read.
+    ("revision/REVISION-with-escapes.txt", "revision", Some("9f1c2e7")),
+    ("revision/REVISION-too-long.txt", "revision", None),
     // go
     ("go/go-1.19-debian12.txt", "go", Some("1.19.8")),
     ("go/go-1.22.1.txt", "go", Some("1.22.1")),
@@ -185,6 +193,7 @@ const FACT_CASES: &[(&str, &str, &str, Option<&str>)] = &[
     ("tmux/tmux-3.3a-debian12.txt", "default", "tool.tmux", Some("3.3a")),
     ("git/git-2.48.0.rc0-aosc.txt", "default", "tool.git", Some("2.48.0.rc0")),
     ("openssl/libressl-2.0-openbsd56.txt", "default", "tool.openssl", Some("2.0")),
+    ("rabbitmq/readlink-rabbitmq-server-3.10.8-debian12.txt", "default", "service.rabbitmq", Some("3.10.8")),
 ];
 
 /// Outputs no parser may mistake for a version.
@@ -236,8 +245,24 @@ fn shipped_profile_facts_read_real_outputs() {
         // A command's output is checked against the command sources, a
         // file's content against the file sources.
         let from_file = Path::new(rel).extension().is_some_and(|e| e != "txt");
+        // A capture named for a program (`rabbitmqctl-version-...`) is that
+        // program's output: the fact's other commands print other things.
+        let file_name = Path::new(rel).file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let program_of = |source: &paritty::profile::Source| match &source.kind {
+            SourceKind::Command(argv) => {
+                argv[0].rsplit('/').next().map(str::to_owned).unwrap_or_default()
+            }
+            _ => String::new(),
+        };
+        let named = fact.sources.iter().any(|s| {
+            let p = program_of(s);
+            !p.is_empty() && file_name.starts_with(&format!("{p}-"))
+        });
         for (i, source) in fact.sources.iter().enumerate() {
             if matches!(source.kind, SourceKind::Command(_)) == from_file {
+                continue;
+            }
+            if named && !from_file && !file_name.starts_with(&format!("{}-", program_of(source))) {
                 continue;
             }
             // A keyed file source hands its parser the key's value only.

@@ -415,3 +415,51 @@ fn builtins_answer_the_same_without_proc_sys_kernel() {
         assert_same(&shell_hidden, &profile, &opts, &path);
     }
 }
+
+/// `app.revision` as shipped, asked in an app folder: git in a real
+/// repository, a REVISION file, and no app folder at all, through every
+/// shell and locally alike.
+#[test]
+fn app_sources_are_asked_in_the_app_folder_through_every_shell() {
+    use crate::common::git::{DATES, repository};
+    let mut profile = load_profile("default", None).expect("default profile");
+    profile.facts.retain(|f| f.id == "app.revision");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let commits = repository(&tmp.path().join("repo"), "main", &DATES[..2]);
+    let file_only = tmp.path().join("file-only");
+    std::fs::create_dir_all(&file_only).expect("mkdir");
+    std::fs::write(file_only.join("REVISION"), format!("{}\n", commits[0])).expect("write");
+    let opts = CollectOptions::default();
+    let path = std::env::var_os("PATH").expect("PATH");
+    let cases = [
+        (Some(tmp.path().join("repo")), Some(commits[1].as_str())),
+        (Some(file_only), Some(commits[0].as_str())),
+        // An app folder that is not there, and none at all: absent.
+        (Some(tmp.path().join("gone")), None),
+        (None, None),
+    ];
+    for (dir, want) in cases {
+        let ctx =
+            LocalContext { app_dir: dir.clone(), ..LocalContext::with_path(Some(path.clone())) };
+        let local = collect_local_with(&profile, &opts, &ctx);
+        let here = &local.facts["app.revision"];
+        assert_eq!(here.value.as_deref(), want, "{dir:?}: {here:?}");
+        let built = script::build(&profile, opts.script_limits());
+        let text = dir.as_deref().and_then(|d| d.to_str());
+        let built = built.in_app(text);
+        for shell in shells() {
+            let out = run_script(&shell, &built.text, |c| {
+                c.env("PATH", &path).env("GIT_CONFIG_GLOBAL", "/dev/null");
+            });
+            let parsed = frame::parse(&out.stdout, &built.boundary);
+            let probed = facts_from_probe(&profile, &parsed, opts.max_bytes, "cut off");
+            let there =
+                &probed.iter().find(|(id, _)| id.as_str() == "app.revision").expect("fact").1;
+            assert_eq!(
+                essence(there),
+                essence(here),
+                "{shell:?} {dir:?}\nprobe: {there:?}\nlocal: {here:?}"
+            );
+        }
+    }
+}

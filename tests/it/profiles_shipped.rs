@@ -27,6 +27,7 @@ const SYSTEM_IDS: &[&str] = &[
 
 /// Ids ARCHITECTURE.md names for the default profile beyond the System ones.
 const NAMED_IDS: &[&str] = &[
+    "app.revision",
     "runtime.python3",
     "runtime.node",
     "runtime.ruby",
@@ -131,7 +132,7 @@ fn default_covers_the_design() {
     assert!(count(&default, "Package managers") >= 8);
     let categories: BTreeSet<&str> = default.facts.iter().map(|f| f.category.as_str()).collect();
     let expected: BTreeSet<&str> =
-        ["System", "Runtimes", "Tools", "Backing services", "Package managers"].into();
+        ["System", "Runtimes", "Tools", "Backing services", "Package managers", "App"].into();
     assert_eq!(categories, expected);
 }
 
@@ -144,6 +145,7 @@ fn default_ids_follow_their_category_prefix() {
             "Tools" => "tool.",
             "Backing services" => "service.",
             "Package managers" => "pkg.",
+            "App" => "app.",
             _ => continue,
         };
         assert!(fact.id.starts_with(prefix), "{} is in {}", fact.id, fact.category);

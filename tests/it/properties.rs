@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use paritty::collect::ssh::known_hosts::{self, HostId, Verdict};
 use paritty::collect::ssh::settings::{Request, Resolver, resolve_with};
 use paritty::model::snapshot_file::{parse_snapshot, read_snapshot, to_json};
-use paritty::model::{Fact, HostInfo, ProfileRef, Snapshot, Status, Transport};
+use paritty::model::{Fact, HostInfo, Origin, ProfileRef, Snapshot, Status, Transport};
 use paritty::profile::CompareKind;
 
 /// Text of every kind a file may hold: plain words, escapes and controls,
@@ -48,13 +48,18 @@ fn fact() -> impl Strategy<Value = Fact> {
             proptest::option::of(any::<i32>()),
             proptest::collection::vec(text(), 0..2),
             any::<bool>(),
+            prop_oneof![
+                Just(None),
+                Just(Some(Origin::ImageConfig)),
+                Just(Some(Origin::ImageFiles))
+            ],
         ),
     )
         .prop_map(
             |(
                 (value, status, raw, found_at, duration_ms),
                 (label, category, compare, informational),
-                (command, exit_code, shadowed, truncated),
+                (command, exit_code, shadowed, truncated, origin),
             )| Fact {
                 value,
                 status,
@@ -69,6 +74,7 @@ fn fact() -> impl Strategy<Value = Fact> {
                 exit_code,
                 shadowed,
                 truncated,
+                origin,
             },
         )
 }

@@ -25,6 +25,7 @@ fn env_fact(name: &str, value: &str) -> Fact {
         exit_code: None,
         shadowed: Vec::new(),
         truncated: false,
+        origin: None,
     }
 }
 
@@ -158,6 +159,41 @@ fn host_pseudonyms_are_stable_across_one_export() {
         assert!(!everything.contains(real), "{real} leaked:\n{everything}");
     }
     assert!(r.summary().contains("host names and addresses"), "{}", r.summary());
+}
+
+/// A container of an SSH host names that host too: under `--redact hosts`
+/// it becomes a pseudonym of its own, in the snapshot and in its heading.
+#[test]
+fn the_host_a_container_runs_on_is_redacted_with_the_hosts() {
+    let api = HostReport { target: "api".into(), snapshot: Some(on_build_box()), failure: None };
+    let mut r = Redactor::new(Options { hosts: true });
+    let reports = r.reports(&[fixture("debian11-prod.json"), api]);
+    let shown = reports[1].snapshot.as_ref().expect("snapshot");
+    let on_host = shown.host.transport.image().and_then(|i| i.on_host.clone());
+    let pseudonym = on_host.expect("still says a host");
+    assert!(pseudonym.starts_with("host-"), "{pseudonym}");
+    let heading = paritty::export::render_snapshot(shown, paritty::export::SnapshotFormat::Text);
+    let everything = format!("{reports:?}{heading}");
+    assert!(!everything.contains("build-box-7"), "leaked:\n{everything}");
+    assert!(heading.contains(&format!("container of app:1 on {pseudonym}")), "{heading}");
+    // Without the option, the host is shown.
+    let plain = Redactor::new(Options { hosts: false }).snapshot(&on_build_box());
+    let on_host = plain.host.transport.image().and_then(|i| i.on_host.clone());
+    assert_eq!(on_host.as_deref(), Some("build-box-7"));
+}
+
+/// A container `api` of SSH host `build-box-7`.
+fn on_build_box() -> paritty::model::Snapshot {
+    let mut snapshot = fixture("debian12-laptop.json").snapshot.expect("snapshot");
+    snapshot.host.name = "api".into();
+    snapshot.host.address = Some("podman:api@deploy@build-box-7:22".into());
+    snapshot.host.transport =
+        paritty::model::Transport::Podman(Box::new(paritty::model::ImageRef {
+            reference: Some("app:1".into()),
+            id: None,
+            on_host: Some("build-box-7".into()),
+        }));
+    snapshot
 }
 
 #[test]
@@ -486,4 +522,39 @@ fn labels_from_a_teammates_snapshot_file_are_redacted_too() {
         ..tool_fact("dbinfo 2.4.1", Some("2.4.1"))
     };
     assert_never_exported(&with_fact("tool.dbinfo", fact), &[&token]);
+}
+
+/// A pod's name and its node are host names too: `--redact hosts` hides
+/// them from the snapshot's transport as from every other text.
+#[test]
+fn a_pods_name_and_node_get_pseudonyms() {
+    let mut pod = fixture("debian12-laptop.json");
+    pod.target = "k8s:shop/api-7f9c".into();
+    let snapshot = pod.snapshot.as_mut().expect("snapshot");
+    snapshot.host.name = "k8s:shop/api-7f9c".into();
+    snapshot.host.address = Some("k8s:shop/api-7f9c".into());
+    snapshot.host.transport =
+        paritty::model::Transport::Kubernetes(Box::new(paritty::model::Pod {
+            image: paritty::model::ImageRef {
+                reference: Some("ghcr.io/acme/api:1".into()),
+                ..paritty::model::ImageRef::default()
+            },
+            namespace: "shop".into(),
+            pod: Some("api-7f9c".into()),
+            node: Some("ip-10-0-4-11.ec2.internal".into()),
+            ..paritty::model::Pod::default()
+        }));
+    let mut r = Redactor::new(Options { hosts: true });
+    let reports = r.reports(&[pod]);
+    let shown = paritty::model::snapshot_file::to_json(reports[0].snapshot.as_ref().expect("kept"));
+    for real in ["api-7f9c", "ip-10-0-4-11"] {
+        assert!(!shown.contains(real), "{real} leaked:\n{shown}");
+    }
+    let paritty::model::Transport::Kubernetes(seen) =
+        &reports[0].snapshot.as_ref().expect("kept").host.transport
+    else {
+        panic!("transport changed")
+    };
+    assert_eq!((seen.pod.as_deref(), seen.node.as_deref()), (Some("host-1"), Some("host-2")));
+    assert_eq!(seen.image.reference.as_deref(), Some("ghcr.io/acme/api:1"));
 }

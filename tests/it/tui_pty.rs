@@ -233,3 +233,28 @@ fn a_panic_gives_the_terminal_back_before_its_report() {
         "the report is readable on the main screen:\n{screen}"
     );
 }
+
+#[test]
+fn paritty_declared_opens_with_the_declared_column_and_d_hides_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // No Python is a 1.0: this machine's (tests need python3) violates it.
+    std::fs::write(dir.path().join(".python-version"), "1.0\n").expect("write");
+    let mut cmd = paritty(dir.path());
+    cmd.arg("declared").arg("local");
+    let mut pty = Pty::spawn(cmd, 40, 120);
+    // A frame arrives in pieces: wait for the status line too.
+    pty.wait_for_fn(
+        |s| {
+            let text = s.contents();
+            text.contains(" declared ")
+                && text.lines().any(|l| l.contains("Python 3") && l.contains('✗'))
+                && text.contains("✗ 1 violation")
+        },
+        WAIT,
+    );
+    pty.send(b"D");
+    pty.wait_for_fn(|s| !s.contents().contains(" declared "), WAIT);
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(WAIT).code(), Some(0));
+    assert!(pty.is_cooked(), "raw mode was left on");
+}

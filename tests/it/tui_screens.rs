@@ -123,10 +123,118 @@ fn a_container_column_says_what_it_runs() {
         paritty::model::Transport::Podman(Box::new(paritty::model::ImageRef {
             reference: Some("app:1".into()),
             id: Some("0123abcd".into()),
+            on_host: None,
         }));
     snapshot.host.labels.insert("environment".into(), "web".into());
-    let mut app = crate::common::tui::app_of(vec![fixture("debian11-prod.json"), web]);
+    // The same on an SSH host says which.
+    let mut api = web.clone();
+    let snapshot = api.snapshot.as_mut().expect("snapshot");
+    snapshot.host.name = "api".into();
+    if let Some(image) = snapshot.host.transport.image_mut() {
+        image.on_host = Some("h1".into());
+    }
+    api.target = "api".into();
+    let mut app = crate::common::tui::app_of(vec![fixture("debian11-prod.json"), web, api]);
     let shown = screen(&mut app, 160, 24);
     // Columns are narrow: a short reference is shown whole.
-    assert!(shown.contains("web · container of app:1"), "{shown}");
+    assert!(shown.contains("web · container of app:1 "), "{shown}");
+    assert!(shown.contains("web · container of app:1 on h1"), "{shown}");
+}
+
+#[test]
+fn pod_and_argv_columns_say_where_they_are() {
+    let mut pod = fixture("debian12-laptop.json");
+    let snapshot = pod.snapshot.as_mut().expect("snapshot");
+    snapshot.host.transport =
+        paritty::model::Transport::Kubernetes(Box::new(paritty::model::Pod {
+            image: paritty::model::ImageRef {
+                reference: Some("app:1".into()),
+                ..paritty::model::ImageRef::default()
+            },
+            namespace: "shop".into(),
+            pod: Some("web-0".into()),
+            node: Some("n3".into()),
+            ..paritty::model::Pod::default()
+        }));
+    let mut vm = fixture("debian12-laptop.json");
+    let snapshot = vm.snapshot.as_mut().expect("snapshot");
+    snapshot.host.name = "vm".into();
+    snapshot.host.transport = paritty::model::Transport::Exec("vagrant".into());
+    let mut app = crate::common::tui::app_of(vec![fixture("debian11-prod.json"), pod, vm]);
+    let shown = screen(&mut app, 240, 24);
+    let header = shown.lines().nth(3).expect("header's second line");
+    // Columns are narrow: the start of it, as for a container.
+    assert!(header.contains("container of app:1, pod shop/web"), "{shown}");
+    assert!(header.contains("exec vagrant"), "{shown}");
+}
+
+#[test]
+fn the_declared_column_is_pinned_before_the_baseline_and_judges_each_host() {
+    let (_dir, mut declarations) = crate::common::tui::declarations();
+    // The temporary folder's name changes every run.
+    declarations.app_dir = "app".into();
+    let mut app = app();
+    app.set_declarations(declarations, false);
+    send(&mut app, [ch('D')]);
+    select(&mut app, "runtime.python3");
+    let buffer = draw(&mut app, 120, 36);
+    let shown = text(&buffer);
+    insta::assert_snapshot!("declared_column", shown);
+
+    // prod's violation: its own mark and colour, apart from severities.
+    let (y, line) = shown
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.starts_with("│  Python 3") && l.contains('✗'))
+        .unwrap_or_else(|| panic!("no judged Python row:\n{shown}"));
+    let x = line.chars().position(|c| c == '✗').expect("mark");
+    let at = (u16::try_from(x).expect("x"), u16::try_from(y).expect("y"));
+    assert_eq!(buffer[at].fg, Color::LightMagenta);
+    let x = line.chars().position(|c| c == '✓').expect("a host satisfies it");
+    let ok = (u16::try_from(x).expect("x"), at.1);
+    assert_eq!(buffer[ok].fg, Color::LightGreen);
+
+    app.color = false;
+    let plain = draw(&mut app, 120, 36);
+    assert_eq!(text(&plain), shown, "the same marks without colour");
+    assert!(plain.content.iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset));
+    assert!(
+        plain[at].modifier.contains(ratatui::style::Modifier::UNDERLINED),
+        "NO_COLOR: a violation is underlined"
+    );
+    assert!(!plain[ok].modifier.contains(ratatui::style::Modifier::UNDERLINED));
+}
+
+#[test]
+fn the_time_gap_is_in_the_column_headers_and_the_revision_details() {
+    use crate::common::git::{DATES, repository};
+    use crate::common::tui::{app_of, with_revision};
+    let tmp = tempfile::tempdir().expect("tmp");
+    let repo = tmp.path().join("app");
+    // Fixed dates, names and contents: the same object names every run.
+    let commits = repository(&repo, "main", &DATES);
+    let mut app = app_of(vec![
+        with_revision(fixture("debian11-prod.json"), &commits[2], true),
+        with_revision(fixture("debian12-laptop.json"), &commits[5], false),
+        with_revision(
+            crate::common::tui::staging(),
+            "0123456789abcdef0123456789abcdef01234567",
+            false,
+        ),
+    ]);
+    send(&mut app, [ch('a')]);
+    let (revisions, baseline) = app.measured.clone().expect("asked to measure");
+    let path = std::env::var_os("PATH");
+    let gap = paritty::collect::history::read(
+        &repo,
+        &revisions,
+        baseline,
+        Duration::from_secs(30),
+        path.as_deref(),
+    );
+    update(&mut app, Msg::Measured { revisions, baseline, gap });
+    select(&mut app, "app.revision");
+    let shown = screen(&mut app, 120, 36);
+    insta::assert_snapshot!("time_gap", shown);
+    assert!(shown.contains("prod · 3 behind · 9d"), "{shown}");
 }

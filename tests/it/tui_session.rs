@@ -16,6 +16,7 @@ use ratatui::backend::TestBackend;
 struct Recorder {
     collected: Vec<Vec<usize>>,
     clipboard: Vec<String>,
+    measured: Vec<Vec<Option<String>>>,
 }
 
 impl World for Recorder {
@@ -30,6 +31,10 @@ impl World for Recorder {
     fn clipboard(&mut self, text: &str) -> Result<String, std::io::Error> {
         self.clipboard.push(text.to_owned());
         Ok("copied".into())
+    }
+
+    fn measure(&mut self, revisions: Vec<Option<String>>, _baseline: usize) {
+        self.measured.push(revisions);
     }
 }
 

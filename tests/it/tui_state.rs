@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::common::tui::{app, app_of, ch, fixture, key, send, type_text, unreachable};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use paritty::collect::events::{Event, Stage};
+use paritty::compare::constraint::Judgement;
 use paritty::compare::severity::Severity;
 use paritty::keymap::Keymap;
 use paritty::model::FailReason;
@@ -465,4 +466,158 @@ fn the_cursor_follows_the_first_divergence_until_the_user_moves_it() {
     let report = Box::new(fixture("debian11-prod.json"));
     send(&mut app, [Msg::Collect(Event::Finished { index: 0, report })]);
     assert_eq!(app.cursor, moved, "the user's place is kept");
+}
+
+#[test]
+fn the_declared_key_shows_the_column_judged_on_what_arrived() {
+    let (_dir, declarations) = crate::common::tui::declarations();
+    let mut hosts = vec![Host::finished(fixture("debian11-prod.json"), false)];
+    hosts.push(Host::new("laptop", None));
+    let mut app = paritty::tui::app::App::new(
+        hosts,
+        paritty::compare::policy::Policy::default(),
+        "default",
+        Keymap::default(),
+    );
+    app.set_declarations(declarations, false);
+    assert!(app.declared().is_none(), "hidden until asked for");
+    send(&mut app, [ch('D')]);
+    let judged = app.declared().expect("shown after D");
+    let python = judged.fact("runtime.python3").expect("python declared");
+    // prod's 3.9.2 is not a 3.11; the laptop has not answered yet.
+    assert_eq!(python.cells[0].judgement, Judgement::Violates);
+    assert_eq!(python.cells[1].judgement, Judgement::NoVersion);
+    assert_eq!(judged.disagreements.len(), 1, "the .nvmrc and engines.node");
+
+    // Its facts arrive: judged then, and kept in the state.
+    let report = Box::new(fixture("debian12-laptop.json"));
+    send(&mut app, [Msg::Collect(Event::Finished { index: 1, report })]);
+    let judged = app.judged.as_ref().expect("judged");
+    let python = judged.fact("runtime.python3").expect("python declared");
+    assert_eq!(python.cells[1].judgement, Judgement::Satisfies);
+    assert_eq!(judged.violations(0), 1);
+    assert_eq!(judged.violations(1), 0);
+
+    send(&mut app, [ch('D')]);
+    assert!(app.declared().is_none(), "D hides it again");
+    assert!(app.judged.is_some(), "still judged, for when it is shown again");
+}
+
+#[test]
+fn only_differences_keeps_a_row_a_host_violates() {
+    let (_dir, declarations) = crate::common::tui::declarations();
+    // Two copies of prod: no divergence between them, but both violate.
+    let mut twin = fixture("debian11-prod.json");
+    twin.target = "prod-2".into();
+    let mut app = app_of(vec![fixture("debian11-prod.json"), twin]);
+    app.set_declarations(declarations, true);
+    send(&mut app, [ch('d')]);
+    let r = row_index(&app, "runtime.python3");
+    assert!(app.lines().contains(&Line::Fact(r)), "the violated row stays");
+    send(&mut app, [ch('D')]);
+    assert!(!app.lines().contains(&Line::Fact(r)), "without the column it is not a difference");
+}
+
+#[test]
+fn the_declared_key_says_when_nothing_is_declared() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app();
+    send(&mut app, [ch('D')]);
+    assert_eq!(app.message.as_deref(), Some("the app's declarations were not read"));
+    app.set_declarations(paritty::declare::read::read_dir(dir.path()), false);
+    send(&mut app, [ch('D')]);
+    assert!(!app.show_declared);
+    let message = app.message.clone().expect("message");
+    assert!(message.starts_with("nothing declared in "), "{message}");
+}
+
+#[test]
+fn revisions_arriving_ask_for_the_time_gap_once_and_a_stale_answer_is_dropped() {
+    use crate::common::git::repository;
+    use crate::common::tui::with_revision;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let commits = repository(&tmp.path().join("app"), "main", &crate::common::git::DATES);
+    let prod = with_revision(fixture("debian11-prod.json"), &commits[2], true);
+    let mut hosts = vec![Host::finished(prod, false)];
+    hosts.push(Host::new("laptop", None));
+    let mut app = paritty::tui::app::App::new(
+        hosts,
+        paritty::compare::policy::Policy::default(),
+        "default",
+        Keymap::default(),
+    );
+    // The first message after a revision appears asks for a measurement.
+    let effects = update(&mut app, Msg::Tick(Duration::from_millis(100)));
+    let first = vec![Some(commits[2].clone()), None];
+    assert_eq!(effects, [Effect::MeasureRevisions { revisions: first.clone(), baseline: 0 }]);
+    assert!(update(&mut app, Msg::Tick(Duration::from_millis(200))).is_empty(), "asked once");
+
+    // The laptop's revision arrives: asked again, for both.
+    let laptop = with_revision(fixture("debian12-laptop.json"), &commits[5], false);
+    let effects =
+        update(&mut app, Msg::Collect(Event::Finished { index: 1, report: Box::new(laptop) }));
+    let both = vec![Some(commits[2].clone()), Some(commits[5].clone())];
+    assert_eq!(effects, [Effect::MeasureRevisions { revisions: both.clone(), baseline: 0 }]);
+
+    // The answer to the first question is stale: dropped.
+    let path = std::env::var_os("PATH");
+    let measure = |revisions: &[Option<String>]| {
+        paritty::collect::history::read(
+            &tmp.path().join("app"),
+            revisions,
+            0,
+            Duration::from_secs(30),
+            path.as_deref(),
+        )
+    };
+    update(&mut app, Msg::Measured { revisions: first.clone(), baseline: 0, gap: measure(&first) });
+    assert_eq!(app.time_gap, None);
+    update(&mut app, Msg::Measured { revisions: both.clone(), baseline: 0, gap: measure(&both) });
+    let gap = app.time_gap.clone().expect("measured");
+    assert_eq!(gap.short(0).as_deref(), Some("3 behind · 9d"));
+    assert_eq!(gap.short(1).as_deref(), Some("at main"));
+    // Another baseline: the distances from it change, so asked again.
+    send(&mut app, [key(KeyCode::Right), ch('b')]);
+    assert_eq!(app.baseline, 1);
+    let effects = update(&mut app, Msg::Tick(Duration::from_millis(300)));
+    assert!(effects.is_empty(), "asked already, with the key: {effects:?}");
+    assert_eq!(app.measured, Some((both, 1)));
+}
+
+#[test]
+fn the_exported_comparison_carries_the_declared_column_and_the_time_gap_shown() {
+    use crate::common::git::{DATES, repository};
+    use crate::common::tui::with_revision;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let repo = tmp.path().join("repo");
+    let commits = repository(&repo, "main", &DATES);
+    let (_dir, declarations) = crate::common::tui::declarations();
+    let mut app = app_of(vec![
+        with_revision(fixture("debian11-prod.json"), &commits[2], true),
+        with_revision(fixture("debian12-laptop.json"), &commits[5], false),
+    ]);
+    app.set_declarations(declarations, true);
+    send(&mut app, [Msg::Tick(Duration::from_millis(100))]);
+    let (revisions, baseline) = app.measured.clone().expect("asked to measure");
+    let path = std::env::var_os("PATH");
+    let gap = paritty::collect::history::read(
+        &repo,
+        &revisions,
+        baseline,
+        Duration::from_secs(30),
+        path.as_deref(),
+    );
+    update(&mut app, Msg::Measured { revisions, baseline, gap });
+    send(&mut app, [ch('e')]);
+    let effects = send(&mut app, [key(KeyCode::Enter)]);
+    let [Effect::Write(export)] = effects.as_slice() else { panic!("{effects:?}") };
+    let (_, contents) = &export.files[0];
+    assert!(contents.contains("| Fact | declared |"), "{contents}");
+    assert!(contents.contains("✗ violates .python-version:1"), "{contents}");
+    assert!(contents.contains("- prod-web-1: 3 commits, 9 days behind main\n"), "{contents}");
+    // Hidden on screen, left out of the file.
+    send(&mut app, [ch('D'), ch('e')]);
+    let effects = send(&mut app, [key(KeyCode::Enter)]);
+    let [Effect::Write(export)] = effects.as_slice() else { panic!("{effects:?}") };
+    assert!(!export.files[0].1.contains("| declared |"), "{}", export.files[0].1);
 }

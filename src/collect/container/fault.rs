@@ -24,6 +24,22 @@ pub fn not_installed(engines: &[&str]) -> Failure {
     fail(FailReason::EngineUnavailable, message)
 }
 
+/// No CLI of `engine` on the PATH an SSH host gives its sessions (said
+/// with [`on_host`]).
+pub fn not_installed_remotely(engine: &str) -> Failure {
+    fail(
+        FailReason::EngineUnavailable,
+        format!(
+            "`{engine}` is not installed (not on the PATH of SSH sessions): install it on the host, or name the other engine"
+        ),
+    )
+}
+
+/// `f`, said to have happened on SSH host `host`.
+pub fn on_host(f: &Failure, host: &str) -> Failure {
+    fail(f.reason, format!("on {host}: {}", f.message()))
+}
+
 /// The host deadline passed while the engine was asked `what`.
 pub fn deadline(engine: &str, what: &str) -> Failure {
     fail(
@@ -34,11 +50,16 @@ pub fn deadline(engine: &str, what: &str) -> Failure {
     )
 }
 
-/// The engine's first meaningful line, for messages.
+/// The engine's first meaningful line, for messages: not podman-docker's
+/// notice, nor what sshd says to a user without a home folder.
 pub fn first_line(text: &str) -> &str {
     text.lines()
         .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with("Emulate Docker CLI"))
+        .find(|l| {
+            !l.is_empty()
+                && !l.starts_with("Emulate Docker CLI")
+                && !l.starts_with("Could not chdir to home directory")
+        })
         .unwrap_or("")
 }
 

@@ -4,12 +4,15 @@
 //! data with their reason; facts framed before a failure are kept.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::engine::EngineCli;
 use super::session::{self, Cut, Transcript};
 use super::throwaway::Throwaway;
-use super::{fault, inspect};
+use super::without_shell::{self, Subject};
+use super::{fallback, fault, inspect};
 use crate::collect::CollectOptions;
 use crate::collect::events::Stage;
 use crate::collect::plan::ContainerPlan;
@@ -64,20 +67,21 @@ pub fn collect_container(
     (progress.stage)(Stage::Probing);
     let args: Vec<String> =
         ["exec", "-i", &t.container, "/bin/sh", "-s"].iter().map(|&a| a.to_owned()).collect();
-    let transcript = match probe(&cli, &args, job, deadline, progress, &|_| {}) {
+    let transcript = match probe(cli.path(), &args, job, deadline, progress, &|_| {}) {
         Ok(t) => t,
         Err(f) => return failed(f),
     };
+    let image = state.image.id.clone().or_else(|| state.image.reference.clone());
     let host = HostInfo {
         name: t.name.clone(),
         address: Some(format!("{}:{}", cli.name(), t.container)),
         transport: t.engine.transport(state.image),
         labels: t.labels.clone(),
     };
-    let (snapshot, failure) = read_back(
+    let outcome = read_back(
         &transcript,
         job,
-        host,
+        host.clone(),
         started,
         &|| {
             // Did the container end under the probe? Then say so.
@@ -89,6 +93,9 @@ pub fn collect_container(
         },
         &|said| fault::classify(cli.name(), &t.container, said),
     );
+    let subject = Subject::Container { name: &t.container, image: image.as_deref() };
+    let (snapshot, failure) =
+        or_what_the_engine_knows(outcome, &cli, &subject, job, host, started, deadline);
     HostReport { target: t.name.clone(), snapshot, failure }
 }
 
@@ -126,7 +133,7 @@ pub fn collect_image(t: &ImageTarget, job: &Job<'_>, progress: &Progress<'_>) ->
     args.extend(job.containers.run_args.iter().cloned());
     args.extend(["--entrypoint", "/bin/sh", &t.reference, "-s"].iter().map(|&a| a.to_owned()));
     let transcript =
-        match probe(&cli, &args, job, deadline, progress, &|pid| container.started(pid)) {
+        match probe(cli.path(), &args, job, deadline, progress, &|pid| container.started(pid)) {
             Ok(t) => t,
             Err(f) => return failed(f),
         };
@@ -139,15 +146,20 @@ pub fn collect_image(t: &ImageTarget, job: &Job<'_>, progress: &Progress<'_>) ->
         transport: Transport::Image(Box::new(image)),
         labels: BTreeMap::new(),
     };
-    let (snapshot, failure) = read_back(&transcript, job, host, started, &|| None, &|said| {
+    let outcome = read_back(&transcript, job, host.clone(), started, &|| None, &|said| {
         fault::classify_image(cli.name(), &t.reference, said)
     });
     drop(container);
+    let subject = Subject::Image { reference: &t.reference, run_args: &job.containers.run_args };
+    let (snapshot, failure) =
+        or_what_the_engine_knows(outcome, &cli, &subject, job, host, started, deadline);
     HostReport { target: t.name.clone(), snapshot, failure }
 }
 
-fn probe(
-    cli: &EngineCli,
+/// The probe on the stdin of `program args...` (an engine, kubectl, a
+/// user's argv), bounded by the deadline and what the profile can print.
+pub(crate) fn probe(
+    program: &Path,
     args: &[String],
     job: &Job<'_>,
     deadline: Instant,
@@ -157,11 +169,11 @@ fn probe(
     // As much as every source's capped output could be, and some framing.
     let sources: usize = job.profile.facts.iter().map(|f| f.sources.len()).sum();
     let max_total = sources.saturating_mul(job.collect.max_bytes + 512).saturating_add(1 << 20);
-    session::run(cli.path(), args, job.probe, deadline, max_total, progress.facts_done, spawned)
+    session::run(program, args, job.probe, deadline, max_total, progress.facts_done, spawned)
         .map_err(|e| {
             Failure::new(
                 FailReason::EngineUnavailable,
-                format!("cannot start {}: {e}", cli.path().display()),
+                format!("cannot start {}: {e}", program.display()),
             )
         })
 }
@@ -169,7 +181,7 @@ fn probe(
 /// The snapshot (if the probe started) and the failure (if any) from what
 /// the engine printed. `ended` says whether the container stopped under
 /// the probe; `classify` reads the engine's complaint when nothing started.
-fn read_back(
+pub(crate) fn read_back(
     transcript: &Transcript,
     job: &Job<'_>,
     host: HostInfo,
@@ -200,6 +212,9 @@ fn read_back(
         (Some(Cut::TooMuch(n)), _) => {
             Some((FailReason::ProbeFailed, format!("the engine sent more than {n} bytes")))
         }
+        (Some(Cut::Lost), _) => {
+            Some((FailReason::ProbeFailed, "the connection to the SSH host was lost".to_owned()))
+        }
         (None, false) => match ended() {
             Some(reason) => Some((reason, "the container stopped before the probe ended".into())),
             None if said.is_empty() => {
@@ -217,7 +232,58 @@ fn read_back(
         job.collect.max_bytes,
         cut_off.as_ref().map_or("the probe did not report it", |(_, why)| why.as_str()),
     );
-    let snapshot = Snapshot {
+    let failure = cut_off
+        .map(|(reason, why)| Failure::new(reason, format!("{name}: partial results, {why}")));
+    (Some(snapshot(job, host, started, facts)), failure)
+}
+
+/// A target that failed for want of a shell still shows what its engine
+/// knows without one (`fallback`), each such fact marked; it stays failed
+/// with `no-shell` (ARCHITECTURE.md, "Host status"). Any other outcome is
+/// returned as it is.
+fn or_what_the_engine_knows(
+    outcome: (Option<Snapshot>, Option<Failure>),
+    cli: &EngineCli,
+    subject: &Subject<'_>,
+    job: &Job<'_>,
+    host: HostInfo,
+    started: Instant,
+    deadline: Instant,
+) -> (Option<Snapshot>, Option<Failure>) {
+    let (None, Some(failure)) = &outcome else { return outcome };
+    if failure.reason != FailReason::NoShell {
+        return outcome;
+    }
+    let known = match without_shell::ask(cli, subject, job.profile, deadline, job.collect.max_bytes)
+    {
+        Ok(known) => known,
+        Err(why) => {
+            let message = format!(
+                "{}; what the engine knows without one could not be read either: {why}",
+                failure.message()
+            );
+            return (None, Some(Failure::new(FailReason::NoShell, message)));
+        }
+    };
+    let (facts, told) = fallback::facts(job.profile, &known);
+    let mut message = format!(
+        "{}; shown instead: {told} facts the engine knows without one, marked \"from image config\" or \"from image files\"",
+        failure.message()
+    );
+    if let Some(why) = &known.files_unavailable {
+        let _ = write!(message, " (its files could not be read: {why})");
+    }
+    (Some(snapshot(job, host, started, facts)), Some(Failure::new(FailReason::NoShell, message)))
+}
+
+/// A snapshot of `host` with `facts`, collected since `started`.
+fn snapshot(
+    job: &Job<'_>,
+    host: HostInfo,
+    started: Instant,
+    facts: BTreeMap<String, crate::model::Fact>,
+) -> Snapshot {
+    Snapshot {
         schema_version: SCHEMA_VERSION,
         paritty_version: env!("CARGO_PKG_VERSION").to_owned(),
         profile: ProfileRef { name: job.profile.name.clone(), hash: job.profile.hash.clone() },
@@ -227,8 +293,5 @@ fn read_back(
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         facts,
         redacted: None,
-    };
-    let failure = cut_off
-        .map(|(reason, why)| Failure::new(reason, format!("{name}: partial results, {why}")));
-    (Some(snapshot), failure)
+    }
 }

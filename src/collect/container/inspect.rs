@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use super::engine::EngineCli;
+use super::engine::{Ask, EngineCli};
 use super::fault;
 use crate::model::{Failure, ImageRef};
 
@@ -22,11 +22,7 @@ pub struct ContainerState {
 /// `ENGINE container inspect` of `name`: its state and image. Docker and
 /// Podman both know `.State.Status`, `.Image` (the id) and `.Config.Image`
 /// (the reference it was started from).
-pub fn container(
-    cli: &EngineCli,
-    name: &str,
-    deadline: Instant,
-) -> Result<ContainerState, Failure> {
+pub fn container(cli: &dyn Ask, name: &str, deadline: Instant) -> Result<ContainerState, Failure> {
     let format = "{{.State.Status}}\t{{.Image}}\t{{.Config.Image}}";
     let answer = cli.ask(&["container", "inspect", "--format", format, name], deadline)?;
     if !answer.ok {
@@ -38,7 +34,7 @@ pub fn container(
     let status = field(fields.next()).unwrap_or_default();
     let id = field(fields.next());
     let reference = field(fields.next());
-    Ok(ContainerState { status, image: ImageRef { reference, id } })
+    Ok(ContainerState { status, image: ImageRef { reference, id, on_host: None } })
 }
 
 /// `ENGINE image inspect` of `reference`: its id, or `not-found` when the
@@ -49,7 +45,7 @@ pub fn image(cli: &EngineCli, reference: &str, deadline: Instant) -> Result<Imag
         return Err(fault::classify_image(cli.name(), reference, &answer.complaint));
     }
     let id = field(answer.text.lines().next());
-    Ok(ImageRef { reference: Some(reference.to_owned()), id })
+    Ok(ImageRef { reference: Some(reference.to_owned()), id, on_host: None })
 }
 
 /// One field as the engine printed it: already sanitized, blank or

@@ -38,6 +38,8 @@ pub struct Transcript {
 pub enum Cut {
     Deadline,
     TooMuch(usize),
+    /// The connection to the SSH host the engine runs on was lost.
+    Lost,
 }
 
 /// Runs `program args...` with the probe on its stdin; `spawned` is told

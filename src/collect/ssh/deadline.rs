@@ -22,6 +22,8 @@ pub enum Phase {
     Tunnel,
     StartingProbe,
     Probe,
+    /// Asking a container engine on the host (`inspect`, `ps`).
+    Engine,
 }
 
 impl std::fmt::Display for Phase {
@@ -35,6 +37,7 @@ impl std::fmt::Display for Phase {
             Phase::Tunnel => "while opening the jump tunnel",
             Phase::StartingProbe => "while starting the probe",
             Phase::Probe => "while running the probe",
+            Phase::Engine => "while asking the container engine",
         })
     }
 }

@@ -136,7 +136,7 @@ pub fn collect_host(
 /// (each hop resolved through ssh_config, checked and logged into in turn),
 /// every step within `deadline` and each TCP connection and handshake also
 /// within its connect timeout.
-fn open(
+pub fn open(
     settings: &SshSettings,
     connect: &ConnectOptions<'_>,
     ssh_config: Option<&Path>,

@@ -5,6 +5,7 @@
 #[cfg(unix)]
 mod agent_relay;
 pub mod auth;
+pub mod command;
 pub mod connect;
 pub mod deadline;
 pub mod exec;

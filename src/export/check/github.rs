@@ -1,6 +1,7 @@
 //! The check as GitHub Actions workflow commands: each failing divergence an
-//! `::error` annotation, each host not collected one too, the redaction note
-//! and the summary as `::notice`. Every line is a command of ours with its
+//! `::error` annotation, each host not collected one too; accepted
+//! divergences, stale acceptances, the redaction note and the summary as
+//! `::notice`. Every line is a command of ours with its
 //! text escaped as the runner unescapes it (`%`, CR and LF in the message;
 //! also `:` and `,` in properties), so no name or value from outside can
 //! end a command early or start one of its own.
@@ -17,6 +18,22 @@ pub fn render(doc: &CheckDoc<'_>) -> String {
             let title = format!("paritty: {host} {} ({})", case.fact, case.severity.as_str());
             command(&mut out, "error", &title, &case.message(base));
         }
+        for case in cases.iter().filter(|c| c.covered()) {
+            let title = format!("paritty: {host} {} accepted", case.fact);
+            let who = case.accepted.map(|a| a.entry.who_why()).unwrap_or_default();
+            command(&mut out, "notice", &title, &format!("{}; accepted {who}", case.message(base)));
+        }
+    }
+    let file = doc.accepted.as_ref().map_or("", |a| a.file);
+    for stale in doc.stale() {
+        let title = format!("paritty: stale acceptance of {} {}", stale.host, stale.fact);
+        let message = format!(
+            "{file}:{} is no longer needed: {} matches the baseline ({})",
+            stale.entry.line,
+            stale.host,
+            stale.entry.who_why()
+        );
+        command(&mut out, "notice", &title, &message);
     }
     for host in doc.uncollected() {
         let title = format!("paritty: {} not collected", host.host);

@@ -15,18 +15,21 @@ pub fn render(doc: &CheckDoc<'_>) -> String {
     let broken = uncollected.len() + doc.partial().len();
     let tests: usize = hosts.iter().map(|(_, c)| c.len()).sum::<usize>() + broken;
     let failures: usize = hosts.iter().map(|(_, c)| c.iter().filter(|c| c.failing).count()).sum();
+    let skipped: usize = hosts.iter().map(|(_, c)| c.iter().filter(|c| c.covered()).count()).sum();
+    let stale = doc.stale();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"paritty check\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{broken}\">"
+        "<testsuites name=\"paritty check\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{broken}\" skipped=\"{skipped}\">"
     );
     let partial = doc.partial();
     for (host, cases) in &hosts {
         let failed = cases.iter().filter(|c| c.failing).count();
+        let accepted = cases.iter().filter(|c| c.covered()).count();
         let broke = partial.iter().find(|p| p.host == *host);
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"{}\" skipped=\"0\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"{}\" skipped=\"{accepted}\">",
             attr(host),
             cases.len() + usize::from(broke.is_some()),
             usize::from(broke.is_some())
@@ -43,6 +46,27 @@ pub fn render(doc: &CheckDoc<'_>) -> String {
                     attr(&message),
                     case.severity.as_str(),
                     text(&format!("{} ({})\n{message}", case.label, case.fact))
+                );
+            } else if let Some(a) = case.accepted.filter(|_| case.covered()) {
+                // Accepted drift is skipped, with who accepted it and why.
+                let message = format!("accepted {}: {}", case.severity.as_str(), a.entry.who_why());
+                let _ = writeln!(
+                    out,
+                    "{open}>\n      <skipped message=\"{}\"/>\n    </testcase>",
+                    attr(&message)
+                );
+            } else if let Some(s) = stale.iter().find(|s| s.host == *host && s.fact == case.fact) {
+                // Passing, with a word that its acceptance can go.
+                let file = doc.accepted.as_ref().map_or("", |a| a.file);
+                let note = format!(
+                    "stale acceptance: {file}:{} is no longer needed ({})",
+                    s.entry.line,
+                    s.entry.who_why()
+                );
+                let _ = writeln!(
+                    out,
+                    "{open}>\n      <system-out>{}</system-out>\n    </testcase>",
+                    text(&note)
                 );
             } else {
                 let _ = writeln!(out, "{open}/>");

@@ -45,6 +45,7 @@ fn a_partly_collected_host_is_an_error_in_every_format() {
         shown: &comparison,
         threshold: Severity::Packaging,
         redacted: None,
+        accepted: None,
     };
     let junit = render(&doc, CheckFormat::Junit);
     assert!(junit.contains("<testcase name=\"collected\" classname=\"laptop\">"), "{junit}");

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::compare::constraint::Judgement;
-use crate::compare::declared::Judged;
 use crate::compare::matrix::Comparison;
+use crate::compare::revision::{Gap, TimeGap, days_between};
 use crate::compare::severity::Severity;
-use crate::model::{Failure, Status};
+use crate::export::document::DiffDoc;
+use crate::model::{Failure, Origin, Status};
 
 #[derive(Serialize)]
 struct Report<'c> {
@@ -23,6 +24,82 @@ struct Report<'c> {
     /// The `declared` target: the app's declarations and what they found.
     #[serde(skip_serializing_if = "Option::is_none")]
     declared: Option<Declared<'c>>,
+    /// How far each host's `app.revision` is from the local HEAD.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_gap: Option<TimeGapReport<'c>>,
+}
+
+#[derive(Serialize)]
+struct TimeGapReport<'c> {
+    head: &'c str,
+    /// `None` when HEAD is detached.
+    branch: Option<&'c str>,
+    hosts: Vec<HostGap<'c>>,
+}
+
+#[derive(Serialize)]
+struct HostGap<'c> {
+    host: &'c str,
+    revision: &'c str,
+    /// Whether the local repository has the commit.
+    known: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    committed_at: Option<i64>,
+    /// Commits HEAD has that the host's revision lacks, and the reverse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    behind: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ahead: Option<u64>,
+    /// Whole days between the two commits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    days: Option<i64>,
+    /// Against the baseline's revision, when both are known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    behind_baseline: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ahead_of_baseline: Option<u64>,
+    /// The sentence the other formats show.
+    text: String,
+}
+
+fn time_gap<'c>(gap: &'c TimeGap, comparison: &'c Comparison) -> TimeGapReport<'c> {
+    let hosts = gap
+        .columns
+        .iter()
+        .zip(&comparison.columns)
+        .enumerate()
+        .filter_map(|(c, (g, col))| {
+            let g = g.as_ref()?;
+            let text = gap.line(comparison, c)?;
+            Some(match g {
+                Gap::Unknown { revision } => HostGap {
+                    host: &col.name,
+                    revision,
+                    known: false,
+                    committed_at: None,
+                    behind: None,
+                    ahead: None,
+                    days: None,
+                    behind_baseline: None,
+                    ahead_of_baseline: None,
+                    text,
+                },
+                Gap::Known { commit, from_head, from_baseline } => HostGap {
+                    host: &col.name,
+                    revision: &commit.id,
+                    known: true,
+                    committed_at: Some(commit.time),
+                    behind: Some(from_head.behind),
+                    ahead: Some(from_head.ahead),
+                    days: Some(days_between(commit.time, gap.head.commit.time)),
+                    behind_baseline: from_baseline.map(|d| d.behind),
+                    ahead_of_baseline: from_baseline.map(|d| d.ahead),
+                    text,
+                },
+            })
+        })
+        .collect();
+    TimeGapReport { head: &gap.head.commit.id, branch: gap.head.branch.as_deref(), hosts }
 }
 
 #[derive(Serialize)]
@@ -101,13 +178,13 @@ struct Cell<'c> {
     /// The declaration violated (`.nvmrc:1`).
     #[serde(skip_serializing_if = "Option::is_none")]
     violates: Option<String>,
+    /// Where a value that was not observed came from (`image-config`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin: Option<Origin>,
 }
 
-pub fn render<'c>(
-    comparison: &'c Comparison,
-    declared: Option<&'c Judged>,
-    redacted: Option<&'c str>,
-) -> String {
+pub fn render(doc: &DiffDoc<'_>) -> String {
+    let (comparison, declared, redacted) = (doc.comparison, doc.declared, doc.redacted);
     let fact_of = |id: &str| declared.and_then(|d| d.fact(id));
     let report = Report {
         summary: comparison.summary(),
@@ -154,6 +231,7 @@ pub fn render<'c>(
                             status: cell.status,
                             severity: cell.severity,
                             tolerated: cell.tolerated,
+                            origin: cell.origin,
                             judgement: verdict.map(|v| v.judgement),
                             violates: verdict
                                 .and_then(|v| v.against)
@@ -177,6 +255,7 @@ pub fn render<'c>(
                 .collect(),
             problems: d.declarations.problems.iter().map(ToString::to_string).collect(),
         }),
+        time_gap: doc.time_gap.map(|g| time_gap(g, comparison)),
     };
     let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
     text.push('\n');

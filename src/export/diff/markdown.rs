@@ -74,6 +74,13 @@ pub fn render(doc: &DiffDoc<'_>) -> String {
         }
         out.push('\n');
     }
+    if let Some(gap) = doc.time_gap {
+        let _ = writeln!(out, "Time gap (from your repository's {}):\n", escape(&gap.head_name()));
+        for line in gap.lines(comparison) {
+            let _ = writeln!(out, "- {}", escape(&line));
+        }
+        out.push('\n');
+    }
     let failed: Vec<String> = comparison
         .columns
         .iter()

@@ -1,6 +1,8 @@
 //! A comparison rendered for people (text, Markdown) and programs (JSON).
 //! Pure functions of the `Comparison`.
 
+use std::fmt::Write as _;
+
 pub mod json;
 pub mod markdown;
 pub mod text;
@@ -40,6 +42,15 @@ pub fn render(doc: &DiffDoc<'_>, format: DiffFormat, color: bool) -> String {
                 DiffStyle { only_diff: doc.only_diff, color },
             );
             // Above the summary, which stays the last line (scripts read it).
+            if let Some(gap) = doc.time_gap {
+                let mut lines = String::new();
+                for line in gap.lines(doc.comparison) {
+                    let _ = writeln!(lines, "time gap: {line}");
+                }
+                let body = out.trim_end_matches('\n').len();
+                let at = out[..body].rfind('\n').map_or(0, |i| i + 1);
+                out.insert_str(at, &lines);
+            }
             if let Some(note) = doc.redacted {
                 let body = out.trim_end_matches('\n').len();
                 let at = out[..body].rfind('\n').map_or(0, |i| i + 1);
@@ -48,7 +59,7 @@ pub fn render(doc: &DiffDoc<'_>, format: DiffFormat, color: bool) -> String {
             out
         }
         DiffFormat::Md => markdown::render(doc),
-        DiffFormat::Json => json::render(doc.comparison, doc.declared, doc.redacted),
+        DiffFormat::Json => json::render(doc),
         DiffFormat::Html => crate::export::html::comparison(doc),
     }
 }

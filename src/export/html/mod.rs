@@ -40,6 +40,17 @@ pub fn comparison(doc: &DiffDoc<'_>) -> String {
         table(&mut out, doc, &doc.shown_rows());
     }
     declared::section(&mut out, doc);
+    if let Some(gap) = doc.time_gap {
+        let _ = writeln!(
+            out,
+            "<h2>Time gap</h2>\n<p>From your repository's {}:</p>\n<ul class=\"time-gap\">",
+            esc(&gap.head_name())
+        );
+        for line in gap.lines(cmp) {
+            let _ = writeln!(out, "<li>{}</li>", esc(&line));
+        }
+        out.push_str("</ul>\n");
+    }
     let failed: Vec<String> = (cmp.columns.iter())
         .filter_map(|c| c.failure.as_ref().map(|f| (&c.name, f)))
         .map(|(name, f)| format!("<li><b>{}</b>: {}</li>\n", esc(name), esc(&f.to_string())))
@@ -307,6 +318,9 @@ fn fact_row(out: &mut String, id: &str, fact: &Fact) {
             "<span class=\"shadowed\">⚠ shadows {}</span>",
             esc(&fact.shadowed.join(", "))
         );
+    }
+    if let Some(origin) = fact.origin {
+        let _ = write!(out, "<span class=\"origin\">ⓘ {}</span>", esc(origin.explain()));
     }
     out.push_str("</div></td></tr>\n");
 }

@@ -25,7 +25,7 @@ pub use self::names::is_secret_name;
 use self::scan::scrub;
 use self::summary::Counts;
 use crate::compare::matrix::Comparison;
-use crate::model::{Fact, HostReport, Snapshot, Status};
+use crate::model::{Fact, HostReport, Snapshot, Status, Transport};
 
 /// What a redacted secret's evidence says instead.
 pub const REDACTED: &str = "[redacted]";
@@ -97,6 +97,10 @@ impl Redactor {
             if let Some(hostname) = snapshot.facts.get("hostname").and_then(|f| f.value.clone()) {
                 names.push(hostname);
             }
+            // A pod's name is its host name.
+            if let Transport::Kubernetes(pod) = &snapshot.host.transport {
+                names.extend(pod.pod.clone());
+            }
             if let Some(address) = &snapshot.host.address {
                 // `user@host:port` names a host too.
                 let host = address.rsplit('@').next().unwrap_or(address);
@@ -105,6 +109,17 @@ impl Redactor {
                 });
                 names.push(host.trim_matches(['[', ']']).to_owned());
             }
+        }
+        // The SSH host a container runs on is a host of its own.
+        let on_host = report
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.host.transport.image())
+            .and_then(|i| i.on_host.clone())
+            .filter(|h| h.len() >= 2 && !self.pseudonyms.contains_key(h));
+        if let Some(on_host) = on_host {
+            self.next_host += 1;
+            self.pseudonyms.insert(on_host, format!("host-{}", self.next_host));
         }
         // An announced target keeps its pseudonym for its other names.
         let announced = self
@@ -125,6 +140,14 @@ impl Redactor {
         }
         if used && announced.is_none() {
             self.next_host += 1;
+        }
+        // A pod's node is a machine of its own: a pseudonym of its own.
+        let node = report.snapshot.as_ref().and_then(|s| match &s.host.transport {
+            Transport::Kubernetes(pod) => pod.node.clone(),
+            _ => None,
+        });
+        if let Some(node) = node {
+            self.learn_host(&HostReport { target: node, snapshot: None, failure: None });
         }
     }
 
@@ -150,6 +173,16 @@ impl Redactor {
         let mut out = snapshot.clone();
         out.host.name = self.host_text(&snapshot.host.name);
         out.host.address = snapshot.host.address.as_deref().map(|a| self.text(a));
+        // The SSH host a container runs on is a host name like the others.
+        let on_host = out.host.transport.image_mut().and_then(|image| image.on_host.take());
+        // An image reference, a pod's node, an argv's program path: from
+        // outside or from the user's config, redacted like any text.
+        for text in out.host.transport.texts_mut() {
+            *text = self.text(text);
+        }
+        if let Some(image) = out.host.transport.image_mut() {
+            image.on_host = on_host.map(|h| self.host_text(&h));
+        }
         for label in out.host.labels.values_mut() {
             *label = self.text(label);
         }

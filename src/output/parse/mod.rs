@@ -49,6 +49,7 @@ pub const NAMES: &[&str] = &[
     "tmux",
     "libc",
     "memory",
+    "revision",
 ];
 
 pub fn lookup(name: &str) -> Option<ParserFn> {
@@ -77,6 +78,7 @@ pub fn lookup(name: &str) -> Option<ParserFn> {
         "tmux" => tmux,
         "libc" => libc,
         "memory" => memory,
+        "revision" => revision,
         _ => return None,
     };
     Some(parser)
@@ -85,6 +87,17 @@ pub fn lookup(name: &str) -> Option<ParserFn> {
 /// The first non-blank line, trimmed.
 pub fn first_line(raw: &str) -> Option<String> {
     raw.lines().map(str::trim).find(|l| !l.is_empty()).map(str::to_owned)
+}
+
+/// A git object name (7 to 64 hex digits, lowercased) alone on the first
+/// non-empty line: `git rev-parse HEAD`, a `REVISION` file, `GIT_SHA`.
+/// Anything else (a branch name, a tag, text with escapes) is no revision:
+/// it is later handed to git, so only what git can only read as a name
+/// passes.
+pub fn revision(raw: &str) -> Option<String> {
+    let line = first_line(raw)?;
+    let hex = (7..=64).contains(&line.len()) && line.bytes().all(|b| b.is_ascii_hexdigit());
+    hex.then(|| line.to_ascii_lowercase())
 }
 
 /// The whole output, trimmed.

@@ -61,6 +61,9 @@ pub struct Matrix {
     /// Where fact rows are drawn (below the headers).
     pub body: Rect,
     pub label_width: u16,
+    /// `(x, width)` of the `declared` column, pinned before the baseline,
+    /// when it is shown.
+    pub declared: Option<(u16, u16)>,
     /// `(host index, x, width)` of each host column on screen, baseline first.
     pub columns: Vec<(usize, u16, u16)>,
     /// The first row of the headers.
@@ -143,14 +146,28 @@ pub fn body_height(app: &App, main: Rect) -> u16 {
 pub fn matrix(app: &App, area: Rect) -> Matrix {
     let inner = inner(area);
     let label_width = label_width(app, inner);
+    let declared_width = app.declared().map(|judged| {
+        let widest = judged
+            .facts
+            .iter()
+            .map(|f| declared_cell(judged, &f.fact).chars().count() + 2)
+            .max()
+            .unwrap_or(0);
+        u16::try_from(widest).unwrap_or(u16::MAX).clamp(10, 24)
+    });
     let hosts = app.hosts.len().max(1);
-    let room = inner.width.saturating_sub(label_width);
+    let room = inner.width.saturating_sub(label_width + declared_width.unwrap_or(0));
     // Wide enough for "1.18.0-6+deb11u3"; wider when few hosts share the room.
     let fair = room / u16::try_from(hosts).unwrap_or(u16::MAX).max(1);
     let column_width = fair.clamp(18, 34).min(room.max(1));
     let order = app.column_order();
     let mut columns = Vec::new();
     let mut x = inner.x + label_width;
+    let declared = declared_width.map(|width| {
+        let at = (x, width);
+        x += width;
+        at
+    });
     let visible_others = order.iter().skip(1).skip(app.column_scroll);
     for &host in std::iter::once(&order[0]).chain(visible_others) {
         if x + column_width > inner.right() {
@@ -165,7 +182,22 @@ pub fn matrix(app: &App, area: Rect) -> Matrix {
         width: inner.width,
         height: inner.height.saturating_sub(HEADER_LINES),
     };
-    Matrix { body, label_width, columns, header_y: inner.y }
+    Matrix { body, label_width, declared, columns, header_y: inner.y }
+}
+
+/// What the `declared` column shows for `fact`: its constraints as
+/// written, `⚠` first when they disagree (sources are in the details).
+pub fn declared_cell(judged: &crate::compare::declared::Judged, fact: &str) -> String {
+    let Some(declared) = judged.fact(fact) else { return String::new() };
+    let mut text = String::new();
+    if judged.disagreements.iter().any(|d| d.fact == fact) {
+        text.push_str(super::style::DISAGREES);
+        text.push(' ');
+    }
+    let constraints: Vec<&str> =
+        declared.declared.iter().map(|&i| judged.declaration(i).constraint.as_str()).collect();
+    text.push_str(&constraints.join(" · "));
+    text
 }
 
 /// How many non-baseline columns fit beside the baseline.

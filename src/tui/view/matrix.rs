@@ -13,9 +13,11 @@ use super::layout::{self, HEADER_LINES};
 use super::style;
 use super::text::{one_line, pad};
 use crate::collect::events::Stage;
+use crate::compare::constraint::Judgement;
 use crate::compare::matrix::Cell;
 use crate::compare::severity::Severity;
 use crate::compare::wording::cell_text;
+use crate::model::Transport;
 use crate::tui::app::{App, Focus, Host, Line};
 
 pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
@@ -35,6 +37,9 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
     for row in 0..HEADER_LINES {
         let mut spans =
             vec![Span::styled(pad(&label_header(app, row), label_width), style::dim(app.color))];
+        if let Some((_, width)) = geometry.declared {
+            spans.push(declared_header(app, row, usize::from(width)));
+        }
         for &(host, _, width) in &geometry.columns {
             spans.push(header_cell(app, host, row, usize::from(width)));
         }
@@ -61,36 +66,14 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
                     label_style = style::selected(app.color);
                 }
                 spans.push(Span::styled(pad(&text, label_width), label_style));
+                if let Some((_, width)) = geometry.declared {
+                    spans.push(Span::raw(" ".repeat(usize::from(width))));
+                }
                 for &(host, _, width) in &geometry.columns {
                     spans.push(category_cell(app, &category.rows, host, usize::from(width)));
                 }
             }
-            Line::Fact(r) => {
-                let row = &app.comparison.rows[r];
-                let label_style = if selected {
-                    style::selected(app.color)
-                } else if row.informational {
-                    style::dim(app.color)
-                } else {
-                    Style::new()
-                };
-                spans
-                    .push(Span::styled(pad(&format!("  {}", row.label), label_width), label_style));
-                for &(host, _, width) in &geometry.columns {
-                    let cell = &row.cells[host];
-                    let mut span = fact_cell(
-                        app,
-                        &app.hosts[host],
-                        cell,
-                        row.informational,
-                        usize::from(width),
-                    );
-                    if selected && host == app.column {
-                        span = span.patch_style(Style::new().add_modifier(Modifier::REVERSED));
-                    }
-                    spans.push(span);
-                }
-            }
+            Line::Fact(r) => spans = fact_row(app, &geometry, r, selected),
         }
         lines.push(TextLine::from(spans));
     }
@@ -111,6 +94,95 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
         height: area.height.saturating_sub(2),
     };
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A host's judgement on a declared fact, when the column is shown and
+/// there is a version to judge.
+fn verdict(app: &App, fact: &str, host: usize) -> Option<Judgement> {
+    let judgement = app.declared()?.fact(fact)?.cells.get(host)?.judgement;
+    (judgement != Judgement::NoVersion && app.hosts[host].report.is_some()).then_some(judgement)
+}
+
+/// The `declared` column's header: its name, the app folder, and how many
+/// violations and disagreements there are.
+fn declared_header<'a>(app: &App, row: u16, width: usize) -> Span<'a> {
+    let Some(judged) = app.declared() else { return Span::raw(" ".repeat(width)) };
+    match row {
+        0 => Span::styled(pad(" declared", width), style::heading(app.color)),
+        1 => Span::styled(
+            pad(&format!(" in {}", one_line(&judged.declarations.app_dir)), width),
+            style::dim(app.color),
+        ),
+        _ => {
+            let violations: usize = (0..app.hosts.len()).map(|c| judged.violations(c)).sum();
+            let mut text = format!(" {}{violations}", Judgement::Violates.mark());
+            let mut style = if violations > 0 {
+                style::judgement(Judgement::Violates, app.color)
+            } else {
+                style::judgement(Judgement::Satisfies, app.color)
+            };
+            if !judged.disagreements.is_empty() {
+                let _ = write!(text, " {}{}", style::DISAGREES, judged.disagreements.len());
+                style = style::disagreement(app.color);
+            }
+            Span::styled(pad(&text, width), style)
+        }
+    }
+}
+
+/// A fact's line: its label, its declarations, each host's cell.
+fn fact_row<'a>(app: &App, geometry: &layout::Matrix, r: usize, selected: bool) -> Vec<Span<'a>> {
+    let label_width = usize::from(geometry.label_width);
+    let mut spans = Vec::new();
+    let row = &app.comparison.rows[r];
+    let label_style = if selected {
+        style::selected(app.color)
+    } else if row.informational {
+        style::dim(app.color)
+    } else {
+        Style::new()
+    };
+    spans.push(Span::styled(pad(&format!("  {}", row.label), label_width), label_style));
+    if let (Some((_, width)), Some(judged)) = (geometry.declared, app.declared()) {
+        let text = format!(" {}", layout::declared_cell(judged, &row.id));
+        let style = if text.contains(style::DISAGREES) {
+            style::disagreement(app.color)
+        } else {
+            style::heading(app.color).remove_modifier(Modifier::BOLD)
+        };
+        spans.push(Span::styled(pad(&text, usize::from(width)), style));
+    }
+    for &(host, _, width) in &geometry.columns {
+        let cell = &row.cells[host];
+        let verdict = verdict(app, &row.id, host);
+        let width = usize::from(width);
+        let value_width = if verdict.is_some() { width.saturating_sub(2) } else { width };
+        let accepted = app.accepted.covers(r, host);
+        let mut value =
+            fact_cell(app, &app.hosts[host], cell, row.informational || accepted, value_width);
+        if accepted {
+            value = accepted_cell(&value, value_width);
+        }
+        let mut cell_spans = vec![value];
+        if let Some(judgement) = verdict {
+            // The mark right after the value, the padding after it.
+            let text = cell_spans[0].content.trim_end().to_owned();
+            let used = unicode_width::UnicodeWidthStr::width(text.as_str()) + 2;
+            cell_spans[0].content = text.into();
+            cell_spans.push(Span::styled(
+                format!(" {}", judgement.mark()),
+                style::judgement(judgement, app.color),
+            ));
+            cell_spans.push(Span::raw(" ".repeat(width.saturating_sub(used))));
+        }
+        for mut span in cell_spans {
+            if selected && host == app.column {
+                span = span.patch_style(Style::new().add_modifier(Modifier::REVERSED));
+            }
+            spans.push(span);
+        }
+    }
+    spans
 }
 
 fn label_header(app: &App, row: u16) -> String {
@@ -143,13 +215,16 @@ fn header_cell<'a>(app: &App, index: usize, row: u16, width: usize) -> Span<'a> 
         1 => {
             let column = app.comparison.columns.get(index);
             let os = column.and_then(|c| c.os.clone());
-            // A container says so: its OS line is its image's.
+            // A container, pod or argv says so: its OS line is its image's.
             let transport = host
                 .report
                 .as_ref()
                 .and_then(|r| r.snapshot.as_ref())
-                .and_then(|s| s.host.transport.image().map(|_| s.host.transport.describe()));
-            [host.environment.clone(), transport, os]
+                .filter(|s| !matches!(s.host.transport, Transport::Local | Transport::Ssh))
+                .map(|s| s.host.transport.describe());
+            // The time gap: how far its app's revision is from your HEAD.
+            let gap = app.time_gap.as_ref().and_then(|g| g.short(index));
+            [host.environment.clone(), transport, gap, os]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
@@ -259,6 +334,13 @@ fn fact_cell<'a>(
         Style::new()
     };
     Span::styled(pad(&format!(" {mark} {value}"), width), style)
+}
+
+/// An accepted divergence: its mark replaced by the accepted one, dimmed
+/// like what is not counted (the details pane says who accepted it and why).
+fn accepted_cell<'a>(span: &Span<'_>, width: usize) -> Span<'a> {
+    let value = span.content.get(3..).unwrap_or_default().trim_end();
+    Span::styled(pad(&format!(" {} {value}", style::ACCEPTED), width), span.style)
 }
 
 /// The baseline has no report yet: other hosts cannot be judged.

@@ -107,6 +107,13 @@ fn legend(frame: &mut Frame<'_>, app: &App, area: Rect) {
     if app.screen == Screen::Fleet {
         spans.push(Span::raw(format!("  {} outlier", crate::compare::fleet::OUTLIER_MARK)));
     }
+    if app.declared().is_some() {
+        spans.push(Span::raw("  "));
+        spans.extend(overlay::declared_legend(app));
+    }
+    if !app.acceptances.is_empty() {
+        spans.push(Span::styled(format!("  {} accepted", style::ACCEPTED), style::dim(app.color)));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -125,6 +132,11 @@ fn status(frame: &mut Frame<'_>, app: &App, area: Rect) {
             format!("collecting {} of {} hosts", app.busy_count(), app.hosts.len())
         } else {
             app.summary.clone()
+        };
+        let summary = match app.declared() {
+            // First: the status line is cut at the terminal's width.
+            Some(judged) => format!("{} · {summary}", declared_summary(app, judged)),
+            None => summary,
         };
         // With only examples to show, how to add real hosts matters more
         // than the key hints.
@@ -146,6 +158,21 @@ fn status(frame: &mut Frame<'_>, app: &App, area: Rect) {
         ])
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// `✗ 3 violations · ⚠ 1 disagreement`: the declared column's counts.
+fn declared_summary(app: &App, judged: &crate::compare::declared::Judged) -> String {
+    let violations: usize = (0..app.hosts.len()).map(|c| judged.violations(c)).sum();
+    let disagreements = judged.disagreements.len();
+    let plural =
+        |n: usize, one: &str, many: &str| if n == 1 { one.to_owned() } else { many.to_owned() };
+    format!(
+        "{} {violations} {} · {} {disagreements} {}",
+        crate::compare::constraint::Judgement::Violates.mark(),
+        plural(violations, "violation", "violations"),
+        style::DISAGREES,
+        plural(disagreements, "disagreement", "disagreements"),
+    )
 }
 
 fn first_key(keys: &str) -> &str {

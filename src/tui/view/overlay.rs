@@ -116,7 +116,24 @@ fn help(app: &App) -> Vec<Line<'static>> {
         })
         .collect();
     lines.push(Line::from(marks));
+    lines.push(Line::from(declared_legend(app)));
     lines
+}
+
+/// The marks of the `declared` column and its judgements.
+pub fn declared_legend(app: &App) -> Vec<Span<'static>> {
+    use crate::compare::constraint::Judgement;
+    let mut spans: Vec<Span<'static>> = [Judgement::Satisfies, Judgement::Violates]
+        .into_iter()
+        .map(|j| {
+            Span::styled(format!("{} {}  ", j.mark(), j.as_str()), style::judgement(j, app.color))
+        })
+        .collect();
+    spans.push(Span::styled(
+        format!("{} disagree", style::DISAGREES),
+        style::disagreement(app.color),
+    ));
+    spans
 }
 
 fn centered(full: Rect, width: u16, height: u16) -> Rect {

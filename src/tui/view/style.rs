@@ -4,7 +4,11 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::collect::events::Stage;
+use crate::compare::constraint::Judgement;
 use crate::compare::severity::Severity;
+
+/// The mark of a divergence that paritty-accepted.toml accepts.
+pub const ACCEPTED: &str = "◇";
 
 /// The mark before a value; equal keeps its column with a space.
 pub fn mark(severity: Severity) -> &'static str {
@@ -29,6 +33,32 @@ pub fn severity(severity: Severity, color: bool) -> Style {
         Severity::Different => Style::new().fg(Color::Magenta),
         Severity::Missing => Style::new().fg(Color::LightRed),
         Severity::Unknown => Style::new().fg(Color::DarkGray),
+    }
+}
+
+/// The mark of a declared fact whose declarations cannot all hold.
+pub const DISAGREES: &str = "⚠";
+
+/// A host's judgement against the declarations: its own colour apart from
+/// the severities (a violation is not a divergence from the baseline);
+/// without colour a violation is underlined as well as marked.
+pub fn judgement(judgement: Judgement, color: bool) -> Style {
+    match (judgement, color) {
+        (Judgement::Violates, true) => {
+            Style::new().fg(Color::LightMagenta).add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        }
+        (Judgement::Violates, false) => Style::new().add_modifier(Modifier::UNDERLINED),
+        (Judgement::Satisfies, true) => Style::new().fg(Color::LightGreen),
+        _ => dim(color),
+    }
+}
+
+/// Declarations of one fact that disagree with each other.
+pub fn disagreement(color: bool) -> Style {
+    if color {
+        Style::new().fg(Color::LightYellow).add_modifier(Modifier::BOLD)
+    } else {
+        Style::new().add_modifier(Modifier::BOLD)
     }
 }
 

@@ -61,6 +61,11 @@ pub fn output_like_sshd(cmd: &mut Command, input: &[u8]) -> Output {
 
 #[cfg(target_os = "linux")]
 pub mod fake_ssh;
+pub mod git;
+#[cfg(target_os = "linux")]
+pub mod kubectl;
+#[cfg(target_os = "linux")]
+pub mod mongo_standin;
 #[cfg(target_os = "linux")]
 pub mod podman;
 #[cfg(unix)]
@@ -69,6 +74,8 @@ pub mod probe;
 pub mod pty;
 #[cfg(target_os = "linux")]
 pub mod remote;
+#[cfg(target_os = "linux")]
+pub mod services;
 #[cfg(target_os = "linux")]
 pub mod sshd;
 pub mod tui;

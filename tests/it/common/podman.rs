@@ -44,15 +44,17 @@ pub fn exists(name: &str) -> bool {
 pub struct Images {
     /// Busybox as /bin/sh, fake tools, an os-release.
     pub app: String,
-    /// Busybox but no /bin/sh (distroless-like).
+    /// Busybox but no /bin/sh (distroless-like), its config stating
+    /// versions and OCI labels ([`NO_SHELL_CONFIG`]), its os-release at
+    /// /usr/lib with /etc/os-release a link to it, as on Debian.
     pub no_shell: String,
 }
 
 pub fn images() -> &'static Images {
     static IMAGES: OnceLock<Images> = OnceLock::new();
     IMAGES.get_or_init(|| Images {
-        app: image("paritty-test-app", true),
-        no_shell: image("paritty-test-noshell", false),
+        app: image("paritty-test-app", true, &[]),
+        no_shell: image("paritty-test-noshell", false, &NO_SHELL_CONFIG),
     })
 }
 
@@ -67,12 +69,22 @@ const TOOLS: [(&str, &str); 4] = [
     ("stopper", "touch /tmp/stop; sleep 600"),
 ];
 
+/// What the no-shell image's config states (`podman import --change`).
+pub const NO_SHELL_CONFIG: [&str; 5] = [
+    "ENV=PYTHON_VERSION=3.12.4",
+    "ENV=NODE_VERSION=20.11.1",
+    "LABEL=org.opencontainers.image.version=1.42.0",
+    "LABEL=org.opencontainers.image.revision=0123abcd",
+    "LABEL=org.opencontainers.image.source=https://example.invalid/acme/api",
+];
+
 const OS_RELEASE: &str =
     "ID=paritty\nNAME=\"Paritty Test\"\nVERSION_ID=\"1.0\"\nPRETTY_NAME=\"Paritty Test 1.0\"\n";
 
-/// Builds the root file system, imports it under `name:HASH` unless an
-/// image of that tag exists already, and returns the tag.
-fn image(name: &str, with_shell: bool) -> String {
+/// Builds the root file system, imports it with `changes` to its config
+/// under `name:HASH` unless an image of that tag exists already, and
+/// returns the tag.
+fn image(name: &str, with_shell: bool, changes: &[&str]) -> String {
     let busybox = Path::new("/bin/busybox");
     assert!(
         Path::new("/usr/share/doc/busybox-static").exists(),
@@ -80,13 +92,21 @@ fn image(name: &str, with_shell: bool) -> String {
     );
     let root = tempfile::tempdir().expect("temp dir");
     let dir = root.path();
-    for sub in ["bin", "etc", "usr/bin", "tmp", "root", "dev", "proc", "sys"] {
+    for sub in ["bin", "etc", "usr/bin", "usr/lib", "tmp", "root", "dev", "proc", "sys"] {
         std::fs::create_dir_all(dir.join(sub)).expect("mkdir");
     }
     std::fs::copy(busybox, dir.join("bin/busybox")).expect("copy busybox");
-    std::fs::write(dir.join("etc/os-release"), OS_RELEASE).expect("os-release");
+    if with_shell {
+        std::fs::write(dir.join("etc/os-release"), OS_RELEASE).expect("os-release");
+    } else {
+        std::fs::write(dir.join("usr/lib/os-release"), OS_RELEASE).expect("os-release");
+        std::os::unix::fs::symlink("../usr/lib/os-release", dir.join("etc/os-release"))
+            .expect("os-release link");
+    }
     let mut manifest =
         format!("{OS_RELEASE}{}", std::fs::metadata(busybox).expect("busybox").len());
+    manifest.push_str(if with_shell { "etc/os-release" } else { "usr/lib/os-release <- etc" });
+    manifest.push_str(&changes.join("\n"));
     if with_shell {
         let list = Command::new(busybox).arg("--list").output().expect("busybox --list");
         for applet in String::from_utf8_lossy(&list.stdout).lines() {
@@ -109,7 +129,12 @@ fn image(name: &str, with_shell: bool) -> String {
     let status =
         Command::new("tar").arg("-C").arg(dir).arg("-cf").arg(&tar).arg(".").status().expect("tar");
     assert!(status.success(), "tar of the root file system");
-    podman_ok(&["import", "--quiet", tar.to_str().expect("utf-8 path"), &tag]);
+    let mut args = vec!["import", "--quiet"];
+    for change in changes {
+        args.extend(["--change", change]);
+    }
+    args.extend([tar.to_str().expect("utf-8 path"), &tag]);
+    podman_ok(&args);
     let _ = std::fs::remove_file(&tar);
     tag
 }
@@ -160,5 +185,173 @@ impl Drop for Container {
     fn drop(&mut self) {
         // `-t 0`: PID 1 here ignores SIGTERM; no ten-second grace.
         let _ = podman(&["rm", "-f", "-t", "0", &self.name]);
+    }
+}
+
+/// Whether a process of this machine mentions `name` in its command line
+/// next to `exec` (an engine client left running).
+pub fn exec_clients(name: &str) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return false };
+    entries.filter_map(Result::ok).any(|e| {
+        let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+        let words: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+        words.contains(&b"exec".as_slice()) && words.contains(&name.as_bytes())
+    })
+}
+
+/// A Podman store of a test's own: its storage, run folder, lock files and
+/// per-boot folder under a temporary folder (`CONTAINERS_STORAGE_CONF`,
+/// `CONTAINERS_CONF`), the test images read from this machine's store. So
+/// `podman ps` there lists the test's containers only, whatever else runs
+/// on the machine, and nothing done there touches other Podman users: the
+/// default `tmp_dir` and shared-memory locks are process-wide state of
+/// every store (a second store using them confuses the first one's).
+pub struct Store {
+    dir: tempfile::TempDir,
+}
+
+impl Store {
+    pub fn new() -> Store {
+        let images_from = default_graph_root();
+        let dir = tempfile::Builder::new().prefix("paritty-it-store-").tempdir().expect("temp dir");
+        let d = dir.path().display();
+        std::fs::write(
+            dir.path().join("storage.conf"),
+            format!(
+                "[storage]\ndriver = \"overlay\"\ngraphroot = \"{d}/root\"\nrunroot = \"{d}/run\"\n\
+                 [storage.options]\nadditionalimagestores = [\"{images_from}\"]\n"
+            ),
+        )
+        .expect("storage.conf");
+        std::fs::write(
+            dir.path().join("containers.conf"),
+            format!(
+                "[engine]\ntmp_dir = \"{d}/tmp\"\nlock_type = \"file\"\nevents_logger = \"file\"\n\
+                 [network]\nnetwork_config_dir = \"{d}/networks\"\n"
+            ),
+        )
+        .expect("containers.conf");
+        Store { dir }
+    }
+
+    /// The environment that makes `podman` (and podman-docker's `docker`)
+    /// use this store; no spaces, so sshd's `SetEnv` can carry it.
+    pub fn env(&self) -> [(&'static str, String); 2] {
+        let file = |name: &str| self.dir.path().join(name).display().to_string();
+        [
+            ("CONTAINERS_STORAGE_CONF", file("storage.conf")),
+            ("CONTAINERS_CONF", file("containers.conf")),
+        ]
+    }
+
+    pub fn podman(&self, args: &[&str]) -> Output {
+        Command::new("podman")
+            .args(args)
+            .envs(self.env())
+            .output()
+            .expect("podman runs (scripts/test-deps.sh installs it)")
+    }
+
+    pub fn podman_ok(&self, args: &[&str]) -> String {
+        let out = self.podman(args);
+        assert!(
+            out.status.success(),
+            "podman {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// A running container named `name` exactly (no network: nothing in
+    /// the tests needs one), once Podman says it runs.
+    pub fn run(&self, image: &str, name: &str, command: &[&str]) -> StoreContainer<'_> {
+        let container = StoreContainer { store: self, name: name.to_owned() };
+        let mut args = vec!["run", "-d", "--network", "none", "--name", name];
+        args.extend(RUN_ARGS);
+        args.push(image);
+        args.extend(command);
+        self.podman_ok(&args);
+        self.podman_ok(&["wait", "--condition=running", name]);
+        container
+    }
+
+    /// A container that exists but was never started.
+    pub fn created(&self, image: &str, name: &str) -> StoreContainer<'_> {
+        let container = StoreContainer { store: self, name: name.to_owned() };
+        let mut args = vec!["create", "--network", "none", "--name", name];
+        args.extend(RUN_ARGS);
+        args.extend([image, "/bin/busybox", "sleep", "600"]);
+        self.podman_ok(&args);
+        container
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Whatever a failed test left, before the folder goes.
+        let _ = self.podman(&["rm", "-a", "-f", "-t", "0"]);
+        // conmon starts `podman container cleanup` for a container or exec
+        // session that ended, which may still be writing into the store:
+        // the folder goes once no process names it (bounded).
+        // Removed here, again while something still wrote into it.
+        let path = self.dir.path();
+        let dir = path.as_os_str().as_encoded_bytes().to_vec();
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(30) {
+            if !names_in_cmdline(&dir) {
+                // The overlay driver bind-mounts its folder onto itself
+                // (rootful Podman: in this machine's mount table).
+                unmount_under(path);
+                if std::fs::remove_dir_all(path).is_ok() && !path.exists() {
+                    return;
+                }
+            }
+            // Not synchronization: the condition is what is waited for.
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+/// Unmounts whatever is mounted at or under `dir` in this mount table,
+/// deepest first.
+fn unmount_under(dir: &Path) {
+    let table = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let prefix = dir.display().to_string();
+    // The mount point is the fifth field (spaces in it are escaped).
+    let mut points: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.split(' ').nth(4))
+        .filter(|p| p.starts_with(&prefix))
+        .collect();
+    points.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    for point in points {
+        let _ = Command::new("umount").arg(point).output();
+    }
+}
+
+/// Whether a process of this machine has `needle` in its command line.
+fn names_in_cmdline(needle: &[u8]) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return false };
+    entries.filter_map(Result::ok).any(|e| {
+        let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+        cmdline.windows(needle.len()).any(|w| w == needle)
+    })
+}
+
+/// Where this machine's Podman keeps its images (root's or the user's).
+fn default_graph_root() -> String {
+    static ROOT: OnceLock<String> = OnceLock::new();
+    ROOT.get_or_init(|| podman_ok(&["info", "--format", "{{.Store.GraphRoot}}"])).clone()
+}
+
+/// A container of a [`Store`], force-removed when dropped.
+pub struct StoreContainer<'s> {
+    store: &'s Store,
+    pub name: String,
+}
+
+impl Drop for StoreContainer<'_> {
+    fn drop(&mut self) {
+        let _ = self.store.podman(&["rm", "-f", "-t", "0", &self.name]);
     }
 }

@@ -37,6 +37,11 @@ pub struct HostSpec<'a> {
     pub env: &'a [(&'a str, &'a str)],
     /// Extra `sshd_config` lines (`MaxAuthTries 2`...), after the harness's own.
     pub sshd_config: &'a [&'a str],
+    /// Log in as the user the tests run as (root in CI) instead of the lab user: its
+    /// container engine is the tests' own, so a container the test starts is on this host.
+    pub login_as_tester: bool,
+    /// The session's whole PATH instead of the tool folder and the system's folders.
+    pub path: Option<&'a str>,
 }
 
 /// The lab `known_hosts` entry written for a host.
@@ -109,13 +114,15 @@ impl Lab {
     /// Starts one sshd for `spec`, and records it in the lab `ssh_config` and `known_hosts`.
     pub fn add_host(&self, spec: &HostSpec) -> Host {
         let host = host::start(self, spec);
+        let tester = current_user();
+        let user = if spec.login_as_tester { &tester } else { &self.user };
         let block = format!(
             "Host {}\n    HostName {}\n    Port {}\n    User {}\n    IdentityFile {}\n    \
              IdentitiesOnly yes\n    UserKnownHostsFile {}\n    StrictHostKeyChecking yes\n\n",
             spec.name,
             host.addr(),
             host.port(),
-            self.user,
+            user,
             self.identity().display(),
             self.known_hosts().display(),
         );
@@ -235,7 +242,7 @@ fn run(cmd: &mut Command) -> String {
 /// The name of the user the tests run as (sshd's `User` and the `ssh_config` `User`).
 /// The login user of the lab's hosts when the tests run as root, created
 /// once (`useradd` is idempotent enough: "already exists" is fine).
-fn lab_user() -> String {
+pub fn lab_user() -> String {
     const NAME: &str = "paritty-lab";
     static CREATED: std::sync::Once = std::sync::Once::new();
     CREATED.call_once(|| {

@@ -145,3 +145,44 @@ pub fn fleet(n: usize, odd: &[usize], unreachable_hosts: &[usize]) -> Vec<HostRe
         })
         .collect()
 }
+
+/// A real app folder that declares Python two ways (`.python-version`
+/// 3.11, `requires-python >=3.9`) and Node two ways that cannot both hold
+/// (`.nvmrc` 20, `engines.node >=18 <19`), read by paritty's reader.
+pub fn declarations() -> (tempfile::TempDir, paritty::declare::Declarations) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).expect(name);
+    write(".python-version", "3.11\n");
+    write("pyproject.toml", "[project]\nname = \"app\"\nrequires-python = \">=3.9\"\n");
+    write(".nvmrc", "20\n");
+    write(
+        "package.json",
+        "{\n  \"name\": \"app\",\n  \"engines\": { \"node\": \">=18 <19\" }\n}\n",
+    );
+    let declarations = paritty::declare::read::read_dir(dir.path());
+    assert!(declarations.problems.is_empty(), "{:?}", declarations.problems);
+    (dir, declarations)
+}
+
+/// `report` with an `app.revision` fact: as git in the app folder gives it
+/// (`from_git`), else as a REVISION file does.
+pub fn with_revision(mut report: HostReport, revision: &str, from_git: bool) -> HostReport {
+    use paritty::model::{Fact, Status};
+    let mut fact = Fact::empty(Status::Ok);
+    fact.value = Some(revision.to_owned());
+    fact.raw = format!("{revision}\n");
+    fact.label = "App revision".into();
+    fact.category = "App".into();
+    fact.compare = Some(paritty::profile::CompareKind::Exact);
+    fact.informational = true;
+    if from_git {
+        fact.command = Some(vec!["git".into(), "rev-parse".into(), "HEAD".into()]);
+        fact.found_at = Some("/usr/bin/git".into());
+        fact.exit_code = Some(0);
+    } else {
+        fact.found_at = Some("/srv/app/REVISION".into());
+    }
+    let snapshot = report.snapshot.as_mut().expect("snapshot");
+    snapshot.facts.insert("app.revision".into(), fact);
+    report
+}

@@ -82,12 +82,15 @@ pub(super) fn start(lab: &Lab, spec: &HostSpec) -> Host {
              AuthorizedKeysFile {auth}\nStrictModes no\nUsePAM no\n\
              PermitRootLogin prohibit-password\nPubkeyAuthentication yes\n\
              PasswordAuthentication no\nKbdInteractiveAuthentication no\nPrintMotd no\n\
-             SetEnv PATH={bin}:/usr/local/bin:/usr/bin:/bin{extra_env}\nLogLevel VERBOSE\n{extra}",
+             SetEnv PATH={path}{extra_env}\nLogLevel VERBOSE\n{extra}",
             extra_env = spec.env.iter().fold(String::new(), |all, (k, v)| all + " " + k + "=" + v),
             extra = spec.sshd_config.iter().fold(String::new(), |all, line| all + line + "\n"),
             dir = dir.display(),
             auth = authorized_keys.display(),
-            bin = bin.display(),
+            path = spec.path.map_or_else(
+                || format!("{}:/usr/local/bin:/usr/bin:/bin", bin.display()),
+                str::to_owned
+            ),
         );
         fs::write(&config, text).expect("write sshd_config");
         match launch(&config, os_release.as_deref()) {

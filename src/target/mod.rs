@@ -1,8 +1,11 @@
 //! What the user names on the command line: `local`, an inventory host, an
 //! ssh_config alias, `user@host[:port]` or `ssh://` before any of those,
-//! `docker:NAME`, `podman:NAME`, `image:REF`, a snapshot file or a folder
-//! of them, an Ansible inventory's `@GROUP` or host, resolved into something
-//! to collect (a `collect::target::Target`).
+//! `docker:NAME`, `podman:NAME` (`@HOST` after it: on that SSH host),
+//! `image:REF`, `k8s:...` (`kubernetes`), a snapshot file or a folder of
+//! them, an Ansible inventory's `@GROUP` or host, resolved into something to
+//! collect (a `collect::target::Target`).
+
+pub mod kubernetes;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -10,8 +13,10 @@ use std::path::{Path, PathBuf};
 
 use crate::collect::container::Engine;
 use crate::collect::ssh::settings::parse_proxy_jump;
-use crate::collect::target::{ContainerTarget, ImageTarget, SshTarget, Target};
-use crate::config::{Config, EngineName};
+use crate::collect::target::{
+    ContainerTarget, ExecTarget, ImageTarget, SshTarget, Target, is_container_name,
+};
+use crate::config::{Config, EngineName, InventoryHost as ConfigHost};
 use crate::inventory::{Inventory, InventoryError, InventoryHost, natural};
 use crate::output::sanitize::one_line;
 
@@ -50,10 +55,14 @@ pub fn expand(
     if !declared && let Some(host) = inventory.host(arg) {
         return from_inventory(&host).map(|t| vec![t]);
     }
+    // `podman:web@HOST`: HOST may be a host of the Ansible inventory.
+    if !declared && let Some(target) = container_form(arg, config, inventory)? {
+        return Ok(vec![target]);
+    }
     let path = Path::new(arg);
-    // `local` is a keyword (this machine) and `ssh://` a host, whatever
-    // folder shares their name.
-    if arg == "local" || arg.starts_with(SSH_SCHEME) {
+    // `local` is a keyword (this machine), `ssh://` a host and `k8s:` a
+    // pod, whatever folder shares their name.
+    if arg == "local" || arg.starts_with(SSH_SCHEME) || arg.starts_with(kubernetes::PREFIX) {
         return parse(arg, config).map(|t| vec![t]);
     }
     let bare_word = !arg.contains('/') && arg != "." && arg != "..";
@@ -104,6 +113,10 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
             app_dir: None,
         }));
     }
+    // Before files: a pod may be called `web.json`.
+    if let Some(spec) = arg.strip_prefix(kubernetes::PREFIX) {
+        return kubernetes::parse(spec, arg, BTreeMap::new()).map(Target::Pod);
+    }
     let path = Path::new(arg);
     if path.extension().is_some_and(|x| x == "json") {
         // Whatever is there is a snapshot to read; the reader refuses a
@@ -114,48 +127,11 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
         return Err(TargetError::NoSnapshot(arg.to_owned()));
     }
     if let Some(host) = config.and_then(|c| c.host(arg)) {
-        // Shown in reports and exports: made clean here, where they come in.
-        let mut labels: BTreeMap<String, String> =
-            host.labels.iter().map(|(k, v)| (one_line(k), one_line(v))).collect();
-        if let Some(env) = &host.environment {
-            labels.insert("environment".into(), one_line(env));
-        }
         // Its [[group]]s, as an inventory host's groups are.
         let groups = config.map(|c| c.groups_of(&host.name)).unwrap_or_default();
-        if !groups.is_empty() {
-            labels.insert("groups".into(), one_line(&groups.join(",")));
-        }
-        if let (Some(container), Some(engine)) = (&host.container, host.engine) {
-            check_container(container).map_err(|e| TargetError::Inventory {
-                host: host.name.clone(),
-                error: Box::new(e),
-            })?;
-            return Ok(Target::Container(ContainerTarget {
-                name: host.name.clone(),
-                engine: match engine {
-                    EngineName::Docker => Engine::Docker,
-                    EngineName::Podman => Engine::Podman,
-                },
-                container: container.clone(),
-                labels,
-                app_dir: host.app_dir.clone(),
-            }));
-        }
-        let how = host.ssh.as_deref().unwrap_or(&host.name);
-        let (user, hostname, port) = split_spec(how)
-            .map_err(|e| TargetError::Inventory { host: host.name.clone(), error: Box::new(e) })?;
-        return Ok(Target::Ssh(SshTarget {
-            name: host.name.clone(),
-            host: hostname,
-            user,
-            port,
-            labels,
-            identity_file: None,
-            proxy_jump: None,
-            app_dir: host.app_dir.clone(),
-        }));
+        return from_config_host(host, &groups);
     }
-    if let Some(target) = container_form(arg)? {
+    if let Some(target) = container_form(arg, config, &Inventory::default())? {
         return Ok(target);
     }
     let (user, host, port) = split_spec(arg)?;
@@ -168,6 +144,73 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
         identity_file: None,
         proxy_jump: None,
         app_dir: None,
+    }))
+}
+
+/// A `[[host]]` of paritty.toml: a pod, an argv, a container (of this
+/// machine or of its `ssh` host) or an SSH host.
+fn from_config_host(host: &ConfigHost, groups: &[&str]) -> Result<Target, TargetError> {
+    // Shown in reports and exports: made clean here, where they come in.
+    let mut labels: BTreeMap<String, String> =
+        host.labels.iter().map(|(k, v)| (one_line(k), one_line(v))).collect();
+    if let Some(env) = &host.environment {
+        labels.insert("environment".into(), one_line(env));
+    }
+    if !groups.is_empty() {
+        labels.insert("groups".into(), one_line(&groups.join(",")));
+    }
+    let in_host =
+        |e: TargetError| TargetError::Inventory { host: host.name.clone(), error: Box::new(e) };
+    if let Some(spec) = &host.k8s {
+        let spec = spec.strip_prefix(kubernetes::PREFIX).unwrap_or(spec);
+        let mut pod = kubernetes::parse(spec, &host.name, labels).map_err(in_host)?;
+        pod.app_dir.clone_from(&host.app_dir);
+        return Ok(Target::Pod(pod));
+    }
+    if let Some(argv) = &host.exec {
+        // Checked by the config loader: a program, no empty argv.
+        return Ok(Target::Exec(ExecTarget {
+            name: host.name.clone(),
+            argv: argv.get_ref().clone(),
+            labels,
+            app_dir: host.app_dir.clone(),
+        }));
+    }
+    if let (Some(container), Some(engine)) = (&host.container, host.engine) {
+        check_container(container).map_err(in_host)?;
+        // `ssh` says where the engine runs: an ssh_config alias or
+        // `[user@]host[:port]`, as for a host.
+        let on = host
+            .ssh
+            .as_deref()
+            .map(|how| {
+                let (user, hostname, port) = split_spec(how).map_err(in_host)?;
+                Ok(Box::new(ssh_target(how, user, hostname, port)))
+            })
+            .transpose()?;
+        return Ok(Target::Container(ContainerTarget {
+            name: host.name.clone(),
+            engine: match engine {
+                EngineName::Docker => Engine::Docker,
+                EngineName::Podman => Engine::Podman,
+            },
+            container: container.clone(),
+            labels,
+            app_dir: host.app_dir.clone(),
+            on,
+        }));
+    }
+    let how = host.ssh.as_deref().unwrap_or(&host.name);
+    let (user, hostname, port) = split_spec(how).map_err(in_host)?;
+    Ok(Target::Ssh(SshTarget {
+        name: host.name.clone(),
+        host: hostname,
+        user,
+        port,
+        labels,
+        identity_file: None,
+        proxy_jump: None,
+        app_dir: host.app_dir.clone(),
     }))
 }
 
@@ -228,8 +271,13 @@ pub fn from_inventory(host: &InventoryHost) -> Result<Target, TargetError> {
     }))
 }
 
-/// `docker:NAME`, `podman:NAME` or `image:REF`; `None` for other forms.
-fn container_form(arg: &str) -> Result<Option<Target>, TargetError> {
+/// `docker:NAME`, `podman:NAME`, either with `@HOST`, or `image:REF`;
+/// `None` for other forms.
+fn container_form(
+    arg: &str,
+    config: Option<&Config>,
+    inventory: &Inventory,
+) -> Result<Option<Target>, TargetError> {
     let Some((kind, rest)) = arg.split_once(':') else { return Ok(None) };
     let engine = match kind {
         "docker" => Engine::Docker,
@@ -243,23 +291,69 @@ fn container_form(arg: &str) -> Result<Option<Target>, TargetError> {
         }
         _ => return Ok(None),
     };
-    check_container(rest)?;
+    // A name has no `@`, so the first one ends it; HOST may hold another
+    // (`podman:web@deploy@10.1.2.3:2222`).
+    let (container, on) = match rest.split_once('@') {
+        Some((container, host)) => (container, engine_host(arg, host, config, inventory)?),
+        None => (rest, None),
+    };
+    check_container(container)?;
     Ok(Some(Target::Container(ContainerTarget {
         name: arg.to_owned(),
         engine,
-        container: rest.to_owned(),
+        container: container.to_owned(),
         labels: BTreeMap::new(),
         app_dir: None,
+        on,
     })))
 }
 
-/// Docker's and Podman's own rule for names (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`),
-/// which ids also follow: nothing that could be read as an option.
+/// The SSH host HOST of `ENGINE:NAME@HOST` names: a `paritty.toml` host, an
+/// Ansible inventory host, an ssh_config alias or `[user@]host[:port]`
+/// (`ssh://` before it allowed); `local` is this machine.
+fn engine_host(
+    arg: &str,
+    host: &str,
+    config: Option<&Config>,
+    inventory: &Inventory,
+) -> Result<Option<Box<SshTarget>>, TargetError> {
+    if host == "local" {
+        return Ok(None);
+    }
+    let not_a_host = || TargetError::NotAnSshHost { arg: arg.to_owned(), host: host.to_owned() };
+    let target = if let Some(spec) = host.strip_prefix(SSH_SCHEME) {
+        parse(&format!("{SSH_SCHEME}{spec}"), None)?
+    } else if config.and_then(|c| c.host(host)).is_some() {
+        parse(host, config)?
+    } else if let Some(listed) = inventory.host(host) {
+        from_inventory(&listed)?
+    } else {
+        let (user, hostname, port) = split_spec(host)?;
+        Target::Ssh(ssh_target(host, user, hostname, port))
+    };
+    match target {
+        Target::Ssh(ssh) => Ok(Some(Box::new(ssh))),
+        _ => Err(not_a_host()),
+    }
+}
+
+/// An SSH host named `name`, nothing set beyond what was written.
+fn ssh_target(name: &str, user: Option<String>, host: String, port: Option<u16>) -> SshTarget {
+    SshTarget {
+        name: name.to_owned(),
+        host,
+        user,
+        port,
+        labels: BTreeMap::new(),
+        identity_file: None,
+        proxy_jump: None,
+        app_dir: None,
+    }
+}
+
+/// A container name as `collect::target::is_container_name` allows it.
 fn check_container(name: &str) -> Result<(), TargetError> {
-    let ok = name.len() <= 253
-        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
-    if ok { Ok(()) } else { Err(TargetError::ContainerName(name.to_owned())) }
+    if is_container_name(name) { Ok(()) } else { Err(TargetError::ContainerName(name.to_owned())) }
 }
 
 /// An image reference: `[registry/]path[:tag][@digest]` characters only,
@@ -328,6 +422,17 @@ pub enum TargetError {
     Ambiguous(String),
     ContainerName(String),
     ImageReference(String),
+    /// A `k8s:` form that does not read (`problem` says which part).
+    Kubernetes {
+        spec: String,
+        problem: String,
+    },
+    /// `ENGINE:NAME@HOST` whose HOST is not an SSH host (a container, a
+    /// snapshot file).
+    NotAnSshHost {
+        arg: String,
+        host: String,
+    },
     /// `@GROUP` without any `--inventory`.
     NoInventory(String),
     UnknownGroup {
@@ -380,6 +485,17 @@ impl fmt::Display for TargetError {
                 f,
                 "`{}` is not an image reference (like `registry/app:1.2` or `app@sha256:...`)",
                 reference.escape_debug()
+            ),
+            TargetError::Kubernetes { spec, problem } => write!(
+                f,
+                "`{}{}`: {problem}; the forms are {}",
+                kubernetes::PREFIX,
+                spec.escape_debug(),
+                kubernetes::FORMS
+            ),
+            TargetError::NotAnSshHost { arg, host } => write!(
+                f,
+                "`{arg}`: `{host}` is not an SSH host (after `@` comes an ssh_config alias, an inventory host or user@host[:port])"
             ),
             TargetError::Ambiguous(arg) => write!(
                 f,
@@ -511,9 +627,68 @@ mod tests {
             bad("[[host]]\nname = \"web\"\ncontainer = \"w\"\nengine = \"lxc\"\n")
                 .contains("paritty.toml:4:")
         );
+        // With `ssh`, the container runs on that host.
+        let config = crate::config::parse(
+            "[[host]]\nname = \"api\"\nssh = \"deploy@10.1.2.3:2222\"\ncontainer = \"api-1\"\nengine = \"docker\"\n",
+            std::path::Path::new("paritty.toml"),
+        )
+        .expect("valid");
+        let Ok(Target::Container(t)) = parse("api", Some(&config)) else { panic!() };
+        let on = t.on.expect("on an SSH host");
+        assert_eq!((t.engine, t.container.as_str()), (Engine::Docker, "api-1"));
+        assert_eq!(
+            (on.name.as_str(), on.user.as_deref(), on.host.as_str(), on.port),
+            ("deploy@10.1.2.3:2222", Some("deploy"), "10.1.2.3", Some(2222))
+        );
+    }
+
+    #[test]
+    fn inventory_pods_and_argvs() {
+        let config = crate::config::parse(
+            "[[host]]\nname = \"api\"\nk8s = \"prod/shop/deploy/api\"\nenvironment = \"prod\"\napp_dir = \"/app\"\n\n\
+             [[host]]\nname = \"vm\"\nexec = [\"vagrant\", \"ssh\", \"web\", \"--\", \"sh -s\"]\n\n\
+             [[host]]\nname = \"bad\"\nk8s = \"shop/-it\"\n",
+            std::path::Path::new("paritty.toml"),
+        )
+        .expect("valid");
+        let Ok(Target::Pod(t)) = parse("api", Some(&config)) else { panic!() };
+        assert_eq!(
+            (t.context.as_deref(), t.namespace.as_str(), &t.workload, t.name.as_str()),
+            (
+                Some("prod"),
+                "shop",
+                &crate::collect::target::Workload::Deployment("api".into()),
+                "api"
+            )
+        );
+        assert_eq!(t.labels.get("environment").map(String::as_str), Some("prod"));
+        assert_eq!(parse("api", Some(&config)).expect("api").app_dir(), Some("/app"));
+        let Ok(Target::Exec(t)) = parse("vm", Some(&config)) else { panic!() };
+        assert_eq!(t.argv, ["vagrant", "ssh", "web", "--", "sh -s"]);
+        let e = parse("bad", Some(&config)).expect_err("bad pod").to_string();
+        assert!(e.starts_with("inventory host `bad`: `k8s:shop/-it`: `-it` is not a pod"), "{e}");
+
+        let bad = |text: &str| {
+            crate::config::parse(text, std::path::Path::new("paritty.toml"))
+                .expect_err(text)
+                .to_string()
+        };
+        assert_eq!(
+            bad("[[host]]\nname = \"vm\"\nexec = []\n"),
+            "config paritty.toml:3:8: host `vm`: `exec` is empty: give the program and its arguments"
+        );
         assert!(
-            bad("[[host]]\nname = \"web\"\nssh = \"h\"\ncontainer = \"w\"\nengine = \"docker\"\n")
-                .contains("not supported yet")
+            bad("[[host]]\nname = \"vm\"\nexec = [\"sh\", 1]\n")
+                .starts_with("config paritty.toml:3:"),
+            "a number in the argv is refused with its place"
+        );
+        assert!(
+            bad("[[host]]\nname = \"vm\"\nssh = \"h\"\nexec = [\"sh\"]\n")
+                .contains("paritty.toml:4:8: host `vm`: `exec` is the way to reach this host")
+        );
+        assert!(
+            bad("[[host]]\nname = \"p\"\nk8s = \"a/b\"\ncontainer = \"c\"\nengine = \"podman\"\n")
+                .contains("paritty.toml:2:1: host `p`: `k8s` is the way to reach this host")
         );
     }
 
@@ -539,6 +714,64 @@ mod tests {
                 .to_string();
             assert!(e.starts_with("config paritty.toml:2:1: host `web`: `app_dir`"), "{e}");
             assert!(e.contains(problem), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_container_host_may_be_an_ansible_inventory_host() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("hosts.ini");
+        std::fs::write(
+            &path,
+            "[web]\nweb1 ansible_host=10.0.0.5 ansible_user=deploy ansible_port=2222 \
+             ansible_ssh_private_key_file=/keys/web\n",
+        )
+        .expect("write inventory");
+        let inventory = Inventory::load(&[path]).expect("inventory");
+        let targets = expand("podman:api@web1", None, &inventory).expect("expands");
+        let [Target::Container(t)] = targets.as_slice() else { panic!("{targets:?}") };
+        let on = t.on.as_deref().expect("on web1");
+        assert_eq!(
+            (on.name.as_str(), on.host.as_str(), on.user.as_deref(), on.port),
+            ("web1", "10.0.0.5", Some("deploy"), Some(2222))
+        );
+        assert_eq!(on.identity_file.as_deref(), Some(Path::new("/keys/web")));
+        assert_eq!(t.name, "podman:api@web1");
+    }
+
+    #[test]
+    fn containers_on_ssh_hosts() {
+        let on = |arg: &str, config: Option<&Config>| match parse(arg, config) {
+            Ok(Target::Container(t)) => (t.engine, t.container, t.on.map(|h| *h)),
+            other => panic!("{arg}: {other:?}"),
+        };
+        let (engine, name, host) = on("podman:web@prod-1", None);
+        assert_eq!((engine, name.as_str()), (Engine::Podman, "web"));
+        let host = host.expect("remote");
+        assert_eq!((host.name.as_str(), host.host.as_str(), host.user), ("prod-1", "prod-1", None));
+        let (_, name, host) = on("docker:api@deploy@10.1.2.3:2222", None);
+        let host = host.expect("remote");
+        assert_eq!(name, "api");
+        assert_eq!(
+            (host.user.as_deref(), host.host.as_str(), host.port),
+            (Some("deploy"), "10.1.2.3", Some(2222))
+        );
+        // `@local` is this machine's engine.
+        assert_eq!(on("podman:web@local", None).2, None);
+        // A paritty.toml host: its address, port and labels.
+        let config = crate::config::parse(
+            "[[host]]\nname = \"prod\"\nssh = \"ops@10.9.9.9:22\"\nenvironment = \"prod\"\n\
+             [[host]]\nname = \"box\"\ncontainer = \"b\"\nengine = \"podman\"\n",
+            std::path::Path::new("paritty.toml"),
+        )
+        .expect("valid");
+        let host = on("podman:web@prod", Some(&config)).2.expect("remote");
+        assert_eq!((host.host.as_str(), host.user.as_deref()), ("10.9.9.9", Some("ops")));
+        assert_eq!(host.labels.get("environment").map(String::as_str), Some("prod"));
+        let e = parse("podman:web@box", Some(&config)).expect_err("a container").to_string();
+        assert!(e.contains("`box` is not an SSH host"), "{e}");
+        for bad in ["podman:-x@h", "podman:web@", "podman:web@-oProxyCommand=x", "podman:@h"] {
+            assert!(parse(bad, None).is_err(), "{bad}");
         }
     }
 

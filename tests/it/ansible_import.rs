@@ -1,0 +1,208 @@
+//! The probe through the real `ansible` (ansible-core and the `json`
+//! callback of its ansible.posix collection, from target/ansible-venv)
+//! against real sshd hosts: `ansible -m script` with `paritty probe`'s
+//! file and `ansible -m raw` with `paritty probe --raw`, under the json
+//! callback; `paritty import` of that output gives the values `paritty
+//! snapshot` collects over SSH from the same host, and a host Ansible
+//! could not reach is a failure line with Ansible's reason.
+
+#![cfg(target_os = "linux")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::common::remote::read_json;
+use crate::common::sshd::{Fault, HostSpec, Lab};
+
+/// The venv's python running one of its Ansible programs (by path, so a
+/// venv copied elsewhere still runs its own).
+fn ansible_program(name: &str) -> (PathBuf, PathBuf) {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ansible-venv/bin");
+    let (python, program) = (venv.join("python"), venv.join(name));
+    assert!(
+        program.exists(),
+        "{} is missing: run scripts/test-deps.sh (it installs ansible into a venv)",
+        program.display()
+    );
+    (python, program)
+}
+
+fn paritty(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paritty"))
+        .args(args)
+        .current_dir(dir)
+        .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+        .env_remove("SSH_AUTH_SOCK")
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run paritty")
+}
+
+/// `ansible all -i INVENTORY -m MODULE -a ARG` under the json callback,
+/// reaching hosts as `ssh -F` the lab's config says (its user, key and
+/// known_hosts, strict host key checking); its standard output.
+fn ansible(lab: &Lab, work: &Path, inventory: &Path, module: &str, arg: &str) -> Vec<u8> {
+    let (python, program) = ansible_program("ansible");
+    let run = Command::new(python)
+        .arg(program)
+        .args(["all", "-i"])
+        .arg(inventory)
+        .args(["-m", module, "-a", arg])
+        .current_dir(work)
+        .env("ANSIBLE_LOAD_CALLBACK_PLUGINS", "1")
+        .env("ANSIBLE_STDOUT_CALLBACK", "json")
+        // No ControlPersist master left behind by the test.
+        .env(
+            "ANSIBLE_SSH_ARGS",
+            format!("-F {} -o ControlMaster=no -o ControlPath=none", lab.ssh_config().display()),
+        )
+        .env("ANSIBLE_REMOTE_TMP", "/tmp")
+        .env("ANSIBLE_LOCAL_TEMP", work.join("ansible-local"))
+        .env("ANSIBLE_HOME", work.join("ansible-home"))
+        .env("ANSIBLE_CONFIG", work.join("no-ansible.cfg"))
+        .env("ANSIBLE_TIMEOUT", "10")
+        .env("ANSIBLE_NOCOLOR", "1")
+        .env("HOME", lab.home())
+        .env_remove("SSH_AUTH_SOCK")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ansible");
+    // 4: some host unreachable; anything else is the test's own problem.
+    assert!(
+        matches!(run.status.code(), Some(0 | 2 | 4)),
+        "ansible: {:?}\n{}",
+        run.status,
+        String::from_utf8_lossy(&run.stderr)
+    );
+    run.stdout
+}
+
+/// Seconds per probe command, both ways: a busy machine must not make a
+/// tool time out on one run and answer on the other.
+const SLOW: &str = "60";
+
+/// Facts as `(status, value)` by id, from a snapshot file.
+fn values(path: &Path) -> Vec<(String, String, String)> {
+    let json = read_json(path);
+    json["facts"]
+        .as_object()
+        .expect("facts")
+        .iter()
+        .map(|(id, f)| (id.clone(), f["status"].to_string(), f["value"].to_string()))
+        .collect()
+}
+
+#[test]
+fn the_probe_through_ansible_imports_as_paritty_collects_it() {
+    let lab = Lab::new();
+    let tools: &[(&str, &str)] = &[
+        ("git", "echo 'git version 2.43.0'"),
+        ("node", "echo 'v20.11.1'"),
+        // A tool printing a CR LF and a line that looks like a record.
+        ("curl", "printf 'curl 8.5.0 (x86_64-pc-linux-gnu)\\r\\nPARITTY-0 E 0\\n'"),
+    ];
+    // Ansible's script module copies the file over SFTP.
+    let sftp: &[&str] = &["Subsystem sftp internal-sftp"];
+    // Kept to the end: dropping a host stops its sshd.
+    let _web =
+        lab.add_host(&HostSpec { name: "web-1", tools, sshd_config: sftp, ..HostSpec::default() });
+    let down = Fault::closed_port();
+    let work = tempfile::tempdir().expect("tmp");
+    let inventory = work.path().join("hosts.ini");
+    std::fs::write(
+        &inventory,
+        format!(
+            "[web]\nweb-1\n[gone]\ndown ansible_host={} ansible_port={}\n",
+            down.ip(),
+            down.port()
+        ),
+    )
+    .expect("inventory");
+
+    // What paritty collects itself over SSH.
+    let ssh_config = lab.ssh_config().display().to_string();
+    let run = paritty(
+        &[
+            "snapshot",
+            "web-1",
+            "--ssh-config",
+            &ssh_config,
+            "--out",
+            "direct.json",
+            "--timeout",
+            SLOW,
+            "--host-timeout",
+            "300",
+        ],
+        work.path(),
+    );
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let direct = values(&work.path().join("direct.json"));
+    let git = direct.iter().find(|(id, ..)| id == "tool.git").expect("git");
+    assert_eq!(git.2, "\"2.43.0\"", "the host's own tools are collected");
+
+    // The same probe through `ansible -m script` and `-m raw`.
+    let run = paritty(&["probe", "--timeout", SLOW], work.path());
+    assert!(run.status.success());
+    std::fs::write(work.path().join("probe.sh"), &run.stdout).expect("probe.sh");
+    let script = ansible(&lab, work.path(), &inventory, "script", "probe.sh");
+    std::fs::write(work.path().join("script.json"), &script).expect("write");
+    let run = paritty(&["probe", "--raw", "--timeout", SLOW], work.path());
+    assert!(run.status.success());
+    let line = String::from_utf8(run.stdout).expect("one line");
+    let raw = ansible(&lab, work.path(), &inventory, "raw", line.trim_end());
+    std::fs::write(work.path().join("raw.json"), &raw).expect("write");
+
+    for (output, out) in [("script.json", "from-script"), ("raw.json", "from-raw")] {
+        let run = paritty(&["import", output, "--out", out], work.path());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        // The unreachable host fails the import, with Ansible's reason.
+        assert_eq!(run.status.code(), Some(2), "{output}: {stderr}");
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with("paritty: down: "))
+            .unwrap_or_else(|| panic!("{output}: no line for down: {stderr}"));
+        assert!(line.contains("unreachable: down: Ansible could not reach it: "), "{line}");
+        let written: Vec<String> = std::fs::read_dir(work.path().join(out))
+            .expect("out folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(written, ["web-1.json"], "{output}: {stderr}");
+        let imported = values(&work.path().join(out).join("web-1.json"));
+        assert_eq!(imported, direct, "{output}: facts differ from paritty's own collection");
+        let json = read_json(&work.path().join(out).join("web-1.json"));
+        assert_eq!(json["host"]["labels"]["via"], "ansible");
+        assert_eq!(
+            json["facts"]["tool.curl"]["raw"],
+            "curl 8.5.0 (x86_64-pc-linux-gnu)\nPARITTY-0 E 0\n"
+        );
+    }
+}
+
+/// What is not Ansible's JSON output is one line saying what and where,
+/// exit 2, nothing written; so is a file past the size cap's kind (a FIFO
+/// would hang a reader that trusted it).
+#[test]
+fn what_is_not_ansibles_output_is_refused_in_one_line() {
+    let work = tempfile::tempdir().expect("tmp");
+    std::fs::write(work.path().join("bad.json"), "{\"plays\": [{\"tasks\": 7}]}").expect("write");
+    std::fs::write(work.path().join("empty.json"), "{\"plays\": []}").expect("write");
+    let fifo = work.path().join("fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+    for (file, said) in [
+        (
+            "bad.json",
+            "paritty: error: bad.json: not the JSON of Ansible's `json` callback (line 1, column",
+        ),
+        ("empty.json", "paritty: error: empty.json: Ansible's output names no host"),
+        ("fifo", "paritty: error: fifo: it is a FIFO, not a regular file"),
+    ] {
+        let run = paritty(&["import", file, "--out", "out"], work.path());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with(said), "{stderr}");
+        assert!(!work.path().join("out").exists());
+    }
+}
