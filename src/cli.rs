@@ -103,6 +103,10 @@ pub struct DiffArgs {
     pub baseline: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: DiffFormat,
+    /// table: a column per host; fleet: each fact's values with how many
+    /// hosts hold each and which (for many hosts).
+    #[arg(long, value_enum, default_value = "table")]
+    pub layout: DiffLayout,
     /// Only the facts where some host diverges.
     #[arg(long)]
     pub only_diff: bool,
@@ -172,6 +176,16 @@ pub struct AcceptArgs {
     pub collect: CollectArgs,
     #[command(flatten)]
     pub remote: RemoteArgs,
+}
+
+/// How `diff` lays a comparison out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffLayout {
+    /// A column per host, the baseline first.
+    Table,
+    /// Each fact's distinct values with their host counts, most common
+    /// first, outliers marked, the hosts of each value listed.
+    Fleet,
 }
 
 /// Where the accepted drift is kept.

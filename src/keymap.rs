@@ -31,6 +31,10 @@ pub enum Action {
     RefreshAll,
     Export,
     Pair,
+    /// The fleet view: each fact's values across the hosts, with counts.
+    Fleet,
+    /// The fleet view's columns: the whole fleet, or one per group.
+    FleetGroups,
     /// Show or hide the `declared` column (what the app folder declares).
     Declared,
     Details,
@@ -40,7 +44,7 @@ pub enum Action {
 
 impl Action {
     /// Every action with its config name and what it does, in help order.
-    pub const ALL: [(Action, &'static str, &'static str); 24] = [
+    pub const ALL: [(Action, &'static str, &'static str); 26] = [
         (Action::Up, "up", "previous fact"),
         (Action::Down, "down", "next fact"),
         (Action::Left, "left", "previous host"),
@@ -61,6 +65,8 @@ impl Action {
         (Action::RefreshAll, "refresh-all", "collect every host again"),
         (Action::Export, "export", "export to a file"),
         (Action::Pair, "pair", "pair view: baseline vs selected host"),
+        (Action::Fleet, "fleet", "fleet view: each fact's values and their hosts"),
+        (Action::FleetGroups, "fleet-groups", "fleet view: a column per group / whole fleet"),
         (Action::Declared, "declared", "show / hide the app's declarations (declared column)"),
         (Action::Details, "details", "show or hide the details pane"),
         (Action::Help, "help", "this help"),
@@ -200,6 +206,8 @@ impl Default for Keymap {
             ("R", Action::RefreshAll),
             ("e", Action::Export),
             ("p", Action::Pair),
+            ("v", Action::Fleet),
+            ("c", Action::FleetGroups),
             ("D", Action::Declared),
             ("i", Action::Details),
             ("?", Action::Help),

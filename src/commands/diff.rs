@@ -11,18 +11,22 @@ use super::declared::{DECLARED, declarations, judge, report_problems};
 use super::{
     EXIT_DIVERGENCE, EXIT_ERROR, EXIT_OK, collecting, is_stdout, options, print_stdout, write_out,
 };
-use crate::cli::{Against, CheckArgs, DiffArgs, FailOn};
+use crate::cli::{Against, CheckArgs, DiffArgs, DiffLayout, FailOn};
 use crate::collect::history;
 use crate::collect::plan::Plan;
+use crate::collect::target::Target;
 use crate::compare::accepted::{self, Acceptance};
 use crate::compare::constraint::Judgement;
+use crate::compare::fleet::{Fleet, groups_of_labels};
 use crate::compare::matrix::{Comparison, choose_baseline};
 use crate::compare::revision::{self, TimeGap};
 use crate::compare::severity::Severity;
 use crate::config::Config;
+use crate::export;
 use crate::export::check::{self, AcceptedDoc, CheckDoc, CheckFormat};
 use crate::export::diff;
 use crate::export::document::DiffDoc;
+use crate::export::fleet::FleetDoc;
 use crate::export::redact::Redactor;
 use crate::model::HostReport;
 
@@ -33,6 +37,9 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
         return Err(eyre!(
             "`declared` is judged against hosts: name one too (`paritty diff declared local`)"
         ));
+    }
+    if with_declared && args.layout == DiffLayout::Fleet {
+        return Err(eyre!("the fleet layout does not show `declared` yet: use --layout table"));
     }
     let targets = collecting::targets(&hosts, config, &args.remote)?;
     let plan = options::plan(&args.collect, Some(&args.remote), config)?;
@@ -73,7 +80,14 @@ pub fn diff(args: &DiffArgs, config: Option<&Config>) -> Result<ExitCode> {
         declared: judged.as_ref(),
         time_gap: time_gap.as_ref(),
     };
-    let text = diff::render(&doc, args.format, color);
+    let text = match args.layout {
+        DiffLayout::Table => diff::render(&doc, args.format, color),
+        DiffLayout::Fleet => {
+            // Counted on what was collected; named from what is shown.
+            let fleet = Fleet::build(&comparison, &fleet_groups(&shown_reports, &targets));
+            export::fleet::render(&FleetDoc { doc, fleet: &fleet }, args.format, color)
+        }
+    };
     match &args.out {
         Some(path) if !is_stdout(path) => write_out(path, &text)?,
         _ => print_stdout(&text)?,
@@ -248,6 +262,29 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
     } else {
         EXIT_OK
     }))
+}
+
+/// Each host's groups for the fleet layout: its snapshot's `groups`
+/// label, else its target's (a host that failed still has its inventory
+/// groups), else its environment.
+fn fleet_groups(reports: &[HostReport], targets: &[Target]) -> Vec<Vec<String>> {
+    let labels = reports.iter().zip(targets).map(|(report, target)| {
+        let of_target = match target {
+            Target::Ssh(t) => Some(&t.labels),
+            Target::Container(t) => Some(&t.labels),
+            Target::Pod(t) => Some(&t.labels),
+            Target::Exec(t) => Some(&t.labels),
+            _ => None,
+        };
+        let of_snapshot = report.snapshot.as_ref().map(|s| &s.host.labels);
+        of_snapshot
+            .and_then(|l| l.get("groups"))
+            .or_else(|| of_target.and_then(|l| l.get("groups")))
+            .or_else(|| of_snapshot.and_then(|l| l.get("environment")))
+            .or_else(|| of_target.and_then(|l| l.get("environment")))
+            .map(String::as_str)
+    });
+    groups_of_labels(labels)
 }
 
 pub(super) fn compare(

@@ -1,11 +1,13 @@
 //! Comparing facts across hosts: version comparators per format, the
-//! comparison table against a baseline, the user's tolerance policy, and
-//! the drift the team has accepted.
+//! comparison table against a baseline, the same as value distributions
+//! (the fleet layout), the user's tolerance policy, and the drift the team
+//! has accepted.
 
 pub mod accepted;
 pub mod backing;
 pub mod constraint;
 pub mod declared;
+pub mod fleet;
 pub mod matrix;
 pub mod policy;
 pub mod revision;

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod diff;
 pub mod document;
+pub mod fleet;
 pub mod html;
 pub mod markdown;
 pub mod redact;

@@ -36,7 +36,20 @@ pub fn expand(
     inventory: &Inventory,
 ) -> Result<Vec<Target>, TargetError> {
     if let Some(group) = arg.strip_prefix('@') {
-        return expand_group(group, inventory);
+        return match config.and_then(|c| c.group(group).map(|hosts| (c, hosts))) {
+            // One name, two meanings: which hosts a gate checks must not
+            // depend on which file paritty happened to read first.
+            Some(_) if inventory.group_names().contains(&group) && group != "all" => {
+                Err(TargetError::GroupInBoth(group.to_owned()))
+            }
+            Some((config, hosts)) if group != "all" || inventory.is_empty() => {
+                if hosts.is_empty() {
+                    return Err(TargetError::EmptyGroup(group.to_owned()));
+                }
+                hosts.into_iter().map(|h| parse(h, Some(config))).collect()
+            }
+            _ => expand_group(group, inventory, config),
+        };
     }
     let declared = config.and_then(|c| c.host(arg)).is_some();
     if !declared && let Some(host) = inventory.host(arg) {
@@ -114,7 +127,9 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
         return Err(TargetError::NoSnapshot(arg.to_owned()));
     }
     if let Some(host) = config.and_then(|c| c.host(arg)) {
-        return from_config_host(host);
+        // Its [[group]]s, as an inventory host's groups are.
+        let groups = config.map(|c| c.groups_of(&host.name)).unwrap_or_default();
+        return from_config_host(host, &groups);
     }
     if let Some(target) = container_form(arg, config, &Inventory::default())? {
         return Ok(target);
@@ -134,12 +149,15 @@ pub fn parse(arg: &str, config: Option<&Config>) -> Result<Target, TargetError> 
 
 /// A `[[host]]` of paritty.toml: a pod, an argv, a container (of this
 /// machine or of its `ssh` host) or an SSH host.
-fn from_config_host(host: &ConfigHost) -> Result<Target, TargetError> {
+fn from_config_host(host: &ConfigHost, groups: &[&str]) -> Result<Target, TargetError> {
     // Shown in reports and exports: made clean here, where they come in.
     let mut labels: BTreeMap<String, String> =
         host.labels.iter().map(|(k, v)| (one_line(k), one_line(v))).collect();
     if let Some(env) = &host.environment {
         labels.insert("environment".into(), one_line(env));
+    }
+    if !groups.is_empty() {
+        labels.insert("groups".into(), one_line(&groups.join(",")));
     }
     let in_host =
         |e: TargetError| TargetError::Inventory { host: host.name.clone(), error: Box::new(e) };
@@ -198,9 +216,20 @@ fn from_config_host(host: &ConfigHost) -> Result<Target, TargetError> {
 
 /// The hosts of an inventory group; an empty or unknown group is an error
 /// (a gate that checks no host must not pass).
-fn expand_group(group: &str, inventory: &Inventory) -> Result<Vec<Target>, TargetError> {
-    if inventory.is_empty() {
+fn expand_group(
+    group: &str,
+    inventory: &Inventory,
+    config: Option<&Config>,
+) -> Result<Vec<Target>, TargetError> {
+    let config_groups = config.map(Config::group_names).unwrap_or_default();
+    if inventory.is_empty() && config_groups.is_empty() {
         return Err(TargetError::NoInventory(group.to_owned()));
+    }
+    if inventory.is_empty() {
+        return Err(TargetError::UnknownGroup {
+            group: group.to_owned(),
+            known: config_groups.join(", "),
+        });
     }
     let hosts = inventory.group(group).ok_or_else(|| TargetError::UnknownGroup {
         group: group.to_owned(),
@@ -411,6 +440,8 @@ pub enum TargetError {
         known: String,
     },
     EmptyGroup(String),
+    /// `@GROUP` names a `[[group]]` of paritty.toml and an inventory group.
+    GroupInBoth(String),
     /// An inventory host whose connection variables cannot be used.
     Ansible(InventoryError),
 }
@@ -472,7 +503,10 @@ impl fmt::Display for TargetError {
                  snapshots in the folder, or `{SSH_SCHEME}{arg}` for the host"
             ),
             TargetError::NoInventory(group) => {
-                write!(f, "`@{group}` names an inventory group, but no --inventory was given")
+                write!(
+                    f,
+                    "`@{group}` names a group, but no --inventory was given and paritty.toml has no [[group]]"
+                )
             }
             TargetError::UnknownGroup { group, known } => {
                 write!(
@@ -482,6 +516,11 @@ impl fmt::Display for TargetError {
                 )
             }
             TargetError::EmptyGroup(group) => write!(f, "`@{group}`: the group has no hosts"),
+            TargetError::GroupInBoth(group) => write!(
+                f,
+                "`@{group}` is a [[group]] of paritty.toml and a group of the inventory: \
+                 rename one of them (which hosts are meant cannot be told)"
+            ),
             TargetError::Ansible(e) => write!(f, "{e}"),
         }
     }

@@ -9,6 +9,7 @@ use super::dialog::Modal;
 use crate::collect::events::Stage;
 use crate::compare::accepted::{self, Acceptance, Judged as AcceptedJudged};
 use crate::compare::declared::Judged;
+use crate::compare::fleet::{Fleet, groups_of_labels};
 use crate::compare::matrix::{Comparison, Row, choose_baseline};
 use crate::compare::policy::Policy;
 use crate::compare::revision::TimeGap;
@@ -36,6 +37,8 @@ pub struct Host {
     pub example: bool,
     /// Whether `r` can collect it again (examples cannot).
     pub refreshable: bool,
+    /// The target's groups (its `groups` label), known before it answers.
+    pub groups: Option<String>,
 }
 
 impl Host {
@@ -51,6 +54,7 @@ impl Host {
             report: None,
             example: false,
             refreshable: true,
+            groups: None,
         }
     }
 
@@ -91,6 +95,9 @@ pub enum Screen {
         left: usize,
         right: usize,
     },
+    /// Each fact's values across the hosts with their counts
+    /// (`compare::fleet`), for more hosts than fit as columns.
+    Fleet,
 }
 
 /// Which pane has the keys (Tab switches).
@@ -105,6 +112,14 @@ pub enum Focus {
 pub enum Line {
     Category(usize),
     Fact(usize),
+}
+
+/// One value of a fleet row: in a group's column (`None`: the whole
+/// fleet), a value (its index) or the hosts without an answer (`None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chip {
+    pub group: Option<usize>,
+    pub value: Option<usize>,
 }
 
 /// A category and where its rows are in the comparison.
@@ -176,6 +191,20 @@ pub struct App {
     /// Pair view: all facts instead of only the divergent ones.
     pub pair_all: bool,
     pub search: Search,
+    /// The comparison as value distributions, rebuilt with it.
+    pub fleet: Fleet,
+    /// The comparison's summary line, made with it (not per frame: it
+    /// reads every cell).
+    pub summary: String,
+    /// Fleet view: a column per group instead of the whole fleet.
+    pub fleet_groups: bool,
+    /// The selected value of the fleet row (`fleet_chips`).
+    pub chip: usize,
+    /// First group column on screen in the fleet view.
+    pub group_scroll: usize,
+    /// The user chose matrix or fleet (`v`); until then the fleet view is
+    /// shown when the hosts do not fit as columns.
+    pub layout_chosen: bool,
     pub modal: Option<Modal>,
     /// One line of feedback (export written, nothing to refresh...).
     pub message: Option<String>,
@@ -221,6 +250,12 @@ impl App {
             cursor_placed: false,
             pair_all: false,
             search: Search::default(),
+            fleet: Fleet::default(),
+            summary: String::new(),
+            fleet_groups: false,
+            chip: 0,
+            group_scroll: 0,
+            layout_chosen: false,
             modal: None,
             message: None,
             size: (80, 24),
@@ -274,11 +309,33 @@ impl App {
             .collect()
     }
 
+    /// Every host's report taken out (`recompare` puts them back), a
+    /// pending host's as an empty report under its name, as `reports` has.
+    fn reports_taken(&mut self) -> Vec<HostReport> {
+        self.hosts
+            .iter_mut()
+            .map(|h| {
+                h.report.take().unwrap_or_else(|| HostReport {
+                    target: h.name.clone(),
+                    snapshot: None,
+                    failure: match &h.stage {
+                        Stage::Failed(f) => Some(f.clone()),
+                        _ => None,
+                    },
+                })
+            })
+            .collect()
+    }
+
     /// Rebuilds the comparison after reports or the baseline changed; the
     /// cursor stays on the same fact where it can.
     pub fn recompare(&mut self) {
         let selected = self.selected_row().map(|r| r.id.clone());
-        let reports = self.reports();
+        // The reports are lent to the comparison, not copied: with a
+        // thousand hosts a copy per answering host cost more than judging.
+        let had: Vec<bool> = self.hosts.iter().map(|h| h.report.is_some()).collect();
+        let lent: Vec<HostReport> = self.reports_taken();
+        let reports = &lent;
         if !self.baseline_chosen {
             self.baseline = self
                 .hosts
@@ -287,12 +344,19 @@ impl App {
                 .or_else(|| {
                     self.hosts.iter().position(|h| h.environment.as_deref() == Some("staging"))
                 })
-                .unwrap_or_else(|| choose_baseline(&reports, None).unwrap_or(0));
+                .unwrap_or_else(|| choose_baseline(reports, None).unwrap_or(0));
         }
         self.baseline = self.baseline.min(self.hosts.len().saturating_sub(1));
-        self.comparison = Comparison::build(&reports, self.baseline, &self.policy);
+        self.comparison = Comparison::build(reports, self.baseline, &self.policy);
+        for ((host, report), had) in self.hosts.iter_mut().zip(lent).zip(had) {
+            if had {
+                host.report = Some(report);
+            }
+        }
         self.judged = self.declarations.clone().map(|d| Judged::build(d, &self.comparison));
         self.accepted = accepted::judge(&self.comparison, &self.acceptances, &self.today);
+        self.fleet = Fleet::build(&self.comparison, &self.host_groups());
+        self.summary = self.comparison.summary();
         if let Some(id) = selected
             && let Some(at) = self
                 .lines()
@@ -323,7 +387,13 @@ impl App {
     /// A row no host has: every host that answered says `missing`, once
     /// collecting is over (a host still collecting may yet have it).
     pub fn absent_everywhere(&self, row: &Row) -> bool {
-        if self.busy_count() > 0 {
+        self.absent_once_done(row, self.busy_count() > 0)
+    }
+
+    /// `absent_everywhere` with whether some host is busy counted once by
+    /// the caller, not once per row.
+    fn absent_once_done(&self, row: &Row, busy: bool) -> bool {
+        if busy {
             return false;
         }
         let mut answered = row
@@ -341,19 +411,21 @@ impl App {
         if self.show_absent {
             return 0;
         }
-        self.comparison.rows.iter().filter(|row| self.absent_everywhere(row)).count()
+        let busy = self.busy_count() > 0;
+        self.comparison.rows.iter().filter(|row| self.absent_once_done(row, busy)).count()
     }
 
     /// Categories in the comparison's order, with their rows after the
     /// only-differences and search filters.
     pub fn categories(&self) -> Vec<Category> {
         let query = self.search.query.to_lowercase();
+        let busy = self.busy_count() > 0;
         let mut out: Vec<Category> = Vec::new();
         for (i, row) in self.comparison.rows.iter().enumerate() {
             if self.only_diff && !self.diverges(row) {
                 continue;
             }
-            if !self.show_absent && self.absent_everywhere(row) {
+            if !self.show_absent && self.absent_once_done(row, busy) {
                 continue;
             }
             if !query.is_empty()
@@ -432,6 +504,70 @@ impl App {
         std::iter::once(self.baseline)
             .chain((0..self.hosts.len()).filter(|&i| i != self.baseline))
             .collect()
+    }
+
+    /// Each host's groups: its snapshot's `groups` label, else its
+    /// target's, else its environment (so `prod` and `staging` hosts of a
+    /// plain `[[host]]` list still make two groups).
+    pub fn host_groups(&self) -> Vec<Vec<String>> {
+        groups_of_labels(self.hosts.iter().map(|h| {
+            let labels =
+                h.report.as_ref().and_then(|r| r.snapshot.as_ref()).map(|s| &s.host.labels);
+            labels
+                .and_then(|l| l.get("groups"))
+                .or(h.groups.as_ref())
+                .or(h.environment.as_ref())
+                .map(String::as_str)
+        }))
+    }
+
+    /// The values of the selected fact the fleet view lets the user pick,
+    /// left to right: per group when columns are groups.
+    pub fn fleet_chips(&self) -> Vec<Chip> {
+        let Some(Line::Fact(r)) = self.selected_line() else { return Vec::new() };
+        self.chips_of(r)
+    }
+
+    /// The chips of comparison row `r` (`fleet_chips` without finding the
+    /// selected line again: drawing knows it).
+    pub fn chips_of(&self, r: usize) -> Vec<Chip> {
+        let Some(row) = self.fleet.row(r) else { return Vec::new() };
+        let mut chips = Vec::new();
+        let mut add = |group: Option<usize>, d: &crate::compare::fleet::Distribution| {
+            chips.extend((0..d.values.len()).map(|v| Chip { group, value: Some(v) }));
+            if !d.unanswered.is_empty() {
+                chips.push(Chip { group, value: None });
+            }
+        };
+        if self.fleet_groups {
+            for (g, d) in row.by_group.iter().enumerate() {
+                add(Some(g), d);
+            }
+        } else {
+            add(None, &row.all);
+        }
+        chips
+    }
+
+    /// The selected chip and its hosts, if the cursor is on a fact.
+    pub fn selected_chip(&self) -> Option<(Chip, &[usize])> {
+        let Some(Line::Fact(r)) = self.selected_line() else { return None };
+        self.chip_at(r)
+    }
+
+    /// The selected chip of comparison row `r` and its hosts.
+    pub fn chip_at(&self, r: usize) -> Option<(Chip, &[usize])> {
+        let chip = *self.chips_of(r).get(self.chip)?;
+        let row = self.fleet.row(r)?;
+        let d = match chip.group {
+            Some(g) => row.by_group.get(g)?,
+            None => &row.all,
+        };
+        let hosts = match chip.value {
+            Some(v) => d.values.get(v)?.hosts.as_slice(),
+            None => d.unanswered.as_slice(),
+        };
+        Some((chip, hosts))
     }
 
     /// Hosts still collecting.

@@ -48,6 +48,11 @@ pub fn run(sources: Vec<Source>, mut app_settings: Settings, plan: Plan) -> Resu
             Source::Target { target, environment } => {
                 let mut host = Host::new(&target.name(), environment);
                 host.started_at = Some(std::time::Duration::ZERO);
+                host.groups = match &target {
+                    Target::Ssh(t) => t.labels.get("groups").cloned(),
+                    Target::Container(t) => t.labels.get("groups").cloned(),
+                    _ => None,
+                };
                 hosts.push(host);
                 targets.push(Some(target));
             }

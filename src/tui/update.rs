@@ -217,6 +217,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     app.cursor_placed = true;
     // Esc backs out of what is open before it quits.
     if action == Action::Quit && key.code == KeyCode::Esc {
+        if app.screen == Screen::Fleet && app.focus == Focus::Details {
+            app.focus = Focus::Table;
+            return Vec::new();
+        }
         if let Screen::Pair { .. } = app.screen {
             app.screen = Screen::Matrix;
             return Vec::new();
@@ -239,6 +243,8 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::PageDown => move_vertically(app, page.cast_signed()),
         Action::Top => move_vertically(app, isize::MIN / 2),
         Action::Bottom => move_vertically(app, isize::MAX / 2),
+        Action::Left if app.screen == Screen::Fleet => move_chip(app, -1),
+        Action::Right if app.screen == Screen::Fleet => move_chip(app, 1),
         Action::Left => move_horizontally(app, -1),
         Action::Right => move_horizontally(app, 1),
         Action::Toggle => toggle(app),
@@ -250,7 +256,7 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::OnlyDiff => match app.screen {
             Screen::Pair { .. } => app.pair_all = !app.pair_all,
-            Screen::Matrix => {
+            Screen::Matrix | Screen::Fleet => {
                 app.only_diff = !app.only_diff;
                 app.recompare();
             }
@@ -280,6 +286,22 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             app.modal = Some(Modal::Export(ExportDialog::new(host, app.only_diff)));
         }
         Action::Pair => toggle_pair(app),
+        Action::Fleet => {
+            app.layout_chosen = true;
+            app.screen = if app.screen == Screen::Fleet { Screen::Matrix } else { Screen::Fleet };
+            app.focus = Focus::Table;
+            app.chip = 0;
+        }
+        Action::FleetGroups if app.screen == Screen::Fleet => {
+            app.fleet_groups = !app.fleet_groups;
+            app.chip = 0;
+            app.group_scroll = 0;
+            app.details_scroll = 0;
+        }
+        Action::FleetGroups => {
+            let key = app.keymap.keys_for(Action::Fleet);
+            app.message = Some(format!("columns by group are the fleet view's: {key} opens it"));
+        }
         Action::Declared => toggle_declared(app),
         Action::Details => {
             app.show_details = !app.show_details;
@@ -316,12 +338,22 @@ fn toggle_declared(app: &mut App) {
 
 fn page_height(app: &App) -> usize {
     layout::areas(app, layout::screen(app))
-        .map_or(10, |a| usize::from(layout::matrix(app, a.main).body.height))
+        .map_or(10, |a| usize::from(layout::body_height(app, a.main)))
         .max(1)
 }
 
+/// The fleet view's next or previous value of the selected fact.
+fn move_chip(app: &mut App, by: isize) {
+    if app.focus == Focus::Details {
+        return;
+    }
+    let chips = app.fleet_chips().len();
+    app.chip = app.chip.saturating_add_signed(by).min(chips.saturating_sub(1));
+    app.details_scroll = 0;
+}
+
 fn move_vertically(app: &mut App, by: isize) {
-    if app.focus == Focus::Details && app.screen == Screen::Matrix {
+    if app.focus == Focus::Details && matches!(app.screen, Screen::Matrix | Screen::Fleet) {
         app.details_scroll = app.details_scroll.saturating_add_signed(by);
         return;
     }
@@ -330,8 +362,12 @@ fn move_vertically(app: &mut App, by: isize) {
         return;
     }
     let last = app.lines().len().saturating_sub(1);
+    let before = app.cursor;
     app.cursor = app.cursor.saturating_add_signed(by).min(last);
     app.details_scroll = 0;
+    if app.cursor != before {
+        app.chip = 0;
+    }
 }
 
 fn move_horizontally(app: &mut App, by: isize) {
@@ -581,11 +617,27 @@ fn click(app: &mut App, x: u16, y: u16) {
     }
 }
 
+/// Until the user picks one (`v`), the fleet view when the hosts need more
+/// than two screens of columns, the matrix otherwise (a few hosts more than
+/// fit are better scrolled than summed up).
+fn choose_layout(app: &mut App) {
+    if app.layout_chosen || !matches!(app.screen, Screen::Matrix | Screen::Fleet) {
+        return;
+    }
+    let Some(areas) = layout::areas(app, layout::screen(app)) else { return };
+    let shown = layout::matrix(app, areas.main).columns.len();
+    app.screen = if app.hosts.len() > 2 * shown { Screen::Fleet } else { Screen::Matrix };
+}
+
 /// Scrolls so the cursor's line and the selected host are on screen.
 fn keep_in_view(app: &mut App) {
     app.clamp_cursor();
+    choose_layout(app);
     let Some(areas) = layout::areas(app, layout::screen(app)) else { return };
-    let rows = usize::from(layout::matrix(app, areas.main).body.height).max(1);
+    if app.screen == Screen::Fleet {
+        keep_group_in_view(app, areas.main);
+    }
+    let rows = usize::from(layout::body_height(app, areas.main)).max(1);
     if app.cursor < app.scroll {
         app.scroll = app.cursor;
     } else if app.cursor >= app.scroll + rows {
@@ -602,5 +654,20 @@ fn keep_in_view(app: &mut App) {
         } else if at >= app.column_scroll + fits {
             app.column_scroll = at + 1 - fits;
         }
+    }
+}
+
+/// The fleet view's selected value stays valid, and its group on screen.
+fn keep_group_in_view(app: &mut App, main: ratatui::layout::Rect) {
+    let chips = app.fleet_chips();
+    app.chip = app.chip.min(chips.len().saturating_sub(1));
+    let groups = app.fleet.groups.len();
+    app.group_scroll = app.group_scroll.min(groups.saturating_sub(1));
+    let Some(group) = chips.get(app.chip).and_then(|c| c.group) else { return };
+    let fits = layout::fleet(app, main).columns.len().max(1);
+    if group < app.group_scroll {
+        app.group_scroll = group;
+    } else if group >= app.group_scroll + fits {
+        app.group_scroll = group + 1 - fits;
     }
 }

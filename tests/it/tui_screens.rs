@@ -104,6 +104,8 @@ fn many_hosts_keep_the_facts_and_baseline_pinned() {
         reports.push(report);
     }
     let mut app = crate::common::tui::app_of(reports);
+    // The matrix, asked for: 64 hosts open the fleet view.
+    send(&mut app, [ch('v')]);
     send(&mut app, std::iter::repeat_with(|| ch('l')).take(40));
     let shown = screen(&mut app, 120, 30);
     let header = shown.lines().nth(2).expect("header");

@@ -357,6 +357,9 @@ fn the_cursor_stays_on_screen() {
     let mut many = vec![fixture("debian11-prod.json")];
     many.extend((0..20).map(|i| unreachable(&format!("host-{i:02}"))));
     let mut wide = app_of(many);
+    // More hosts than fit open the fleet view; `v` asks for the matrix.
+    assert_eq!(wide.screen, Screen::Fleet);
+    send(&mut wide, [ch('v')]);
     send(&mut wide, std::iter::repeat_with(|| ch('l')).take(20));
     let areas = layout::areas(&wide, layout::screen(&wide)).expect("fits");
     let shown: Vec<usize> = layout::matrix(&wide, areas.main).columns.iter().map(|c| c.0).collect();

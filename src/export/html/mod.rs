@@ -85,7 +85,7 @@ pub fn snapshot(snapshot: &Snapshot, redacted: Option<&str>) -> String {
     out
 }
 
-fn head(title: &str) -> String {
+pub(super) fn head(title: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" \
@@ -96,7 +96,7 @@ fn head(title: &str) -> String {
     )
 }
 
-fn footer(out: &mut String, redacted: Option<&str>) {
+pub(super) fn footer(out: &mut String, redacted: Option<&str>) {
     out.push_str("<footer>\n");
     if let Some(what) = redacted {
         // The sentence names itself ("Redacted: ..."), as in every export.
@@ -106,7 +106,7 @@ fn footer(out: &mut String, redacted: Option<&str>) {
     out.push_str("</body>\n</html>\n");
 }
 
-fn legend(out: &mut String) {
+pub(super) fn legend(out: &mut String) {
     out.push_str("<p class=\"legend\">");
     for &s in &Severity::ALL[1..] {
         let (class, mark) = (s.as_str(), s.mark());
@@ -343,7 +343,7 @@ fn status_counts(snap: &Snapshot) -> String {
 /// Text for HTML content and attributes: `& < > " '` escaped; control
 /// characters (ESC, C1, ...) and bidi overrides replaced, `\r` dropped;
 /// `\n` and `\t` kept (the CSS decides how they show).
-fn esc(text: &str) -> String {
+pub(super) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -45,7 +45,7 @@ pub fn areas(app: &App, full: Rect) -> Option<Areas> {
     let status = Rect { y: full.bottom() - 1, height: 1, ..full };
     let legend = Rect { y: full.bottom() - 2, height: 1, ..full };
     let body = Rect { y: full.y + 1, height: full.height - 3, ..full };
-    let details_wanted = app.show_details && app.screen == Screen::Matrix;
+    let details_wanted = app.show_details && matches!(app.screen, Screen::Matrix | Screen::Fleet);
     if details_wanted && body.height >= 20 {
         let details_height = (body.height * 2 / 5).max(7);
         let main = Rect { height: body.height - details_height, ..body };
@@ -70,15 +70,18 @@ pub struct Matrix {
     pub header_y: u16,
 }
 
-pub fn matrix(app: &App, area: Rect) -> Matrix {
-    // Inside the block's border.
-    let inner = Rect {
+/// Inside a block's border.
+fn inner(area: Rect) -> Rect {
+    Rect {
         x: area.x + 1,
         y: area.y + 1,
         width: area.width.saturating_sub(2),
         height: area.height.saturating_sub(2),
-    };
-    // Room for "  label" and for "▾ Category (12)".
+    }
+}
+
+/// Room for "  label" and for "▾ Category (12)".
+fn label_width(app: &App, inner: Rect) -> u16 {
     let longest = app
         .comparison
         .rows
@@ -86,7 +89,63 @@ pub fn matrix(app: &App, area: Rect) -> Matrix {
         .map(|r| (r.label.chars().count() + 4).max(r.category.chars().count() + 8))
         .max()
         .unwrap_or(12);
-    let label_width = u16::try_from(longest).unwrap_or(30).clamp(14, 30).min(inner.width / 3);
+    u16::try_from(longest).unwrap_or(30).clamp(14, 30).min(inner.width / 3)
+}
+
+/// Lines of the fleet view's header: the column's name, its host count.
+pub const FLEET_HEADER_LINES: u16 = 2;
+
+/// The fleet view's columns and rows inside its area.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fleet {
+    pub body: Rect,
+    pub label_width: u16,
+    /// `(group, x, width)` of each column on screen; `None` is the whole fleet.
+    pub columns: Vec<(Option<usize>, u16, u16)>,
+    pub header_y: u16,
+}
+
+pub fn fleet(app: &App, area: Rect) -> Fleet {
+    let inner = inner(area);
+    let label_width = label_width(app, inner);
+    let x0 = inner.x + label_width;
+    let room = inner.right().saturating_sub(x0);
+    let mut columns = Vec::new();
+    let groups = app.fleet.groups.len();
+    if app.fleet_groups && groups > 0 {
+        let fair = room / u16::try_from(groups).unwrap_or(u16::MAX).max(1);
+        let width = fair.clamp(24, 60).min(room.max(1));
+        let mut x = x0;
+        for g in app.group_scroll.min(groups - 1)..groups {
+            if x + width > inner.right() {
+                break;
+            }
+            columns.push((Some(g), x, width));
+            x += width;
+        }
+    } else {
+        columns.push((None, x0, room));
+    }
+    let body = Rect {
+        x: inner.x,
+        y: inner.y + FLEET_HEADER_LINES,
+        width: inner.width,
+        height: inner.height.saturating_sub(FLEET_HEADER_LINES),
+    };
+    Fleet { body, label_width, columns, header_y: inner.y }
+}
+
+/// The height of the table's body on the current screen.
+pub fn body_height(app: &App, main: Rect) -> u16 {
+    match app.screen {
+        Screen::Fleet => fleet(app, main).body.height,
+        _ => matrix(app, main).body.height,
+    }
+}
+
+pub fn matrix(app: &App, area: Rect) -> Matrix {
+    let inner = inner(area);
+    let label_width = label_width(app, inner);
     let declared_width = app.declared().map(|judged| {
         let widest = judged
             .facts

@@ -2,6 +2,8 @@
 //! Geometry lives in `layout` so mouse clicks hit what was drawn.
 
 pub mod details;
+pub mod fleet;
+pub mod fleet_hosts;
 pub mod layout;
 pub mod matrix;
 pub mod overlay;
@@ -31,6 +33,12 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
             matrix::render(frame, app, areas.main);
             if let Some(area) = areas.details {
                 details::render(frame, app, area);
+            }
+        }
+        Screen::Fleet => {
+            fleet::render(frame, app, areas.main);
+            if let Some(area) = areas.details {
+                fleet_hosts::render(frame, app, area);
             }
         }
         Screen::Pair { left, right } => pair::render(frame, app, areas.main, left, right),
@@ -96,6 +104,9 @@ fn legend(frame: &mut Frame<'_>, app: &App, area: Rect) {
         spans.push(Span::raw("  "));
     }
     spans.push(Span::styled("★ baseline", style::heading(app.color)));
+    if app.screen == Screen::Fleet {
+        spans.push(Span::raw(format!("  {} outlier", crate::compare::fleet::OUTLIER_MARK)));
+    }
     if app.declared().is_some() {
         spans.push(Span::raw("  "));
         spans.extend(overlay::declared_legend(app));
@@ -120,7 +131,7 @@ fn status(frame: &mut Frame<'_>, app: &App, area: Rect) {
         let summary = if app.busy_count() > 0 {
             format!("collecting {} of {} hosts", app.busy_count(), app.hosts.len())
         } else {
-            app.comparison.summary()
+            app.summary.clone()
         };
         let summary = match app.declared() {
             // First: the status line is cut at the terminal's width.

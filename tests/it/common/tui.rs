@@ -115,6 +115,37 @@ pub fn screen(app: &mut App, width: u16, height: u16) -> String {
     text(&draw(app, width, height))
 }
 
+/// A fleet of `n` hosts from the prod fixture: `web-1`.. in groups `prod`
+/// (even) and `staging` (odd), OpenSSL 3.0.13 everywhere but on `odd`
+/// (1.1.1w), and `unreachable` hosts that could not be collected.
+pub fn fleet(n: usize, odd: &[usize], unreachable_hosts: &[usize]) -> Vec<HostReport> {
+    let base = fixture("debian11-prod.json");
+    (0..n)
+        .map(|i| {
+            let name = format!("web-{}", i + 1);
+            if unreachable_hosts.contains(&i) {
+                return unreachable(&name);
+            }
+            let mut report = base.clone();
+            let snapshot = report.snapshot.as_mut().expect("snapshot");
+            snapshot.host.name.clone_from(&name);
+            snapshot.host.labels.clear();
+            let group = if i % 2 == 0 { "prod" } else { "staging" };
+            snapshot.host.labels.insert("groups".into(), group.into());
+            if i == 0 {
+                snapshot.host.labels.insert("environment".into(), "prod".into());
+            }
+            if let Some(openssl) = snapshot.facts.get_mut("tool.openssl") {
+                let value = if odd.contains(&i) { "1.1.1w" } else { "3.0.13" };
+                openssl.value = Some(value.into());
+                openssl.raw = format!("OpenSSL {value}\n");
+            }
+            report.target = name;
+            report
+        })
+        .collect()
+}
+
 /// A real app folder that declares Python two ways (`.python-version`
 /// 3.11, `requires-python >=3.9`) and Node two ways that cannot both hold
 /// (`.nvmrc` 20, `engines.node >=18 <19`), read by paritty's reader.

@@ -1,12 +1,17 @@
 //! The user's `paritty.toml`: settings and the inventory of hosts. Every
 //! field is optional and unknown keys are refused, so a typo is an error
 //! with its file and line rather than a setting silently ignored.
+//! `[[group]]` has its own file (`groups.rs`).
+
+mod groups;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+pub use groups::GroupDef;
 
 pub const FILE_NAME: &str = "paritty.toml";
 
@@ -20,6 +25,9 @@ pub struct Config {
     pub settings: Settings,
     #[serde(default, rename = "host")]
     pub hosts: Vec<InventoryHost>,
+    /// Named sets of hosts: `@NAME` on the command line, the `groups` label.
+    #[serde(default, rename = "group")]
+    pub groups: Vec<GroupDef>,
     /// What comparisons ignore or tolerate.
     #[serde(default)]
     pub compare: crate::compare::policy::Policy,
@@ -205,6 +213,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
                 message: format!("host `{}`: {problem}", host.name),
             });
         }
+    }
+    let names: Vec<&str> = config.hosts.iter().map(|h| h.name.as_str()).collect();
+    if let Err(problem) = groups::check(&config.groups, &names) {
+        return Err(ConfigError {
+            path: path.to_owned(),
+            position: Some(crate::profile::position_of(text, problem.offset)),
+            message: problem.message,
+        });
     }
     // Checked now, so a typo in [keys] is reported like any other.
     for (action, keys) in &config.keys {
