@@ -160,3 +160,12 @@ proptest! {
         }
     }
 }
+
+/// Found by `secret_assignments_never_survive`: a name before the secret
+/// one, with its own colon, must not hide the secret's value.
+#[test]
+fn an_assignment_after_another_name_is_still_redacted() {
+    let text = "pW: API_TOKEN=\"P&%.5%**~*&.!f~H!Yi+\"\t";
+    let out = redact(text);
+    assert!(!out.contains("P&%.5%**~*&.!f~H!Yi+"), "{out}");
+}

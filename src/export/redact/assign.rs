@@ -74,7 +74,9 @@ pub fn find(text: &str, found: &mut Vec<Finding>) {
         if !is_scalar(&text[value.clone()], after_colon && !quoted) {
             continue;
         }
-        at = value.end;
+        // Read on inside the value: a bare one can end where another
+        // assignment begins (`pw: API_TOKEN="..."` gives `API_TOKEN=`).
+        at = value.start;
         found.push(Finding {
             range: unquoted(text, value),
             kind: Kind::Named(name.as_str().to_owned()),
