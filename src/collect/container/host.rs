@@ -91,7 +91,15 @@ pub fn collect_container(
             match inspect::container(&cli, &t.container, Instant::now() + Duration::from_secs(5)) {
                 Ok(state) if state.status != "running" => Some(FailReason::Stopped),
                 Err(f) if f.reason == FailReason::NotFound => Some(FailReason::Stopped),
-                _ => None,
+                // The exec can end before the engine has seen the container
+                // go: `wait` answers once it has (a container still running
+                // keeps it waiting, to a short bound).
+                Ok(_) => cli
+                    .ask(&["wait", &t.container], Instant::now() + STOP_NOTICE)
+                    .ok()
+                    .filter(|answer| answer.ok)
+                    .map(|_| FailReason::Stopped),
+                Err(_) => None,
             }
         },
         &|said| fault::classify(cli.name(), &t.container, said),
@@ -101,6 +109,10 @@ pub fn collect_container(
         or_what_the_engine_knows(outcome, &cli, &subject, job, host, started, deadline);
     HostReport { target: t.name.clone(), snapshot, failure }
 }
+
+/// How long a probe that ended early waits for the engine to notice that
+/// its container stopped, before calling it a probe failure.
+const STOP_NOTICE: Duration = Duration::from_secs(3);
 
 /// A throwaway `run --rm -i --network none` of an image on this machine,
 /// removed afterwards whatever happens (`throwaway`).
