@@ -29,6 +29,7 @@ mod exec_hosts;
 mod export_fleet;
 mod export_golden;
 mod export_html;
+mod fleet_hosts;
 mod frame_props;
 mod hostile_text;
 mod inventory;

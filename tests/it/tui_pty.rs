@@ -176,7 +176,7 @@ fn a_whole_session_against_real_hosts() {
 
 /// The session ended well and left the terminal as it found it: cooked
 /// mode, the main screen, the cursor shown, mouse capture off.
-fn assert_terminal_given_back(pty: &mut Pty) {
+pub(crate) fn assert_terminal_given_back(pty: &mut Pty) {
     let status = pty.wait_exit(WAIT);
     assert!(status.success(), "{status:?}");
     assert!(pty.is_cooked(), "raw mode was left on");
