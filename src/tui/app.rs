@@ -212,6 +212,11 @@ pub struct App {
     pub size: (u16, u16),
     /// Session time, from the last tick.
     pub now: Duration,
+    /// A host answered since the comparison was last built, in a fleet
+    /// large enough that it is rebuilt on a tick rather than per answer.
+    pub compare_pending: bool,
+    /// When the comparison was last built (session time).
+    pub compared_at: Duration,
     pub color: bool,
     /// Nothing configured: explain how to add hosts.
     pub show_hint: bool,
@@ -260,6 +265,8 @@ impl App {
             message: None,
             size: (80, 24),
             now: Duration::ZERO,
+            compare_pending: false,
+            compared_at: Duration::ZERO,
             color: true,
             show_hint: false,
             quit: false,
@@ -330,6 +337,8 @@ impl App {
     /// Rebuilds the comparison after reports or the baseline changed; the
     /// cursor stays on the same fact where it can.
     pub fn recompare(&mut self) {
+        self.compare_pending = false;
+        self.compared_at = self.now;
         let selected = self.selected_row().map(|r| r.id.clone());
         // The reports are lent to the comparison, not copied: with a
         // thousand hosts a copy per answering host cost more than judging.

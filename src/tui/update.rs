@@ -86,6 +86,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             app.now = now;
+            if app.compare_pending
+                && now.saturating_sub(app.compared_at) >= coalescing_interval(app.hosts.len())
+            {
+                app.recompare();
+            }
             Vec::new()
         }
         Msg::Collect(event) => {
@@ -197,10 +202,27 @@ fn on_collect(app: &mut App, event: Event) {
                 };
                 host.took = host.started_at.map(|t| app.now.saturating_sub(t));
                 host.report = Some(*report);
-                app.recompare();
+                // Judging every host again costs more the more hosts there
+                // are (a quarter second at 1,000): a large fleet's answers
+                // are taken in on ticks, the last one at once.
+                let collecting = app.hosts.iter().any(super::app::Host::busy);
+                if app.hosts.len() < COALESCE_FROM || !collecting {
+                    app.recompare();
+                } else {
+                    app.compare_pending = true;
+                }
             }
         }
     }
+}
+
+/// Fleets from this many hosts take answers in on ticks.
+const COALESCE_FROM: usize = 100;
+
+/// How long answers wait to be judged together: a millisecond per host
+/// (a second at 1,000), so judging stays a fraction of the time.
+fn coalescing_interval(hosts: usize) -> Duration {
+    Duration::from_millis(u64::try_from(hosts).unwrap_or(u64::MAX))
 }
 
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {

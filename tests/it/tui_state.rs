@@ -621,3 +621,41 @@ fn the_exported_comparison_carries_the_declared_column_and_the_time_gap_shown() 
     let [Effect::Write(export)] = effects.as_slice() else { panic!("{effects:?}") };
     assert!(!export.files[0].1.contains("| declared |"), "{}", export.files[0].1);
 }
+
+/// A large fleet's answers are judged on ticks (a millisecond per host
+/// apart), not one full comparison per answer; the last answer at once.
+#[test]
+fn a_large_fleet_is_judged_on_ticks_and_its_last_answer_at_once() {
+    let mut reports = crate::common::tui::fleet(150, &[], &[]);
+    let last = reports.pop().expect("150th");
+    let second = reports.pop().expect("149th");
+    let first = reports.pop().expect("148th");
+    let mut hosts: Vec<Host> = reports.into_iter().map(|r| Host::finished(r, false)).collect();
+    for name in ["web-148", "web-149", "web-150"] {
+        hosts.push(Host::new(name, None));
+    }
+    let mut app = paritty::tui::app::App::new(
+        hosts,
+        paritty::compare::policy::Policy::default(),
+        "default",
+        Keymap::default(),
+    );
+    let os = row_index(&app, "os.id");
+    let answered = |app: &paritty::tui::app::App, host: usize| {
+        app.comparison.rows[os].cells[host].value.is_some()
+    };
+    let at = |ms: u64| Msg::Tick(Duration::from_secs(10) + Duration::from_millis(ms));
+    update(&mut app, at(0));
+    update(&mut app, Msg::Collect(Event::Finished { index: 147, report: Box::new(first) }));
+    assert!(app.compare_pending && !answered(&app, 147), "judged on a tick, not per answer");
+    // Nothing judged for a while: the next tick does it.
+    update(&mut app, at(50));
+    assert!(answered(&app, 147) && !app.compare_pending);
+    update(&mut app, Msg::Collect(Event::Finished { index: 148, report: Box::new(second) }));
+    update(&mut app, at(100));
+    assert!(!answered(&app, 148), "150 hosts: judged 150 ms apart");
+    update(&mut app, at(200));
+    assert!(answered(&app, 148) && !app.compare_pending);
+    update(&mut app, Msg::Collect(Event::Finished { index: 149, report: Box::new(last) }));
+    assert!(answered(&app, 149), "the last answer is judged at once");
+}
