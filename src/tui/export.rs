@@ -6,10 +6,11 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use super::app::App;
+use super::app::{App, Screen};
 use super::dialog::{Destination, ExportDialog, ExportFormat, ExportWhat, Redaction};
 use crate::export::diff::{self, DiffFormat};
 use crate::export::document::DiffDoc;
+use crate::export::fleet::{self, FleetDoc};
 use crate::export::redact::{self, Redactor};
 use crate::export::{SnapshotFormat, render_snapshot};
 use crate::fsutil::unique_file_stems;
@@ -69,11 +70,18 @@ pub fn prepare(app: &App, dialog: &ExportDialog) -> Result<Prepared, ExportError
                 declared: declared.as_ref(),
                 time_gap: time_gap.as_ref(),
             };
-            let text = match format {
-                ExportFormat::Markdown => diff::render(&doc, DiffFormat::Md, false),
-                ExportFormat::Html => diff::render(&doc, DiffFormat::Html, false),
-                ExportFormat::Json => diff::render(&doc, DiffFormat::Json, false),
-                ExportFormat::Text => diff::render(&doc, DiffFormat::Text, false),
+            let layout = match format {
+                ExportFormat::Markdown => DiffFormat::Md,
+                ExportFormat::Html => DiffFormat::Html,
+                ExportFormat::Json => DiffFormat::Json,
+                ExportFormat::Text => DiffFormat::Text,
+            };
+            // The fleet view exports the fleet layout (`diff --layout
+            // fleet`): counted on what was collected, named as shown.
+            let text = if app.screen == Screen::Fleet {
+                fleet::render(&FleetDoc { doc, fleet: &app.fleet }, layout, false)
+            } else {
+                diff::render(&doc, layout, false)
             };
             let what = format!("{} ({})", dialog.what.label(), format.extension());
             (vec![(String::new(), text)], what)

@@ -199,3 +199,32 @@ fn outliers_are_rare_values_of_compared_facts_only() {
     // No groups given: every host in `(no group)`.
     assert_eq!(fleet.groups, [paritty::compare::fleet::NO_GROUP]);
 }
+
+/// What the fleet view shows is what its export writes: the fleet layout
+/// (`diff --layout fleet`), host names redacted as the dialog says; the
+/// matrix exports the table.
+#[test]
+fn the_fleet_view_exports_the_fleet_layout() {
+    use paritty::tui::dialog::{Destination, ExportDialog, ExportFormat, ExportWhat, Redaction};
+    use paritty::tui::export::{Prepared, prepare};
+    let mut app = fleet_app();
+    let export = |app: &App, redaction| {
+        let mut dialog = ExportDialog::new("web-1", false);
+        dialog.what = ExportWhat::Comparison;
+        dialog.format = ExportFormat::Markdown;
+        dialog.redaction = redaction;
+        dialog.destination = Destination::Clipboard;
+        match prepare(app, &dialog).expect("prepared") {
+            Prepared::Clipboard { text, .. } => text,
+            Prepared::Files(_) => panic!("clipboard expected"),
+        }
+    };
+    let text = export(&app, Redaction::Off);
+    assert!(text.contains("×195"), "the majority's count: {text}");
+    assert!(text.contains("<details>") && text.contains("web-78"), "an odd host listed: {text}");
+    let redacted = export(&app, Redaction::Hosts);
+    assert!(redacted.contains("×195") && !redacted.contains("web-78"), "{redacted}");
+    send(&mut app, [ch('v')]);
+    let table = export(&app, Redaction::Off);
+    assert!(!table.contains("×195"), "the matrix exports the table: {table}");
+}
