@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{FleetDoc, chip, unanswered_chip};
+use super::{FleetDoc, chip, chips, unanswered_chip};
 use crate::compare::fleet::OUTLIER_MARK;
 use crate::export::html::{esc, footer, head, legend};
 
@@ -76,6 +76,7 @@ pub fn fleet(doc: &FleetDoc<'_>) -> String {
             out.push_str("</td></tr>\n");
         }
         out.push_str("</tbody>\n</table></div>\n");
+        by_group(&mut out, doc, &rows);
         let _ = writeln!(
             out,
             "<p class=\"legend\"><span class=\"outlier\">{OUTLIER_MARK} outlier</span> · open a value for its hosts</p>"
@@ -91,4 +92,30 @@ pub fn fleet(doc: &FleetDoc<'_>) -> String {
     }
     footer(&mut out, doc.doc.redacted);
     out
+}
+
+/// A column per group, each cell that group's values, when the hosts fall
+/// into more than one group.
+fn by_group(
+    out: &mut String,
+    doc: &FleetDoc<'_>,
+    rows: &[(&crate::compare::matrix::Row, &crate::compare::fleet::FleetRow)],
+) {
+    let headings = doc.group_headings();
+    if headings.is_empty() {
+        return;
+    }
+    out.push_str("<h2>By group</h2>\n<div class=\"scroll\"><table class=\"fleet groups\">\n<thead><tr><th scope=\"col\">Fact</th>");
+    for heading in &headings {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", esc(heading));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for (row, fleet_row) in rows {
+        let _ = write!(out, "<tr><th scope=\"row\">{}</th>", esc(&row.label));
+        for d in &fleet_row.by_group {
+            let _ = write!(out, "<td>{}</td>", esc(&chips(doc, row, d).join(" · ")));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table></div>\n");
 }

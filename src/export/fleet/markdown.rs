@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{FleetDoc, chip, unanswered_chip};
+use super::{FleetDoc, chip, chips, unanswered_chip};
 use crate::compare::fleet::value_text;
 use crate::export::markdown::{clip, escape, footer};
 
@@ -38,6 +38,7 @@ pub fn render(doc: &FleetDoc<'_>) -> String {
             let _ = writeln!(out, "| {} | {} |", escape(&row.label), chips.join(" · "));
         }
         out.push_str("\n<sub>≈ packaging · ▁ patch · ▄ minor · █ major · ≠ different · ∅ missing · ? unknown</sub>\n\n");
+        by_group(&mut out, doc, &rows);
         hosts(&mut out, doc, &rows);
     }
     let failed: Vec<String> =
@@ -89,4 +90,35 @@ fn hosts(
         }
         out.push_str("\n</details>\n\n");
     }
+}
+
+/// A column per group (`prod` beside `staging`), each cell that group's
+/// values, when the hosts fall into more than one group.
+fn by_group(
+    out: &mut String,
+    doc: &FleetDoc<'_>,
+    rows: &[(&crate::compare::matrix::Row, &crate::compare::fleet::FleetRow)],
+) {
+    let headings = doc.group_headings();
+    if headings.is_empty() {
+        return;
+    }
+    let columns: Vec<String> = headings.iter().map(|h| escape(h)).collect();
+    let _ = write!(
+        out,
+        "By group:\n\n| Fact | {} |\n|---|{}\n",
+        columns.join(" | "),
+        "---|".repeat(columns.len())
+    );
+    for (row, fleet_row) in rows {
+        let cells: Vec<String> = fleet_row
+            .by_group
+            .iter()
+            .map(|d| {
+                chips(doc, row, d).iter().map(|c| escape(&clip(c))).collect::<Vec<_>>().join(" · ")
+            })
+            .collect();
+        let _ = writeln!(out, "| {} | {} |", escape(&row.label), cells.join(" | "));
+    }
+    out.push('\n');
 }

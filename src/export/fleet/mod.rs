@@ -113,6 +113,35 @@ pub fn chip(row: &Row, value: &Value) -> String {
     text
 }
 
+/// A distribution as chips, the hosts without an answer last.
+pub fn chips(doc: &FleetDoc<'_>, row: &Row, d: &Distribution) -> Vec<String> {
+    let mut chips: Vec<String> = d.values.iter().map(|v| chip(row, v)).collect();
+    let unanswered = doc.unanswered(d);
+    if !unanswered.is_empty() {
+        chips.push(unanswered_chip(unanswered.len()));
+    }
+    // A group whose hosts were none of them collected (listed once below).
+    if chips.is_empty() {
+        chips.push("—".to_owned());
+    }
+    chips
+}
+
+impl FleetDoc<'_> {
+    /// The groups as columns (`prod (97)`), when there is more than one:
+    /// one group is the whole fleet again.
+    pub fn group_headings(&self) -> Vec<String> {
+        if self.fleet.groups.len() < 2 {
+            return Vec::new();
+        }
+        (self.fleet.groups.iter().zip(&self.fleet.members))
+            .map(|(name, hosts)| {
+                format!("{} ({})", name.replace(['\n', '\r', '\t'], " "), hosts.len())
+            })
+            .collect()
+    }
+}
+
 /// Hosts without an answer, as a chip.
 pub fn unanswered_chip(count: usize) -> String {
     format!("? ×{count} no answer")

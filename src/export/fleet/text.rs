@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::{FleetDoc, chip, unanswered_chip};
+use super::{FleetDoc, chip, chips, unanswered_chip};
 use crate::compare::severity::Severity;
 
 /// Host names listed under a value before "… and N more".
@@ -68,6 +68,19 @@ pub fn render(doc: &FleetDoc<'_>, color: bool) -> String {
     }
     if rows.is_empty() {
         out.push_str("\nNo differences across the fleet.\n");
+    }
+    // A line per group under each fact, when there is more than one group.
+    let headings = doc.group_headings();
+    if !headings.is_empty() && !rows.is_empty() {
+        out.push_str("\nBy group\n");
+        let group_width = headings.iter().map(|h| h.width()).max().unwrap_or(0);
+        for (row, fleet_row) in &rows {
+            let _ = writeln!(out, "  {}", row.label);
+            for (heading, d) in headings.iter().zip(&fleet_row.by_group) {
+                let pad = " ".repeat(group_width.saturating_sub(heading.width()));
+                let _ = writeln!(out, "    {heading}{pad}  {}", chips(doc, row, d).join(" · "));
+            }
+        }
     }
     let failed = doc.not_collected_lines();
     if !failed.is_empty() {
