@@ -87,6 +87,19 @@ pub fn read(
     }
     let base =
         revisions.get(baseline).and_then(Option::as_deref).and_then(|r| known.get(r)?.clone());
+    // Each distinct pair measured once too (hosts mostly run the same few
+    // revisions): git is a process per question.
+    let distances: std::cell::RefCell<BTreeMap<(String, String), Option<Distance>>> =
+        std::cell::RefCell::default();
+    let distance = |a: &str, b: &str| {
+        let key = (a.to_owned(), b.to_owned());
+        if let Some(known) = distances.borrow().get(&key) {
+            return *known;
+        }
+        let measured = repo.distance(a, b);
+        distances.borrow_mut().insert(key, measured);
+        measured
+    };
     let columns = revisions
         .iter()
         .map(|revision| {
@@ -95,11 +108,10 @@ pub fn read(
                 None => Gap::Unknown { revision: revision.to_owned() },
                 Some(commit) => {
                     // `HEAD...R` counts HEAD's own commits first.
-                    let from_head = repo
-                        .distance(&head.id, &commit.id)
+                    let from_head = distance(&head.id, &commit.id)
                         .map(|d| Distance { ahead: d.behind, behind: d.ahead })?;
                     let from_baseline = base.as_ref().and_then(|b| {
-                        let d = repo.distance(&b.id, &commit.id)?;
+                        let d = distance(&b.id, &commit.id)?;
                         Some(Distance { ahead: d.behind, behind: d.ahead })
                     });
                     Gap::Known { commit, from_head, from_baseline }

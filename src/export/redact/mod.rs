@@ -15,7 +15,7 @@ mod summary;
 mod tokens;
 mod url;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::RandomState;
 use std::sync::LazyLock;
 
@@ -54,7 +54,26 @@ pub struct Redactor {
     next_ip: usize,
     /// Target names given pseudonyms ahead of their reports (`announce`).
     announced: BTreeSet<String>,
+    /// What `clean` made of texts seen before in this export (many hosts
+    /// share the same raw outputs and values): the result and what it
+    /// found, replayed into the counts on each use, so a cached text
+    /// counts exactly as one cleaned anew.
+    cleaned: HashMap<String, Cleaned>,
+    /// Bytes held by `cleaned` (it stops growing at `CACHE_BYTES`).
+    cached_bytes: usize,
 }
+
+/// One text's cleaning: the text, the secrets found and the home folders
+/// replaced (over all rounds).
+#[derive(Debug, Clone)]
+struct Cleaned {
+    text: String,
+    found: Vec<(finding::Kind, String)>,
+    homes: usize,
+}
+
+/// How many bytes of texts (and their results) one redactor remembers.
+const CACHE_BYTES: usize = 32 << 20;
 
 impl Redactor {
     pub fn new(options: Options) -> Redactor {
@@ -293,27 +312,23 @@ impl Redactor {
     }
 
     /// `text` without secrets and home folders (counted), and the secrets
-    /// that were there. Replacing either can make the other's pattern
-    /// match anew (`s3://u:/home/x://@` becomes a URL with credentials once
-    /// the home folder is `~`), so both repeat until neither finds anything:
-    /// cleaning the result again changes nothing.
+    /// that were there (see the free `clean`), remembered per text.
     fn clean(&mut self, text: &str) -> (String, Vec<(finding::Kind, String)>) {
-        const MAX_ROUNDS: usize = 8;
-        let mut out = text.to_owned();
-        let mut found = Vec::new();
-        for _ in 0..MAX_ROUNDS {
-            let scrubbed = scrub(&out);
-            self.count(&scrubbed.found);
-            let (homeless, homes) = home::replace(&scrubbed.text);
+        if let Some(seen) = self.cleaned.get(text) {
+            let Cleaned { text, found, homes } = seen.clone();
+            self.count(&found);
             self.counts.home_paths += homes;
-            let done = scrubbed.found.is_empty() && homes == 0;
-            found.extend(scrubbed.found);
-            out = homeless;
-            if done {
-                break;
-            }
+            return (text, found);
         }
-        (out, found)
+        let cleaned = clean(text);
+        self.count(&cleaned.found);
+        self.counts.home_paths += cleaned.homes;
+        let size = text.len() + cleaned.text.len();
+        if self.cached_bytes + size <= CACHE_BYTES {
+            self.cached_bytes += size;
+            self.cleaned.insert(text.to_owned(), cleaned.clone());
+        }
+        (cleaned.text, cleaned.found)
     }
 
     /// Host names and addresses replaced by pseudonyms, if asked.
@@ -356,6 +371,31 @@ impl Redactor {
     pub fn redacted_any(&self) -> bool {
         self.counts.any(self.options.hosts)
     }
+}
+
+/// `text` without secrets and home folders, what was found and how many
+/// home folders went. Replacing either can make the other's pattern match
+/// anew (`s3://u:/home/x://@` becomes a URL with credentials once the home
+/// folder is `~`), so both repeat until neither finds anything: cleaning the
+/// result again changes nothing. Depends on the text alone (the redactor
+/// caches it).
+fn clean(text: &str) -> Cleaned {
+    const MAX_ROUNDS: usize = 8;
+    let mut out = text.to_owned();
+    let mut found = Vec::new();
+    let mut homes = 0;
+    for _ in 0..MAX_ROUNDS {
+        let scrubbed = scrub(&out);
+        let (homeless, replaced) = home::replace(&scrubbed.text);
+        homes += replaced;
+        let done = scrubbed.found.is_empty() && replaced == 0;
+        found.extend(scrubbed.found);
+        out = homeless;
+        if done {
+            break;
+        }
+    }
+    Cleaned { text: out, found, homes }
 }
 
 /// Whether a value shown still gives away `secret`, or a good part of it (a

@@ -48,8 +48,40 @@ const BENIGN: &[&str] = &[
     "WHISKEY",
 ];
 
+/// Pieces of which a secret name holds at least one (case-insensitively):
+/// each of `SECRET_PARTS` and `SECRET_WORDS` holds one, and rewriting the
+/// name below (`AUTHZ`, `_` for a benign word) makes none anew. Most names
+/// hold none, and are told apart without building a string.
+const NEEDED: &[&[u8]] = &[
+    b"TOKEN",
+    b"SECRET",
+    b"PASS",
+    b"PW",
+    b"KEY",
+    b"CRED",
+    b"AUTH",
+    b"PRIVATE",
+    b"SESSION",
+    b"COOKIE",
+    b"SIGNATURE",
+    b"DSN",
+    b"SALT",
+    b"PAT",
+    b"JWT",
+    b"BEARER",
+];
+
+/// Whether `haystack` holds `needle` (upper case ASCII), ignoring ASCII case.
+fn holds(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.len() >= needle.len()
+        && haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+}
+
 /// Whether a variable's (or key's) name says its value is a secret.
 pub fn is_secret_name(name: &str) -> bool {
+    if !NEEDED.iter().any(|piece| holds(name.as_bytes(), piece)) {
+        return false;
+    }
     let upper = name.to_ascii_uppercase();
     if NOT_SECRET.contains(&upper.as_str()) {
         return false;
