@@ -11,6 +11,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line as TextLine, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use super::labels;
 use super::layout::{self, FLEET_HEADER_LINES};
 use super::style;
 use super::text::{one_line, pad};
@@ -63,29 +64,11 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
         let mut spans = Vec::new();
         match *line {
             Line::Category(c) => {
-                let category = &categories[c];
-                let open = !app.collapsed.contains(&category.name);
-                let text = format!(
-                    "{} {} ({})",
-                    if open { "▾" } else { "▸" },
-                    category.name,
-                    category.rows.len()
-                );
-                let label_style =
-                    if selected { style::selected(app.color) } else { style::heading(app.color) };
-                spans.push(Span::styled(pad(&text, label_width), label_style));
+                spans.push(labels::category(app, &categories[c], selected, label_width));
             }
             Line::Fact(r) => {
                 let row = &app.comparison.rows[r];
-                let label_style = if selected {
-                    style::selected(app.color)
-                } else if row.informational {
-                    style::dim(app.color)
-                } else {
-                    Style::new()
-                };
-                spans
-                    .push(Span::styled(pad(&format!("  {}", row.label), label_width), label_style));
+                spans.push(labels::fact(app, row, selected, label_width));
                 let Some(fleet_row) = app.fleet.row(r) else { continue };
                 for &(group, _, width) in &geometry.columns {
                     let d = match group {

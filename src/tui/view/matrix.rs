@@ -9,6 +9,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line as TextLine, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use super::labels;
 use super::layout::{self, HEADER_LINES};
 use super::style;
 use super::text::{one_line, pad};
@@ -54,18 +55,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
         match *line {
             Line::Category(c) => {
                 let category = &categories[c];
-                let open = !app.collapsed.contains(&category.name);
-                let text = format!(
-                    "{} {} ({})",
-                    if open { "▾" } else { "▸" },
-                    category.name,
-                    category.rows.len()
-                );
-                let mut label_style = style::heading(app.color);
-                if selected {
-                    label_style = style::selected(app.color);
-                }
-                spans.push(Span::styled(pad(&text, label_width), label_style));
+                spans.push(labels::category(app, category, selected, label_width));
                 if let Some((_, width)) = geometry.declared {
                     spans.push(Span::raw(" ".repeat(usize::from(width))));
                 }
@@ -135,14 +125,7 @@ fn fact_row<'a>(app: &App, geometry: &layout::Matrix, r: usize, selected: bool) 
     let label_width = usize::from(geometry.label_width);
     let mut spans = Vec::new();
     let row = &app.comparison.rows[r];
-    let label_style = if selected {
-        style::selected(app.color)
-    } else if row.informational {
-        style::dim(app.color)
-    } else {
-        Style::new()
-    };
-    spans.push(Span::styled(pad(&format!("  {}", row.label), label_width), label_style));
+    spans.push(labels::fact(app, row, selected, label_width));
     if let (Some((_, width)), Some(judged)) = (geometry.declared, app.declared()) {
         let text = format!(" {}", layout::declared_cell(judged, &row.id));
         let style = if text.contains(style::DISAGREES) {

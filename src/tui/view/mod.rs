@@ -4,6 +4,7 @@
 pub mod details;
 pub mod fleet;
 pub mod fleet_hosts;
+mod labels;
 pub mod layout;
 pub mod matrix;
 pub mod overlay;
