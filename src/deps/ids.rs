@@ -92,7 +92,10 @@ mod tests {
     #[test]
     fn names_become_valid_ids_and_back() {
         assert_eq!(fact_id(Ecosystem::Node, "@babel/core"), "deps.node._ababel_score");
-        assert_eq!(fact_id(Ecosystem::Python, "charset-normalizer"), "deps.python.charset-normalizer");
+        assert_eq!(
+            fact_id(Ecosystem::Python, "charset-normalizer"),
+            "deps.python.charset-normalizer"
+        );
         assert_eq!(fact_id(Ecosystem::Ruby, "RedCloth"), "deps.ruby._ured_ucloth");
         assert_eq!(fact_id(Ecosystem::Ruby, "net_http"), "deps.ruby.net__http");
         assert_eq!(fact_id(Ecosystem::Node, "a~b"), "deps.node.a_x7eb");

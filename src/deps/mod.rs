@@ -125,7 +125,7 @@ pub fn is_name(text: &str) -> bool {
 
 /// The 1-based line of byte offset `at` in `text`.
 fn line_at(text: &str, at: usize) -> usize {
-    text.as_bytes()[..at.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+    text.get(..at).unwrap_or(text).matches('\n').count() + 1
 }
 
 /// The 1-based line on which `needle` first occurs at or after byte

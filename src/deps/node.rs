@@ -68,14 +68,25 @@ fn packages_map(out: &mut Parsed, file: &str, text: &str, packages: &Map<String,
             // An entry npm could not install (an optional dependency for
             // another platform) has no version.
             None if entry.get("optional").and_then(Value::as_bool) == Some(true) => {}
-            _ => out.problem(file, Some(line), format!("`{}` has no version paritty reads", super::cap(super::one_line(key), 200))),
+            _ => out.problem(
+                file,
+                Some(line),
+                format!("`{}` has no version paritty reads", super::cap(super::one_line(key), 200)),
+            ),
         }
     }
 }
 
 /// lockfileVersion 1: `dependencies` by name, each with its own nested
 /// `dependencies`.
-fn v1(out: &mut Parsed, file: &str, text: &str, deps: &Map<String, Value>, path: &str, depth: usize) {
+fn v1(
+    out: &mut Parsed,
+    file: &str,
+    text: &str,
+    deps: &Map<String, Value>,
+    path: &str,
+    depth: usize,
+) {
     if depth > 64 {
         return;
     }
@@ -96,7 +107,11 @@ fn v1(out: &mut Parsed, file: &str, text: &str, deps: &Map<String, Value>, path:
             out.packages.push(package);
         }
         if let Some(inner) = entry.get("dependencies").and_then(Value::as_object) {
-            let here = if path.is_empty() { format!("{PREFIX}{name}") } else { format!("{path}/{PREFIX}{name}") };
+            let here = if path.is_empty() {
+                format!("{PREFIX}{name}")
+            } else {
+                format!("{path}/{PREFIX}{name}")
+            };
             v1(out, file, text, inner, &here, depth + 1);
         }
     }
@@ -235,9 +250,15 @@ mod tests {
 
     #[test]
     fn malformed_lockfiles_name_the_line() {
-        let got = lockfile("node_modules/.package-lock.json", "{\n  \"packages\": {\n    \"node_modules/a\": {\"version\": 3},\n    \"node_modules/b\": {\"version\": \"1.0.0\"}\n  }\n}");
+        let got = lockfile(
+            "node_modules/.package-lock.json",
+            "{\n  \"packages\": {\n    \"node_modules/a\": {\"version\": 3},\n    \"node_modules/b\": {\"version\": \"1.0.0\"}\n  }\n}",
+        );
         assert_eq!(got.problems.len(), 1);
-        assert_eq!(got.problems[0].to_string(), "node_modules/.package-lock.json:3: `node_modules/a` has no version paritty reads");
+        assert_eq!(
+            got.problems[0].to_string(),
+            "node_modules/.package-lock.json:3: `node_modules/a` has no version paritty reads"
+        );
         assert_eq!(found(&got), [("b".into(), "1.0.0".into(), 4, None)]);
         let got = lockfile("package-lock.json", "{\n\"packages\": {,\n");
         assert_eq!(got.problems[0].line, Some(2));

@@ -76,13 +76,17 @@ pub fn metadata(file: &str, folder: &str, text: &str) -> Parsed {
             out.problem(file, Some(line), "the `Name` header is not a package name");
             return out;
         }
-        _ => match from_folder {
-            Some((n, _)) => n,
-            None => {
-                out.problem(file, None, "no `Name` header, and the folder's name is not NAME-VERSION.dist-info");
+        _ => {
+            let Some((n, _)) = from_folder else {
+                out.problem(
+                    file,
+                    None,
+                    "no `Name` header, and the folder's name is not NAME-VERSION.dist-info",
+                );
                 return out;
-            }
-        },
+            };
+            n
+        }
     };
     let (version, line) = match version {
         Some((v, line)) if is_version(v) => (v, line),
@@ -90,13 +94,13 @@ pub fn metadata(file: &str, folder: &str, text: &str) -> Parsed {
             out.problem(file, Some(line), "the `Version` header is not a version");
             return out;
         }
-        None => match from_folder {
-            Some((_, v)) => (v, 1),
-            None => {
+        None => {
+            let Some((_, v)) = from_folder else {
                 out.problem(file, None, "no `Version` header");
                 return out;
-            }
-        },
+            };
+            (v, 1)
+        }
     };
     out.packages.push(package(name, version, file, line));
     out
@@ -201,17 +205,24 @@ pub fn toml_lock(file: &str, text: &str) -> Parsed {
         let name = entry.get("name").and_then(|n| n.as_str()).unwrap_or("");
         let at = text.get(from..).and_then(|t| t.find("[[package]]")).map_or(from, |i| from + i);
         from = at + 1;
-        let line = find_line(text, at, &format!("\"{name}\"")).unwrap_or_else(|| super::line_at(text, at));
+        let line =
+            find_line(text, at, &format!("\"{name}\"")).unwrap_or_else(|| super::line_at(text, at));
         let local = entry.get("source").and_then(|s| s.as_table()).is_some_and(|s| {
             ["editable", "virtual", "directory", "path"].iter().any(|k| s.contains_key(*k))
-                || s.get("type").and_then(|t| t.as_str()).is_some_and(|t| t == "directory" || t == "file")
+                || s.get("type")
+                    .and_then(|t| t.as_str())
+                    .is_some_and(|t| t == "directory" || t == "file")
         });
         if local {
             continue;
         }
         let version = entry.get("version").and_then(|v| v.as_str()).unwrap_or("");
         if !is_name(name) || !is_version(version) {
-            out.problem(file, Some(line), "a `[[package]]` without a name and version paritty reads");
+            out.problem(
+                file,
+                Some(line),
+                "a `[[package]]` without a name and version paritty reads",
+            );
             continue;
         }
         out.packages.push(package(name, version, file, line));
@@ -247,7 +258,11 @@ mod tests {
 
     #[test]
     fn metadata_gives_name_and_version_from_the_headers_only() {
-        let got = metadata("site/requests-2.31.0.dist-info/METADATA", "requests-2.31.0.dist-info", REQUESTS);
+        let got = metadata(
+            "site/requests-2.31.0.dist-info/METADATA",
+            "requests-2.31.0.dist-info",
+            REQUESTS,
+        );
         assert_eq!(pins(&got), [("requests".into(), "2.31.0".into(), 3)]);
         assert!(got.problems.is_empty());
         // Windows line ends, a header folded onto the next line.
@@ -258,9 +273,16 @@ mod tests {
 
     #[test]
     fn a_malformed_metadata_names_its_line_and_the_folder_still_tells() {
-        let got = metadata("x/idna-3.6.dist-info/METADATA", "idna-3.6.dist-info", "Metadata-Version: 2.1\nthis is no header\nName: idna\n");
+        let got = metadata(
+            "x/idna-3.6.dist-info/METADATA",
+            "idna-3.6.dist-info",
+            "Metadata-Version: 2.1\nthis is no header\nName: idna\n",
+        );
         assert_eq!(got.problems.len(), 1);
-        assert_eq!(got.problems[0].to_string(), "x/idna-3.6.dist-info/METADATA:2: not a `Key: value` header line");
+        assert_eq!(
+            got.problems[0].to_string(),
+            "x/idna-3.6.dist-info/METADATA:2: not a `Key: value` header line"
+        );
         assert_eq!(pins(&got), [("idna".into(), "3.6".into(), 1)]);
         let got = metadata("M", "weird.dist-info", "Name: x\nVersion: 1.0; rm -rf /\n");
         assert_eq!(got.problems[0].to_string(), "M:2: the `Version` header is not a version");

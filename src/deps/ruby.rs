@@ -99,7 +99,10 @@ BUNDLED WITH
             ]
         );
         assert_eq!(got.problems.len(), 1);
-        assert_eq!(got.problems[0].to_string(), "Gemfile.lock:22: not a `name (version)` spec line");
+        assert_eq!(
+            got.problems[0].to_string(),
+            "Gemfile.lock:22: not a `name (version)` spec line"
+        );
     }
 
     proptest! {

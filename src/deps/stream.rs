@@ -9,6 +9,24 @@
 use super::{Parsed, node, python, ruby};
 use crate::declare::Problem;
 
+/// The lock files read in an app folder, in the order their pins count
+/// (`requirements*.txt` other than `requirements.txt` follow, sorted).
+/// `probe/deps.sh` names the same (a test checks).
+pub const LOCK_FILES: &[&str] = &[
+    "uv.lock",
+    "poetry.lock",
+    "Pipfile.lock",
+    "requirements.txt",
+    "npm-shrinkwrap.json",
+    "package-lock.json",
+    "Gemfile.lock",
+    "gems.locked",
+];
+
+/// The app's virtualenv folders looked for, in order (`probe/deps.sh`
+/// too).
+pub const VENVS: &[&str] = &[".venv", "venv", "env", ".virtualenv"];
+
 /// The most a file may bring (a big app's hidden lockfile is a few MiB).
 pub const MAX_FILE: usize = 16 << 20;
 
@@ -20,7 +38,11 @@ pub fn split(text: &[u8]) -> (Vec<(String, String)>, Vec<Problem>) {
     let mut rest = text;
     while !rest.is_empty() {
         let Some(end) = rest.iter().position(|b| *b == b'\n') else {
-            problems.push(Problem::new("the probe's dependency files", None, "a header without its line end"));
+            problems.push(Problem::new(
+                "the probe's dependency files",
+                None,
+                "a header without its line end",
+            ));
             break;
         };
         let header = String::from_utf8_lossy(&rest[..end]);
@@ -71,11 +93,15 @@ pub fn parse(path: &str, text: &str) -> Option<(Role, Parsed)> {
         "poetry.lock" | "uv.lock" => (Role::Pinned, python::toml_lock(path, text)),
         "Pipfile.lock" => (Role::Pinned, python::pipfile_lock(path, text)),
         "Gemfile.lock" | "gems.locked" => (Role::Pinned, ruby::gemfile_lock(path, text)),
-        _ if name.starts_with("requirements") && name.ends_with(".txt") => {
-            (Role::Pinned, python::requirements(path, text))
-        }
+        _ if is_requirements(name) => (Role::Pinned, python::requirements(path, text)),
         _ => return None,
     })
+}
+
+/// `requirements.txt`, `requirements-dev.txt`, `requirements_test.TXT`.
+pub fn is_requirements(name: &str) -> bool {
+    name.starts_with("requirements")
+        && std::path::Path::new(name).extension().is_some_and(|x| x.eq_ignore_ascii_case("txt"))
 }
 
 #[cfg(test)]
@@ -97,9 +123,15 @@ mod tests {
 
     #[test]
     fn files_are_told_by_name() {
-        assert!(matches!(parse("node_modules/.package-lock.json", "{}"), Some((Role::Installed, _))));
+        assert!(matches!(
+            parse("node_modules/.package-lock.json", "{}"),
+            Some((Role::Installed, _))
+        ));
         assert!(matches!(parse("requirements-dev.txt", ""), Some((Role::Pinned, _))));
-        assert!(parse("package.json", "{}").is_none(), "the app's own package.json is a declaration");
+        assert!(
+            parse("package.json", "{}").is_none(),
+            "the app's own package.json is a declaration"
+        );
         assert!(parse("README.md", "").is_none());
     }
 
