@@ -37,6 +37,9 @@ pub struct Cell {
     /// Known without being observed (a container without a shell): compared
     /// like any value, always shown with where it came from.
     pub origin: Option<Origin>,
+    /// An app dependency whose installed version is not the one the
+    /// host's own lock file pins: that pin (`deps.*` only).
+    pub unpinned: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +73,12 @@ pub struct Comparison {
     pub baseline: usize,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
+}
+
+/// The lock file's pin of a dependency that runs another version.
+fn unpinned(fact: &Fact) -> Option<String> {
+    let pin = fact.pinned.as_ref()?;
+    (fact.value.as_ref().is_some_and(|v| v != pin)).then(|| pin.clone())
 }
 
 /// Categories in reading order; others follow alphabetically.
@@ -118,6 +127,7 @@ impl Comparison {
                                 .map(str::to_owned),
                             tolerated,
                             origin: fact.and_then(|f| f.origin),
+                            unpinned: fact.and_then(unpinned),
                         }
                     })
                     .collect();

@@ -17,14 +17,17 @@ pub fn note(cell: &Cell) -> &'static str {
 }
 
 /// A cell's text: the value, or why there is none; a value that was not
-/// observed says where it came from ("3.12.4 (from image config)").
+/// observed says where it came from ("3.12.4 (from image config)"), and
+/// an app dependency that is not what its host's lock file pins says so
+/// ("2.1.0 (lock pins 2.0.7)").
 pub fn cell_text(cell: &Cell, host_failed: bool) -> String {
     match (&cell.value, cell.status) {
         (Some(v), _) => {
             let v = v.replace(['\n', '\t'], " ");
-            match cell.origin {
-                Some(origin) => format!("{v} ({})", origin.tag()),
-                None => v,
+            match (cell.origin, &cell.unpinned) {
+                (Some(origin), _) => format!("{v} ({})", origin.tag()),
+                (None, Some(pin)) => format!("{v} (lock pins {pin})"),
+                (None, None) => v,
             }
         }
         (None, Some(status)) => format!("({status})"),

@@ -242,6 +242,11 @@ pub struct Fact {
     /// JSON, so older snapshots load and older readers skip it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
+    /// For an app dependency (`deps.*`), the version the target's own lock
+    /// file pins, kept beside the installed version (`value`) so a host
+    /// that runs something else than its lock says so. Optional in JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<String>,
 }
 
 /// How a fact that was not observed was known (ARCHITECTURE.md, "Snapshot
@@ -361,6 +366,7 @@ impl Fact {
             shadowed: Vec::new(),
             truncated: false,
             origin: None,
+            pinned: None,
         }
     }
 }

@@ -107,6 +107,14 @@ const PRELUDE: &str = include_str!("prelude.sh");
 /// keeping the credentials there (also checked by shellcheck).
 const APP: &str = include_str!("app.sh");
 
+/// The app's dependency files, sent back for `deps::stream` (also checked
+/// by shellcheck).
+const DEPS: &str = include_str!("deps.sh");
+
+/// The most one dependency file may bring back (`deps::stream::MAX_FILE`);
+/// the deps fact as a whole brings at most twice that.
+pub const DEPS_MAX_BYTES: usize = crate::deps::stream::MAX_FILE * 2;
+
 /// The lines each host gets its own values in (`for_app`): its deadline
 /// and environment label; none until a transport knows them. The app
 /// folder's `A=` line follows (`in_app`).
@@ -160,6 +168,8 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
     s.push_str(&quote(&lines.join("\n")));
     s.push('\n');
     s.push_str(APP);
+    let _ = writeln!(s, "_DM={}", crate::deps::stream::MAX_FILE);
+    s.push_str(DEPS);
     // The profile's hash tells a reader of a transcript it did not start
     // (`paritty import`) which questions were asked.
     let _ = writeln!(
@@ -180,11 +190,14 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
     }
     // The app's configuration: one more fact after the profile's.
     let _ = writeln!(s, "_f{}() {{ _app {}; }}", profile.facts.len(), profile.facts.len());
+    // The app's dependency files: one more.
+    let deps = deps_fact(profile);
+    let _ = writeln!(s, "_f{deps}() {{ _deps {deps}; }}");
     // Launch facts in order, at most `max_parallel` in flight; emit each in
     // order as soon as it and those before it are done, so a host that dies
     // mid-probe still delivers the facts finished before.
     let window = limits.max_parallel.max(1);
-    let count = app_fact(profile) + 1;
+    let count = deps_fact(profile) + 1;
     // `N.d` marks a finished fact, so emitting can tell whether the next
     // one may join the same write.
     let emit = |s: &mut String, done: usize| {
@@ -216,6 +229,21 @@ fn quote_free(text: &str) -> String {
 /// The index of the app's fact in the probe's frames: after the profile's.
 pub fn app_fact(profile: &Profile) -> usize {
     profile.facts.len()
+}
+
+/// The index of the app's dependencies' fact: after the app's.
+pub fn deps_fact(profile: &Profile) -> usize {
+    profile.facts.len() + 1
+}
+
+/// The most bytes a probe of `profile` may send back: every source's
+/// output at its cap, the dependency files, and room for the records.
+pub fn max_output(profile: &Profile, max_bytes: usize) -> usize {
+    let sources: usize = profile.facts.iter().map(|f| f.sources.len()).sum();
+    sources
+        .saturating_mul(max_bytes + 512)
+        .saturating_add(DEPS_MAX_BYTES)
+        .saturating_add(1 << 20)
 }
 
 /// The watchdog's tick: a fifth of the command timeout.

@@ -53,13 +53,14 @@ fn fact() -> impl Strategy<Value = Fact> {
                 Just(Some(Origin::ImageConfig)),
                 Just(Some(Origin::ImageFiles))
             ],
+            proptest::option::of(text()),
         ),
     )
         .prop_map(
             |(
                 (value, status, raw, found_at, duration_ms),
                 (label, category, compare, informational),
-                (command, exit_code, shadowed, truncated, origin),
+                (command, exit_code, shadowed, truncated, origin, pinned),
             )| Fact {
                 value,
                 status,
@@ -75,6 +76,7 @@ fn fact() -> impl Strategy<Value = Fact> {
                 shadowed,
                 truncated,
                 origin,
+                pinned,
             },
         )
 }

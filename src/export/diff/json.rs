@@ -181,6 +181,9 @@ struct Cell<'c> {
     /// Where a value that was not observed came from (`image-config`).
     #[serde(skip_serializing_if = "Option::is_none")]
     origin: Option<Origin>,
+    /// The host's own lock file pins another version than it runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lock: Option<&'c str>,
 }
 
 pub fn render(doc: &DiffDoc<'_>) -> String {
@@ -232,6 +235,7 @@ pub fn render(doc: &DiffDoc<'_>) -> String {
                             severity: cell.severity,
                             tolerated: cell.tolerated,
                             origin: cell.origin,
+                            lock: cell.unpinned.as_deref(),
                             judgement: verdict.map(|v| v.judgement),
                             violates: verdict
                                 .and_then(|v| v.against)

@@ -35,6 +35,7 @@ fn comparison(base: &str, hosts: &[(&str, Option<&str>)]) -> Comparison {
             tolerated: false,
             origin: None,
             service: None,
+            unpinned: None,
         })
         .collect();
     let row = Row {
