@@ -49,6 +49,11 @@ def rounds(d, name):
     return [load(p)["results"][0] for p in files]
 
 
+def pep503(name):
+    """A Python distribution's name as PEP 503 compares it (as paritty's ids write it)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def npm_tree(node, names, pairs):
     """Walk `npm ls --all --json`: every (name, version) it shows, deduped or not."""
     for name, child in (node.get("dependencies") or {}).items():
@@ -75,13 +80,13 @@ def counts(d):
     snaps = {app: load(f"{d}/paritty-{app}.json") for app in ("python", "node", "empty")}
     return {
         "pip": len(pip),
-        "pip_names": {p["name"].lower().replace("_", "-") for p in pip},
+        "pip_names": {pep503(p["name"]) for p in pip},
         "npm_paths": len(paths),
         "npm_names": len(names),
         "npm_pairs": len(pairs),
         "paritty": {app: {eco: len(deps_facts(s, p)) for eco, p in PREFIXES.items()}
                     for app, s in snaps.items()},
-        "paritty_python_names": {k[len(PREFIXES["python"]):].lower().replace("_", "-")
+        "paritty_python_names": {pep503(k[len(PREFIXES["python"]):])
                                  for k in deps_facts(snaps["python"], PREFIXES["python"])},
         "snaps": snaps,
     }
