@@ -33,9 +33,10 @@ def load(path):
         return json.load(f)
 
 
-def deps_facts(snapshot, prefix):
-    """The snapshot's facts whose id starts with PREFIX, by id."""
-    return {k: f for k, f in snapshot.get("facts", {}).items() if k.startswith(prefix)}
+def deps_facts(snapshot, prefix, status=None):
+    """The snapshot's facts whose id starts with PREFIX (and of STATUS), by id."""
+    return {k: f for k, f in snapshot.get("facts", {}).items()
+            if k.startswith(prefix) and status in (None, f.get("status"))}
 
 
 def reads_deps(d):
@@ -55,8 +56,12 @@ def pep503(name):
 
 
 def npm_tree(node, names, pairs):
-    """Walk `npm ls --all --json`: every (name, version) it shows, deduped or not."""
+    """Walk `npm ls --all --json`: every installed (name, version) it shows,
+    deduped or not. An unmet optional peer dependency is shown as `{}`: not
+    installed, so not counted."""
     for name, child in (node.get("dependencies") or {}).items():
+        if "version" not in child:
+            continue
         names.add(name)
         pairs.add((name, child.get("version")))
         npm_tree(child, names, pairs)
@@ -84,10 +89,14 @@ def counts(d):
         "npm_paths": len(paths),
         "npm_names": len(names),
         "npm_pairs": len(pairs),
-        "paritty": {app: {eco: len(deps_facts(s, p)) for eco, p in PREFIXES.items()}
+        # Installed packages are the facts with status ok; a package the
+        # lock pins and nothing installs is a `missing` fact, counted apart.
+        "paritty": {app: {eco: len(deps_facts(s, p, "ok")) for eco, p in PREFIXES.items()}
                     for app, s in snaps.items()},
+        "paritty_other": {app: {eco: len(deps_facts(s, p)) - len(deps_facts(s, p, "ok"))
+                                for eco, p in PREFIXES.items()} for app, s in snaps.items()},
         "paritty_python_names": {pep503(k[len(PREFIXES["python"]):])
-                                 for k in deps_facts(snaps["python"], PREFIXES["python"])},
+                                 for k in deps_facts(snaps["python"], PREFIXES["python"], "ok")},
         "snaps": snaps,
     }
 
@@ -131,12 +140,15 @@ def main(d):
     ]
     pp, pn = c["paritty"]["python"]["python"], c["paritty"]["node"]["node"]
     py_match = pp == c["pip"]
-    node_match = pn in (c["npm_names"], c["npm_paths"])
+    # paritty gives one fact per name (nested copies are its evidence).
+    node_match = pn == c["npm_names"]
+    po, no = c["paritty_other"]["python"]["python"], c["paritty_other"]["node"]["node"]
     out += [
         f"| virtualenv (`.venv`) | pip list: {c['pip']} distributions | {pp} `deps.python.*` facts"
-        f" | {'yes' if py_match else '**no**'} |",
-        f"| `node_modules` | npm ls: {c['npm_paths']} installed packages (folders),"
-        f" {c['npm_names']} distinct names, {c['npm_pairs']} name@version | {pn} `deps.node.*` facts"
+        f" installed (status ok){f', {po} other' if po else ''} | {'yes' if py_match else '**no**'} |",
+        f"| `node_modules` | npm ls: {c['npm_names']} distinct names installed ({c['npm_paths']}"
+        f" folders with nested copies, {c['npm_pairs']} name@version) | {pn} `deps.node.*` facts"
+        f" installed (status ok; nested copies in their evidence){f', {no} other (pinned, not installed)' if no else ''}"
         f" | {'yes' if node_match else '**no**'} |",
     ]
     missing = sorted(c["pip_names"] - c["paritty_python_names"])

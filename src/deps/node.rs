@@ -37,14 +37,22 @@ pub fn lockfile(file: &str, text: &str) -> Parsed {
 }
 
 fn packages_map(out: &mut Parsed, file: &str, text: &str, packages: &Map<String, Value>) {
-    let mut from = 0;
+    // Where the last key was found, and its line: lines are counted from
+    // there on, not from the file's start for every key (that was
+    // quadratic: 0.1 s of CPU for a lockfile of 800 packages).
+    let (mut from, mut line_of_from) = (0, 1);
     for (key, entry) in packages {
         // Keys come in the file's order (serde_json's preserve_order).
         let quoted = format!("\"{key}\"");
-        let line = find_line(text, from, &quoted).unwrap_or(1);
-        if let Some(at) = text.get(from..).and_then(|t| t.find(&quoted)) {
-            from += at + 1;
-        }
+        let line = match text.get(from..).and_then(|t| t.find(&quoted)) {
+            Some(at) => {
+                line_of_from += text[from..from + at].matches('\n').count();
+                // Past the opening quote: never a newline.
+                from += at + 1;
+                line_of_from
+            }
+            None => 1,
+        };
         // "" is the app itself; a key without node_modules/ is a
         // workspace's folder, the app's own code too.
         let Some(at) = key.rfind(PREFIX) else { continue };
