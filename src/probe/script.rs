@@ -179,8 +179,12 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
         quote_free(&profile.hash)
     );
     // A fact that reads variables sets _env per command; others, once.
-    let reads_env =
-        |i: usize| profile.facts[i].sources.iter().any(|s| matches!(s.kind, SourceKind::Env(_)));
+    let reads_env = |i: usize| {
+        profile
+            .facts
+            .get(i)
+            .is_some_and(|f| f.sources.iter().any(|s| matches!(s.kind, SourceKind::Env(_))))
+    };
     for (i, fact) in profile.facts.iter().enumerate() {
         let _ = writeln!(s, "_f{i}() {{");
         for (n, source) in fact.sources.iter().enumerate() {
@@ -240,10 +244,7 @@ pub fn deps_fact(profile: &Profile) -> usize {
 /// output at its cap, the dependency files, and room for the records.
 pub fn max_output(profile: &Profile, max_bytes: usize) -> usize {
     let sources: usize = profile.facts.iter().map(|f| f.sources.len()).sum();
-    sources
-        .saturating_mul(max_bytes + 512)
-        .saturating_add(DEPS_MAX_BYTES)
-        .saturating_add(1 << 20)
+    sources.saturating_mul(max_bytes + 512).saturating_add(DEPS_MAX_BYTES).saturating_add(1 << 20)
 }
 
 /// The watchdog's tick: a fifth of the command timeout.
