@@ -362,3 +362,43 @@ fn malformed_files_name_their_line_and_the_rest_still_counts() {
     let expected = pip_list(&python.join(".venv"));
     assert_eq!(installed(&snap, "python"), expected);
 }
+
+#[test]
+fn a_lock_pin_the_install_does_not_follow_is_reported_and_violates_the_declared_column() {
+    let python = fixture("python");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let app = tmp.path();
+    copy_app(&python, app);
+    // The lock now pins an older urllib3 than the one installed.
+    let installed_version = pip_list(&python.join(".venv"))["urllib3"].clone();
+    let requirements = fs::read_to_string(app.join("requirements.txt")).expect("read");
+    let line = requirements.lines().position(|l| l.starts_with("urllib3==")).expect("pinned") + 1;
+    let older = requirements.replace(&format!("urllib3=={installed_version}"), "urllib3==2.0.7");
+    fs::write(app.join("requirements.txt"), older).expect("write");
+
+    let snap = snapshot(app);
+    let fact = &snap["facts"]["deps.python.urllib3"];
+    assert_eq!(fact["value"], installed_version.as_str());
+    assert_eq!(fact["pinned"], "2.0.7");
+    let raw = fact["raw"].as_str().expect("raw");
+    assert!(
+        raw.contains(&format!(
+            "pinned 2.0.7 (requirements.txt:{line}): the installed version is not the lock file's"
+        )),
+        "{raw}"
+    );
+
+    let profile = profile_fixture("deps-test");
+    let args = |command: &str, rest: &[&str]| -> Output {
+        let mut all = vec![command, "--profile", profile.to_str().expect("UTF-8")];
+        all.extend(rest);
+        paritty(app, &all)
+    };
+    let out = args("diff", &["declared", "local", "--format", "text"]);
+    let said = text(&out);
+    assert!(said.contains(&format!("==2.0.7 (requirements.txt:{line})")), "{said}");
+    assert!(said.contains("violates"), "{said}");
+    let out = args("check", &["local", "--against", "declared"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("deps.python.urllib3"), "{}", text(&out));
+}
