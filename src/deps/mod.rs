@@ -136,6 +136,41 @@ fn find_line(text: &str, from: usize, needle: &str) -> Option<usize> {
     Some(line_at(text, from + at))
 }
 
+/// Finds texts in order through a file, counting lines as it goes: the
+/// line of each package in a lock file of thousands costs what reading it
+/// once does, not a count from the start per package.
+struct Cursor<'t> {
+    text: &'t str,
+    at: usize,
+    line: usize,
+}
+
+impl<'t> Cursor<'t> {
+    fn new(text: &'t str) -> Cursor<'t> {
+        Cursor { text, at: 0, line: 1 }
+    }
+
+    /// The 1-based line of the next `needle` from here, moving there; the
+    /// cursor stays when there is none.
+    fn find(&mut self, needle: &str) -> Option<usize> {
+        let rest = self.text.get(self.at..)?;
+        let found = rest.find(needle)?;
+        self.line += rest[..found].matches('\n').count();
+        self.at += found;
+        Some(self.line)
+    }
+
+    /// Moves past the current position, so the same text is not found again.
+    fn step(&mut self) {
+        if let Some(c) = self.text.get(self.at..).and_then(|r| r.chars().next()) {
+            if c == '\n' {
+                self.line += 1;
+            }
+            self.at += c.len_utf8();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +191,11 @@ mod tests {
         }
         assert_eq!(find_line("a\nb\nc", 0, "c"), Some(3));
         assert_eq!(find_line("a\nb\nc", 0, "z"), None);
+        let mut cursor = Cursor::new("x\ny\nx\nz");
+        assert_eq!(cursor.find("x"), Some(1));
+        cursor.step();
+        assert_eq!(cursor.find("x"), Some(3));
+        assert_eq!(cursor.find("q"), None);
+        assert_eq!(cursor.find("z"), Some(4));
     }
 }

@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Ecosystem, Package, Parsed, find_line, is_name, is_version};
+use super::{Cursor, Ecosystem, Package, Parsed, find_line, is_name, is_version};
 
 const PREFIX: &str = "node_modules/";
 
@@ -29,7 +29,7 @@ pub fn lockfile(file: &str, text: &str) -> Parsed {
     if let Some(packages) = json.get("packages").and_then(Value::as_object) {
         packages_map(&mut out, file, text, packages);
     } else if let Some(deps) = json.get("dependencies").and_then(Value::as_object) {
-        v1(&mut out, file, text, deps, "", 0);
+        v1(&mut out, file, &mut Cursor::new(text), deps, "", 0);
     } else {
         out.problem(file, None, "neither `packages` nor `dependencies`: not an npm lockfile");
     }
@@ -37,22 +37,11 @@ pub fn lockfile(file: &str, text: &str) -> Parsed {
 }
 
 fn packages_map(out: &mut Parsed, file: &str, text: &str, packages: &Map<String, Value>) {
-    // Where the last key was found, and its line: lines are counted from
-    // there on, not from the file's start for every key (that was
-    // quadratic: 0.1 s of CPU for a lockfile of 800 packages).
-    let (mut from, mut line_of_from) = (0, 1);
+    let mut cursor = Cursor::new(text);
     for (key, entry) in packages {
         // Keys come in the file's order (serde_json's preserve_order).
-        let quoted = format!("\"{key}\"");
-        let line = match text.get(from..).and_then(|t| t.find(&quoted)) {
-            Some(at) => {
-                line_of_from += text[from..from + at].matches('\n').count();
-                // Past the opening quote: never a newline.
-                from += at + 1;
-                line_of_from
-            }
-            None => 1,
-        };
+        let line = cursor.find(&format!("\"{key}\"")).unwrap_or(1);
+        cursor.step();
         // "" is the app itself; a key without node_modules/ is a
         // workspace's folder, the app's own code too.
         let Some(at) = key.rfind(PREFIX) else { continue };
@@ -90,7 +79,7 @@ fn packages_map(out: &mut Parsed, file: &str, text: &str, packages: &Map<String,
 fn v1(
     out: &mut Parsed,
     file: &str,
-    text: &str,
+    cursor: &mut Cursor<'_>,
     deps: &Map<String, Value>,
     path: &str,
     depth: usize,
@@ -99,7 +88,9 @@ fn v1(
         return;
     }
     for (name, entry) in deps {
-        let line = find_line(text, 0, &format!("\"{name}\": {{")).unwrap_or(1);
+        // Depth first is the file's order: nested entries sit inside.
+        let line = cursor.find(&format!("\"{name}\": {{")).unwrap_or(1);
+        cursor.step();
         let version = entry.get("version").and_then(Value::as_str).unwrap_or("");
         if !is_name(name) {
             out.problem(file, Some(line), "not a package name");
@@ -120,7 +111,7 @@ fn v1(
             } else {
                 format!("{path}/{PREFIX}{name}")
             };
-            v1(out, file, text, inner, &here, depth + 1);
+            v1(out, file, cursor, inner, &here, depth + 1);
         }
     }
 }

@@ -4,7 +4,7 @@
 //! `requirements*.txt`'s `==` lines). Names are compared as PEP 503
 //! normalizes them (`Charset_Normalizer` is `charset-normalizer`).
 
-use super::{Ecosystem, Package, Parsed, find_line, is_version};
+use super::{Cursor, Ecosystem, Package, Parsed, is_version};
 
 /// PEP 503's normal form of a name: lower case, each run of `-`, `_`, `.`
 /// one `-`.
@@ -171,8 +171,11 @@ pub fn pipfile_lock(file: &str, text: &str) -> Parsed {
     };
     for section in ["default", "develop"] {
         let Some(map) = json.get(section).and_then(|s| s.as_object()) else { continue };
+        let mut cursor = Cursor::new(text);
+        cursor.find(&format!("\"{section}\""));
         for (name, entry) in map {
-            let line = find_line(text, 0, &format!("\"{name}\"")).unwrap_or(1);
+            let line = cursor.find(&format!("\"{name}\"")).unwrap_or(1);
+            cursor.step();
             // A git or path source has no version: nothing pinned by number.
             let Some(version) = entry.get("version").and_then(|v| v.as_str()) else { continue };
             match version.strip_prefix("==") {
@@ -200,13 +203,12 @@ pub fn toml_lock(file: &str, text: &str) -> Parsed {
         }
     };
     let Some(packages) = table.get("package").and_then(|p| p.as_array()) else { return out };
-    let mut from = 0;
+    let mut cursor = Cursor::new(text);
     for entry in packages {
         let name = entry.get("name").and_then(|n| n.as_str()).unwrap_or("");
-        let at = text.get(from..).and_then(|t| t.find("[[package]]")).map_or(from, |i| from + i);
-        from = at + 1;
-        let line =
-            find_line(text, at, &format!("\"{name}\"")).unwrap_or_else(|| super::line_at(text, at));
+        let table = cursor.find("[[package]]").unwrap_or(1);
+        cursor.step();
+        let line = cursor.find(&format!("\"{name}\"")).unwrap_or(table);
         let local = entry.get("source").and_then(|s| s.as_table()).is_some_and(|s| {
             ["editable", "virtual", "directory", "path"].iter().any(|k| s.contains_key(*k))
                 || s.get("type")

@@ -179,7 +179,6 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
         quote_free(&profile.hash)
     );
     // A fact that reads variables sets _env per command; others, once.
-    // The app's and the dependencies' facts come after the profile's.
     let reads_env = |i: usize| {
         profile
             .facts

@@ -23,6 +23,7 @@ mod containers;
 mod containers_noshell;
 mod containers_ssh;
 mod declared;
+mod deps;
 mod diff;
 mod examples_shipped;
 mod exec_hosts;
