@@ -30,11 +30,11 @@ printf '%s %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(cut -d' ' -f1-3 /proc/loa
 export PIP_DISABLE_PIP_VERSION_CHECK=1 NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 
-# stamp FILE...: what a folder was built from (the pinned files, the tools'
-# versions); a folder whose stamp differs is built again.
-stamp() { { sha256sum "$@"; python3 --version; npm --version; } 2>&1; }
+# stamp TOOL FILE...: what a folder was built from (the pinned files, the
+# tool's version); a folder whose stamp differs is built again.
+stamp() { local tool=$1; shift; { sha256sum "$@"; "$tool" --version; } 2>&1; }
 
-py_stamp=$(stamp "$pinned/requirements.txt")
+py_stamp=$(stamp python3 "$pinned/requirements.txt")
 if [ "$(cat "$py/.bench-stamp" 2>/dev/null)" != "$py_stamp" ]; then
     log "building bench-scratch/deps/python/.venv from benches/deps/requirements.txt (a minute or two)"
     rm -rf "$py" && mkdir -p "$py"
@@ -45,7 +45,7 @@ if [ "$(cat "$py/.bench-stamp" 2>/dev/null)" != "$py_stamp" ]; then
     printf '%s\n' "$py_stamp" > "$py/.bench-stamp"
 fi
 
-node_stamp=$(stamp "$pinned/package.json" "$pinned/package-lock.json")
+node_stamp=$(stamp npm "$pinned/package.json" "$pinned/package-lock.json")
 if [ "$(cat "$node/.bench-stamp" 2>/dev/null)" != "$node_stamp" ]; then
     log "building bench-scratch/deps/node/node_modules from benches/deps/package-lock.json (a minute or two)"
     rm -rf "$node" && mkdir -p "$node"
