@@ -13,13 +13,16 @@ use serde::Serialize;
 use super::{
     EXIT_ERROR, EXIT_OK, app_files, collecting, is_stdout, options, print_stdout, write_out,
 };
+use crate::backing::endpoint;
 use crate::cli::{CollectArgs, RemoteArgs, SnapshotArgs};
+use crate::collect::backing::{list_kind, settings};
 use crate::collect::plan::Plan;
 use crate::collect::target::Target;
 use crate::compare::declared::Judged;
 use crate::compare::matrix::Comparison;
 use crate::config::Config;
-use crate::declare::{Declaration, Declarations, read::read_dir};
+use crate::declare::compose::AppHost;
+use crate::declare::{Declaration, Declarations, read::read_dir_for};
 use crate::export::SnapshotFormat;
 use crate::export::redact::Redactor;
 
@@ -35,14 +38,32 @@ pub fn declarations(
     plan: &Plan,
 ) -> Result<Declarations> {
     let Some(host) = &collect.declared_from else {
-        return Ok(read_dir(collect.app_dir.as_deref().unwrap_or(Path::new("."))));
+        let dir = collect.app_dir.as_deref().unwrap_or(Path::new("."));
+        return Ok(read_dir_for(dir, &app_hosts(plan, dir)));
     };
     let targets = collecting::targets(std::slice::from_ref(host), config, remote)?;
     match targets.as_slice() {
-        [Target::Local] => Ok(read_dir(&plan.app_dir)),
+        [Target::Local] => Ok(read_dir_for(&plan.app_dir, &app_hosts(plan, &plan.app_dir))),
         [target] => app_files::read(target, plan),
         _ => Err(eyre!("--declared-from names one host; `{host}` is {}", targets.len())),
     }
+}
+
+/// The roles whose URLs, as this machine's app reads them (the
+/// environment, then the app folder's `.env`: `collect::backing::settings`),
+/// name a host: a compose service of that name plays the role. Only the
+/// host is kept; the rest of the URL (credentials) goes no further.
+fn app_hosts(plan: &Plan, dir: &Path) -> Vec<AppHost> {
+    let env = |name: &str| std::env::var(name).ok();
+    let found = settings::find(&plan.roles, &env, dir, None);
+    found
+        .settings
+        .iter()
+        .filter_map(|s| {
+            let host = endpoint::parse(&s.value, list_kind(&s.var)).ok()?.host?;
+            Some(AppHost { role: s.role.clone(), host })
+        })
+        .collect()
 }
 
 /// The declarations judged against `comparison`'s hosts.

@@ -11,6 +11,7 @@ use std::fmt::{self, Write as _};
 
 use super::constraint::{self, Constraint, Judgement};
 use super::matrix::{Comparison, Row};
+use crate::declare::services::same_type;
 use crate::declare::{Declaration, Declarations};
 use crate::model::Status;
 
@@ -21,6 +22,10 @@ pub struct Verdict {
     /// The declaration violated (the first, when several are), by index
     /// into `Judged::declarations.items`.
     pub against: Option<usize>,
+    /// The host's backing service is another type than the one declared
+    /// (`memcached` for a compose file's `redis:7`): the violation is that,
+    /// whatever the version, and said so.
+    pub other_service: bool,
 }
 
 /// The declarations of one fact and every host's verdict.
@@ -31,6 +36,9 @@ pub struct DeclaredFact {
     pub declared: Vec<usize>,
     /// One per comparison column.
     pub cells: Vec<Verdict>,
+    /// Each column's type of backing service, for a `backing.*` fact (the
+    /// service's answer, else its URL's scheme).
+    pub services: Vec<Option<String>>,
 }
 
 /// Two declarations of one fact that no version satisfies both of.
@@ -63,6 +71,7 @@ impl Judged {
                     fact: d.fact.clone(),
                     declared: vec![i],
                     cells: Vec::new(),
+                    services: Vec::new(),
                 }),
             }
         }
@@ -70,6 +79,9 @@ impl Judged {
         for f in &mut facts {
             let row = comparison.rows.iter().find(|r| r.id == f.fact);
             f.cells = (0..comparison.columns.len()).map(|c| verdict(row, c, f, &parsed)).collect();
+            f.services = (0..comparison.columns.len())
+                .map(|c| row.and_then(|r| r.cells.get(c)).and_then(|cell| cell.service.clone()))
+                .collect();
             for (n, &a) in f.declared.iter().enumerate() {
                 for &b in &f.declared[n + 1..] {
                     if constraint::compatible(&parsed[a], &parsed[b]) == Some(false) {
@@ -100,6 +112,18 @@ impl Judged {
             .iter()
             .filter(|f| f.cells.get(column).is_some_and(|v| v.judgement == Judgement::Violates))
             .count()
+    }
+
+    /// How host `column`'s violation of `fact` reads when it is another
+    /// type of service: "different backing service: memcached here, redis
+    /// declared".
+    pub fn service_difference(&self, fact: &str, column: usize) -> Option<String> {
+        let f = self.fact(fact)?;
+        let verdict = f.cells.get(column).filter(|v| v.other_service)?;
+        let declared = self.declaration(verdict.against?);
+        let want = crate::declare::services::service_image(&declared.constraint)?.service;
+        let have = f.services.get(column)?.as_deref()?;
+        Some(super::wording::declared_service_difference(have, want))
     }
 
     /// `declared: laptop violates 2, prod violates 1 · the project disagrees
@@ -157,6 +181,8 @@ impl fmt::Display for DisagreementText<'_> {
 
 /// Host `column`'s cell of `row` against every declaration of the fact:
 /// violating one is violating; satisfying the others judged is satisfying.
+/// A backing service of another type violates its declaration even when
+/// it did not answer (its type is in its URL).
 fn verdict(
     row: Option<&Row>,
     column: usize,
@@ -164,14 +190,21 @@ fn verdict(
     parsed: &[Constraint],
 ) -> Verdict {
     let cell = row.and_then(|r| r.cells.get(column));
+    let other = |i: &usize| match (&parsed[*i], cell.and_then(|c| c.service.as_deref())) {
+        (Constraint::Service { service, .. }, Some(have)) => !same_type(service, have),
+        _ => false,
+    };
+    if let Some(&i) = fact.declared.iter().find(|i| other(i)) {
+        return Verdict { judgement: Judgement::Violates, against: Some(i), other_service: true };
+    }
     let value = cell.filter(|c| c.status == Some(Status::Ok)).and_then(|c| c.value.as_deref());
     let Some(value) = value else {
-        return Verdict { judgement: Judgement::NoVersion, against: None };
+        return Verdict { judgement: Judgement::NoVersion, against: None, other_service: false };
     };
     let judged: Vec<(usize, Judgement)> =
         fact.declared.iter().map(|&i| (i, constraint::judge(&parsed[i], value))).collect();
     if let Some(&(i, j)) = judged.iter().find(|(_, j)| *j == Judgement::Violates) {
-        return Verdict { judgement: j, against: Some(i) };
+        return Verdict { judgement: j, against: Some(i), other_service: false };
     }
     let judgement = judged
         .iter()
@@ -179,7 +212,7 @@ fn verdict(
         .find(|j| *j == Judgement::Satisfies)
         .or_else(|| judged.iter().map(|(_, j)| *j).find(|j| *j == Judgement::NoVersion))
         .unwrap_or(Judgement::NotJudged);
-    Verdict { judgement, against: None }
+    Verdict { judgement, against: None, other_service: false }
 }
 
 #[cfg(test)]
@@ -253,8 +286,14 @@ mod tests {
             &hosts,
         );
         let cells = &j.fact("runtime.node").expect("declared").cells;
-        assert_eq!(cells[0], Verdict { judgement: Judgement::Satisfies, against: None });
-        assert_eq!(cells[1], Verdict { judgement: Judgement::Violates, against: Some(0) });
+        assert_eq!(
+            cells[0],
+            Verdict { judgement: Judgement::Satisfies, against: None, other_service: false }
+        );
+        assert_eq!(
+            cells[1],
+            Verdict { judgement: Judgement::Violates, against: Some(0), other_service: false }
+        );
         assert_eq!(cells[2].judgement, Judgement::NoVersion);
         assert!(j.disagreements.is_empty());
         assert_eq!(j.violations(1), 1);

@@ -39,3 +39,10 @@ pub fn service_difference(base: &Cell, cell: &Cell, baseline: &str) -> Option<St
     let (a, b) = (base.service.as_deref()?, cell.service.as_deref()?);
     (a != b).then(|| format!("different backing service: {b} here, {a} on {baseline}"))
 }
+
+/// A host's backing service of another type than the app declares for the
+/// role, from the host's side: `different backing service: memcached here,
+/// redis declared`.
+pub fn declared_service_difference(host: &str, declared: &str) -> String {
+    format!("different backing service: {host} here, {declared} declared")
+}

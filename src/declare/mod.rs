@@ -7,6 +7,7 @@
 //! tested on real files' text. `read.rs` finds and reads the files.
 
 mod actions;
+pub mod compose;
 mod go;
 mod images;
 mod mise;
@@ -15,6 +16,7 @@ mod python;
 pub mod read;
 mod ruby;
 mod rust;
+pub mod services;
 mod version_files;
 
 use std::fmt;
@@ -44,6 +46,9 @@ pub enum Rules {
     Ruby,
     /// A minimum (go.mod's `go` and `toolchain`).
     Minimum,
+    /// A backing service's image (`postgres:16-alpine`): its type, then its
+    /// tag as a prefix (`declare::services`).
+    Image,
 }
 
 /// One declared constraint on one fact.
@@ -142,6 +147,10 @@ pub const FILES: &[&str] = &[
     "compose.yml",
     "docker-compose.yaml",
     "docker-compose.yml",
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yaml",
+    "docker-compose.override.yml",
 ];
 
 /// The folder of GitHub Actions workflows, whose `*.yml` files are read too.
@@ -168,7 +177,8 @@ pub fn parse(name: &str, text: &str) -> Parsed {
         "go.mod" => go::go_mod(text),
         "Dockerfile" | "Containerfile" => images::dockerfile(name, text),
         _ if name.starts_with(WORKFLOWS) => actions::workflow(name, text),
-        _ => images::compose(name, text),
+        // A compose file alone (`read` reads a folder's as one project).
+        _ => compose::declarations(&[(name, text)], &[]),
     }
 }
 

@@ -104,6 +104,10 @@ pub fn judgement_note(declared: Option<&Judged>, fact: &str, column: usize) -> O
     let declared = declared?;
     match (verdict.judgement, verdict.against) {
         (Judgement::NoVersion, _) => None,
+        (j, Some(i)) if verdict.other_service => {
+            let words = declared.service_difference(fact, column)?;
+            Some(format!("{} {words} ({})", j.mark(), declared.declaration(i).source()))
+        }
         (j, Some(i)) => {
             Some(format!("{} {} {}", j.mark(), j.as_str(), declared.declaration(i).source()))
         }
