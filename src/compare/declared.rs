@@ -190,8 +190,9 @@ fn verdict(
     parsed: &[Constraint],
 ) -> Verdict {
     let cell = row.and_then(|r| r.cells.get(column));
+    let answered = cell.is_some_and(|c| c.status == Some(Status::Ok) && c.value.is_some());
     let other = |i: &usize| match (&parsed[*i], cell.and_then(|c| c.service.as_deref())) {
-        (Constraint::Service { service, .. }, Some(have)) => !same_type(service, have),
+        (Constraint::Service { service, .. }, Some(have)) => !same_type(service, have, answered),
         _ => false,
     };
     if let Some(&i) = fact.declared.iter().find(|i| other(i)) {
@@ -332,6 +333,64 @@ mod tests {
         assert_eq!(
             j.summary(&comparison(&hosts)),
             "declared: a violates 1 · the project disagrees with itself on 1 fact"
+        );
+    }
+
+    /// A cache row: each host's backing value, status and type.
+    fn cache(hosts: &[(&str, Option<&str>, Status, &str)]) -> Comparison {
+        let mut c = comparison(&hosts.iter().map(|(n, ..)| (*n, None)).collect::<Vec<_>>());
+        let row = &mut c.rows[0];
+        row.id = "backing.cache".into();
+        row.compare = CompareKind::Backing;
+        for (cell, (_, value, status, service)) in row.cells.iter_mut().zip(hosts) {
+            cell.value = value.map(Into::into);
+            cell.status = Some(*status);
+            cell.service = Some((*service).into());
+        }
+        c
+    }
+
+    #[test]
+    fn a_backing_service_of_another_type_violates_even_unanswered() {
+        let hosts = [
+            ("laptop", Some("memcached 1.6.21"), Status::Ok, "memcached"),
+            ("stage", None, Status::Unreachable, "redis"),
+            ("prod", Some("redis 6.2.14"), Status::Ok, "redis"),
+            ("ci", None, Status::Unreachable, "memcached"),
+        ];
+        let comparison = cache(&hosts);
+        let declarations = Declarations {
+            app_dir: ".".into(),
+            items: vec![Declaration {
+                fact: "backing.cache".into(),
+                constraint: "redis:7-alpine".into(),
+                rules: Rules::Image,
+                file: "compose.yaml".into(),
+                line: 12,
+            }],
+            problems: Vec::new(),
+        };
+        let j = Judged::build(declarations, &comparison);
+        let cells = &j.fact("backing.cache").expect("declared").cells;
+        let got: Vec<(Judgement, bool)> =
+            cells.iter().map(|v| (v.judgement, v.other_service)).collect();
+        assert_eq!(
+            got,
+            [
+                (Judgement::Violates, true),
+                (Judgement::NoVersion, false),
+                (Judgement::Violates, false),
+                (Judgement::Violates, true),
+            ]
+        );
+        assert_eq!(
+            j.service_difference("backing.cache", 0).as_deref(),
+            Some("different backing service: memcached here, redis declared")
+        );
+        assert_eq!(j.service_difference("backing.cache", 2), None);
+        assert_eq!(
+            j.summary(&comparison),
+            "declared: laptop violates 1, prod violates 1, ci violates 1"
         );
     }
 }

@@ -82,8 +82,13 @@ pub fn service_image(text: &str) -> Option<ServiceImage> {
 /// Whether a host's service of type `host` is the type `declared` names.
 /// OpenSearch speaks Elasticsearch's protocol, and an app's URL for it
 /// (`OPENSEARCH_URL`) names the `elasticsearch` type: the same service.
-pub fn same_type(declared: &str, host: &str) -> bool {
-    declared == host || (declared == "opensearch" && host == "elasticsearch")
+/// A service that did not answer has only its URL's type, which cannot
+/// tell MariaDB from MySQL (`mysql://`) or Valkey from Redis (`redis://`):
+/// those are not told apart then (`answered` false).
+pub fn same_type(declared: &str, host: &str, answered: bool) -> bool {
+    declared == host
+        || (declared == "opensearch" && host == "elasticsearch")
+        || (!answered && matches!((declared, host), ("mariadb", "mysql") | ("valkey", "redis")))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod architecture;
 mod backing;
 mod backing_ask;
 mod backing_ask_props;
+mod backing_compose;
 mod backing_container;
 mod backing_ssh;
 mod check_formats;

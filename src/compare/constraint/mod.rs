@@ -180,7 +180,7 @@ fn pre_releases(text: &str) -> Vec<Vec<u64>> {
 pub fn judge(constraint: &Constraint, value: &str) -> Judgement {
     if let Constraint::Service { service, version } = constraint {
         let (kind, rest) = value.split_once(' ').unwrap_or((value, ""));
-        if !same_type(service, kind) {
+        if !same_type(service, kind, true) {
             return Judgement::Violates;
         }
         return judge(version, rest);

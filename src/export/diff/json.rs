@@ -178,6 +178,10 @@ struct Cell<'c> {
     /// The declaration violated (`.nvmrc:1`).
     #[serde(skip_serializing_if = "Option::is_none")]
     violates: Option<String>,
+    /// A backing service of another type than declared, in words
+    /// ("different backing service: memcached here, redis declared").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    different_service: Option<String>,
     /// Where a value that was not observed came from (`image-config`).
     #[serde(skip_serializing_if = "Option::is_none")]
     origin: Option<Origin>,
@@ -236,6 +240,8 @@ pub fn render(doc: &DiffDoc<'_>) -> String {
                             violates: verdict
                                 .and_then(|v| v.against)
                                 .and_then(|i| declared.map(|d| d.declaration(i).source())),
+                            different_service: declared
+                                .and_then(|d| d.service_difference(&r.id, c)),
                         }
                     })
                     .collect(),
