@@ -14,7 +14,9 @@
 
 use serde_yaml_ng::{Mapping, Value};
 
-use super::images::image_fact;
+use std::collections::BTreeMap;
+
+use super::images::{image_fact, substitute};
 use super::services::service_image;
 use super::{Declaration, Parsed, Problem, Rules};
 use crate::backing::roles::usual_role;
@@ -83,7 +85,7 @@ pub fn declarations(files: &[(&str, &str)], hosts: &[AppHost]) -> Parsed {
     let mut found = Vec::new();
     for s in &services {
         if let Some((image, file, line)) = &s.image
-            && let Some((fact, version)) = image_fact(image)
+            && let Some((fact, version)) = image_fact(&substitute(image, &BTreeMap::new()))
         {
             found.push(Declaration::new(fact, &version, Rules::Prefix, file, *line));
         }
