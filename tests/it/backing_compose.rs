@@ -9,6 +9,8 @@ use std::process::{Command, Output};
 
 use crate::backing::{app_dir, paritty, profile};
 use crate::common::services::{self, PgUser};
+use crate::common::tui::{app_of, ch, screen, send};
+use paritty::tui::app::Line;
 
 /// Planted in compose's `environment:`: read by nothing, shown nowhere.
 const COMPOSE_PASSWORD: &str = "compose-Planted-7719";
@@ -150,7 +152,10 @@ fn compose_says_redis_where_the_app_talks_to_memcached() {
     std::fs::write(dir.path().join(".env"), real).expect("test set-up");
     std::fs::write(
         dir.path().join("compose.yaml"),
-        "services:\n  cache:\n    image: redis:7-alpine\n",
+        format!(
+            "services:\n  cache:\n    image: redis:7-alpine\n    environment:\n      \
+             REDIS_PASSWORD: {COMPOSE_PASSWORD}\n"
+        ),
     )
     .expect("test set-up");
     let out = run(dir.path(), &["diff", "declared", "local"]);
@@ -173,6 +178,25 @@ fn compose_says_redis_where_the_app_talks_to_memcached() {
         "different backing service: memcached here, redis declared",
         "{cache}"
     );
+    // The view: the declared column, and the words in the details pane.
+    let out = run(dir.path(), &["snapshot", "local", "--format", "json", "--no-redact"]);
+    let snapshot = paritty::model::snapshot_file::parse_snapshot(&stdout(&out), dir.path())
+        .expect("the snapshot loads");
+    let report = paritty::model::HostReport {
+        target: "laptop".into(),
+        snapshot: Some(snapshot),
+        failure: None,
+    };
+    let mut app = app_of(vec![report]);
+    app.set_declarations(paritty::declare::read::read_dir(dir.path()), true);
+    let r = app.comparison.rows.iter().position(|r| r.id == "backing.cache").expect("the row");
+    app.cursor = app.lines().iter().position(|l| *l == Line::Fact(r)).expect("its line");
+    send(&mut app, [ch('l')]);
+    let shown = screen(&mut app, 160, 40);
+    assert!(shown.contains("redis:7-alpine"), "{shown}");
+    assert!(shown.contains("different backing service: memcached here, redis declared"), "{shown}");
+    assert!(!shown.contains(COMPOSE_PASSWORD), "{shown}");
+
     let out = run(dir.path(), &["check", "--against", "declared", "local"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(
