@@ -12,7 +12,7 @@ use std::fmt::{self, Write as _};
 use super::constraint::{self, Constraint, Judgement};
 use super::matrix::{Comparison, Row};
 use crate::declare::services::same_type;
-use crate::declare::{Declaration, Declarations};
+use crate::declare::{Declaration, Declarations, Rules};
 use crate::model::Status;
 
 /// A host's cell against the declarations of its fact.
@@ -126,6 +126,19 @@ impl Judged {
         Some(super::wording::declared_service_difference(have, want))
     }
 
+    /// Why an image declaration of `fact` cannot be judged offline
+    /// (`` `latest` names a version chosen elsewhere``), if one cannot.
+    pub fn not_judged_why(&self, fact: &str) -> Option<String> {
+        use crate::declare::services::{Tag, service_image};
+        self.fact(fact)?.declared.iter().find_map(|&i| {
+            let d = self.declaration(i);
+            match service_image(&d.constraint).filter(|_| d.rules == Rules::Image)?.tag {
+                Tag::NotJudged(why) => Some(why),
+                Tag::Version(_) => None,
+            }
+        })
+    }
+
     /// `declared: laptop violates 2, prod violates 1 · the project disagrees
     /// with itself on 2 facts`, or that every host satisfies them.
     pub fn summary(&self, comparison: &Comparison) -> String {
@@ -221,7 +234,6 @@ mod tests {
     use super::*;
     use crate::compare::matrix::{Cell, Column};
     use crate::compare::severity::Severity;
-    use crate::declare::Rules;
     use crate::profile::CompareKind;
 
     /// A host name and its node version (`None`: not installed).

@@ -102,6 +102,18 @@ fn compose_declares_another_major_than_the_real_server_runs() {
     for secret in [user.password, COMPOSE_PASSWORD] {
         assert!(!everything.contains(secret), "{secret} in\n{everything}");
     }
+
+    // No tag: the version is chosen where the image is pulled; said so.
+    std::fs::write(dir.path().join("compose.yaml"), compose("postgres")).expect("test set-up");
+    let out = run(dir.path(), &["diff", "declared", "local"]);
+    let text = stdout(&out);
+    let database = row(&text, "database service");
+    assert!(
+        database.contains("? not judged: no tag: `latest`, a version chosen elsewhere"),
+        "{database}"
+    );
+    let out = run(dir.path(), &["check", "--against", "declared", "local"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 
 #[test]

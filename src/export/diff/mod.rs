@@ -111,6 +111,13 @@ pub fn judgement_note(declared: Option<&Judged>, fact: &str, column: usize) -> O
         (j, Some(i)) => {
             Some(format!("{} {} {}", j.mark(), j.as_str(), declared.declaration(i).source()))
         }
+        (Judgement::NotJudged, None) => {
+            let j = Judgement::NotJudged;
+            Some(match declared.not_judged_why(fact) {
+                Some(why) => format!("{} {}: {why}", j.mark(), j.as_str()),
+                None => format!("{} {}", j.mark(), j.as_str()),
+            })
+        }
         (j, None) => Some(format!("{} {}", j.mark(), j.as_str())),
     }
 }
