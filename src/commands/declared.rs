@@ -71,8 +71,9 @@ pub fn judge(declarations: Declarations, comparison: &Comparison) -> Judged {
     Judged::build(declarations, comparison)
 }
 
-/// One line per unusable declaration file on stderr, redacted by
-/// `redactor` if given (a message may quote the file); how many there were.
+/// One line per unusable declaration file (and per warning) on stderr,
+/// redacted by `redactor` if given (a message may quote the file); how
+/// many files could not be used (warnings do not fail a run).
 pub fn report_problems(judged: &Judged, mut redactor: Option<&mut Redactor>) -> usize {
     for problem in &judged.declarations.problems {
         let line = format!("declaration file {problem}");
@@ -81,7 +82,7 @@ pub fn report_problems(judged: &Judged, mut redactor: Option<&mut Redactor>) -> 
             None => line,
         });
     }
-    judged.declarations.problems.len()
+    judged.declarations.problems.iter().filter(|p| !p.warning).count()
 }
 
 #[derive(Serialize)]

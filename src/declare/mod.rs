@@ -89,11 +89,26 @@ pub struct Problem {
     pub file: String,
     pub line: Option<usize>,
     pub message: String,
+    /// Said, but the file was used: something left undeclared on purpose
+    /// (two compose services that could each play a role), which a run
+    /// does not fail for.
+    #[serde(skip)]
+    pub warning: bool,
 }
 
 impl Problem {
     pub fn new(file: &str, line: Option<usize>, message: impl fmt::Display) -> Problem {
-        Problem { file: one_line(file), line, message: cap(one_line(&message.to_string()), 400) }
+        Problem {
+            file: one_line(file),
+            line,
+            message: cap(one_line(&message.to_string()), 400),
+            warning: false,
+        }
+    }
+
+    /// A [`Problem::new`] that is only a warning.
+    pub fn warning(file: &str, line: Option<usize>, message: impl fmt::Display) -> Problem {
+        Problem { warning: true, ..Problem::new(file, line, message) }
     }
 }
 
@@ -114,7 +129,8 @@ pub struct Declarations {
     /// The folder, as the user named it (clean).
     pub app_dir: String,
     pub items: Vec<Declaration>,
-    /// Files that were there but could not be used; the others still were.
+    /// Files that were there but could not be used (the others still
+    /// were), and warnings about what was left undeclared.
     pub problems: Vec<Problem>,
 }
 

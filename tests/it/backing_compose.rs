@@ -218,3 +218,35 @@ fn compose_says_redis_where_the_app_talks_to_memcached() {
         stdout(&out)
     );
 }
+
+/// Sentry's compose file (anchors, merge keys, Memcached and Redis both):
+/// which cache is the app's is not guessed but said, and the run goes on;
+/// the app's `.env` naming `redis` as its cache's host settles it.
+#[test]
+fn two_services_that_could_be_the_cache_are_said_until_the_apps_url_names_one() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/declared/compose/sentry.yml");
+    let dir = app_dir("paritty-compose-sentry", "# nothing yet\n");
+    std::fs::copy(&fixture, dir.path().join("docker-compose.yml")).expect("test set-up");
+    let out = run(dir.path(), &["snapshot", "declared", "--format", "text"]);
+    let (said, err) = (stdout(&out), String::from_utf8_lossy(&out.stderr).into_owned());
+    assert_eq!(out.status.code(), Some(0), "a warning fails nothing: {err}");
+    assert!(said.contains("backing.database    postgres:14.11"), "{said}");
+    assert!(!said.contains("backing.cache"), "{said}");
+    assert_eq!(
+        err.trim_end(),
+        "paritty: declaration file docker-compose.yml:21: services `memcached`, `redis` could each be \
+         the app's cache: none declared (the host in the app's URL for it names the one)"
+    );
+
+    std::fs::write(dir.path().join(".env"), "REDIS_URL=redis://:pw-Unused-1@redis:6379/0\n")
+        .expect("test set-up");
+    let out = run(dir.path(), &["snapshot", "declared", "--format", "text"]);
+    let said = stdout(&out);
+    assert!(
+        said.contains("backing.cache       redis:6.2.14-alpine  docker-compose.yml:28"),
+        "{said}"
+    );
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!said.contains("pw-Unused-1"));
+}

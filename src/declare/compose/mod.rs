@@ -139,7 +139,7 @@ fn roles(services: &[Service], hosts: &[AppHost], problems: &mut Vec<Problem>) -
                 let names: Vec<String> = several.iter().map(|s| format!("`{}`", s.name)).collect();
                 let (file, line) =
                     several[0].image.as_ref().map_or(("compose", 1), |(_, f, l)| (f.as_str(), *l));
-                problems.push(Problem::new(
+                problems.push(Problem::warning(
                     file,
                     Some(line),
                     format!(
