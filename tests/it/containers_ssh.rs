@@ -375,11 +375,11 @@ fn an_exec_that_hangs_ends_at_the_host_deadline_and_leaves_nothing_running() {
     let _hang = store.run(&images.app, &name, &["/bin/busybox", "sleep", "600"]);
     let lab = Lab::new();
     let _engines = engine_host(&lab, "engines", &store);
-    // `slowtool` sleeps far past the host deadline, and the probe's own
-    // watchdog first looks at the clock after a tick (a fifth of the
-    // command timeout: 24 s), past the deadline too: so the host's
-    // `timeout` ends the engine's client, two seconds before paritty would
-    // stop waiting. The probe in the container then halts at its tick.
+    // `slowtool` sleeps far past the host deadline and its command
+    // timeout (120 s) too: the probe's watchdog, ticking at an eighth of
+    // the time it is given (not a fifth of the command timeout, 24 s),
+    // halts the probe before the host's `timeout` would end the engine's
+    // client, two seconds before paritty would stop waiting.
     let host_timeout = Duration::from_secs(20);
     let plan = plan(&profile_then("slowtool"), &lab, host_timeout, Duration::from_secs(120));
     let started = Instant::now();
@@ -392,12 +392,11 @@ fn an_exec_that_hangs_ends_at_the_host_deadline_and_leaves_nothing_running() {
     let snapshot = report.snapshot.as_ref().expect("partial snapshot");
     assert_eq!(snapshot.facts["os.id"].value.as_deref(), Some("paritty"));
     assert_ne!(snapshot.facts["tool.slowtool"].status, Status::Ok);
-    // Ended by the host, not by paritty giving up: the message says the
-    // deadline passed and the engine's process was killed.
+    // Ended on the host, not by paritty giving up: the message says the
+    // deadline passed and what ran was killed.
     let message = message(report);
     assert!(message.contains("killed"), "{message}");
-    // The host ended the engine's client before paritty returned (were it
-    // left to the probe, it would run on to the probe's tick, 24 s in).
+    // The engine's client ended before paritty returned.
     let returned = Instant::now();
     while engine_clients(&name) {
         assert!(
@@ -407,8 +406,8 @@ fn an_exec_that_hangs_ends_at_the_host_deadline_and_leaves_nothing_running() {
         // Not synchronization: the condition is what is waited for.
         std::thread::sleep(Duration::from_millis(50));
     }
-    // Nothing of it stays: the probe's commands in the container end at
-    // the probe's next tick.
+    // Nothing of it stays: the probe's commands in the container were
+    // killed when it halted.
     let gone = Instant::now();
     loop {
         let top = store.podman_ok(&["top", &name, "args"]);

@@ -232,6 +232,10 @@ pub(crate) fn read_back(
         (Some(Cut::Lost), _) => {
             Some((FailReason::ProbeFailed, "the connection to the SSH host was lost".to_owned()))
         }
+        (None, _) if parsed.halted => Some((
+            FailReason::Timeout,
+            "the host deadline passed; the probe halted itself, its running commands killed (raise --host-timeout, or see why the container hangs)".to_owned(),
+        )),
         (None, false) => match ended() {
             Some(reason) => Some((reason, "the container stopped before the probe ended".into())),
             None if said.is_empty() => {
