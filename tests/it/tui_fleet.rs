@@ -3,6 +3,7 @@
 //! transitions without a terminal and screens on TestBackend.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use crate::common::tui::{app, app_of, ch, fleet, key, screen, send};
 use crossterm::event::KeyCode;
@@ -235,12 +236,13 @@ fn accept_openssl(app: &mut App, hosts: &[usize]) {
     let baseline = app.comparison.columns[app.comparison.baseline].name.clone();
     let mut file = "version = 1\n".to_owned();
     for &h in hosts {
-        file.push_str(&format!(
+        let _ = write!(
+            file,
             "[[accepted]]\nhost = \"{}\"\nfact = \"tool.openssl\"\nbaseline = \"{baseline}\"\n\
              severity = \"major\"\nbaseline_value = \"3.0.13\"\nvalue = \"1.1.1w\"\n\
              reason = \"legacy build\"\nby = \"ann\"\nat = \"2026-12-01\"\n",
             app.comparison.columns[h].name
-        ));
+        );
     }
     let entries =
         paritty::compare::accepted::parse(&file, std::path::Path::new("paritty-accepted.toml"))
