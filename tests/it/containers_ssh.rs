@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use paritty::collect::hosts::collect_targets;
 use paritty::collect::plan::{Plan, Prompts};
 use paritty::collect::target::Target;
-use paritty::model::{FailReason, HostReport, Snapshot, Status, Transport};
+use paritty::model::{FailReason, HostReport, Origin, Snapshot, Status, Transport};
 
 use crate::common::podman::{RUN_ARGS, Store, images, unique};
 use crate::common::sshd::{Fault, Host, HostSpec, KnownHost, Lab};
@@ -268,6 +268,31 @@ fn collect(args: &[String], plan: &Plan) -> Vec<HostReport> {
 
 fn message(report: &HostReport) -> String {
     report.failure.as_ref().map(|f| f.message().to_owned()).unwrap_or_default()
+}
+
+/// A container of an SSH host whose app folder gives no revision: its
+/// image's label does, asked over the same session, and says so.
+#[test]
+fn over_ssh_a_containers_revision_falls_back_to_its_image_label() {
+    let revision = "89abcdef0123456789abcdef0123456789abcdef";
+    let image = crate::common::podman::app_with(&[&format!(
+        "LABEL=org.opencontainers.image.revision={revision}"
+    )]);
+    let store = Store::new();
+    let _web = store.run(&image, "labelled", &["/bin/busybox", "sleep", "600"]);
+    let lab = Lab::new();
+    let _engines = engine_host(&lab, "engines", &store);
+    let profile = "[profile]\nname = \"revision\"\n\n[[fact]]\nid = \"app.revision\"\n\
+        label = \"App revision\"\ncategory = \"App\"\ncompare = \"exact\"\n\
+        informational = true\nparser = \"revision\"\nsources = [\
+        { cmd = [\"git\", \"rev-parse\", \"HEAD\"], app = true, absent_if = \"fatal: \" },\
+        { file = \"REVISION\", app = true }, { env = \"GIT_SHA\" }]\n";
+    let plan = plan(profile, &lab, Duration::from_secs(60), Duration::from_secs(20));
+    let reports = collect(&["podman:labelled@engines".to_owned()], &plan);
+    let report = &reports[0];
+    assert_eq!(report.failure, None, "{report:#?}");
+    let fact = &report.snapshot.as_ref().expect("snapshot").facts["app.revision"];
+    assert_eq!((fact.value.as_deref(), fact.origin), (Some(revision), Some(Origin::ImageLabel)));
 }
 
 #[test]

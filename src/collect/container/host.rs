@@ -270,9 +270,9 @@ pub(crate) fn read_back(
 /// the app folder (`revision_label`): the image's config is asked only
 /// then, within the host's deadline. A config that cannot be read leaves
 /// the fact as the probe said, with why in its evidence.
-fn with_label_revision(
+pub(crate) fn with_label_revision(
     mut outcome: (Option<Snapshot>, Option<Failure>),
-    cli: &EngineCli,
+    cli: &dyn super::engine::Ask,
     image: Option<&str>,
     job: &Job<'_>,
     deadline: Instant,
@@ -281,9 +281,9 @@ fn with_label_revision(
     if !revision_label::wanted(job.profile, &snapshot.facts) || Instant::now() >= deadline {
         return outcome;
     }
-    match image_config::of_image(cli, image, deadline) {
-        Ok(config) => {
-            revision_label::fill(job.profile, &mut snapshot.facts, &config.labels);
+    match image_config::labels(cli, image, deadline) {
+        Ok(labels) => {
+            revision_label::fill(job.profile, &mut snapshot.facts, &labels);
         }
         Err(failure) => {
             if let Some(fact) = snapshot.facts.get_mut(crate::compare::revision::FACT) {
