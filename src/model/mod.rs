@@ -256,6 +256,11 @@ pub enum Origin {
     /// A file of the container read by the engine (`cp`), without a shell:
     /// the file itself, but not what a probe would have run.
     ImageFiles,
+    /// The image's `org.opencontainers.image.revision` label, for the
+    /// app's revision when its folder said none (no git, no `REVISION`
+    /// file, no variable): what the image's builder stated, not what the
+    /// container's files hold.
+    ImageLabel,
 }
 
 impl Origin {
@@ -263,6 +268,7 @@ impl Origin {
         match self {
             Origin::ImageConfig => "image-config",
             Origin::ImageFiles => "image-files",
+            Origin::ImageLabel => "image-label",
         }
     }
 
@@ -272,6 +278,7 @@ impl Origin {
         match self {
             Origin::ImageConfig => "from image config",
             Origin::ImageFiles => "from image files",
+            Origin::ImageLabel => "from the image label",
         }
     }
 
@@ -283,6 +290,9 @@ impl Origin {
             }
             Origin::ImageFiles => {
                 "read from the container's files by the engine (`cp`, no shell): not probed"
+            }
+            Origin::ImageLabel => {
+                "from the image label org.opencontainers.image.revision (stated by whoever built the image: the app folder gave no revision)"
             }
         }
     }

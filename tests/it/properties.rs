@@ -51,7 +51,8 @@ fn fact() -> impl Strategy<Value = Fact> {
             prop_oneof![
                 Just(None),
                 Just(Some(Origin::ImageConfig)),
-                Just(Some(Origin::ImageFiles))
+                Just(Some(Origin::ImageFiles)),
+                Just(Some(Origin::ImageLabel))
             ],
         ),
     )

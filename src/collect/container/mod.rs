@@ -16,6 +16,7 @@ pub mod inspect;
 pub mod listing;
 pub mod remote;
 pub mod remote_command;
+pub mod revision_label;
 pub mod session;
 pub mod tar;
 pub mod throwaway;
