@@ -26,6 +26,7 @@ fn env_fact(name: &str, value: &str) -> Fact {
         shadowed: Vec::new(),
         truncated: false,
         origin: None,
+        running: None,
     }
 }
 
