@@ -214,6 +214,7 @@ mod tests {
                 service: None,
                 tolerated: false,
                 origin: None,
+                restart: None,
             })
             .collect();
         let row = Row {

@@ -178,7 +178,10 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
     );
     // A fact that reads variables sets _env per command; others, once.
     let reads_env = |i: usize| {
-        profile.facts.get(i).is_some_and(|f| f.sources.iter().any(|s| matches!(s.kind, SourceKind::Env(_))))
+        profile
+            .facts
+            .get(i)
+            .is_some_and(|f| f.sources.iter().any(|s| matches!(s.kind, SourceKind::Env(_))))
     };
     for (i, fact) in profile.facts.iter().enumerate() {
         let _ = writeln!(s, "_f{i}() {{");
@@ -252,11 +255,8 @@ fn runs_servers(profile: &Profile) -> bool {
 /// as plain file names when the profile loaded.
 fn write_running(s: &mut String, profile: &Profile) {
     let defs: Vec<_> = profile.facts.iter().filter_map(|f| f.running.as_ref()).collect();
-    let mut comms: Vec<&str> = defs
-        .iter()
-        .flat_map(|d| &d.programs)
-        .map(|p| crate::profile::comm_of(p))
-        .collect();
+    let mut comms: Vec<&str> =
+        defs.iter().flat_map(|d| &d.programs).map(|p| crate::profile::comm_of(p)).collect();
     comms.sort_unstable();
     comms.dedup();
     let _ = writeln!(s, "_rcomm={}", quote(&comms.join(" ")));

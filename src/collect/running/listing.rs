@@ -60,7 +60,7 @@ pub fn parse_list(text: &str) -> (bool, Vec<(usize, Seen)>) {
     let mut out: Vec<(usize, Seen)> = Vec::new();
     for line in lines.take(4096) {
         let mut fields = line.splitn(6, '\t');
-        let (Some(k), Some(pid), Some(ppid), Some(same), Some(exe), Some(cmdline)) = (
+        let (Some(k), Some(pid), Some(parent), Some(same), Some(exe), Some(cmdline)) = (
             fields.next(),
             fields.next(),
             fields.next(),
@@ -70,7 +70,9 @@ pub fn parse_list(text: &str) -> (bool, Vec<(usize, Seen)>) {
         ) else {
             continue;
         };
-        let (Ok(k), Ok(pid), Ok(ppid)) = (k.parse(), pid.parse(), ppid.parse()) else { continue };
+        let (Ok(k), Ok(pid), Ok(parent)) = (k.parse(), pid.parse(), parent.parse()) else {
+            continue;
+        };
         let same_file = match same {
             "1" => Some(true),
             "0" => Some(false),
@@ -87,7 +89,7 @@ pub fn parse_list(text: &str) -> (bool, Vec<(usize, Seen)>) {
             continue;
         }
         let cmdline = crate::output::sanitize::cap(cmdline.to_owned(), CMDLINE_BYTES);
-        out.push((k, Seen { pid, ppid, exe, same_file, cmdline }));
+        out.push((k, Seen { pid, ppid: parent, exe, same_file, cmdline }));
     }
     (true, out)
 }
@@ -133,7 +135,8 @@ mod tests {
             Record::Read {
                 source: 0,
                 copies: Vec::new(),
-                output: b"P 1\n1\t10\t1\t1\t/bin/memcached\tmemcached\n0\t11\t1\t1\t/bin/m\tm\n".to_vec(),
+                output: b"P 1\n1\t10\t1\t1\t/bin/memcached\tmemcached\n0\t11\t1\t1\t/bin/m\tm\n"
+                    .to_vec(),
             },
             Record::Ran {
                 source: 1,

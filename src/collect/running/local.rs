@@ -47,7 +47,7 @@ pub fn scan(profile: &Profile) -> Option<Vec<Seen>> {
 fn look(pid: u32, dir: &Path) -> Option<Seen> {
     let stat = fs::read_to_string(dir.join("stat")).ok()?;
     // The fields after the name, which may hold spaces and ")".
-    let ppid = stat.rsplit_once(") ")?.1.split(' ').nth(1)?.parse().ok()?;
+    let parent = stat.rsplit_once(") ")?.1.split(' ').nth(1)?.parse().ok()?;
     let mut cmdline = Vec::new();
     fs::File::open(dir.join("cmdline"))
         .ok()?
@@ -63,7 +63,7 @@ fn look(pid: u32, dir: &Path) -> Option<Seen> {
         let named = fs::metadata(path).ok()?;
         Some(running.dev() == named.dev() && running.ino() == named.ino())
     });
-    Some(Seen { pid, ppid, exe, same_file, cmdline })
+    Some(Seen { pid, ppid: parent, exe, same_file, cmdline })
 }
 
 /// The running servers of `profile`'s facts put on `facts`: one scan, each

@@ -70,10 +70,8 @@ impl Seen {
         let exe = self.path().map(base);
         let first = self.cmdline.split([' ', '\0']).next().unwrap_or("");
         let argv0 = base(first.trim_end_matches(':'));
-        let program = def
-            .programs
-            .iter()
-            .find(|p| exe.as_deref() == Some(p.as_str()) || argv0 == **p)?;
+        let program =
+            def.programs.iter().find(|p| exe.as_deref() == Some(p.as_str()) || argv0 == **p)?;
         match &def.cmdline {
             Some(re) if !re.is_match(&self.cmdline) => None,
             _ => Some(program),
