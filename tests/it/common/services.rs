@@ -34,7 +34,9 @@ pub use mariadb::mariadb;
 pub use memcached::memcached;
 pub use postgres::{PgUser, postgres};
 pub use rabbitmq::rabbitmq;
-pub use redis::{REDIS_PASSWORD, REDIS_USER, REDIS_USER_PASSWORD, redis, redis_with_password};
+pub use redis::{
+    REDIS_PASSWORD, REDIS_USER, REDIS_USER_PASSWORD, redis, redis_from, redis_with_password,
+};
 
 /// How long one server may take to be ready (RabbitMQ takes ~10 s on two busy cores).
 const START_DEADLINE: Duration = Duration::from_secs(120);

@@ -1,6 +1,8 @@
 //! Two Redis servers: one open, one with a password for its default user and an ACL user.
 
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Server, Shared, address, as_server_user, free_port, server_dir, shared, start};
 
@@ -27,10 +29,22 @@ pub fn redis_with_password() -> &'static Server {
     })
 }
 
+/// A Redis server of the test's own, run from `program` (a copy the test may replace while it
+/// runs) on 127.0.0.40 and a free port; it ends when the `Server` is dropped.
+pub fn redis_from(program: &Path) -> Result<Server, String> {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!("redis-copy-{}", NEXT.fetch_add(1, Ordering::Relaxed));
+    start_program(program.to_owned(), &name, 40, &[])
+}
+
 fn start_redis(name: &str, last: u8, extra: &[&str]) -> Result<Server, String> {
     let program = which::which("redis-server").map_err(|_| {
         "no Redis server installed (bash scripts/test-deps.sh installs it)".to_owned()
     })?;
+    start_program(program, name, last, extra)
+}
+
+fn start_program(program: PathBuf, name: &str, last: u8, extra: &[&str]) -> Result<Server, String> {
     let dir = server_dir(name);
     let addr = address(last);
     let port = free_port(addr);

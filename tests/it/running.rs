@@ -1,0 +1,252 @@
+//! Running vs installed, against a real Redis server: Debian's `redis-server` copied into a
+//! folder of the test's own and started from there (`common::services::redis_from`), that
+//! folder first on PATH so the installed fact finds the copy; then the file replaced by a
+//! script answering another version, as an upgrade does. Collected here (/proc scanned in
+//! Rust), over a real sshd (the probe's running section) and by the probe under each local
+//! shell (dash, bash, busybox): installed is the new version, running the server's own, the
+//! binary flagged replaced, and every output says a restart is pending.
+
+#![cfg(target_os = "linux")]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use paritty::collect::local::LocalContext;
+use paritty::collect::probed::facts_from_probe;
+use paritty::collect::{CollectOptions, collect_local_with};
+use paritty::compare::matrix::Comparison;
+use paritty::compare::policy::Policy;
+use paritty::compare::restart;
+use paritty::compare::wording::cell_text;
+use paritty::model::snapshot_file::{parse_snapshot, to_json};
+use paritty::model::{Fact, HostReport, Process, Snapshot, Status};
+use paritty::probe::{frame, script};
+use paritty::profile::{Profile, parse_profile};
+
+use crate::common::probe::{run_script, shells};
+use crate::common::services::{self, Server};
+use crate::common::sshd::{HostSpec, Lab};
+
+/// Redis as the default profile defines it, and a server nobody runs.
+const PROFILE: &str = r#"
+[profile]
+name = "running-test"
+
+[[fact]]
+id = "service.redis"
+label = "Redis server"
+category = "Backing services"
+compare = "loose"
+parser = "redis"
+sources = [{ cmd = ["redis-server", "--version"] }]
+running = { programs = ["redis-server", "valkey-server"] }
+
+[[fact]]
+id = "service.idle"
+label = "A server not running"
+category = "Backing services"
+compare = "loose"
+parser = "redis"
+sources = [{ cmd = ["paritty-idle-srv", "--version"] }]
+running = { programs = ["paritty-idle-srv"] }
+"#;
+
+/// The version the replacement answers, in redis-server's words.
+const NEW: &str = "99.1.2";
+
+fn profile() -> Profile {
+    parse_profile(PROFILE, "running-test", None).expect("the test profile loads")
+}
+
+/// A folder the servers' user (the sshd lab's, when the tests run as root) may enter, with a
+/// copy of the system's redis-server in it, also as `paritty-idle-srv` (never started).
+struct Copy {
+    dir: tempfile::TempDir,
+    program: PathBuf,
+}
+
+fn copy_redis() -> Copy {
+    let dir = tempfile::Builder::new().prefix("paritty-running-").tempdir().expect("tempdir");
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).expect("chmod");
+    let system = which::which("redis-server")
+        .expect("no redis-server installed (bash scripts/test-deps.sh installs it)");
+    let program = dir.path().join("redis-server");
+    for name in ["redis-server", "paritty-idle-srv"] {
+        let to = dir.path().join(name);
+        fs::copy(&system, &to).expect("copy redis-server");
+        fs::set_permissions(&to, fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    Copy { dir, program }
+}
+
+impl Copy {
+    /// What the copy says its version is (`v=7.0.15` in its `--version`).
+    fn version(&self) -> String {
+        let out = Command::new(&self.program).arg("--version").output().expect("run redis-server");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let word = text.split_whitespace().find_map(|w| w.strip_prefix("v=")).expect("v= in it");
+        word.to_owned()
+    }
+
+    /// The upgrade: another file renamed over the program, as a package manager does.
+    fn replace(&self) {
+        let new = self.dir.path().join("new-redis-server");
+        let body = format!(
+            "#!/bin/sh\necho 'Redis server v={NEW} sha=00000000:0 malloc=libc bits=64 build=0'\n"
+        );
+        fs::write(&new, body).expect("write the replacement");
+        fs::set_permissions(&new, fs::Permissions::from_mode(0o755)).expect("chmod");
+        fs::rename(&new, &self.program).expect("rename over redis-server");
+    }
+
+    fn path(&self) -> String {
+        format!("{}:/usr/bin:/bin", self.dir.path().display())
+    }
+}
+
+fn start(copy: &Copy) -> Server {
+    services::redis_from(&copy.program).unwrap_or_else(|why| panic!("{why}"))
+}
+
+/// The one server of the fact running from the test's folder (other tests run theirs).
+fn ours<'f>(fact: &'f Fact, copy: &Copy) -> &'f Process {
+    let running = fact.running.as_ref().unwrap_or_else(|| panic!("no running servers: {fact:?}"));
+    let dir = copy.dir.path().to_string_lossy();
+    let mine: Vec<&Process> = running
+        .processes
+        .iter()
+        .filter(|p| p.exe.as_deref().is_some_and(|e| e.starts_with(&*dir)))
+        .collect();
+    assert_eq!(mine.len(), 1, "{running:?}");
+    mine[0]
+}
+
+fn collect_here(copy: &Copy) -> Snapshot {
+    let ctx = LocalContext::with_path(Some(copy.path().into()));
+    collect_local_with(&profile(), &CollectOptions::default(), &ctx)
+}
+
+/// `snapshot` with only the test's own server on its facts: other tests run servers of the
+/// same program at the same time, and may have replaced theirs.
+fn mine_only(mut snapshot: Snapshot, copy: &Copy) -> Snapshot {
+    let dir = copy.dir.path().to_string_lossy().into_owned();
+    for fact in snapshot.facts.values_mut() {
+        if let Some(running) = &mut fact.running {
+            running.processes.retain(|p| p.exe.as_deref().is_some_and(|e| e.starts_with(&dir)));
+        }
+    }
+    snapshot
+}
+
+/// What is the same whatever collected it: installed, and our server's version and flag.
+fn check(
+    facts: &BTreeMap<String, Fact>,
+    copy: &Copy,
+    installed: &str,
+    running: &str,
+    replaced: bool,
+) {
+    let fact = &facts["service.redis"];
+    assert_eq!((fact.status, fact.value.as_deref()), (Status::Ok, Some(installed)), "{fact:?}");
+    let process = ours(fact, copy);
+    assert_eq!(process.version.as_deref(), Some(running), "{process:?}");
+    assert_eq!(process.replaced, replaced, "{process:?}");
+    assert_eq!(process.exe.as_deref(), Some(&*copy.program.to_string_lossy()));
+    assert_eq!(process.note, None);
+    // Nobody runs the other program: nothing is said of it.
+    let idle = &facts["service.idle"];
+    assert_eq!((idle.status, &idle.running), (Status::Ok, &None), "{idle:?}");
+}
+
+#[test]
+fn a_replaced_binary_is_seen_running_its_old_version_here() {
+    let copy = copy_redis();
+    let old = copy.version();
+    let _server = start(&copy);
+
+    let before = mine_only(collect_here(&copy), &copy);
+    check(&before.facts, &copy, &old, &old, false);
+    assert_eq!(restart::pending(&before.facts["service.redis"]), None);
+
+    copy.replace();
+    let after = mine_only(collect_here(&copy), &copy);
+    check(&after.facts, &copy, NEW, &old, true);
+    let fact = &after.facts["service.redis"];
+    let pending = restart::pending(fact).expect("a restart is pending");
+    assert_eq!(
+        pending.sentence(),
+        format!("running {old} from a replaced binary, installed {NEW}: restart pending")
+    );
+
+    // The snapshot file carries it, and reads back the same.
+    let json = to_json(&after);
+    assert!(json.contains("\"running\""), "{json}");
+    let back = parse_snapshot(&json, Path::new("after.json")).expect("reads back");
+    assert_eq!(back.facts["service.redis"].running, fact.running);
+
+    // A comparison's cell says it beside the value, in the TUI and every diff export.
+    let reports: Vec<HostReport> = [before, after]
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| HostReport { target: format!("h{i}"), snapshot: Some(s), failure: None })
+        .collect();
+    let comparison = Comparison::build(&reports, 0, &Policy::default());
+    let row = comparison.rows.iter().find(|r| r.id == "service.redis").expect("the row");
+    assert_eq!(cell_text(&row.cells[0], false), old);
+    assert_eq!(cell_text(&row.cells[1], false), format!("{NEW} (running {old}: restart pending)"));
+}
+
+#[test]
+fn over_ssh_the_probe_sees_the_same() {
+    let copy = copy_redis();
+    let old = copy.version();
+    let _server = start(&copy);
+    let lab = Lab::new();
+    let path = copy.path();
+    let _host = lab.add_host(&HostSpec { name: "srv", path: Some(&path), ..HostSpec::default() });
+    let collect = |lab: &Lab| {
+        let plan = crate::common::remote::plan(
+            &profile(),
+            lab.ssh_config(),
+            CollectOptions::default(),
+            Duration::from_secs(10),
+        );
+        let targets = [crate::common::remote::ssh_target("srv")];
+        let (events, _rx) = std::sync::mpsc::channel();
+        let mut reports = paritty::collect::hosts::collect_targets(
+            &targets,
+            &plan,
+            paritty::collect::plan::Prompts::default(),
+            &events,
+        );
+        let report = reports.pop().expect("one report");
+        assert_eq!(report.failure, None);
+        mine_only(report.snapshot.expect("a snapshot"), &copy)
+    };
+    check(&collect(&lab).facts, &copy, &old, &old, false);
+    copy.replace();
+    check(&collect(&lab).facts, &copy, NEW, &old, true);
+}
+
+#[test]
+fn every_shell_runs_the_probes_running_section() {
+    let copy = copy_redis();
+    let old = copy.version();
+    let _server = start(&copy);
+    copy.replace();
+    let profile = profile();
+    let built = script::build(&profile, CollectOptions::default().script_limits());
+    for shell in shells() {
+        let out = run_script(&shell, &built.text, |c| {
+            c.env("PATH", copy.path());
+        });
+        let parsed = frame::parse(&out.stdout, &built.boundary);
+        assert!(parsed.finished, "{shell:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let facts = facts_from_probe(&profile, &parsed, 65536, "cut off");
+        check(&facts, &copy, NEW, &old, true);
+    }
+}
