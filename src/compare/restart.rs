@@ -71,14 +71,12 @@ impl Restart {
         format!("{running}{installed}: restart pending{more}")
     }
 
-    /// The short words beside a value in a cell: `running 7.0.15: restart
-    /// pending`.
+    /// The short words beside a value in a cell, which has room for little
+    /// (`⟳ running 7.0.15`); the sentence goes under tables and in details.
     pub fn tag(&self) -> String {
         match &self.running {
-            Some(v) if self.installed.as_ref() != Some(v) => {
-                format!("running {v}: restart pending")
-            }
-            _ => "binary replaced: restart pending".to_owned(),
+            Some(v) if self.installed.as_ref() != Some(v) => format!("⟳ running {v}"),
+            _ => "⟳ replaced binary".to_owned(),
         }
     }
 }
@@ -115,7 +113,7 @@ mod tests {
             restart.sentence(),
             "running 7.0.15 from a replaced binary, installed 7.2.4: restart pending"
         );
-        assert_eq!(restart.tag(), "running 7.0.15: restart pending");
+        assert_eq!(restart.tag(), "⟳ running 7.0.15");
         let restart = pending(&fact(Some("7.2.4"), vec![process(1, Some("7.0.15"), false)]))
             .expect("pending");
         assert_eq!(restart.sentence(), "running 7.0.15, installed 7.2.4: restart pending");
@@ -129,7 +127,7 @@ mod tests {
         ))
         .expect("pending");
         assert_eq!(restart.sentence(), "running 7.0.15 from a replaced binary: restart pending");
-        assert_eq!(restart.tag(), "binary replaced: restart pending");
+        assert_eq!(restart.tag(), "⟳ replaced binary");
         let unknown =
             pending(&fact(Some("7.0.15"), vec![process(1, None, true)])).expect("pending");
         assert_eq!(

@@ -18,8 +18,7 @@ pub fn note(cell: &Cell) -> &'static str {
 
 /// A cell's text: the value, or why there is none; a value that was not
 /// observed says where it came from ("3.12.4 (from image config)"), a
-/// server that needs a restart says so ("7.2.4 (running 7.0.15: restart
-/// pending)").
+/// server that needs a restart says so ("7.2.4 (⟳ running 7.0.15)").
 pub fn cell_text(cell: &Cell, host_failed: bool) -> String {
     match (&cell.value, cell.status) {
         (Some(v), _) => {

@@ -22,6 +22,9 @@ use paritty::compare::matrix::Comparison;
 use paritty::compare::policy::Policy;
 use paritty::compare::restart;
 use paritty::compare::wording::cell_text;
+use paritty::export::diff::{self, DiffFormat};
+use paritty::export::document::DiffDoc;
+use paritty::export::{SnapshotFormat, render_snapshot};
 use paritty::model::snapshot_file::{parse_snapshot, to_json};
 use paritty::model::{Fact, HostReport, Process, Snapshot, Status};
 use paritty::probe::{frame, script};
@@ -197,7 +200,41 @@ fn a_replaced_binary_is_seen_running_its_old_version_here() {
     let comparison = Comparison::build(&reports, 0, &Policy::default());
     let row = comparison.rows.iter().find(|r| r.id == "service.redis").expect("the row");
     assert_eq!(cell_text(&row.cells[0], false), old);
-    assert_eq!(cell_text(&row.cells[1], false), format!("{NEW} (running {old}: restart pending)"));
+    assert_eq!(cell_text(&row.cells[1], false), format!("{NEW} (⟳ running {old})"));
+    let sentence = pending.sentence();
+    let doc = DiffDoc {
+        comparison: &comparison,
+        reports: &reports,
+        only_diff: false,
+        redacted: None,
+        declared: None,
+        time_gap: None,
+    };
+    for format in [DiffFormat::Text, DiffFormat::Md, DiffFormat::Html] {
+        let out = diff::render(&doc, format, false);
+        assert!(out.contains(&format!("⟳ running {old}")), "{format:?}:\n{out}");
+    }
+    // Under the table, the whole sentence.
+    for format in [DiffFormat::Text, DiffFormat::Md] {
+        let out = diff::render(&doc, format, false);
+        assert!(out.contains(&pending.sentence()), "{format:?}:\n{out}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&diff::render(&doc, DiffFormat::Json, false)).expect("diff JSON");
+    let cells = json["rows"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["id"] == "service.redis"))
+        .map(|r| r["cells"].clone())
+        .expect("the row in JSON");
+    assert_eq!(cells[0].get("restart"), None);
+    assert_eq!(cells[1]["restart"], sentence.as_str());
+    // A snapshot's own reports say the whole sentence.
+    for format in [SnapshotFormat::Text, SnapshotFormat::Md, SnapshotFormat::Html] {
+        let after = render_snapshot(reports[1].snapshot.as_ref().expect("snapshot"), format);
+        assert!(after.contains(&sentence), "{format:?}:\n{after}");
+        let before = render_snapshot(reports[0].snapshot.as_ref().expect("snapshot"), format);
+        assert!(!before.contains("restart pending"), "{format:?}:\n{before}");
+    }
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use crate::compare::severity::Severity;
 use crate::compare::wording::{cell_text, note};
-use crate::export::diff::{declared_lines, declared_text, judgement_note};
+use crate::export::diff::{declared_lines, declared_text, judgement_note, restart_lines};
 use crate::export::document::DiffDoc;
 use crate::export::markdown::{clip, escape, footer, heading, inventory};
 
@@ -67,6 +67,13 @@ pub fn render(doc: &DiffDoc<'_>) -> String {
             out.push('\n');
         }
         out.push_str("\n<sub>≈ packaging · ▁ patch · ▄ minor · █ major · ≠ different · ∅ missing · ? unknown</sub>\n\n");
+    }
+    let restarts = restart_lines(comparison);
+    for line in &restarts {
+        let _ = writeln!(out, "- {}", escape(line));
+    }
+    if !restarts.is_empty() {
+        out.push('\n');
     }
     if let Some(declared) = doc.declared {
         for line in declared_lines(declared, comparison) {
