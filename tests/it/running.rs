@@ -33,6 +33,8 @@ use paritty::profile::{Profile, parse_profile};
 use crate::common::probe::{run_script, shells};
 use crate::common::services::{self, Server};
 use crate::common::sshd::{HostSpec, Lab};
+use crate::common::tui::{app_of, screen};
+use paritty::tui::app::Line;
 
 /// Redis as the default profile defines it, and a server nobody runs.
 const PROFILE: &str = r#"
@@ -228,6 +230,17 @@ fn a_replaced_binary_is_seen_running_its_old_version_here() {
         .expect("the row in JSON");
     assert_eq!(cells[0].get("restart"), None);
     assert_eq!(cells[1]["restart"], sentence.as_str());
+    // The details pane shows installed and running side by side, and the restart.
+    let mut app = app_of(reports.clone());
+    let index = comparison.rows.iter().position(|r| r.id == "service.redis").expect("row");
+    app.cursor = app.lines().iter().position(|l| *l == Line::Fact(index)).expect("line");
+    let shown = screen(&mut app, 200, 40);
+    let pid =
+        ours(&reports[1].snapshot.as_ref().expect("snapshot").facts["service.redis"], &copy).pid;
+    assert!(shown.contains(&format!("installed {NEW} │ running {old}  pid {pid}")), "{shown}");
+    assert!(shown.contains("(binary replaced since it started)"), "{shown}");
+    assert!(shown.contains(&format!("⟳ {}", pending.sentence())), "{shown}");
+    assert!(shown.contains(&format!("installed {old} │ running {old}")), "{shown}");
     // A snapshot's own reports say the whole sentence.
     for format in [SnapshotFormat::Text, SnapshotFormat::Md, SnapshotFormat::Html] {
         let after = render_snapshot(reports[1].snapshot.as_ref().expect("snapshot"), format);

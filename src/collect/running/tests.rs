@@ -36,10 +36,10 @@ fn profile() -> Profile {
     parse_profile(PROFILE, "test", None).expect("profile loads")
 }
 
-fn seen(pid: u32, ppid: u32, exe: Option<&str>, cmdline: &str) -> Seen {
+fn seen(pid: u32, parent: u32, exe: Option<&str>, cmdline: &str) -> Seen {
     Seen {
         pid,
-        ppid,
+        ppid: parent,
         exe: exe.map(str::to_owned),
         same_file: exe.map(|e| !e.ends_with(DELETED)),
         cmdline: cmdline.into(),

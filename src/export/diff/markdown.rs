@@ -68,13 +68,7 @@ pub fn render(doc: &DiffDoc<'_>) -> String {
         }
         out.push_str("\n<sub>≈ packaging · ▁ patch · ▄ minor · █ major · ≠ different · ∅ missing · ? unknown</sub>\n\n");
     }
-    let restarts = restart_lines(comparison);
-    for line in &restarts {
-        let _ = writeln!(out, "- {}", escape(line));
-    }
-    if !restarts.is_empty() {
-        out.push('\n');
-    }
+    restarts(&mut out, comparison);
     if let Some(declared) = doc.declared {
         for line in declared_lines(declared, comparison) {
             let _ = writeln!(out, "- {}", escape(&line));
@@ -115,4 +109,15 @@ pub fn render(doc: &DiffDoc<'_>) -> String {
     }
     out.push_str(&footer(doc.redacted));
     out
+}
+
+/// The servers that need a restart, a bullet each, under the table.
+fn restarts(out: &mut String, comparison: &crate::compare::matrix::Comparison) {
+    let lines = restart_lines(comparison);
+    for line in &lines {
+        let _ = writeln!(out, "- {}", escape(line));
+    }
+    if !lines.is_empty() {
+        out.push('\n');
+    }
 }
