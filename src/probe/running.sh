@@ -13,9 +13,10 @@
 # _rlist N: the processes that may be servers, before any fact starts (so
 # no `redis-server --version` of the probe's own is taken for a server),
 # into $D/N.l: `P 1` (or `P 0`: no /proc), then
-# PID<TAB>PPID<TAB>SAME<TAB>EXE<TAB>CMDLINE per process, EXE empty where it
-# may not be read (another user's), SAME 1 when that path still names the
-# running file, 0 when not (replaced, " (deleted)"), - when unknown.
+# PID<TAB>PPID<TAB>SAME<TAB>EXE<TAB>CMDLINE per process, EXE - where it
+# may not be read (another user's; never empty: `read` joins adjacent tabs),
+# SAME 1 when that path still names the running file, 0 when not
+# (replaced, " (deleted)"), - when unknown.
 _rlist() {
   _rf="$D/$1.l"
   if [ ! -r /proc/self/stat ]; then echo 'P 0' > "$_rf"; return 0; fi
@@ -29,10 +30,11 @@ _rlist() {
     set -- ${_rs##*") "}
     _rpp=${2:-0}
     _rl=$(readlink "$_rd/exe" 2>/dev/null) || _rl=
+    [ -n "$_rl" ] || _rl=-
     case $_rl in *"$_tab"* | *"$_nl"*) continue ;; esac
     # -ef: see _cands in the prelude.
     # shellcheck disable=SC3013
-    if [ -z "$_rl" ]; then _rsame=-; elif [ "$_rd/exe" -ef "$_rl" ]; then _rsame=1; else _rsame=0; fi
+    if [ "$_rl" = - ]; then _rsame=-; elif [ "$_rd/exe" -ef "$_rl" ]; then _rsame=1; else _rsame=0; fi
     _rcl=$(head -c 4096 "$_rd/cmdline" 2>/dev/null | tr '\000\t\n' '   ')
     printf '%s\t%s\t%s\t%s\t%s\n' "${_rd#/proc/}" "$_rpp" "$_rsame" "$_rl" "$_rcl" >> "$_rf"
   done
@@ -58,7 +60,7 @@ _running() {
           case "$_nl$_rseen" in
             *"$_nl$_rl$_nl"*) ;;
             *)
-              if [ -n "$_rl" ]; then
+              if [ "$_rl" != - ]; then
                 _rseen="$_rseen$_rl$_nl"
                 _rb=${_rl% (deleted)}; _rb=${_rb##*/}
                 _rc0=${_rcl%% *}; _rc0=${_rc0%:}; _rc0=${_rc0##*/}

@@ -250,6 +250,27 @@ fn a_replaced_binary_is_seen_running_its_old_version_here() {
     }
 }
 
+/// The snapshot of the lab's host `srv`, collected over SSH.
+fn collect_over_ssh(lab: &Lab) -> Snapshot {
+    let plan = crate::common::remote::plan(
+        &profile(),
+        lab.ssh_config(),
+        CollectOptions::default(),
+        Duration::from_secs(10),
+    );
+    let targets = [crate::common::remote::ssh_target("srv")];
+    let (events, _rx) = std::sync::mpsc::channel();
+    let mut reports = paritty::collect::hosts::collect_targets(
+        &targets,
+        &plan,
+        paritty::collect::plan::Prompts::default(),
+        &events,
+    );
+    let report = reports.pop().expect("one report");
+    assert_eq!(report.failure, None);
+    report.snapshot.expect("a snapshot")
+}
+
 #[test]
 fn over_ssh_the_probe_sees_the_same() {
     let copy = copy_redis();
@@ -258,28 +279,76 @@ fn over_ssh_the_probe_sees_the_same() {
     let lab = Lab::new();
     let path = copy.path();
     let _host = lab.add_host(&HostSpec { name: "srv", path: Some(&path), ..HostSpec::default() });
-    let collect = |lab: &Lab| {
-        let plan = crate::common::remote::plan(
-            &profile(),
-            lab.ssh_config(),
-            CollectOptions::default(),
-            Duration::from_secs(10),
-        );
-        let targets = [crate::common::remote::ssh_target("srv")];
-        let (events, _rx) = std::sync::mpsc::channel();
-        let mut reports = paritty::collect::hosts::collect_targets(
-            &targets,
-            &plan,
-            paritty::collect::plan::Prompts::default(),
-            &events,
-        );
-        let report = reports.pop().expect("one report");
-        assert_eq!(report.failure, None);
-        mine_only(report.snapshot.expect("a snapshot"), &copy)
-    };
-    check(&collect(&lab).facts, &copy, &old, &old, false);
+    check(&mine_only(collect_over_ssh(&lab), &copy).facts, &copy, &old, &old, false);
     copy.replace();
-    check(&collect(&lab).facts, &copy, NEW, &old, true);
+    check(&mine_only(collect_over_ssh(&lab), &copy).facts, &copy, NEW, &old, true);
+}
+
+#[test]
+fn another_users_server_is_listed_with_a_note_not_an_error() {
+    let lab = Lab::new();
+    if !lab.is_root() {
+        eprintln!("skipped: a server of another user than the lab's needs root (CI runs as root)");
+        return;
+    }
+    let copy = copy_redis();
+    let _server =
+        services::redis_from_as_tester(&copy.program).unwrap_or_else(|why| panic!("{why}"));
+    // Root here sees its pid and executable.
+    let pid = ours(&collect_here(&copy).facts["service.redis"], &copy).pid;
+    let path = copy.path();
+    let _host = lab.add_host(&HostSpec { name: "srv", path: Some(&path), ..HostSpec::default() });
+    let snapshot = collect_over_ssh(&lab);
+    let fact = &snapshot.facts["service.redis"];
+    assert_eq!((fact.status, fact.value.as_deref()), (Status::Ok, Some(&*copy.version())));
+    let running = fact.running.as_ref().expect("running servers");
+    let theirs = running.processes.iter().find(|p| p.pid == pid).expect("root's server listed");
+    assert_eq!((&theirs.exe, &theirs.version, theirs.replaced), (&None, &None, false));
+    let note = theirs.note.as_deref().unwrap_or_default();
+    assert!(note.starts_with(&format!("not permitted to read /proc/{pid}/exe")), "{note}");
+    assert_eq!(restart::pending(&mine_pid(fact, pid)), None);
+}
+
+/// `fact` with only process `pid` on it.
+fn mine_pid(fact: &Fact, pid: u32) -> Fact {
+    let mut fact = fact.clone();
+    if let Some(running) = &mut fact.running {
+        running.processes.retain(|p| p.pid == pid);
+    }
+    fact
+}
+
+#[test]
+fn without_proc_an_installed_server_is_not_observable() {
+    if !rustix::process::geteuid().is_root() {
+        eprintln!("skipped: hiding /proc needs root (CI runs as root)");
+        return;
+    }
+    let copy = copy_redis();
+    let profile = profile();
+    let built = script::build(&profile, CollectOptions::default().script_limits());
+    // A private mount namespace with an empty /proc, as on a host without one.
+    let hide = "mount -t tmpfs none /proc && exec \"$@\"";
+    let shell: Vec<String> =
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", hide, "sh", "/bin/sh"]
+            .map(str::to_owned)
+            .to_vec();
+    let out = run_script(&shell, &built.text, |c| {
+        c.env("PATH", copy.path());
+    });
+    let parsed = frame::parse(&out.stdout, &built.boundary);
+    assert!(parsed.finished, "{}", String::from_utf8_lossy(&out.stderr));
+    let facts = facts_from_probe(&profile, &parsed, 65536, "cut off");
+    let said = |id: &str| facts[id].running.as_ref().and_then(|r| r.unobservable.clone());
+    assert_eq!(
+        said("service.redis").as_deref(),
+        Some(paritty::collect::running::local::NOT_OBSERVABLE)
+    );
+    assert_eq!(facts["service.redis"].running.as_ref().map(|r| r.processes.len()), Some(0));
+    assert_eq!(
+        said("service.idle").as_deref(),
+        Some(paritty::collect::running::local::NOT_OBSERVABLE)
+    );
 }
 
 #[test]

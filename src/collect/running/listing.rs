@@ -7,8 +7,8 @@
 //! /proc) or `P 0`, then a line per process,
 //! `K<TAB>PID<TAB>PPID<TAB>SAME<TAB>EXE<TAB>CMDLINE`: `K` the output that
 //! holds its executable's answer (0: not asked), `SAME` 1, 0 or `-` (the
-//! path still names the running file, or not, or unknown), `EXE` empty
-//! where it may not be read.
+//! path still names the running file, or not, or unknown), `EXE` `-` where
+//! it may not be read.
 
 use std::collections::BTreeMap;
 
@@ -79,9 +79,9 @@ pub fn parse_list(text: &str) -> (bool, Vec<(usize, Seen)>) {
             "-" => None,
             _ => continue,
         };
-        // Only an absolute path is an executable's link; empty: not readable.
+        // Only an absolute path is an executable's link; `-`: not readable.
         let exe = match exe {
-            "" => None,
+            "-" => None,
             e if e.starts_with('/') => Some(e.to_owned()),
             _ => continue,
         };
@@ -102,7 +102,8 @@ mod tests {
     fn lines_are_read_and_garbage_is_skipped() {
         let text = "P 1\n\
             2\t812\t1\t0\t/tmp/x/redis-server (deleted)\t/tmp/x/redis-server 127.0.0.1:6379\n\
-            0\t900\t1\t-\t\tpostgres -D /srv\n\
+            0\t900\t1\t-\t-\tpostgres -D /srv\n\
+            0\t904\t1\t-\t\tpostgres -D /srv\n\
             not a line\n\
             1\tx\t1\t1\t/usr/bin/nginx\tnginx\n\
             1\t901\t1\t7\t/usr/bin/nginx\tnginx\n\
