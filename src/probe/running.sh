@@ -20,7 +20,7 @@
 _rlist() {
   _rf="$D/$1.l"
   if [ ! -r /proc/self/stat ]; then echo 'P 0' > "$_rf"; return 0; fi
-  echo 'P 1' > "$_rf"
+  echo 'P 1' > "$_rf"; _rlp=
   for _rd in /proc/[0-9]*; do
     { IFS= read -r _rc < "$_rd/comm"; } 2>/dev/null || continue
     case " $_rcomm " in *" $_rc "*) ;; *) continue ;; esac
@@ -35,7 +35,13 @@ _rlist() {
     # -ef: see _cands in the prelude.
     # shellcheck disable=SC3013
     if [ "$_rl" = - ]; then _rsame=-; elif [ "$_rd/exe" -ef "$_rl" ]; then _rsame=1; else _rsame=0; fi
-    _rcl=$(head -c 4096 "$_rd/cmdline" 2>/dev/null | tr '\000\t\n' '   ')
+    # A listed server's child (PostgreSQL has one per connection) is
+    # counted in it: its command line is not needed, and not sent.
+    case " $_rlp " in
+      *" $_rpp "*) _rcl= ;;
+      *) _rcl=$(head -c 4096 "$_rd/cmdline" 2>/dev/null | tr '\000\t\n' '   ') ;;
+    esac
+    _rlp="$_rlp ${_rd#/proc/}"
     printf '%s\t%s\t%s\t%s\t%s\n' "${_rd#/proc/}" "$_rpp" "$_rsame" "$_rl" "$_rcl" >> "$_rf"
   done
 }

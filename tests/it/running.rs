@@ -369,3 +369,57 @@ fn every_shell_runs_the_probes_running_section() {
         check(&facts, &copy, NEW, &old, true);
     }
 }
+
+/// PostgreSQL as the default profile defines it, the server at `program`.
+fn postgres_profile(program: &Path) -> Profile {
+    let text = format!(
+        "[profile]\nname = \"pg\"\n[[fact]]\nid = \"service.postgresql\"\nlabel = \"PostgreSQL\"\n\
+         category = \"Backing services\"\ncompare = \"loose\"\nparser = \"postgres\"\n\
+         sources = [{{ cmd = [\"{}\", \"--version\"] }}]\nrunning = {{ programs = [\"postgres\"] }}\n",
+        program.display()
+    );
+    parse_profile(&text, "pg", None).expect("the profile loads")
+}
+
+#[test]
+fn a_postgresql_server_and_its_children_count_once() {
+    let server = services::postgres();
+    let profile = postgres_profile(&server.program);
+    // Other test runs may have theirs: this run's runs from this process's services folder
+    // (its data folder is on its command line), and must be one process, not its dozen.
+    let marker = format!("paritty-services-{}/", std::process::id());
+    let ours = |p: &&Process| {
+        fs::read(format!("/proc/{}/cmdline", p.pid))
+            .is_ok_and(|c| String::from_utf8_lossy(&c).contains(&marker))
+    };
+    let servers_of = |facts: &BTreeMap<String, Fact>| -> Vec<Process> {
+        let fact = &facts["service.postgresql"];
+        let running = fact.running.as_ref().unwrap_or_else(|| panic!("{fact:?}"));
+        running.processes.iter().filter(ours).cloned().collect()
+    };
+    let here = collect_local_with(&profile, &CollectOptions::default(), &LocalContext::new());
+    let mine = servers_of(&here.facts);
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    let installed = here.facts["service.postgresql"].value.clone().expect("installed");
+    assert_eq!(mine[0].version.as_ref(), Some(&installed));
+    assert!(!mine[0].replaced);
+    // Its children run the same executable, with the postmaster as their parent.
+    let children = fs::read_to_string(format!("/proc/{0}/task/{0}/children", mine[0].pid))
+        .expect("the postmaster's children");
+    assert!(children.split_whitespace().count() >= 2, "{children}");
+    let listed = &here.facts["service.postgresql"].running.as_ref().expect("running").processes;
+    for child in children.split_whitespace() {
+        assert!(!listed.iter().any(|p| p.pid.to_string() == child), "child {child} listed");
+    }
+
+    // The probe, under each shell, agrees.
+    let built = script::build(&profile, CollectOptions::default().script_limits());
+    for shell in shells() {
+        let out = run_script(&shell, &built.text, |_| {});
+        let parsed = frame::parse(&out.stdout, &built.boundary);
+        let facts = facts_from_probe(&profile, &parsed, 65536, "cut off");
+        let probed = servers_of(&facts);
+        assert_eq!(probed.len(), 1, "{shell:?}: {probed:?}");
+        assert_eq!((probed[0].pid, &probed[0].version), (mine[0].pid, &mine[0].version));
+    }
+}

@@ -15,6 +15,9 @@ use std::collections::BTreeMap;
 use super::{Answer, CMDLINE_BYTES, Seen};
 use crate::probe::frame::Record;
 
+/// The most of a list read.
+const MAX_LIST_BYTES: usize = 1 << 20;
+
 /// What the probe saw.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Listing {
@@ -35,6 +38,8 @@ pub fn read(records: &[Record]) -> Listing {
         })
         .collect();
     let Some((list, _)) = outputs.get(&0) else { return Listing::default() };
+    // A list is a few lines per server; more than this is not the probe's.
+    let list = &list[..list.len().min(MAX_LIST_BYTES)];
     let (observable, lines) = parse_list(&String::from_utf8_lossy(list));
     let mut listing = Listing { observable, ..Listing::default() };
     for (k, seen) in lines {
