@@ -146,7 +146,8 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
                         app_dir: t.app_dir.as_deref(),
                         roles: &run.plan.roles,
                     };
-                    // The probe's app fact comes after the profile's: not counted.
+                    // The probe's app fact and running servers come after the
+                    // profile's: not counted.
                     let facts_done = |done: usize| {
                         let total = profile.facts.len();
                         let done = done.min(total);

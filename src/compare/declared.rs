@@ -260,6 +260,7 @@ mod tests {
                 service: None,
                 tolerated: false,
                 origin: None,
+                restart: None,
             })
             .collect();
         let row = Row {

@@ -37,6 +37,9 @@ pub struct Cell {
     /// Known without being observed (a container without a shell): compared
     /// like any value, always shown with where it came from.
     pub origin: Option<Origin>,
+    /// Its server runs another version than installed, or a replaced
+    /// binary: a finding about this host alone, never a severity.
+    pub restart: Option<super::restart::Restart>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +121,7 @@ impl Comparison {
                                 .map(str::to_owned),
                             tolerated,
                             origin: fact.and_then(|f| f.origin),
+                            restart: fact.and_then(super::restart::pending),
                         }
                     })
                     .collect();

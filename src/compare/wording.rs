@@ -17,17 +17,25 @@ pub fn note(cell: &Cell) -> &'static str {
 }
 
 /// A cell's text: the value, or why there is none; a value that was not
-/// observed says where it came from ("3.12.4 (from image config)").
+/// observed says where it came from ("3.12.4 (from image config)"), a
+/// server that needs a restart says so ("7.2.4 (⟳ running 7.0.15)").
 pub fn cell_text(cell: &Cell, host_failed: bool) -> String {
     match (&cell.value, cell.status) {
         (Some(v), _) => {
             let v = v.replace(['\n', '\t'], " ");
-            match cell.origin {
+            let v = match cell.origin {
                 Some(origin) => format!("{v} ({})", origin.tag()),
+                None => v,
+            };
+            match &cell.restart {
+                Some(restart) => format!("{v} ({})", restart.tag()),
                 None => v,
             }
         }
-        (None, Some(status)) => format!("({status})"),
+        (None, Some(status)) => match &cell.restart {
+            Some(restart) => format!("({status}) ({})", restart.tag()),
+            None => format!("({status})"),
+        },
         (None, None) if host_failed => "(host failed)".to_owned(),
         (None, None) => "(not collected)".to_owned(),
     }

@@ -4,8 +4,11 @@
 //! comparison and rendering read them, and `snapshot_file` gives them their
 //! stable, versioned JSON form.
 
+mod running;
 pub mod snapshot_file;
 mod wire;
+
+pub use running::{Process, Running};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -242,6 +245,11 @@ pub struct Fact {
     /// JSON, so older snapshots load and older readers skip it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
+    /// For a `service.*` fact, its server processes running now (the
+    /// version each answers, whether its binary was replaced since it
+    /// started). Optional in JSON, as `origin`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running: Option<Running>,
 }
 
 /// How a fact that was not observed was known (ARCHITECTURE.md, "Snapshot
@@ -371,6 +379,7 @@ impl Fact {
             shadowed: Vec::new(),
             truncated: false,
             origin: None,
+            running: None,
         }
     }
 }

@@ -119,6 +119,10 @@ const PRELUDE: &str = include_str!("prelude.sh");
 /// keeping the credentials there (also checked by shellcheck).
 const APP: &str = include_str!("app.sh");
 
+/// The servers running on the host: their processes listed and asked
+/// their version (also checked by shellcheck).
+const RUNNING: &str = include_str!("running.sh");
+
 /// The lines each host gets its own values in (`for_app`), after the
 /// watchdog's (`watch_lines`): its deadline and environment label; none
 /// until a transport knows them. The app folder's `A=` line follows
@@ -186,6 +190,10 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
     s.push_str(&quote(&lines.join("\n")));
     s.push('\n');
     s.push_str(APP);
+    let runs = runs_servers(profile);
+    if runs {
+        write_running(&mut s, profile);
+    }
     // The profile's hash tells a reader of a transcript it did not start
     // (`paritty import`) which questions were asked.
     let _ = writeln!(
@@ -195,8 +203,12 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
         quote_free(&profile.hash)
     );
     // A fact that reads variables sets _env per command; others, once.
-    let reads_env =
-        |i: usize| profile.facts[i].sources.iter().any(|s| matches!(s.kind, SourceKind::Env(_)));
+    let reads_env = |i: usize| {
+        profile
+            .facts
+            .get(i)
+            .is_some_and(|f| f.sources.iter().any(|s| matches!(s.kind, SourceKind::Env(_))))
+    };
     for (i, fact) in profile.facts.iter().enumerate() {
         let _ = writeln!(s, "_f{i}() {{");
         for (n, source) in fact.sources.iter().enumerate() {
@@ -206,11 +218,19 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
     }
     // The app's configuration: one more fact after the profile's.
     let _ = writeln!(s, "_f{}() {{ _app {}; }}", profile.facts.len(), profile.facts.len());
+    // The running servers: one more after it, listed before any fact
+    // starts (no tool the probe runs is then taken for a server).
+    let count = if runs {
+        let n = running_fact(profile);
+        let _ = writeln!(s, "_f{n}() {{ _running {n}; }}\n_rlist {n}");
+        n + 1
+    } else {
+        app_fact(profile) + 1
+    };
     // Launch facts in order, at most `max_parallel` in flight; emit each in
     // order as soon as it and those before it are done, so a host that dies
     // mid-probe still delivers the facts finished before.
     let window = limits.max_parallel.max(1);
-    let count = app_fact(profile) + 1;
     // `N.d` marks a finished fact, so emitting can tell whether the next
     // one may join the same write.
     let emit = |s: &mut String, done: usize| {
@@ -249,6 +269,54 @@ fn quote_free(text: &str) -> String {
 /// The index of the app's fact in the probe's frames: after the profile's.
 pub fn app_fact(profile: &Profile) -> usize {
     profile.facts.len()
+}
+
+/// The index of the running servers' section in the probe's frames: after
+/// the app's (`collect::running::listing` reads it).
+pub fn running_fact(profile: &Profile) -> usize {
+    profile.facts.len() + 1
+}
+
+/// Whether any fact names server programs to look for.
+fn runs_servers(profile: &Profile) -> bool {
+    profile.facts.iter().any(|f| f.running.is_some())
+}
+
+/// The running section's per-profile lines: the programs' kernel names
+/// (`_rcomm`) and, for each program whose executable is asked its version,
+/// the question (`_rver`), then `running.sh`. Program names were checked
+/// as plain file names when the profile loaded.
+fn write_running(s: &mut String, profile: &Profile) {
+    let defs: Vec<_> = profile.facts.iter().filter_map(|f| f.running.as_ref()).collect();
+    let mut comms: Vec<&str> =
+        defs.iter().flat_map(|d| &d.programs).map(|p| crate::profile::comm_of(p)).collect();
+    comms.sort_unstable();
+    comms.dedup();
+    let _ = writeln!(s, "_rcomm={}", quote(&comms.join(" ")));
+    s.push_str("_rver() {\n  case $3 in\n");
+    let mut named: Vec<&str> = Vec::new();
+    for def in defs.iter().filter(|d| !d.version_in_cmdline()) {
+        // A program in two facts is asked once, the first's way.
+        let programs: Vec<String> = def
+            .programs
+            .iter()
+            .filter(|p| !named.contains(&p.as_str()))
+            .map(|p| quote(p))
+            .collect();
+        named.extend(def.programs.iter().map(String::as_str));
+        if programs.is_empty() {
+            continue;
+        }
+        let args: Vec<String> = def.args.iter().map(|a| quote(a)).collect();
+        let _ = writeln!(
+            s,
+            "    {}) _run \"$1\" \"/proc/$2/exe\" {} & ;;",
+            programs.join(" | "),
+            args.join(" ")
+        );
+    }
+    s.push_str("    *) return 1 ;;\n  esac\n}\n");
+    s.push_str(RUNNING);
 }
 
 /// The watchdog's tick: a fifth of the command timeout.

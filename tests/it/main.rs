@@ -54,6 +54,7 @@ mod redaction_cost;
 mod redaction_props;
 mod redaction_ssh;
 mod revision;
+mod running;
 mod snapshot_file;
 mod snapshot_out;
 mod ssh_auth;

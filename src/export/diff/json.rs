@@ -185,6 +185,10 @@ struct Cell<'c> {
     /// Where a value that was not observed came from (`image-config`).
     #[serde(skip_serializing_if = "Option::is_none")]
     origin: Option<Origin>,
+    /// Its server needs a restart (`running 7.0.15, installed 7.2.4:
+    /// restart pending`): shown, never counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    restart: Option<String>,
 }
 
 pub fn render(doc: &DiffDoc<'_>) -> String {
@@ -236,6 +240,10 @@ pub fn render(doc: &DiffDoc<'_>) -> String {
                             severity: cell.severity,
                             tolerated: cell.tolerated,
                             origin: cell.origin,
+                            restart: cell
+                                .restart
+                                .as_ref()
+                                .map(crate::compare::restart::Restart::sentence),
                             judgement: verdict.map(|v| v.judgement),
                             violates: verdict
                                 .and_then(|v| v.against)

@@ -122,6 +122,21 @@ pub fn judgement_note(declared: Option<&Judged>, fact: &str, column: usize) -> O
     }
 }
 
+/// One line per server that needs a restart, under the table (a cell has
+/// room for its mark only): `⟳ prod: Redis server: running 7.0.15,
+/// installed 7.2.4: restart pending`. Shown, never counted.
+pub fn restart_lines(comparison: &Comparison) -> Vec<String> {
+    let mut out = Vec::new();
+    for row in &comparison.rows {
+        for (cell, column) in row.cells.iter().zip(&comparison.columns) {
+            if let Some(restart) = &cell.restart {
+                out.push(format!("⟳ {}: {}: {}", column.name, row.label, restart.sentence()));
+            }
+        }
+    }
+    out
+}
+
 /// The lines under a table with declarations: facts declared that no host
 /// has, the project's disagreements with itself, the files that could not
 /// be used, and the declared summary.
