@@ -86,7 +86,7 @@ impl<'s> Relay<'s> {
     }
 
     /// Sleeps until the session's socket or a local end can move bytes,
-    /// at most `TICK` and at most `limit`.
+    /// at most `TICK` and at most `limit` (but a millisecond at least).
     pub fn wait(&self, limit: Duration) {
         let socket = socket(self.session);
         let mut session_flags = PollFlags::IN;
@@ -107,7 +107,9 @@ impl<'s> Relay<'s> {
             }
             fds.push(PollFd::new(&link.local, flags));
         }
-        let wait = limit.min(TICK);
+        // At least a millisecond: past the time limit the conversations end
+        // by their own timeouts, which this loop must not spin waiting for.
+        let wait = limit.clamp(Duration::from_millis(1), TICK);
         let wait = rustix::event::Timespec { tv_sec: 0, tv_nsec: i64::from(wait.subsec_nanos()) };
         // An error (EINTR) only ends this wait early.
         let _ = poll(&mut fds, Some(&wait));
