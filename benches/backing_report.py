@@ -37,6 +37,7 @@ def ms(seconds):
 def main():
     raw = sys.argv[1]
     # The delays, from the one place they are set.
+    sys.dont_write_bytecode = True  # no __pycache__ in benches/
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import backing_lab  # noqa: E402
     delays = backing_lab.DELAYS
