@@ -47,23 +47,7 @@ impl Reach for Tunnel<'_> {
     fn ask(&mut self, questions: &[Question<'_>]) -> Vec<(Outcome, Duration)> {
         let started = Instant::now();
         let until = (started + self.timeout).min(self.deadline.instant());
-        let mut outcomes: Vec<Option<Outcome>> = vec![None; questions.len()];
-        let mut to_open = VecDeque::new();
-        for (i, q) in questions.iter().enumerate() {
-            match (q.endpoint.host.as_deref(), q.endpoint.port) {
-                (Some(host), Some(port)) if until > Instant::now() => {
-                    to_open.push_back((i, host, port));
-                }
-                (Some(_), Some(_)) => {
-                    let why = "not asked: the host's time is up";
-                    outcomes[i] = Some(Outcome::failed(Status::Timeout, why));
-                }
-                _ => {
-                    let why = "not asked: no host and port";
-                    outcomes[i] = Some(Outcome::failed(Status::NotAsked, why));
-                }
-            }
-        }
+        let (mut outcomes, mut to_open) = sort(questions, until);
         // Each conversation leaves its outcome here before it drops its
         // end of the socket, so the relay finishing means all are in.
         let answered: Vec<Mutex<Option<(Outcome, Duration)>>> =
@@ -71,6 +55,7 @@ impl Reach for Tunnel<'_> {
         if !to_open.is_empty() {
             std::thread::scope(|scope| {
                 let mut relay = Relay::new(self.session);
+                let mut threads = Vec::new();
                 loop {
                     let mut moved = false;
                     // Open what opens without waiting, one at a time.
@@ -107,9 +92,12 @@ impl Reach for Tunnel<'_> {
                                 *slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
                                     Some((outcome, started.elapsed()));
                             });
-                        if let Err(e) = spawned {
-                            let why = format!("not asked: no thread to ask it ({e})");
-                            outcomes[i] = Some(Outcome::failed(Status::Error, why));
+                        match spawned {
+                            Ok(thread) => threads.push(thread),
+                            Err(e) => {
+                                let why = format!("not asked: no thread to ask it ({e})");
+                                outcomes[i] = Some(Outcome::failed(Status::Error, why));
+                            }
                         }
                     }
                     if !to_open.is_empty() && Instant::now() >= until {
@@ -126,6 +114,11 @@ impl Reach for Tunnel<'_> {
                     }
                 }
                 relay.close();
+                // Joined here, so a conversation that panicked leaves its
+                // slot empty (said below) instead of ending the host's worker.
+                for thread in threads {
+                    let _ = thread.join();
+                }
             });
         }
         self.deadline.arm(self.session);
@@ -138,13 +131,46 @@ impl Reach for Tunnel<'_> {
                 match (outcome, asked) {
                     (Some(outcome), _) => (outcome, took),
                     (None, Some(asked)) => asked,
-                    (None, None) => {
-                        (Outcome::failed(Status::Error, "the asking thread ended early"), took)
-                    }
+                    (None, None) => (
+                        Outcome::failed(
+                            Status::Error,
+                            "the asking thread ended without an outcome",
+                        ),
+                        took,
+                    ),
                 }
             })
             .collect()
     }
+}
+
+/// A question still to open a channel for: its index, host and port.
+type ToOpen<'q> = (usize, &'q str, u16);
+
+/// The questions to ask, in order, and the outcomes
+/// of those that cannot be asked.
+fn sort<'q>(
+    questions: &[Question<'q>],
+    until: Instant,
+) -> (Vec<Option<Outcome>>, VecDeque<ToOpen<'q>>) {
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; questions.len()];
+    let mut to_open = VecDeque::new();
+    for (i, q) in questions.iter().enumerate() {
+        match (q.endpoint.host.as_deref(), q.endpoint.port) {
+            (Some(host), Some(port)) if until > Instant::now() => {
+                to_open.push_back((i, host, port));
+            }
+            (Some(_), Some(_)) => {
+                let why = "not asked: the host's time is up";
+                outcomes[i] = Some(Outcome::failed(Status::Timeout, why));
+            }
+            _ => {
+                let why = "not asked: no host and port";
+                outcomes[i] = Some(Outcome::failed(Status::NotAsked, why));
+            }
+        }
+    }
+    (outcomes, to_open)
 }
 
 impl Tunnel<'_> {
