@@ -70,7 +70,7 @@ pub fn containers(
 /// states; lines without their end mark, or with a field missing, count
 /// for none. Never by position: the engine leaves out what it did not find.
 pub fn read_many(text: &str, names: &[&str]) -> BTreeMap<String, ContainerState> {
-    let mut states = BTreeMap::new();
+    let mut found = BTreeMap::new();
     for line in text.lines() {
         let fields: Vec<&str> = line.split('\t').collect();
         let [name, id, status, image_id, reference, "."] = fields[..] else { continue };
@@ -84,11 +84,11 @@ pub fn read_many(text: &str, names: &[&str]) -> BTreeMap<String, ContainerState>
                     id: field(Some(image_id)),
                     on_host: None,
                 };
-                states.insert(asked.to_owned(), ContainerState { status: status.clone(), image });
+                found.insert(asked.to_owned(), ContainerState { status: status.clone(), image });
             }
         }
     }
-    states
+    found
 }
 
 /// `ENGINE image inspect` of `reference`: its id, or `not-found` when the
