@@ -21,6 +21,7 @@ mod collect_local;
 mod comparators;
 mod config_groups;
 mod containers;
+mod containers_batch;
 mod containers_noshell;
 mod containers_ssh;
 mod declared;

@@ -9,6 +9,7 @@ use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::engine::EngineCli;
+use super::inspections::Inspections;
 use super::session::{self, Cut, Transcript};
 use super::throwaway::Throwaway;
 use super::without_shell::{self, Subject};
@@ -36,6 +37,8 @@ pub struct Job<'a> {
     pub containers: &'a ContainerPlan,
     /// The app's backing-service roles.
     pub roles: &'a [crate::backing::roles::Role],
+    /// The run's local containers, inspected together.
+    pub inspections: &'a Inspections,
 }
 
 /// Progress callbacks, as for any host.
@@ -59,9 +62,12 @@ pub fn collect_container(
         Ok(cli) => cli,
         Err(f) => return failed(f),
     };
-    let state = match inspect::container(&cli, &t.container, deadline) {
-        Ok(state) => state,
-        Err(f) => return failed(f),
+    let state = match job.inspections.state(&cli, &t.container, deadline) {
+        Some(state) => state,
+        None => match inspect::container(&cli, &t.container, deadline) {
+            Ok(state) => state,
+            Err(f) => return failed(f),
+        },
     };
     if state.status != "running" {
         let status = if state.status.is_empty() { "not running" } else { &state.status };

@@ -13,6 +13,7 @@ pub mod files;
 pub mod host;
 pub mod image_config;
 pub mod inspect;
+pub mod inspections;
 pub mod listing;
 pub mod remote;
 pub mod remote_command;
