@@ -435,3 +435,21 @@ fn random_boundary() -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::DEPS;
+    use crate::deps::stream::{LOCK_FILES, VENVS};
+
+    /// `deps.sh` looks for the files and folders local collection reads
+    /// (`collect::deps::local`), in the same order.
+    #[test]
+    fn the_probe_reads_the_dependency_files_local_collection_reads() {
+        let locks = format!("for _n in {}; do", LOCK_FILES.join(" "));
+        assert!(DEPS.contains(&locks), "deps.sh should have: {locks}");
+        let venvs = format!("for _n in {}; do", VENVS.join(" "));
+        assert!(DEPS.contains(&venvs), "deps.sh should have: {venvs}");
+        assert!(DEPS.contains("\"$A\"/requirements*.txt"));
+        assert!(DEPS.contains("node_modules/.package-lock.json"));
+    }
+}
