@@ -34,6 +34,54 @@ python_tools() {
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check ansible-core ansible junitparser
 }
 
+# The app-dependency tests' real installs (tests/it/deps.rs), made once
+# under target/deps-fixture/ from exact pins: a virtualenv with requests
+# and its dependencies from PyPI, and a node_modules from npm (nested
+# copies and a scoped package among them). the wheels and npm's cache stay
+# there too, so making them again (after `cargo clean -p`, say) is offline.
+deps_fixture() {
+    local root=target/deps-fixture
+    local py=$root/python node=$root/node
+    if [[ ! -f $py/.done ]]; then
+        echo "test-deps: making the Python app fixture in $py" >&2
+        rm -rf "$py"; mkdir -p "$py"
+        python3 -m venv "$py/.venv"
+        printf '%s\n' requests==2.31.0 certifi==2023.11.17 charset-normalizer==3.3.2 \
+            idna==3.6 urllib3==2.1.0 > "$py/requirements.txt"
+        # The wheels are kept (a download skips those present), then
+        # installed from there alone.
+        "$py/.venv/bin/python" -m pip download --quiet --disable-pip-version-check \
+            --dest "$root/wheels" -r "$py/requirements.txt"
+        "$py/.venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+            --no-index --find-links "$root/wheels" -r "$py/requirements.txt"
+        : > "$py/.done"
+    fi
+    if [[ ! -f $node/.done ]]; then
+        if ! command -v npm >/dev/null 2>&1; then
+            echo "test-deps: no npm: the Node app fixture is not made" >&2
+            return 0
+        fi
+        echo "test-deps: making the Node app fixture in $node" >&2
+        rm -rf "$node"; mkdir -p "$node"
+        cat > "$node/package.json" <<'JSON'
+{
+  "name": "paritty-deps-fixture",
+  "version": "1.0.0",
+  "private": true,
+  "dependencies": {
+    "@babel/code-frame": "7.23.5",
+    "chalk": "4.1.2",
+    "debug": "4.3.4",
+    "semver": "7.5.4"
+  }
+}
+JSON
+        (cd "$node" && npm install --no-audit --no-fund --prefer-offline --loglevel=error \
+            --cache "$PWD/../npm-cache" >/dev/null)
+        : > "$node/.done"
+    fi
+}
+
 # command or file -> Debian package
 needs=(
     "cc:build-essential"
@@ -71,8 +119,11 @@ done
 if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip' 2>/dev/null; then
     missing+=("python3-venv")
 fi
+# The app-dependency fixture's Node side is installed by Debian's npm.
+command -v npm >/dev/null 2>&1 || missing+=("npm")
 if [[ ${#missing[@]} -eq 0 ]]; then
     python_tools
+    deps_fixture
     exit 0
 fi
 
@@ -114,3 +165,4 @@ if ! $epmd_was_running && command -v epmd >/dev/null 2>&1 && epmd -names >/dev/n
     epmd -kill >/dev/null 2>&1 || true
 fi
 python_tools
+deps_fixture

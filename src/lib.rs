@@ -12,6 +12,7 @@ pub mod commands;
 pub mod compare;
 pub mod config;
 pub mod declare;
+pub mod deps;
 pub mod examples;
 pub mod export;
 pub mod fsutil;

@@ -244,12 +244,15 @@ fn report(name: &str, found: Found, profile: &Profile, max_bytes: usize) -> Host
             rc.filter(|rc| *rc != 0).map_or(String::new(), |rc| format!(" (rc {rc})"))
         )
     });
-    let facts = facts_from_probe(
+    let mut facts = facts_from_probe(
         profile,
         &frames,
         max_bytes,
         cut_off.as_deref().unwrap_or("the probe did not report it"),
     );
+    if let Some(records) = frames.facts.get(&crate::probe::script::deps_fact(profile)) {
+        facts.extend(super::deps::from_probe(records));
+    }
     let parse_time = |t: &Option<String>| {
         t.as_deref().and_then(|t| humantime::parse_rfc3339_weak(t.trim_end_matches('Z')).ok())
     };

@@ -109,6 +109,7 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
             stage(Stage::Probing);
             let mut snapshot = local(run);
             snapshot.facts.extend(local_backing(run.plan));
+            snapshot.facts.extend(local_deps(run.plan));
             HostReport { target: "local".into(), snapshot: Some(snapshot), failure: None }
         }
         Target::Container(t) => match &t.on {
@@ -319,6 +320,18 @@ fn local_backing(plan: &Plan) -> std::collections::BTreeMap<String, crate::model
         env: &env,
     };
     super::backing::local::facts(&plan.roles, &here)
+}
+
+/// This machine's `deps.*` facts: the app folder's installed packages and
+/// lock files, read here.
+fn local_deps(plan: &Plan) -> std::collections::BTreeMap<String, crate::model::Fact> {
+    let virtual_env = std::env::var_os("VIRTUAL_ENV");
+    let path_var = std::env::var_os("PATH");
+    super::deps::local::collect(&super::deps::local::Here {
+        app_dir: &plan.app_dir,
+        virtual_env: virtual_env.as_deref(),
+        path_var: path_var.as_deref(),
+    })
 }
 
 /// A container or image target under the run's plan, its progress sent as

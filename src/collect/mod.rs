@@ -7,6 +7,7 @@ pub mod backing;
 mod builtin;
 pub mod command;
 pub mod container;
+pub mod deps;
 pub mod events;
 pub mod evidence;
 pub mod history;

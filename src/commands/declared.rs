@@ -39,11 +39,11 @@ pub fn declarations(
 ) -> Result<Declarations> {
     let Some(host) = &collect.declared_from else {
         let dir = collect.app_dir.as_deref().unwrap_or(Path::new("."));
-        return Ok(read_dir_for(dir, &app_hosts(plan, dir)));
+        return Ok(here(plan, dir));
     };
     let targets = collecting::targets(std::slice::from_ref(host), config, remote)?;
     match targets.as_slice() {
-        [Target::Local] => Ok(read_dir_for(&plan.app_dir, &app_hosts(plan, &plan.app_dir))),
+        [Target::Local] => Ok(here(plan, &plan.app_dir)),
         [target] => app_files::read(target, plan),
         _ => Err(eyre!("--declared-from names one host; `{host}` is {}", targets.len())),
     }
@@ -64,6 +64,35 @@ fn app_hosts(plan: &Plan, dir: &Path) -> Vec<AppHost> {
             Some(AppHost { role: s.role.clone(), host })
         })
         .collect()
+}
+
+/// What this machine's app folder `dir` declares: its declaration files,
+/// and its lock files' pins, each an exact constraint on its `deps.*` fact
+/// by the ecosystem's rules (two lock files pinning one package apart are
+/// the project disagreeing with itself, as for any declaration).
+fn here(plan: &Plan, dir: &Path) -> Declarations {
+    use crate::collect::deps::local;
+    use crate::declare::Rules;
+    use crate::deps::{Ecosystem, fact_id};
+    let mut declarations = read_dir_for(dir, &app_hosts(plan, dir));
+    let path = std::env::var_os("PATH");
+    let found =
+        local::read(&local::Here { app_dir: dir, virtual_env: None, path_var: path.as_deref() });
+    for pin in found.pinned.iter().filter(|p| p.nested.is_none()) {
+        let (constraint, rules) = match pin.ecosystem {
+            Ecosystem::Python => (format!("=={}", pin.version), Rules::Pep440),
+            Ecosystem::Node => (pin.version.clone(), Rules::Npm),
+            Ecosystem::Ruby => (format!("= {}", pin.version), Rules::Ruby),
+        };
+        declarations.items.push(Declaration {
+            fact: fact_id(pin.ecosystem, &pin.name),
+            constraint,
+            rules,
+            file: pin.file.clone(),
+            line: pin.line,
+        });
+    }
+    declarations
 }
 
 /// The declarations judged against `comparison`'s hosts.

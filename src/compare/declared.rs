@@ -261,6 +261,7 @@ mod tests {
                 tolerated: false,
                 origin: None,
                 restart: None,
+                unpinned: None,
             })
             .collect();
         let row = Row {

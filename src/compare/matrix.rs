@@ -40,6 +40,9 @@ pub struct Cell {
     /// Its server runs another version than installed, or a replaced
     /// binary: a finding about this host alone, never a severity.
     pub restart: Option<super::restart::Restart>,
+    /// An app dependency whose installed version is not the one the
+    /// host's own lock file pins: that pin (`deps.*` only).
+    pub unpinned: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +76,12 @@ pub struct Comparison {
     pub baseline: usize,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
+}
+
+/// The lock file's pin of a dependency that runs another version.
+fn unpinned(fact: &Fact) -> Option<String> {
+    let pin = fact.pinned.as_ref()?;
+    (fact.value.as_ref().is_some_and(|v| v != pin)).then(|| pin.clone())
 }
 
 /// Categories in reading order; others follow alphabetically.
@@ -122,6 +131,7 @@ impl Comparison {
                             tolerated,
                             origin: fact.and_then(|f| f.origin),
                             restart: fact.and_then(super::restart::pending),
+                            unpinned: fact.and_then(unpinned),
                         }
                     })
                     .collect();

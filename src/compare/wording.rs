@@ -17,15 +17,18 @@ pub fn note(cell: &Cell) -> &'static str {
 }
 
 /// A cell's text: the value, or why there is none; a value that was not
-/// observed says where it came from ("3.12.4 (from image config)"), a
-/// server that needs a restart says so ("7.2.4 (⟳ running 7.0.15)").
+/// observed says where it came from ("3.12.4 (from image config)"), an
+/// app dependency that is not what its host's lock file pins says so
+/// ("2.1.0 (lock pins 2.0.7)"), and a server that needs a restart says so
+/// ("7.2.4 (⟳ running 7.0.15)").
 pub fn cell_text(cell: &Cell, host_failed: bool) -> String {
     match (&cell.value, cell.status) {
         (Some(v), _) => {
             let v = v.replace(['\n', '\t'], " ");
-            let v = match cell.origin {
-                Some(origin) => format!("{v} ({})", origin.tag()),
-                None => v,
+            let v = match (cell.origin, &cell.unpinned) {
+                (Some(origin), _) => format!("{v} ({})", origin.tag()),
+                (None, Some(pin)) => format!("{v} (lock pins {pin})"),
+                (None, None) => v,
             };
             match &cell.restart {
                 Some(restart) => format!("{v} ({})", restart.tag()),

@@ -250,6 +250,11 @@ pub struct Fact {
     /// started). Optional in JSON, as `origin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub running: Option<Running>,
+    /// For an app dependency (`deps.*`), the version the target's own lock
+    /// file pins, kept beside the installed version (`value`) so a host
+    /// that runs something else than its lock says so. Optional in JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<String>,
 }
 
 /// How a fact that was not observed was known (ARCHITECTURE.md, "Snapshot
@@ -380,6 +385,7 @@ impl Fact {
             truncated: false,
             origin: None,
             running: None,
+            pinned: None,
         }
     }
 }

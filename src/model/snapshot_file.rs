@@ -303,6 +303,7 @@ fn sanitized(mut snapshot: Snapshot) -> Snapshot {
         .map(|(mut id, mut fact)| {
             one_line(&mut id);
             fact.value.iter_mut().for_each(clean);
+            fact.pinned.iter_mut().for_each(one_line);
             clean(&mut fact.raw);
             fact.found_at.iter_mut().for_each(clean);
             clean(&mut fact.label);

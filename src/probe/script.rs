@@ -123,6 +123,14 @@ const APP: &str = include_str!("app.sh");
 /// their version (also checked by shellcheck).
 const RUNNING: &str = include_str!("running.sh");
 
+/// The app's dependency files, sent back for `deps::stream` (also checked
+/// by shellcheck).
+const DEPS: &str = include_str!("deps.sh");
+
+/// The most one dependency file may bring back (`deps::stream::MAX_FILE`);
+/// the deps fact as a whole brings at most twice that.
+pub const DEPS_MAX_BYTES: usize = crate::deps::stream::MAX_FILE * 2;
+
 /// The lines each host gets its own values in (`for_app`), after the
 /// watchdog's (`watch_lines`): its deadline and environment label; none
 /// until a transport knows them. The app folder's `A=` line follows
@@ -190,6 +198,8 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
     s.push_str(&quote(&lines.join("\n")));
     s.push('\n');
     s.push_str(APP);
+    let _ = writeln!(s, "_DM={}", crate::deps::stream::MAX_FILE);
+    s.push_str(DEPS);
     let runs = runs_servers(profile);
     if runs {
         write_running(&mut s, profile);
@@ -218,6 +228,9 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
     }
     // The app's configuration: one more fact after the profile's.
     let _ = writeln!(s, "_f{}() {{ _app {}; }}", profile.facts.len(), profile.facts.len());
+    // The app's dependency files: one more.
+    let deps = deps_fact(profile);
+    let _ = writeln!(s, "_f{deps}() {{ _deps {deps}; }}");
     // The running servers: one more after it, listed before any fact
     // starts (no tool the probe runs is then taken for a server).
     let count = if runs {
@@ -225,7 +238,7 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
         let _ = writeln!(s, "_f{n}() {{ _running {n}; }}\n_rlist {n}");
         n + 1
     } else {
-        app_fact(profile) + 1
+        deps + 1
     };
     // Launch facts in order, at most `max_parallel` in flight; emit each in
     // order as soon as it and those before it are done, so a host that dies
@@ -272,9 +285,9 @@ pub fn app_fact(profile: &Profile) -> usize {
 }
 
 /// The index of the running servers' section in the probe's frames: after
-/// the app's (`collect::running::listing` reads it).
+/// the app's dependencies' (`collect::running::listing` reads it).
 pub fn running_fact(profile: &Profile) -> usize {
-    profile.facts.len() + 1
+    deps_fact(profile) + 1
 }
 
 /// Whether any fact names server programs to look for.
@@ -317,6 +330,18 @@ fn write_running(s: &mut String, profile: &Profile) {
     }
     s.push_str("    *) return 1 ;;\n  esac\n}\n");
     s.push_str(RUNNING);
+}
+
+/// The index of the app's dependencies' fact: after the app's.
+pub fn deps_fact(profile: &Profile) -> usize {
+    profile.facts.len() + 1
+}
+
+/// The most bytes a probe of `profile` may send back: every source's
+/// output at its cap, the dependency files, and room for the records.
+pub fn max_output(profile: &Profile, max_bytes: usize) -> usize {
+    let sources: usize = profile.facts.iter().map(|f| f.sources.len()).sum();
+    sources.saturating_mul(max_bytes + 512).saturating_add(DEPS_MAX_BYTES).saturating_add(1 << 20)
 }
 
 /// The watchdog's tick: a fifth of the command timeout.
@@ -511,6 +536,7 @@ fn random_boundary() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deps::stream::{LOCK_FILES, VENVS};
 
     fn built(command_timeout: u64) -> ProbeScript {
         let profile = crate::profile::parse_profile("[profile]\nname = \"t\"\n", "t.toml", None)
@@ -537,5 +563,17 @@ mod tests {
         // Time enough: as without a deadline.
         let text = built(10).for_app(Duration::from_secs(600), Some("/srv/app"), None);
         assert!(text.contains("\nW=2.000\nK=5\nT=592\nPE=''\nA='/srv/app'\n"), "{text}");
+    }
+
+    /// `deps.sh` looks for the files and folders local collection reads
+    /// (`collect::deps::local`), in the same order.
+    #[test]
+    fn the_probe_reads_the_dependency_files_local_collection_reads() {
+        let locks = format!("for _n in {}; do", LOCK_FILES.join(" "));
+        assert!(DEPS.contains(&locks), "deps.sh should have: {locks}");
+        let venvs = format!("for _n in {}; do", VENVS.join(" "));
+        assert!(DEPS.contains(&venvs), "deps.sh should have: {venvs}");
+        assert!(DEPS.contains("\"$A\"/requirements*.txt"));
+        assert!(DEPS.contains("node_modules/.package-lock.json"));
     }
 }

@@ -252,7 +252,9 @@ impl App {
             column_scroll: 0,
             details_scroll: 0,
             show_details: true,
-            collapsed: BTreeSet::new(),
+            // Hundreds of packages would bury the rest: folded, its line
+            // counts them and the ones that differ.
+            collapsed: BTreeSet::from([crate::collect::deps::CATEGORY.to_owned()]),
             only_diff: false,
             show_absent: false,
             cursor_placed: false,

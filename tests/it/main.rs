@@ -25,6 +25,7 @@ mod containers_batch;
 mod containers_noshell;
 mod containers_ssh;
 mod declared;
+mod deps;
 mod diff;
 mod examples_shipped;
 mod exec_hosts;

@@ -78,13 +78,14 @@ fn fact() -> impl Strategy<Value = Fact> {
                 Just(Some(Origin::ImageLabel))
             ],
             running(),
+            proptest::option::of(text()),
         ),
     )
         .prop_map(
             |(
                 (value, status, raw, found_at, duration_ms),
                 (label, category, compare, informational),
-                (command, exit_code, shadowed, truncated, origin, running),
+                (command, exit_code, shadowed, truncated, origin, running, pinned),
             )| Fact {
                 value,
                 status,
@@ -101,6 +102,7 @@ fn fact() -> impl Strategy<Value = Fact> {
                 truncated,
                 origin,
                 running,
+                pinned,
             },
         )
 }

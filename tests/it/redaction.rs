@@ -27,6 +27,7 @@ fn env_fact(name: &str, value: &str) -> Fact {
         truncated: false,
         origin: None,
         running: None,
+        pinned: None,
     }
 }
 

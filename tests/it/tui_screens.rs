@@ -272,3 +272,51 @@ fn the_time_gap_is_in_the_column_headers_and_the_revision_details() {
     insta::assert_snapshot!("time_gap", shown);
     assert!(shown.contains("prod · 3 behind · 9d"), "{shown}");
 }
+
+/// prod and the laptop with the same app's dependencies, as the readers
+/// make them from real files' text: the laptop runs another urllib3 than
+/// prod and than its own lock file.
+fn with_dependencies(
+    mut report: paritty::model::HostReport,
+    urllib3: &str,
+) -> paritty::model::HostReport {
+    use paritty::collect::deps::{Found, facts};
+    let mut found = Found::default();
+    for (name, version) in [("requests", "2.31.0"), ("urllib3", urllib3), ("idna", "3.6")] {
+        let path =
+            format!(".venv/lib/python3.11/site-packages/{name}-{version}.dist-info/METADATA");
+        found
+            .add_file(&path, &format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"));
+    }
+    found.add_file("requirements.txt", "requests==2.31.0\nurllib3==2.1.0\nidna==3.6\n");
+    found.add_file(
+        "node_modules/.package-lock.json",
+        r#"{"packages": {"node_modules/@babel/code-frame": {"version": "7.23.5"}}}"#,
+    );
+    let snapshot = report.snapshot.as_mut().expect("snapshot");
+    snapshot.facts.extend(facts(&found));
+    report
+}
+
+#[test]
+fn app_dependencies_are_folded_with_their_counts_until_unfolded() {
+    use crate::common::tui::app_of;
+    let mut app = app_of(vec![
+        with_dependencies(fixture("debian11-prod.json"), "2.1.0"),
+        with_dependencies(fixture("debian12-laptop.json"), "2.0.7"),
+    ]);
+    let category =
+        app.categories().iter().position(|c| c.name == "App dependencies").expect("the category");
+    let line = paritty::tui::app::Line::Category(category);
+    app.cursor = app.lines().iter().position(|l| *l == line).expect("its line");
+    let folded = screen(&mut app, 120, 24);
+    assert!(folded.contains("▸ App dependencies (4, 1 differs)"), "{folded}");
+    assert!(!folded.contains("urllib3"), "folded: {folded}");
+    insta::assert_snapshot!("dependencies_folded", folded);
+    send(&mut app, [key(KeyCode::Enter)]);
+    let open = screen(&mut app, 120, 30);
+    assert!(open.contains("▾ App dependencies"), "{open}");
+    assert!(open.contains("2.0.7 (lock pins 2.1.0)"), "{open}");
+    assert!(open.contains("@babel/code-frame"), "{open}");
+    insta::assert_snapshot!("dependencies_unfolded", open);
+}

@@ -190,8 +190,7 @@ pub(crate) fn probe(
     spawned: &dyn Fn(u32),
 ) -> Result<Transcript, Failure> {
     // As much as every source's capped output could be, and some framing.
-    let sources: usize = job.profile.facts.iter().map(|f| f.sources.len()).sum();
-    let max_total = sources.saturating_mul(job.collect.max_bytes + 512).saturating_add(1 << 20);
+    let max_total = crate::probe::script::max_output(job.profile, job.collect.max_bytes);
     session::run(program, args, job.probe, deadline, max_total, progress.facts_done, spawned)
         .map_err(|e| {
             Failure::new(
@@ -266,6 +265,9 @@ pub(crate) fn read_back(
     if let Some(records) = parsed.facts.get(&crate::probe::script::app_fact(job.profile)) {
         let config = remote::read(records, job.collect.max_bytes);
         facts.extend(remote::facts(&config, job.roles, &name, &mut remote::NotReached));
+    }
+    if let Some(records) = parsed.facts.get(&crate::probe::script::deps_fact(job.profile)) {
+        facts.extend(crate::collect::deps::from_probe(records));
     }
     let failure = cut_off
         .map(|(reason, why)| Failure::new(reason, format!("{name}: partial results, {why}")));

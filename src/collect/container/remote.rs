@@ -107,8 +107,7 @@ pub fn collect_remote(
     let limit = via.deadline.left().as_secs().saturating_sub(2).max(1);
     let line = remote_command::probe(t.engine, &t.container, limit);
     let launch = Launch { command: &line, stderr_cap: Some(remote_command::STDERR_CAP) };
-    let sources: usize = job.profile.facts.iter().map(|f| f.sources.len()).sum();
-    let max_total = sources.saturating_mul(job.collect.max_bytes + 512).saturating_add(1 << 20);
+    let max_total = crate::probe::script::max_output(job.profile, job.collect.max_bytes);
     let probe_started = Instant::now();
     let app = (t.app_dir.as_deref(), t.labels.get("environment").map(String::as_str));
     let ran = match exec::run_probe_as(

@@ -90,8 +90,7 @@ pub fn collect_host(
         };
 
     stage(Stage::Probing);
-    let sources: usize = profile.facts.iter().map(|f| f.sources.len()).sum();
-    let max_total = sources.saturating_mul(opts.collect.max_bytes + 512).saturating_add(1 << 20);
+    let max_total = crate::probe::script::max_output(profile, opts.collect.max_bytes);
     let environment = labels.get("environment").map(String::as_str);
     let app = (app_dir, environment);
     let transcript = match exec::run_probe(&session, probe, app, deadline, max_total, facts_done) {
@@ -143,6 +142,9 @@ pub fn collect_host(
         cut_off.as_deref().unwrap_or("the probe did not report it"),
     );
     facts.extend(backing.unwrap_or_default());
+    if let Some(records) = parsed.facts.get(&crate::probe::script::deps_fact(profile)) {
+        facts.extend(crate::collect::deps::from_probe(records));
+    }
     let snapshot = Snapshot {
         schema_version: SCHEMA_VERSION,
         paritty_version: env!("CARGO_PKG_VERSION").to_owned(),

@@ -189,6 +189,9 @@ struct Cell<'c> {
     /// restart pending`): shown, never counted.
     #[serde(skip_serializing_if = "Option::is_none")]
     restart: Option<String>,
+    /// The host's own lock file pins another version than it runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lock: Option<&'c str>,
 }
 
 pub fn render(doc: &DiffDoc<'_>) -> String {
@@ -244,6 +247,7 @@ pub fn render(doc: &DiffDoc<'_>) -> String {
                                 .restart
                                 .as_ref()
                                 .map(crate::compare::restart::Restart::sentence),
+                            lock: cell.unpinned.as_deref(),
                             judgement: verdict.map(|v| v.judgement),
                             violates: verdict
                                 .and_then(|v| v.against)

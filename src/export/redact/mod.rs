@@ -218,6 +218,10 @@ impl Redactor {
         // Labels come with snapshot files too: untrusted like the rest.
         fact.label = self.text(&fact.label);
         fact.category = self.text(&fact.category);
+        // A lock file's pin is a version, but a snapshot file can say anything.
+        if let Some(pin) = fact.pinned.take() {
+            fact.pinned = Some(self.text(&pin));
+        }
         let variable = fact.found_at.as_deref().and_then(|f| f.strip_prefix('$'));
         if let Some(name) = variable
             && is_secret_name(name)

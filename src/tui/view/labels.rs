@@ -11,10 +11,23 @@ use crate::tui::app::{App, Category};
 
 /// `▾ Runtimes (12)`, `▸` when folded.
 pub fn category<'a>(app: &App, category: &Category, selected: bool, width: usize) -> Span<'a> {
-    let mark = if app.collapsed.contains(&category.name) { "▸" } else { "▾" };
-    let text = format!("{mark} {} ({})", category.name, category.rows.len());
+    let text = category_text(app, category);
     let label_style = if selected { style::selected(app.color) } else { style::heading(app.color) };
     Span::styled(pad(&text, width), label_style)
+}
+
+/// A category's line; the app's dependencies, many and folded at first,
+/// also say how many differ: `▸ App dependencies (212, 3 differ)`.
+pub fn category_text(app: &App, category: &Category) -> String {
+    let mark = if app.collapsed.contains(&category.name) { "▸" } else { "▾" };
+    let count = category.rows.len();
+    if category.name != crate::collect::deps::CATEGORY {
+        return format!("{mark} {} ({count})", category.name);
+    }
+    let rows = &app.comparison.rows;
+    let differ = category.rows.iter().filter(|&&r| app.diverges(&rows[r])).count();
+    let verb = if differ == 1 { "differs" } else { "differ" };
+    format!("{mark} {} ({count}, {differ} {verb})", category.name)
 }
 
 /// A fact's label, indented under its category; informational ones dim.

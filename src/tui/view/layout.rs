@@ -80,8 +80,10 @@ fn inner(area: Rect) -> Rect {
     }
 }
 
-/// Room for "  label" and for "▾ Category (12)".
+/// Room for "  label" and for "▾ Category (12)"; a little more for the
+/// app's dependencies' line, which also counts those that differ.
 fn label_width(app: &App, inner: Rect) -> u16 {
+    let deps = crate::collect::deps::CATEGORY;
     let longest = app
         .comparison
         .rows
@@ -89,7 +91,12 @@ fn label_width(app: &App, inner: Rect) -> u16 {
         .map(|r| (r.label.chars().count() + 4).max(r.category.chars().count() + 8))
         .max()
         .unwrap_or(12);
-    u16::try_from(longest).unwrap_or(30).clamp(14, 30).min(inner.width / 3)
+    let (longest, most) = if app.comparison.rows.iter().any(|r| r.category == deps) {
+        (longest.max(deps.chars().count() + 18), 36)
+    } else {
+        (longest, 30)
+    };
+    u16::try_from(longest).unwrap_or(30).clamp(14, most).min(inner.width / 3)
 }
 
 /// Lines of the fleet view's header: the column's name, its host count.

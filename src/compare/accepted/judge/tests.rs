@@ -36,6 +36,7 @@ fn comparison(base: &str, hosts: &[(&str, Option<&str>)]) -> Comparison {
             origin: None,
             restart: None,
             service: None,
+            unpinned: None,
         })
         .collect();
     let row = Row {

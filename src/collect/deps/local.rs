@@ -1,0 +1,168 @@
+//! This machine's app dependencies, read straight from the app folder's
+//! files (no pip, no npm started: a few hundred small reads): the
+//! virtualenv's `*.dist-info/METADATA` headers, npm's hidden lockfile (or
+//! each top-level package's `package.json` where there is none), and the
+//! lock files. Which virtualenv: `$VIRTUAL_ENV` when it is inside the app
+//! folder, else the first of `.venv`, `venv`, `env`, `.virtualenv` there
+//! holding a `pyvenv.cfg`; with none, and only for an app whose lock files
+//! pin Python packages, the site-packages of the `python3` on PATH (an
+//! image that `pip install`ed into its interpreter): a machine's own
+//! Python packages are not an app's.
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use super::{Found, facts};
+use crate::declare::Problem;
+use crate::deps::Ecosystem;
+use crate::deps::stream::{LOCK_FILES, MAX_FILE, VENVS, is_requirements};
+use crate::fsutil::{read_prefix, read_text};
+use crate::model::Fact;
+
+/// A METADATA file's headers are at its start; the rest is the
+/// package's description.
+const METADATA_HEAD: usize = 64 * 1024;
+
+/// Where to look.
+pub struct Here<'a> {
+    pub app_dir: &'a Path,
+    /// `$VIRTUAL_ENV` as paritty was started with it.
+    pub virtual_env: Option<&'a OsStr>,
+    /// The PATH that finds `python3` (the interpreter's own packages).
+    pub path_var: Option<&'a OsStr>,
+}
+
+/// The `deps.*` facts of the app folder here.
+pub fn collect(here: &Here<'_>) -> BTreeMap<String, Fact> {
+    facts(&read(here))
+}
+
+/// What the app folder's dependency files say.
+pub fn read(here: &Here<'_>) -> Found {
+    let mut found = Found::default();
+    let dir = here.app_dir;
+    for name in LOCK_FILES {
+        read_file(&mut found, dir, &dir.join(name));
+    }
+    for path in sorted(dir, |n| is_requirements(n) && n != "requirements.txt") {
+        read_file(&mut found, dir, &path);
+    }
+    let pins_python = found.pinned.iter().any(|p| p.ecosystem == Ecosystem::Python);
+    let site = match virtualenv(here) {
+        Some(venv) => site_packages(&venv.join("lib")),
+        None if pins_python => interpreter_site_packages(here.path_var),
+        None => Vec::new(),
+    };
+    for folder in site {
+        for dist in sorted(&folder, |n| n.ends_with(".dist-info")) {
+            read_metadata(&mut found, dir, &dist.join("METADATA"));
+        }
+    }
+    let modules = dir.join("node_modules");
+    let hidden = modules.join(".package-lock.json");
+    if hidden.is_file() {
+        read_file(&mut found, dir, &hidden);
+    } else if modules.is_dir() {
+        for package in sorted(&modules, |n| !n.starts_with('.')) {
+            if package.file_name().is_some_and(|n| n.to_string_lossy().starts_with('@')) {
+                for scoped in sorted(&package, |n| !n.starts_with('.')) {
+                    read_file(&mut found, dir, &scoped.join("package.json"));
+                }
+            } else {
+                read_file(&mut found, dir, &package.join("package.json"));
+            }
+        }
+    }
+    found
+}
+
+/// The app's virtualenv, if it has one.
+fn virtualenv(here: &Here<'_>) -> Option<PathBuf> {
+    let root = std::fs::canonicalize(here.app_dir).ok()?;
+    let active = here
+        .virtual_env
+        .filter(|v| !v.is_empty())
+        .and_then(|v| std::fs::canonicalize(v).ok())
+        .filter(|v| v.starts_with(&root));
+    active.or_else(|| VENVS.iter().map(|v| root.join(v)).find(|v| v.join("pyvenv.cfg").is_file()))
+}
+
+/// `LIB/python3.X/site-packages` folders.
+fn site_packages(lib: &Path) -> Vec<PathBuf> {
+    sorted(lib, |n| n.starts_with("python"))
+        .into_iter()
+        .map(|p| p.join("site-packages"))
+        .filter(|p| p.is_dir())
+        .collect()
+}
+
+/// The site-packages of the `python3` on PATH, found from where it is
+/// (`PREFIX/bin/python3` -> `PREFIX/lib/python3.X/site-packages`), and
+/// Debian's `/usr/local/lib/python3.X/dist-packages`, where its pip
+/// installs, for `/usr/bin/python3`.
+fn interpreter_site_packages(path_var: Option<&OsStr>) -> Vec<PathBuf> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let Ok(python) = which::which_in("python3", path_var, cwd) else { return Vec::new() };
+    let Ok(real) = std::fs::canonicalize(python) else { return Vec::new() };
+    let Some(prefix) = real.parent().and_then(Path::parent) else { return Vec::new() };
+    let mut out = site_packages(&prefix.join("lib"));
+    if prefix == Path::new("/usr") {
+        out.extend(
+            sorted(Path::new("/usr/local/lib"), |n| n.starts_with("python3"))
+                .into_iter()
+                .map(|p| p.join("dist-packages"))
+                .filter(|p| p.is_dir()),
+        );
+    }
+    out
+}
+
+/// The entries of `dir` whose names pass `keep`, sorted.
+fn sorted(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| keep(&e.file_name().to_string_lossy()))
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    out
+}
+
+/// `path` as the evidence names it: inside the app folder, from there
+/// (a virtualenv found by its real path is inside too).
+fn shown(app_dir: &Path, path: &Path) -> String {
+    let root = std::fs::canonicalize(app_dir).ok();
+    let rest = path.strip_prefix(app_dir).ok().or_else(|| path.strip_prefix(root.as_deref()?).ok());
+    rest.unwrap_or(path).display().to_string()
+}
+
+fn read_file(found: &mut Found, app_dir: &Path, path: &Path) {
+    if std::fs::symlink_metadata(path).is_err() {
+        return;
+    }
+    let name = shown(app_dir, path);
+    match read_text(path, MAX_FILE as u64) {
+        Ok(text) => found.add_file(&name, &text),
+        Err(e) => {
+            found.problems.push(Problem::new(&name, None, format!("cannot read: {}", e.problem)));
+        }
+    }
+}
+
+/// A METADATA file's headers (up to the first blank line) only.
+fn read_metadata(found: &mut Found, app_dir: &Path, path: &Path) {
+    let name = shown(app_dir, path);
+    match read_prefix(path, METADATA_HEAD) {
+        Ok((bytes, _)) => {
+            let text = String::from_utf8_lossy(&bytes);
+            let end =
+                text.find("\n\n").or_else(|| text.find("\r\n\r\n")).map_or(text.len(), |i| i + 1);
+            found.add_file(&name, &text[..end]);
+        }
+        Err(e) => {
+            found.problems.push(Problem::new(&name, None, format!("cannot read: {}", e.problem)));
+        }
+    }
+}

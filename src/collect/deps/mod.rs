@@ -1,0 +1,252 @@
+//! The app's dependencies as facts `deps.<ecosystem>.<name>`: the
+//! packages installed in the target's app folder (value) with the lock
+//! file's pin beside them (`pinned`, and in the evidence). This machine
+//! reads the files itself (`local`); a remote target's probe sends them
+//! back (`probe/deps.sh`) and `from_probe` reads them with the same
+//! parsers (`deps::stream`).
+
+pub mod local;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::declare::Problem;
+use crate::deps::stream::{self, Role};
+use crate::deps::{Ecosystem, MAX_PACKAGES, Package, fact_id};
+use crate::model::{Fact, Status};
+use crate::output::sanitize::{cap, one_line};
+use crate::probe::frame::Record;
+use crate::profile::CompareKind;
+
+/// The category of `deps.*` facts.
+pub const CATEGORY: &str = "App dependencies";
+
+/// Everything read from one app folder's dependency files.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub installed: Vec<Package>,
+    /// In the order of preference: the first pin of a name counts.
+    pub pinned: Vec<Package>,
+    pub problems: Vec<Problem>,
+}
+
+impl Found {
+    /// Adds file `path`'s packages (a file that is no dependency file
+    /// adds nothing).
+    pub fn add_file(&mut self, path: &str, text: &str) {
+        let Some((role, parsed)) = stream::parse(path, text) else { return };
+        match role {
+            Role::Installed => self.installed.extend(parsed.packages),
+            Role::Pinned => self.pinned.extend(parsed.packages),
+        }
+        self.problems.extend(parsed.problems);
+    }
+}
+
+/// How an ecosystem's versions compare: PEP 440 for Python, semver for
+/// npm, RubyGems' dotted segments for Ruby (`loose` reads them so).
+pub fn compare_kind(ecosystem: Ecosystem) -> CompareKind {
+    match ecosystem {
+        Ecosystem::Python => CompareKind::Pep440,
+        Ecosystem::Node => CompareKind::Semver,
+        Ecosystem::Ruby => CompareKind::Loose,
+    }
+}
+
+/// The facts of what was found: one per installed package (its top-level
+/// copy; nested copies in the evidence), one `missing` per package the
+/// lock pins and nothing installs, and one `error` per file whose
+/// problems no package's evidence holds. None at all for a folder with no
+/// dependency files.
+pub fn facts(found: &Found) -> BTreeMap<String, Fact> {
+    let mut out = BTreeMap::new();
+    let mut pins: BTreeMap<(Ecosystem, &str), &Package> = BTreeMap::new();
+    for pin in found.pinned.iter().filter(|p| p.nested.is_none()) {
+        pins.entry((pin.ecosystem, pin.name.as_str())).or_insert(pin);
+    }
+    // Per name, the top-level copy first, then the nested ones.
+    let mut installed: BTreeMap<(Ecosystem, &str), Vec<&Package>> = BTreeMap::new();
+    for package in &found.installed {
+        installed.entry((package.ecosystem, package.name.as_str())).or_default().push(package);
+    }
+    let mut counts: BTreeMap<Ecosystem, usize> = BTreeMap::new();
+    for ((ecosystem, name), mut copies) in installed {
+        let count = counts.entry(ecosystem).or_default();
+        *count += 1;
+        if *count > MAX_PACKAGES {
+            continue;
+        }
+        copies.sort_by_key(|p| p.nested.is_some());
+        let pin = pins.remove(&(ecosystem, name));
+        out.insert(fact_id(ecosystem, name), installed_fact(&copies, pin, &found.problems));
+    }
+    for ((ecosystem, name), pin) in pins {
+        let count = counts.entry(ecosystem).or_default();
+        *count += 1;
+        if *count <= MAX_PACKAGES {
+            out.insert(fact_id(ecosystem, name), not_installed(pin));
+        }
+    }
+    for ecosystem in Ecosystem::ALL {
+        if counts.get(&ecosystem).is_some_and(|n| *n > MAX_PACKAGES) {
+            let why = format!("more than {MAX_PACKAGES} packages: the rest are left out");
+            let problem = Problem::new(ecosystem.as_str(), None, why);
+            out.insert(fact_id(ecosystem, "!packages"), problem_fact(ecosystem, &[&problem]));
+        }
+    }
+    // Problems of files no package came from (a METADATA that told
+    // nothing, a lock file that is not JSON): a fact per file.
+    let told: Vec<&str> = out.values().filter_map(|f| f.found_at.as_deref()).collect();
+    let mut by_file: BTreeMap<&str, Vec<&Problem>> = BTreeMap::new();
+    for problem in &found.problems {
+        if !told.iter().any(|at| at.split(':').next() == Some(problem.file.as_str())) {
+            by_file.entry(problem.file.as_str()).or_default().push(problem);
+        }
+    }
+    for (file, problems) in by_file {
+        let ecosystem = ecosystem_of(file);
+        out.insert(fact_id(ecosystem, &format!("!{file}")), problem_fact(ecosystem, &problems));
+    }
+    out
+}
+
+/// The ecosystem a dependency file belongs to, by its name.
+fn ecosystem_of(file: &str) -> Ecosystem {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    if file.contains("node_modules/") || name.starts_with("package") || name.starts_with("npm-") {
+        Ecosystem::Node
+    } else if name.starts_with("Gemfile") || name.starts_with("gems.") {
+        Ecosystem::Ruby
+    } else {
+        Ecosystem::Python
+    }
+}
+
+fn labelled(mut fact: Fact, ecosystem: Ecosystem, label: &str) -> Fact {
+    fact.label = one_line(label);
+    CATEGORY.clone_into(&mut fact.category);
+    fact.compare = Some(compare_kind(ecosystem));
+    fact
+}
+
+fn installed_fact(copies: &[&Package], pin: Option<&Package>, problems: &[Problem]) -> Fact {
+    let top = copies[0];
+    let mut raw = format!("installed {} ({})", top.version, top.source());
+    if let Some(at) = &top.nested {
+        let _ = write!(raw, " at {at}");
+    }
+    match pin {
+        Some(pin) if pin.version == top.version => {
+            let _ = write!(raw, "\npinned {} ({})", pin.version, pin.source());
+        }
+        Some(pin) => {
+            let _ = write!(
+                raw,
+                "\npinned {} ({}): the installed version is not the lock file's",
+                pin.version,
+                pin.source()
+            );
+        }
+        None => raw.push_str("\nno lock file pins it"),
+    }
+    for other in copies.iter().skip(1).take(20) {
+        let _ = write!(raw, "\nalso installed {} ({})", other.version, other.source());
+        if let Some(at) = &other.nested {
+            let _ = write!(raw, " at {at}");
+        }
+    }
+    if copies.len() > 21 {
+        let _ = write!(raw, "\nand {} more copies", copies.len() - 21);
+    }
+    for problem in problems.iter().filter(|p| p.file == top.file) {
+        let _ = write!(raw, "\n{problem}");
+    }
+    let mut fact = Fact::empty(Status::Ok);
+    fact.value = Some(top.version.clone());
+    fact.pinned = pin.map(|p| p.version.clone());
+    fact.raw = cap(raw, 8 * 1024);
+    fact.found_at = Some(top.source());
+    labelled(fact, top.ecosystem, &top.name)
+}
+
+fn not_installed(pin: &Package) -> Fact {
+    let mut fact = Fact::empty(Status::Missing);
+    fact.pinned = Some(pin.version.clone());
+    fact.raw = format!("pinned {} ({}), not installed", pin.version, pin.source());
+    labelled(fact, pin.ecosystem, &pin.name)
+}
+
+fn problem_fact(ecosystem: Ecosystem, problems: &[&Problem]) -> Fact {
+    let mut fact = Fact::empty(Status::Error);
+    let lines: Vec<String> = problems.iter().take(20).map(ToString::to_string).collect();
+    fact.raw = lines.join("\n");
+    if problems.len() > 20 {
+        let _ = write!(fact.raw, "\nand {} more problems", problems.len() - 20);
+    }
+    fact.found_at = problems.first().map(|p| p.file.clone());
+    let label = format!("{} (not read)", problems.first().map_or("?", |p| p.file.as_str()));
+    labelled(fact, ecosystem, &label)
+}
+
+/// The `deps.*` facts of a remote target from its probe's deps fact
+/// (`probe::script::deps_fact`): one output, the files as
+/// `deps::stream` reads them.
+pub fn from_probe(records: &[Record]) -> BTreeMap<String, Fact> {
+    let mut found = Found::default();
+    for record in records {
+        if let Record::Read { source: 0, output, .. } = record {
+            let (files, problems) = stream::split(output);
+            found.problems.extend(problems);
+            for (path, text) in files {
+                found.add_file(&path, &text);
+            }
+        }
+    }
+    facts(&found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn installed_packages_carry_their_pin_and_nested_copies() {
+        let mut found = Found::default();
+        found.add_file(
+            "node_modules/.package-lock.json",
+            r#"{"packages": {"node_modules/chalk": {"version": "4.1.2"}, "node_modules/x/node_modules/chalk": {"version": "2.4.2"}, "node_modules/ms": {"version": "2.1.2"}}}"#,
+        );
+        found.add_file(
+            "package-lock.json",
+            r#"{"packages": {"node_modules/chalk": {"version": "4.1.1"}, "node_modules/ms": {"version": "2.1.2"}, "node_modules/gone": {"version": "1.0.0"}}}"#,
+        );
+        let facts = facts(&found);
+        let chalk = &facts["deps.node.chalk"];
+        assert_eq!(chalk.value.as_deref(), Some("4.1.2"));
+        assert_eq!(chalk.pinned.as_deref(), Some("4.1.1"));
+        assert!(
+            chalk.raw.contains("the installed version is not the lock file's"),
+            "{}",
+            chalk.raw
+        );
+        assert!(chalk.raw.contains("also installed 2.4.2"), "{}", chalk.raw);
+        assert_eq!(chalk.category, CATEGORY);
+        assert_eq!(chalk.compare, Some(CompareKind::Semver));
+        assert_eq!(facts["deps.node.ms"].pinned.as_deref(), Some("2.1.2"));
+        assert_eq!(facts["deps.node.gone"].status, Status::Missing);
+        assert_eq!(facts.len(), 3);
+    }
+
+    #[test]
+    fn a_file_that_told_nothing_is_a_fact_of_its_own() {
+        let mut found = Found::default();
+        found.add_file("requirements.txt", "requests==2.31.0\n");
+        found.add_file("package-lock.json", "{\n  oops\n}");
+        let facts = facts(&found);
+        let bad = &facts["deps.node._x21package-lock.json"];
+        assert_eq!(bad.status, Status::Error);
+        assert!(bad.raw.starts_with("package-lock.json:2: not JSON"), "{}", bad.raw);
+        assert_eq!(facts["deps.python.requests"].status, Status::Missing);
+        assert!(self::facts(&Found::default()).is_empty());
+    }
+}

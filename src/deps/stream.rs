@@ -1,0 +1,147 @@
+//! The files of an app folder as one text: what the remote probe sends
+//! back for the app's dependencies (`probe/deps.sh`), and how each file is
+//! told to its parser, here and in local collection alike. Each file is a
+//! line `<bytes> <path>` (the path in the app folder, one line) and then
+//! exactly that many bytes: read by length, so no file's content can pass
+//! for another file. A METADATA file comes as its headers only (the lines
+//! before the first blank one), which is all its parser reads.
+
+use super::{Parsed, node, python, ruby};
+use crate::declare::Problem;
+
+/// The lock files read in an app folder, in the order their pins count
+/// (`requirements*.txt` other than `requirements.txt` follow, sorted).
+/// `probe/deps.sh` names the same (a test checks).
+pub const LOCK_FILES: &[&str] = &[
+    "uv.lock",
+    "poetry.lock",
+    "Pipfile.lock",
+    "requirements.txt",
+    "npm-shrinkwrap.json",
+    "package-lock.json",
+    "Gemfile.lock",
+    "gems.locked",
+];
+
+/// The app's virtualenv folders looked for, in order (`probe/deps.sh`
+/// too).
+pub const VENVS: &[&str] = &[".venv", "venv", "env", ".virtualenv"];
+
+/// The most a file may bring (a big app's hidden lockfile is a few MiB).
+pub const MAX_FILE: usize = 16 << 20;
+
+/// The files in `text`, in order: path and content. A header that does
+/// not read, or a file cut short, ends the reading, said as a problem.
+pub fn split(text: &[u8]) -> (Vec<(String, String)>, Vec<Problem>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let Some(end) = rest.iter().position(|b| *b == b'\n') else {
+            problems.push(Problem::new(
+                "the probe's dependency files",
+                None,
+                "a header without its line end",
+            ));
+            break;
+        };
+        let header = String::from_utf8_lossy(&rest[..end]);
+        let parsed = header
+            .split_once(' ')
+            .and_then(|(n, path)| Some((n.parse::<usize>().ok()?, path)))
+            .filter(|(n, path)| *n <= MAX_FILE && !path.is_empty());
+        let Some((len, path)) = parsed else {
+            let why = "a header that is not `<bytes> <path>`: the rest is not read";
+            problems.push(Problem::new("the probe's dependency files", None, why));
+            break;
+        };
+        let body = &rest[end + 1..];
+        if body.len() < len {
+            problems.push(Problem::new(path, None, "cut short on the way: not read"));
+            break;
+        }
+        files.push((path.to_owned(), String::from_utf8_lossy(&body[..len]).into_owned()));
+        rest = &body[len..];
+    }
+    (files, problems)
+}
+
+/// What a file in the app folder is to the dependency readers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// What is installed.
+    Installed,
+    /// What a lock file pins.
+    Pinned,
+}
+
+/// Parses file `path` (in the app folder) by its name; `None` for a file
+/// that is none of the dependency files.
+pub fn parse(path: &str, text: &str) -> Option<(Role, Parsed)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let parent = path.rsplit('/').nth(1).unwrap_or("");
+    Some(match name {
+        "METADATA" if parent.ends_with(".dist-info") => {
+            (Role::Installed, python::metadata(path, parent, text))
+        }
+        ".package-lock.json" => (Role::Installed, node::lockfile(path, text)),
+        "package.json" if path.starts_with("node_modules/") => {
+            (Role::Installed, node::package_json(path, text))
+        }
+        "package-lock.json" | "npm-shrinkwrap.json" => (Role::Pinned, node::lockfile(path, text)),
+        "poetry.lock" | "uv.lock" => (Role::Pinned, python::toml_lock(path, text)),
+        "Pipfile.lock" => (Role::Pinned, python::pipfile_lock(path, text)),
+        "Gemfile.lock" | "gems.locked" => (Role::Pinned, ruby::gemfile_lock(path, text)),
+        _ if is_requirements(name) => (Role::Pinned, python::requirements(path, text)),
+        _ => return None,
+    })
+}
+
+/// `requirements.txt`, `requirements-dev.txt`, `requirements_test.TXT`.
+pub fn is_requirements(name: &str) -> bool {
+    name.starts_with("requirements")
+        && std::path::Path::new(name).extension().is_some_and(|x| x.eq_ignore_ascii_case("txt"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn files_are_read_by_their_length() {
+        let text = b"12 a/x-1.dist-info/METADATA\nName: x\n1 2\n5 requirements.txt\nx==1\n";
+        let (files, problems) = split(text);
+        assert!(problems.is_empty());
+        assert_eq!(files[0], ("a/x-1.dist-info/METADATA".into(), "Name: x\n1 2\n".into()));
+        assert_eq!(files[1], ("requirements.txt".into(), "x==1\n".into()));
+        let (files, problems) = split(b"99 Gemfile.lock\nGEM\n");
+        assert!(files.is_empty());
+        assert_eq!(problems[0].to_string(), "Gemfile.lock: cut short on the way: not read");
+    }
+
+    #[test]
+    fn files_are_told_by_name() {
+        assert!(matches!(
+            parse("node_modules/.package-lock.json", "{}"),
+            Some((Role::Installed, _))
+        ));
+        assert!(matches!(parse("requirements-dev.txt", ""), Some((Role::Pinned, _))));
+        assert!(
+            parse("package.json", "{}").is_none(),
+            "the app's own package.json is a declaration"
+        );
+        assert!(parse("README.md", "").is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn garbage_never_panics(text in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let (files, _) = split(&text);
+            for (path, body) in files {
+                let _ = parse(&path, &body);
+            }
+        }
+    }
+}

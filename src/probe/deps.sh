@@ -1,0 +1,85 @@
+# paritty's probe, the app's dependencies: the files paritty's parsers read
+# (deps::stream), sent back as one output from the app folder A (empty:
+# none). Each file goes as a line "<bytes> <path>" (the path in the app
+# folder) and then exactly that many bytes, so no file can pass for
+# another; awk measures them, after turning every byte above 127 into "?"
+# (names and versions are ASCII; a byte is then a character to any awk).
+# Of a METADATA file only the headers go (the lines before the first blank
+# one; of those, Name and Version whole and the others as their key, which
+# keeps the line numbers the parser names), not the description. Files
+# are capped at _DC bytes each, the whole at twice that. The files and
+# folders are those of collect::deps::local (a test checks the names).
+# D and A come from the lines before, _tab from the prelude.
+# shellcheck disable=SC2154
+: "${D:?}"
+_depsawk='
+function flush() { if (name != "") printf "%d %s\n%s", length(buf), name, buf; buf = ""; name = "" }
+FNR == 1 {
+  flush(); name = FILENAME; p = ENVIRON["_DA"] "/"
+  if (substr(name, 1, length(p)) == p) name = substr(name, length(p) + 1)
+  gsub(/[\001-\037\177-\377]/, "?", name)
+  head = (FILENAME ~ /\.dist-info\/METADATA$/); cut = 0
+}
+head == 2 || cut { next }
+head == 1 && /^\r?$/ { head = 2; next }
+{
+  gsub(/[\200-\377]/, "?")
+  if (head == 1) {
+    k = tolower(substr($0, 1, 8))
+    if (substr($0, 1, 1) == " " || substr($0, 1, 1) == "\t") $0 = " "
+    else if (k !~ /^(name|version):/ && index($0, ":")) $0 = substr($0, 1, index($0, ":"))
+  }
+  if (length(buf) + length($0) + 1 > ENVIRON["_DC"] + 0) { cut = 1; next }
+  buf = buf $0 "\n"
+}
+END { flush() }'
+# The site-packages folders of virtualenv or prefix $1.
+_depssite() { for _s in "$1"/lib/python*/site-packages; do [ -d "$_s" ] && printf '%s\n' "$_s"; done; }
+# The app's dependency files, as fact $1 (source 0).
+_deps() {
+  _do="$D/$1.0"; : > "$_do"; echo 'R 0' >> "$D/$1.m"
+  [ -n "$A" ] && [ -d "$A" ] || return 0
+  set --
+  for _n in uv.lock poetry.lock Pipfile.lock requirements.txt npm-shrinkwrap.json package-lock.json Gemfile.lock gems.locked; do
+    [ -f "$A/$_n" ] && set -- "$@" "$A/$_n"
+  done
+  for _n in "$A"/requirements*.txt "$A"/requirements*.TXT; do
+    case $_n in "$A/requirements.txt") continue ;; esac
+    [ -f "$_n" ] && set -- "$@" "$_n"
+  done
+  _dv=
+  case ${VIRTUAL_ENV:-} in "$A"/*) [ -d "$VIRTUAL_ENV" ] && _dv=$VIRTUAL_ENV ;; esac
+  if [ -z "$_dv" ]; then
+    for _n in .venv venv env .virtualenv; do [ -f "$A/$_n/pyvenv.cfg" ] && _dv=$A/$_n && break; done
+  fi
+  if [ -n "$_dv" ]; then
+    _ds=$(_depssite "$_dv")
+  else
+    # No virtualenv: the interpreter's own packages, for an app whose lock
+    # files pin Python packages only (as collect::deps::local decides).
+    _ds=
+    if [ -f "$A/uv.lock" ] || [ -f "$A/poetry.lock" ] || [ -f "$A/Pipfile.lock" ] || grep -q '==' "$A"/requirements*.txt 2>/dev/null; then
+      _cands python3 real > "$D/$1.py" 2>/dev/null
+      if [ -s "$D/$1.py" ] && IFS="$_tab" read -r _x _y < "$D/$1.py"; then
+        _p=${_y%/*}; _p=${_p%/*}
+        _ds=$(_depssite "$_p")
+        [ "$_p" = /usr ] && for _s in /usr/local/lib/python3*/dist-packages; do [ -d "$_s" ] && _ds="$_ds$_nl$_s"; done
+      fi
+    fi
+  fi
+  _o=$IFS; IFS=$_nl
+  for _s in $_ds; do
+    IFS=$_o
+    for _n in "$_s"/*.dist-info/METADATA; do [ -f "$_n" ] && set -- "$@" "$_n"; done
+  done
+  IFS=$_o
+  if [ -f "$A/node_modules/.package-lock.json" ]; then
+    set -- "$@" "$A/node_modules/.package-lock.json"
+  else
+    for _n in "$A"/node_modules/*/package.json "$A"/node_modules/@*/*/package.json; do
+      [ -f "$_n" ] && set -- "$@" "$_n"
+    done
+  fi
+  [ $# -gt 0 ] || return 0
+  LC_ALL=C _DA=$A _DC=$_DM awk "$_depsawk" "$@" 2>/dev/null | head -c $((_DM * 2)) > "$_do"
+}
