@@ -56,7 +56,7 @@ ABSENT.update({
     'service.redis': 'redis-server, valkey-server',
     'service.redis-client': 'redis-cli, valkey-cli',
     'service.memcached': 'memcached, /usr/sbin/memcached',
-    'service.rabbitmq': 'readlink, dpkg-query, rpm, rabbitmqctl, /usr/sbin/rabbitmqctl, /usr/lib/rabbitmq/bin/rabbitmqctl',
+    'service.rabbitmq': 'readlink, dpkg-query, rpm',
     'tool.podman': 'podman',
 })
 

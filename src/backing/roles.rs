@@ -21,6 +21,29 @@ const DEFAULTS: &[(&str, &[&str])] = &[
     ("stream", &["KAFKA_BROKERS"]),
 ];
 
+/// The role a type of service usually plays, for a declaration that names
+/// a service but not the role (a compose file's `postgres` image is the
+/// database unless the app's URLs say otherwise). Redis is the cache here,
+/// though apps also queue on it: an app's URL naming the service decides.
+const USUAL_ROLES: &[(&str, &str)] = &[
+    ("postgresql", "database"),
+    ("mysql", "database"),
+    ("mariadb", "database"),
+    ("redis", "cache"),
+    ("valkey", "cache"),
+    ("memcached", "cache"),
+    ("rabbitmq", "queue"),
+    ("mongodb", "documents"),
+    ("elasticsearch", "search"),
+    ("opensearch", "search"),
+    ("kafka", "stream"),
+];
+
+/// The role `service` (a type word: `postgresql`) usually plays.
+pub fn usual_role(service: &str) -> Option<&'static str> {
+    USUAL_ROLES.iter().find(|(s, _)| *s == service).map(|(_, role)| *role)
+}
+
 /// The roles to look for: the defaults, with `overrides` (role = variables,
 /// from `[app.services]`) replacing a default role's variables or adding a
 /// role, in role-name order after the defaults.
@@ -77,6 +100,15 @@ mod tests {
         assert_eq!(roles[0], Role { name: "database".into(), vars: vec!["PRIMARY_DB".into()] });
         assert_eq!(roles.last().map(|r| r.name.as_str()), Some("billing_db"));
         assert_eq!(roles.len(), DEFAULTS.len() + 1);
+    }
+
+    #[test]
+    fn every_usual_role_is_a_default_role() {
+        for (service, role) in USUAL_ROLES {
+            assert_eq!(usual_role(service), Some(*role));
+            assert!(DEFAULTS.iter().any(|(name, _)| name == role), "{role}");
+        }
+        assert_eq!(usual_role("sqlite3"), None);
     }
 
     #[test]

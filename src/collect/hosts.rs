@@ -8,6 +8,7 @@ use std::time::Instant;
 use super::collect_local_with;
 use super::container::engine::{Ask, EngineCli};
 use super::container::host::{self as container, Progress};
+use super::container::inspections::Inspections;
 use super::container::listing::{self, Listing};
 use super::container::remote::{self, RemoteEngine, Via};
 use super::events::{Event, Stage};
@@ -36,6 +37,10 @@ pub fn collect_targets(
     let run = Run {
         plan,
         probe: script::build_with_roles(&plan.profile, plan.collect.script_limits(), &plan.roles),
+        inspections: Inspections::new(targets.iter().filter_map(|target| match target {
+            Target::Container(t) if t.on.is_none() => Some((t.engine, t.container.as_str())),
+            _ => None,
+        })),
         host: HostOptions { collect: plan.collect.clone(), host_timeout: plan.host_timeout },
         connect: ConnectOptions {
             connect_timeout: plan.ssh.connect_timeout,
@@ -72,6 +77,8 @@ pub fn collect_targets(
 struct Run<'r> {
     plan: &'r Plan,
     probe: ProbeScript,
+    /// The run's containers on this machine, inspected together.
+    inspections: Inspections,
     host: HostOptions,
     connect: ConnectOptions<'r>,
 }
@@ -147,7 +154,8 @@ fn collect_one(index: usize, target: &Target, run: &Run<'_>, events: &Sender<Eve
                         app_dir: t.app_dir.as_deref(),
                         roles: &run.plan.roles,
                     };
-                    // The probe's app fact comes after the profile's: not counted.
+                    // The probe's app fact and running servers come after the
+                    // profile's: not counted.
                     let facts_done = |done: usize| {
                         let total = profile.facts.len();
                         let done = done.min(total);
@@ -243,6 +251,7 @@ pub fn list_containers(
     let run = Run {
         plan,
         probe: script::build(&plan.profile, plan.collect.script_limits()),
+        inspections: Inspections::default(),
         host: HostOptions { collect: plan.collect.clone(), host_timeout: plan.host_timeout },
         connect: ConnectOptions {
             connect_timeout: plan.ssh.connect_timeout,
@@ -344,6 +353,7 @@ fn in_container(
         host_timeout: run.plan.host_timeout,
         containers: &run.plan.containers,
         roles: &run.plan.roles,
+        inspections: &run.inspections,
     };
     let facts_done = |done: usize| {
         let total = profile.facts.len();

@@ -18,6 +18,7 @@ pub mod locate;
 pub mod plan;
 mod pool;
 pub mod probed;
+pub mod running;
 pub mod ssh;
 pub mod target;
 
@@ -84,6 +85,11 @@ pub fn collect_local_with(
             fact
         },
     );
+    let mut facts: BTreeMap<String, Fact> =
+        profile.facts.iter().zip(facts).map(|(def, fact)| (def.id.clone(), fact)).collect();
+    // After the facts: their own `--version` runs are over, so none is
+    // taken for a server.
+    running::local::attach(profile, &mut facts, opts);
     let host_name = ctx
         .system
         .answer(Builtin::Hostname)
@@ -100,7 +106,7 @@ pub fn collect_local_with(
         },
         collected_at,
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        facts: profile.facts.iter().zip(facts).map(|(def, fact)| (def.id.clone(), fact)).collect(),
+        facts,
         redacted: None,
     }
 }

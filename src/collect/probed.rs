@@ -38,6 +38,12 @@ pub fn facts_from_probe(
         };
         facts.insert(def.id.clone(), fact);
     }
+    // The host's running servers, where its probe listed them.
+    if let Some(records) = output.facts.get(&crate::probe::script::running_fact(profile)) {
+        let listing = super::running::listing::read(records);
+        let why = (!listing.observable).then_some(super::running::local::NOT_OBSERVABLE);
+        super::running::attach(profile, &mut facts, &listing.seen, &listing.answers, why);
+    }
     facts
 }
 

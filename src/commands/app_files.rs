@@ -35,6 +35,7 @@ fn files_profile() -> Profile {
                 absent_if: None,
                 in_app: true,
             }],
+            running: None,
         })
         .collect();
     Profile {

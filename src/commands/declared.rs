@@ -13,13 +13,16 @@ use serde::Serialize;
 use super::{
     EXIT_ERROR, EXIT_OK, app_files, collecting, is_stdout, options, print_stdout, write_out,
 };
+use crate::backing::endpoint;
 use crate::cli::{CollectArgs, RemoteArgs, SnapshotArgs};
+use crate::collect::backing::{list_kind, settings};
 use crate::collect::plan::Plan;
 use crate::collect::target::Target;
 use crate::compare::declared::Judged;
 use crate::compare::matrix::Comparison;
 use crate::config::Config;
-use crate::declare::{Declaration, Declarations, read::read_dir};
+use crate::declare::compose::AppHost;
+use crate::declare::{Declaration, Declarations, read::read_dir_for};
 use crate::export::SnapshotFormat;
 use crate::export::redact::Redactor;
 
@@ -35,25 +38,43 @@ pub fn declarations(
     plan: &Plan,
 ) -> Result<Declarations> {
     let Some(host) = &collect.declared_from else {
-        return Ok(here(collect.app_dir.as_deref().unwrap_or(Path::new("."))));
+        let dir = collect.app_dir.as_deref().unwrap_or(Path::new("."));
+        return Ok(here(plan, dir));
     };
     let targets = collecting::targets(std::slice::from_ref(host), config, remote)?;
     match targets.as_slice() {
-        [Target::Local] => Ok(here(&plan.app_dir)),
+        [Target::Local] => Ok(here(plan, &plan.app_dir)),
         [target] => app_files::read(target, plan),
         _ => Err(eyre!("--declared-from names one host; `{host}` is {}", targets.len())),
     }
+}
+
+/// The roles whose URLs, as this machine's app reads them (the
+/// environment, then the app folder's `.env`: `collect::backing::settings`),
+/// name a host: a compose service of that name plays the role. Only the
+/// host is kept; the rest of the URL (credentials) goes no further.
+fn app_hosts(plan: &Plan, dir: &Path) -> Vec<AppHost> {
+    let env = |name: &str| std::env::var(name).ok();
+    let found = settings::find(&plan.roles, &env, dir, None);
+    found
+        .settings
+        .iter()
+        .filter_map(|s| {
+            let host = endpoint::parse(&s.value, list_kind(&s.var)).ok()?.host?;
+            Some(AppHost { role: s.role.clone(), host })
+        })
+        .collect()
 }
 
 /// What this machine's app folder `dir` declares: its declaration files,
 /// and its lock files' pins, each an exact constraint on its `deps.*` fact
 /// by the ecosystem's rules (two lock files pinning one package apart are
 /// the project disagreeing with itself, as for any declaration).
-fn here(dir: &Path) -> Declarations {
+fn here(plan: &Plan, dir: &Path) -> Declarations {
     use crate::collect::deps::local;
     use crate::declare::Rules;
     use crate::deps::{Ecosystem, fact_id};
-    let mut declarations = read_dir(dir);
+    let mut declarations = read_dir_for(dir, &app_hosts(plan, dir));
     let path = std::env::var_os("PATH");
     let found =
         local::read(&local::Here { app_dir: dir, virtual_env: None, path_var: path.as_deref() });
@@ -79,8 +100,9 @@ pub fn judge(declarations: Declarations, comparison: &Comparison) -> Judged {
     Judged::build(declarations, comparison)
 }
 
-/// One line per unusable declaration file on stderr, redacted by
-/// `redactor` if given (a message may quote the file); how many there were.
+/// One line per unusable declaration file (and per warning) on stderr,
+/// redacted by `redactor` if given (a message may quote the file); how
+/// many files could not be used (warnings do not fail a run).
 pub fn report_problems(judged: &Judged, mut redactor: Option<&mut Redactor>) -> usize {
     for problem in &judged.declarations.problems {
         let line = format!("declaration file {problem}");
@@ -89,7 +111,7 @@ pub fn report_problems(judged: &Judged, mut redactor: Option<&mut Redactor>) -> 
             None => line,
         });
     }
-    judged.declarations.problems.len()
+    judged.declarations.problems.iter().filter(|p| !p.warning).count()
 }
 
 #[derive(Serialize)]

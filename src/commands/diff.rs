@@ -229,9 +229,10 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
                 .rows
                 .iter()
                 .find(|r| r.id == fact.fact)
-                .and_then(|r| r.cells[c].value.clone())
+                .and_then(|r| r.cells.get(c))
+                .map(|cell| crate::compare::wording::cell_text(cell, false))
                 .unwrap_or_default();
-            let _ = writeln!(
+            let _ = write!(
                 out,
                 "violates: {} {} {value} (declared {} at {})",
                 shown.columns[c].name,
@@ -239,6 +240,12 @@ fn check_declared(args: &CheckArgs, config: Option<&Config>) -> Result<ExitCode>
                 text(&d.constraint),
                 d.source()
             );
+            match judged.service_difference(&fact.fact, c) {
+                Some(words) => {
+                    let _ = writeln!(out, ": {words}");
+                }
+                None => out.push('\n'),
+            }
         }
     }
     let violated = !out.is_empty();

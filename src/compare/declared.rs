@@ -11,7 +11,8 @@ use std::fmt::{self, Write as _};
 
 use super::constraint::{self, Constraint, Judgement};
 use super::matrix::{Comparison, Row};
-use crate::declare::{Declaration, Declarations};
+use crate::declare::services::same_type;
+use crate::declare::{Declaration, Declarations, Rules};
 use crate::model::Status;
 
 /// A host's cell against the declarations of its fact.
@@ -21,6 +22,10 @@ pub struct Verdict {
     /// The declaration violated (the first, when several are), by index
     /// into `Judged::declarations.items`.
     pub against: Option<usize>,
+    /// The host's backing service is another type than the one declared
+    /// (`memcached` for a compose file's `redis:7`): the violation is that,
+    /// whatever the version, and said so.
+    pub other_service: bool,
 }
 
 /// The declarations of one fact and every host's verdict.
@@ -31,6 +36,9 @@ pub struct DeclaredFact {
     pub declared: Vec<usize>,
     /// One per comparison column.
     pub cells: Vec<Verdict>,
+    /// Each column's type of backing service, for a `backing.*` fact (the
+    /// service's answer, else its URL's scheme).
+    pub services: Vec<Option<String>>,
 }
 
 /// Two declarations of one fact that no version satisfies both of.
@@ -63,6 +71,7 @@ impl Judged {
                     fact: d.fact.clone(),
                     declared: vec![i],
                     cells: Vec::new(),
+                    services: Vec::new(),
                 }),
             }
         }
@@ -70,6 +79,9 @@ impl Judged {
         for f in &mut facts {
             let row = comparison.rows.iter().find(|r| r.id == f.fact);
             f.cells = (0..comparison.columns.len()).map(|c| verdict(row, c, f, &parsed)).collect();
+            f.services = (0..comparison.columns.len())
+                .map(|c| row.and_then(|r| r.cells.get(c)).and_then(|cell| cell.service.clone()))
+                .collect();
             for (n, &a) in f.declared.iter().enumerate() {
                 for &b in &f.declared[n + 1..] {
                     if constraint::compatible(&parsed[a], &parsed[b]) == Some(false) {
@@ -100,6 +112,31 @@ impl Judged {
             .iter()
             .filter(|f| f.cells.get(column).is_some_and(|v| v.judgement == Judgement::Violates))
             .count()
+    }
+
+    /// How host `column`'s violation of `fact` reads when it is another
+    /// type of service: "different backing service: memcached here, redis
+    /// declared".
+    pub fn service_difference(&self, fact: &str, column: usize) -> Option<String> {
+        let f = self.fact(fact)?;
+        let verdict = f.cells.get(column).filter(|v| v.other_service)?;
+        let declared = self.declaration(verdict.against?);
+        let want = crate::declare::services::service_image(&declared.constraint)?.service;
+        let have = f.services.get(column)?.as_deref()?;
+        Some(super::wording::declared_service_difference(have, want))
+    }
+
+    /// Why an image declaration of `fact` cannot be judged offline
+    /// (`` `latest` names a version chosen elsewhere``), if one cannot.
+    pub fn not_judged_why(&self, fact: &str) -> Option<String> {
+        use crate::declare::services::{Tag, service_image};
+        self.fact(fact)?.declared.iter().find_map(|&i| {
+            let d = self.declaration(i);
+            match service_image(&d.constraint).filter(|_| d.rules == Rules::Image)?.tag {
+                Tag::NotJudged(why) => Some(why),
+                Tag::Version(_) => None,
+            }
+        })
     }
 
     /// `declared: laptop violates 2, prod violates 1 · the project disagrees
@@ -157,6 +194,8 @@ impl fmt::Display for DisagreementText<'_> {
 
 /// Host `column`'s cell of `row` against every declaration of the fact:
 /// violating one is violating; satisfying the others judged is satisfying.
+/// A backing service of another type violates its declaration even when
+/// it did not answer (its type is in its URL).
 fn verdict(
     row: Option<&Row>,
     column: usize,
@@ -164,14 +203,22 @@ fn verdict(
     parsed: &[Constraint],
 ) -> Verdict {
     let cell = row.and_then(|r| r.cells.get(column));
+    let answered = cell.is_some_and(|c| c.status == Some(Status::Ok) && c.value.is_some());
+    let other = |i: &usize| match (&parsed[*i], cell.and_then(|c| c.service.as_deref())) {
+        (Constraint::Service { service, .. }, Some(have)) => !same_type(service, have, answered),
+        _ => false,
+    };
+    if let Some(&i) = fact.declared.iter().find(|i| other(i)) {
+        return Verdict { judgement: Judgement::Violates, against: Some(i), other_service: true };
+    }
     let value = cell.filter(|c| c.status == Some(Status::Ok)).and_then(|c| c.value.as_deref());
     let Some(value) = value else {
-        return Verdict { judgement: Judgement::NoVersion, against: None };
+        return Verdict { judgement: Judgement::NoVersion, against: None, other_service: false };
     };
     let judged: Vec<(usize, Judgement)> =
         fact.declared.iter().map(|&i| (i, constraint::judge(&parsed[i], value))).collect();
     if let Some(&(i, j)) = judged.iter().find(|(_, j)| *j == Judgement::Violates) {
-        return Verdict { judgement: j, against: Some(i) };
+        return Verdict { judgement: j, against: Some(i), other_service: false };
     }
     let judgement = judged
         .iter()
@@ -179,7 +226,7 @@ fn verdict(
         .find(|j| *j == Judgement::Satisfies)
         .or_else(|| judged.iter().map(|(_, j)| *j).find(|j| *j == Judgement::NoVersion))
         .unwrap_or(Judgement::NotJudged);
-    Verdict { judgement, against: None }
+    Verdict { judgement, against: None, other_service: false }
 }
 
 #[cfg(test)]
@@ -187,7 +234,6 @@ mod tests {
     use super::*;
     use crate::compare::matrix::{Cell, Column};
     use crate::compare::severity::Severity;
-    use crate::declare::Rules;
     use crate::profile::CompareKind;
 
     /// A host name and its node version (`None`: not installed).
@@ -214,6 +260,7 @@ mod tests {
                 service: None,
                 tolerated: false,
                 origin: None,
+                restart: None,
                 unpinned: None,
             })
             .collect();
@@ -254,8 +301,14 @@ mod tests {
             &hosts,
         );
         let cells = &j.fact("runtime.node").expect("declared").cells;
-        assert_eq!(cells[0], Verdict { judgement: Judgement::Satisfies, against: None });
-        assert_eq!(cells[1], Verdict { judgement: Judgement::Violates, against: Some(0) });
+        assert_eq!(
+            cells[0],
+            Verdict { judgement: Judgement::Satisfies, against: None, other_service: false }
+        );
+        assert_eq!(
+            cells[1],
+            Verdict { judgement: Judgement::Violates, against: Some(0), other_service: false }
+        );
         assert_eq!(cells[2].judgement, Judgement::NoVersion);
         assert!(j.disagreements.is_empty());
         assert_eq!(j.violations(1), 1);
@@ -294,6 +347,64 @@ mod tests {
         assert_eq!(
             j.summary(&comparison(&hosts)),
             "declared: a violates 1 · the project disagrees with itself on 1 fact"
+        );
+    }
+
+    /// A cache row: each host's backing value, status and type.
+    fn cache(hosts: &[(&str, Option<&str>, Status, &str)]) -> Comparison {
+        let mut c = comparison(&hosts.iter().map(|(n, ..)| (*n, None)).collect::<Vec<_>>());
+        let row = &mut c.rows[0];
+        row.id = "backing.cache".into();
+        row.compare = CompareKind::Backing;
+        for (cell, (_, value, status, service)) in row.cells.iter_mut().zip(hosts) {
+            cell.value = value.map(Into::into);
+            cell.status = Some(*status);
+            cell.service = Some((*service).into());
+        }
+        c
+    }
+
+    #[test]
+    fn a_backing_service_of_another_type_violates_even_unanswered() {
+        let hosts = [
+            ("laptop", Some("memcached 1.6.21"), Status::Ok, "memcached"),
+            ("stage", None, Status::Unreachable, "redis"),
+            ("prod", Some("redis 6.2.14"), Status::Ok, "redis"),
+            ("ci", None, Status::Unreachable, "memcached"),
+        ];
+        let comparison = cache(&hosts);
+        let declarations = Declarations {
+            app_dir: ".".into(),
+            items: vec![Declaration {
+                fact: "backing.cache".into(),
+                constraint: "redis:7-alpine".into(),
+                rules: Rules::Image,
+                file: "compose.yaml".into(),
+                line: 12,
+            }],
+            problems: Vec::new(),
+        };
+        let j = Judged::build(declarations, &comparison);
+        let cells = &j.fact("backing.cache").expect("declared").cells;
+        let got: Vec<(Judgement, bool)> =
+            cells.iter().map(|v| (v.judgement, v.other_service)).collect();
+        assert_eq!(
+            got,
+            [
+                (Judgement::Violates, true),
+                (Judgement::NoVersion, false),
+                (Judgement::Violates, false),
+                (Judgement::Violates, true),
+            ]
+        );
+        assert_eq!(
+            j.service_difference("backing.cache", 0).as_deref(),
+            Some("different backing service: memcached here, redis declared")
+        );
+        assert_eq!(j.service_difference("backing.cache", 2), None);
+        assert_eq!(
+            j.summary(&comparison),
+            "declared: laptop violates 1, prod violates 1, ci violates 1"
         );
     }
 }

@@ -37,6 +37,9 @@ pub struct Cell {
     /// Known without being observed (a container without a shell): compared
     /// like any value, always shown with where it came from.
     pub origin: Option<Origin>,
+    /// Its server runs another version than installed, or a replaced
+    /// binary: a finding about this host alone, never a severity.
+    pub restart: Option<super::restart::Restart>,
     /// An app dependency whose installed version is not the one the
     /// host's own lock file pins: that pin (`deps.*` only).
     pub unpinned: Option<String>,
@@ -127,6 +130,7 @@ impl Comparison {
                                 .map(str::to_owned),
                             tolerated,
                             origin: fact.and_then(|f| f.origin),
+                            restart: fact.and_then(super::restart::pending),
                             unpinned: fact.and_then(unpinned),
                         }
                     })

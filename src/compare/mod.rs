@@ -10,6 +10,7 @@ pub mod declared;
 pub mod fleet;
 pub mod matrix;
 pub mod policy;
+pub mod restart;
 pub mod revision;
 pub mod severity;
 pub mod shim;

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use super::matrix::Comparison;
-use crate::model::Status;
+use crate::model::{Origin, Status};
 
 /// The fact that holds a host's deployed revision.
 pub const FACT: &str = "app.revision";
@@ -71,6 +71,10 @@ impl TimeGap {
         let gap = self.columns.get(c)?.as_ref()?;
         let name = &comparison.columns.get(c)?.name;
         let mut text = format!("{name}: {}", self.describe(gap));
+        // A revision not read in the app folder says where it came from.
+        if let Some(origin) = origin(comparison, c) {
+            let _ = write!(text, " ({})", origin.tag());
+        }
         let base = comparison.baseline;
         if let (Gap::Known { from_baseline: Some(d), .. }, true) = (gap, c != base)
             && let Some(base_name) = comparison.columns.get(base).map(|b| b.name.as_str())
@@ -129,6 +133,12 @@ impl TimeGap {
             }
         })
     }
+}
+
+/// Where column `c`'s revision came from when it was not observed (an
+/// image's label).
+fn origin(comparison: &Comparison, c: usize) -> Option<Origin> {
+    comparison.rows.iter().find(|r| r.id == FACT)?.cells.get(c)?.origin
 }
 
 /// `2 ahead of prod`, `3 behind prod`, `same as prod`, `diverged from prod`.

@@ -1,5 +1,5 @@
-//! Container images: Dockerfile/Containerfile `FROM` lines and compose
-//! files' `image:` lines. Well-known official images map to facts
+//! Container images: Dockerfile/Containerfile `FROM` lines and the image
+//! references compose files name (`compose/`). Well-known official images map to facts
 //! (`python:3.12-slim` pins `runtime.python3` to `3.12`); others say
 //! nothing about the app's tools and are left out.
 
@@ -48,20 +48,48 @@ const IMAGES: &[(&str, &str)] = &[
 const HUB_PREFIXES: &[&str] =
     &["docker.io/", "index.docker.io/", "registry-1.docker.io/", "public.ecr.aws/docker/"];
 
-/// The fact an image reference pins and the version its tag declares
-/// (`3.12` of `3.12-slim`; the whole tag when it starts with no number,
-/// `latest` when there is none).
-pub fn image_fact(reference: &str) -> Option<(&'static str, String)> {
-    let reference = reference.split('@').next().unwrap_or(reference);
-    let (name, tag) = match reference.rsplit_once(':') {
-        Some((name, tag)) if !tag.contains('/') => (name, Some(tag)),
-        _ => (reference, None),
+/// An image reference read into its name (lowercase, Docker Hub's own
+/// spellings and `library/` taken off), its tag and whether a digest pins
+/// it (`docker.io/library/postgres:16@sha256:...` is `postgres`, `16`, yes).
+pub struct Reference {
+    pub name: String,
+    pub tag: Option<String>,
+    pub digest: bool,
+}
+
+pub fn reference(text: &str) -> Reference {
+    let (text, digest) = match text.split_once('@') {
+        Some((text, _)) => (text, true),
+        None => (text, false),
+    };
+    let (name, tag) = match text.rsplit_once(':') {
+        Some((name, tag)) if !tag.contains('/') => (name, Some(tag.to_owned())),
+        _ => (text, None),
     };
     let lower = name.to_ascii_lowercase();
     let hub = HUB_PREFIXES.iter().find_map(|p| lower.strip_prefix(p)).unwrap_or(&lower);
-    let name = hub.strip_prefix("library/").unwrap_or(hub);
+    let name = hub.strip_prefix("library/").unwrap_or(hub).to_owned();
+    Reference { name, tag, digest }
+}
+
+/// The version a tag starts with (`3.12` of `3.12-slim`, `7` of
+/// `7-alpine`), if it starts with one.
+pub fn tag_version(tag: &str) -> Option<&str> {
+    let tag = tag.strip_prefix('v').unwrap_or(tag);
+    if !tag.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let end = tag.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(tag.len());
+    Some(tag[..end].trim_end_matches('.'))
+}
+
+/// The fact an image reference pins and the version its tag declares
+/// (`3.12` of `3.12-slim`; the whole tag when it starts with no number,
+/// `latest` when there is none).
+pub fn image_fact(reference_text: &str) -> Option<(&'static str, String)> {
+    let Reference { name, tag, .. } = reference(reference_text);
     let (_, fact) = IMAGES.iter().find(|(image, _)| *image == name)?;
-    let version = match tag {
+    let version = match tag.as_deref() {
         None => "latest".to_owned(),
         Some(tag) if tag.starts_with(|c: char| c.is_ascii_digit()) => {
             let end = tag.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(tag.len());
@@ -74,7 +102,7 @@ pub fn image_fact(reference: &str) -> Option<(&'static str, String)> {
 
 /// `$NAME`, `${NAME}` and `${NAME:-default}` with the values known; what
 /// is not known is left as written (and then reads as no version).
-fn substitute(text: &str, args: &BTreeMap<String, String>) -> String {
+pub(super) fn substitute(text: &str, args: &BTreeMap<String, String>) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(at) = rest.find('$') {
@@ -174,22 +202,6 @@ pub fn dockerfile(name: &str, text: &str) -> Parsed {
     (found, problems)
 }
 
-/// Compose files' `image:` lines, `${VAR:-default}` read as its default.
-/// Read line by line (a YAML parser is not needed for one key); an image
-/// that is not a well-known one says nothing.
-pub fn compose(name: &str, text: &str) -> Parsed {
-    let mut found = Vec::new();
-    let none = BTreeMap::new();
-    for (i, line) in text.lines().enumerate() {
-        let Some(value) = line.trim_start().strip_prefix("image:") else { continue };
-        let value = value.split(" #").next().unwrap_or(value).trim().trim_matches(['"', '\'']);
-        if let Some((fact, version)) = image_fact(&substitute(value, &none)) {
-            found.push(Declaration::new(fact, &version, Rules::Prefix, name, i + 1));
-        }
-    }
-    (found, Vec::new())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,15 +243,5 @@ mod tests {
             d.iter().map(|d| (d.fact.as_str(), d.constraint.as_str(), d.line)).collect();
         assert_eq!(got, [("runtime.python3", "3.12", 3)]);
         assert_eq!(p[0].to_string(), "Dockerfile:8: FROM names no image");
-    }
-
-    #[test]
-    fn compose_images() {
-        let text = "services:\n  db:\n    image: \"postgres:${PG_VERSION:-16}-alpine\"\n  \
-                    cache:\n    image: redis:7.2 # pinned\n  app:\n    image: ${APP_IMAGE}\n";
-        let (d, _) = compose("compose.yaml", text);
-        let got: Vec<(&str, &str, usize)> =
-            d.iter().map(|d| (d.fact.as_str(), d.constraint.as_str(), d.line)).collect();
-        assert_eq!(got, [("service.postgresql", "16", 3), ("service.redis", "7.2", 5)]);
     }
 }

@@ -7,6 +7,7 @@
 //! tested on real files' text. `read.rs` finds and reads the files.
 
 mod actions;
+pub mod compose;
 mod go;
 mod images;
 mod mise;
@@ -15,6 +16,7 @@ mod python;
 pub mod read;
 mod ruby;
 mod rust;
+pub mod services;
 mod version_files;
 
 use std::fmt;
@@ -44,6 +46,9 @@ pub enum Rules {
     Ruby,
     /// A minimum (go.mod's `go` and `toolchain`).
     Minimum,
+    /// A backing service's image (`postgres:16-alpine`): its type, then its
+    /// tag as a prefix (`declare::services`).
+    Image,
 }
 
 /// One declared constraint on one fact.
@@ -84,11 +89,26 @@ pub struct Problem {
     pub file: String,
     pub line: Option<usize>,
     pub message: String,
+    /// Said, but the file was used: something left undeclared on purpose
+    /// (two compose services that could each play a role), which a run
+    /// does not fail for.
+    #[serde(skip)]
+    pub warning: bool,
 }
 
 impl Problem {
     pub fn new(file: &str, line: Option<usize>, message: impl fmt::Display) -> Problem {
-        Problem { file: one_line(file), line, message: cap(one_line(&message.to_string()), 400) }
+        Problem {
+            file: one_line(file),
+            line,
+            message: cap(one_line(&message.to_string()), 400),
+            warning: false,
+        }
+    }
+
+    /// A [`Problem::new`] that is only a warning.
+    pub fn warning(file: &str, line: Option<usize>, message: impl fmt::Display) -> Problem {
+        Problem { warning: true, ..Problem::new(file, line, message) }
     }
 }
 
@@ -109,7 +129,8 @@ pub struct Declarations {
     /// The folder, as the user named it (clean).
     pub app_dir: String,
     pub items: Vec<Declaration>,
-    /// Files that were there but could not be used; the others still were.
+    /// Files that were there but could not be used (the others still
+    /// were), and warnings about what was left undeclared.
     pub problems: Vec<Problem>,
 }
 
@@ -142,6 +163,10 @@ pub const FILES: &[&str] = &[
     "compose.yml",
     "docker-compose.yaml",
     "docker-compose.yml",
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yaml",
+    "docker-compose.override.yml",
 ];
 
 /// The folder of GitHub Actions workflows, whose `*.yml` files are read too.
@@ -168,7 +193,8 @@ pub fn parse(name: &str, text: &str) -> Parsed {
         "go.mod" => go::go_mod(text),
         "Dockerfile" | "Containerfile" => images::dockerfile(name, text),
         _ if name.starts_with(WORKFLOWS) => actions::workflow(name, text),
-        _ => images::compose(name, text),
+        // A compose file alone (`read` reads a folder's as one project).
+        _ => compose::declarations(&[(name, text)], &[]),
     }
 }
 

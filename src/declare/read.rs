@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::compose::{self, AppHost};
 use super::{Declarations, FILES, Problem, WORKFLOWS, parse};
 use crate::fsutil::read_text;
 use crate::output::sanitize::one_line;
@@ -20,16 +21,39 @@ pub const MAX_PER_FILE: usize = 64;
 pub const MAX_WORKFLOWS: usize = 32;
 
 /// The declarations of the files in `dir` (those of [`FILES`] present,
-/// and the GitHub Actions workflows under [`WORKFLOWS`]).
+/// and the GitHub Actions workflows under [`WORKFLOWS`]), compose services
+/// given their roles by their types alone.
 pub fn read_dir(dir: &Path) -> Declarations {
+    read_dir_for(dir, &[])
+}
+
+/// The same, `hosts` the roles the app's URLs name (a compose service of
+/// that name plays the role).
+pub fn read_dir_for(dir: &Path, hosts: &[AppHost]) -> Declarations {
     let mut out =
         Declarations { app_dir: one_line(&dir.display().to_string()), ..Default::default() };
     let root = std::fs::canonicalize(dir).ok();
-    for name in FILES {
-        read_file(&mut out, root.as_deref(), name, &dir.join(name));
+    let present: Vec<&str> = FILES
+        .iter()
+        .copied()
+        .filter(|name| std::fs::symlink_metadata(dir.join(name)).is_ok())
+        .collect();
+    let project = compose::project(&present);
+    let mut composed = Vec::new();
+    for name in present.iter().filter(|n| !compose::is_compose(n) || project.contains(n)) {
+        if let Some(text) = read_file(&mut out, root.as_deref(), name, &dir.join(name)) {
+            if compose::is_compose(name) {
+                composed.push((*name, text));
+            } else {
+                add_text(&mut out, name, &text);
+            }
+        }
     }
+    add_compose(&mut out, &composed, hosts);
     for (name, path) in workflows(&mut out, dir) {
-        read_file(&mut out, root.as_deref(), &name, &path);
+        if let Some(text) = read_file(&mut out, root.as_deref(), &name, &path) {
+            add_text(&mut out, &name, &text);
+        }
     }
     out
 }
@@ -56,12 +80,15 @@ fn workflows(out: &mut Declarations, dir: &Path) -> Vec<(String, PathBuf)> {
     files
 }
 
-/// One file's declarations and problems into `out`; a file not there at
-/// all is neither.
-fn read_file(out: &mut Declarations, root: Option<&Path>, name: &str, path: &Path) {
-    if std::fs::symlink_metadata(path).is_err() {
-        return;
-    }
+/// One file's text, or its problem into `out`; a file not there at all
+/// is neither.
+fn read_file(
+    out: &mut Declarations,
+    root: Option<&Path>,
+    name: &str,
+    path: &Path,
+) -> Option<String> {
+    std::fs::symlink_metadata(path).ok()?;
     // The folder is someone else's: a link to `~/.ssh/...` or `/etc/shadow`
     // named `.nvmrc` (or a linked `.github`) would put that file's first
     // line in an export. Only what resolves inside the app folder is read.
@@ -72,16 +99,15 @@ fn read_file(out: &mut Declarations, root: Option<&Path>, name: &str, path: &Pat
     if !inside {
         let why = "is a link to outside the app folder: not read";
         out.problems.push(Problem::new(name, None, why));
-        return;
+        return None;
     }
-    let text = match read_text(path, MAX_FILE_BYTES) {
-        Ok(text) => text,
+    match read_text(path, MAX_FILE_BYTES) {
+        Ok(text) => Some(text),
         Err(e) => {
             out.problems.push(Problem::new(name, None, format!("cannot read: {}", e.problem)));
-            return;
+            None
         }
-    };
-    add_text(out, name, &text);
+    }
 }
 
 /// The declarations of files read on another machine (a host's app
@@ -89,10 +115,35 @@ fn read_file(out: &mut Declarations, root: Option<&Path>, name: &str, path: &Pat
 /// says where they were (`prod:/srv/app`).
 pub fn from_texts(app_dir: &str, files: &[(String, String)]) -> Declarations {
     let mut out = Declarations { app_dir: one_line(app_dir), ..Default::default() };
+    let present: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    let project = compose::project(&present);
+    let mut composed = Vec::new();
     for (name, text) in files {
-        add_text(&mut out, name, text);
+        if !compose::is_compose(name) {
+            add_text(&mut out, name, text);
+        } else if project.contains(&name.as_str()) {
+            composed.push((name.as_str(), text.clone()));
+        }
     }
+    // The host's `.env` is not read here (it holds credentials, which stay
+    // on the host): its compose services play the roles their types do.
+    add_compose(&mut out, &composed, &[]);
     out
+}
+
+/// A compose project's files (base, then override) parsed together into
+/// `out`, at most [`MAX_PER_FILE`] declarations of them.
+fn add_compose(out: &mut Declarations, files: &[(&str, String)], hosts: &[AppHost]) {
+    if files.is_empty() {
+        return;
+    }
+    let texts: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(name, text)| (*name, text.strip_prefix('\u{feff}').unwrap_or(text)))
+        .collect();
+    let (found, problems) = compose::declarations(&texts, hosts);
+    push_capped(out, files[0].0, found);
+    out.problems.extend(problems);
 }
 
 /// One file's text parsed into `out`, at most [`MAX_PER_FILE`] of it.
@@ -100,7 +151,12 @@ fn add_text(out: &mut Declarations, name: &str, text: &str) {
     // Editors on Windows start files with a byte order mark; npm and the
     // version managers skip it, and so does paritty.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (mut found, problems) = parse(name, text);
+    let (found, problems) = parse(name, text);
+    push_capped(out, name, found);
+    out.problems.extend(problems);
+}
+
+fn push_capped(out: &mut Declarations, name: &str, mut found: Vec<super::Declaration>) {
     if found.len() > MAX_PER_FILE {
         found.truncate(MAX_PER_FILE);
         out.problems.push(Problem::new(
@@ -110,5 +166,4 @@ fn add_text(out: &mut Declarations, name: &str, text: &str) {
         ));
     }
     out.items.extend(found);
-    out.problems.extend(problems);
 }

@@ -152,11 +152,10 @@ mod tests {
             .collect()
     }
 
-    // npm 10's hidden lockfile for target/deps-fixture (cut down), plus a
-    // workspace and its link as npm writes them (npm/cli's own lockfile
-    // has `node_modules/@npmcli/docs` linking `docs`), an alias (npm/cli:
-    // `node_modules/string-width-cjs` is `string-width`) and an optional
-    // package for another platform (esbuild's).
+    // npm 10's hidden lockfile for target/deps-fixture (cut down), with
+    // hand-written entries in the shapes npm writes for a workspace and its
+    // link, an alias (`string-width-cjs` installing `string-width`) and an
+    // optional package for another platform (esbuild's): not copies.
     const HIDDEN: &str = r#"{
   "name": "paritty-deps-fixture",
   "version": "1.0.0",
@@ -209,8 +208,8 @@ mod tests {
         );
     }
 
-    // A lockfileVersion 1 package-lock.json (npm 6), as in expressjs/express
-    // before npm 7: nested `dependencies`, a git dependency.
+    // Hand-written in the shape of a lockfileVersion 1 package-lock.json
+    // (npm 6): nested `dependencies`, a git dependency.
     const V1: &str = r#"{
   "name": "app",
   "version": "1.0.0",

@@ -50,8 +50,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    // The shape of rails/rails' Gemfile.lock (GIT, PATH and GEM sections,
-    // platform gems), cut down.
+    // Hand-written in Gemfile.lock's shape (GIT, PATH and GEM sections, a
+    // platform gem); a real one follows below.
     const LOCK: &str = "\
 GIT
   remote: https://github.com/rails/sdoc.git
@@ -103,6 +103,94 @@ BUNDLED WITH
             got.problems[0].to_string(),
             "Gemfile.lock:22: not a `name (version)` spec line"
         );
+    }
+
+    // Silversheet/truevault.rb's Gemfile.lock as committed (commit
+    // 6cd22eab): a gem's own PATH section, GEM specs with their
+    // dependencies at six spaces, DEPENDENCIES with `!`.
+    const TRUEVAULT: &str = "PATH
+  remote: .
+  specs:
+    truevault (0.1.1)
+      httparty (~> 0.11)
+
+GEM
+  remote: https://rubygems.org/
+  specs:
+    activesupport (4.0.13)
+      i18n (~> 0.6, >= 0.6.9)
+      minitest (~> 4.2)
+      multi_json (~> 1.3)
+      thread_safe (~> 0.1)
+      tzinfo (~> 0.3.37)
+    addressable (2.3.5)
+    ansi (1.4.3)
+    coderay (1.1.1)
+    crack (0.4.1)
+      safe_yaml (~> 0.9.0)
+    dotenv (1.0.2)
+    factory_girl (4.7.0)
+      activesupport (>= 3.0.0)
+    httparty (0.13.7)
+      json (~> 1.8)
+      multi_xml (>= 0.5.2)
+    i18n (0.7.0)
+    json (1.8.3)
+    method_source (0.8.2)
+    minitest (4.7.5)
+    multi_json (1.12.1)
+    multi_xml (0.5.5)
+    pry (0.10.3)
+      coderay (~> 1.1.0)
+      method_source (~> 0.8.1)
+      slop (~> 3.4)
+    rake (10.1.0)
+    safe_yaml (0.9.7)
+    slop (3.6.0)
+    thread_safe (0.3.5)
+    turn (0.9.6)
+      ansi
+    tzinfo (0.3.51)
+    vcr (2.5.0)
+    webmock (1.11.0)
+      addressable (>= 2.2.7)
+      crack (>= 0.3.2)
+
+PLATFORMS
+  ruby
+
+DEPENDENCIES
+  bundler (~> 1.6)
+  dotenv
+  factory_girl (~> 4.0)
+  minitest (~> 4.7)
+  pry
+  rake (~> 10.1)
+  truevault!
+  turn (~> 0.9)
+  vcr (~> 2.5)
+  webmock (= 1.11)
+
+BUNDLED WITH
+   1.11.2
+";
+
+    #[test]
+    fn a_real_gemfile_lock_gives_its_gem_specs() {
+        let got = gemfile_lock("Gemfile.lock", TRUEVAULT);
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        assert_eq!(got.packages.len(), 23);
+        let first = &got.packages[0];
+        assert_eq!(
+            (first.name.as_str(), first.version.as_str(), first.line),
+            ("activesupport", "4.0.13", 10)
+        );
+        let last = &got.packages[22];
+        assert_eq!(
+            (last.name.as_str(), last.version.as_str(), last.line),
+            ("webmock", "1.11.0", 45)
+        );
+        assert!(got.packages.iter().all(|p| p.name != "truevault" && p.name != "bundler"));
     }
 
     proptest! {

@@ -58,6 +58,9 @@ pub fn inventory(snapshot: &Snapshot) -> String {
         if let Some(origin) = fact.origin {
             let _ = write!(found, "<br>*{}*", escape(origin.tag()));
         }
+        if let Some(restart) = crate::compare::restart::pending(fact) {
+            let _ = write!(found, "<br>**{}**", escape(&restart.sentence()));
+        }
         let _ = writeln!(out, "| {} | {} | {found} |", escape(label), value(fact));
     }
     out

@@ -42,6 +42,9 @@ pub fn render(snapshot: &Snapshot) -> String {
         if let Some(origin) = fact.origin {
             let _ = write!(line, "  ({})", origin.tag());
         }
+        if let Some(restart) = crate::compare::restart::pending(fact) {
+            let _ = write!(line, "  ({})", restart.sentence());
+        }
         if !fact.shadowed.is_empty() {
             let _ = write!(line, " (shadows {})", fact.shadowed.join(", "));
         }

@@ -4,8 +4,11 @@
 //! comparison and rendering read them, and `snapshot_file` gives them their
 //! stable, versioned JSON form.
 
+mod running;
 pub mod snapshot_file;
 mod wire;
+
+pub use running::{Process, Running};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -242,6 +245,11 @@ pub struct Fact {
     /// JSON, so older snapshots load and older readers skip it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
+    /// For a `service.*` fact, its server processes running now (the
+    /// version each answers, whether its binary was replaced since it
+    /// started). Optional in JSON, as `origin`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running: Option<Running>,
     /// For an app dependency (`deps.*`), the version the target's own lock
     /// file pins, kept beside the installed version (`value`) so a host
     /// that runs something else than its lock says so. Optional in JSON.
@@ -261,6 +269,11 @@ pub enum Origin {
     /// A file of the container read by the engine (`cp`), without a shell:
     /// the file itself, but not what a probe would have run.
     ImageFiles,
+    /// The image's `org.opencontainers.image.revision` label, for the
+    /// app's revision when its folder said none (no git, no `REVISION`
+    /// file, no variable): what the image's builder stated, not what the
+    /// container's files hold.
+    ImageLabel,
 }
 
 impl Origin {
@@ -268,6 +281,7 @@ impl Origin {
         match self {
             Origin::ImageConfig => "image-config",
             Origin::ImageFiles => "image-files",
+            Origin::ImageLabel => "image-label",
         }
     }
 
@@ -277,6 +291,7 @@ impl Origin {
         match self {
             Origin::ImageConfig => "from image config",
             Origin::ImageFiles => "from image files",
+            Origin::ImageLabel => "from the image label",
         }
     }
 
@@ -288,6 +303,9 @@ impl Origin {
             }
             Origin::ImageFiles => {
                 "read from the container's files by the engine (`cp`, no shell): not probed"
+            }
+            Origin::ImageLabel => {
+                "from the image label org.opencontainers.image.revision (stated by whoever built the image: the app folder gave no revision)"
             }
         }
     }
@@ -366,6 +384,7 @@ impl Fact {
             shadowed: Vec::new(),
             truncated: false,
             origin: None,
+            running: None,
             pinned: None,
         }
     }

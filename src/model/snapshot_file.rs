@@ -310,6 +310,13 @@ fn sanitized(mut snapshot: Snapshot) -> Snapshot {
             clean(&mut fact.category);
             fact.command.iter_mut().flatten().for_each(clean);
             fact.shadowed.iter_mut().for_each(clean);
+            if let Some(running) = &mut fact.running {
+                running.texts_mut().for_each(clean);
+                for process in &mut running.processes {
+                    one_line(&mut process.program);
+                    process.exe.iter_mut().chain(process.version.iter_mut()).for_each(one_line);
+                }
+            }
             (id, fact)
         })
         .collect();

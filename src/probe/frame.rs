@@ -41,6 +41,9 @@ pub struct ProbeOutput {
     pub started: bool,
     /// The `Z` line was seen: the probe ran to its end.
     pub finished: bool,
+    /// The `D` line was seen: the probe halted at its host deadline
+    /// (commands killed, no more started), then ended.
+    pub halted: bool,
     pub facts: BTreeMap<usize, Vec<Record>>,
 }
 
@@ -156,6 +159,7 @@ impl Reader {
         match tag {
             "H" => self.out.started = true,
             "Z" => self.out.finished = true,
+            "D" => self.out.halted = true,
             "F" => {
                 // The boundary is this run's secret: any record carrying it
                 // proves our script runs, even if its first line was lost.
@@ -248,7 +252,9 @@ mod tests {
         text.extend_from_slice(b"PARITTY-test C 2\nPARITTY-test O 0\n\n");
         text.extend_from_slice(b"PARITTY-test E 0\nPARITTY-test Z\n");
         let out = parse(&text, B);
-        assert!(out.started && out.finished);
+        assert!(out.started && out.finished && !out.halted);
+        let halted = [&text[..text.len() - 15], b"PARITTY-test D\nPARITTY-test Z\n"].concat();
+        assert!(parse(&halted, B).halted, "{}", String::from_utf8_lossy(&halted));
         let records = &out.facts[&0];
         assert_eq!(records[0], Record::Absent { source: 0 });
         let Record::Ran { source, copies, exit_code, killed, output } = &records[1] else {

@@ -1,7 +1,8 @@
 # paritty's probe: the shell functions every probe script shares.
 # `probe::script` sends, in this order: the lines setting B (the run's
-# boundary), M (the byte cap), W (the watchdog's tick) and T (seconds the
-# probe may run on this host, 0 for no limit), this file, one function per
+# boundary), M (the byte cap), W (the watchdog's tick), K (the ticks a
+# command may run) and T (seconds the probe may run on this host, 0 for no
+# limit), this file, one function per
 # fact, and the lines that launch and emit the facts. POSIX sh for dash,
 # bash, busybox ash and macOS sh; `shellcheck -s sh` checks it
 # (tests/it/probe_shellcheck.rs). Everything here is sent to every host, so
@@ -155,9 +156,10 @@ _halt() {
   done
 }
 # One watchdog for every command, rather than a `sleep` per command: each
-# tick (a fifth of the timeout) it notes commands it has not seen and kills
-# those seen 5 ticks ago and still running, so a command gets between 1 and
-# 1.2 times the timeout; a killed command whose output is still open a tick
+# tick (a fifth of the timeout, or shorter under a near deadline) it notes
+# commands it has not seen and kills those seen K ticks ago (5 at a fifth)
+# and still running, so a command gets between 1 and 1 + 1/K times the
+# timeout; a killed command whose output is still open a tick
 # later has its reader killed. At the probe's deadline (T seconds) it halts
 # the probe, whose facts then end at once; if the shell has not ended two
 # ticks later, it is killed (with the whole probe when it leads its process
@@ -187,7 +189,7 @@ _watch() {
       if [ -f "$_b.k" ]; then
         read -r _t < "$_b.k" && [ "${_t:-0}" -lt "$_i" ] && _unblock "$_b"
       elif [ -f "$_b.t" ]; then
-        read -r _t < "$_b.t" && [ $((_i - _t)) -ge 5 ] && _kill "$_b"
+        read -r _t < "$_b.t" && [ $((_i - _t)) -ge "$K" ] && _kill "$_b"
       else
         echo "$_i" > "$_b.t"
       fi
@@ -293,5 +295,10 @@ _size() {
 }
 _watch >/dev/null 2>&1 </dev/null & _wd=$!
 _stat "$_wd"; printf '%s %s\n' "$_wd" "$_st" >> "$D/o"
-# The end of a probe that ran to completion.
-_done() { kill "$_wd" 2>/dev/null; _wd=; printf '%s Z\n' "$B"; }
+# The end of a probe that ran to completion; D before it when it was
+# halted at its deadline (`_halt` marked it), so paritty says so.
+_done() {
+  kill "$_wd" 2>/dev/null; _wd=
+  [ -f "$D/s" ] && printf '%s D\n' "$B"
+  printf '%s Z\n' "$B"
+}

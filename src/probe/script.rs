@@ -19,6 +19,7 @@
 //! B X <code> | B K              exit code | killed at the deadline
 //! B O <bytes>                  that many bytes of output follow, then a newline
 //! B E <fact>                    end of the fact
+//! B D                           the probe halted at its host deadline
 //! B Z                           probe finished
 //! ```
 
@@ -34,9 +35,14 @@ pub struct ProbeScript {
     /// The script without a deadline of its own (`T=0`).
     pub text: String,
     pub boundary: String,
-    /// Where the `T=0` line starts in `text`.
+    /// Where the per-host lines (`W=`, `K=`, `T=0`, `PE=`) start and end
+    /// in `text`.
     deadline_line: usize,
+    per_host_end: usize,
+    /// The watchdog's tick without a deadline: a fifth of the command
+    /// timeout.
     tick: Duration,
+    command_timeout: Duration,
 }
 
 impl ProbeScript {
@@ -47,7 +53,11 @@ impl ProbeScript {
     /// the host up. The margin covers the watchdog's checks (a tick to see
     /// the deadline, two more before it kills the shell) and two seconds:
     /// the host's clock counts whole seconds, and the watchdog reads it
-    /// from its first tick on, taking the start as a tick before.
+    /// from its first tick on, taking the start as a tick before. The tick
+    /// is shortened to an eighth of `remaining` (not under a quarter
+    /// second) when a fifth of the command timeout would be longer, so a
+    /// long `--timeout` cannot carry the probe past a short host timeout;
+    /// a command's timeout is then counted in more ticks (`K`).
     pub fn for_host(&self, remaining: Duration) -> String {
         self.for_app(remaining, None, None)
     }
@@ -62,15 +72,17 @@ impl ProbeScript {
         environment: Option<&str>,
     ) -> String {
         let script = self.in_app(app_dir);
-        let margin = self.tick * 3 + Duration::from_secs(2);
+        let tick = self.tick.min((remaining / 8).max(MIN_TICK));
+        let margin = tick * 3 + Duration::from_secs(2);
         let seconds = remaining.saturating_sub(margin).as_secs().max(1);
-        let rest = &script.text[script.deadline_line + PER_HOST.len()..];
+        let rest = &script.text[script.per_host_end..];
         // Only a plain label names a file (`.env.prod`), never a path.
         let environment = environment
             .filter(|e| e.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c)));
         format!(
-            "{}T={seconds}\nPE={}\n{rest}",
+            "{}{}T={seconds}\nPE={}\n{rest}",
             &script.text[..script.deadline_line],
+            watch_lines(tick, self.command_timeout),
             quote(environment.unwrap_or(""))
         )
     }
@@ -82,7 +94,7 @@ impl ProbeScript {
     #[must_use]
     pub fn in_app(&self, app_dir: Option<&str>) -> ProbeScript {
         let Some(dir) = app_dir else { return self.clone() };
-        let at = self.deadline_line + PER_HOST.len();
+        let at = self.per_host_end;
         // The `A=` line as built, or as an earlier `in_app` wrote it.
         let end = self.text[at..].find('\n').map_or(self.text.len(), |n| at + n + 1);
         let text = format!("{}A={}\n{}", &self.text[..at], quote(dir), &self.text[end..]);
@@ -107,6 +119,10 @@ const PRELUDE: &str = include_str!("prelude.sh");
 /// keeping the credentials there (also checked by shellcheck).
 const APP: &str = include_str!("app.sh");
 
+/// The servers running on the host: their processes listed and asked
+/// their version (also checked by shellcheck).
+const RUNNING: &str = include_str!("running.sh");
+
 /// The app's dependency files, sent back for `deps::stream` (also checked
 /// by shellcheck).
 const DEPS: &str = include_str!("deps.sh");
@@ -115,10 +131,23 @@ const DEPS: &str = include_str!("deps.sh");
 /// the deps fact as a whole brings at most twice that.
 pub const DEPS_MAX_BYTES: usize = crate::deps::stream::MAX_FILE * 2;
 
-/// The lines each host gets its own values in (`for_app`): its deadline
-/// and environment label; none until a transport knows them. The app
-/// folder's `A=` line follows (`in_app`).
+/// The lines each host gets its own values in (`for_app`), after the
+/// watchdog's (`watch_lines`): its deadline and environment label; none
+/// until a transport knows them. The app folder's `A=` line follows
+/// (`in_app`).
 const PER_HOST: &str = "T=0\nPE=''\n";
+
+/// The shortest tick a deadline makes: each tick costs the host a `sleep`
+/// and a `date`.
+const MIN_TICK: Duration = Duration::from_millis(250);
+
+/// The watchdog's lines: its tick `W` in seconds and `K`, the ticks a
+/// command may run (its timeout in ticks, rounded up: 5 at a fifth).
+fn watch_lines(tick: Duration, command_timeout: Duration) -> String {
+    let tick_ms = tick.as_millis().max(1);
+    let ticks = command_timeout.as_millis().div_ceil(tick_ms).max(1);
+    format!("W={:.3}\nK={ticks}\n", tick.as_secs_f64())
+}
 
 /// Builds the probe for `profile`. The boundary is fresh and random per
 /// call (128 bits, never exported), so noise around the frames (a login
@@ -145,10 +174,11 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
     let _ = writeln!(s, "# paritty {} probe: read-only, framed output", env!("CARGO_PKG_VERSION"));
     let _ = writeln!(s, "B='{boundary}'");
     let _ = writeln!(s, "M={}", limits.max_bytes);
-    let _ = writeln!(s, "W={:.3}", tick(limits).as_secs_f64());
     // No deadline unless the transport knows one (`for_host`).
     let deadline_line = s.len();
+    s.push_str(&watch_lines(tick(limits), limits.command_timeout));
     s.push_str(PER_HOST);
+    let per_host_end = s.len();
     // The target's app folder, if it names one: every command runs there
     // (version managers' shims answer for the project), app sources are
     // absent without it, and the app's `.env` files are read there.
@@ -170,6 +200,10 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
     s.push_str(APP);
     let _ = writeln!(s, "_DM={}", crate::deps::stream::MAX_FILE);
     s.push_str(DEPS);
+    let runs = runs_servers(profile);
+    if runs {
+        write_running(&mut s, profile);
+    }
     // The profile's hash tells a reader of a transcript it did not start
     // (`paritty import`) which questions were asked.
     let _ = writeln!(
@@ -197,11 +231,19 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
     // The app's dependency files: one more.
     let deps = deps_fact(profile);
     let _ = writeln!(s, "_f{deps}() {{ _deps {deps}; }}");
+    // The running servers: one more after it, listed before any fact
+    // starts (no tool the probe runs is then taken for a server).
+    let count = if runs {
+        let n = running_fact(profile);
+        let _ = writeln!(s, "_f{n}() {{ _running {n}; }}\n_rlist {n}");
+        n + 1
+    } else {
+        deps + 1
+    };
     // Launch facts in order, at most `max_parallel` in flight; emit each in
     // order as soon as it and those before it are done, so a host that dies
     // mid-probe still delivers the facts finished before.
     let window = limits.max_parallel.max(1);
-    let count = deps_fact(profile) + 1;
     // `N.d` marks a finished fact, so emitting can tell whether the next
     // one may join the same write.
     let emit = |s: &mut String, done: usize| {
@@ -220,7 +262,14 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
         emit(&mut s, done);
     }
     s.push_str("_done\n");
-    ProbeScript { text: s, boundary, deadline_line, tick: tick(limits) }
+    ProbeScript {
+        text: s,
+        boundary,
+        deadline_line,
+        per_host_end,
+        tick: tick(limits),
+        command_timeout: limits.command_timeout,
+    }
 }
 
 /// `text` with nothing that could end a single-quoted word.
@@ -233,6 +282,54 @@ fn quote_free(text: &str) -> String {
 /// The index of the app's fact in the probe's frames: after the profile's.
 pub fn app_fact(profile: &Profile) -> usize {
     profile.facts.len()
+}
+
+/// The index of the running servers' section in the probe's frames: after
+/// the app's dependencies' (`collect::running::listing` reads it).
+pub fn running_fact(profile: &Profile) -> usize {
+    deps_fact(profile) + 1
+}
+
+/// Whether any fact names server programs to look for.
+fn runs_servers(profile: &Profile) -> bool {
+    profile.facts.iter().any(|f| f.running.is_some())
+}
+
+/// The running section's per-profile lines: the programs' kernel names
+/// (`_rcomm`) and, for each program whose executable is asked its version,
+/// the question (`_rver`), then `running.sh`. Program names were checked
+/// as plain file names when the profile loaded.
+fn write_running(s: &mut String, profile: &Profile) {
+    let defs: Vec<_> = profile.facts.iter().filter_map(|f| f.running.as_ref()).collect();
+    let mut comms: Vec<&str> =
+        defs.iter().flat_map(|d| &d.programs).map(|p| crate::profile::comm_of(p)).collect();
+    comms.sort_unstable();
+    comms.dedup();
+    let _ = writeln!(s, "_rcomm={}", quote(&comms.join(" ")));
+    s.push_str("_rver() {\n  case $3 in\n");
+    let mut named: Vec<&str> = Vec::new();
+    for def in defs.iter().filter(|d| !d.version_in_cmdline()) {
+        // A program in two facts is asked once, the first's way.
+        let programs: Vec<String> = def
+            .programs
+            .iter()
+            .filter(|p| !named.contains(&p.as_str()))
+            .map(|p| quote(p))
+            .collect();
+        named.extend(def.programs.iter().map(String::as_str));
+        if programs.is_empty() {
+            continue;
+        }
+        let args: Vec<String> = def.args.iter().map(|a| quote(a)).collect();
+        let _ = writeln!(
+            s,
+            "    {}) _run \"$1\" \"/proc/$2/exe\" {} & ;;",
+            programs.join(" | "),
+            args.join(" ")
+        );
+    }
+    s.push_str("    *) return 1 ;;\n  esac\n}\n");
+    s.push_str(RUNNING);
 }
 
 /// The index of the app's dependencies' fact: after the app's.
@@ -434,4 +531,49 @@ fn random_boundary() -> String {
         let _ = write!(out, "{:016x}", hasher.finish());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deps::stream::{LOCK_FILES, VENVS};
+
+    fn built(command_timeout: u64) -> ProbeScript {
+        let profile = crate::profile::parse_profile("[profile]\nname = \"t\"\n", "t.toml", None)
+            .expect("profile");
+        let limits = ScriptLimits {
+            command_timeout: Duration::from_secs(command_timeout),
+            max_bytes: 1024,
+            max_parallel: 4,
+        };
+        build(&profile, limits)
+    }
+
+    #[test]
+    fn a_near_deadline_shortens_the_tick_and_counts_the_timeout_in_more_ticks() {
+        // No deadline: a fifth of the command timeout, 5 ticks a command.
+        assert!(built(120).text.contains("\nW=24.000\nK=5\nT=0\n"));
+        // 2 s left: a quarter-second tick (120 s is 480 of them), the
+        // deadline a second in.
+        let text = built(120).for_host(Duration::from_secs(2));
+        assert!(text.contains("\nW=0.250\nK=480\nT=1\n"), "{text}");
+        // 40 s left: an eighth, 5 s; the margin 3 ticks and 2 s.
+        let text = built(120).for_host(Duration::from_secs(40));
+        assert!(text.contains("\nW=5.000\nK=24\nT=23\n"), "{text}");
+        // Time enough: as without a deadline.
+        let text = built(10).for_app(Duration::from_secs(600), Some("/srv/app"), None);
+        assert!(text.contains("\nW=2.000\nK=5\nT=592\nPE=''\nA='/srv/app'\n"), "{text}");
+    }
+
+    /// `deps.sh` looks for the files and folders local collection reads
+    /// (`collect::deps::local`), in the same order.
+    #[test]
+    fn the_probe_reads_the_dependency_files_local_collection_reads() {
+        let locks = format!("for _n in {}; do", LOCK_FILES.join(" "));
+        assert!(DEPS.contains(&locks), "deps.sh should have: {locks}");
+        let venvs = format!("for _n in {}; do", VENVS.join(" "));
+        assert!(DEPS.contains(&venvs), "deps.sh should have: {venvs}");
+        assert!(DEPS.contains("\"$A\"/requirements*.txt"));
+        assert!(DEPS.contains("node_modules/.package-lock.json"));
+    }
 }

@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 use toml::Spanned;
 
-use super::raw::{RawFact, RawProfile, RawSource};
-use super::{Builtin, CompareKind, Extract, FactDef, Profile, Source, SourceKind, shipped};
+use super::raw::{RawFact, RawProfile, RawRunning, RawSource};
+use super::{
+    Builtin, CompareKind, Extract, FactDef, Profile, RunningDef, Source, SourceKind, shipped,
+};
 use crate::fsutil;
 use crate::output::parse;
 
@@ -236,6 +238,7 @@ fn build_fact(raw: RawFact, at: &ErrAt<'_>) -> Result<FactDef, ProfileError> {
     for raw_source in raw.sources.get_ref() {
         sources.push(build_source(raw_source, fact_extract.as_ref(), at)?);
     }
+    let running = raw.running.as_ref().map(|r| build_running(r, &sources, at)).transpose()?;
     Ok(FactDef {
         id: id.clone(),
         label: raw.label,
@@ -243,7 +246,55 @@ fn build_fact(raw: RawFact, at: &ErrAt<'_>) -> Result<FactDef, ProfileError> {
         compare,
         informational: raw.informational,
         sources,
+        running,
     })
+}
+
+/// A fact's `running` table: program names only (they go into the probe
+/// and are compared with file names), its version asked as the fact's
+/// first command asks it unless the command line tells it.
+fn build_running(
+    raw: &Spanned<RawRunning>,
+    sources: &[Source],
+    at: &ErrAt<'_>,
+) -> Result<RunningDef, ProfileError> {
+    let span = Some(raw.span());
+    let r = raw.get_ref();
+    let plain = |p: &String| {
+        !p.is_empty()
+            && p.len() <= 64
+            && p != "."
+            && p != ".."
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c))
+    };
+    if r.programs.is_empty() || !r.programs.iter().all(plain) {
+        return Err(at(
+            span,
+            "`running.programs` needs file names of the server's executable, like `redis-server`"
+                .into(),
+        ));
+    }
+    let cmdline = r.cmdline.as_ref().map(|c| compile_regex(c, at)).transpose()?;
+    let command = sources.iter().find_map(|s| match &s.kind {
+        SourceKind::Command(argv) => Some((argv, &s.extract)),
+        _ => None,
+    });
+    let version_in_cmdline = cmdline.as_ref().is_some_and(|re| re.captures_len() > 1);
+    let (args, extract) = match (command, version_in_cmdline) {
+        (_, true) => (Vec::new(), default_extract()),
+        (Some((argv, extract)), false) => {
+            (r.args.clone().unwrap_or_else(|| argv[1..].to_vec()), extract.clone())
+        }
+        (None, false) => {
+            return Err(at(
+                span,
+                "`running` needs a `cmd` source (its arguments ask the running executable its \
+                 version) or a `cmdline` regex with a group for the version"
+                    .into(),
+            ));
+        }
+    };
+    Ok(RunningDef { programs: r.programs.clone(), cmdline, args, extract })
 }
 
 fn build_source(

@@ -46,6 +46,43 @@ pub struct FactDef {
     /// Tried in order; the first one that finds its tool, file or variable
     /// decides the fact.
     pub sources: Vec<Source>,
+    /// For a server (`service.*`): how its running processes are found and
+    /// asked their version.
+    pub running: Option<RunningDef>,
+}
+
+/// How a fact's running server processes are recognized and asked
+/// (`collect::running`).
+#[derive(Debug, Clone)]
+pub struct RunningDef {
+    /// File names of the server's executable: a process matches when its
+    /// executable (`/proc/PID/exe`) or its kernel name (`comm`, the first 15
+    /// bytes of the name it was started by) is one of them.
+    pub programs: Vec<String>,
+    /// Only processes whose command line matches; with a group, the
+    /// version is read from it and the executable is not run.
+    pub cmdline: Option<Regex>,
+    /// The running executable's version arguments (`--version`).
+    pub args: Vec<String>,
+    /// How its answer becomes a version: the fact's first command's.
+    pub extract: Extract,
+}
+
+/// The kernel's name (`comm`) for a process started as `program`: its
+/// first 15 bytes.
+pub fn comm_of(program: &str) -> &str {
+    let mut end = program.len().min(15);
+    while !program.is_char_boundary(end) {
+        end -= 1;
+    }
+    &program[..end]
+}
+
+impl RunningDef {
+    /// Whether the version is read from the command line, not asked.
+    pub fn version_in_cmdline(&self) -> bool {
+        self.cmdline.as_ref().is_some_and(|re| re.captures_len() > 1)
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -33,6 +33,22 @@ pub struct RawFact {
     pub parser: Option<Spanned<String>>,
     pub regex: Option<Spanned<String>>,
     pub sources: Spanned<Vec<Spanned<RawSource>>>,
+    /// The server programs whose running processes are this fact's too
+    /// (`service.*`: running vs installed).
+    pub running: Option<Spanned<RawRunning>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRunning {
+    /// File names of the server's executable (`redis-server`).
+    pub programs: Vec<String>,
+    /// Only processes whose command line matches; its first group, if any,
+    /// is the version (RabbitMQ's `rabbitmq_server-X.Y.Z` folder).
+    pub cmdline: Option<Spanned<String>>,
+    /// What the running executable is asked its version with; default the
+    /// arguments of the fact's first command.
+    pub args: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

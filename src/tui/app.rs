@@ -206,6 +206,9 @@ pub struct App {
     /// shown when the hosts do not fit as columns.
     pub layout_chosen: bool,
     pub modal: Option<Modal>,
+    /// The first line of the help shown, when it does not fit the
+    /// terminal (`layout::help_window`).
+    pub help_scroll: usize,
     /// One line of feedback (export written, nothing to refresh...).
     pub message: Option<String>,
     /// Terminal size, from the last resize.
@@ -264,6 +267,7 @@ impl App {
             group_scroll: 0,
             layout_chosen: false,
             modal: None,
+            help_scroll: 0,
             message: None,
             size: (80, 24),
             now: Duration::ZERO,

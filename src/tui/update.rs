@@ -331,7 +331,10 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 app.focus = Focus::Table;
             }
         }
-        Action::Help => app.modal = Some(Modal::Help),
+        Action::Help => {
+            app.help_scroll = 0;
+            app.modal = Some(Modal::Help);
+        }
         Action::Quit => {
             app.quit = true;
             return Vec::new();
@@ -510,10 +513,29 @@ fn on_search_key(app: &mut App, key: KeyEvent) {
     app.scroll = 0;
 }
 
+/// On a terminal too short for the help, the moving keys scroll it; any
+/// other key closes it, as when it fits.
+fn scroll_help(app: &mut App, key: &KeyEvent) {
+    let (visible, max) = layout::help_window(app.size);
+    let at = app.help_scroll;
+    let to = match super::keys::action(&app.keymap, key) {
+        _ if max == 0 => return,
+        Some(Action::Up) => at.saturating_sub(1),
+        Some(Action::Down) => at + 1,
+        Some(Action::PageUp) => at.saturating_sub(visible),
+        Some(Action::PageDown) => at + visible,
+        Some(Action::Top) => 0,
+        Some(Action::Bottom) => max,
+        _ => return,
+    };
+    app.help_scroll = to.min(max);
+    app.modal = Some(Modal::Help);
+}
+
 fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) -> Vec<Effect> {
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
     match modal {
-        Modal::Help => {}
+        Modal::Help => scroll_help(app, &key),
         Modal::HostKey { host, key_type, fingerprint, reply } => match key.code {
             KeyCode::Char('y' | 'Y') => {
                 let _ = reply.send(true);

@@ -194,6 +194,44 @@ fn closed_ports_and_silent_listeners_fail_within_the_timeout() {
     assert!(took < Duration::from_secs(5), "took {took:?}");
 }
 
+/// Two services that answer only once both have been connected
+/// (`common::rendezvous`): asked one after the other, the first would wait
+/// out its timeout; asked at once, both answer, each its own version.
+#[test]
+fn this_machine_asks_its_services_at_once() {
+    let pair = crate::common::rendezvous::Rendezvous::memcached(["1.6.101", "1.6.102"]);
+    let [first, second] = pair.ports();
+    let dotenv = format!(
+        "MEMCACHE_SERVERS=127.0.0.1:{first}\nFRAGMENTS_URL=memcached://127.0.0.1:{second}\n"
+    );
+    let dir = app_dir("paritty-at-once", &dotenv);
+    let config = dir.path().join("paritty.toml");
+    std::fs::write(&config, "[app.services]\nfragments = \"FRAGMENTS_URL\"\n")
+        .expect("write paritty.toml");
+    let profile = profile();
+    let out = paritty(
+        dir.path(),
+        &[
+            "--config",
+            config.to_str().expect("a UTF-8 path"),
+            "snapshot",
+            "local",
+            "--profile",
+            profile.to_str().expect("a UTF-8 path"),
+            "--format",
+            "json",
+            "--timeout",
+            "10",
+            "--no-redact",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("snapshot JSON");
+    assert_eq!(fact(&snap, "backing.cache")["value"], "memcached 1.6.101", "{snap}");
+    assert_eq!(fact(&snap, "backing.fragments")["value"], "memcached 1.6.102", "{snap}");
+}
+
 /// Real servers asked from here with the URL's credentials: each answers
 /// the version its own program reports.
 #[test]

@@ -280,6 +280,60 @@ fn tunnel_faults_have_their_statuses_within_the_timeout() {
     assert!(!text(&out).contains(PLANTED_HERE));
 }
 
+/// Two services that answer only once both have been connected
+/// (`common::rendezvous`), asked through the host's session: one after
+/// the other, the first would wait out its timeout; at once (a channel
+/// each, moved together), both answer, each its own version.
+#[test]
+fn a_hosts_services_are_asked_at_once_through_its_session() {
+    let pair = crate::common::rendezvous::Rendezvous::memcached(["1.6.201", "1.6.202"]);
+    let [first, second] = pair.ports();
+    let lab = Lab::new();
+    let _host = lab.add_host(&HostSpec { name: "pair", ..HostSpec::default() });
+    let app = lab.dir().join("app");
+    fs::create_dir_all(&app).expect("create the app folder");
+    fs::set_permissions(&app, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let dotenv = format!(
+        "MEMCACHE_SERVERS=127.0.0.1:{first}\nFRAGMENTS_URL=memcached://127.0.0.1:{second}\n"
+    );
+    fs::write(app.join(".env"), dotenv).expect("write .env");
+    fs::set_permissions(app.join(".env"), fs::Permissions::from_mode(0o644)).expect("chmod");
+    let here = app_dir("paritty-pair-here", "");
+    let config = here.path().join("paritty.toml");
+    let text_config = format!(
+        "[[host]]\nname = \"pair\"\napp_dir = \"{}\"\n\n[app.services]\nfragments = \"FRAGMENTS_URL\"\n",
+        app.display()
+    );
+    fs::write(&config, text_config).expect("write paritty.toml");
+    let profile = profile();
+    let out = paritty(
+        here.path(),
+        &[
+            "--config",
+            config.to_str().expect("a UTF-8 path"),
+            "snapshot",
+            "pair",
+            "--ssh-config",
+            lab.ssh_config().to_str().expect("a UTF-8 path"),
+            "--profile",
+            profile.to_str().expect("a UTF-8 path"),
+            "--timeout",
+            "10",
+            "--format",
+            "json",
+            "--no-redact",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    for (id, version) in [("backing.cache", "1.6.201"), ("backing.fragments", "1.6.202")] {
+        let fact = &snap["facts"][id];
+        assert_eq!(fact["value"], format!("memcached {version}"), "{fact}");
+        assert!(fact["raw"].as_str().expect("raw").contains("direct-tcpip"), "{fact}");
+    }
+}
+
 /// The interactive view of both snapshots, every row's details drawn: the
 /// difference is on screen, no password is.
 fn screens_hold_no_secret(snapshots: &[&[u8]]) {

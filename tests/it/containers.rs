@@ -384,10 +384,52 @@ fn an_exec_that_hangs_is_killed_at_the_host_deadline() {
     assert!(took < Duration::from_secs(15), "took {took:?}");
     // What was framed before the deadline is kept.
     assert_eq!(value(report, "os.id"), Some("paritty"));
+    // The probe halted at its deadline: the hung tool killed, a timeout.
     let slow = &report.snapshot.as_ref().expect("partial snapshot").facts["tool.slowtool"];
-    assert_eq!(slow.status, Status::Error);
-    // The engine process was killed: no `podman exec` of it is left.
+    assert_eq!((slow.status, slow.value.as_deref()), (Status::Timeout, None));
+    // No `podman exec` of it is left.
     assert!(!exec_clients(&web.name), "a podman exec of {} is still running", web.name);
+}
+
+/// `--timeout 120 --host-timeout 2`: a fifth of the command timeout would
+/// let the probe's watchdog sleep 24 s between looks at the deadline, so
+/// the hung tool would run on in the container long after paritty gave
+/// up. The probe halts itself in time: by the moment paritty returns
+/// (a host timeout, the facts before it kept) nothing of it runs in the
+/// container and no `podman exec` is left here.
+#[test]
+fn a_long_command_timeout_does_not_carry_the_probe_past_the_host_timeout() {
+    let images = images();
+    let web = Container::run(&images.app, "deadline", &["/bin/busybox", "sleep", "600"]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = dir.path().join("profile.toml");
+    std::fs::write(&profile, profile_then("slowtool")).expect("profile");
+    let out = dir.path().join("web.json");
+    let started = Instant::now();
+    let run = paritty()
+        .args(["snapshot", &format!("podman:{}", web.name), "--timeout", "120"])
+        .args(["--host-timeout", "2", "--format", "json", "--profile"])
+        .arg(&profile)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run paritty");
+    let took = started.elapsed();
+    // What runs in the container now, by command line (a zombie has none).
+    let left =
+        podman_ok(&["exec", &web.name, "/bin/sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(": timeout:") && stderr.contains("deadline"), "{stderr}");
+    assert!(!left.contains("slowtool"), "the probe's tool still runs in the container: {left}");
+    assert!(!exec_clients(&web.name), "a podman exec of {} is still running", web.name);
+    // Generous: the point is the probe, not the clock.
+    assert!(took < Duration::from_secs(15), "took {took:?}");
+    let snap: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("partial snapshot"))
+            .expect("json");
+    assert_eq!(snap["facts"]["os.id"]["value"], "paritty", "{snap}");
+    assert_eq!(snap["facts"]["tool.slowtool"]["value"], serde_json::Value::Null, "{snap}");
 }
 
 #[test]

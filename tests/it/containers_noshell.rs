@@ -111,6 +111,11 @@ fn a_container_and_an_image_without_a_shell_show_what_the_engine_knows() {
             assert_eq!(fact(id).value.as_deref(), Some(stated.as_str()), "{id}");
             assert_eq!(fact(id).origin, Some(Origin::ImageConfig));
         }
+        // No git in a folder without a shell: the app's revision is the
+        // image label's, said so.
+        let stated = label_of_image(&images.no_shell, "org.opencontainers.image.revision");
+        assert_eq!(fact("app.revision").value.as_deref(), Some(stated.as_str()));
+        assert_eq!(fact("app.revision").origin, Some(Origin::ImageLabel));
         // What only a probe could tell is not collected, and not marked.
         assert_eq!((fact("tool.git").status, fact("tool.git").origin), (Status::Error, None));
         // The marker is in the JSON and reads back.

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use paritty::collect::hosts::collect_targets;
 use paritty::collect::plan::{Plan, Prompts};
 use paritty::collect::target::Target;
-use paritty::model::{FailReason, HostReport, Snapshot, Status, Transport};
+use paritty::model::{FailReason, HostReport, Origin, Snapshot, Status, Transport};
 
 use crate::common::podman::{RUN_ARGS, Store, images, unique};
 use crate::common::sshd::{Fault, Host, HostSpec, KnownHost, Lab};
@@ -270,6 +270,31 @@ fn message(report: &HostReport) -> String {
     report.failure.as_ref().map(|f| f.message().to_owned()).unwrap_or_default()
 }
 
+/// A container of an SSH host whose app folder gives no revision: its
+/// image's label does, asked over the same session, and says so.
+#[test]
+fn over_ssh_a_containers_revision_falls_back_to_its_image_label() {
+    let revision = "89abcdef0123456789abcdef0123456789abcdef";
+    let image = crate::common::podman::app_with(&[&format!(
+        "LABEL=org.opencontainers.image.revision={revision}"
+    )]);
+    let store = Store::new();
+    let _web = store.run(&image, "labelled", &["/bin/busybox", "sleep", "600"]);
+    let lab = Lab::new();
+    let _engines = engine_host(&lab, "engines", &store);
+    let profile = "[profile]\nname = \"revision\"\n\n[[fact]]\nid = \"app.revision\"\n\
+        label = \"App revision\"\ncategory = \"App\"\ncompare = \"exact\"\n\
+        informational = true\nparser = \"revision\"\nsources = [\
+        { cmd = [\"git\", \"rev-parse\", \"HEAD\"], app = true, absent_if = \"fatal: \" },\
+        { file = \"REVISION\", app = true }, { env = \"GIT_SHA\" }]\n";
+    let plan = plan(profile, &lab, Duration::from_secs(60), Duration::from_secs(20));
+    let reports = collect(&["podman:labelled@engines".to_owned()], &plan);
+    let report = &reports[0];
+    assert_eq!(report.failure, None, "{report:#?}");
+    let fact = &report.snapshot.as_ref().expect("snapshot").facts["app.revision"];
+    assert_eq!((fact.value.as_deref(), fact.origin), (Some(revision), Some(Origin::ImageLabel)));
+}
+
 #[test]
 fn each_fault_has_its_reason_and_the_others_are_unaffected() {
     let images = images();
@@ -375,11 +400,11 @@ fn an_exec_that_hangs_ends_at_the_host_deadline_and_leaves_nothing_running() {
     let _hang = store.run(&images.app, &name, &["/bin/busybox", "sleep", "600"]);
     let lab = Lab::new();
     let _engines = engine_host(&lab, "engines", &store);
-    // `slowtool` sleeps far past the host deadline, and the probe's own
-    // watchdog first looks at the clock after a tick (a fifth of the
-    // command timeout: 24 s), past the deadline too: so the host's
-    // `timeout` ends the engine's client, two seconds before paritty would
-    // stop waiting. The probe in the container then halts at its tick.
+    // `slowtool` sleeps far past the host deadline and its command
+    // timeout (120 s) too: the probe's watchdog, ticking at an eighth of
+    // the time it is given (not a fifth of the command timeout, 24 s),
+    // halts the probe before the host's `timeout` would end the engine's
+    // client, two seconds before paritty would stop waiting.
     let host_timeout = Duration::from_secs(20);
     let plan = plan(&profile_then("slowtool"), &lab, host_timeout, Duration::from_secs(120));
     let started = Instant::now();
@@ -392,12 +417,11 @@ fn an_exec_that_hangs_ends_at_the_host_deadline_and_leaves_nothing_running() {
     let snapshot = report.snapshot.as_ref().expect("partial snapshot");
     assert_eq!(snapshot.facts["os.id"].value.as_deref(), Some("paritty"));
     assert_ne!(snapshot.facts["tool.slowtool"].status, Status::Ok);
-    // Ended by the host, not by paritty giving up: the message says the
-    // deadline passed and the engine's process was killed.
+    // Ended on the host, not by paritty giving up: the message says the
+    // deadline passed and what ran was killed.
     let message = message(report);
     assert!(message.contains("killed"), "{message}");
-    // The host ended the engine's client before paritty returned (were it
-    // left to the probe, it would run on to the probe's tick, 24 s in).
+    // The engine's client ended before paritty returned.
     let returned = Instant::now();
     while engine_clients(&name) {
         assert!(
@@ -407,8 +431,8 @@ fn an_exec_that_hangs_ends_at_the_host_deadline_and_leaves_nothing_running() {
         // Not synchronization: the condition is what is waited for.
         std::thread::sleep(Duration::from_millis(50));
     }
-    // Nothing of it stays: the probe's commands in the container end at
-    // the probe's next tick.
+    // Nothing of it stays: the probe's commands in the container were
+    // killed when it halted.
     let gone = Instant::now();
     loop {
         let top = store.podman_ok(&["top", &name, "args"]);

@@ -339,6 +339,8 @@ fn real_world_files_give_their_declarations() {
         ("runtime.python3", "3.12", "Dockerfile:10"),
         ("service.postgresql", "16", "compose.yaml:7"),
         ("service.redis", "7.2", "compose.yaml:11"),
+        ("backing.database", "postgres:${POSTGRES_VERSION:-16}-alpine", "compose.yaml:7"),
+        ("backing.cache", "redis:7.2-alpine", "compose.yaml:11"),
         ("runtime.node", "20.x || 22.x", ".github/workflows/ci.yml:20"),
         ("runtime.python3", "3.12", ".github/workflows/ci.yml:29"),
     ];

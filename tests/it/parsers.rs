@@ -181,7 +181,6 @@ const FACT_CASES: &[(&str, &str, &str, Option<&str>)] = &[
     ("mysql/mariadb-client-10.11-debian12.txt", "default", "service.mysql-client", Some("10.11.19")),
     ("redis/redis-server-7.0.15-debian12.txt", "default", "service.redis", Some("7.0.15")),
     ("nginx/nginx-1.22.1-debian12.txt", "default", "service.nginx", Some("1.22.1")),
-    ("rabbitmq/rabbitmqctl-version-3.12.10.txt", "default", "service.rabbitmq", Some("3.12.10")),
     ("docker/podman-4.3.1-debian12.txt", "default", "tool.podman", Some("4.3.1")),
     ("terraform/terraform-1.11.4-cli-config-warning-debian12.txt", "default", "tool.terraform", Some("1.11.4")),
     ("npm/npm-11.19.1-debian12.txt", "default", "pkg.npm", Some("11.19.1")),

@@ -52,6 +52,13 @@ fn the_prelude_file_passes_shellcheck() {
 }
 
 #[test]
+fn the_running_servers_file_passes_shellcheck() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/probe/running.sh");
+    let text = std::fs::read_to_string(&path).expect("read running.sh");
+    shellcheck("src/probe/running.sh", &text);
+}
+
+#[test]
 fn a_probe_for_the_default_profile_passes_shellcheck() {
     let profile = load_profile("default", None).expect("default profile");
     let built = script::build(&profile, CollectOptions::default().script_limits());

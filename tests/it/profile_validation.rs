@@ -128,3 +128,35 @@ fn a_missing_profile_file_is_one_clear_line() {
     let e = load_profile("nosuchprofile", None).expect_err("unknown name");
     assert!(e.to_string().contains("paritty profiles"), "{e}");
 }
+
+#[test]
+fn a_running_table_names_plain_programs_and_a_way_to_ask_them() {
+    let fact = |running: &str, sources: &str| {
+        format!(
+            "[profile]\nname = \"t\"\n[[fact]]\nid = \"service.x\"\nlabel = \"X\"\n\
+             category = \"Backing services\"\ncompare = \"loose\"\nsources = [{sources}]\n\
+             running = {running}\n"
+        )
+    };
+    let cmd = "{ cmd = [\"x-server\", \"--version\"] }";
+    let e = refuse(&fact("{ programs = [\"../x\"] }", cmd));
+    assert_eq!(e.position.map(|p| p.0), Some(9), "{e}");
+    assert!(e.message.contains("`running.programs` needs file names"), "{e}");
+    let e = refuse(&fact("{ programs = [] }", cmd));
+    assert!(e.message.contains("`running.programs`"), "{e}");
+    let e = refuse(&fact("{ programs = [\"x\"], colour = 1 }", cmd));
+    assert!(e.message.contains("colour"), "{e}");
+    // No command to ask it with, and no version in its command line.
+    let e = refuse(&fact("{ programs = [\"x\"] }", "{ env = \"X\" }"));
+    assert!(e.message.contains("needs a `cmd` source"), "{e}");
+    let e = refuse(&fact("{ programs = [\"x\"], cmdline = 'x(' }", cmd));
+    assert!(e.message.starts_with("bad regex"), "{e}");
+    // Its version asked with the first command's arguments, or its own.
+    let ok = |running: &str| {
+        let p = parse_profile(&fact(running, cmd), "team.toml", None).expect("loads");
+        p.facts[0].running.clone().expect("running")
+    };
+    assert_eq!(ok("{ programs = [\"x-server\"] }").args, ["--version"]);
+    assert_eq!(ok("{ programs = [\"x-server\"], args = [\"-v\"] }").args, ["-v"]);
+    assert!(ok("{ programs = [\"beam.smp\"], cmdline = 'x-(\\d+)' }").version_in_cmdline());
+}

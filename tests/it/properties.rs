@@ -13,7 +13,9 @@ use proptest::prelude::*;
 use paritty::collect::ssh::known_hosts::{self, HostId, Verdict};
 use paritty::collect::ssh::settings::{Request, Resolver, resolve_with};
 use paritty::model::snapshot_file::{parse_snapshot, read_snapshot, to_json};
-use paritty::model::{Fact, HostInfo, Origin, ProfileRef, Snapshot, Status, Transport};
+use paritty::model::{
+    Fact, HostInfo, Origin, Process, ProfileRef, Running, Snapshot, Status, Transport,
+};
 use paritty::profile::CompareKind;
 
 /// Text of every kind a file may hold: plain words, escapes and controls,
@@ -24,6 +26,27 @@ fn text() -> impl Strategy<Value = String> {
         "[a-z \\x00-\\x1f\\x7f\\u{9b}\\u{202e}\\[\\]]{0,8}",
         any::<String>(),
     ]
+}
+
+/// A fact's running servers, as a teammate's file may state them.
+fn running() -> impl Strategy<Value = Option<Running>> {
+    let process = (
+        (any::<u32>(), text(), proptest::option::of(text()), proptest::option::of(text())),
+        (any::<bool>(), text(), proptest::option::of(text())),
+    )
+        .prop_map(|((pid, program, exe, version), (replaced, raw, note))| Process {
+            pid,
+            program,
+            exe,
+            version,
+            replaced,
+            raw,
+            note,
+        });
+    proptest::option::of(
+        (proptest::option::of(text()), proptest::collection::vec(process, 0..3))
+            .prop_map(|(unobservable, processes)| Running { unobservable, processes }),
+    )
 }
 
 fn fact() -> impl Strategy<Value = Fact> {
@@ -51,8 +74,10 @@ fn fact() -> impl Strategy<Value = Fact> {
             prop_oneof![
                 Just(None),
                 Just(Some(Origin::ImageConfig)),
-                Just(Some(Origin::ImageFiles))
+                Just(Some(Origin::ImageFiles)),
+                Just(Some(Origin::ImageLabel))
             ],
+            running(),
             proptest::option::of(text()),
         ),
     )
@@ -60,7 +85,7 @@ fn fact() -> impl Strategy<Value = Fact> {
             |(
                 (value, status, raw, found_at, duration_ms),
                 (label, category, compare, informational),
-                (command, exit_code, shadowed, truncated, origin, pinned),
+                (command, exit_code, shadowed, truncated, origin, running, pinned),
             )| Fact {
                 value,
                 status,
@@ -76,6 +101,7 @@ fn fact() -> impl Strategy<Value = Fact> {
                 shadowed,
                 truncated,
                 origin,
+                running,
                 pinned,
             },
         )

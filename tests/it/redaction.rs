@@ -26,6 +26,7 @@ fn env_fact(name: &str, value: &str) -> Fact {
         shadowed: Vec::new(),
         truncated: false,
         origin: None,
+        running: None,
         pinned: None,
     }
 }
@@ -558,4 +559,32 @@ fn a_pods_name_and_node_get_pseudonyms() {
     };
     assert_eq!((seen.pod.as_deref(), seen.node.as_deref()), (Some("host-1"), Some("host-2")));
     assert_eq!(seen.image.reference.as_deref(), Some("ghcr.io/acme/api:1"));
+}
+
+#[test]
+fn running_servers_lose_home_folders_like_found_at() {
+    use paritty::model::{Process, Running};
+    let mut report = fixture("debian12-laptop.json");
+    let snapshot = report.snapshot.as_mut().expect("snapshot");
+    let mut fact = env_fact("REDIS", "7.2.4");
+    fact.found_at = None;
+    fact.running = Some(Running {
+        unobservable: None,
+        processes: vec![Process {
+            pid: 812,
+            program: "redis-server".into(),
+            exe: Some("/home/alice/redis/bin/redis-server".into()),
+            version: Some("7.0.15".into()),
+            replaced: true,
+            raw: "Redis server v=7.0.15 at https://tok-RUN-9@example.com/x".into(),
+            note: None,
+        }],
+    });
+    snapshot.facts.insert("service.redis".into(), fact);
+    let redacted = Redactor::new(Options::default()).report(&report);
+    let fact = &redacted.snapshot.as_ref().expect("snapshot").facts["service.redis"];
+    let process = &fact.running.as_ref().expect("running").processes[0];
+    assert_eq!(process.exe.as_deref(), Some("~/redis/bin/redis-server"));
+    assert!(!process.raw.contains("tok-RUN-9"), "{}", process.raw);
+    assert_eq!((process.version.as_deref(), process.replaced), (Some("7.0.15"), true));
 }

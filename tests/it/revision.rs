@@ -313,3 +313,82 @@ fn diff_shows_each_hosts_time_gap_in_every_format() {
     assert_eq!(cell("odd").expect("odd")["value"], serde_json::Value::Null);
     assert_eq!(cell("staging").expect("staging")["value"], commits[4].as_str());
 }
+
+/// A container whose app folder holds no checkout, no `REVISION` file and
+/// no variable, of an image labelled with a commit 3 behind the local
+/// HEAD: its revision is the label's, measured like any other and said to
+/// come from the label, in the text and the JSON.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_containers_revision_falls_back_to_its_image_label() {
+    use crate::common::podman::{Container, app_with};
+    let tmp = tempfile::tempdir().expect("tmp");
+    let repo = tmp.path().join("laptop");
+    let commits = repository(&repo, "main", &DATES);
+    let label = format!("LABEL=org.opencontainers.image.revision={}", commits[2]);
+    let image = app_with(&[&label]);
+    let web = Container::run(&image, "labelled", &["/bin/busybox", "sleep", "600"]);
+    let profile = tmp.path().join("revision.toml");
+    std::fs::write(&profile, format!("[profile]\nname = \"revision\"\n\n{}", shipped_fact()))
+        .expect("profile");
+    let config = tmp.path().join("paritty.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[settings]\nprofile = {:?}\n\n[[host]]\nname = \"web\"\ncontainer = {:?}\n\
+             engine = \"podman\"\napp_dir = \"/srv/app\"\n",
+            profile.display().to_string(),
+            web.name
+        ),
+    )
+    .expect("config");
+    let diff = |format: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_paritty"))
+            .arg("--config")
+            .arg(&config)
+            .args(["diff", "web", "local", "--format", format, "--app-dir"])
+            .arg(&repo)
+            .env("PARITTY_CONFIG_DIR", "/nonexistent/paritty-test-config")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run paritty");
+        let stdout = String::from_utf8(out.stdout).expect("utf8");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    };
+    let expected = "web: 3 commits, 9 days behind main (from the image label)";
+    let text = diff("text");
+    let gaps: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("time gap: ")).collect();
+    assert_eq!(gaps.first().copied(), Some(expected), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&diff("json")).expect("json");
+    let web_gap = json["time_gap"]["hosts"]
+        .as_array()
+        .and_then(|h| h.iter().find(|h| h["host"] == "web"))
+        .cloned()
+        .expect("web's gap");
+    assert_eq!(
+        (web_gap["revision"].as_str(), web_gap["behind"].as_u64()),
+        (Some(commits[2].as_str()), Some(3))
+    );
+    assert_eq!(web_gap["text"], expected);
+    let row = json["rows"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["id"] == "app.revision"))
+        .cloned()
+        .expect("the app.revision row");
+    let cell = row["cells"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["host"] == "web"))
+        .cloned()
+        .expect("web's cell");
+    assert_eq!(
+        (cell["value"].as_str(), cell["origin"].as_str()),
+        (Some(commits[2].as_str()), Some("image-label"))
+    );
+}

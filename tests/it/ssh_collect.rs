@@ -261,6 +261,55 @@ echo 'podman version 4.3.1'";
         }
     }
 
+    /// The shipped RabbitMQ fact over SSH reads the version without
+    /// starting anything: `rabbitmqctl` (any way it is found) boots Erlang,
+    /// which starts an `epmd -daemon` that outlives the session, as the
+    /// login user, on every host. The session's ERL_EPMD_PORT is one of
+    /// this test's own, so a port mapper it caused is told from any other
+    /// by its environment (and killed, so a failure leaves none).
+    #[test]
+    fn the_rabbitmq_fact_leaves_no_erlang_port_mapper_behind() {
+        let installed = std::fs::read_link("/usr/lib/rabbitmq/bin/rabbitmq-server")
+            .expect("RabbitMQ from Debian's package (scripts/test-deps.sh installs it)");
+        let version = installed
+            .to_string_lossy()
+            .split("rabbitmq_server-")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .map(str::to_owned)
+            .expect("a versioned folder");
+        let lab = Lab::new();
+        let port = crate::common::sshd::free_port([127, 0, 0, 1].into()).to_string();
+        let _host = lab.add_host(&HostSpec {
+            name: "rabbit",
+            env: &[("ERL_EPMD_PORT", &port)],
+            ..HostSpec::default()
+        });
+        let mut profile = load_profile("default", None).expect("default profile");
+        profile.facts.retain(|f| f.id == "service.rabbitmq");
+        let (tx, _rx) = mpsc::channel();
+        let reports = run(&lab, &["rabbit"], &profile, CollectOptions::default(), &tx);
+        let marker = format!("ERL_EPMD_PORT={port}");
+        let left: Vec<String> = std::fs::read_dir("/proc")
+            .expect("/proc")
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+                let environ = std::fs::read(entry.path().join("environ")).ok()?;
+                environ.split(|&b| b == 0).any(|v| v == marker.as_bytes()).then(|| {
+                    let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+                    // This test caused it: ended, so a failure leaves none.
+                    let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+                    String::from_utf8_lossy(&cmdline).replace('\0', " ")
+                })
+            })
+            .collect();
+        assert_eq!(left, Vec::<String>::new(), "left running by the probe");
+        let snap =
+            reports[0].snapshot.as_ref().unwrap_or_else(|| panic!("{:?}", reports[0].failure));
+        assert_eq!(snap.facts["service.rabbitmq"].value.as_deref(), Some(version.as_str()));
+    }
+
     #[test]
     fn huge_output_is_capped_and_escape_sequences_are_stripped() {
         let lab = Lab::new();

@@ -33,7 +33,7 @@ fn paritty(args: &[&str]) -> std::process::Output {
 }
 
 /// Issue 16: `kubectl` waits for a child that keeps its output open. With
-/// `--timeout 2 --host-timeout 6` it costs its 2 s, the facts after it are
+/// `--timeout 2 --host-timeout 10` it costs its 2 s, the facts after it are
 /// collected, and once paritty is done nothing of the probe runs on the
 /// host (its shells, its watchdog, the tool and its child) and its scratch
 /// folder is gone.
@@ -83,8 +83,12 @@ fn a_hung_tool_costs_its_timeout_and_leaves_nothing_on_the_host() {
         profile.to_str().expect("utf8"),
         "--timeout",
         "2",
+        // Well past the tool's 2 s and the probe's margin before its host
+        // deadline (three ticks and two seconds): with 6 s the probe would
+        // halt at its deadline (a host timeout) about when the tool's own
+        // timeout ends it.
         "--host-timeout",
-        "6",
+        "10",
         "--out",
         out.to_str().expect("utf8"),
     ]);

@@ -3,6 +3,7 @@
 //! transitions without a terminal and screens on TestBackend.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use crate::common::tui::{app, app_of, ch, fleet, key, screen, send};
 use crossterm::event::KeyCode;
@@ -227,4 +228,49 @@ fn the_fleet_view_exports_the_fleet_layout() {
     send(&mut app, [ch('v')]);
     let table = export(&app, Redaction::Off);
     assert!(!table.contains("×195"), "the matrix exports the table: {table}");
+}
+
+/// paritty-accepted.toml's `[[accepted]]` entries for `tool.openssl` on
+/// `hosts` (1.1.1w against the baseline's 3.0.13).
+fn accept_openssl(app: &mut App, hosts: &[usize]) {
+    let baseline = app.comparison.columns[app.comparison.baseline].name.clone();
+    let mut file = "version = 1\n".to_owned();
+    for &h in hosts {
+        let _ = write!(
+            file,
+            "[[accepted]]\nhost = \"{}\"\nfact = \"tool.openssl\"\nbaseline = \"{baseline}\"\n\
+             severity = \"major\"\nbaseline_value = \"3.0.13\"\nvalue = \"1.1.1w\"\n\
+             reason = \"legacy build\"\nby = \"ann\"\nat = \"2026-12-01\"\n",
+            app.comparison.columns[h].name
+        );
+    }
+    let entries =
+        paritty::compare::accepted::parse(&file, std::path::Path::new("paritty-accepted.toml"))
+            .expect("parses");
+    app.set_acceptances(entries, "2026-12-07".into());
+}
+
+/// Accepted drift is marked in the fleet view as in the matrix: a value
+/// every host of which is accepted shows ◇ in place of its severity mark,
+/// uncoloured; one only some of whose hosts are says how many.
+#[test]
+fn accepted_drift_is_marked_in_the_fleet_view() {
+    let mut app = fleet_app();
+    select(&mut app, "tool.openssl");
+    accept_openssl(&mut app, &ODD[..2]);
+    let shown = screen(&mut app, 120, 40);
+    let line = shown.lines().find(|l| l.contains("OpenSSL")).expect("openssl row");
+    assert!(line.contains("3.0.13 ×195 ★ · █ 1.1.1w ×3 ◇2 ▸ · ? ×2 no answer"), "{line}");
+    accept_openssl(&mut app, &ODD);
+    let shown = screen(&mut app, 120, 40);
+    let line = shown.lines().find(|l| l.contains("OpenSSL")).expect("openssl row");
+    assert!(line.contains("3.0.13 ×195 ★ · ◇ 1.1.1w ×3 ▸ · ? ×2 no answer"), "{line}");
+    assert!(!line.contains('█'), "{line}");
+    assert!(shown.contains("◇ accepted"), "the legend says what ◇ is:\n{shown}");
+    insta::assert_snapshot!("fleet-accepted", shown);
+    // By group: prod holds two of the three (both accepted), staging one.
+    send(&mut app, [ch('c')]);
+    let shown = screen(&mut app, 140, 40);
+    let line = shown.lines().find(|l| l.contains("OpenSSL")).expect("openssl row");
+    assert!(line.contains("◇ 1.1.1w ×2") && line.contains("◇ 1.1.1w ×1"), "{line}");
 }

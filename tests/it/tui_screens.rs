@@ -62,6 +62,40 @@ fn help_and_export_dialogs() {
     insta::assert_snapshot!("export", screen(&mut app, 100, 24));
 }
 
+/// On 80x24 the help does not fit: it shows a window on itself, says
+/// which lines, and the moving keys scroll it to its end, so every line is
+/// seen; any other key still closes it.
+#[test]
+fn the_help_scrolls_on_a_small_terminal_and_nothing_is_cut() {
+    let mut app = app();
+    send(&mut app, [ch('?')]);
+    let top = screen(&mut app, 80, 24);
+    assert!(top.contains("lines 1-22 of 29 · k/↑ j/↓ scroll"), "{top}");
+    insta::assert_snapshot!("help-80x24", top);
+    let mut seen = top.clone();
+    send(&mut app, [ch('j')]);
+    let one = screen(&mut app, 80, 24);
+    assert!(one.contains("lines 2-23 of 29"), "{one}");
+    send(&mut app, [key(KeyCode::End), key(KeyCode::Down)]);
+    let end = screen(&mut app, 80, 24);
+    assert!(end.contains("lines 8-29 of 29"), "{end}");
+    seen.push_str(&end);
+    for (_, _, what) in paritty::keymap::Action::ALL {
+        assert!(seen.contains(what), "{what:?} is never shown:\n{top}\n{end}");
+    }
+    for words in ["Mouse: wheel scrolls", "█ major", "⇄ service", "⚠ disagree"] {
+        assert!(end.contains(words), "{words:?}:\n{end}");
+    }
+    send(&mut app, [key(KeyCode::Home), ch('x')]);
+    assert!(app.modal.is_none(), "another key closes it");
+    // Where it fits, no window and no scrolling.
+    send(&mut app, [ch('?')]);
+    let tall = screen(&mut app, 80, 40);
+    assert!(!tall.contains("lines 1-") && tall.contains("⚠ disagree"), "{tall}");
+    send(&mut app, [ch('j')]);
+    assert!(app.modal.is_none(), "a moving key closes a help that fits");
+}
+
 #[test]
 fn a_small_terminal_gets_a_message_not_garbage() {
     let mut app = app();

@@ -1,9 +1,10 @@
 //! A host's backing services from the probe: the app fact's lines (roles,
 //! their URLs without credentials, the host's clients' answers) become
 //! `backing.*` facts; the services that tell their version without a login
-//! are asked by the caller (through the SSH session, `ssh::tunnel_ask`).
+//! are asked by the caller (through the SSH session's channels, `ssh::tunnel`).
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use super::{Outcome, bad_url, fact, fact_id, finish, list_kind, not_asked, protocol, sqlite};
 use crate::backing::ask::Protocol;
@@ -121,14 +122,24 @@ fn from_hex(hex: &str) -> Option<Vec<u8>> {
     (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()
 }
 
-/// How the caller reaches a service from the host's side: SSH asks through
-/// a `direct-tcpip` channel; a container says why it cannot.
+/// One service to ask from the host's side.
+#[derive(Debug, Clone, Copy)]
+pub struct Question<'a> {
+    pub protocol: Protocol,
+    pub endpoint: &'a Endpoint,
+}
+
+/// How the caller reaches services from the host's side: SSH asks through
+/// `direct-tcpip` channels; a container says why it cannot.
 pub trait Reach {
-    fn ask(&mut self, protocol: Protocol, endpoint: &Endpoint) -> Outcome;
+    /// Every question asked (at once where the way allows: the whole then
+    /// costs about the slowest answer), one outcome per question, in their
+    /// order, each with the time it took.
+    fn ask(&mut self, questions: &[Question<'_>]) -> Vec<(Outcome, Duration)>;
 }
 
 /// The `backing.*` facts of a host: its clients' answers read, the other
-/// services asked through `reach`, one after another (one SSH session).
+/// services asked through `reach`, all in one call.
 pub fn facts(
     config: &HostConfig,
     roles: &[Role],
@@ -142,33 +153,55 @@ pub fn facts(
             facts.insert(fact_id(&role.name), super::unset(role, read, &config.problems));
         }
     }
+    let mut asking = Vec::new();
     for entry in &config.entries {
-        let started = std::time::Instant::now();
         let fact = match &entry.endpoint {
             Err(why) => bad_url(&entry.origin, why),
-            Ok(endpoint) => {
-                let outcome = decide(entry, endpoint, host, reach);
-                fact(&entry.origin, endpoint, outcome, started.elapsed())
-            }
+            Ok(endpoint) => match decide(entry, endpoint, host) {
+                Decision::Told(outcome) => fact(&entry.origin, endpoint, outcome, Duration::ZERO),
+                Decision::Ask(protocol) => {
+                    asking.push((entry, Question { protocol, endpoint }));
+                    continue;
+                }
+            },
         };
         facts.insert(fact_id(&entry.role), fact);
+    }
+    if !asking.is_empty() {
+        let questions: Vec<Question<'_>> = asking.iter().map(|(_, q)| *q).collect();
+        let mut asked = reach.ask(&questions).into_iter();
+        for (entry, question) in asking {
+            let (outcome, took) = asked.next().unwrap_or_else(|| {
+                (Outcome::failed(Status::Error, "not asked: no outcome came back"), Duration::ZERO)
+            });
+            facts.insert(
+                fact_id(&entry.role),
+                fact(&entry.origin, question.endpoint, outcome, took),
+            );
+        }
     }
     finish(facts, roles)
 }
 
-fn decide(entry: &Entry, endpoint: &Endpoint, host: &str, reach: &mut dyn Reach) -> Outcome {
+/// A role's outcome known from the probe alone, or the question to ask.
+enum Decision {
+    Told(Outcome),
+    Ask(Protocol),
+}
+
+fn decide(entry: &Entry, endpoint: &Endpoint, host: &str) -> Decision {
     if let Some(why) = not_asked(endpoint) {
-        return Outcome::failed(Status::NotAsked, why);
+        return Decision::Told(Outcome::failed(Status::NotAsked, why));
     }
     let needs_client = match endpoint.kind {
-        Kind::Memory => return Outcome::Memory,
-        Kind::Sqlite => return sqlite_here(entry, host),
+        Kind::Memory => return Decision::Told(Outcome::Memory),
+        Kind::Sqlite => return Decision::Told(sqlite_here(entry, host)),
         Kind::Postgresql => Some("postgresql-client (psql)"),
         Kind::Redis if entry.password => Some("redis-tools (redis-cli) or valkey-cli"),
         _ => None,
     };
     if let Some(package) = needs_client {
-        return match &entry.client {
+        return Decision::Told(match &entry.client {
             Some(run) => client_answer(endpoint.kind, run),
             None => Outcome::failed(
                 Status::NeedsLogin,
@@ -177,11 +210,11 @@ fn decide(entry: &Entry, endpoint: &Endpoint, host: &str, reach: &mut dyn Reach)
                     endpoint.kind
                 ),
             ),
-        };
+        });
     }
     match protocol(endpoint.kind) {
-        Some(protocol) => reach.ask(protocol, endpoint),
-        None => Outcome::failed(Status::NotAsked, "not asked: no way to ask it"),
+        Some(protocol) => Decision::Ask(protocol),
+        None => Decision::Told(Outcome::failed(Status::NotAsked, "not asked: no way to ask it")),
     }
 }
 
@@ -288,11 +321,9 @@ fn first_line(text: &str) -> String {
 pub struct NotReached;
 
 impl Reach for NotReached {
-    fn ask(&mut self, _: Protocol, _: &Endpoint) -> Outcome {
-        Outcome::failed(
-            Status::NotAsked,
-            "not asked: paritty does not yet reach services from inside a container",
-        )
+    fn ask(&mut self, questions: &[Question<'_>]) -> Vec<(Outcome, Duration)> {
+        let why = "not asked: paritty does not yet reach services from inside a container";
+        questions.iter().map(|_| (Outcome::failed(Status::NotAsked, why), Duration::ZERO)).collect()
     }
 }
 
@@ -304,9 +335,14 @@ mod tests {
 
     struct Refused(Vec<String>);
     impl Reach for Refused {
-        fn ask(&mut self, protocol: Protocol, endpoint: &Endpoint) -> Outcome {
-            self.0.push(format!("{protocol:?} {}", endpoint.describe()));
-            Outcome::failed(Status::Unreachable, "refused")
+        fn ask(&mut self, questions: &[Question<'_>]) -> Vec<(Outcome, Duration)> {
+            questions
+                .iter()
+                .map(|q| {
+                    self.0.push(format!("{:?} {}", q.protocol, q.endpoint.describe()));
+                    (Outcome::failed(Status::Unreachable, "refused"), Duration::ZERO)
+                })
+                .collect()
         }
     }
 

@@ -117,6 +117,9 @@ pub fn facts(profile: &Profile, known: &Known) -> (BTreeMap<String, Fact>, usize
             told += 1;
         }
     }
+    // The app's revision cannot be asked of git without a shell; the
+    // image's builder may have stated it.
+    told += usize::from(super::revision_label::fill(profile, &mut facts, &known.config.labels));
     (facts, told)
 }
 
@@ -314,5 +317,21 @@ mod tests {
         assert_eq!(facts["os.id"].found_at.as_deref(), Some("image config: os"));
         // os.name's builtin is about the machine: not known.
         assert_eq!(facts["os.name"].status, Status::Error);
+    }
+
+    #[test]
+    fn the_apps_revision_is_the_labels_when_it_names_a_commit() {
+        let mut known = known(&[], None);
+        // `abc123` is too short for an object name: not a revision.
+        let (before, _) = facts(&default_profile(), &known);
+        assert_eq!(before["app.revision"].status, Status::Error);
+        known.config.labels.insert("org.opencontainers.image.revision".into(), "abc1234f".into());
+        let (after, told) = facts(&default_profile(), &known);
+        let fact = &after["app.revision"];
+        assert_eq!(
+            (fact.value.as_deref(), fact.origin),
+            (Some("abc1234f"), Some(Origin::ImageLabel))
+        );
+        assert_eq!(told, after.values().filter(|f| f.origin.is_some()).count());
     }
 }

@@ -9,10 +9,11 @@ use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::engine::EngineCli;
+use super::inspections::Inspections;
 use super::session::{self, Cut, Transcript};
 use super::throwaway::Throwaway;
 use super::without_shell::{self, Subject};
-use super::{fallback, fault, inspect};
+use super::{fallback, fault, image_config, inspect, revision_label};
 use crate::collect::CollectOptions;
 use crate::collect::backing::remote;
 use crate::collect::events::Stage;
@@ -36,6 +37,8 @@ pub struct Job<'a> {
     pub containers: &'a ContainerPlan,
     /// The app's backing-service roles.
     pub roles: &'a [crate::backing::roles::Role],
+    /// The run's local containers, inspected together.
+    pub inspections: &'a Inspections,
 }
 
 /// Progress callbacks, as for any host.
@@ -59,9 +62,12 @@ pub fn collect_container(
         Ok(cli) => cli,
         Err(f) => return failed(f),
     };
-    let state = match inspect::container(&cli, &t.container, deadline) {
-        Ok(state) => state,
-        Err(f) => return failed(f),
+    let state = match job.inspections.state(&cli, &t.container, deadline) {
+        Some(state) => state,
+        None => match inspect::container(&cli, &t.container, deadline) {
+            Ok(state) => state,
+            Err(f) => return failed(f),
+        },
     };
     if state.status != "running" {
         let status = if state.status.is_empty() { "not running" } else { &state.status };
@@ -104,6 +110,7 @@ pub fn collect_container(
         },
         &|said| fault::classify(cli.name(), &t.container, said),
     );
+    let outcome = with_label_revision(outcome, &cli, image.as_deref(), job, deadline);
     let subject = Subject::Container { name: &t.container, image: image.as_deref() };
     let (snapshot, failure) =
         or_what_the_engine_knows(outcome, &cli, &subject, job, host, started, deadline);
@@ -165,6 +172,7 @@ pub fn collect_image(t: &ImageTarget, job: &Job<'_>, progress: &Progress<'_>) ->
         fault::classify_image(cli.name(), &t.reference, said)
     });
     drop(container);
+    let outcome = with_label_revision(outcome, &cli, Some(&t.reference), job, deadline);
     let subject = Subject::Image { reference: &t.reference, run_args: &job.containers.run_args };
     let (snapshot, failure) =
         or_what_the_engine_knows(outcome, &cli, &subject, job, host, started, deadline);
@@ -229,6 +237,10 @@ pub(crate) fn read_back(
         (Some(Cut::Lost), _) => {
             Some((FailReason::ProbeFailed, "the connection to the SSH host was lost".to_owned()))
         }
+        (None, _) if parsed.halted => Some((
+            FailReason::Timeout,
+            "the host deadline passed; the probe halted itself, its running commands killed (raise --host-timeout, or see why the container hangs)".to_owned(),
+        )),
         (None, false) => match ended() {
             Some(reason) => Some((reason, "the container stopped before the probe ended".into())),
             None if said.is_empty() => {
@@ -260,6 +272,38 @@ pub(crate) fn read_back(
     let failure = cut_off
         .map(|(reason, why)| Failure::new(reason, format!("{name}: partial results, {why}")));
     (Some(snapshot(job, host, started, facts)), failure)
+}
+
+/// The app's revision from the image's label when the probe found none in
+/// the app folder (`revision_label`): the image's config is asked only
+/// then, within the host's deadline. A config that cannot be read leaves
+/// the fact as the probe said, with why in its evidence.
+pub(crate) fn with_label_revision(
+    mut outcome: (Option<Snapshot>, Option<Failure>),
+    cli: &dyn super::engine::Ask,
+    image: Option<&str>,
+    job: &Job<'_>,
+    deadline: Instant,
+) -> (Option<Snapshot>, Option<Failure>) {
+    let (Some(snapshot), Some(image)) = (outcome.0.as_mut(), image) else { return outcome };
+    if !revision_label::wanted(job.profile, &snapshot.facts) || Instant::now() >= deadline {
+        return outcome;
+    }
+    match image_config::labels(cli, image, deadline) {
+        Ok(labels) => {
+            revision_label::fill(job.profile, &mut snapshot.facts, &labels);
+        }
+        Err(failure) => {
+            if let Some(fact) = snapshot.facts.get_mut(crate::compare::revision::FACT) {
+                let _ = write!(
+                    fact.raw,
+                    "\n(the image's labels could not be read: {})",
+                    failure.message()
+                );
+            }
+        }
+    }
+    outcome
 }
 
 /// A target that failed for want of a shell still shows what its engine

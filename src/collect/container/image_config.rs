@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use super::engine::EngineCli;
+use super::engine::{Ask, EngineCli};
 use super::fault;
 use crate::model::Failure;
 use crate::output::sanitize;
@@ -86,6 +86,23 @@ pub fn of_container(
     Ok(config)
 }
 
+/// The labels of image `reference` (an id or a reference), through any
+/// engine, here or on an SSH host: one short `inspect`, read like the
+/// whole config's.
+pub fn labels(
+    cli: &dyn Ask,
+    reference: &str,
+    deadline: Instant,
+) -> Result<BTreeMap<String, String>, Failure> {
+    let format = "{{json .Config.Labels}}";
+    let answer = cli.ask(&["image", "inspect", "--format", format, reference], deadline)?;
+    if !answer.ok {
+        return Err(fault::classify_image(cli.name(), reference, &answer.complaint));
+    }
+    let line = answer.text.lines().next().unwrap_or("");
+    Ok(labels_of(&serde_json::from_str(line).unwrap_or(serde_json::Value::Null)))
+}
+
 /// The engine's answer to [`IMAGE_FORMAT`]; a line that is not the JSON
 /// expected (cut at the cap, `null`) leaves its part empty.
 pub fn parse(text: &str) -> ImageConfig {
@@ -96,16 +113,21 @@ pub fn parse(text: &str) -> ImageConfig {
         os: os.as_str().and_then(clean),
         architecture: architecture.as_str().and_then(clean),
         env: env_of(&env),
-        labels: labels
-            .as_object()
-            .map(|map| {
-                map.iter()
-                    .take(MAX_ENTRIES)
-                    .filter_map(|(k, v)| Some((clean(k)?, clean(v.as_str()?)?)))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        labels: labels_of(&labels),
     }
+}
+
+/// `{"NAME": "value", ...}` as a map, each cleaned; anything else is none.
+fn labels_of(value: &serde_json::Value) -> BTreeMap<String, String> {
+    value
+        .as_object()
+        .map(|map| {
+            map.iter()
+                .take(MAX_ENTRIES)
+                .filter_map(|(k, v)| Some((clean(k)?, clean(v.as_str()?)?)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `["NAME=value", ...]` as pairs; entries without `=` are dropped.

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use ssh2::Session;
 
 use super::engine::{Answer, Ask, Engine};
-use super::host::{Job, Progress, read_back};
+use super::host::{Job, Progress, read_back, with_label_revision};
 use super::session::{Cut, Transcript};
 use super::{fault, inspect, remote_command};
 use crate::collect::events::Stage;
@@ -143,6 +143,7 @@ pub fn collect_remote(
         exit_code: ran.exit_code,
         cut_off,
     };
+    let image = state.image.id.clone().or_else(|| state.image.reference.clone());
     state.image.on_host = Some(one_line(via.host));
     let settings = via.settings;
     let host = HostInfo {
@@ -177,6 +178,13 @@ pub fn collect_remote(
             }
         },
         &|said| there(fault::classify(engine.name(), &t.container, said)),
+    );
+    let (snapshot, failure) = with_label_revision(
+        (snapshot, failure),
+        &engine,
+        image.as_deref(),
+        job,
+        via.deadline.instant(),
     );
     HostReport { target: t.name.clone(), snapshot, failure }
 }

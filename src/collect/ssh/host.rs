@@ -126,8 +126,12 @@ pub fn collect_host(
         let reason = if deadline.passed() { FailReason::Timeout } else { FailReason::ProbeFailed };
         return failed(failure(reason, format!("{name} did not run the probe: {why}")));
     }
+    // A probe that halted at its deadline ended in time, but the host
+    // timeout is why its facts are missing: a timeout like any other.
+    let halted = parsed.halted && transcript.cut_off.is_none();
     let cut_off = match (&transcript.cut_off, parsed.finished) {
         (Some(why), _) => Some(why.clone()),
+        (None, _) if halted => Some(deadline.reason(Phase::Probe)),
         (None, false) => Some("the probe stopped before its end".to_owned()),
         (None, true) => None,
     };
@@ -161,7 +165,8 @@ pub fn collect_host(
         redacted: None,
     };
     let failure = cut_off.map(|why| {
-        let reason = if deadline.passed() { FailReason::Timeout } else { FailReason::ProbeFailed };
+        let reason =
+            if halted || deadline.passed() { FailReason::Timeout } else { FailReason::ProbeFailed };
         failure(reason, format!("{name}: partial results, {why}"))
     });
     HostOutcome { snapshot: Some(snapshot), failure }

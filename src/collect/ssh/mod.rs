@@ -13,6 +13,7 @@ pub mod host;
 #[cfg(unix)]
 pub mod jump;
 pub mod known_hosts;
+mod relay;
 pub mod settings;
 pub mod tunnel;
 

@@ -10,7 +10,9 @@
 //!   pre-release of the same release (npm's rule; pip's default too);
 //!   `<3.12` excludes `3.12.0rc1`;
 //! - names that stand for a version chosen elsewhere (`lts/*`, `latest`,
-//!   `system`, `stable`, `nightly`) are aliases: reported, never guessed.
+//!   `system`, `stable`, `nightly`) are aliases: reported, never guessed;
+//! - a backing service's image (`postgres:16-alpine`) is its type, then
+//!   its tag as a prefix: another type violates it whatever the version.
 
 mod npm;
 pub mod range;
@@ -22,6 +24,7 @@ use serde::Serialize;
 use self::range::{Range, Ver};
 use self::specifiers::Dialect;
 use crate::declare::Rules;
+use crate::declare::services::{Tag, same_type, service_image};
 
 /// A constraint as understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +36,9 @@ pub enum Constraint {
     Alias,
     /// Not readable by its rules: why.
     Unreadable(String),
+    /// A backing service of this type (`postgresql`), its version by the
+    /// inner constraint.
+    Service { service: &'static str, version: Box<Constraint> },
 }
 
 /// A host's value against a declaration.
@@ -95,6 +101,10 @@ pub fn parse(rules: Rules, text: &str) -> Constraint {
     if text.is_empty() {
         return Constraint::Unreadable("empty constraint".into());
     }
+    // An image's name is no alias (`node:20`); its tag may stand for one.
+    if rules == Rules::Image {
+        return image(text);
+    }
     if text.split_whitespace().any(is_alias) {
         return Constraint::Alias;
     }
@@ -105,6 +115,7 @@ pub fn parse(rules: Rules, text: &str) -> Constraint {
         Rules::Pep440 => specifiers::parse(text, Dialect::Pep440),
         Rules::Ruby => specifiers::parse(text, Dialect::Ruby),
         Rules::Minimum => minimum(text),
+        Rules::Image => unreachable!("read above"),
     };
     match range {
         Ok(range) => Constraint::Range { range, pre_releases: pre_releases(text) },
@@ -130,6 +141,22 @@ fn prefix(text: &str) -> Result<Range, String> {
     Ok(out)
 }
 
+/// A backing service's image: its type, and its tag as a prefix; a tag
+/// that names no version (`latest`, none, a variable) is an alias.
+fn image(text: &str) -> Constraint {
+    let Some(image) = service_image(text) else {
+        return Constraint::Unreadable(format!("`{text}` is not a known backing-service image"));
+    };
+    let version = match image.tag {
+        Tag::Version(v) => match prefix(&v) {
+            Ok(range) => Constraint::Range { range, pre_releases: Vec::new() },
+            Err(why) => Constraint::Unreadable(why),
+        },
+        Tag::NotJudged(_) => Constraint::Alias,
+    };
+    Constraint::Service { service: image.service, version: Box::new(version) }
+}
+
 /// go.mod's `go 1.22` and `toolchain go1.22.3`: at least that version.
 fn minimum(text: &str) -> Result<Range, String> {
     let bare = text.strip_prefix("go").unwrap_or(text);
@@ -148,8 +175,16 @@ fn pre_releases(text: &str) -> Vec<Vec<u64>> {
         .collect()
 }
 
-/// `value` (a host's collected value) against the constraint.
+/// `value` (a host's collected value) against the constraint; a backing
+/// value (`postgresql 16.2`) against a service's, type first.
 pub fn judge(constraint: &Constraint, value: &str) -> Judgement {
+    if let Constraint::Service { service, version } = constraint {
+        let (kind, rest) = value.split_once(' ').unwrap_or((value, ""));
+        if !same_type(service, kind, true) {
+            return Judgement::Violates;
+        }
+        return judge(version, rest);
+    }
     let Constraint::Range { range, pre_releases } = constraint else {
         return Judgement::NotJudged;
     };
@@ -169,6 +204,16 @@ pub fn compatible(a: &Constraint, b: &Constraint) -> Option<bool> {
     match (a, b) {
         (Constraint::Range { range: a, .. }, Constraint::Range { range: b, .. }) => {
             Some(!a.intersect(b).is_empty())
+        }
+        (
+            Constraint::Service { service: a, version: x },
+            Constraint::Service { service: b, version: y },
+        ) => {
+            if a == b {
+                compatible(x, y)
+            } else {
+                Some(false)
+            }
         }
         _ => None,
     }

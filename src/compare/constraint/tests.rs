@@ -99,3 +99,24 @@ fn disagreement_is_an_empty_intersection() {
     );
     assert_eq!(compatible(&c(Rules::Prefix, "lts/*"), &c(Rules::Npm, ">=18")), None);
 }
+
+#[test]
+fn a_backing_image_is_its_type_then_its_tag() {
+    let pg16 = parse(Rules::Image, "postgres:16-alpine");
+    assert_eq!(judge(&pg16, "postgresql 16.2"), Judgement::Satisfies);
+    assert_eq!(judge(&pg16, "postgresql 15.6"), Judgement::Violates);
+    assert_eq!(judge(&pg16, "mysql 16.0"), Judgement::Violates);
+    assert_eq!(judge(&pg16, "postgresql"), Judgement::NoVersion);
+    let latest = parse(Rules::Image, "redis:latest");
+    assert_eq!(judge(&latest, "redis 7.2.4"), Judgement::NotJudged);
+    assert_eq!(judge(&latest, "memcached 1.6.21"), Judgement::Violates);
+    let search = parse(Rules::Image, "opensearchproject/opensearch:2");
+    assert_eq!(judge(&search, "elasticsearch 2.13.0"), Judgement::Satisfies);
+    assert!(matches!(parse(Rules::Image, "ghcr.io/acme/app:1"), Constraint::Unreadable(_)));
+    // Two images of one role: another type, or versions no host can meet.
+    let redis7 = parse(Rules::Image, "redis:7");
+    assert_eq!(compatible(&pg16, &redis7), Some(false));
+    assert_eq!(compatible(&pg16, &parse(Rules::Image, "postgres:15")), Some(false));
+    assert_eq!(compatible(&pg16, &parse(Rules::Image, "postgres:16.2")), Some(true));
+    assert_eq!(compatible(&latest, &redis7), None);
+}

@@ -178,9 +178,17 @@ struct Cell<'c> {
     /// The declaration violated (`.nvmrc:1`).
     #[serde(skip_serializing_if = "Option::is_none")]
     violates: Option<String>,
+    /// A backing service of another type than declared, in words
+    /// ("different backing service: memcached here, redis declared").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    different_service: Option<String>,
     /// Where a value that was not observed came from (`image-config`).
     #[serde(skip_serializing_if = "Option::is_none")]
     origin: Option<Origin>,
+    /// Its server needs a restart (`running 7.0.15, installed 7.2.4:
+    /// restart pending`): shown, never counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    restart: Option<String>,
     /// The host's own lock file pins another version than it runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     lock: Option<&'c str>,
@@ -235,11 +243,17 @@ pub fn render(doc: &DiffDoc<'_>) -> String {
                             severity: cell.severity,
                             tolerated: cell.tolerated,
                             origin: cell.origin,
+                            restart: cell
+                                .restart
+                                .as_ref()
+                                .map(crate::compare::restart::Restart::sentence),
                             lock: cell.unpinned.as_deref(),
                             judgement: verdict.map(|v| v.judgement),
                             violates: verdict
                                 .and_then(|v| v.against)
                                 .and_then(|i| declared.map(|d| d.declaration(i).source())),
+                            different_service: declared
+                                .and_then(|d| d.service_difference(&r.id, c)),
                         }
                     })
                     .collect(),

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use crate::compare::severity::Severity;
 use crate::compare::wording::{cell_text, note};
-use crate::export::diff::{declared_lines, declared_text, judgement_note};
+use crate::export::diff::{declared_lines, declared_text, judgement_note, restart_lines};
 use crate::export::document::DiffDoc;
 use crate::export::markdown::{clip, escape, footer, heading, inventory};
 
@@ -68,6 +68,7 @@ pub fn render(doc: &DiffDoc<'_>) -> String {
         }
         out.push_str("\n<sub>≈ packaging · ▁ patch · ▄ minor · █ major · ≠ different · ∅ missing · ? unknown</sub>\n\n");
     }
+    restarts(&mut out, comparison);
     if let Some(declared) = doc.declared {
         for line in declared_lines(declared, comparison) {
             let _ = writeln!(out, "- {}", escape(&line));
@@ -108,4 +109,15 @@ pub fn render(doc: &DiffDoc<'_>) -> String {
     }
     out.push_str(&footer(doc.redacted));
     out
+}
+
+/// The servers that need a restart, a bullet each, under the table.
+fn restarts(out: &mut String, comparison: &crate::compare::matrix::Comparison) {
+    let lines = restart_lines(comparison);
+    for line in &lines {
+        let _ = writeln!(out, "- {}", escape(line));
+    }
+    if !lines.is_empty() {
+        out.push('\n');
+    }
 }

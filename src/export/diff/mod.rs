@@ -104,11 +104,37 @@ pub fn judgement_note(declared: Option<&Judged>, fact: &str, column: usize) -> O
     let declared = declared?;
     match (verdict.judgement, verdict.against) {
         (Judgement::NoVersion, _) => None,
+        (j, Some(i)) if verdict.other_service => {
+            let words = declared.service_difference(fact, column)?;
+            Some(format!("{} {words} ({})", j.mark(), declared.declaration(i).source()))
+        }
         (j, Some(i)) => {
             Some(format!("{} {} {}", j.mark(), j.as_str(), declared.declaration(i).source()))
         }
+        (Judgement::NotJudged, None) => {
+            let j = Judgement::NotJudged;
+            Some(match declared.not_judged_why(fact) {
+                Some(why) => format!("{} {}: {why}", j.mark(), j.as_str()),
+                None => format!("{} {}", j.mark(), j.as_str()),
+            })
+        }
         (j, None) => Some(format!("{} {}", j.mark(), j.as_str())),
     }
+}
+
+/// One line per server that needs a restart, under the table (a cell has
+/// room for its mark only): `⟳ prod: Redis server: running 7.0.15,
+/// installed 7.2.4: restart pending`. Shown, never counted.
+pub fn restart_lines(comparison: &Comparison) -> Vec<String> {
+    let mut out = Vec::new();
+    for row in &comparison.rows {
+        for (cell, column) in row.cells.iter().zip(&comparison.columns) {
+            if let Some(restart) = &cell.restart {
+                out.push(format!("⟳ {}: {}: {}", column.name, row.label, restart.sentence()));
+            }
+        }
+    }
+    out
 }
 
 /// The lines under a table with declarations: facts declared that no host

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{DiffStyle, declared_lines, declared_text, judgement_note, shown_rows};
+use super::{DiffStyle, declared_lines, declared_text, judgement_note, restart_lines, shown_rows};
 use crate::compare::declared::Judged;
 use crate::compare::matrix::{Comparison, Row};
 use crate::compare::severity::Severity;
@@ -108,6 +108,9 @@ pub fn render(comparison: &Comparison, declared: Option<&Judged>, style: DiffSty
         if let Some(f) = &col.failure {
             let _ = writeln!(out, "{}: {f}", col.name);
         }
+    }
+    for line in restart_lines(comparison) {
+        let _ = writeln!(out, "{line}");
     }
     for line in declared.map(|d| declared_lines(d, comparison)).unwrap_or_default() {
         let _ = writeln!(out, "{line}");

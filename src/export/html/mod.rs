@@ -322,6 +322,9 @@ fn fact_row(out: &mut String, id: &str, fact: &Fact) {
     if let Some(origin) = fact.origin {
         let _ = write!(out, "<span class=\"origin\">ⓘ {}</span>", esc(origin.explain()));
     }
+    if let Some(restart) = crate::compare::restart::pending(fact) {
+        let _ = write!(out, "<span class=\"origin restart\">⟳ {}</span>", esc(&restart.sentence()));
+    }
     out.push_str("</div></td></tr>\n");
 }
 

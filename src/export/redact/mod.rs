@@ -255,6 +255,12 @@ impl Redactor {
         for copy in &mut fact.shadowed {
             *copy = self.text(copy);
         }
+        // Executable paths name home folders and users, like `found_at`.
+        if let Some(running) = &mut fact.running {
+            for text in running.texts_mut() {
+                *text = self.text(text);
+            }
+        }
     }
 
     /// The fact's value is a secret: it goes, and its row in a comparison

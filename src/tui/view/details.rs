@@ -1,5 +1,5 @@
 //! The evidence behind the selected fact, host by host: value and status,
-//! the command that ran, where the tool was found and which copies it
+//! a server's running versions (`running`), the command that ran, where the tool was found and which copies it
 //! shadows, how long it took, and the raw output.
 
 use std::fmt::Write as _;
@@ -71,6 +71,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
             head.push(Span::styled(format!("  {note}"), style));
         }
         lines.push(Line::from(head));
+        lines.extend(super::running::lines(fact, app.color, width));
         if let Some(text) = acceptance(app, row_index(app, &row.id), host) {
             lines.push(Line::from(Span::styled(fit(&text, width), style::dim(app.color))));
         }

@@ -15,8 +15,7 @@ use super::labels;
 use super::layout::{self, FLEET_HEADER_LINES};
 use super::style;
 use super::text::{one_line, pad};
-use crate::compare::fleet::{Distribution, OUTLIER_MARK, value_label};
-use crate::compare::matrix::Row;
+use crate::compare::fleet::{Distribution, OUTLIER_MARK, value_label, value_text};
 use crate::compare::severity::Severity;
 use crate::keymap::Action;
 use crate::tui::app::{App, Chip, Focus, Line};
@@ -76,7 +75,8 @@ pub fn render(frame: &mut Frame<'_>, app: &App, area: Rect) {
                         None => &fleet_row.all,
                     };
                     let chosen = chosen_chip.filter(|c| selected && c.group == group);
-                    spans.extend(cell(app, row, d, chosen, group, usize::from(width)));
+                    let at = Place { r, group, chosen };
+                    spans.extend(cell(app, &at, d, usize::from(width)));
                 }
             }
         }
@@ -121,12 +121,39 @@ fn header_cell<'a>(app: &App, group: Option<usize>, line: u16, width: usize) -> 
     Span::styled(pad(&format!(" {text}"), width), style)
 }
 
+/// Where a cell is: its fact's row, its column (a group, or the whole
+/// fleet) and the selected chip when it is in this cell.
+struct Place {
+    r: usize,
+    group: Option<usize>,
+    chosen: Option<Chip>,
+}
+
+/// One chip as drawn: its text, the severity it is coloured by (`Equal`:
+/// not coloured, as for accepted drift) and whether it is an outlier.
+type ChipText = (String, Severity, bool);
+
 /// One chip's text: "█ 1.1.1w ×3 ▸", "3.0.13 ×212 ★", "? ×2 no answer".
-fn chip_text(row: &Row, d: &Distribution, chip: Chip) -> (String, Severity, bool) {
+/// Accepted drift (paritty-accepted.toml) is marked as in the matrix: a
+/// value every host of which is accepted shows ◇ in place of its severity
+/// mark and is not coloured ("◇ 1.1.1w ×3"); one some of whose hosts are
+/// says how many after its count ("█ 1.1.1w ×3 ◇2").
+fn chip_text(app: &App, r: usize, d: &Distribution, chip: Chip) -> ChipText {
+    let row = &app.comparison.rows[r];
     match chip.value {
         Some(v) => {
             let value = &d.values[v];
-            let mut text = one_line(&value_label(row, value));
+            let accepted = value.hosts.iter().filter(|&&h| app.accepted.covers(r, h)).count();
+            let all = accepted > 0 && accepted == value.hosts.len();
+            let mut text = if all {
+                format!("{} {} ×{}", style::ACCEPTED, value_text(row, value), value.hosts.len())
+            } else {
+                value_label(row, value)
+            };
+            text = one_line(&text);
+            if accepted > 0 && !all {
+                let _ = write!(text, " {}{accepted}", style::ACCEPTED);
+            }
             if value.baseline {
                 text.push_str(" ★");
             }
@@ -134,7 +161,8 @@ fn chip_text(row: &Row, d: &Distribution, chip: Chip) -> (String, Severity, bool
                 text.push(' ');
                 text.push_str(OUTLIER_MARK);
             }
-            (text, value.severity, value.outlier)
+            let severity = if all { Severity::Equal } else { value.severity };
+            (text, severity, value.outlier)
         }
         None => (format!("? ×{} no answer", d.unanswered.len()), Severity::Unknown, false),
     }
@@ -142,21 +170,14 @@ fn chip_text(row: &Row, d: &Distribution, chip: Chip) -> (String, Severity, bool
 
 /// A fleet cell: as many chips as fit, the selected one kept in sight,
 /// "+N" for the rest.
-fn cell<'a>(
-    app: &App,
-    row: &Row,
-    d: &Distribution,
-    chosen: Option<Chip>,
-    group: Option<usize>,
-    width: usize,
-) -> Vec<Span<'a>> {
+fn cell<'a>(app: &App, at: &Place, d: &Distribution, width: usize) -> Vec<Span<'a>> {
+    let (row, group, chosen) = (&app.comparison.rows[at.r], at.group, at.chosen);
     let mut chips: Vec<Chip> =
         (0..d.values.len()).map(|v| Chip { group, value: Some(v) }).collect();
     if !d.unanswered.is_empty() {
         chips.push(Chip { group, value: None });
     }
-    let texts: Vec<(String, Severity, bool)> =
-        chips.iter().map(|&c| chip_text(row, d, c)).collect();
+    let texts: Vec<ChipText> = chips.iter().map(|&c| chip_text(app, at.r, d, c)).collect();
     let selected = chosen.and_then(|c| chips.iter().position(|x| *x == c));
     // Start late enough that the selected chip fits.
     let mut start = 0;
@@ -199,6 +220,6 @@ fn cell<'a>(
     spans
 }
 
-fn widths(texts: &[(String, Severity, bool)]) -> usize {
+fn widths(texts: &[ChipText]) -> usize {
     texts.iter().map(|(t, ..)| t.width()).sum::<usize>() + SEPARATOR.width() * texts.len()
 }

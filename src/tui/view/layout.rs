@@ -213,6 +213,17 @@ pub fn visible_other_columns(app: &App, area: Rect) -> usize {
     geometry.columns.len().saturating_sub(1)
 }
 
+/// The help's lines: one per action, the mouse's, two of marks
+/// (`overlay::help`).
+pub const HELP_LINES: usize = crate::keymap::Action::ALL.len() + 3;
+
+/// The help on a terminal of `size`: how many of its lines show at once
+/// (within its borders) and the furthest it scrolls (0: it all fits).
+pub fn help_window(size: (u16, u16)) -> (usize, usize) {
+    let visible = usize::from(size.1).saturating_sub(2).clamp(1, HELP_LINES);
+    (visible, HELP_LINES - visible)
+}
+
 /// The full-size rectangle of the terminal.
 pub fn screen(app: &App) -> Rect {
     Rect { x: 0, y: 0, width: app.size.0, height: app.size.1 }

@@ -9,6 +9,7 @@ pub mod layout;
 pub mod matrix;
 pub mod overlay;
 pub mod pair;
+mod running;
 pub mod style;
 pub mod text;
 

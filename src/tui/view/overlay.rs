@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::style;
+use super::{layout, style};
 use crate::compare::severity::Severity;
 use crate::keymap::Action;
 use crate::output::sanitize::one_line;
@@ -48,11 +48,34 @@ pub fn render(frame: &mut Frame<'_>, app: &App, full: Rect) {
             70,
         ),
     };
+    let mut block =
+        Block::new().borders(Borders::ALL).border_style(style::heading(app.color)).title(title);
+    if matches!(modal, Modal::Help) {
+        // Taller than the terminal: a window on it, which the moving keys
+        // scroll, saying where it is.
+        let (visible, max) = layout::help_window((full.width, full.height));
+        let first = app.help_scroll.min(max);
+        if max > 0 {
+            let keys = &app.keymap;
+            block = block.title_bottom(format!(
+                " lines {}-{} of {} · {} {} scroll · other keys close ",
+                first + 1,
+                first + visible,
+                lines.len(),
+                keys.keys_for(Action::Up),
+                keys.keys_for(Action::Down),
+            ));
+        }
+        let height = u16::try_from(visible).unwrap_or(u16::MAX).saturating_add(2);
+        let area = centered(full, width, height);
+        frame.render_widget(Clear, area);
+        let shown: Vec<Line<'static>> = lines.into_iter().skip(first).take(visible).collect();
+        frame.render_widget(Paragraph::new(shown).block(block), area);
+        return;
+    }
     let height = u16::try_from(lines.len()).unwrap_or(20) + 2;
     let area = centered(full, width, height);
     frame.render_widget(Clear, area);
-    let block =
-        Block::new().borders(Borders::ALL).border_style(style::heading(app.color)).title(title);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
 }
 
@@ -92,6 +115,7 @@ fn export(app: &App, dialog: &ExportDialog) -> Vec<Line<'static>> {
     lines
 }
 
+/// The help's lines, [`layout::HELP_LINES`] of them.
 fn help(app: &App) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = Action::ALL
         .iter()

@@ -74,6 +74,7 @@ pub mod probe;
 pub mod pty;
 #[cfg(target_os = "linux")]
 pub mod remote;
+pub mod rendezvous;
 #[cfg(target_os = "linux")]
 pub mod services;
 #[cfg(target_os = "linux")]

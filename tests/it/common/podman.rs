@@ -58,6 +58,12 @@ pub fn images() -> &'static Images {
     })
 }
 
+/// The app image with `changes` to its config (`LABEL=...`), built once
+/// per distinct config and cached like the others.
+pub fn app_with(changes: &[&str]) -> String {
+    image("paritty-test-app", true, changes)
+}
+
 /// The fake tools of the app image: name, body.
 const TOOLS: [(&str, &str); 4] = [
     ("python3", "echo 'Python 3.11.2'"),

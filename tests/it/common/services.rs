@@ -34,7 +34,10 @@ pub use mariadb::mariadb;
 pub use memcached::memcached;
 pub use postgres::{PgUser, postgres};
 pub use rabbitmq::rabbitmq;
-pub use redis::{REDIS_PASSWORD, REDIS_USER, REDIS_USER_PASSWORD, redis, redis_with_password};
+pub use redis::{
+    REDIS_PASSWORD, REDIS_USER, REDIS_USER_PASSWORD, redis, redis_from, redis_from_as_tester,
+    redis_with_password,
+};
 
 /// How long one server may take to be ready (RabbitMQ takes ~10 s on two busy cores).
 const START_DEADLINE: Duration = Duration::from_secs(120);
@@ -169,6 +172,16 @@ fn janitor(dir: &Path) {
 /// Starts `command` under a lifeline (see the module's doc) in a process group of its own,
 /// and waits for one of `ready` in its output. Returns the lifeline to hold.
 fn start(name: &str, command: &Command, ready: &str) -> Result<ChildStdin, String> {
+    start_as(name, command, ready, server_user())
+}
+
+/// `start` as the user `ids` says (`None`: this process's).
+fn start_as(
+    name: &str,
+    command: &Command,
+    ready: &str,
+    ids: Option<(u32, u32)>,
+) -> Result<ChildStdin, String> {
     let program = command.get_program().to_owned();
     let mut wrapper = Command::new("sh");
     // fd 3 keeps the lifeline for the watcher; the server gets /dev/null and no fd 3.
@@ -191,7 +204,7 @@ fn start(name: &str, command: &Command, ready: &str) -> Result<ChildStdin, Strin
     if let Some(dir) = command.get_current_dir() {
         wrapper.current_dir(dir);
     }
-    if let Some((uid, gid)) = server_user() {
+    if let Some((uid, gid)) = ids {
         wrapper.uid(uid).gid(gid);
     }
     wrapper.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);

@@ -34,6 +34,7 @@ fn comparison(base: &str, hosts: &[(&str, Option<&str>)]) -> Comparison {
             },
             tolerated: false,
             origin: None,
+            restart: None,
             service: None,
             unpinned: None,
         })
