@@ -143,18 +143,29 @@ struct Cursor<'t> {
     text: &'t str,
     at: usize,
     line: usize,
+    /// Bytes searched without finding: a needle that is not there reads
+    /// the rest of the file, and a hostile file's keys can all be spelled
+    /// otherwise (JSON's `\u0061` escapes), so past twice the file's
+    /// length the cursor stops looking (lines are then unknown).
+    missed: usize,
 }
 
 impl<'t> Cursor<'t> {
     fn new(text: &'t str) -> Cursor<'t> {
-        Cursor { text, at: 0, line: 1 }
+        Cursor { text, at: 0, line: 1, missed: 0 }
     }
 
     /// The 1-based line of the next `needle` from here, moving there; the
     /// cursor stays when there is none.
     fn find(&mut self, needle: &str) -> Option<usize> {
         let rest = self.text.get(self.at..)?;
-        let found = rest.find(needle)?;
+        if self.missed > self.text.len().saturating_mul(2) {
+            return None;
+        }
+        let Some(found) = rest.find(needle) else {
+            self.missed = self.missed.saturating_add(rest.len());
+            return None;
+        };
         self.line += rest[..found].matches('\n').count();
         self.at += found;
         Some(self.line)
@@ -197,5 +208,13 @@ mod tests {
         assert_eq!(cursor.find("x"), Some(3));
         assert_eq!(cursor.find("q"), None);
         assert_eq!(cursor.find("z"), Some(4));
+        // Searching in vain stops at twice the text's length.
+        let text = "x\n".repeat(1000);
+        let mut cursor = Cursor::new(&text);
+        for _ in 0..5 {
+            assert_eq!(cursor.find("nowhere"), None);
+        }
+        assert!(cursor.missed <= 3 * text.len(), "{}", cursor.missed);
+        assert_eq!(cursor.find("x"), None, "the search has given up");
     }
 }

@@ -290,3 +290,23 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+
+    /// Keys written with JSON escapes (`"node_modules/\u0061"` is
+    /// `node_modules/a`) are never found as written, so each package's line
+    /// search must not read the rest of the file again: 40,000 of them in
+    /// 2 MiB would be 40 GB of searching.
+    #[test]
+    fn escaped_keys_do_not_make_the_line_search_quadratic() {
+        let entries: Vec<String> = (0..40_000)
+            .map(|i| format!("\"node_modules/\\u0061{i}\": {{\"version\": \"1.0.{i}\"}}"))
+            .collect();
+        let text = format!("{{\"packages\": {{\n{}\n}}}}", entries.join(",\n"));
+        let got = lockfile("node_modules/.package-lock.json", &text);
+        assert_eq!(got.packages.len(), 40_000);
+        assert_eq!(got.packages[39_999].name, "a39999");
+    }
+}

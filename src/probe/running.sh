@@ -13,14 +13,17 @@
 # _rlist N: the processes that may be servers, before any fact starts (so
 # no `redis-server --version` of the probe's own is taken for a server),
 # into $D/N.l: `P 1` (or `P 0`: no /proc), then
-# PID<TAB>PPID<TAB>SAME<TAB>EXE<TAB>CMDLINE per process, EXE - where it
-# may not be read (another user's; never empty: `read` joins adjacent tabs),
-# SAME 1 when that path still names the running file, 0 when not
-# (replaced, " (deleted)"), - when unknown.
+# PID<TAB>PPID<TAB>SAME<TAB>OWN<TAB>EXE<TAB>CMDLINE per process, EXE - where
+# it may not be read (another user's; never empty: `read` joins adjacent
+# tabs), SAME 1 when that path still names the running file, 0 when not
+# (replaced, " (deleted)"), - when unknown; OWN 1 when the running file is
+# root's or the probe's user's and nobody else may write it, else 0: only
+# such a file is run to ask its version (another's would run their code as
+# the probe's user, root's included).
 _rlist() {
   _rf="$D/$1.l"
   if [ ! -r /proc/self/stat ]; then echo 'P 0' > "$_rf"; return 0; fi
-  echo 'P 1' > "$_rf"; _rlp=
+  echo 'P 1' > "$_rf"; _rlp=; _ruid=$(id -u 2>/dev/null) || _ruid=0
   for _rd in /proc/[0-9]*; do
     { IFS= read -r _rc < "$_rd/comm"; } 2>/dev/null || continue
     case " $_rcomm " in *" $_rc "*) ;; *) continue ;; esac
@@ -35,6 +38,13 @@ _rlist() {
     # -ef: see _cands in the prelude.
     # shellcheck disable=SC3013
     if [ "$_rl" = - ]; then _rsame=-; elif [ "$_rd/exe" -ef "$_rl" ]; then _rsame=1; else _rsame=0; fi
+    # Mode and owner of the running file (the link followed): `-rwxr-xr-x 1 UID`.
+    _rown=0
+    # shellcheck disable=SC2046
+    [ "$_rl" != - ] && set -- $(ls -nLd "$_rd/exe" 2>/dev/null) && case $1 in
+      ?????w* | ????????w*) ;;
+      *) [ "${3:-x}" = 0 ] || [ "${3:-x}" = "$_ruid" ] && _rown=1 ;;
+    esac
     # A listed server's child (PostgreSQL has one per connection) is
     # counted in it: its command line is not needed, and not sent.
     case " $_rlp " in
@@ -42,7 +52,7 @@ _rlist() {
       *) _rcl=$(head -c 4096 "$_rd/cmdline" 2>/dev/null | tr '\000\t\n' '   ') ;;
     esac
     _rlp="$_rlp ${_rd#/proc/}"
-    printf '%s\t%s\t%s\t%s\t%s\n' "${_rd#/proc/}" "$_rpp" "$_rsame" "$_rl" "$_rcl" >> "$_rf"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${_rd#/proc/}" "$_rpp" "$_rsame" "$_rown" "$_rl" "$_rcl" >> "$_rf"
   done
 }
 # _running N: the list again as output 0, each line after the number of the
@@ -58,7 +68,7 @@ _running() {
   done < "$D/$1.l"
   {
     IFS= read -r _rh; printf '%s\n' "$_rh"
-    while IFS="$_tab" read -r _rp _rpp _rsame _rl _rcl; do
+    while IFS="$_tab" read -r _rp _rpp _rsame _rown _rl _rcl; do
       _rn=0
       case " $_rpids " in
         *" $_rpp "*) ;;
@@ -66,7 +76,7 @@ _running() {
           case "$_nl$_rseen" in
             *"$_nl$_rl$_nl"*) ;;
             *)
-              if [ "$_rl" != - ]; then
+              if [ "$_rl" != - ] && [ "$_rown" = 1 ]; then
                 _rseen="$_rseen$_rl$_nl"
                 _rb=${_rl% (deleted)}; _rb=${_rb##*/}
                 _rc0=${_rcl%% *}; _rc0=${_rc0%:}; _rc0=${_rc0##*/}
@@ -81,7 +91,7 @@ _running() {
           esac
           ;;
       esac
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$_rn" "$_rp" "$_rpp" "$_rsame" "$_rl" "$_rcl"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$_rn" "$_rp" "$_rpp" "$_rsame" "$_rown" "$_rl" "$_rcl"
     done
   } < "$D/$1.l" > "$D/$1.0"
   wait

@@ -423,3 +423,29 @@ fn a_postgresql_server_and_its_children_count_once() {
         assert_eq!((probed[0].pid, &probed[0].version), (mine[0].pid, &mine[0].version));
     }
 }
+
+/// A server whose file others may write (as a user's own build would be, or another user's
+/// file) is listed, never run to ask its version, here and by the probe in every shell:
+/// paritty often runs as root, and running it would run whoever wrote it as root.
+#[test]
+fn a_server_whose_file_others_may_write_is_never_run() {
+    let copy = copy_redis();
+    fs::set_permissions(&copy.program, fs::Permissions::from_mode(0o757)).expect("chmod");
+    let _server = start(&copy);
+    let check = |facts: &BTreeMap<String, Fact>, by: &str| {
+        let process = ours(&facts["service.redis"], &copy);
+        assert_eq!(process.version, None, "{by}: {process:?}");
+        assert_eq!(process.note.as_deref(), Some(paritty::collect::running::NOT_RUN), "{by}");
+    };
+    check(&collect_here(&copy).facts, "here");
+    let profile = profile();
+    let built = script::build(&profile, CollectOptions::default().script_limits());
+    for shell in shells() {
+        let out = run_script(&shell, &built.text, |c| {
+            c.env("PATH", copy.path());
+        });
+        let parsed = frame::parse(&out.stdout, &built.boundary);
+        assert!(parsed.finished, "{shell:?}: {}", String::from_utf8_lossy(&out.stderr));
+        check(&facts_from_probe(&profile, &parsed, 65536, "cut off"), &format!("{shell:?}"));
+    }
+}

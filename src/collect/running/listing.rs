@@ -5,10 +5,11 @@
 //!
 //! Its output 0 is the list: a first line `P 1` (processes observable:
 //! /proc) or `P 0`, then a line per process,
-//! `K<TAB>PID<TAB>PPID<TAB>SAME<TAB>EXE<TAB>CMDLINE`: `K` the output that
-//! holds its executable's answer (0: not asked), `SAME` 1, 0 or `-` (the
-//! path still names the running file, or not, or unknown), `EXE` `-` where
-//! it may not be read.
+//! `K<TAB>PID<TAB>PPID<TAB>SAME<TAB>OWN<TAB>EXE<TAB>CMDLINE`: `K` the
+//! output that holds its executable's answer (0: not asked), `SAME` 1, 0 or
+//! `-` (the path still names the running file, or not, or unknown), `OWN`
+//! 1 when the running file is root's or the probe's user's and writable by
+//! no one else (else 0), `EXE` `-` where it may not be read.
 
 use std::collections::BTreeMap;
 
@@ -64,8 +65,9 @@ pub fn parse_list(text: &str) -> (bool, Vec<(usize, Seen)>) {
     }
     let mut out: Vec<(usize, Seen)> = Vec::new();
     for line in lines.take(4096) {
-        let mut fields = line.splitn(6, '\t');
-        let (Some(k), Some(pid), Some(parent), Some(same), Some(exe), Some(cmdline)) = (
+        let mut fields = line.splitn(7, '\t');
+        let (Some(k), Some(pid), Some(parent), Some(same), Some(own), Some(exe), Some(cmdline)) = (
+            fields.next(),
             fields.next(),
             fields.next(),
             fields.next(),
@@ -84,6 +86,11 @@ pub fn parse_list(text: &str) -> (bool, Vec<(usize, Seen)>) {
             "-" => None,
             _ => continue,
         };
+        let runnable = match own {
+            "1" => true,
+            "0" => false,
+            _ => continue,
+        };
         // Only an absolute path is an executable's link; `-`: not readable.
         let exe = match exe {
             "-" => None,
@@ -94,7 +101,7 @@ pub fn parse_list(text: &str) -> (bool, Vec<(usize, Seen)>) {
             continue;
         }
         let cmdline = crate::output::sanitize::cap(cmdline.to_owned(), CMDLINE_BYTES);
-        out.push((k, Seen { pid, ppid: parent, exe, same_file, cmdline }));
+        out.push((k, Seen { pid, ppid: parent, exe, same_file, runnable, cmdline }));
     }
     (true, out)
 }
@@ -106,15 +113,15 @@ mod tests {
     #[test]
     fn lines_are_read_and_garbage_is_skipped() {
         let text = "P 1\n\
-            2\t812\t1\t0\t/tmp/x/redis-server (deleted)\t/tmp/x/redis-server 127.0.0.1:6379\n\
-            0\t900\t1\t-\t-\tpostgres -D /srv\n\
-            0\t904\t1\t-\t\tpostgres -D /srv\n\
+            2\t812\t1\t0\t0\t/tmp/x/redis-server (deleted)\t/tmp/x/redis-server 127.0.0.1:6379\n\
+            0\t900\t1\t-\t0\t-\tpostgres -D /srv\n\
+            0\t904\t1\t-\t0\t\tpostgres -D /srv\n\
             not a line\n\
-            1\tx\t1\t1\t/usr/bin/nginx\tnginx\n\
-            1\t901\t1\t7\t/usr/bin/nginx\tnginx\n\
-            1\t902\t1\t1\trelative\tnginx\n\
-            1\t903\t1\t1\t/usr/sbin/nginx\n\
-            3\t812\t1\t1\t/usr/bin/again\tagain\n\
+            1\tx\t1\t1\t1\t/usr/bin/nginx\tnginx\n\
+            1\t901\t1\t7\t1\t/usr/bin/nginx\tnginx\n\
+            1\t902\t1\t1\t1\trelative\tnginx\n\
+            1\t903\t1\t1\t1\t/usr/sbin/nginx\n            1\t905\t1\t1\tyes\t/usr/sbin/nginx\tnginx\n\
+            3\t812\t1\t1\t1\t/usr/bin/again\tagain\n\
             \u{1b}[31m\t\t\t\n";
         let (observable, lines) = parse_list(text);
         assert!(observable);
@@ -125,12 +132,13 @@ mod tests {
         assert_eq!(lines[0].1.exe.as_deref(), Some("/tmp/x/redis-server (deleted)"));
         assert_eq!(lines[1].1.exe, None);
         assert_eq!(lines[1].1.same_file, None);
+        assert!(!lines[0].1.runnable && !lines[1].1.runnable);
     }
 
     #[test]
     fn no_proc_or_no_header_is_unobservable() {
-        assert_eq!(parse_list("P 0\n1\t2\t1\t1\t/x\tx\n"), (false, Vec::new()));
-        assert_eq!(parse_list("1\t2\t1\t1\t/x\tx\n"), (false, Vec::new()));
+        assert_eq!(parse_list("P 0\n1\t2\t1\t1\t1\t/x\tx\n"), (false, Vec::new()));
+        assert_eq!(parse_list("1\t2\t1\t1\t1\t/x\tx\n"), (false, Vec::new()));
         assert_eq!(parse_list(""), (false, Vec::new()));
         assert_eq!(read(&[]), Listing::default());
     }
@@ -141,8 +149,9 @@ mod tests {
             Record::Read {
                 source: 0,
                 copies: Vec::new(),
-                output: b"P 1\n1\t10\t1\t1\t/bin/memcached\tmemcached\n0\t11\t1\t1\t/bin/m\tm\n"
-                    .to_vec(),
+                output:
+                    b"P 1\n1\t10\t1\t1\t1\t/bin/memcached\tmemcached\n0\t11\t1\t1\t1\t/bin/m\tm\n"
+                        .to_vec(),
             },
             Record::Ran {
                 source: 1,

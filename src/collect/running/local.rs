@@ -58,12 +58,16 @@ fn look(pid: u32, dir: &Path) -> Option<Seen> {
     let exe = fs::read_link(dir.join("exe")).ok().map(|p| p.to_string_lossy().into_owned());
     // The running file (the link followed) against the file its path names
     // now: another inode there is a replaced binary.
-    let same_file = exe.as_ref().and_then(|path| {
-        let running = fs::metadata(dir.join("exe")).ok()?;
+    let running = exe.as_ref().and_then(|_| fs::metadata(dir.join("exe")).ok());
+    let same_file = exe.as_ref().zip(running.as_ref()).and_then(|(path, running)| {
         let named = fs::metadata(path).ok()?;
         Some(running.dev() == named.dev() && running.ino() == named.ino())
     });
-    Some(Seen { pid, ppid: parent, exe, same_file, cmdline })
+    let runnable = running.is_some_and(|m| {
+        let owner = m.uid() == 0 || m.uid() == rustix::process::geteuid().as_raw();
+        owner && m.mode() & 0o022 == 0
+    });
+    Some(Seen { pid, ppid: parent, exe, same_file, runnable, cmdline })
 }
 
 /// The running servers of `profile`'s facts put on `facts`: one scan, each

@@ -28,6 +28,10 @@ const DELETED: &str = " (deleted)";
 /// release folder, never kept.
 pub const CMDLINE_BYTES: usize = 4096;
 
+/// Said of a server whose file paritty does not run (`Seen::runnable`).
+pub const NOT_RUN: &str = "its version was not asked: its file is another user's, or others may \
+     write it, and paritty does not run another user's code";
+
 /// Bytes kept of what a running executable says about its version.
 const RAW_BYTES: usize = 1024;
 
@@ -42,6 +46,11 @@ pub struct Seen {
     /// Whether the path `exe` names is still the file the process runs
     /// (same device and inode); `None` when it could not be told.
     pub same_file: Option<bool>,
+    /// Whether the file it runs may be run to ask its version: root's or
+    /// paritty's user's, and writable by no one else. Another user's file
+    /// run by paritty (often as root) would run their code as paritty's
+    /// user.
+    pub runnable: bool,
     /// The command line's first bytes, NULs as spaces. Never stored.
     pub cmdline: String,
 }
@@ -114,6 +123,7 @@ pub fn to_ask(profile: &Profile, seen: &[Seen]) -> Vec<(u32, Vec<String>)> {
         }
         for (s, _) in servers(def, seen) {
             if let Some(exe) = &s.exe
+                && s.runnable
                 && asked.insert(exe.clone())
             {
                 out.push((s.pid, def.args.clone()));
@@ -183,6 +193,10 @@ fn process(
         ));
         return p;
     };
+    if !s.runnable {
+        p.note = Some(NOT_RUN.into());
+        return p;
+    }
     // One answer per executable: another process of the same one may have
     // been asked.
     let answer = answers.get(&s.pid).or_else(|| {

@@ -42,6 +42,7 @@ fn seen(pid: u32, parent: u32, exe: Option<&str>, cmdline: &str) -> Seen {
         ppid: parent,
         exe: exe.map(str::to_owned),
         same_file: exe.map(|e| !e.ends_with(DELETED)),
+        runnable: true,
         cmdline: cmdline.into(),
     }
 }
@@ -115,6 +116,30 @@ fn a_replaced_binary_is_flagged_and_its_own_answer_is_the_version() {
     assert_eq!(other.note.as_deref(), Some("its answer has no version paritty reads"));
     // No server of the others: nothing said.
     assert_eq!(facts["service.postgresql"].running, None);
+}
+
+/// A server whose file another user owns, or others may write (a user's
+/// own build named `redis-server`), is listed, never run: paritty often
+/// runs as root, and running it would run that user's code as root.
+#[test]
+fn another_users_executable_is_never_run_to_ask_its_version() {
+    let profile = profile();
+    let mut theirs = seen(20, 1, Some("/tmp/evil/redis-server"), "redis-server *:6390");
+    theirs.runnable = false;
+    let list = vec![theirs, seen(21, 1, Some("/usr/bin/redis-server"), "redis-server *:6391")];
+    assert_eq!(to_ask(&profile, &list), vec![(21, vec!["--version".to_owned()])]);
+    // Even an answer for it (a forged probe output) is not read.
+    let answers = BTreeMap::from([(
+        20,
+        Answer { output: "Redis server v=7.0.15 sha=0\n".into(), timed_out: false },
+    )]);
+    let mut facts = installed(&profile);
+    attach(&profile, &mut facts, &list, &answers, None);
+    let running = facts["service.redis"].running.as_ref().expect("running");
+    let listed = &running.processes[0];
+    assert_eq!((listed.pid, listed.version.as_deref()), (20, None));
+    assert_eq!(listed.exe.as_deref(), Some("/tmp/evil/redis-server"));
+    assert_eq!(listed.note.as_deref(), Some(NOT_RUN));
 }
 
 #[test]

@@ -39,6 +39,12 @@ pub const OVERRIDES: &[&str] = &[
 /// round; deeper than this is not a compose file a person wrote.
 const MERGE_DEPTH: usize = 8;
 
+/// Flow collections (`[`, `{`) nested deeper than this are refused before
+/// the YAML parser sees them: its scanner looks at every open one for each
+/// token, so a megabyte of `[` takes hours, and serde refuses past 128
+/// anyway.
+const MAX_FLOW_DEPTH: usize = 128;
+
 /// A role whose URL in the app's configuration names a host (`db` of
 /// `postgres://user@db:5432/app`): the compose service of that name plays it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,6 +183,47 @@ fn merge(services: &mut Vec<Service>, found: Vec<Service>) {
     }
 }
 
+/// The line where `text`'s `[`/`{` nesting passes `MAX_FLOW_DEPTH`, if it
+/// does. Brackets in quoted scalars and comments are text; a quote counts
+/// only where a scalar may start, so `it's` opens nothing.
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut line, mut quote, mut previous) = (0usize, 1, None, b'\n');
+    let mut bytes = text.bytes().peekable();
+    while let Some(b) = bytes.next() {
+        if b == b'\n' {
+            line += 1;
+        }
+        match quote {
+            Some(b'"') if b == b'\\' => {
+                bytes.next_if(|c| *c != b'\n');
+            }
+            Some(b'\'') if b == b'\'' && bytes.peek() == Some(&b'\'') => {
+                bytes.next();
+            }
+            Some(q) if b == q => quote = None,
+            Some(b'#') if b == b'\n' => quote = None,
+            Some(_) => {}
+            None => {
+                let starts = previous.is_ascii_whitespace() || b"[{,:-".contains(&previous);
+                match b {
+                    b'"' | b'\'' if starts => quote = Some(b),
+                    b'#' if previous.is_ascii_whitespace() => quote = Some(b),
+                    b'[' | b'{' => {
+                        depth += 1;
+                        if depth > MAX_FLOW_DEPTH {
+                            return Some(line);
+                        }
+                    }
+                    b']' | b'}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+        }
+        previous = b;
+    }
+    None
+}
+
 /// One file's services; a file that is not YAML, or whose `services` is
 /// not a mapping, is one problem with its line.
 fn services_of(file: &str, text: &str) -> Result<Vec<Service>, Problem> {
@@ -186,6 +233,10 @@ fn services_of(file: &str, text: &str) -> Result<Vec<Service>, Problem> {
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
         Problem::new(file, e.location().map(|l| l.line()), format!("not valid YAML: {message}"))
     };
+    if let Some(line) = too_deep(text) {
+        let why = format!("not valid YAML: `[` and `{{` nested deeper than {MAX_FLOW_DEPTH}");
+        return Err(Problem::new(file, Some(line), why));
+    }
     let mut top: Value = serde_yaml_ng::from_str(text).map_err(|e| located(&e))?;
     for _ in 0..MERGE_DEPTH {
         if !has_merge_key(&top) {

@@ -142,3 +142,28 @@ fn malformed_yaml_is_one_problem_with_its_line_and_the_other_file_still_counts()
     let (_, problems) = read(&[("compose.yaml", "services: [db]\n")], &[]);
     assert_eq!(problems, ["compose.yaml:1: `services` is not a mapping"]);
 }
+
+/// YAML's scanner keeps a pending key per open `[` or `{`, and looks at all
+/// of them for each token: a file of nothing but brackets (1 MiB is
+/// allowed) would take hours. It is refused before parsing, with its line.
+#[test]
+fn brackets_nested_deeper_than_yaml_allows_are_refused_before_parsing() {
+    let n = 30_000;
+    let deep = format!(
+        "services:\n  db:\n    image: postgres:16\n    x: {}{}\n",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    let (found, problems) = read(&[("compose.yaml", &deep)], &[]);
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(problems, ["compose.yaml:4: not valid YAML: `[` and `{` nested deeper than 128"]);
+    // Brackets inside quotes are text, and do not count.
+    let quoted = format!(
+        "services:\n  db:\n    image: postgres:16\n    command: \"{}\"\n    entrypoint: '{}'\n",
+        "[".repeat(200),
+        "{".repeat(200)
+    );
+    let (found, problems) = read(&[("compose.yaml", &quoted)], &[]);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(found.len(), 2, "{found:?}");
+}
