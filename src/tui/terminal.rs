@@ -21,9 +21,19 @@ pub struct Guard {
     _private: (),
 }
 
+impl Guard {
+    /// Restores the terminal now and says whether that worked, for the
+    /// caller to report (the drop after it finds nothing left to do).
+    pub fn give_back(self) -> io::Result<()> {
+        restore()
+    }
+}
+
 impl Drop for Guard {
     fn drop(&mut self) {
-        restore();
+        // On this path (an error, or after `give_back`) there is nobody to
+        // tell; restoring is all that can be done.
+        let _ = restore();
     }
 }
 
@@ -48,16 +58,14 @@ static TAKEN: AtomicBool = AtomicBool::new(false);
 /// Leaves the terminal as it was found, once: leaving the alternate screen
 /// twice would move the cursor back over what was printed in between (the
 /// panic report, when the hook restores and then the guard drops).
-pub fn restore() {
-    if TAKEN.swap(false, Ordering::SeqCst) {
-        let written = give_back_screen();
-        // Raw mode goes even when the screen could not be given back.
-        let cooked = disable_raw_mode();
-        // Said after raw mode is off, so the line lands on its own line.
-        if let Err(e) = written.and(cooked) {
-            eprintln!("paritty: the terminal may not be fully restored (try `reset`): {e}");
-        }
+pub fn restore() -> io::Result<()> {
+    if !TAKEN.swap(false, Ordering::SeqCst) {
+        return Ok(());
     }
+    let written = give_back_screen();
+    // Raw mode goes even when the screen could not be given back.
+    let cooked = disable_raw_mode();
+    written.and(cooked)
 }
 
 /// Writes the sequences that end mouse capture, leave the alternate screen
@@ -119,8 +127,8 @@ fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         // Restore first, or the report lands on the alternate screen and
-        // vanishes with it.
-        restore();
+        // vanishes with it. The report follows either way.
+        let _ = restore();
         previous(info);
     }));
 }
