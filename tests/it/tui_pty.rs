@@ -95,11 +95,11 @@ fn a_whole_session_against_real_hosts() {
     pty.wait_for("Terminal too small", WAIT);
     pty.resize(32, 150);
     // The unknown host key is asked about with its fingerprint. Waited for
-    // down to the dialog's last line: its first can be on screen alone.
+    // down to the question below it: the first line can be on screen alone.
     let asked = pty.wait_for_fn(
         |s| {
             let text = s.contents();
-            text.contains("can't be established") && text.contains("y trust · n refuse")
+            text.contains("can't be established") && text.contains("Trust it and add it")
         },
         WAIT,
     );
