@@ -99,8 +99,9 @@ pub fn run(sources: Vec<Source>, mut app_settings: Settings, plan: Plan) -> Resu
     spawn_input(inbox_tx);
     world.collector.collect(&to_collect);
     let result = session::run(&mut terminal, &mut app, &inbox, &mut world);
-    drop(guard);
-    result.wrap_err("the terminal failed")
+    let given_back = guard.give_back();
+    result.wrap_err("the terminal failed")?;
+    given_back.wrap_err("cannot give the terminal back (`reset` repairs it)")
 }
 
 /// What the TUI takes from the config and the environment.

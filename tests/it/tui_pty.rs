@@ -94,8 +94,15 @@ fn a_whole_session_against_real_hosts() {
     let mut pty = Pty::spawn(paritty(dir.path()), 10, 40);
     pty.wait_for("Terminal too small", WAIT);
     pty.resize(32, 150);
-    // The unknown host key is asked about with its fingerprint.
-    let asked = pty.wait_for("can't be established", WAIT);
+    // The unknown host key is asked about with its fingerprint. Waited for
+    // down to the question below it: the first line can be on screen alone.
+    let asked = pty.wait_for_fn(
+        |s| {
+            let text = s.contents();
+            text.contains("can't be established") && text.contains("Trust it and add it")
+        },
+        WAIT,
+    );
     assert!(asked.contains(newcomer.fingerprint(crate::common::sshd::KeyType::Ed25519)), "{asked}");
     pty.send(b"y");
     // Every host but the slow one finishes; the slow one is still at it.

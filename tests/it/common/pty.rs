@@ -7,6 +7,8 @@
 //! that `EIO`, so EOF means the output is complete. It comes once every holder of the slave is
 //! gone: the child's exit alone is not the end of its output (its last bytes may still be
 //! queued, or unread by the reader thread), and a background grandchild delays EOF further.
+//! Any other read error is not EOF: the output so far is incomplete, and every wait says so
+//! instead of judging a truncated log.
 
 use std::ffi::OsStr;
 use std::fs::File;
@@ -31,6 +33,8 @@ struct State {
     parser: vt100::Parser,
     /// The slave side is closed by everyone: no more bytes will come.
     eof: bool,
+    /// Reading the master failed otherwise: the output stops here, incomplete.
+    broken: Option<String>,
     /// The child has exited (it may not be reaped yet; `Pty::child` does that).
     exited: bool,
 }
@@ -83,6 +87,7 @@ impl Pty {
                 raw: Vec::new(),
                 parser: vt100::Parser::new(cells(rows), cells(cols), 0),
                 eof: false,
+                broken: None,
                 exited: false,
             }),
             changed: Condvar::new(),
@@ -150,8 +155,15 @@ impl Pty {
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if state.eof || left.is_zero() {
-                let why = if state.eof { "the child closed the terminal" } else { "timed out" };
-                panic!("{why} waiting for {what}; screen:\n{}", screen.contents());
+                let why = match &state.broken {
+                    Some(e) => format!("reading the terminal failed ({e})"),
+                    None if state.eof => "the child closed the terminal".to_owned(),
+                    None => "timed out".to_owned(),
+                };
+                let screen = screen.contents();
+                // Unlocked first: a panic holding the lock would poison it for the threads.
+                drop(state);
+                panic!("{why} waiting for {what}; screen:\n{screen}");
             }
             state = self.shared.changed.wait_timeout(state, left).expect("pty state lock").0;
         }
@@ -199,7 +211,8 @@ impl Pty {
     }
 
     /// Waits up to `timeout` for the end of the output: every holder of the terminal is gone
-    /// and every byte they wrote is read. Panics with the screen on timeout.
+    /// and every byte they wrote is read. Panics with the screen on timeout, and when reading
+    /// failed before the end (the output would be incomplete).
     pub fn wait_eof(&self, timeout: Duration) {
         assert!(
             self.wait_state(timeout, |state| state.eof),
@@ -207,6 +220,10 @@ impl Pty {
              screen:\n{}",
             self.screen()
         );
+        let broken = self.lock().broken.clone();
+        if let Some(e) = broken {
+            panic!("reading the terminal failed before its end ({e}); screen:\n{}", self.screen());
+        }
     }
 
     /// Waits up to `timeout` for `done` to hold for the reader and exit watcher's state, woken
@@ -271,7 +288,8 @@ fn watch_exit(pid: Pid, shared: &Shared) {
     shared.changed.notify_all();
 }
 
-/// Copies the master's output into `shared` until EOF, notifying waiters after each read.
+/// Copies the master's output into `shared` until EOF or a read error, notifying waiters after
+/// each read.
 fn read_loop(mut master: File, shared: &Shared) {
     let mut buf = [0u8; 4096];
     loop {
@@ -284,7 +302,12 @@ fn read_loop(mut master: File, shared: &Shared) {
             }
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
             // Ok(0), or EIO: Linux's answer once the last slave descriptor is closed.
-            _ => state.eof = true,
+            Ok(_) => state.eof = true,
+            Err(e) if e.raw_os_error() == Some(Errno::IO.raw_os_error()) => state.eof = true,
+            Err(e) => {
+                state.broken = Some(e.to_string());
+                state.eof = true;
+            }
         }
         shared.changed.notify_all();
         if state.eof {
