@@ -151,9 +151,11 @@ fn a_servers_allowed_methods_with_escapes_are_shown_clean() {
     fs::write(&known_hosts, server.known_hosts_line()).expect("write known_hosts");
     let config = dir.path().join("ssh_config");
     let block = format!(
+        // ConnectTimeout: the handshake with the fake server is not what is
+        // tested, and a loaded machine can take more than the default 5 s.
         "Host fakehost\n    HostName {}\n    Port {}\n    User tester\n    \
          UserKnownHostsFile {}\n    StrictHostKeyChecking yes\n    IdentitiesOnly yes\n    \
-         IdentityFile {}\n",
+         IdentityFile {}\n    ConnectTimeout 60\n",
         server.addr(),
         server.port(),
         known_hosts.display(),
