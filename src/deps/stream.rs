@@ -27,6 +27,46 @@ pub const LOCK_FILES: &[&str] = &[
 /// too).
 pub const VENVS: &[&str] = &[".venv", "venv", "env", ".virtualenv"];
 
+/// Where the app's bundle is installed when `.bundle/config` names no
+/// `BUNDLE_PATH` (`probe/deps.sh` too).
+pub const BUNDLE_DEFAULT: &str = "vendor/bundle";
+
+/// The system's gem folders (Debian's), looked in where the app has no
+/// bundle of its own and Bundler is present: `*` one folder per Ruby
+/// version (`probe/deps.sh` has the same). They hold gems of every app and
+/// of none, so only the gems the lock file names count (`is_system_gem`).
+pub const SYSTEM_GEMS: &[&str] = &[
+    "/var/lib/gems/*/specifications",
+    "/usr/share/rubygems-integration/all/specifications",
+    "/usr/lib/ruby/gems/*/specifications",
+];
+
+/// Whether gemspec `path` is in one of the system's gem folders.
+pub fn is_system_gem(path: &str) -> bool {
+    let Some((dir, _)) = path.rsplit_once('/') else { return false };
+    SYSTEM_GEMS.iter().any(|pattern| match pattern.split_once('*') {
+        None => dir == *pattern,
+        Some((before, after)) => dir
+            .strip_prefix(before)
+            .and_then(|rest| rest.strip_suffix(after))
+            .is_some_and(|version| !version.is_empty() && !version.contains('/')),
+    })
+}
+
+/// `BUNDLE_PATH` of a `.bundle/config` (`BUNDLE_PATH: "vendor/bundle"`,
+/// YAML, the value quoted or not), as written.
+pub fn bundle_path(config: &str) -> Option<&str> {
+    config.lines().find_map(|line| {
+        let value = line.strip_prefix("BUNDLE_PATH:")?.trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'')?.strip_suffix('\''))
+            .unwrap_or(value);
+        (!value.is_empty()).then_some(value)
+    })
+}
+
 /// The most a file may bring (a big app's hidden lockfile is a few MiB).
 pub const MAX_FILE: usize = 16 << 20;
 
@@ -93,6 +133,9 @@ pub fn parse(path: &str, text: &str) -> Option<(Role, Parsed)> {
         "poetry.lock" | "uv.lock" => (Role::Pinned, python::toml_lock(path, text)),
         "Pipfile.lock" => (Role::Pinned, python::pipfile_lock(path, text)),
         "Gemfile.lock" | "gems.locked" => (Role::Pinned, ruby::gemfile_lock(path, text)),
+        _ if parent == "specifications" && name.ends_with(".gemspec") => {
+            (Role::Installed, ruby::gemspec(path, text))
+        }
         _ if is_requirements(name) => (Role::Pinned, python::requirements(path, text)),
         _ => return None,
     })

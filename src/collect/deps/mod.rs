@@ -66,7 +66,14 @@ pub fn facts(found: &Found) -> BTreeMap<String, Fact> {
     }
     // Per name, the top-level copy first, then the nested ones.
     let mut installed: BTreeMap<(Ecosystem, &str), Vec<&Package>> = BTreeMap::new();
-    for package in &found.installed {
+    // The system's gem folders hold every gem of the machine: only those
+    // the lock file names are the app's.
+    let app_gem = |p: &Package| {
+        p.ecosystem != Ecosystem::Ruby
+            || !stream::is_system_gem(&p.file)
+            || pins.contains_key(&(Ecosystem::Ruby, p.name.as_str()))
+    };
+    for package in found.installed.iter().filter(|p| app_gem(p)) {
         installed.entry((package.ecosystem, package.name.as_str())).or_default().push(package);
     }
     let mut counts: BTreeMap<Ecosystem, usize> = BTreeMap::new();
@@ -98,7 +105,7 @@ pub fn facts(found: &Found) -> BTreeMap<String, Fact> {
     // nothing, a lock file that is not JSON): a fact per file.
     let told: Vec<&str> = out.values().filter_map(|f| f.found_at.as_deref()).collect();
     let mut by_file: BTreeMap<&str, Vec<&Problem>> = BTreeMap::new();
-    for problem in &found.problems {
+    for problem in found.problems.iter().filter(|p| !stream::is_system_gem(&p.file)) {
         if !told.iter().any(|at| at.split(':').next() == Some(problem.file.as_str())) {
             by_file.entry(problem.file.as_str()).or_default().push(problem);
         }
@@ -115,7 +122,8 @@ fn ecosystem_of(file: &str) -> Ecosystem {
     let name = file.rsplit('/').next().unwrap_or(file);
     if file.contains("node_modules/") || name.starts_with("package") || name.starts_with("npm-") {
         Ecosystem::Node
-    } else if name.starts_with("Gemfile") || name.starts_with("gems.") {
+    } else if name.starts_with("Gemfile") || name.starts_with("gems.") || name.ends_with(".gemspec")
+    {
         Ecosystem::Ruby
     } else {
         Ecosystem::Python
