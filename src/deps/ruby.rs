@@ -21,7 +21,7 @@ pub const GEMSPEC_HEAD: usize = 4096;
 pub fn gemspec(file: &str, text: &str) -> Parsed {
     let mut out = Parsed::default();
     let (mut name, mut version, mut platform) = (None, None, None);
-    for (i, line) in head_lines(text).enumerate() {
+    for line in head_lines(text) {
         let Some((key, value)) = assignment(line) else { continue };
         let slot = match key {
             "name" => &mut name,
@@ -30,25 +30,26 @@ pub fn gemspec(file: &str, text: &str) -> Parsed {
             _ => continue,
         };
         if slot.is_none() {
-            *slot = Some((value, i + 1));
+            *slot = Some(value);
         }
     }
-    let Some((name, line)) = name else {
+    let Some(name) = name else {
         out.problem(file, None, "no `s.name = \"...\"` line in its first 4 KiB");
         return out;
     };
-    let Some((version, _)) = version else {
+    let Some(version) = version else {
         out.problem(file, None, "no `s.version = \"...\"` line in its first 4 KiB");
         return out;
     };
     let version = match platform {
-        Some((p, _)) if p != "ruby" && is_name(p) => format!("{version}-{p}"),
+        Some(p) if p != "ruby" && is_name(p) => format!("{version}-{p}"),
         _ => version.to_owned(),
     };
     if is_name(name) && !name.contains('/') && is_version(&version) {
-        out.packages.push(Package::new(Ecosystem::Ruby, name, &version, file, line));
+        // Line 0: the file as a whole (`Package::line`).
+        out.packages.push(Package::new(Ecosystem::Ruby, name, &version, file, 0));
     } else {
-        out.problem(file, Some(line), "not a gem's name and version");
+        out.problem(file, None, "not a gem's name and version");
     }
     out
 }
@@ -303,13 +304,35 @@ Gem::Specification.new do |s|
         let got = gemspec("rack-2.2.22.gemspec", RACK);
         assert!(got.problems.is_empty(), "{:?}", got.problems);
         let rack = &got.packages[0];
-        assert_eq!((rack.name.as_str(), rack.version.as_str(), rack.line), ("rack", "2.2.22", 5));
+        assert_eq!((rack.name.as_str(), rack.version.as_str()), ("rack", "2.2.22"));
+        assert_eq!(rack.source(), "rack-2.2.22.gemspec");
         let got = gemspec("x.gemspec", PROTOBUF);
         let protobuf = &got.packages[0];
         assert_eq!(
             (protobuf.name.as_str(), protobuf.version.as_str()),
             ("google-protobuf", "3.25.5-x86_64-linux")
         );
+    }
+
+    // Ruby 3.1's own json gem as Debian installs it
+    // (/usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec):
+    // its second stub line holds NUL bytes between the extension files.
+    const JSON: &str = "# -*- encoding: utf-8 -*-
+# stub: json 2.6.1 ruby lib
+# stub: ext/json/ext/generator/extconf.rb\0ext/json/ext/parser/extconf.rb\0ext/json/extconf.rb
+
+Gem::Specification.new do |s|
+  s.name = \"json\".freeze
+  s.version = \"2.6.1\"
+
+  s.required_rubygems_version = Gem::Requirement.new(\">= 0\".freeze) if s.respond_to? :required_rubygems_version=
+";
+
+    #[test]
+    fn a_default_gem_s_nul_bytes_are_passed_over() {
+        let got = gemspec("json-2.6.1.gemspec", JSON);
+        let json = &got.packages[0];
+        assert_eq!((json.name.as_str(), json.version.as_str()), ("json", "2.6.1"));
     }
 
     #[test]
@@ -329,7 +352,7 @@ Gem::Specification.new do |s|
         let bad = "  s.name = \"a b\"\n  s.version = \"1\"\n";
         assert_eq!(
             gemspec("d.gemspec", bad).problems[0].to_string(),
-            "d.gemspec:1: not a gem's name and version"
+            "d.gemspec: not a gem's name and version"
         );
     }
 

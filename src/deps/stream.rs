@@ -34,11 +34,13 @@ pub const BUNDLE_DEFAULT: &str = "vendor/bundle";
 /// The system's gem folders (Debian's), looked in where the app has no
 /// bundle of its own and Bundler is present: `*` one folder per Ruby
 /// version (`probe/deps.sh` has the same). They hold gems of every app and
-/// of none, so only the gems the lock file names count (`is_system_gem`).
+/// of none, so only the gems the lock file names count (`is_system_gem`);
+/// `default` holds the gems Ruby itself comes with (`json`, `bigdecimal`).
 pub const SYSTEM_GEMS: &[&str] = &[
     "/var/lib/gems/*/specifications",
     "/usr/share/rubygems-integration/all/specifications",
     "/usr/lib/ruby/gems/*/specifications",
+    "/usr/lib/ruby/gems/*/specifications/default",
 ];
 
 /// Whether gemspec `path` is in one of the system's gem folders.
@@ -133,7 +135,9 @@ pub fn parse(path: &str, text: &str) -> Option<(Role, Parsed)> {
         "poetry.lock" | "uv.lock" => (Role::Pinned, python::toml_lock(path, text)),
         "Pipfile.lock" => (Role::Pinned, python::pipfile_lock(path, text)),
         "Gemfile.lock" | "gems.locked" => (Role::Pinned, ruby::gemfile_lock(path, text)),
-        _ if parent == "specifications" && name.ends_with(".gemspec") => {
+        _ if name.ends_with(".gemspec")
+            && (parent == "specifications" || path.contains("/specifications/default/")) =>
+        {
             (Role::Installed, ruby::gemspec(path, text))
         }
         _ if is_requirements(name) => (Role::Pinned, python::requirements(path, text)),
@@ -176,6 +180,30 @@ mod tests {
             "the app's own package.json is a declaration"
         );
         assert!(parse("README.md", "").is_none());
+    }
+
+    #[test]
+    fn gemspecs_are_installed_and_the_system_s_are_told_apart() {
+        let spec = "  s.name = \"rack\".freeze\n  s.version = \"2.2.22\"\n";
+        let path = "vendor/bundle/ruby/3.1.0/specifications/rack-2.2.22.gemspec";
+        assert!(matches!(parse(path, spec), Some((Role::Installed, p)) if p.packages.len() == 1));
+        assert!(parse("rack.gemspec", spec).is_none(), "the app's own gemspec is not installed");
+        assert!(is_system_gem("/usr/share/rubygems-integration/all/specifications/rack-2.gemspec"));
+        assert!(is_system_gem("/var/lib/gems/3.1.0/specifications/rack-2.gemspec"));
+        assert!(is_system_gem("/usr/lib/ruby/gems/3.1.0/specifications/rake-13.0.6.gemspec"));
+        assert!(is_system_gem("/usr/lib/ruby/gems/3.1.0/specifications/default/json-2.gemspec"));
+        assert!(!is_system_gem("/usr/lib/ruby/gems/3.1/x/specifications/default/json-2.gemspec"));
+        assert!(!is_system_gem("/var/lib/gems//specifications/rack-2.gemspec"));
+        assert!(!is_system_gem(path));
+    }
+
+    #[test]
+    fn bundle_path_is_read_quoted_or_not() {
+        assert_eq!(bundle_path("---\nBUNDLE_PATH: \"vendor/gems\"\n"), Some("vendor/gems"));
+        assert_eq!(bundle_path("BUNDLE_PATH: '/usr/local/bundle'\r\n"), Some("/usr/local/bundle"));
+        assert_eq!(bundle_path("BUNDLE_PATH: gems\nBUNDLE_PATH: other\n"), Some("gems"));
+        assert_eq!(bundle_path("---\nBUNDLE_FROZEN: \"true\"\n"), None);
+        assert_eq!(bundle_path("BUNDLE_PATH: \"\"\n"), None);
     }
 
     proptest! {

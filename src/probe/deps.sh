@@ -9,8 +9,9 @@
 # keeps the line numbers the parser names), not the description. Files
 # are capped at _DC bytes each, the whole at twice that. Of a gemspec only
 # the lines that end in its first 4096 bytes (ruby::GEMSPEC_HEAD) go, and
-# of those only the s.name, s.version and s.platform lines; the others go
-# empty, which keeps their line numbers. The files and
+# of those only the s.name, s.version and s.platform lines (its line
+# numbers are not kept: some awks end a line at a NUL byte, which RubyGems
+# writes in some). The files and
 # folders are those of collect::deps::local (a test checks the names).
 # D and A come from the lines before, _tab from the prelude.
 # shellcheck disable=SC2154
@@ -22,14 +23,14 @@ FNR == 1 {
   if (substr(name, 1, length(p)) == p) name = substr(name, length(p) + 1)
   gsub(/[\001-\037\177-\377]/, "?", name)
   head = (FILENAME ~ /\.dist-info\/METADATA$/); cut = 0
-  spec = (FILENAME ~ /\/specifications\/[^\/]*\.gemspec$/); seen = 0
+  spec = (FILENAME ~ /\/specifications\/(default\/)?[^\/]*\.gemspec$/); seen = 0
 }
 head == 2 || cut { next }
 head == 1 && /^\r?$/ { head = 2; next }
 spec {
   seen += length($0) + 1
   if (seen > 4096) { cut = 1; next }
-  if ($0 !~ /^[ \t]*s\.(name|version|platform)[ \t]*=/) $0 = ""
+  if ($0 !~ /^[ \t]*s\.(name|version|platform)[ \t]*=/) next
 }
 {
   gsub(/[\200-\377]/, "?")
@@ -106,7 +107,7 @@ _deps() {
     for _n in "$_s"/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n"; done
   done
   if [ "$_dg" = 0 ] && { [ -f "$A/Gemfile.lock" ] || [ -f "$A/gems.locked" ]; } && command -v bundle >/dev/null 2>&1; then
-    for _n in /var/lib/gems/*/specifications/*.gemspec /usr/share/rubygems-integration/all/specifications/*.gemspec /usr/lib/ruby/gems/*/specifications/*.gemspec; do
+    for _n in /var/lib/gems/*/specifications/*.gemspec /usr/share/rubygems-integration/all/specifications/*.gemspec /usr/lib/ruby/gems/*/specifications/*.gemspec /usr/lib/ruby/gems/*/specifications/default/*.gemspec; do
       [ -f "$_n" ] && set -- "$@" "$_n"
     done
   fi

@@ -20,24 +20,41 @@ use paritty::model::Status;
 /// Debian's folder of the gems its packages install.
 const SYSTEM: &str = "/usr/share/rubygems-integration/all/specifications";
 
-/// The real rack gemspec ruby-rack installed, with its name and version
-/// as RubyGems reads them.
-fn rack() -> (PathBuf, String) {
-    let found = fs::read_dir(SYSTEM)
-        .ok()
-        .into_iter()
-        .flatten()
-        .map(|e| e.expect("entry").path())
-        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("rack-")));
-    let path = found.expect("no rack gemspec: run scripts/test-deps.sh (it installs ruby-rack)");
+/// Where the gems Ruby itself comes with are, as RubyGems says.
+fn default_gems() -> String {
+    let out = Command::new("ruby")
+        .args(["-e", "print Gem.default_specifications_dir"])
+        .output()
+        .expect("ruby runs (scripts/test-deps.sh installs it)");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// The real gemspec of gem `name` in `dir` (the first whose file name
+/// starts so), with its version as RubyGems reads it.
+fn gem_in(dir: &str, name: &str) -> (PathBuf, String) {
+    let found =
+        fs::read_dir(dir).ok().into_iter().flatten().map(|e| e.expect("entry").path()).find(|p| {
+            p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{name}-")))
+        });
+    let path = found.unwrap_or_else(|| {
+        panic!(
+            "no {name} gemspec in {dir}: run scripts/test-deps.sh (it installs ruby and ruby-rack)"
+        )
+    });
     let out = Command::new("ruby")
         .args(["-e", "s = Gem::Specification.load(ARGV[0]); print s.name, ' ', s.version"])
         .arg(&path)
         .output()
         .expect("ruby runs (scripts/test-deps.sh installs it)");
     let said = String::from_utf8(out.stdout).expect("UTF-8");
-    let version = said.strip_prefix("rack ").unwrap_or_else(|| panic!("{said:?}")).to_owned();
+    let version =
+        said.strip_prefix(&format!("{name} ")).unwrap_or_else(|| panic!("{said:?}")).to_owned();
     (path, version)
+}
+
+/// The real rack gemspec ruby-rack installed.
+fn rack() -> (PathBuf, String) {
+    gem_in(SYSTEM, "rack")
 }
 
 /// A folder `app` (made) with a Gemfile.lock of `specs`.
@@ -103,15 +120,25 @@ fn the_bundle_the_config_names_and_the_system_gems_give_installed_versions_and_p
     assert!(rack.found_at.as_deref().is_some_and(|at| at.starts_with("gems here/")), "{rack:?}");
 
     // No bundle: the system's gems, only those the lock names (the
-    // system folder holds bundler, webrick and more).
+    // system folder holds bundler, webrick and more), Ruby's own default
+    // gems among them.
+    let (json_spec, json_version) = gem_in(&default_gems(), "json");
     let system = root.path().join("system");
-    app_with_lock(&system, &[("rack", &pin)]);
+    app_with_lock(&system, &[("json", &json_version), ("rack", &pin)]);
     let facts = here(&system);
+    let json = &facts["deps.ruby.json"];
+    assert_eq!(json.value.as_deref(), Some(json_version.as_str()), "{json:?}");
+    assert_eq!(json.pinned.as_deref(), Some(json_version.as_str()));
+    assert!(
+        json.found_at
+            .as_deref()
+            .is_some_and(|at| at.starts_with(json_spec.to_str().expect("UTF-8")))
+    );
     let rack = &facts["deps.ruby.rack"];
     assert_eq!(rack.value.as_deref(), Some(version.as_str()));
     assert_eq!(rack.pinned.as_deref(), Some(pin.as_str()));
-    assert_eq!(rack.found_at.as_deref(), Some(format!("{}:5", spec.display()).as_str()));
-    assert_eq!(facts.keys().collect::<Vec<_>>(), ["deps.ruby.rack"]);
+    assert_eq!(rack.found_at.as_deref(), spec.to_str());
+    assert_eq!(facts.keys().collect::<Vec<_>>(), ["deps.ruby.json", "deps.ruby.rack"]);
 
     // The probe reads the same, in every shell.
     for app in [&vendored, &configured, &system] {
