@@ -31,7 +31,8 @@ pub const VENVS: &[&str] = &[".venv", "venv", "env", ".virtualenv"];
 /// `BUNDLE_PATH` (`probe/deps.sh` too).
 pub const BUNDLE_DEFAULT: &str = "vendor/bundle";
 
-/// The system's gem folders (Debian's), looked in where the app has no
+/// The system's gem folders (Debian's, then the official `ruby` images':
+/// `GEM_HOME` /usr/local/bundle and a Ruby built under /usr/local), looked in where the app has no
 /// bundle of its own and Bundler is present: `*` one folder per Ruby
 /// version (`probe/deps.sh` has the same). They hold gems of every app and
 /// of none, so only the gems the lock file names count (`is_system_gem`);
@@ -41,6 +42,9 @@ pub const SYSTEM_GEMS: &[&str] = &[
     "/usr/share/rubygems-integration/all/specifications",
     "/usr/lib/ruby/gems/*/specifications",
     "/usr/lib/ruby/gems/*/specifications/default",
+    "/usr/local/bundle/specifications",
+    "/usr/local/lib/ruby/gems/*/specifications",
+    "/usr/local/lib/ruby/gems/*/specifications/default",
 ];
 
 /// Whether gemspec `path` is in one of the system's gem folders.

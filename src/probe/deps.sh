@@ -107,7 +107,7 @@ _deps() {
     for _n in "$_s"/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n"; done
   done
   if [ "$_dg" = 0 ] && { [ -f "$A/Gemfile.lock" ] || [ -f "$A/gems.locked" ]; } && command -v bundle >/dev/null 2>&1; then
-    for _n in /var/lib/gems/*/specifications/*.gemspec /usr/share/rubygems-integration/all/specifications/*.gemspec /usr/lib/ruby/gems/*/specifications/*.gemspec /usr/lib/ruby/gems/*/specifications/default/*.gemspec; do
+    for _n in /var/lib/gems/*/specifications/*.gemspec /usr/share/rubygems-integration/all/specifications/*.gemspec /usr/lib/ruby/gems/*/specifications/*.gemspec /usr/lib/ruby/gems/*/specifications/default/*.gemspec /usr/local/bundle/specifications/*.gemspec /usr/local/lib/ruby/gems/*/specifications/*.gemspec /usr/local/lib/ruby/gems/*/specifications/default/*.gemspec; do
       [ -f "$_n" ] && set -- "$@" "$_n"
     done
   fi

@@ -83,8 +83,14 @@ pub fn facts(found: &Found) -> BTreeMap<String, Fact> {
         if *count > MAX_PACKAGES {
             continue;
         }
-        copies.sort_by_key(|p| p.nested.is_some());
         let pin = pins.remove(&(ecosystem, name));
+        // Bundler loads the locked version of a gem wherever several are
+        // installed (the system's folders often hold a few): that copy is
+        // the one that runs.
+        let locked = |p: &Package| {
+            ecosystem == Ecosystem::Ruby && pin.is_some_and(|pin| pin.version == p.version)
+        };
+        copies.sort_by_key(|p| (p.nested.is_some(), !locked(p)));
         out.insert(fact_id(ecosystem, name), installed_fact(&copies, pin, &found.problems));
     }
     for ((ecosystem, name), pin) in pins {
@@ -243,6 +249,28 @@ mod tests {
         assert_eq!(facts["deps.node.ms"].pinned.as_deref(), Some("2.1.2"));
         assert_eq!(facts["deps.node.gone"].status, Status::Missing);
         assert_eq!(facts.len(), 3);
+    }
+
+    #[test]
+    fn the_system_s_gems_count_where_the_lock_names_them_its_version_first() {
+        let mut found = Found::default();
+        found.add_file("Gemfile.lock", "GEM\n  specs:\n    rake (13.0.6)\n");
+        let spec = |name: &str, version: &str| {
+            format!("  s.name = \"{name}\".freeze\n  s.version = \"{version}\"\n")
+        };
+        for (dir, name, version) in [
+            ("/var/lib/gems/3.1.0/specifications", "rake", "13.2.1"),
+            ("/usr/lib/ruby/gems/3.1.0/specifications", "rake", "13.0.6"),
+            ("/usr/share/rubygems-integration/all/specifications", "webrick", "1.8.1"),
+        ] {
+            found.add_file(&format!("{dir}/{name}-{version}.gemspec"), &spec(name, version));
+        }
+        let facts = facts(&found);
+        let rake = &facts["deps.ruby.rake"];
+        assert_eq!(rake.value.as_deref(), Some("13.0.6"), "{}", rake.raw);
+        assert_eq!(rake.pinned.as_deref(), Some("13.0.6"));
+        assert!(rake.raw.contains("also installed 13.2.1 (/var/lib/gems/"), "{}", rake.raw);
+        assert_eq!(facts.len(), 1, "webrick is the system's, not the app's: {facts:?}");
     }
 
     #[test]
