@@ -69,6 +69,9 @@ pub fn bundle_path(config: &str) -> Option<&str> {
             .and_then(|v| v.strip_suffix('"'))
             .or_else(|| value.strip_prefix('\'')?.strip_suffix('\''))
             .unwrap_or(value);
+        // `./gems` is `gems`: the path evidence names is the same here
+        // and in the probe.
+        let value = value.trim_start_matches("./");
         (!value.is_empty()).then_some(value)
     })
 }
@@ -208,6 +211,7 @@ mod tests {
         assert_eq!(bundle_path("BUNDLE_PATH: gems\nBUNDLE_PATH: other\n"), Some("gems"));
         assert_eq!(bundle_path("---\nBUNDLE_FROZEN: \"true\"\n"), None);
         assert_eq!(bundle_path("BUNDLE_PATH: \"\"\n"), None);
+        assert_eq!(bundle_path("BUNDLE_PATH: \"././gems\"\n"), Some("gems"));
     }
 
     proptest! {

@@ -96,7 +96,7 @@ _deps() {
   # keeps the gems the lock names).
   _db=vendor/bundle
   if [ -f "$A/.bundle/config" ]; then
-    _x=$(awk '/^BUNDLE_PATH:/ { sub(/^BUNDLE_PATH:[ \t]*/, ""); sub(/[ \t\r]+$/, ""); if ($0 ~ /^".*"$/ || $0 ~ /^\047.*\047$/) $0 = substr($0, 2, length($0) - 2); print; exit }' "$A/.bundle/config" 2>/dev/null)
+    _x=$(awk '/^BUNDLE_PATH:/ { sub(/^BUNDLE_PATH:[ \t]*/, ""); sub(/[ \t\r]+$/, ""); if ($0 ~ /^".*"$/ || $0 ~ /^\047.*\047$/) $0 = substr($0, 2, length($0) - 2); while (substr($0, 1, 2) == "./") $0 = substr($0, 3); print; exit }' "$A/.bundle/config" 2>/dev/null)
     [ -n "$_x" ] && _db=$_x
   fi
   case $_db in /*) ;; *) _db=$A/$_db ;; esac

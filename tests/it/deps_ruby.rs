@@ -4,6 +4,7 @@
 //! RubyGems itself (`Gem::Specification.load`) at test time; read here,
 //! by the probe in every local shell, and over a real sshd.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -63,7 +64,7 @@ fn app_with_lock(app: &Path, specs: &[(&str, &str)]) {
     fs::set_permissions(app, fs::Permissions::from_mode(0o755)).expect("chmod");
     let mut lock = String::from("GEM\n  remote: https://rubygems.org/\n  specs:\n");
     for (name, version) in specs {
-        lock.push_str(&format!("    {name} ({version})\n"));
+        let _ = writeln!(lock, "    {name} ({version})");
     }
     lock.push_str("\nPLATFORMS\n  ruby\n\nDEPENDENCIES\n  rack\n\nBUNDLED WITH\n   2.3.15\n");
     fs::write(app.join("Gemfile.lock"), lock).expect("write");
@@ -110,7 +111,7 @@ fn the_bundle_the_config_names_and_the_system_gems_give_installed_versions_and_p
     let configured = root.path().join("configured");
     app_with_lock(&configured, &[("rack", &version)]);
     fs::create_dir_all(configured.join(".bundle")).expect("mkdir");
-    fs::write(configured.join(".bundle/config"), "---\nBUNDLE_PATH: \"gems here\"\n")
+    fs::write(configured.join(".bundle/config"), "---\nBUNDLE_PATH: \"./gems here\"\n")
         .expect("write");
     install_into(&configured.join("gems here"), &spec);
     let facts = here(&configured);
