@@ -283,9 +283,10 @@ Gem::Specification.new do |s|
   s.rubygems_version = \"3.3.15\".freeze
 ";
 
-    // A platform gem with a dash in its name, installed by Bundler
-    // (google-protobuf-3.25.5-x86_64-linux.gemspec, as committed in a
-    // vendored bundle): version frozen too, platform on its own line.
+    // A platform gem with a dash in its name as Bundler installs it
+    // (google-protobuf-3.25.5-x86_64-linux.gemspec, the head of one found
+    // committed in a public repository's bundle): version frozen too,
+    // platform on its own line.
     const PROTOBUF: &str = "# -*- encoding: utf-8 -*-
 # stub: google-protobuf 3.25.5 x86_64-linux lib
 

@@ -121,13 +121,16 @@ fn expand(pattern: &str) -> Vec<PathBuf> {
     }
 }
 
-/// A gemspec's head: the lines ending within its first `GEMSPEC_HEAD`
-/// bytes, as the probe sends them.
+/// A gemspec's head (`ruby::gemspec` reads the lines ending within its
+/// first `GEMSPEC_HEAD` bytes), as the probe sends it.
 fn read_gemspec(found: &mut Found, app_dir: &Path, path: &Path) {
     let name = shown(app_dir, path);
     match read_prefix(path, GEMSPEC_HEAD) {
         Ok((bytes, cut)) => {
-            let mut text = String::from_utf8_lossy(&bytes).into_owned();
+            // Bytes above 127 as `?`, as the probe's awk sends them: a
+            // line is then as long here as there.
+            let mut text: String =
+                bytes.iter().map(|b| if b.is_ascii() { char::from(*b) } else { '?' }).collect();
             if !cut && !text.is_empty() && !text.ends_with('\n') {
                 text.push('\n');
             }
