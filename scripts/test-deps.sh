@@ -6,7 +6,8 @@
 # cannot run alone in an image), util-linux's unshare (hosts with their own
 # /etc/os-release), Podman with runc and podman-docker's `docker` command
 # (containers and images as targets), Chromium (the HTML export rendered),
-# ShellCheck (the probe's shell file), the backing services the tests ask
+# ShellCheck (the probe's shell file), Ruby with Bundler and ruby-rack
+# (real installed gemspecs for the app-dependency tests), the backing services the tests ask
 # for their versions (PostgreSQL, MariaDB, Redis, Memcached, RabbitMQ: the
 # tests start their own throwaway instances, so the packages' own services
 # are kept from starting at install), and the C toolchain, make and perl
@@ -100,6 +101,9 @@ needs=(
     "chromium:chromium"
     "shellcheck:shellcheck"
     "python3:python3"
+    "ruby:ruby"
+    "bundle:bundler"
+    "/usr/share/doc/ruby-rack:ruby-rack"
     "/usr/share/doc/postgresql:postgresql"
     "mariadbd:mariadb-server"
     "redis-server:redis-server"

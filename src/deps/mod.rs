@@ -59,7 +59,10 @@ pub struct Package {
     pub version: String,
     /// The file it was read from, as the caller named it.
     pub file: String,
-    /// 1-based.
+    /// 1-based; 0 for a package whose file is its source as a whole (a
+    /// gemspec: RubyGems writes NUL bytes in some, which awks count as
+    /// line ends or not, so the probe's line numbers would not be this
+    /// machine's).
     pub line: usize,
     /// For a copy installed inside another package (npm's nested
     /// `node_modules`), the path it sits at; `None` at the top.
@@ -78,8 +81,11 @@ impl Package {
         }
     }
 
-    /// `requirements.txt:3`.
+    /// `requirements.txt:3`, or the file alone for line 0.
     pub fn source(&self) -> String {
+        if self.line == 0 {
+            return self.file.clone();
+        }
         format!("{}:{}", self.file, self.line)
     }
 }

@@ -1,10 +1,84 @@
 //! Ruby: `Gemfile.lock`, which Bundler writes and loads exactly. Its
 //! `specs:` (under `GEM`, `GIT` and `PATH`) list each gem as `    name
 //! (version)` (four spaces; the gem's own dependencies at six); a version
-//! may carry a platform (`nokogiri (1.15.4-x86_64-linux)`). The lock is
-//! both what is pinned and, where Bundler installed it, what runs.
+//! may carry a platform (`nokogiri (1.15.4-x86_64-linux)`): what is
+//! pinned. What is installed is in the installed gems' own
+//! `specifications/NAME-VERSION.gemspec` files, read by `gemspec` (their
+//! `s.name` and `s.version` lines, never evaluated).
 
 use super::{Ecosystem, Package, Parsed, is_name, is_version};
+
+/// The most of a gemspec read: RubyGems writes `s.name`, `s.version` and
+/// `s.platform` in its first lines, and the description after them may be
+/// long. Only lines that end within it count (here and in the probe).
+pub const GEMSPEC_HEAD: usize = 4096;
+
+/// An installed gem from its gemspec as RubyGems writes it (`s.name =
+/// "rack".freeze`, `s.version = "2.2.22"`, for a platform gem `s.platform =
+/// "x86_64-linux".freeze`): the version with the platform after a dash, as
+/// `Gemfile.lock` writes it. The file name (`NAME-VERSION[-PLATFORM]`) is
+/// not read: names hold dashes too.
+pub fn gemspec(file: &str, text: &str) -> Parsed {
+    let mut out = Parsed::default();
+    let (mut name, mut version, mut platform) = (None, None, None);
+    for line in head_lines(text) {
+        let Some((key, value)) = assignment(line) else { continue };
+        let slot = match key {
+            "name" => &mut name,
+            "version" => &mut version,
+            "platform" => &mut platform,
+            _ => continue,
+        };
+        if slot.is_none() {
+            *slot = Some(value);
+        }
+    }
+    let Some(name) = name else {
+        out.problem(file, None, "no `s.name = \"...\"` line in its first 4 KiB");
+        return out;
+    };
+    let Some(version) = version else {
+        out.problem(file, None, "no `s.version = \"...\"` line in its first 4 KiB");
+        return out;
+    };
+    let version = match platform {
+        Some(p) if p != "ruby" && is_name(p) => format!("{version}-{p}"),
+        _ => version.to_owned(),
+    };
+    if is_name(name) && !name.contains('/') && is_version(&version) {
+        // Line 0: the file as a whole (`Package::line`).
+        out.packages.push(Package::new(Ecosystem::Ruby, name, &version, file, 0));
+    } else {
+        out.problem(file, None, "not a gem's name and version");
+    }
+    out
+}
+
+/// The lines of `text` that end within its first `GEMSPEC_HEAD` bytes.
+fn head_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut used = 0;
+    text.split_inclusive('\n')
+        .take_while(move |l| {
+            used += l.len();
+            used <= GEMSPEC_HEAD && l.ends_with('\n')
+        })
+        .map(|l| l.trim_end_matches(['\n', '\r']))
+}
+
+/// `  s.KEY = "VALUE"` with an optional `.freeze`: the key and the value;
+/// `None` for any other line (an expression is not evaluated).
+fn assignment(line: &str) -> Option<(&str, &str)> {
+    let rest = line.trim_start().strip_prefix("s.")?;
+    let (key, value) = rest.split_once('=')?;
+    let key = key.trim_end();
+    if !key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+        return None;
+    }
+    let value = value.trim();
+    let value = value.strip_suffix(".freeze").unwrap_or(value);
+    let inner = value.strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains(['"', '\\', '#'])).then_some((key, inner))
+}
 
 /// The gems a `Gemfile.lock` lists in its `specs:`; `PATH` gems (the
 /// app's own folders) are left out.
@@ -193,10 +267,107 @@ BUNDLED WITH
         assert!(got.packages.iter().all(|p| p.name != "truevault" && p.name != "bundler"));
     }
 
+    // An installed gemspec as Debian's ruby-rack package ships it
+    // (/usr/share/rubygems-integration/all/specifications/rack-2.2.22.gemspec).
+    const RACK: &str = "# -*- encoding: utf-8 -*-
+# stub: rack 2.2.22 ruby lib
+
+Gem::Specification.new do |s|
+  s.name = \"rack\".freeze
+  s.version = \"2.2.22\"
+
+  s.required_rubygems_version = Gem::Requirement.new(\">= 0\".freeze) if s.respond_to? :required_rubygems_version=
+  s.require_paths = [\"lib\".freeze]
+  s.authors = [\"Leah Neukirchen\".freeze]
+  s.date = \"2026-07-25\"
+  s.rubygems_version = \"3.3.15\".freeze
+";
+
+    // A platform gem with a dash in its name as Bundler installs it
+    // (google-protobuf-3.25.5-x86_64-linux.gemspec, the head of one found
+    // committed in a public repository's bundle): version frozen too,
+    // platform on its own line.
+    const PROTOBUF: &str = "# -*- encoding: utf-8 -*-
+# stub: google-protobuf 3.25.5 x86_64-linux lib
+
+Gem::Specification.new do |s|
+  s.name = \"google-protobuf\".freeze
+  s.version = \"3.25.5\".freeze
+  s.platform = \"x86_64-linux\".freeze
+
+  s.required_rubygems_version = Gem::Requirement.new(\">= 0\".freeze) if s.respond_to? :required_rubygems_version=
+  s.metadata = { \"source_code_uri\" => \"https://github.com/protocolbuffers/protobuf/tree/v3.25.5/ruby\" } if s.respond_to? :metadata=
+  s.require_paths = [\"lib\".freeze]
+";
+
+    #[test]
+    fn a_gemspec_gives_its_own_name_and_version() {
+        let got = gemspec("rack-2.2.22.gemspec", RACK);
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        let rack = &got.packages[0];
+        assert_eq!((rack.name.as_str(), rack.version.as_str()), ("rack", "2.2.22"));
+        assert_eq!(rack.source(), "rack-2.2.22.gemspec");
+        let got = gemspec("x.gemspec", PROTOBUF);
+        let protobuf = &got.packages[0];
+        assert_eq!(
+            (protobuf.name.as_str(), protobuf.version.as_str()),
+            ("google-protobuf", "3.25.5-x86_64-linux")
+        );
+    }
+
+    // Ruby 3.1's own json gem as Debian installs it
+    // (/usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec):
+    // its second stub line holds NUL bytes between the extension files.
+    const JSON: &str = "# -*- encoding: utf-8 -*-
+# stub: json 2.6.1 ruby lib
+# stub: ext/json/ext/generator/extconf.rb\0ext/json/ext/parser/extconf.rb\0ext/json/extconf.rb
+
+Gem::Specification.new do |s|
+  s.name = \"json\".freeze
+  s.version = \"2.6.1\"
+
+  s.required_rubygems_version = Gem::Requirement.new(\">= 0\".freeze) if s.respond_to? :required_rubygems_version=
+";
+
+    #[test]
+    fn a_default_gem_s_nul_bytes_are_passed_over() {
+        let got = gemspec("json-2.6.1.gemspec", JSON);
+        let json = &got.packages[0];
+        assert_eq!((json.name.as_str(), json.version.as_str()), ("json", "2.6.1"));
+    }
+
+    #[test]
+    fn a_gemspec_without_its_lines_in_its_head_is_a_problem() {
+        let evaluated = "Gem::Specification.new do |s|\n  s.name = NAME\n  s.version = \"1.0\"\n";
+        let got = gemspec("a.gemspec", evaluated);
+        assert!(got.packages.is_empty());
+        assert_eq!(
+            got.problems[0].to_string(),
+            "a.gemspec: no `s.name = \"...\"` line in its first 4 KiB"
+        );
+        let late =
+            format!("{}\n  s.name = \"rack\"\n  s.version = \"1\"\n", "#".repeat(GEMSPEC_HEAD));
+        assert!(gemspec("b.gemspec", &late).packages.is_empty());
+        let interpolated = "  s.name = \"#{`id`}\"\n  s.version = \"1\"\n";
+        assert!(gemspec("c.gemspec", interpolated).packages.is_empty());
+        let bad = "  s.name = \"a b\"\n  s.version = \"1\"\n";
+        assert_eq!(
+            gemspec("d.gemspec", bad).problems[0].to_string(),
+            "d.gemspec: not a gem's name and version"
+        );
+    }
+
     proptest! {
         #[test]
         fn garbage_never_panics(text in "(GEM\n  specs:\n)?\\PC{0,300}") {
             for p in gemfile_lock("Gemfile.lock", &text).packages {
+                prop_assert!(is_version(&p.version) && is_name(&p.name));
+            }
+        }
+
+        #[test]
+        fn a_garbage_gemspec_never_panics(text in "(  s\\.(name|version|platform) = \"\\PC{0,20}\n)*\\PC{0,200}") {
+            for p in gemspec("x.gemspec", &text).packages {
                 prop_assert!(is_version(&p.version) && is_name(&p.name));
             }
         }

@@ -27,6 +27,55 @@ pub const LOCK_FILES: &[&str] = &[
 /// too).
 pub const VENVS: &[&str] = &[".venv", "venv", "env", ".virtualenv"];
 
+/// Where the app's bundle is installed when `.bundle/config` names no
+/// `BUNDLE_PATH` (`probe/deps.sh` too).
+pub const BUNDLE_DEFAULT: &str = "vendor/bundle";
+
+/// The system's gem folders (Debian's, then the official `ruby` images':
+/// `GEM_HOME` /usr/local/bundle and a Ruby built under /usr/local), looked in where the app has no
+/// bundle of its own and Bundler is present: `*` one folder per Ruby
+/// version (`probe/deps.sh` has the same). They hold gems of every app and
+/// of none, so only the gems the lock file names count (`is_system_gem`);
+/// `default` holds the gems Ruby itself comes with (`json`, `bigdecimal`).
+pub const SYSTEM_GEMS: &[&str] = &[
+    "/var/lib/gems/*/specifications",
+    "/usr/share/rubygems-integration/all/specifications",
+    "/usr/lib/ruby/gems/*/specifications",
+    "/usr/lib/ruby/gems/*/specifications/default",
+    "/usr/local/bundle/specifications",
+    "/usr/local/lib/ruby/gems/*/specifications",
+    "/usr/local/lib/ruby/gems/*/specifications/default",
+];
+
+/// Whether gemspec `path` is in one of the system's gem folders.
+pub fn is_system_gem(path: &str) -> bool {
+    let Some((dir, _)) = path.rsplit_once('/') else { return false };
+    SYSTEM_GEMS.iter().any(|pattern| match pattern.split_once('*') {
+        None => dir == *pattern,
+        Some((before, after)) => dir
+            .strip_prefix(before)
+            .and_then(|rest| rest.strip_suffix(after))
+            .is_some_and(|version| !version.is_empty() && !version.contains('/')),
+    })
+}
+
+/// `BUNDLE_PATH` of a `.bundle/config` (`BUNDLE_PATH: "vendor/bundle"`,
+/// YAML, the value quoted or not), as written.
+pub fn bundle_path(config: &str) -> Option<&str> {
+    config.lines().find_map(|line| {
+        let value = line.strip_prefix("BUNDLE_PATH:")?.trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'')?.strip_suffix('\''))
+            .unwrap_or(value);
+        // `./gems` is `gems`: the path evidence names is the same here
+        // and in the probe.
+        let value = value.trim_start_matches("./");
+        (!value.is_empty()).then_some(value)
+    })
+}
+
 /// The most a file may bring (a big app's hidden lockfile is a few MiB).
 pub const MAX_FILE: usize = 16 << 20;
 
@@ -93,6 +142,11 @@ pub fn parse(path: &str, text: &str) -> Option<(Role, Parsed)> {
         "poetry.lock" | "uv.lock" => (Role::Pinned, python::toml_lock(path, text)),
         "Pipfile.lock" => (Role::Pinned, python::pipfile_lock(path, text)),
         "Gemfile.lock" | "gems.locked" => (Role::Pinned, ruby::gemfile_lock(path, text)),
+        _ if name.ends_with(".gemspec")
+            && (parent == "specifications" || path.contains("/specifications/default/")) =>
+        {
+            (Role::Installed, ruby::gemspec(path, text))
+        }
         _ if is_requirements(name) => (Role::Pinned, python::requirements(path, text)),
         _ => return None,
     })
@@ -133,6 +187,31 @@ mod tests {
             "the app's own package.json is a declaration"
         );
         assert!(parse("README.md", "").is_none());
+    }
+
+    #[test]
+    fn gemspecs_are_installed_and_the_system_s_are_told_apart() {
+        let spec = "  s.name = \"rack\".freeze\n  s.version = \"2.2.22\"\n";
+        let path = "vendor/bundle/ruby/3.1.0/specifications/rack-2.2.22.gemspec";
+        assert!(matches!(parse(path, spec), Some((Role::Installed, p)) if p.packages.len() == 1));
+        assert!(parse("rack.gemspec", spec).is_none(), "the app's own gemspec is not installed");
+        assert!(is_system_gem("/usr/share/rubygems-integration/all/specifications/rack-2.gemspec"));
+        assert!(is_system_gem("/var/lib/gems/3.1.0/specifications/rack-2.gemspec"));
+        assert!(is_system_gem("/usr/lib/ruby/gems/3.1.0/specifications/rake-13.0.6.gemspec"));
+        assert!(is_system_gem("/usr/lib/ruby/gems/3.1.0/specifications/default/json-2.gemspec"));
+        assert!(!is_system_gem("/usr/lib/ruby/gems/3.1/x/specifications/default/json-2.gemspec"));
+        assert!(!is_system_gem("/var/lib/gems//specifications/rack-2.gemspec"));
+        assert!(!is_system_gem(path));
+    }
+
+    #[test]
+    fn bundle_path_is_read_quoted_or_not() {
+        assert_eq!(bundle_path("---\nBUNDLE_PATH: \"vendor/gems\"\n"), Some("vendor/gems"));
+        assert_eq!(bundle_path("BUNDLE_PATH: '/usr/local/bundle'\r\n"), Some("/usr/local/bundle"));
+        assert_eq!(bundle_path("BUNDLE_PATH: gems\nBUNDLE_PATH: other\n"), Some("gems"));
+        assert_eq!(bundle_path("---\nBUNDLE_FROZEN: \"true\"\n"), None);
+        assert_eq!(bundle_path("BUNDLE_PATH: \"\"\n"), None);
+        assert_eq!(bundle_path("BUNDLE_PATH: \"././gems\"\n"), Some("gems"));
     }
 
     proptest! {

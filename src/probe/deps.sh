@@ -7,7 +7,11 @@
 # Of a METADATA file only the headers go (the lines before the first blank
 # one; of those, Name and Version whole and the others as their key, which
 # keeps the line numbers the parser names), not the description. Files
-# are capped at _DC bytes each, the whole at twice that. The files and
+# are capped at _DC bytes each, the whole at twice that. Of a gemspec only
+# the lines that end in its first 4096 bytes (ruby::GEMSPEC_HEAD) go, and
+# of those only the s.name, s.version and s.platform lines (its line
+# numbers are not kept: some awks end a line at a NUL byte, which RubyGems
+# writes in some). The files and
 # folders are those of collect::deps::local (a test checks the names).
 # D and A come from the lines before, _tab from the prelude.
 # shellcheck disable=SC2154
@@ -19,9 +23,15 @@ FNR == 1 {
   if (substr(name, 1, length(p)) == p) name = substr(name, length(p) + 1)
   gsub(/[\001-\037\177-\377]/, "?", name)
   head = (FILENAME ~ /\.dist-info\/METADATA$/); cut = 0
+  spec = (FILENAME ~ /\/specifications\/(default\/)?[^\/]*\.gemspec$/); seen = 0
 }
 head == 2 || cut { next }
 head == 1 && /^\r?$/ { head = 2; next }
+spec {
+  seen += length($0) + 1
+  if (seen > 4096) { cut = 1; next }
+  if ($0 !~ /^[ \t]*s\.(name|version|platform)[ \t]*=/) next
+}
 {
   gsub(/[\200-\377]/, "?")
   if (head == 1) {
@@ -77,6 +87,27 @@ _deps() {
     set -- "$@" "$A/node_modules/.package-lock.json"
   else
     for _n in "$A"/node_modules/*/package.json "$A"/node_modules/@*/*/package.json; do
+      [ -f "$_n" ] && set -- "$@" "$_n"
+    done
+  fi
+  # Ruby's installed gems: the app's bundle (.bundle/config's BUNDLE_PATH,
+  # else vendor/bundle), else, for an app with a lock file where bundler is
+  # on PATH, the system's gem folders (deps::stream::SYSTEM_GEMS; paritty
+  # keeps the gems the lock names).
+  _db=vendor/bundle
+  if [ -f "$A/.bundle/config" ]; then
+    _x=$(awk '/^BUNDLE_PATH:/ { sub(/^BUNDLE_PATH:[ \t]*/, ""); sub(/[ \t\r]+$/, ""); if ($0 ~ /^".*"$/ || $0 ~ /^\047.*\047$/) $0 = substr($0, 2, length($0) - 2); while (substr($0, 1, 2) == "./") $0 = substr($0, 3); print; exit }' "$A/.bundle/config" 2>/dev/null)
+    [ -n "$_x" ] && _db=$_x
+  fi
+  case $_db in /*) ;; *) _db=$A/$_db ;; esac
+  _dg=0
+  for _s in "$_db"/ruby/*/specifications; do
+    [ -d "$_s" ] || continue
+    _dg=1
+    for _n in "$_s"/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n"; done
+  done
+  if [ "$_dg" = 0 ] && { [ -f "$A/Gemfile.lock" ] || [ -f "$A/gems.locked" ]; } && command -v bundle >/dev/null 2>&1; then
+    for _n in /var/lib/gems/*/specifications/*.gemspec /usr/share/rubygems-integration/all/specifications/*.gemspec /usr/lib/ruby/gems/*/specifications/*.gemspec /usr/lib/ruby/gems/*/specifications/default/*.gemspec /usr/local/bundle/specifications/*.gemspec /usr/local/lib/ruby/gems/*/specifications/*.gemspec /usr/local/lib/ruby/gems/*/specifications/default/*.gemspec; do
       [ -f "$_n" ] && set -- "$@" "$_n"
     done
   fi

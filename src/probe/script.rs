@@ -536,7 +536,8 @@ fn random_boundary() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deps::stream::{LOCK_FILES, VENVS};
+    use crate::deps::ruby::GEMSPEC_HEAD;
+    use crate::deps::stream::{BUNDLE_DEFAULT, LOCK_FILES, SYSTEM_GEMS, VENVS};
 
     fn built(command_timeout: u64) -> ProbeScript {
         let profile = crate::profile::parse_profile("[profile]\nname = \"t\"\n", "t.toml", None)
@@ -575,5 +576,10 @@ mod tests {
         assert!(DEPS.contains(&venvs), "deps.sh should have: {venvs}");
         assert!(DEPS.contains("\"$A\"/requirements*.txt"));
         assert!(DEPS.contains("node_modules/.package-lock.json"));
+        let gems: Vec<String> = SYSTEM_GEMS.iter().map(|g| format!("{g}/*.gemspec")).collect();
+        let system = format!("for _n in {}; do", gems.join(" "));
+        assert!(DEPS.contains(&system), "deps.sh should have: {system}");
+        assert!(DEPS.contains(&format!("_db={BUNDLE_DEFAULT}\n")));
+        assert!(DEPS.contains(&format!("if (seen > {GEMSPEC_HEAD})")));
     }
 }

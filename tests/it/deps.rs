@@ -33,7 +33,7 @@ fn fixture(name: &str) -> PathBuf {
     dir
 }
 
-fn paritty(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn paritty(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_paritty"))
         .args(args)
         .current_dir(dir)
@@ -43,7 +43,7 @@ fn paritty(dir: &Path, args: &[&str]) -> Output {
         .expect("run paritty")
 }
 
-fn text(out: &Output) -> String {
+pub(crate) fn text(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
@@ -172,7 +172,7 @@ fn local_collection_gives_what_pip_and_the_packages_say() {
 }
 
 /// The facts as the probe brings them back from `app`, run by `shell`.
-fn probed(shell: &[String], app: &Path) -> BTreeMap<String, Fact> {
+pub(crate) fn probed(shell: &[String], app: &Path) -> BTreeMap<String, Fact> {
     let profile =
         load_profile(profile_fixture("deps-test").to_str().expect("UTF-8"), None).expect("profile");
     let built = script::build(&profile, CollectOptions::default().script_limits())
@@ -187,7 +187,7 @@ fn probed(shell: &[String], app: &Path) -> BTreeMap<String, Fact> {
     deps::from_probe(records)
 }
 
-fn here(app: &Path) -> BTreeMap<String, Fact> {
+pub(crate) fn here(app: &Path) -> BTreeMap<String, Fact> {
     let path = std::env::var_os("PATH");
     local::collect(&local::Here { app_dir: app, virtual_env: None, path_var: path.as_deref() })
 }

@@ -7,7 +7,10 @@
 //! holding a `pyvenv.cfg`; with none, and only for an app whose lock files
 //! pin Python packages, the site-packages of the `python3` on PATH (an
 //! image that `pip install`ed into its interpreter): a machine's own
-//! Python packages are not an app's.
+//! Python packages are not an app's. Ruby's installed gems likewise: the
+//! app's bundle (`.bundle/config`'s `BUNDLE_PATH`, else `vendor/bundle`)
+//! when it has one, else, for an app with a `Gemfile.lock` where Bundler
+//! is on PATH, the system's gem folders (the gems the lock names only).
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -16,7 +19,10 @@ use std::path::{Path, PathBuf};
 use super::{Found, facts};
 use crate::declare::Problem;
 use crate::deps::Ecosystem;
-use crate::deps::stream::{LOCK_FILES, MAX_FILE, VENVS, is_requirements};
+use crate::deps::ruby::GEMSPEC_HEAD;
+use crate::deps::stream::{
+    BUNDLE_DEFAULT, LOCK_FILES, MAX_FILE, SYSTEM_GEMS, VENVS, bundle_path, is_requirements,
+};
 use crate::fsutil::{read_prefix, read_text};
 use crate::model::Fact;
 
@@ -74,7 +80,66 @@ pub fn read(here: &Here<'_>) -> Found {
             }
         }
     }
+    let locks_gems = ["Gemfile.lock", "gems.locked"].iter().any(|n| dir.join(n).is_file());
+    let mut gems = bundle_specifications(dir);
+    if gems.is_empty() && locks_gems && has_bundler(here.path_var) {
+        gems = SYSTEM_GEMS.iter().flat_map(|pattern| expand(pattern)).collect();
+    }
+    for folder in gems {
+        for spec in sorted(&folder, |n| n.ends_with(".gemspec")) {
+            read_gemspec(&mut found, dir, &spec);
+        }
+    }
     found
+}
+
+/// The app bundle's `ruby/<abi>/specifications` folders.
+fn bundle_specifications(app_dir: &Path) -> Vec<PathBuf> {
+    let config = read_text(&app_dir.join(".bundle/config"), 64 * 1024).unwrap_or_default();
+    let bundle = app_dir.join(bundle_path(&config).unwrap_or(BUNDLE_DEFAULT));
+    sorted(&bundle.join("ruby"), |_| true)
+        .into_iter()
+        .map(|abi| abi.join("specifications"))
+        .filter(|p| p.is_dir())
+        .collect()
+}
+
+fn has_bundler(path_var: Option<&OsStr>) -> bool {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    which::which_in("bundle", path_var, cwd).is_ok()
+}
+
+/// The folders a `SYSTEM_GEMS` pattern names (its `*` one folder).
+fn expand(pattern: &str) -> Vec<PathBuf> {
+    match pattern.split_once("/*/") {
+        None => vec![PathBuf::from(pattern)].into_iter().filter(|p| p.is_dir()).collect(),
+        Some((parent, rest)) => sorted(Path::new(parent), |_| true)
+            .into_iter()
+            .map(|p| p.join(rest))
+            .filter(|p| p.is_dir())
+            .collect(),
+    }
+}
+
+/// A gemspec's head (`ruby::gemspec` reads the lines ending within its
+/// first `GEMSPEC_HEAD` bytes), as the probe sends it.
+fn read_gemspec(found: &mut Found, app_dir: &Path, path: &Path) {
+    let name = shown(app_dir, path);
+    match read_prefix(path, GEMSPEC_HEAD) {
+        Ok((bytes, cut)) => {
+            // Bytes above 127 as `?`, as the probe's awk sends them: a
+            // line is then as long here as there.
+            let mut text: String =
+                bytes.iter().map(|b| if b.is_ascii() { char::from(*b) } else { '?' }).collect();
+            if !cut && !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            found.add_file(&name, &text);
+        }
+        Err(e) => {
+            found.problems.push(Problem::new(&name, None, format!("cannot read: {}", e.problem)));
+        }
+    }
 }
 
 /// The app's virtualenv, if it has one.

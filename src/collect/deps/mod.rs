@@ -66,7 +66,14 @@ pub fn facts(found: &Found) -> BTreeMap<String, Fact> {
     }
     // Per name, the top-level copy first, then the nested ones.
     let mut installed: BTreeMap<(Ecosystem, &str), Vec<&Package>> = BTreeMap::new();
-    for package in &found.installed {
+    // The system's gem folders hold every gem of the machine: only those
+    // the lock file names are the app's.
+    let app_gem = |p: &Package| {
+        p.ecosystem != Ecosystem::Ruby
+            || !stream::is_system_gem(&p.file)
+            || pins.contains_key(&(Ecosystem::Ruby, p.name.as_str()))
+    };
+    for package in found.installed.iter().filter(|p| app_gem(p)) {
         installed.entry((package.ecosystem, package.name.as_str())).or_default().push(package);
     }
     let mut counts: BTreeMap<Ecosystem, usize> = BTreeMap::new();
@@ -76,8 +83,14 @@ pub fn facts(found: &Found) -> BTreeMap<String, Fact> {
         if *count > MAX_PACKAGES {
             continue;
         }
-        copies.sort_by_key(|p| p.nested.is_some());
         let pin = pins.remove(&(ecosystem, name));
+        // Bundler loads the locked version of a gem wherever several are
+        // installed (the system's folders often hold a few): that copy is
+        // the one that runs.
+        let locked = |p: &Package| {
+            ecosystem == Ecosystem::Ruby && pin.is_some_and(|pin| pin.version == p.version)
+        };
+        copies.sort_by_key(|p| (p.nested.is_some(), !locked(p)));
         out.insert(fact_id(ecosystem, name), installed_fact(&copies, pin, &found.problems));
     }
     for ((ecosystem, name), pin) in pins {
@@ -98,7 +111,7 @@ pub fn facts(found: &Found) -> BTreeMap<String, Fact> {
     // nothing, a lock file that is not JSON): a fact per file.
     let told: Vec<&str> = out.values().filter_map(|f| f.found_at.as_deref()).collect();
     let mut by_file: BTreeMap<&str, Vec<&Problem>> = BTreeMap::new();
-    for problem in &found.problems {
+    for problem in found.problems.iter().filter(|p| !stream::is_system_gem(&p.file)) {
         if !told.iter().any(|at| at.split(':').next() == Some(problem.file.as_str())) {
             by_file.entry(problem.file.as_str()).or_default().push(problem);
         }
@@ -115,7 +128,8 @@ fn ecosystem_of(file: &str) -> Ecosystem {
     let name = file.rsplit('/').next().unwrap_or(file);
     if file.contains("node_modules/") || name.starts_with("package") || name.starts_with("npm-") {
         Ecosystem::Node
-    } else if name.starts_with("Gemfile") || name.starts_with("gems.") {
+    } else if name.starts_with("Gemfile") || name.starts_with("gems.") || name.ends_with(".gemspec")
+    {
         Ecosystem::Ruby
     } else {
         Ecosystem::Python
@@ -235,6 +249,28 @@ mod tests {
         assert_eq!(facts["deps.node.ms"].pinned.as_deref(), Some("2.1.2"));
         assert_eq!(facts["deps.node.gone"].status, Status::Missing);
         assert_eq!(facts.len(), 3);
+    }
+
+    #[test]
+    fn the_system_s_gems_count_where_the_lock_names_them_its_version_first() {
+        let mut found = Found::default();
+        found.add_file("Gemfile.lock", "GEM\n  specs:\n    rake (13.0.6)\n");
+        let spec = |name: &str, version: &str| {
+            format!("  s.name = \"{name}\".freeze\n  s.version = \"{version}\"\n")
+        };
+        for (dir, name, version) in [
+            ("/var/lib/gems/3.1.0/specifications", "rake", "13.2.1"),
+            ("/usr/lib/ruby/gems/3.1.0/specifications", "rake", "13.0.6"),
+            ("/usr/share/rubygems-integration/all/specifications", "webrick", "1.8.1"),
+        ] {
+            found.add_file(&format!("{dir}/{name}-{version}.gemspec"), &spec(name, version));
+        }
+        let facts = facts(&found);
+        let rake = &facts["deps.ruby.rake"];
+        assert_eq!(rake.value.as_deref(), Some("13.0.6"), "{}", rake.raw);
+        assert_eq!(rake.pinned.as_deref(), Some("13.0.6"));
+        assert!(rake.raw.contains("also installed 13.2.1 (/var/lib/gems/"), "{}", rake.raw);
+        assert_eq!(facts.len(), 1, "webrick is the system's, not the app's: {facts:?}");
     }
 
     #[test]
