@@ -22,8 +22,10 @@ use paritty::model::Status;
 use paritty::probe::{frame, script};
 
 /// Far more than a probe of a few facts with a 1 s timeout needs (about
-/// 1.5 s), far less than the hung tools' 100 s: room for a loaded machine.
-const BOUND: Duration = Duration::from_secs(10);
+/// 1.5 s), far less than the hung tools' 100 s: room for a loaded machine
+/// (10 s was once not enough for a shell to start a tool under a full
+/// test run beside other builds).
+const BOUND: Duration = Duration::from_secs(30);
 
 fn file_fact(id: &str, path: &Path) -> String {
     format!(
