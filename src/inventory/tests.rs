@@ -52,6 +52,16 @@ fn yaml_errors_name_the_line() {
     assert!(e.to_string().contains("ansible-inventory"), "{e}");
 }
 
+/// A file of open brackets is refused at once with its line, before the
+/// YAML parser, which takes seconds for 30,000 and hours for a megabyte.
+#[test]
+fn yaml_brackets_nested_too_deep_are_refused_before_parsing() {
+    let text = format!("all:\n  hosts: {}\n", "[".repeat(1 << 20));
+    let e = load("hosts.yml", &text).expect_err("too deep");
+    assert_eq!(e.line, Some(2), "{e}");
+    assert!(e.to_string().contains("nested deeper than 128"), "{e}");
+}
+
 #[test]
 fn the_form_is_told_by_name_then_by_content() {
     // A YAML flow mapping is YAML, not `--list` JSON.

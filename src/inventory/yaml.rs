@@ -12,6 +12,7 @@ use serde_yaml_ng::Value;
 
 use super::builder::{Builder, host_pattern};
 use super::{InventoryError, Vars};
+use crate::output::flow_depth::{MAX_FLOW_DEPTH, too_deep};
 
 type YamlVars = BTreeMap<String, Value>;
 
@@ -61,6 +62,12 @@ pub(super) fn parse(text: &str, out: &mut Builder) -> Result<(), InventoryError>
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
         out.error(e.location().map(|l| l.line()), message)
     };
+    // Refused before the parser, whose scanner is quadratic in open ones.
+    if let Some(line) = too_deep(text) {
+        return Err(
+            out.error(Some(line), format!("`[` and `{{` nested deeper than {MAX_FLOW_DEPTH}"))
+        );
+    }
     let top: Value = serde_yaml_ng::from_str(text).map_err(|e| located(&e))?;
     match &top {
         Value::Mapping(map) if map.contains_key("plugin") => {

@@ -20,6 +20,7 @@ use super::images::{image_fact, substitute};
 use super::services::service_image;
 use super::{Declaration, Parsed, Problem, Rules};
 use crate::backing::roles::usual_role;
+use crate::output::flow_depth::{MAX_FLOW_DEPTH, too_deep};
 
 /// The base files `docker compose` looks for, in its order: the first
 /// found is the project's (the others are not read, as compose reads only
@@ -38,12 +39,6 @@ pub const OVERRIDES: &[&str] = &[
 /// Merge keys that bring merge keys of their own are resolved a level per
 /// round; deeper than this is not a compose file a person wrote.
 const MERGE_DEPTH: usize = 8;
-
-/// Flow collections (`[`, `{`) nested deeper than this are refused before
-/// the YAML parser sees them: its scanner looks at every open one for each
-/// token, so a megabyte of `[` takes hours, and serde refuses past 128
-/// anyway.
-const MAX_FLOW_DEPTH: usize = 128;
 
 /// A role whose URL in the app's configuration names a host (`db` of
 /// `postgres://user@db:5432/app`): the compose service of that name plays it.
@@ -181,47 +176,6 @@ fn merge(services: &mut Vec<Service>, found: Vec<Service>) {
             None => services.push(s),
         }
     }
-}
-
-/// The line where `text`'s `[`/`{` nesting passes `MAX_FLOW_DEPTH`, if it
-/// does. Brackets in quoted scalars and comments are text; a quote counts
-/// only where a scalar may start, so `it's` opens nothing.
-fn too_deep(text: &str) -> Option<usize> {
-    let (mut depth, mut line, mut quote, mut previous) = (0usize, 1, None, b'\n');
-    let mut bytes = text.bytes().peekable();
-    while let Some(b) = bytes.next() {
-        if b == b'\n' {
-            line += 1;
-        }
-        match quote {
-            Some(b'"') if b == b'\\' => {
-                bytes.next_if(|c| *c != b'\n');
-            }
-            Some(b'\'') if b == b'\'' && bytes.peek() == Some(&b'\'') => {
-                bytes.next();
-            }
-            Some(q) if b == q => quote = None,
-            Some(b'#') if b == b'\n' => quote = None,
-            Some(_) => {}
-            None => {
-                let starts = previous.is_ascii_whitespace() || b"[{,:-".contains(&previous);
-                match b {
-                    b'"' | b'\'' if starts => quote = Some(b),
-                    b'#' if previous.is_ascii_whitespace() => quote = Some(b),
-                    b'[' | b'{' => {
-                        depth += 1;
-                        if depth > MAX_FLOW_DEPTH {
-                            return Some(line);
-                        }
-                    }
-                    b']' | b'}' => depth = depth.saturating_sub(1),
-                    _ => {}
-                }
-            }
-        }
-        previous = b;
-    }
-    None
 }
 
 /// One file's services; a file that is not YAML, or whose `services` is
