@@ -47,6 +47,44 @@ pub(crate) fn text(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
+/// `paritty diff local prod --format FORMAT` run from a folder of its own,
+/// this machine's app in `local_app`, prod the lab's host whose `app_dir`
+/// is `remote_app`, with the deps test profile.
+pub(crate) fn diff_with_prod(
+    lab: &Lab,
+    local_app: &Path,
+    remote_app: &Path,
+    format: &str,
+) -> Output {
+    let here = tempfile::tempdir().expect("tmp");
+    let config = here.path().join("paritty.toml");
+    let host = format!("[[host]]\nname = \"prod\"\napp_dir = \"{}\"\n", remote_app.display());
+    fs::write(&config, host).expect("write");
+    let profile = profile_fixture("deps-test");
+    let ssh_config = lab.ssh_config();
+    paritty(
+        here.path(),
+        &[
+            "--config",
+            config.to_str().expect("UTF-8"),
+            "diff",
+            "local",
+            "prod",
+            "--app-dir",
+            local_app.to_str().expect("UTF-8"),
+            "--ssh-config",
+            ssh_config.to_str().expect("UTF-8"),
+            "--profile",
+            profile.to_str().expect("UTF-8"),
+            "--timeout",
+            "10",
+            "--no-redact",
+            "--format",
+            format,
+        ],
+    )
+}
+
 /// `paritty snapshot local --app-dir APP` as JSON, run from elsewhere.
 fn snapshot(app: &Path) -> Value {
     let cwd = tempfile::tempdir().expect("tmp");
@@ -261,35 +299,7 @@ fn a_host_whose_app_runs_another_version_shows_it_in_diff() {
     copy_app(&python, &app);
     // prod's urllib3 is another one than here, and than its own lock's.
     let here_version = reinstall_as(&app, "urllib3", "2.0.7");
-    let here = tempfile::tempdir().expect("tmp");
-    let config = here.path().join("paritty.toml");
-    fs::write(&config, format!("[[host]]\nname = \"prod\"\napp_dir = \"{}\"\n", app.display()))
-        .expect("write");
-    let profile = profile_fixture("deps-test");
-    let ssh_config = lab.ssh_config();
-    let run = |format: &str| {
-        paritty(
-            here.path(),
-            &[
-                "--config",
-                config.to_str().expect("UTF-8"),
-                "diff",
-                "local",
-                "prod",
-                "--app-dir",
-                python.to_str().expect("UTF-8"),
-                "--ssh-config",
-                ssh_config.to_str().expect("UTF-8"),
-                "--profile",
-                profile.to_str().expect("UTF-8"),
-                "--timeout",
-                "10",
-                "--no-redact",
-                "--format",
-                format,
-            ],
-        )
-    };
+    let run = |format: &str| diff_with_prod(&lab, &python, &app, format);
     let out = run("json");
     assert!(out.status.code().is_some_and(|c| c < 2), "{}", text(&out));
     let diff: Value = serde_json::from_slice(&out.stdout).expect("JSON");

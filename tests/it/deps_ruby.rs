@@ -12,9 +12,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use super::deps::{here, paritty, probed, text};
+use super::deps::{diff_with_prod, here, probed, text};
 use crate::common::probe::shells;
-use crate::common::remote::profile_fixture;
 use crate::common::sshd::{HostSpec, Lab};
 use paritty::model::Status;
 
@@ -167,38 +166,7 @@ fn an_ssh_host_s_bundle_gives_what_local_collection_gives() {
     app_with_lock(local_app.path(), &[("rack", &pin), ("not-installed-gem", "1.0.0")]);
     install_into(&local_app.path().join("vendor/bundle"), &spec);
 
-    let here_dir = tempfile::tempdir().expect("tmp");
-    let config = here_dir.path().join("paritty.toml");
-    fs::write(
-        &config,
-        format!("[[host]]\nname = \"prod\"\napp_dir = \"{}\"\n", remote_app.display()),
-    )
-    .expect("write");
-    let profile = profile_fixture("deps-test");
-    let ssh_config = lab.ssh_config();
-    let run = |format: &str| {
-        paritty(
-            here_dir.path(),
-            &[
-                "--config",
-                config.to_str().expect("UTF-8"),
-                "diff",
-                "local",
-                "prod",
-                "--app-dir",
-                local_app.path().to_str().expect("UTF-8"),
-                "--ssh-config",
-                ssh_config.to_str().expect("UTF-8"),
-                "--profile",
-                profile.to_str().expect("UTF-8"),
-                "--timeout",
-                "10",
-                "--no-redact",
-                "--format",
-                format,
-            ],
-        )
-    };
+    let run = |format: &str| diff_with_prod(&lab, local_app.path(), &remote_app, format);
     let out = run("json");
     assert!(out.status.code().is_some_and(|c| c < 2), "{}", text(&out));
     let diff: Value = serde_json::from_slice(&out.stdout).expect("JSON");
