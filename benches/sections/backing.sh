@@ -30,44 +30,7 @@ raw="$out/raw"
 rm -rf "$raw" "$out/apps" "$out/conf" && mkdir -p "$raw" "$out/apps" "$out/conf"
 
 # The ssh section's minimal profile: what is measured is the services.
-minimal="$out/minimal.toml"
-cat > "$minimal" <<'EOF'
-[profile]
-name = "bench-minimal"
-description = "backing benchmark: a file key, two builtins and one command"
-
-[[fact]]
-id = "os.id"
-label = "OS id"
-category = "System"
-compare = "exact"
-parser = "trim"
-sources = [{ file = "/etc/os-release", key = "ID" }]
-
-[[fact]]
-id = "kernel.release"
-label = "Kernel"
-category = "System"
-compare = "loose"
-parser = "trim"
-sources = [{ builtin = "kernel.release" }]
-
-[[fact]]
-id = "arch"
-label = "Architecture"
-category = "System"
-compare = "exact"
-parser = "trim"
-sources = [{ builtin = "arch" }]
-
-[[fact]]
-id = "tool.git"
-label = "git"
-category = "Tools"
-compare = "semver"
-parser = "version"
-sources = [{ cmd = ["git", "--version"] }]
-EOF
+minimal="$REPO/benches/minimal.toml"
 
 # Both labs run beside this script as coprocesses (their stdin is our pipe,
 # so they also stop if this script dies); each prints "ready DIR" once its

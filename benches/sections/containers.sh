@@ -56,44 +56,7 @@ done
 
 # The minimal profile (as in the ssh section): a file key, two builtins and
 # one command, so what is measured is paritty and the engine, not the tools.
-minimal="$out/minimal.toml"
-cat > "$minimal" <<'EOF'
-[profile]
-name = "bench-minimal"
-description = "containers benchmark: a file key, two builtins and one command"
-
-[[fact]]
-id = "os.id"
-label = "OS id"
-category = "System"
-compare = "exact"
-parser = "trim"
-sources = [{ file = "/etc/os-release", key = "ID" }]
-
-[[fact]]
-id = "kernel.release"
-label = "Kernel"
-category = "System"
-compare = "loose"
-parser = "trim"
-sources = [{ builtin = "kernel.release" }]
-
-[[fact]]
-id = "arch"
-label = "Architecture"
-category = "System"
-compare = "exact"
-parser = "trim"
-sources = [{ builtin = "arch" }]
-
-[[fact]]
-id = "tool.git"
-label = "git"
-category = "Tools"
-compare = "semver"
-parser = "version"
-sources = [{ cmd = ["git", "--version"] }]
-EOF
+minimal="$REPO/benches/minimal.toml"
 
 inventory() {  # inventory N: the ansible inventory of the first N containers
     local file="$out/inventory-$1.ini" i

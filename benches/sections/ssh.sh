@@ -48,44 +48,7 @@ ensure_ansible
 
 # The minimal profile: a few cheap facts, so that what is measured is
 # paritty's own work and the SSH handshakes, not probed tools starting up.
-minimal="$out/minimal.toml"
-cat > "$minimal" <<'EOF'
-[profile]
-name = "bench-minimal"
-description = "ssh benchmark: a file key, two builtins and one command"
-
-[[fact]]
-id = "os.id"
-label = "OS id"
-category = "System"
-compare = "exact"
-parser = "trim"
-sources = [{ file = "/etc/os-release", key = "ID" }]
-
-[[fact]]
-id = "kernel.release"
-label = "Kernel"
-category = "System"
-compare = "loose"
-parser = "trim"
-sources = [{ builtin = "kernel.release" }]
-
-[[fact]]
-id = "arch"
-label = "Architecture"
-category = "System"
-compare = "exact"
-parser = "trim"
-sources = [{ builtin = "arch" }]
-
-[[fact]]
-id = "tool.git"
-label = "git"
-category = "Tools"
-compare = "semver"
-parser = "version"
-sources = [{ cmd = ["git", "--version"] }]
-EOF
+minimal="$REPO/benches/minimal.toml"
 
 # The lab runs beside this script (a coprocess: its stdin is our pipe, so it
 # also stops if this script dies); it prints "ready DIR" once every sshd
