@@ -14,10 +14,11 @@
 # before it, and _first, _cands and _run from the prelude.
 # shellcheck disable=SC2154
 : "${D:?}"
-# Lines printed: "R role var origin url creds" (creds: 0 none, 1 a user, 2
-# a password), "U role" (unset), "P problem" and, after the clients ran,
-# "K source role client" (which output is whose) and "N role client"
-# (client not installed here).
+# Lines printed, by the configuration's fact: "R role var origin url
+# creds" (creds: 0 none, 1 a user, 2 a password), "U role" (unset) and "P
+# problem"; by the clients' fact, after they ran: "K source role client"
+# (which output is whose), "N role client" (client not installed here) and
+# "H role hex" (a sqlite file's header).
 _appawk='
 function trim(s) { sub(/^[ \t\r]+/, "", s); sub(/[ \t\r]+$/, "", s); return s }
 function clean(s) { gsub(/[\001-\037\177]/, " ", s); return substr(s, 1, 4096) }
@@ -143,14 +144,23 @@ _appfile() {
   elif [ "$(wc -c < "$1")" -gt 65536 ]; then printf 'larger than 64 KiB, not read'
   else printf ok; fi
 }
-# The app's services, as fact $1: the configuration (source 0), then one
-# client run per service that needs a login to tell its version.
-_app() {
-  _ao="$D/$1.0"; _as1=; _as2=
+# The app's configuration, as fact $1 (source 0), run by the probe's own
+# shell before any fact starts and sent at once: paritty asks the services
+# that need no login while the probe goes on. _as1 and _as2 stay set for
+# _appcred in the clients' fact, started after it.
+_appconf() {
+  _as1=; _as2=
   if [ -n "$A" ]; then
     if [ -n "$PE" ]; then _as1=$(_appfile "$A/.env.$PE"); _as2=$(_appfile "$A/.env"); else _as1=$(_appfile "$A/.env"); fi
   fi
-  LC_ALL=C _AR=$_roles _AD=$A _AE=$PE _AS1=$_as1 _AS2=$_as2 awk "$_appawk" > "$_ao" 2>/dev/null
+  LC_ALL=C _AR=$_roles _AD=$A _AE=$PE _AS1=$_as1 _AS2=$_as2 awk "$_appawk" > "$D/$1.0" 2>/dev/null
+  echo 'R 0' >> "$D/$1.m"
+}
+# The clients' fact $1 for the configuration fact $2: one client run per
+# service that needs a login to tell its version, and (source 0) which
+# output is whose.
+_app() {
+  _ao="$D/$1.0"; : > "$_ao"
   echo 'R 0' >> "$D/$1.m"
   _ak=0; _amap=
   while IFS="$_tab" read -r _at _arole _avar _aor _aurl _acr; do
@@ -194,6 +204,6 @@ _app() {
       case $_as in '' | :memory:) ;; /*) ;; *) _as="$A/$_as" ;; esac
       [ -f "$_as" ] && _amap="${_amap}H$_tab$_arole$_tab$(od -An -tx1 -N100 "$_as" 2>/dev/null | tr -d ' \n')$_nl" ;;
     esac
-  done < "$_ao"
+  done < "$D/$2.0"
   printf '%s' "$_amap" >> "$_ao"
 }

@@ -125,6 +125,17 @@ impl Reader {
         self.out.facts.len()
     }
 
+    /// Facts complete so far among those numbered below `end` (a profile's
+    /// own, which a progress count counts).
+    pub fn facts_done_before(&self, end: usize) -> usize {
+        self.out.facts.range(..end).count()
+    }
+
+    /// Fact `index`'s records, once its end has been read.
+    pub fn fact(&self, index: usize) -> Option<&[Record]> {
+        self.out.facts.get(&index).map(Vec::as_slice)
+    }
+
     /// What was read; a fact whose output or end never came is left out.
     pub fn finish(mut self) -> ProbeOutput {
         if self.body.is_none() && !self.stopped {

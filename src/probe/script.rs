@@ -43,6 +43,9 @@ pub struct ProbeScript {
     /// timeout.
     tick: Duration,
     command_timeout: Duration,
+    /// The profile's facts, which a progress count counts (the app's,
+    /// dependencies' and running servers' frames come on top).
+    pub counted: usize,
 }
 
 impl ProbeScript {
@@ -226,8 +229,10 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
         }
         s.push_str("}\n");
     }
-    // The app's configuration: one more fact after the profile's.
-    let _ = writeln!(s, "_f{}() {{ _app {}; }}", profile.facts.len(), profile.facts.len());
+    // The app's clients: one more fact after the profile's, reading the
+    // configuration the probe's shell read first (`app_config_fact`).
+    let config = app_config_fact(profile);
+    let _ = writeln!(s, "_f{0}() {{ _app {0} {config}; }}", app_fact(profile));
     // The app's dependency files: one more.
     let deps = deps_fact(profile);
     let _ = writeln!(s, "_f{deps}() {{ _deps {deps}; }}");
@@ -240,6 +245,10 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
     } else {
         deps + 1
     };
+    // The app's configuration first, read by the probe's own shell (one
+    // awk) and sent before any fact starts, so a transport can ask the
+    // app's services while the probe goes on.
+    let _ = writeln!(s, "_appconf {config}; _emit {config}; _flush");
     // Launch facts in order, at most `max_parallel` in flight; emit each in
     // order as soon as it and those before it are done, so a host that dies
     // mid-probe still delivers the facts finished before.
@@ -269,6 +278,7 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
         per_host_end,
         tick: tick(limits),
         command_timeout: limits.command_timeout,
+        counted: profile.facts.len(),
     }
 }
 
@@ -279,9 +289,17 @@ fn quote_free(text: &str) -> String {
         .collect()
 }
 
-/// The index of the app's fact in the probe's frames: after the profile's.
+/// The index of the app's clients' fact in the probe's frames: after the
+/// profile's. It holds what the host's own clients answered
+/// (`collect::backing::remote` reads it with `app_config_fact`'s).
 pub fn app_fact(profile: &Profile) -> usize {
     profile.facts.len()
+}
+
+/// The index of the app's configuration in the probe's frames, the first
+/// frame the probe sends: after every other fact's index.
+pub fn app_config_fact(profile: &Profile) -> usize {
+    deps_fact(profile) + 2
 }
 
 /// The index of the running servers' section in the probe's frames: after

@@ -288,20 +288,60 @@ fn tunnel_faults_have_their_statuses_within_the_timeout() {
 fn a_hosts_services_are_asked_at_once_through_its_session() {
     let pair = crate::common::rendezvous::Rendezvous::memcached(["1.6.201", "1.6.202"]);
     let [first, second] = pair.ports();
-    let lab = Lab::new();
-    let _host = lab.add_host(&HostSpec { name: "pair", ..HostSpec::default() });
-    let app = lab.dir().join("app");
-    fs::create_dir_all(&app).expect("create the app folder");
-    fs::set_permissions(&app, fs::Permissions::from_mode(0o755)).expect("chmod");
     let dotenv = format!(
         "MEMCACHE_SERVERS=127.0.0.1:{first}\nFRAGMENTS_URL=memcached://127.0.0.1:{second}\n"
     );
+    let (snap, _) = snapshot_with_dotenv("pair", &dotenv, "fragments = \"FRAGMENTS_URL\"");
+    for (id, version) in [("backing.cache", "1.6.201"), ("backing.fragments", "1.6.202")] {
+        let fact = &snap["facts"][id];
+        assert_eq!(fact["value"], format!("memcached {version}"), "{fact}");
+        assert!(fact["raw"].as_str().expect("raw").contains("direct-tcpip"), "{fact}");
+    }
+}
+
+/// A Redis with a password, asked by the host's own redis-cli inside the
+/// probe, and a Memcached asked through the session, that answer only
+/// together (`common::rendezvous`): the session's asking starts when the
+/// probe sends the app's configuration, not after the probe, so neither
+/// waits for the other's end. Asked after the probe, redis-cli would hold
+/// the probe until its timeout and get no answer.
+#[test]
+fn a_hosts_services_are_asked_while_its_probe_runs() {
+    use crate::common::rendezvous::{Rendezvous, Speaker};
+    const PASSWORD: &str = "Rendezvous-Planted-5150";
+    let pair = Rendezvous::pair([
+        Speaker::Redis { version: "7.2.301", password: PASSWORD },
+        Speaker::Memcached("1.6.203"),
+    ]);
+    let [redis, memcached] = pair.ports();
+    let dotenv = format!(
+        "SESSIONS_URL=redis://:{PASSWORD}@127.0.0.1:{redis}/0\nMEMCACHE_SERVERS=127.0.0.1:{memcached}\n"
+    );
+    let (snap, said) = snapshot_with_dotenv("meet", &dotenv, "sessions = \"SESSIONS_URL\"");
+    let sessions = &snap["facts"]["backing.sessions"];
+    assert_eq!(sessions["value"], "redis 7.2.301", "{sessions}");
+    assert!(sessions["raw"].as_str().expect("raw").contains("redis-cli"), "{sessions}");
+    let cache = &snap["facts"]["backing.cache"];
+    assert_eq!(cache["value"], "memcached 1.6.203", "{cache}");
+    assert!(cache["raw"].as_str().expect("raw").contains("direct-tcpip"), "{cache}");
+    assert!(!said.contains(PASSWORD), "the password left the host");
+}
+
+/// A snapshot (JSON, unredacted) of a lab host `name` whose app folder's
+/// `.env` is `dotenv`, with `services` as paritty.toml's `[app.services]`;
+/// and everything paritty printed.
+fn snapshot_with_dotenv(name: &str, dotenv: &str, services: &str) -> (Value, String) {
+    let lab = Lab::new();
+    let _host = lab.add_host(&HostSpec { name, ..HostSpec::default() });
+    let app = lab.dir().join("app");
+    fs::create_dir_all(&app).expect("create the app folder");
+    fs::set_permissions(&app, fs::Permissions::from_mode(0o755)).expect("chmod");
     fs::write(app.join(".env"), dotenv).expect("write .env");
     fs::set_permissions(app.join(".env"), fs::Permissions::from_mode(0o644)).expect("chmod");
-    let here = app_dir("paritty-pair-here", "");
+    let here = app_dir(&format!("paritty-{name}-here"), "");
     let config = here.path().join("paritty.toml");
     let text_config = format!(
-        "[[host]]\nname = \"pair\"\napp_dir = \"{}\"\n\n[app.services]\nfragments = \"FRAGMENTS_URL\"\n",
+        "[[host]]\nname = \"{name}\"\napp_dir = \"{}\"\n\n[app.services]\n{services}\n",
         app.display()
     );
     fs::write(&config, text_config).expect("write paritty.toml");
@@ -312,7 +352,7 @@ fn a_hosts_services_are_asked_at_once_through_its_session() {
             "--config",
             config.to_str().expect("a UTF-8 path"),
             "snapshot",
-            "pair",
+            name,
             "--ssh-config",
             lab.ssh_config().to_str().expect("a UTF-8 path"),
             "--profile",
@@ -326,12 +366,7 @@ fn a_hosts_services_are_asked_at_once_through_its_session() {
         &[],
     );
     assert!(out.status.success(), "{}", text(&out));
-    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    for (id, version) in [("backing.cache", "1.6.201"), ("backing.fragments", "1.6.202")] {
-        let fact = &snap["facts"][id];
-        assert_eq!(fact["value"], format!("memcached {version}"), "{fact}");
-        assert!(fact["raw"].as_str().expect("raw").contains("direct-tcpip"), "{fact}");
-    }
+    (serde_json::from_slice(&out.stdout).expect("JSON"), text(&out))
 }
 
 /// The interactive view of both snapshots, every row's details drawn: the

@@ -13,6 +13,8 @@ use crate::backing::roles::Role;
 use crate::model::{Fact, Status};
 use crate::output::sanitize::{clean_output, one_line};
 use crate::probe::frame::Record;
+use crate::probe::script::{app_config_fact, app_fact};
+use crate::profile::Profile;
 
 /// One role as the host's configuration names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,18 +49,46 @@ pub struct HostConfig {
     pub entries: Vec<Entry>,
     pub unset: Vec<String>,
     pub problems: Vec<String>,
+    /// The clients' fact came back: a service it would have asked and
+    /// did not is one whose client is missing, not one cut off.
+    pub clients_ran: bool,
 }
 
-/// Reads the app fact's records (`None`: the probe never got to it).
+/// The app's configuration from a probe's frames: its configuration's
+/// fact (sent first) and its clients' fact (sent after the profile's),
+/// either maybe missing; `None` when neither came back. A transcript of an
+/// older probe has one fact with both.
+pub fn from_frames(
+    frames: &BTreeMap<usize, Vec<Record>>,
+    profile: &Profile,
+    max_bytes: usize,
+) -> Option<HostConfig> {
+    let config = frames.get(&app_config_fact(profile));
+    let clients = frames.get(&app_fact(profile));
+    if config.is_none() && clients.is_none() {
+        return None;
+    }
+    let records: Vec<Record> =
+        config.into_iter().chain(clients).flat_map(|r| r.iter().cloned()).collect();
+    let mut read = read(&records, max_bytes);
+    read.clients_ran = clients.is_some();
+    Some(read)
+}
+
+/// Reads the app's records: the configuration's lines, then the clients'
+/// outputs and which is whose.
 pub fn read(records: &[Record], max_bytes: usize) -> HostConfig {
-    let mut config = HostConfig::default();
+    let mut config = HostConfig { clients_ran: true, ..HostConfig::default() };
     let mut outputs: BTreeMap<usize, ClientRun> = BTreeMap::new();
     let mut lines = String::new();
     for record in records {
         match record {
             Record::Read { source: 0, output, .. } => {
-                lines =
-                    String::from_utf8_lossy(&output[..output.len().min(max_bytes)]).into_owned();
+                let text = String::from_utf8_lossy(&output[..output.len().min(max_bytes)]);
+                lines.push_str(&text);
+                if !lines.is_empty() && !lines.ends_with('\n') {
+                    lines.push('\n');
+                }
             }
             Record::Ran { source, copies, exit_code, killed, output } => {
                 outputs.insert(
@@ -157,7 +187,7 @@ pub fn facts(
     for entry in &config.entries {
         let fact = match &entry.endpoint {
             Err(why) => bad_url(&entry.origin, why),
-            Ok(endpoint) => match decide(entry, endpoint, host) {
+            Ok(endpoint) => match decide(config, entry, endpoint, host) {
                 Decision::Told(outcome) => fact(&entry.origin, endpoint, outcome, Duration::ZERO),
                 Decision::Ask(protocol) => {
                     asking.push((entry, Question { protocol, endpoint }));
@@ -189,7 +219,24 @@ enum Decision {
     Ask(Protocol),
 }
 
-fn decide(entry: &Entry, endpoint: &Endpoint, host: &str) -> Decision {
+/// The services `facts` would ask through a `Reach`, known from the
+/// configuration alone: a transport may ask them before the clients'
+/// answers are in, and answer `facts` from what it got (`Answered`).
+pub fn questions<'c>(config: &'c HostConfig, host: &str) -> Vec<Question<'c>> {
+    config
+        .entries
+        .iter()
+        .filter_map(|entry| {
+            let endpoint = entry.endpoint.as_ref().ok()?;
+            match decide(config, entry, endpoint, host) {
+                Decision::Ask(protocol) => Some(Question { protocol, endpoint }),
+                Decision::Told(_) => None,
+            }
+        })
+        .collect()
+}
+
+fn decide(config: &HostConfig, entry: &Entry, endpoint: &Endpoint, host: &str) -> Decision {
     if let Some(why) = not_asked(endpoint) {
         return Decision::Told(Outcome::failed(Status::NotAsked, why));
     }
@@ -203,6 +250,10 @@ fn decide(entry: &Entry, endpoint: &Endpoint, host: &str) -> Decision {
     if let Some(package) = needs_client {
         return Decision::Told(match &entry.client {
             Some(run) => client_answer(endpoint.kind, run),
+            None if !config.clients_ran => Outcome::failed(
+                Status::Timeout,
+                format!("the probe ended before {host}'s own client asked it"),
+            ),
             None => Outcome::failed(
                 Status::NeedsLogin,
                 format!(
@@ -316,6 +367,36 @@ fn first_line(text: &str) -> String {
     one_line(line).chars().take(300).collect()
 }
 
+/// Services asked before `facts` ran (a transport that asks them while the
+/// probe goes on): each question gets the outcome its service gave, found
+/// by what was asked, so the order `facts` asks in does not matter.
+pub struct Answered {
+    pub asked: Vec<(Protocol, Endpoint, Outcome, Duration)>,
+}
+
+impl Reach for Answered {
+    fn ask(&mut self, questions: &[Question<'_>]) -> Vec<(Outcome, Duration)> {
+        questions
+            .iter()
+            .map(|q| {
+                let found = self.asked.iter().position(|(protocol, endpoint, ..)| {
+                    *protocol == q.protocol && endpoint == q.endpoint
+                });
+                match found {
+                    Some(i) => {
+                        let (_, _, outcome, took) = self.asked.swap_remove(i);
+                        (outcome, took)
+                    }
+                    None => (
+                        Outcome::failed(Status::NotAsked, "not asked: no answer was kept for it"),
+                        Duration::ZERO,
+                    ),
+                }
+            })
+            .collect()
+    }
+}
+
 /// Containers: the probe ran in the container and its clients answered,
 /// but paritty has no way to open a connection from inside it.
 pub struct NotReached;
@@ -390,6 +471,58 @@ mod tests {
         let db = &facts["backing.database"];
         assert_eq!(db.status, Status::NeedsLogin);
         assert!(db.raw.contains("install postgresql-client (psql) on prod"), "{}", db.raw);
+    }
+
+    /// The probe's two app frames: the configuration first, the clients'
+    /// answers after the profile's facts; an older probe's one frame.
+    #[test]
+    fn the_configuration_and_the_clients_frames_read_together() {
+        let profile = crate::profile::load_profile("default", None).expect("the default profile");
+        let config = "R\tdatabase\tDATABASE_URL\tDATABASE_URL in the environment\tpostgres://db/app\t2\n\
+                      R\tcache\tREDIS_URL\tREDIS_URL in the environment\tredis://127.0.0.1:6379\t0\n";
+        let both: BTreeMap<usize, Vec<Record>> = [
+            (app_config_fact(&profile), records(config, None)),
+            (app_fact(&profile), records("K\t1\tdatabase\tpsql\n", Some(("16.4\n", Some(0))))),
+        ]
+        .into();
+        let read_both = from_frames(&both, &profile, 65536).expect("a configuration");
+        assert!(read_both.clients_ran);
+        let older: BTreeMap<usize, Vec<Record>> = [(
+            app_fact(&profile),
+            records(&format!("{config}K\t1\tdatabase\tpsql\n"), Some(("16.4\n", Some(0)))),
+        )]
+        .into();
+        assert_eq!(from_frames(&older, &profile, 65536).as_ref(), Some(&read_both));
+        let told = facts(&read_both, &roles(&BTreeMap::default()), "prod", &mut Refused(vec![]));
+        assert_eq!(told["backing.database"].value.as_deref(), Some("postgresql 16.4"));
+
+        // The probe cut off before its clients' frame: the services asked
+        // beside it keep their answers, the client's is said to be missing.
+        let first: BTreeMap<usize, Vec<Record>> =
+            [(app_config_fact(&profile), records(config, None))].into();
+        let cut = from_frames(&first, &profile, 65536).expect("a configuration");
+        assert!(!cut.clients_ran);
+        let asked = questions(&cut, "prod");
+        assert_eq!(asked.len(), 1, "only the Redis without a password is asked beside");
+        let answer = Outcome::Answered {
+            service: "redis".into(),
+            version: "7.2.4".into(),
+            how: "through prod".into(),
+        };
+        let mut answered = Answered {
+            asked: vec![(
+                asked[0].protocol,
+                asked[0].endpoint.clone(),
+                answer,
+                Duration::from_millis(3),
+            )],
+        };
+        let facts = facts(&cut, &roles(&BTreeMap::default()), "prod", &mut answered);
+        assert_eq!(facts["backing.cache"].value.as_deref(), Some("redis 7.2.4"));
+        let db = &facts["backing.database"];
+        assert_eq!(db.status, Status::Timeout);
+        assert!(db.raw.contains("the probe ended before prod's own client asked it"), "{}", db.raw);
+        assert_eq!(from_frames(&BTreeMap::new(), &profile, 65536), None);
     }
 
     #[test]

@@ -262,8 +262,7 @@ pub(crate) fn read_back(
     // own clients' answers (PostgreSQL, Redis with a password, SQLite) are
     // kept; paritty opens no connection from inside a container, so the
     // others are `not-asked`.
-    if let Some(records) = parsed.facts.get(&crate::probe::script::app_fact(job.profile)) {
-        let config = remote::read(records, job.collect.max_bytes);
+    if let Some(config) = remote::from_frames(&parsed.facts, job.profile, job.collect.max_bytes) {
         facts.extend(remote::facts(&config, job.roles, &name, &mut remote::NotReached));
     }
     if let Some(records) = parsed.facts.get(&crate::probe::script::deps_fact(job.profile)) {

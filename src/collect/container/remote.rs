@@ -19,7 +19,7 @@ use crate::collect::ssh::SshSettings;
 use crate::collect::ssh::command;
 use crate::collect::ssh::connect::ConnectOptions;
 use crate::collect::ssh::deadline::{Deadline, Phase};
-use crate::collect::ssh::exec::{self, Launch, Stop};
+use crate::collect::ssh::exec::{self, Launch, ProbeRun, Stop};
 use crate::collect::ssh::host::open;
 use crate::collect::target::ContainerTarget;
 use crate::model::{FailReason, Failure, HostInfo, HostReport};
@@ -110,15 +110,17 @@ pub fn collect_remote(
     let max_total = crate::probe::script::max_output(job.profile, job.collect.max_bytes);
     let probe_started = Instant::now();
     let app = (t.app_dir.as_deref(), t.labels.get("environment").map(String::as_str));
-    let ran = match exec::run_probe_as(
-        &session,
+    let run = ProbeRun {
         launch,
-        job.probe,
+        probe: job.probe,
         app,
-        via.deadline,
+        deadline: via.deadline,
         max_total,
-        progress.facts_done,
-    ) {
+        on_fact: progress.facts_done,
+    };
+    // Nothing is asked beside the probe: paritty opens no connection from
+    // inside a container.
+    let ran = match exec::run(&session, &run, None) {
         Ok(ran) => ran,
         Err(why) => {
             let f = Failure::new(FailReason::ProbeFailed, format!("{}: {why}", t.name));

@@ -112,8 +112,8 @@ pub fn run(
                 }
                 out.extend_from_slice(&chunk);
                 frames.feed(&chunk);
-                if frames.facts_done() > facts_done {
-                    facts_done = frames.facts_done();
+                if frames.facts_done_before(probe.counted) > facts_done {
+                    facts_done = frames.facts_done_before(probe.counted);
                     on_fact(facts_done);
                 }
             }

@@ -3,9 +3,11 @@
 
 use std::io::{Read, Write};
 
-use ssh2::{ExtendedData, Session};
+use ssh2::{Channel, ExtendedData, Session};
 
 use super::deadline::{Deadline, Phase};
+use super::relay::Relay;
+use super::tunnel::AppAsks;
 use crate::probe::frame::{ProbeOutput, Reader};
 use crate::probe::script::ProbeScript;
 
@@ -76,32 +78,133 @@ impl std::fmt::Display for ExecError {
 
 impl std::error::Error for ExecError {}
 
-/// Sends `script` to `/bin/sh -s` on the host and reads until the channel
-/// closes, `deadline` passes or `max_total` bytes have arrived. Every
-/// blocking call, closing the channel included, ends by the deadline.
-pub fn run_probe(
-    session: &Session,
-    probe: &ProbeScript,
-    app: (Option<&str>, Option<&str>),
-    deadline: &Deadline,
-    max_total: usize,
-    on_fact: &dyn Fn(usize),
-) -> Result<Transcript, ExecError> {
-    run_probe_as(session, SHELL, probe, app, deadline, max_total, on_fact)
+/// One run of the probe over an exec channel.
+pub struct ProbeRun<'a> {
+    /// What the channel runs with the probe on its stdin.
+    pub launch: Launch<'a>,
+    pub probe: &'a ProbeScript,
+    /// The app folder and the environment label the probe reads the app's
+    /// configuration with.
+    pub app: (Option<&'a str>, Option<&'a str>),
+    pub deadline: &'a Deadline,
+    /// Read no more than this many bytes of stdout.
+    pub max_total: usize,
+    /// Told the count of the profile's facts read so far, as it grows.
+    pub on_fact: &'a dyn Fn(usize),
 }
 
-/// [`run_probe`] through `launch`'s command (a container engine's `exec`
-/// on the host, its complaints kept); `app` is the app folder and the
-/// environment label the probe reads the app's configuration with.
-pub fn run_probe_as(
+/// Sends the probe to `run.launch`'s command on the host and reads until
+/// the channel closes, the deadline passes or `max_total` bytes have
+/// arrived; with `asks`, the app's services are asked through the same
+/// session meanwhile, from the probe's first frame on (`tunnel`). Every
+/// wait, closing the channel included, ends by the deadline.
+pub fn run(
     session: &Session,
-    launch: Launch<'_>,
-    probe: &ProbeScript,
-    app: (Option<&str>, Option<&str>),
-    deadline: &Deadline,
-    max_total: usize,
-    on_fact: &dyn Fn(usize),
+    run: &ProbeRun<'_>,
+    mut asks: Option<&mut AppAsks<'_>>,
 ) -> Result<Transcript, ExecError> {
+    let ProbeRun { launch, probe, deadline, max_total, on_fact, .. } = *run;
+    let mut channel = start(session, run)?;
+    let keep_stderr = launch.stderr_cap.unwrap_or(0);
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let mut buf = vec![0u8; 32 * 1024];
+    // Frames are read as they arrive, so the screen can show a host filling
+    // in and the app's services can be asked as soon as its configuration
+    // comes; the reader counts facts by their frames, never by text a tool
+    // could print.
+    let mut frames = Reader::new(&probe.boundary);
+    let mut facts_done = 0;
+    // From here the session is non-blocking, moved by this thread alone:
+    // the probe's channel read here, the services' channels by the relay.
+    let mut relay = Relay::new(session);
+    let mut stopped = None;
+    let mut reading = true;
+    loop {
+        let mut moved = false;
+        if reading && deadline.passed() {
+            stopped = Some((Stop::Deadline, deadline.reason(Phase::Probe)));
+            reading = false;
+        }
+        if reading {
+            // Stderr as it comes (kept up to its cap, the rest dropped),
+            // so it never fills the channel's window ahead of stdout.
+            if launch.stderr_cap.is_some() {
+                while let Ok(n @ 1..) = channel.stderr().read(&mut buf) {
+                    let room = keep_stderr.saturating_sub(stderr.len()).min(n);
+                    stderr.extend_from_slice(&buf[..room]);
+                    moved = true;
+                }
+            }
+            match channel.read(&mut buf) {
+                Ok(0) if channel.eof() => {
+                    reading = false;
+                    moved = true;
+                }
+                Ok(0) => {}
+                Ok(n) if stdout.len() + n > max_total => {
+                    stopped =
+                        Some((Stop::TooMuch, format!("the host sent more than {max_total} bytes")));
+                    reading = false;
+                }
+                Ok(n) => {
+                    stdout.extend_from_slice(&buf[..n]);
+                    frames.feed(&buf[..n]);
+                    let done = frames.facts_done_before(probe.counted);
+                    if done > facts_done {
+                        facts_done = done;
+                        on_fact(facts_done);
+                    }
+                    moved = true;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => {
+                    stopped = Some((Stop::Lost, format!("connection lost: {e}")));
+                    reading = false;
+                }
+            }
+        }
+        if let Some(asks) = asks.as_deref_mut() {
+            moved |= asks.step(&frames, &mut relay);
+        }
+        moved |= relay.pass();
+        if !reading && asks.as_deref().is_none_or(|a| a.finished(&relay)) {
+            break;
+        }
+        // Bytes libssh2 already took off the socket for a channel wait in
+        // its queue, where polling the socket cannot see them.
+        let queued = reading && (channel.read_window().available > 0 || channel.eof());
+        if !moved && !queued && !relay.queued() {
+            let until = if reading {
+                deadline.instant()
+            } else {
+                asks.as_deref().map_or(deadline.instant(), AppAsks::until)
+            };
+            relay.wait(until.saturating_duration_since(std::time::Instant::now()));
+        }
+    }
+    // Blocking again, the services' channels closed (their conversations
+    // end on the closed sockets).
+    relay.close();
+    let (stop, cut_off) = stopped.map_or((None, None), |(stop, why)| (Some(stop), Some(why)));
+    // The exit status waits for the command's end (and for a tool's child
+    // that keeps the channel open), by the deadline too. Dropping the
+    // channel closes it, which waits for the host's answer (sshd gives it
+    // only once the command has ended): a probe given up, or past the
+    // deadline, waits no more than libssh2's least wait (1 ms).
+    let mut exit_code = None;
+    if cut_off.is_none() && deadline.arm(session) && channel.wait_close().is_ok() {
+        exit_code = channel.exit_status().ok();
+    }
+    session.set_timeout(1);
+    drop(channel);
+    Ok(Transcript { stdout, frames: frames.finish(), cut_off, stop, stderr, exit_code })
+}
+
+/// Opens the exec channel, starts `run.launch`'s command and sends it the
+/// probe (blocking, each step within the deadline).
+fn start(session: &Session, run: &ProbeRun<'_>) -> Result<Channel, ExecError> {
+    let ProbeRun { launch, probe, app, deadline, .. } = *run;
     // The probe ends itself before the host's deadline: nothing of it may
     // outlive the time paritty gives the host.
     let script = probe.for_app(deadline.left(), app.0, app.1);
@@ -138,63 +241,5 @@ pub fn run_probe_as(
     channel.flush().map_err(sent)?;
     deadline.arm(session);
     channel.send_eof().map_err(|e| ExecError { step: Step::SendProbe, error: e.into() })?;
-
-    let mut stdout = Vec::new();
-    let mut buf = vec![0u8; 32 * 1024];
-    // Frames are read as they arrive, so the screen can show a host filling
-    // in; the reader counts facts by their frames, never by text a tool
-    // could print.
-    let mut frames = Reader::new(&probe.boundary);
-    let mut facts_done = 0;
-    let stopped = loop {
-        // Each read waits at most the time left, not a span set once.
-        if !deadline.arm(session) {
-            break Some((Stop::Deadline, deadline.reason(Phase::Probe)));
-        }
-        match channel.read(&mut buf) {
-            Ok(0) => break None,
-            Ok(n) => {
-                if stdout.len() + n > max_total {
-                    break Some((
-                        Stop::TooMuch,
-                        format!("the host sent more than {max_total} bytes"),
-                    ));
-                }
-                stdout.extend_from_slice(&buf[..n]);
-                frames.feed(&buf[..n]);
-                if frames.facts_done() > facts_done {
-                    facts_done = frames.facts_done();
-                    on_fact(facts_done);
-                }
-            }
-            // A quiet host until the deadline: the next look ends the loop.
-            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {}
-            Err(e) => break Some((Stop::Lost, format!("connection lost: {e}"))),
-        }
-    };
-    let (stop, cut_off) = stopped.map_or((None, None), |(stop, why)| (Some(stop), Some(why)));
-    // Stdout ended, so whatever stderr the host sent is already here.
-    let mut stderr = Vec::new();
-    if let (Some(cap), None) = (launch.stderr_cap, stop) {
-        let mut stream = channel.stderr();
-        while stderr.len() < cap && deadline.arm(session) {
-            let room = (cap - stderr.len()).min(buf.len());
-            match stream.read(&mut buf[..room]) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => stderr.extend_from_slice(&buf[..n]),
-            }
-        }
-    }
-    // The exit status is not needed: waiting for it (and for a tool's
-    // child that keeps the channel open) ends by the deadline too. Dropping
-    // the channel closes it, which waits for the host's answer (sshd gives
-    // it only once the command has ended): a probe given up, or past the
-    // deadline, waits no more than libssh2's least wait (1 ms).
-    let mut exit_code = None;
-    if cut_off.is_none() && deadline.arm(session) && channel.wait_close().is_ok() {
-        exit_code = channel.exit_status().ok();
-    }
-    session.set_timeout(1);
-    drop(channel);
-    Ok(Transcript { stdout, frames: frames.finish(), cut_off, stop, stderr, exit_code })
+    Ok(channel)
 }

@@ -11,8 +11,9 @@ use super::SshSettings;
 use super::connect::{self, ConnectOptions, failure};
 use super::deadline::{Deadline, Phase};
 use super::exec;
+use super::exec::ProbeRun;
 use super::settings::{self, Request};
-use super::tunnel::Tunnel;
+use super::tunnel::AppAsks;
 use crate::collect::CollectOptions;
 use crate::collect::backing::remote;
 use crate::collect::events::Stage;
@@ -93,7 +94,20 @@ pub fn collect_host(
     let max_total = crate::probe::script::max_output(profile, opts.collect.max_bytes);
     let environment = labels.get("environment").map(String::as_str);
     let app = (app_dir, environment);
-    let transcript = match exec::run_probe(&session, probe, app, deadline, max_total, facts_done) {
+    // The app's services are asked through this session while the probe
+    // runs, from the host's side (the probe keeps the credentials there).
+    let mut asks = AppAsks {
+        session: &session,
+        deadline,
+        timeout: opts.collect.command_timeout,
+        host: name,
+        config_fact: crate::probe::script::app_config_fact(profile),
+        max_bytes: opts.collect.max_bytes,
+        asks: None,
+    };
+    let run =
+        ProbeRun { launch: exec::SHELL, probe, app, deadline, max_total, on_fact: facts_done };
+    let transcript = match exec::run(&session, &run, Some(&mut asks)) {
         Ok(t) => t,
         Err(why) => {
             let f = failure(FailReason::ProbeFailed, format!("{name}: {why}"));
@@ -101,18 +115,9 @@ pub fn collect_host(
         }
     };
     let parsed = &transcript.frames;
-    // The app's services, asked through this session from the host's side
-    // (the probe kept the credentials there).
-    let backing = parsed.facts.get(&crate::probe::script::app_fact(profile)).map(|records| {
-        let config = remote::read(records, opts.collect.max_bytes);
-        let mut tunnel = Tunnel {
-            session: &session,
-            deadline,
-            timeout: opts.collect.command_timeout,
-            host: name,
-        };
-        remote::facts(&config, roles, name, &mut tunnel)
-    });
+    let mut answered = asks.finish().unwrap_or(remote::Answered { asked: Vec::new() });
+    let backing = remote::from_frames(&parsed.facts, profile, opts.collect.max_bytes)
+        .map(|config| remote::facts(&config, roles, name, &mut answered));
     // The session ends here: dropping it closes the socket and sends
     // nothing more (the channel is already closed or given up).
     session.set_timeout(1);

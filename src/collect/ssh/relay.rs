@@ -18,10 +18,10 @@ use std::time::Duration;
 use rustix::event::{PollFd, PollFlags, poll};
 use ssh2::{BlockDirections, Channel, Session};
 
-/// How long the pump sleeps when nothing moved and no socket woke it: it
-/// bounds the wait for bytes libssh2 read from the socket for a channel
-/// after that channel's turn in the same pass (poll cannot see them).
-/// A hundred wake-ups a second of a few syscalls each cost no CPU to speak of.
+/// How long the pump sleeps when nothing moved and no socket woke it: a
+/// bound on any wake-up this loop cannot see (`queued` sees the bytes
+/// libssh2 took off the socket for another channel). A hundred wake-ups a
+/// second of a few syscalls each cost no CPU to speak of.
 const TICK: Duration = Duration::from_millis(10);
 
 /// The most bytes moved at once in either direction of one channel; a
@@ -83,6 +83,18 @@ impl<'s> Relay<'s> {
             moved |= link.move_up(&mut buf);
         }
         moved
+    }
+
+    /// Whether a channel that may read has bytes waiting in libssh2's
+    /// queue (taken off the socket while another channel was read), which
+    /// polling the socket cannot see.
+    pub fn queued(&self) -> bool {
+        self.links.iter().any(|l| {
+            !l.done
+                && !l.far_done
+                && l.to_local.is_empty()
+                && (l.channel.read_window().available > 0 || l.channel.eof())
+        })
     }
 
     /// Sleeps until the session's socket or a local end can move bytes,
