@@ -1,7 +1,8 @@
-//! A host's backing services from the probe: the app fact's lines (roles,
-//! their URLs without credentials, the host's clients' answers) become
-//! `backing.*` facts; the services that tell their version without a login
-//! are asked by the caller (through the SSH session's channels, `ssh::tunnel`).
+//! A host's backing services from the probe: the app's two frames (its
+//! configuration: roles, their URLs without credentials; then the host's
+//! clients' answers) become `backing.*` facts; the services that tell their
+//! version without a login are asked by the caller (through the SSH
+//! session's channels while the probe runs, `ssh::tunnel`).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -184,7 +185,7 @@ pub fn facts(
         }
     }
     let mut asking = Vec::new();
-    for entry in &config.entries {
+    for entry in wanted(config, roles) {
         let fact = match &entry.endpoint {
             Err(why) => bad_url(&entry.origin, why),
             Ok(endpoint) => match decide(config, entry, endpoint, host) {
@@ -222,10 +223,8 @@ enum Decision {
 /// The services `facts` would ask through a `Reach`, known from the
 /// configuration alone: a transport may ask them before the clients'
 /// answers are in, and answer `facts` from what it got (`Answered`).
-pub fn questions<'c>(config: &'c HostConfig, host: &str) -> Vec<Question<'c>> {
-    config
-        .entries
-        .iter()
+pub fn questions<'c>(config: &'c HostConfig, roles: &[Role], host: &str) -> Vec<Question<'c>> {
+    wanted(config, roles)
         .filter_map(|entry| {
             let endpoint = entry.endpoint.as_ref().ok()?;
             match decide(config, entry, endpoint, host) {
@@ -234,6 +233,16 @@ pub fn questions<'c>(config: &'c HostConfig, host: &str) -> Vec<Question<'c>> {
             }
         })
         .collect()
+}
+
+/// The entries of the roles paritty was told of, the first of each: the
+/// lines come from the host, which could name a thousand services.
+fn wanted<'c>(config: &'c HostConfig, roles: &[Role]) -> impl Iterator<Item = &'c Entry> {
+    config.entries.iter().enumerate().filter_map(move |(i, entry)| {
+        let known = roles.iter().any(|r| r.name == entry.role);
+        let first = !config.entries[..i].iter().any(|e| e.role == entry.role);
+        (known && first).then_some(entry)
+    })
 }
 
 fn decide(config: &HostConfig, entry: &Entry, endpoint: &Endpoint, host: &str) -> Decision {
@@ -502,7 +511,7 @@ mod tests {
             [(app_config_fact(&profile), records(config, None))].into();
         let cut = from_frames(&first, &profile, 65536).expect("a configuration");
         assert!(!cut.clients_ran);
-        let asked = questions(&cut, "prod");
+        let asked = questions(&cut, &roles(&BTreeMap::default()), "prod");
         assert_eq!(asked.len(), 1, "only the Redis without a password is asked beside");
         let answer = Outcome::Answered {
             service: "redis".into(),
@@ -523,6 +532,30 @@ mod tests {
         assert_eq!(db.status, Status::Timeout);
         assert!(db.raw.contains("the probe ended before prod's own client asked it"), "{}", db.raw);
         assert_eq!(from_frames(&BTreeMap::new(), &profile, 65536), None);
+    }
+
+    /// The host's lines are the host's word: a role paritty was not told
+    /// of, or a role said twice, is not asked.
+    #[test]
+    fn only_the_first_line_of_each_known_role_is_asked() {
+        use std::fmt::Write as _;
+        let mut lines = String::new();
+        for i in 0..50 {
+            let _ = write!(
+                lines,
+                "R\tcache\tREDIS_URL\tthe environment\tredis://10.0.0.{i}:6379\t0\n\
+                 R\tnot_a_role_{i}\tX_URL\tthe environment\tredis://10.1.0.{i}:6379\t0\n"
+            );
+        }
+        let config = read(&records(&lines, None), 1 << 20);
+        let roles = roles(&BTreeMap::default());
+        let asked = questions(&config, &roles, "prod");
+        assert_eq!(asked.len(), 1);
+        assert_eq!(asked[0].endpoint.host.as_deref(), Some("10.0.0.0"));
+        let mut reach = Refused(vec![]);
+        let told = facts(&config, &roles, "prod", &mut reach);
+        assert_eq!(reach.0, ["Redis redis 10.0.0.0:6379"]);
+        assert_eq!(told.keys().collect::<Vec<_>>(), ["backing.cache"]);
     }
 
     #[test]

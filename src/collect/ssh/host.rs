@@ -11,7 +11,7 @@ use super::SshSettings;
 use super::connect::{self, ConnectOptions, failure};
 use super::deadline::{Deadline, Phase};
 use super::exec;
-use super::exec::ProbeRun;
+use super::exec::{ProbeRun, Transcript};
 use super::settings::{self, Request};
 use super::tunnel::AppAsks;
 use crate::collect::CollectOptions;
@@ -19,7 +19,7 @@ use crate::collect::backing::remote;
 use crate::collect::events::Stage;
 use crate::collect::probed::facts_from_probe;
 use crate::model::{
-    FailReason, Failure, HostInfo, ProfileRef, SCHEMA_VERSION, Snapshot, Transport,
+    Fact, FailReason, Failure, HostInfo, ProfileRef, SCHEMA_VERSION, Snapshot, Transport,
 };
 use crate::output::sanitize::one_line;
 use crate::probe::script::ProbeScript;
@@ -66,19 +66,7 @@ pub fn collect_host(
     stage: &dyn Fn(Stage),
     facts_done: &dyn Fn(usize),
 ) -> HostOutcome {
-    let HostJob {
-        name,
-        labels,
-        settings,
-        profile,
-        probe,
-        opts,
-        connect,
-        ssh_config,
-        deadline,
-        app_dir,
-        roles,
-    } = *job;
+    let HostJob { name, labels, settings, profile, opts, connect, ssh_config, deadline, .. } = *job;
     let started = Instant::now();
     let collected_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let failed = |f: Failure| HostOutcome { snapshot: None, failure: Some(f) };
@@ -91,33 +79,14 @@ pub fn collect_host(
         };
 
     stage(Stage::Probing);
-    let max_total = crate::probe::script::max_output(profile, opts.collect.max_bytes);
-    let environment = labels.get("environment").map(String::as_str);
-    let app = (app_dir, environment);
-    // The app's services are asked through this session while the probe
-    // runs, from the host's side (the probe keeps the credentials there).
-    let mut asks = AppAsks {
-        session: &session,
-        deadline,
-        timeout: opts.collect.command_timeout,
-        host: name,
-        config_fact: crate::probe::script::app_config_fact(profile),
-        max_bytes: opts.collect.max_bytes,
-        asks: None,
-    };
-    let run =
-        ProbeRun { launch: exec::SHELL, probe, app, deadline, max_total, on_fact: facts_done };
-    let transcript = match exec::run(&session, &run, Some(&mut asks)) {
-        Ok(t) => t,
+    let (transcript, backing) = match probe_and_ask(&session, job, facts_done) {
+        Ok(done) => done,
         Err(why) => {
             let f = failure(FailReason::ProbeFailed, format!("{name}: {why}"));
             return failed(deadline.explain(f, Phase::StartingProbe));
         }
     };
     let parsed = &transcript.frames;
-    let mut answered = asks.finish().unwrap_or(remote::Answered { asked: Vec::new() });
-    let backing = remote::from_frames(&parsed.facts, profile, opts.collect.max_bytes)
-        .map(|config| remote::facts(&config, roles, name, &mut answered));
     // The session ends here: dropping it closes the socket and sends
     // nothing more (the channel is already closed or given up).
     session.set_timeout(1);
@@ -175,6 +144,41 @@ pub fn collect_host(
         failure(reason, format!("{name}: partial results, {why}"))
     });
     HostOutcome { snapshot: Some(snapshot), failure }
+}
+
+/// Runs the probe on the session and, while it runs, asks the app's
+/// services through it from the host's side (the probe keeps the
+/// credentials there): the transcript, and the `backing.*` facts when the
+/// probe sent the app's configuration.
+fn probe_and_ask(
+    session: &ssh2::Session,
+    job: &HostJob<'_>,
+    facts_done: &dyn Fn(usize),
+) -> Result<(Transcript, Option<BTreeMap<String, Fact>>), exec::ExecError> {
+    let HostJob { name, labels, profile, probe, opts, deadline, app_dir, roles, .. } = *job;
+    let mut asks = AppAsks {
+        session,
+        deadline,
+        timeout: opts.collect.command_timeout,
+        host: name,
+        config_fact: crate::probe::script::app_config_fact(profile),
+        roles,
+        max_bytes: opts.collect.max_bytes,
+        asks: None,
+    };
+    let run = ProbeRun {
+        launch: exec::SHELL,
+        probe,
+        app: (app_dir, labels.get("environment").map(String::as_str)),
+        deadline,
+        max_total: crate::probe::script::max_output(profile, opts.collect.max_bytes),
+        on_fact: facts_done,
+    };
+    let transcript = exec::run(session, &run, Some(&mut asks))?;
+    let mut answered = asks.finish().unwrap_or(remote::Answered { asked: Vec::new() });
+    let backing = remote::from_frames(&transcript.frames.facts, profile, opts.collect.max_bytes)
+        .map(|config| remote::facts(&config, roles, name, &mut answered));
+    Ok((transcript, backing))
 }
 
 /// A logged-in session to the host, directly or through its ProxyJump hops

@@ -31,6 +31,7 @@ use super::deadline::Deadline;
 use super::relay::Relay;
 use crate::backing::ask::{Answer, AskError, Link, Login, Protocol, ask};
 use crate::backing::endpoint::Endpoint;
+use crate::backing::roles::Role;
 use crate::collect::backing::remote::{self, Answered, Question};
 use crate::collect::backing::{Outcome, from_ask_error};
 use crate::model::Status;
@@ -50,6 +51,8 @@ pub struct AppAsks<'s> {
     pub host: &'s str,
     /// The probe's frame that holds the app's configuration.
     pub config_fact: usize,
+    /// The app's roles: only their services are asked.
+    pub roles: &'s [Role],
     pub max_bytes: usize,
     /// The asking, once the configuration came.
     pub asks: Option<Asks>,
@@ -62,7 +65,7 @@ impl AppAsks<'_> {
         if self.asks.is_none() {
             let Some(records) = frames.fact(self.config_fact) else { return false };
             let config = remote::read(records, self.max_bytes);
-            let questions = remote::questions(&config, self.host);
+            let questions = remote::questions(&config, self.roles, self.host);
             let until = (Instant::now() + self.timeout).min(self.deadline.instant());
             self.asks = Some(Asks::new(&questions, until));
         }
