@@ -81,6 +81,60 @@ JSON
             --cache "$PWD/../npm-cache" >/dev/null)
         : > "$node/.done"
     fi
+    ruby_fixture "$root/ruby"
+}
+
+# The Ruby side (tests/it/deps_git.rs): a gem in a local git repository
+# (tinygit) and an app whose Gemfile takes it from there (`git:`) beside
+# a gem of its own folder (`path:`), installed by Bundler itself, offline
+# (`--local`, nothing from rubygems.org): `app` into the path its
+# .bundle/config names (vendor/bundle), `app-env` into the one
+# $BUNDLE_PATH names at install (gems-env), so the checkouts under
+# `ruby/<abi>/bundler/gems/` are laid out as Bundler lays them out.
+ruby_fixture() {
+    local rb=$1
+    [[ -f $rb/.done ]] && return 0
+    if ! command -v bundle >/dev/null 2>&1 || ! command -v git >/dev/null 2>&1; then
+        echo "test-deps: no bundle or git: the Ruby app fixture is not made" >&2
+        return 0
+    fi
+    echo "test-deps: making the Ruby app fixture in $rb" >&2
+    rm -rf "$rb"; mkdir -p "$rb/tinygit/lib"
+    cat > "$rb/tinygit/tinygit.gemspec" <<'RUBY'
+Gem::Specification.new do |spec|
+  spec.name = "tinygit"
+  spec.version = "0.3.1"
+  spec.summary = "paritty's test gem from a git source"
+  spec.authors = ["paritty"]
+  spec.files = ["lib/tinygit.rb"]
+end
+RUBY
+    echo 'module Tinygit; end' > "$rb/tinygit/lib/tinygit.rb"
+    git -C "$rb/tinygit" init -q
+    git -C "$rb/tinygit" add .
+    git -C "$rb/tinygit" -c user.name=paritty -c user.email=paritty@localhost \
+        commit -q -m 'tinygit 0.3.1'
+    local app
+    for app in app app-env; do
+        mkdir -p "$rb/$app/local"
+        cat > "$rb/$app/local/localgem.gemspec" <<'RUBY'
+Gem::Specification.new do |spec|
+  spec.name = "localgem"
+  spec.version = "1.2.0"
+  spec.summary = "paritty's test gem from the app's own folder"
+  spec.authors = ["paritty"]
+  spec.files = []
+end
+RUBY
+        printf '%s\n' 'source "https://rubygems.org"' 'gem "tinygit", git: "../tinygit"' 'gem "localgem", path: "local"' \
+            > "$rb/$app/Gemfile"
+    done
+    # (Root's warning, said on every install, is not news.)
+    (cd "$rb/app" && export BUNDLE_SILENCE_ROOT_WARNING=1 \
+        && bundle config set --local path vendor/bundle >/dev/null && bundle install --local --quiet)
+    (cd "$rb/app-env" && export BUNDLE_SILENCE_ROOT_WARNING=1 BUNDLE_PATH=gems-env \
+        && bundle install --local --quiet)
+    : > "$rb/.done"
 }
 
 # command or file -> Debian package
