@@ -327,10 +327,12 @@ fn local_backing(plan: &Plan) -> std::collections::BTreeMap<String, crate::model
 fn local_deps(plan: &Plan) -> std::collections::BTreeMap<String, crate::model::Fact> {
     let virtual_env = std::env::var_os("VIRTUAL_ENV");
     let path_var = std::env::var_os("PATH");
+    let bundle_path = std::env::var_os("BUNDLE_PATH");
     super::deps::local::collect(&super::deps::local::Here {
         app_dir: &plan.app_dir,
         virtual_env: virtual_env.as_deref(),
         path_var: path_var.as_deref(),
+        bundle_path: bundle_path.as_deref(),
     })
 }
 

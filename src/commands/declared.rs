@@ -76,8 +76,14 @@ fn here(plan: &Plan, dir: &Path) -> Declarations {
     use crate::deps::{Ecosystem, fact_id};
     let mut declarations = read_dir_for(dir, &app_hosts(plan, dir));
     let path = std::env::var_os("PATH");
-    let found =
-        local::read(&local::Here { app_dir: dir, virtual_env: None, path_var: path.as_deref() });
+    // Only the pins count here: the environment's `VIRTUAL_ENV` and
+    // `BUNDLE_PATH` (where packages are installed) are not asked.
+    let found = local::read(&local::Here {
+        app_dir: dir,
+        virtual_env: None,
+        path_var: path.as_deref(),
+        bundle_path: None,
+    });
     for pin in found.pinned.iter().filter(|p| p.nested.is_none()) {
         let (constraint, rules) = match pin.ecosystem {
             Ecosystem::Python => (format!("=={}", pin.version), Rules::Pep440),

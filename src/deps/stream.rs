@@ -27,8 +27,8 @@ pub const LOCK_FILES: &[&str] = &[
 /// too).
 pub const VENVS: &[&str] = &[".venv", "venv", "env", ".virtualenv"];
 
-/// Where the app's bundle is installed when `.bundle/config` names no
-/// `BUNDLE_PATH` (`probe/deps.sh` too).
+/// Where the app's bundle is installed when neither `.bundle/config` nor
+/// the environment names a `BUNDLE_PATH` (`probe/deps.sh` too).
 pub const BUNDLE_DEFAULT: &str = "vendor/bundle";
 
 /// The system's gem folders (Debian's, then the official `ruby` images':
@@ -47,16 +47,50 @@ pub const SYSTEM_GEMS: &[&str] = &[
     "/usr/local/lib/ruby/gems/*/specifications/default",
 ];
 
-/// Whether gemspec `path` is in one of the system's gem folders.
+/// Where Bundler checks out the gems of `git:` sources when it installs
+/// into the system's gems (`Bundler.install_path`, the gem folder's
+/// `bundler/gems`): Debian's, and the official `ruby` images' (`probe/deps.sh`
+/// has the same). Each checkout holds its gemspecs as `is_checkout_gem`
+/// says.
+pub const SYSTEM_CHECKOUTS: &[&str] = &[
+    "/var/lib/gems/*/bundler/gems",
+    "/usr/local/bundle/bundler/gems",
+    "/usr/local/lib/ruby/gems/*/bundler/gems",
+];
+
+/// Whether gemspec `path` is in one of the system's gem folders (or the
+/// system's checkouts of `git:` gems).
 pub fn is_system_gem(path: &str) -> bool {
     let Some((dir, _)) = path.rsplit_once('/') else { return false };
-    SYSTEM_GEMS.iter().any(|pattern| match pattern.split_once('*') {
-        None => dir == *pattern,
-        Some((before, after)) => dir
+    let in_folder = |folder: &str, pattern: &str| match pattern.split_once('*') {
+        None => folder == pattern,
+        Some((before, after)) => folder
             .strip_prefix(before)
             .and_then(|rest| rest.strip_suffix(after))
             .is_some_and(|version| !version.is_empty() && !version.contains('/')),
-    })
+    };
+    SYSTEM_GEMS.iter().any(|pattern| in_folder(dir, pattern))
+        || checkout_of(path).is_some_and(|gems| SYSTEM_CHECKOUTS.iter().any(|p| in_folder(gems, p)))
+}
+
+/// Whether `path` is a gemspec in a checkout of a `git:` gem: Bundler
+/// checks each out into `<bundle>/ruby/<abi>/bundler/gems/<repo>-<sha>/`
+/// (`Bundler::Source::Git#install_path`) and rewrites there, as RubyGems
+/// writes them, the gemspecs its glob `{,*,*/*}.gemspec` finds (one
+/// repository may hold several gems, Rails' all of its own).
+pub fn is_checkout_gem(path: &str) -> bool {
+    checkout_of(path).is_some()
+}
+
+/// The `.../bundler/gems` folder of a checkout's gemspec `path`.
+fn checkout_of(path: &str) -> Option<&str> {
+    let at = path.rfind("/bundler/gems/")?;
+    let rest = &path[at + "/bundler/gems/".len()..];
+    let depth = rest.matches('/').count();
+    let name = rest.rsplit('/').next().unwrap_or(rest);
+    let plain = rest.split('/').all(|part| !part.is_empty() && !part.starts_with('.'));
+    ((1..=3).contains(&depth) && plain && name.ends_with(".gemspec"))
+        .then_some(&path[..at + "/bundler/gems".len()])
 }
 
 /// `BUNDLE_PATH` of a `.bundle/config` (`BUNDLE_PATH: "vendor/bundle"`,
@@ -69,11 +103,25 @@ pub fn bundle_path(config: &str) -> Option<&str> {
             .and_then(|v| v.strip_suffix('"'))
             .or_else(|| value.strip_prefix('\'')?.strip_suffix('\''))
             .unwrap_or(value);
-        // `./gems` is `gems`: the path evidence names is the same here
-        // and in the probe.
-        let value = value.trim_start_matches("./");
-        (!value.is_empty()).then_some(value)
+        plain_path(value)
     })
+}
+
+/// Where the app's bundle is, as Bundler settles it (`Settings#path`: the
+/// app's `.bundle/config` first, then the environment): the config's
+/// `BUNDLE_PATH`, else `$BUNDLE_PATH` (`env`), else `BUNDLE_DEFAULT`.
+/// Relative to the app folder when relative (Bundler expands it from
+/// the Gemfile's folder). The user's own `~/.bundle/config`, which comes
+/// after both, is not read.
+pub fn bundle_dir<'a>(config: &'a str, env: Option<&'a str>) -> &'a str {
+    bundle_path(config).or_else(|| plain_path(env?)).unwrap_or(BUNDLE_DEFAULT)
+}
+
+/// `./gems` is `gems`: the path evidence names is the same here and in
+/// the probe; an empty one is none.
+fn plain_path(value: &str) -> Option<&str> {
+    let value = value.trim_start_matches("./");
+    (!value.is_empty()).then_some(value)
 }
 
 /// The most a file may bring (a big app's hidden lockfile is a few MiB).
@@ -143,7 +191,9 @@ pub fn parse(path: &str, text: &str) -> Option<(Role, Parsed)> {
         "Pipfile.lock" => (Role::Pinned, python::pipfile_lock(path, text)),
         "Gemfile.lock" | "gems.locked" => (Role::Pinned, ruby::gemfile_lock(path, text)),
         _ if name.ends_with(".gemspec")
-            && (parent == "specifications" || path.contains("/specifications/default/")) =>
+            && (parent == "specifications"
+                || path.contains("/specifications/default/")
+                || is_checkout_gem(path)) =>
         {
             (Role::Installed, ruby::gemspec(path, text))
         }
@@ -202,6 +252,42 @@ mod tests {
         assert!(!is_system_gem("/usr/lib/ruby/gems/3.1/x/specifications/default/json-2.gemspec"));
         assert!(!is_system_gem("/var/lib/gems//specifications/rack-2.gemspec"));
         assert!(!is_system_gem(path));
+    }
+
+    #[test]
+    fn gemspecs_of_git_checkouts_are_installed_to_two_folders_down() {
+        let spec = "  s.name = \"tinygit\".freeze\n  s.version = \"0.3.1\"\n";
+        let checkout = "vendor/bundle/ruby/3.1.0/bundler/gems/tinygit-c5ae0936b31e";
+        for path in [
+            format!("{checkout}/tinygit.gemspec"),
+            format!("{checkout}/activesupport/activesupport.gemspec"),
+            format!("{checkout}/gems/sub/sub.gemspec"),
+        ] {
+            assert!(is_checkout_gem(&path), "{path}");
+            assert!(matches!(parse(&path, spec), Some((Role::Installed, _))), "{path}");
+            assert!(!is_system_gem(&path), "{path}");
+        }
+        for path in [
+            format!("{checkout}/a/b/c/deep.gemspec"),
+            format!("{checkout}/.git/x.gemspec"),
+            format!("{checkout}/tinygit.gemspec.orig"),
+            "vendor/bundle/ruby/3.1.0/bundler/gems/top.gemspec".to_owned(),
+        ] {
+            assert!(!is_checkout_gem(&path), "{path}");
+            assert!(parse(&path, spec).is_none(), "{path}");
+        }
+        assert!(is_system_gem("/var/lib/gems/3.1.0/bundler/gems/rails-0123abcd/rails.gemspec"));
+        assert!(is_system_gem("/usr/local/bundle/bundler/gems/x-1/lib/x.gemspec"));
+        assert!(!is_system_gem("/opt/bundle/bundler/gems/x-1/x.gemspec"));
+    }
+
+    #[test]
+    fn the_app_s_config_comes_before_the_environment() {
+        let config = "---\nBUNDLE_PATH: \"vendor/gems\"\n";
+        assert_eq!(bundle_dir(config, Some("/srv/bundle")), "vendor/gems");
+        assert_eq!(bundle_dir("---\n", Some("./gems-env")), "gems-env");
+        assert_eq!(bundle_dir("---\n", Some("")), BUNDLE_DEFAULT);
+        assert_eq!(bundle_dir("", None), BUNDLE_DEFAULT);
     }
 
     #[test]

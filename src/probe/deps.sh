@@ -23,7 +23,7 @@ FNR == 1 {
   if (substr(name, 1, length(p)) == p) name = substr(name, length(p) + 1)
   gsub(/[\001-\037\177-\377]/, "?", name)
   head = (FILENAME ~ /\.dist-info\/METADATA$/); cut = 0
-  spec = (FILENAME ~ /\/specifications\/(default\/)?[^\/]*\.gemspec$/); seen = 0
+  spec = (FILENAME ~ /\/specifications\/(default\/)?[^\/]*\.gemspec$/ || FILENAME ~ /\/bundler\/gems\/[^\/]+\/([^\/]+\/)?([^\/]+\/)?[^\/]*\.gemspec$/); seen = 0
 }
 head == 2 || cut { next }
 head == 1 && /^\r?$/ { head = 2; next }
@@ -91,24 +91,40 @@ _deps() {
     done
   fi
   # Ruby's installed gems: the app's bundle (.bundle/config's BUNDLE_PATH,
-  # else vendor/bundle), else, for an app with a lock file where bundler is
-  # on PATH, the system's gem folders (deps::stream::SYSTEM_GEMS; paritty
-  # keeps the gems the lock names).
-  _db=vendor/bundle
+  # else the session's $BUNDLE_PATH, else vendor/bundle: Bundler reads its
+  # settings in that order), its gemspecs and its checkouts of git: gems
+  # (bundler/gems/REPO-SHA/, gemspecs to two folders down as Bundler's
+  # glob finds them), else, for an app with a lock file where bundler is
+  # on PATH, the system's gem folders and checkouts
+  # (deps::stream::SYSTEM_GEMS and SYSTEM_CHECKOUTS; paritty keeps the
+  # gems the lock names).
+  _db=
   if [ -f "$A/.bundle/config" ]; then
-    _x=$(awk '/^BUNDLE_PATH:/ { sub(/^BUNDLE_PATH:[ \t]*/, ""); sub(/[ \t\r]+$/, ""); if ($0 ~ /^".*"$/ || $0 ~ /^\047.*\047$/) $0 = substr($0, 2, length($0) - 2); while (substr($0, 1, 2) == "./") $0 = substr($0, 3); print; exit }' "$A/.bundle/config" 2>/dev/null)
-    [ -n "$_x" ] && _db=$_x
+    _db=$(awk '/^BUNDLE_PATH:/ { sub(/^BUNDLE_PATH:[ \t]*/, ""); sub(/[ \t\r]+$/, ""); if ($0 ~ /^".*"$/ || $0 ~ /^\047.*\047$/) $0 = substr($0, 2, length($0) - 2); while (substr($0, 1, 2) == "./") $0 = substr($0, 3); print; exit }' "$A/.bundle/config" 2>/dev/null)
   fi
+  if [ -z "$_db" ]; then
+    _db=${BUNDLE_PATH:-}
+    while :; do case $_db in ./*) _db=${_db#./} ;; *) break ;; esac; done
+  fi
+  [ -n "$_db" ] || _db=vendor/bundle
   case $_db in /*) ;; *) _db=$A/$_db ;; esac
   _dg=0
-  for _s in "$_db"/ruby/*/specifications; do
-    [ -d "$_s" ] || continue
+  for _s in "$_db"/ruby/*; do
+    [ -d "$_s/specifications" ] || [ -d "$_s/bundler/gems" ] || continue
     _dg=1
-    for _n in "$_s"/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n"; done
+    for _n in "$_s"/specifications/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n"; done
+    for _c in "$_s"/bundler/gems/*; do
+      [ -d "$_c" ] || continue
+      for _n in "$_c"/*.gemspec "$_c"/*/*.gemspec "$_c"/*/*/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n"; done
+    done
   done
   if [ "$_dg" = 0 ] && { [ -f "$A/Gemfile.lock" ] || [ -f "$A/gems.locked" ]; } && command -v bundle >/dev/null 2>&1; then
     for _n in /var/lib/gems/*/specifications/*.gemspec /usr/share/rubygems-integration/all/specifications/*.gemspec /usr/lib/ruby/gems/*/specifications/*.gemspec /usr/lib/ruby/gems/*/specifications/default/*.gemspec /usr/local/bundle/specifications/*.gemspec /usr/local/lib/ruby/gems/*/specifications/*.gemspec /usr/local/lib/ruby/gems/*/specifications/default/*.gemspec; do
       [ -f "$_n" ] && set -- "$@" "$_n"
+    done
+    for _c in /var/lib/gems/*/bundler/gems/* /usr/local/bundle/bundler/gems/* /usr/local/lib/ruby/gems/*/bundler/gems/*; do
+      [ -d "$_c" ] || continue
+      for _n in "$_c"/*.gemspec "$_c"/*/*.gemspec "$_c"/*/*/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n"; done
     done
   fi
   [ $# -gt 0 ] || return 0

@@ -23,7 +23,7 @@ use paritty::probe::{frame, script};
 use paritty::profile::load_profile;
 
 /// target/deps-fixture/`name` (`python`, `node`), made by test-deps.sh.
-fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/deps-fixture").join(name);
     assert!(
         dir.join(".done").is_file(),
@@ -211,13 +211,26 @@ fn local_collection_gives_what_pip_and_the_packages_say() {
 
 /// The facts as the probe brings them back from `app`, run by `shell`.
 pub(crate) fn probed(shell: &[String], app: &Path) -> BTreeMap<String, Fact> {
+    probed_with(shell, app, None)
+}
+
+/// `probed` in a session whose `$BUNDLE_PATH` is `bundle_path` (unset:
+/// `None`).
+pub(crate) fn probed_with(
+    shell: &[String],
+    app: &Path,
+    bundle_path: Option<&str>,
+) -> BTreeMap<String, Fact> {
     let profile =
         load_profile(profile_fixture("deps-test").to_str().expect("UTF-8"), None).expect("profile");
     let built = script::build(&profile, CollectOptions::default().script_limits())
         .in_app(Some(app.to_str().expect("UTF-8")));
     let text = built.for_host(Duration::from_secs(60));
     let out = run_script(shell, &text, |c| {
-        c.env_remove("VIRTUAL_ENV");
+        c.env_remove("VIRTUAL_ENV").env_remove("BUNDLE_PATH");
+        if let Some(value) = bundle_path {
+            c.env("BUNDLE_PATH", value);
+        }
     });
     let frames = frame::parse(&out.stdout, &built.boundary);
     assert!(frames.finished, "{shell:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -226,8 +239,18 @@ pub(crate) fn probed(shell: &[String], app: &Path) -> BTreeMap<String, Fact> {
 }
 
 pub(crate) fn here(app: &Path) -> BTreeMap<String, Fact> {
+    here_with(app, None)
+}
+
+/// `here` as if paritty were started with `$BUNDLE_PATH` `bundle_path`.
+pub(crate) fn here_with(app: &Path, bundle_path: Option<&str>) -> BTreeMap<String, Fact> {
     let path = std::env::var_os("PATH");
-    local::collect(&local::Here { app_dir: app, virtual_env: None, path_var: path.as_deref() })
+    local::collect(&local::Here {
+        app_dir: app,
+        virtual_env: None,
+        path_var: path.as_deref(),
+        bundle_path: bundle_path.map(std::ffi::OsStr::new),
+    })
 }
 
 #[test]

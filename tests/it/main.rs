@@ -26,6 +26,7 @@ mod containers_noshell;
 mod containers_ssh;
 mod declared;
 mod deps;
+mod deps_git;
 mod deps_ruby;
 mod diff;
 mod examples_shipped;

@@ -8,12 +8,15 @@
 //! pin Python packages, the site-packages of the `python3` on PATH (an
 //! image that `pip install`ed into its interpreter): a machine's own
 //! Python packages are not an app's. Ruby's installed gems likewise: the
-//! app's bundle (`.bundle/config`'s `BUNDLE_PATH`, else `vendor/bundle`)
-//! when it has one, else, for an app with a `Gemfile.lock` where Bundler
-//! is on PATH, the system's gem folders (the gems the lock names only).
+//! app's bundle (`.bundle/config`'s `BUNDLE_PATH`, else `$BUNDLE_PATH`,
+//! else `vendor/bundle`: `deps::stream::bundle_dir`) when it has one, its
+//! gemspecs and its checkouts of `git:` gems, else, for an app with a
+//! `Gemfile.lock` where Bundler is on PATH, the system's gem folders and
+//! checkouts (the gems the lock names only).
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use super::{Found, facts};
@@ -21,7 +24,7 @@ use crate::declare::Problem;
 use crate::deps::Ecosystem;
 use crate::deps::ruby::GEMSPEC_HEAD;
 use crate::deps::stream::{
-    BUNDLE_DEFAULT, LOCK_FILES, MAX_FILE, SYSTEM_GEMS, VENVS, bundle_path, is_requirements,
+    LOCK_FILES, MAX_FILE, SYSTEM_CHECKOUTS, SYSTEM_GEMS, VENVS, bundle_dir, is_requirements,
 };
 use crate::fsutil::{read_prefix, read_text};
 use crate::model::Fact;
@@ -37,6 +40,9 @@ pub struct Here<'a> {
     pub virtual_env: Option<&'a OsStr>,
     /// The PATH that finds `python3` (the interpreter's own packages).
     pub path_var: Option<&'a OsStr>,
+    /// `$BUNDLE_PATH` as paritty was started with it (where Bundler
+    /// installs when the app's `.bundle/config` does not say).
+    pub bundle_path: Option<&'a OsStr>,
 }
 
 /// The `deps.*` facts of the app folder here.
@@ -81,27 +87,69 @@ pub fn read(here: &Here<'_>) -> Found {
         }
     }
     let locks_gems = ["Gemfile.lock", "gems.locked"].iter().any(|n| dir.join(n).is_file());
-    let mut gems = bundle_specifications(dir);
-    if gems.is_empty() && locks_gems && has_bundler(here.path_var) {
-        gems = SYSTEM_GEMS.iter().flat_map(|pattern| expand(pattern)).collect();
-    }
-    for folder in gems {
-        for spec in sorted(&folder, |n| n.ends_with(".gemspec")) {
-            read_gemspec(&mut found, dir, &spec);
+    let mut gems = bundle_gemspecs(dir, here.bundle_path.and_then(OsStr::to_str));
+    if gems.is_none() && locks_gems && has_bundler(here.path_var) {
+        let folders = SYSTEM_GEMS.iter().flat_map(|pattern| expand(pattern));
+        let mut specs: Vec<PathBuf> = folders.flat_map(|f| gemspecs_in(&f)).collect();
+        for pattern in SYSTEM_CHECKOUTS {
+            specs.extend(expand(pattern).iter().flat_map(|gems| checkout_gemspecs(gems)));
         }
+        gems = Some(specs);
+    }
+    for spec in gems.unwrap_or_default() {
+        read_gemspec(&mut found, dir, &spec);
     }
     found
 }
 
-/// The app bundle's `ruby/<abi>/specifications` folders.
-fn bundle_specifications(app_dir: &Path) -> Vec<PathBuf> {
+/// The app bundle's gemspecs, per `ruby/<abi>` folder its
+/// `specifications/*.gemspec` then its checkouts' of `git:` gems; `None`
+/// when it has neither folder (no bundle).
+fn bundle_gemspecs(app_dir: &Path, env: Option<&str>) -> Option<Vec<PathBuf>> {
     let config = read_text(&app_dir.join(".bundle/config"), 64 * 1024).unwrap_or_default();
-    let bundle = app_dir.join(bundle_path(&config).unwrap_or(BUNDLE_DEFAULT));
-    sorted(&bundle.join("ruby"), |_| true)
+    let bundle = app_dir.join(bundle_dir(&config, env));
+    let mut any = false;
+    let mut specs = Vec::new();
+    for abi in sorted(&bundle.join("ruby"), |_| true) {
+        let (folder, checkouts) = (abi.join("specifications"), abi.join("bundler/gems"));
+        any |= folder.is_dir() || checkouts.is_dir();
+        specs.extend(gemspecs_in(&folder));
+        specs.extend(checkout_gemspecs(&checkouts));
+    }
+    any.then_some(specs)
+}
+
+/// The `*.gemspec` files of `dir`, sorted.
+fn gemspecs_in(dir: &Path) -> Vec<PathBuf> {
+    // Hidden ones too are passed over, as the probe's globs pass them.
+    sorted(dir, |n| n.ends_with(".gemspec") && !n.starts_with('.'))
         .into_iter()
-        .map(|abi| abi.join("specifications"))
-        .filter(|p| p.is_dir())
+        .filter(|p| p.is_file())
         .collect()
+}
+
+/// The gemspecs of each checkout in `gems` (a `bundler/gems` folder),
+/// where Bundler's glob `{,*,*/*}.gemspec` finds them; in the order the
+/// probe's `*.gemspec */*.gemspec */*/*.gemspec` globs give (each sorted
+/// as a whole by path, hidden folders passed over).
+fn checkout_gemspecs(gems: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for checkout in sorted(gems, |n| !n.starts_with('.')).into_iter().filter(|p| p.is_dir()) {
+        let mut level = vec![checkout];
+        for _ in 0..3 {
+            let mut specs: Vec<PathBuf> = level.iter().flat_map(|d| gemspecs_in(d)).collect();
+            // By the bytes of the whole path, as a glob sorts in the C
+            // locale (`Path`'s order goes by components).
+            specs.sort_by(|a, b| a.as_os_str().as_bytes().cmp(b.as_os_str().as_bytes()));
+            out.extend(specs);
+            level = level
+                .iter()
+                .flat_map(|d| sorted(d, |n| !n.starts_with('.')))
+                .filter(|p| p.is_dir())
+                .collect();
+        }
+    }
+    out
 }
 
 fn has_bundler(path_var: Option<&OsStr>) -> bool {

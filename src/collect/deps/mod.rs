@@ -66,11 +66,12 @@ pub fn facts(found: &Found) -> BTreeMap<String, Fact> {
     }
     // Per name, the top-level copy first, then the nested ones.
     let mut installed: BTreeMap<(Ecosystem, &str), Vec<&Package>> = BTreeMap::new();
-    // The system's gem folders hold every gem of the machine: only those
-    // the lock file names are the app's.
+    // The system's gem folders hold every gem of the machine, and a git
+    // checkout every gem of its repository: only those the lock file
+    // names are the app's.
     let app_gem = |p: &Package| {
         p.ecosystem != Ecosystem::Ruby
-            || !stream::is_system_gem(&p.file)
+            || !(stream::is_system_gem(&p.file) || stream::is_checkout_gem(&p.file))
             || pins.contains_key(&(Ecosystem::Ruby, p.name.as_str()))
     };
     for package in found.installed.iter().filter(|p| app_gem(p)) {

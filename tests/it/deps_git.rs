@@ -1,0 +1,193 @@
+//! Gems from `git:` and `path:` sources, and the bundle `$BUNDLE_PATH`
+//! names, against Bundler's own installs (`scripts/test-deps.sh` makes
+//! them offline under target/deps-fixture/ruby: a gem checked out of a
+//! local git repository, beside a gem of the app's own folder, into the
+//! path `.bundle/config` names and into the one `$BUNDLE_PATH` named).
+//! What is installed, and where, is what Bundler itself loads
+//! (`Bundler.load.specs`) at test time; read here, by the probe in every
+//! local shell, and over a real sshd whose sessions set `BUNDLE_PATH`.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use super::deps::{diff_with_prod, fixture, here_with, probed_with, text};
+use crate::common::probe::shells;
+use crate::common::sshd::{HostSpec, Lab};
+use paritty::model::Status;
+
+/// A gem as Bundler loads it: name, version, and the folder it loads it
+/// from.
+#[derive(Debug)]
+struct Loaded {
+    name: String,
+    version: String,
+    folder: PathBuf,
+}
+
+/// What Bundler loads for the app in `app` with `$BUNDLE_PATH`
+/// `bundle_path` (and no user config): `None` when it cannot (a gem is
+/// not installed where it looks).
+fn bundler_loads(app: &Path, bundle_path: Option<&str>) -> Option<Vec<Loaded>> {
+    let mut command = Command::new("ruby");
+    command
+        .args(["-rbundler", "-e"])
+        .arg("Bundler.load.specs.each { |s| puts [s.name, s.version, s.full_gem_path].join(\"\\t\") }")
+        .current_dir(app)
+        .env("BUNDLE_USER_CONFIG", "/nonexistent")
+        .env("BUNDLE_SILENCE_ROOT_WARNING", "1");
+    for name in ["BUNDLE_PATH", "BUNDLE_APP_CONFIG", "BUNDLE_GEMFILE", "BUNDLE_IGNORE_CONFIG"] {
+        command.env_remove(name);
+    }
+    if let Some(value) = bundle_path {
+        command.env("BUNDLE_PATH", value);
+    }
+    let out = command.output().expect("ruby runs (scripts/test-deps.sh installs it)");
+    if !out.status.success() {
+        return None;
+    }
+    let said = String::from_utf8(out.stdout).expect("UTF-8");
+    let loaded = said
+        .lines()
+        .map(|line| {
+            let mut parts = line.split('\t');
+            let mut next = || parts.next().unwrap_or_else(|| panic!("{line:?}")).to_owned();
+            Loaded { name: next(), version: next(), folder: PathBuf::from(next()) }
+        })
+        .collect();
+    Some(loaded)
+}
+
+/// The fixture's app folder `name` (`app`, `app-env`).
+fn app(name: &str) -> PathBuf {
+    fixture("ruby").join(name)
+}
+
+/// The gems Bundler loads from checkouts of `git:` sources in `app`'s
+/// bundle, and those of `path:` sources (in the app folder, outside its
+/// bundle): at least one of each.
+fn git_and_path_gems(app: &Path, bundle_path: Option<&str>) -> (Vec<Loaded>, Vec<Loaded>) {
+    let loaded = bundler_loads(app, bundle_path).expect("Bundler loads the fixture's bundle");
+    let (git, rest): (Vec<Loaded>, Vec<Loaded>) =
+        loaded.into_iter().partition(|g| g.folder.to_string_lossy().contains("/bundler/gems/"));
+    let path: Vec<Loaded> = rest.into_iter().filter(|g| g.folder.starts_with(app)).collect();
+    assert!(!git.is_empty() && !path.is_empty(), "{git:?} {path:?}");
+    (git, path)
+}
+
+/// Every `git:` gem is a fact with the version Bundler loads, the lock's
+/// pin beside it, found in the checkout Bundler loads it from; no `path:`
+/// gem is one (the app's own code), and nothing else is; the probe reads
+/// the same in every shell.
+fn assert_read_as_bundler_loads(app: &Path, bundle_path: Option<&str>) {
+    let (git, path) = git_and_path_gems(app, bundle_path);
+    let facts = here_with(app, bundle_path);
+    for gem in &git {
+        let fact = &facts[&format!("deps.ruby.{}", gem.name)];
+        assert_eq!(fact.status, Status::Ok, "{fact:?}");
+        assert_eq!(fact.value.as_deref(), Some(gem.version.as_str()), "{fact:?}");
+        assert_eq!(fact.pinned.as_deref(), Some(gem.version.as_str()), "{fact:?}");
+        let checkout = gem.folder.strip_prefix(app).expect("the checkout is in the app folder");
+        let at = fact.found_at.as_deref().unwrap_or_default();
+        assert!(Path::new(at).starts_with(checkout), "{at} is not in {}", checkout.display());
+    }
+    for gem in &path {
+        assert!(!facts.contains_key(&format!("deps.ruby.{}", gem.name)), "{facts:?}");
+    }
+    assert_eq!(facts.len(), git.len(), "{facts:?}");
+    for shell in shells() {
+        assert_eq!(
+            probed_with(&shell, app, bundle_path),
+            facts,
+            "{shell:?} in {} with BUNDLE_PATH {bundle_path:?}",
+            app.display()
+        );
+    }
+}
+
+#[test]
+fn a_git_gem_is_read_from_its_checkout_and_a_path_gem_is_the_app_s_own() {
+    assert_read_as_bundler_loads(&app("app"), None);
+}
+
+#[test]
+fn bundle_path_from_the_environment_counts_where_the_app_s_config_says_none() {
+    let env_app = app("app-env");
+    // Relative (to the app folder), as written with `./`, and absolute.
+    let absolute = env_app.join("gems-env");
+    for value in ["gems-env", "./gems-env", absolute.to_str().expect("UTF-8")] {
+        assert_read_as_bundler_loads(&env_app, Some(value));
+    }
+    // The app's .bundle/config comes first: Bundler loads vendor/bundle's
+    // gems whatever the environment says.
+    assert_read_as_bundler_loads(&app("app"), Some("gems-env"));
+
+    // Without it, Bundler cannot load the bundle in gems-env, and what the
+    // lock pins is not installed.
+    assert!(bundler_loads(&env_app, None).is_none(), "Bundler found the gems after all");
+    let (git, _) = git_and_path_gems(&env_app, Some("gems-env"));
+    let facts = here_with(&env_app, None);
+    for gem in &git {
+        let fact = &facts[&format!("deps.ruby.{}", gem.name)];
+        assert_eq!(fact.status, Status::Missing, "{fact:?}");
+        assert_eq!(fact.pinned.as_deref(), Some(gem.version.as_str()), "{fact:?}");
+    }
+    for shell in shells() {
+        assert_eq!(probed_with(&shell, &env_app, None), facts, "{shell:?}");
+    }
+}
+
+/// Copies app folder `from` to `to`, readable by the lab's user, but for
+/// git's own folders (the checkouts' `.git`), which no reader opens.
+fn copy_app(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    fs::set_permissions(to, fs::Permissions::from_mode(0o755)).expect("chmod");
+    for entry in fs::read_dir(from).expect("read") {
+        let entry = entry.expect("entry");
+        let (path, target) = (entry.path(), to.join(entry.file_name()));
+        let kind = entry.file_type().expect("type");
+        if kind.is_dir() && entry.file_name() != ".git" {
+            copy_app(&path, &target);
+        } else if kind.is_file() {
+            fs::copy(&path, &target).expect("copy");
+            fs::set_permissions(&target, fs::Permissions::from_mode(0o644)).expect("chmod");
+        }
+    }
+}
+
+#[test]
+fn an_ssh_host_s_bundle_path_comes_from_its_session() {
+    let (git, _) = git_and_path_gems(&app("app-env"), Some("gems-env"));
+    let lab = Lab::new();
+    let env = [("BUNDLE_PATH", "gems-env")];
+    let _host = lab.add_host(&HostSpec { name: "prod", env: &env, ..HostSpec::default() });
+    let remote_app = lab.dir().join("srv-app");
+    copy_app(&app("app-env"), &remote_app);
+
+    // This machine: the app whose .bundle/config names its bundle.
+    let out = diff_with_prod(&lab, &app("app"), &remote_app, "json");
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", text(&out));
+    let diff: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let rows: Vec<&Value> = diff["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["id"].as_str().is_some_and(|id| id.starts_with("deps.ruby.")))
+        .collect();
+    assert_eq!(rows.len(), git.len(), "{diff}");
+    for gem in &git {
+        let row = rows
+            .iter()
+            .find(|r| r["id"] == format!("deps.ruby.{}", gem.name).as_str())
+            .unwrap_or_else(|| panic!("no row of {}: {diff}", gem.name));
+        for cell in [&row["cells"][0], &row["cells"][1]] {
+            assert_eq!(cell["value"], gem.version.as_str(), "{row}");
+            // `lock` is said only where the lock pins another version.
+            assert!(cell.get("lock").is_none(), "{row}");
+        }
+        assert_eq!(row["cells"][1]["severity"], "equal", "{row}");
+    }
+}
