@@ -85,12 +85,13 @@ JSON
 }
 
 # The Ruby side (tests/it/deps_git.rs): a gem in a local git repository
-# (tinygit) and an app whose Gemfile takes it from there (`git:`) beside
-# a gem of its own folder (`path:`), installed by Bundler itself, offline
-# (`--local`, nothing from rubygems.org): `app` into the path its
-# .bundle/config names (vendor/bundle), `app-env` into the one
-# $BUNDLE_PATH names at install (gems-env), so the checkouts under
-# `ruby/<abi>/bundler/gems/` are laid out as Bundler lays them out.
+# (tinygit, with a second gem one folder down) and an app whose Gemfile
+# takes tinygit from there (`git:`) beside a gem of its own folder
+# (`path:`), installed by Bundler itself, offline (`--local`, nothing
+# from rubygems.org): `app` into the path its .bundle/config names
+# (vendor/bundle), `app-env` into the one $BUNDLE_PATH names at install
+# (gems-env), so the checkouts under `ruby/<abi>/bundler/gems/` are laid
+# out as Bundler lays them out.
 ruby_fixture() {
     local rb=$1
     [[ -f $rb/.done ]] && return 0
@@ -110,6 +111,19 @@ Gem::Specification.new do |spec|
 end
 RUBY
     echo 'module Tinygit; end' > "$rb/tinygit/lib/tinygit.rb"
+    # A second gem one folder down (as Rails' repository holds its
+    # gems), which the app does not ask for: Bundler rewrites its
+    # gemspec in the checkout too, and the lock does not name it.
+    mkdir -p "$rb/tinygit/tinyextra"
+    cat > "$rb/tinygit/tinyextra/tinyextra.gemspec" <<'RUBY'
+Gem::Specification.new do |spec|
+  spec.name = "tinyextra"
+  spec.version = "9.9.9"
+  spec.summary = "a gem of tinygit's repository no app here asks for"
+  spec.authors = ["paritty"]
+  spec.files = []
+end
+RUBY
     git -C "$rb/tinygit" init -q
     git -C "$rb/tinygit" add .
     git -C "$rb/tinygit" -c user.name=paritty -c user.email=paritty@localhost \

@@ -76,8 +76,9 @@ pub fn is_system_gem(path: &str) -> bool {
 /// Whether `path` is a gemspec in a checkout of a `git:` gem: Bundler
 /// checks each out into `<bundle>/ruby/<abi>/bundler/gems/<repo>-<sha>/`
 /// (`Bundler::Source::Git#install_path`) and rewrites there, as RubyGems
-/// writes them, the gemspecs its glob `{,*,*/*}.gemspec` finds (one
-/// repository may hold several gems, Rails' all of its own).
+/// writes them, the gemspecs its glob `{,*,*/*}.gemspec` finds: at the
+/// top or one folder down (one repository may hold several gems, Rails'
+/// `activesupport/activesupport.gemspec` and the others).
 pub fn is_checkout_gem(path: &str) -> bool {
     checkout_of(path).is_some()
 }
@@ -89,7 +90,7 @@ fn checkout_of(path: &str) -> Option<&str> {
     let depth = rest.matches('/').count();
     let name = rest.rsplit('/').next().unwrap_or(rest);
     let plain = rest.split('/').all(|part| !part.is_empty() && !part.starts_with('.'));
-    ((1..=3).contains(&depth) && plain && name.ends_with(".gemspec"))
+    ((1..=2).contains(&depth) && plain && name.ends_with(".gemspec"))
         .then_some(&path[..at + "/bundler/gems".len()])
 }
 
@@ -255,20 +256,19 @@ mod tests {
     }
 
     #[test]
-    fn gemspecs_of_git_checkouts_are_installed_to_two_folders_down() {
+    fn gemspecs_of_git_checkouts_are_installed_at_the_top_or_one_folder_down() {
         let spec = "  s.name = \"tinygit\".freeze\n  s.version = \"0.3.1\"\n";
         let checkout = "vendor/bundle/ruby/3.1.0/bundler/gems/tinygit-c5ae0936b31e";
         for path in [
             format!("{checkout}/tinygit.gemspec"),
             format!("{checkout}/activesupport/activesupport.gemspec"),
-            format!("{checkout}/gems/sub/sub.gemspec"),
         ] {
             assert!(is_checkout_gem(&path), "{path}");
             assert!(matches!(parse(&path, spec), Some((Role::Installed, _))), "{path}");
             assert!(!is_system_gem(&path), "{path}");
         }
         for path in [
-            format!("{checkout}/a/b/c/deep.gemspec"),
+            format!("{checkout}/gems/sub/sub.gemspec"),
             format!("{checkout}/.git/x.gemspec"),
             format!("{checkout}/tinygit.gemspec.orig"),
             "vendor/bundle/ruby/3.1.0/bundler/gems/top.gemspec".to_owned(),

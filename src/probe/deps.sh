@@ -23,7 +23,7 @@ FNR == 1 {
   if (substr(name, 1, length(p)) == p) name = substr(name, length(p) + 1)
   gsub(/[\001-\037\177-\377]/, "?", name)
   head = (FILENAME ~ /\.dist-info\/METADATA$/); cut = 0
-  spec = (FILENAME ~ /\/specifications\/(default\/)?[^\/]*\.gemspec$/ || FILENAME ~ /\/bundler\/gems\/[^\/]+\/([^\/]+\/)?([^\/]+\/)?[^\/]*\.gemspec$/); seen = 0
+  spec = (FILENAME ~ /\/specifications\/(default\/)?[^\/]*\.gemspec$/ || FILENAME ~ /\/bundler\/gems\/[^\/]+\/([^\/]+\/)?[^\/]*\.gemspec$/); seen = 0
 }
 head == 2 || cut { next }
 head == 1 && /^\r?$/ { head = 2; next }
@@ -93,8 +93,8 @@ _deps() {
   # Ruby's installed gems: the app's bundle (.bundle/config's BUNDLE_PATH,
   # else the session's $BUNDLE_PATH, else vendor/bundle: Bundler reads its
   # settings in that order), its gemspecs and its checkouts of git: gems
-  # (bundler/gems/REPO-SHA/, gemspecs to two folders down as Bundler's
-  # glob finds them), else, for an app with a lock file where bundler is
+  # (bundler/gems/REPO-SHA/, gemspecs at the top and one folder down, as
+  # Bundler's glob finds them), else, for an app with a lock file where bundler is
   # on PATH, the system's gem folders and checkouts
   # (deps::stream::SYSTEM_GEMS and SYSTEM_CHECKOUTS; paritty keeps the
   # gems the lock names).
@@ -115,7 +115,7 @@ _deps() {
     for _n in "$_s"/specifications/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n"; done
     for _c in "$_s"/bundler/gems/*; do
       [ -d "$_c" ] || continue
-      for _n in "$_c"/*.gemspec "$_c"/*/*.gemspec "$_c"/*/*/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n"; done
+      for _n in "$_c"/*.gemspec "$_c"/*/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n"; done
     done
   done
   if [ "$_dg" = 0 ] && { [ -f "$A/Gemfile.lock" ] || [ -f "$A/gems.locked" ]; } && command -v bundle >/dev/null 2>&1; then
@@ -124,7 +124,7 @@ _deps() {
     done
     for _c in /var/lib/gems/*/bundler/gems/* /usr/local/bundle/bundler/gems/* /usr/local/lib/ruby/gems/*/bundler/gems/*; do
       [ -d "$_c" ] || continue
-      for _n in "$_c"/*.gemspec "$_c"/*/*.gemspec "$_c"/*/*/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n"; done
+      for _n in "$_c"/*.gemspec "$_c"/*/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n"; done
     done
   fi
   [ $# -gt 0 ] || return 0

@@ -80,7 +80,8 @@ fn git_and_path_gems(app: &Path, bundle_path: Option<&str>) -> (Vec<Loaded>, Vec
 
 /// Every `git:` gem is a fact with the version Bundler loads, the lock's
 /// pin beside it, found in the checkout Bundler loads it from; no `path:`
-/// gem is one (the app's own code), and nothing else is; the probe reads
+/// gem is one (the app's own code), and nothing else is (the checkout's
+/// other gem, which Bundler does not load, among them); the probe reads
 /// the same in every shell.
 fn assert_read_as_bundler_loads(app: &Path, bundle_path: Option<&str>) {
     let (git, path) = git_and_path_gems(app, bundle_path);

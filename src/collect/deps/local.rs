@@ -129,14 +129,14 @@ fn gemspecs_in(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The gemspecs of each checkout in `gems` (a `bundler/gems` folder),
-/// where Bundler's glob `{,*,*/*}.gemspec` finds them; in the order the
-/// probe's `*.gemspec */*.gemspec */*/*.gemspec` globs give (each sorted
-/// as a whole by path, hidden folders passed over).
+/// where Bundler's glob `{,*,*/*}.gemspec` finds them: at the top, then
+/// one folder down, in the order the probe's `*.gemspec */*.gemspec`
+/// globs give (each sorted as a whole by path, hidden ones passed over).
 fn checkout_gemspecs(gems: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for checkout in sorted(gems, |n| !n.starts_with('.')).into_iter().filter(|p| p.is_dir()) {
         let mut level = vec![checkout];
-        for _ in 0..3 {
+        for _ in 0..2 {
             let mut specs: Vec<PathBuf> = level.iter().flat_map(|d| gemspecs_in(d)).collect();
             // By the bytes of the whole path, as a glob sorts in the C
             // locale (`Path`'s order goes by components).
