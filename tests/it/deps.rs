@@ -34,11 +34,18 @@ pub(crate) fn fixture(name: &str) -> PathBuf {
 }
 
 pub(crate) fn paritty(dir: &Path, args: &[&str]) -> Output {
+    paritty_with(dir, args, &[])
+}
+
+/// `paritty` with environment `env` added.
+fn paritty_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_paritty"))
         .args(args)
         .current_dir(dir)
         .env("PARITTY_CONFIG_DIR", dir.join("no-config"))
         .env_remove("VIRTUAL_ENV")
+        .env_remove("BUNDLE_PATH")
+        .envs(env.iter().copied())
         .output()
         .expect("run paritty")
 }
@@ -87,9 +94,14 @@ pub(crate) fn diff_with_prod(
 
 /// `paritty snapshot local --app-dir APP` as JSON, run from elsewhere.
 fn snapshot(app: &Path) -> Value {
+    snapshot_with(app, &[])
+}
+
+/// `snapshot` with environment `env` added.
+pub(crate) fn snapshot_with(app: &Path, env: &[(&str, &str)]) -> Value {
     let cwd = tempfile::tempdir().expect("tmp");
     let profile = profile_fixture("deps-test");
-    let out = paritty(
+    let out = paritty_with(
         cwd.path(),
         &[
             "snapshot",
@@ -102,6 +114,7 @@ fn snapshot(app: &Path) -> Value {
             "json",
             "--no-redact",
         ],
+        env,
     );
     assert!(out.status.success(), "{}", text(&out));
     serde_json::from_slice(&out.stdout).expect("JSON")

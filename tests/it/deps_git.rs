@@ -14,7 +14,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use super::deps::{diff_with_prod, fixture, here_with, probed_with, text};
+use super::deps::{diff_with_prod, fixture, here_with, probed_with, snapshot_with, text};
 use crate::common::probe::shells;
 use crate::common::sshd::{HostSpec, Lab};
 use paritty::model::Status;
@@ -138,6 +138,19 @@ fn bundle_path_from_the_environment_counts_where_the_app_s_config_says_none() {
     }
     for shell in shells() {
         assert_eq!(probed_with(&shell, &env_app, None), facts, "{shell:?}");
+    }
+}
+
+#[test]
+fn paritty_s_own_bundle_path_is_this_machine_s() {
+    let env_app = app("app-env");
+    let (git, _) = git_and_path_gems(&env_app, Some("gems-env"));
+    let with = snapshot_with(&env_app, &[("BUNDLE_PATH", "gems-env")]);
+    let without = snapshot_with(&env_app, &[]);
+    for gem in &git {
+        let id = format!("deps.ruby.{}", gem.name);
+        assert_eq!(with["facts"][&id]["value"], gem.version.as_str(), "{with}");
+        assert_eq!(without["facts"][&id]["status"], "missing", "{without}");
     }
 }
 
