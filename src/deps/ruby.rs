@@ -3,8 +3,10 @@
 //! (version)` (four spaces; the gem's own dependencies at six); a version
 //! may carry a platform (`nokogiri (1.15.4-x86_64-linux)`): what is
 //! pinned. What is installed is in the installed gems' own
-//! `specifications/NAME-VERSION.gemspec` files, read by `gemspec` (their
-//! `s.name` and `s.version` lines, never evaluated).
+//! `specifications/NAME-VERSION.gemspec` files, and for a `GIT` source in
+//! the gemspecs Bundler rewrites in the same form in its checkout
+//! (`stream::is_checkout_gem`), read by `gemspec` (their `s.name` and
+//! `s.version` lines, never evaluated).
 
 use super::{Ecosystem, Package, Parsed, is_name, is_version};
 
@@ -81,7 +83,9 @@ fn assignment(line: &str) -> Option<(&str, &str)> {
 }
 
 /// The gems a `Gemfile.lock` lists in its `specs:`; `PATH` gems (the
-/// app's own folders) are left out.
+/// app's own folders, `gem "x", path: "..."`) are left out: they are the
+/// app's code, installed nowhere, their version the app's revision's
+/// (`app.revision` compares that), so none is a `deps.ruby.*` fact.
 pub fn gemfile_lock(file: &str, text: &str) -> Parsed {
     let mut out = Parsed::default();
     let mut section = "";
