@@ -87,8 +87,8 @@ def main():
             ch["five"].append(r["channels"]["median"] - none)
         channel_rows.append((transport, {k: statistics.median(v) for k, v in ch.items()},
                              statistics.median(f / s for f, s in zip(ch["five"], ch["slowest"]))))
-    print("\nThe five but PostgreSQL (over SSH, the ones asked through `direct-tcpip` channels after"
-          " the probe; PostgreSQL is asked by the host's psql inside it), added time:\n")
+    print("\nThe five but PostgreSQL (over SSH, the ones asked through `direct-tcpip` channels while"
+          " the probe runs; PostgreSQL is asked by the host's psql inside it), added time:\n")
     print("| transport | slowest of the five alone | sum of the five alone | the five together "
           "| together / slowest (per round, median) |")
     print("|---|---|---|---|---|")

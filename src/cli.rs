@@ -88,6 +88,11 @@ pub struct ProbeArgs {
     /// the script base64-encoded, decoded and run by `sh` on the host.
     #[arg(long)]
     pub raw: bool,
+    /// The app's folder on the hosts that will run the probe (absolute):
+    /// its `.env` files, dependency files and app sources are read there,
+    /// and its commands run there, as for a `[[host]]`'s `app_dir`.
+    #[arg(long, value_name = "DIR")]
+    pub host_app_dir: Option<String>,
     #[command(flatten)]
     pub collect: CollectArgs,
 }

@@ -74,7 +74,7 @@ declare -A url=()
 while read -r name u; do url[$name]=$u; done < "$out/lab/services.env"
 names=(postgresql mariadb redis memcached rabbitmq redis2)
 # "channels": all but PostgreSQL, the five that SSH asks through channels
-# after the probe (PostgreSQL is asked by the host's psql inside it).
+# while the probe runs (PostgreSQL is asked by the host's psql inside it).
 cases=(none "${names[@]}" channels all)
 
 # An app folder and a paritty.toml per case; the SSH host's app_dir is the

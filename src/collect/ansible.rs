@@ -12,7 +12,9 @@ use std::time::SystemTime;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::backing::remote;
 use super::probed::facts_from_probe;
+use crate::backing::roles::Role;
 use crate::model::{
     FailReason, Failure, HostInfo, HostReport, ProfileRef, SCHEMA_VERSION, Snapshot, Transport,
 };
@@ -93,6 +95,7 @@ impl std::error::Error for ImportError {}
 pub fn reports(
     json: &[u8],
     profile: &Profile,
+    roles: &[Role],
     max_bytes: usize,
 ) -> Result<Vec<HostReport>, ImportError> {
     let output: Output = serde_json::from_slice(json).map_err(|e| {
@@ -126,7 +129,7 @@ pub fn reports(
     hosts.sort_by_key(|(_, (order, _))| *order);
     Ok(hosts
         .into_iter()
-        .map(|(name, (_, found))| report(&name, found, profile, max_bytes))
+        .map(|(name, (_, found))| report(&name, found, profile, roles, max_bytes))
         .collect())
 }
 
@@ -207,7 +210,13 @@ fn probe_line(stdout: &str) -> Option<(&str, Option<&str>, bool)> {
     })
 }
 
-fn report(name: &str, found: Found, profile: &Profile, max_bytes: usize) -> HostReport {
+fn report(
+    name: &str,
+    found: Found,
+    profile: &Profile,
+    roles: &[Role],
+    max_bytes: usize,
+) -> HostReport {
     let name = cap(one_line(name), MAX_NAME_BYTES);
     let failed = |reason, why: String| HostReport {
         target: name.clone(),
@@ -250,6 +259,11 @@ fn report(name: &str, found: Found, profile: &Profile, max_bytes: usize) -> Host
         max_bytes,
         cut_off.as_deref().unwrap_or("the probe did not report it"),
     );
+    // The app's services as the host's configuration names them: its own
+    // clients' answers kept; paritty had no session to ask the rest through.
+    if let Some(config) = remote::from_frames(&frames.facts, profile, max_bytes) {
+        facts.extend(remote::facts(&config, roles, &name, &mut remote::NotReached::imported()));
+    }
     if let Some(records) = frames.facts.get(&crate::probe::script::deps_fact(profile)) {
         facts.extend(super::deps::from_probe(records));
     }

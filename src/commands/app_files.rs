@@ -1,8 +1,9 @@
 //! `--declared-from HOST`: the declaration files of a host's app folder
 //! (its `app_dir`), read through the host's own transport (the probe over
 //! SSH, the engine for a container) as a profile of file facts asked in
-//! the app folder, then parsed here like the local ones. Text only, each
-//! file at most `declare::read::MAX_FILE_BYTES`, never evaluated.
+//! the app folder, then parsed here like the local ones, with the lock
+//! pins the same probe's dependency fact read. Text only, each file at
+//! most `declare::read::MAX_FILE_BYTES`, never evaluated.
 
 use std::sync::Arc;
 
@@ -82,5 +83,9 @@ pub fn read(target: &Target, plan: &Plan) -> Result<Declarations> {
     }
     let mut declarations = from_texts(&format!("{name}:{app_dir}"), &files);
     declarations.problems.extend(problems);
+    // The probe read the app's dependency files too: their lock pins
+    // declare, as this machine's do.
+    let pins = crate::collect::deps::pins_of(&snapshot.facts);
+    super::declared::add_pins(&mut declarations, pins.iter());
     Ok(declarations)
 }

@@ -72,8 +72,6 @@ fn app_hosts(plan: &Plan, dir: &Path) -> Vec<AppHost> {
 /// the project disagreeing with itself, as for any declaration).
 fn here(plan: &Plan, dir: &Path) -> Declarations {
     use crate::collect::deps::local;
-    use crate::declare::Rules;
-    use crate::deps::{Ecosystem, fact_id};
     let mut declarations = read_dir_for(dir, &app_hosts(plan, dir));
     let path = std::env::var_os("PATH");
     // Only the pins count here: the environment's `VIRTUAL_ENV` and
@@ -84,7 +82,19 @@ fn here(plan: &Plan, dir: &Path) -> Declarations {
         path_var: path.as_deref(),
         bundle_path: None,
     });
-    for pin in found.pinned.iter().filter(|p| p.nested.is_none()) {
+    add_pins(&mut declarations, found.pinned.iter().filter(|p| p.nested.is_none()));
+    declarations
+}
+
+/// Lock pins as declarations: each an exact constraint on its `deps.*`
+/// fact by the ecosystem's rules.
+pub fn add_pins<'p>(
+    declarations: &mut Declarations,
+    pins: impl Iterator<Item = &'p crate::deps::Package>,
+) {
+    use crate::declare::Rules;
+    use crate::deps::{Ecosystem, fact_id};
+    for pin in pins {
         let (constraint, rules) = match pin.ecosystem {
             Ecosystem::Python => (format!("=={}", pin.version), Rules::Pep440),
             Ecosystem::Node => (pin.version.clone(), Rules::Npm),
@@ -98,7 +108,6 @@ fn here(plan: &Plan, dir: &Path) -> Declarations {
             line: pin.line,
         });
     }
-    declarations
 }
 
 /// The declarations judged against `comparison`'s hosts.

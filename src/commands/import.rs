@@ -18,7 +18,7 @@ use crate::model::snapshot_file;
 pub fn run(args: &ImportArgs, config: Option<&Config>) -> Result<ExitCode> {
     let plan = options::plan(&args.collect, None, config)?;
     let bytes = read(&args.file)?;
-    let reports = ansible::reports(&bytes, &plan.profile, plan.collect.max_bytes)
+    let reports = ansible::reports(&bytes, &plan.profile, &plan.roles, plan.collect.max_bytes)
         .map_err(|e| eyre!("{}: {e}", args.file.display()))?;
     if reports.is_empty() {
         return Err(eyre!("{}: Ansible's output names no host", args.file.display()));

@@ -18,7 +18,15 @@ const MAX_RAW_LINE: usize = 120 * 1024;
 
 pub fn run(args: &ProbeArgs, config: Option<&Config>) -> Result<ExitCode> {
     let plan = options::plan(&args.collect, None, config)?;
-    let probe = script::build_with_roles(&plan.profile, plan.collect.script_limits(), &plan.roles);
+    let mut probe =
+        script::build_with_roles(&plan.profile, plan.collect.script_limits(), &plan.roles);
+    if let Some(dir) = &args.host_app_dir {
+        if let Some(problem) = crate::config::app_dir_problem(dir) {
+            let problem = problem.replace("`app_dir`", "--host-app-dir");
+            return Err(eyre!("{problem}"));
+        }
+        probe = probe.in_app(Some(dir));
+    }
     if !args.raw {
         print_stdout(&probe.text)?;
         return Ok(ExitCode::from(EXIT_OK));

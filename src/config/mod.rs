@@ -305,7 +305,7 @@ fn pod_or_argv_problem(host: &InventoryHost) -> Option<(&'static str, Option<usi
 
 /// What is wrong with an `app_dir`: it is a path on another machine, read
 /// there by the probe, so it must be absolute and one plain line.
-fn app_dir_problem(dir: &str) -> Option<&'static str> {
+pub fn app_dir_problem(dir: &str) -> Option<&'static str> {
     if !dir.starts_with('/') {
         Some("`app_dir` must be an absolute path (it is a folder on that host)")
     } else if dir.chars().any(char::is_control) {

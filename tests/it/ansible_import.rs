@@ -8,6 +8,7 @@
 
 #![cfg(target_os = "linux")]
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -178,6 +179,75 @@ fn the_probe_through_ansible_imports_as_paritty_collects_it() {
             "curl 8.5.0 (x86_64-pc-linux-gnu)\nPARITTY-0 E 0\n"
         );
     }
+}
+
+/// Through Ansible with `paritty probe --host-app-dir`, the probe reads the
+/// app folder as a `[[host]]`'s `app_dir` does: every fact as `paritty
+/// snapshot` collects it over SSH, the host's own clients' answers (SQLite's
+/// library) included; a service paritty would ask through the session is
+/// `not-asked` in the import, saying why. A relative folder is refused.
+#[test]
+fn the_app_folder_and_its_services_come_through_ansible() {
+    let lab = Lab::new();
+    let sftp: &[&str] = &["Subsystem sftp internal-sftp"];
+    let _host = lab.add_host(&HostSpec { name: "app-1", sshd_config: sftp, ..HostSpec::default() });
+    let app = lab.dir().join("app");
+    std::fs::create_dir_all(&app).expect("mkdir");
+    std::fs::set_permissions(&app, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let closed = Fault::closed_port();
+    let dotenv = format!("DATABASE_URL=sqlite:///db.sqlite3\nMEMCACHE_SERVERS={closed}\n");
+    std::fs::write(app.join(".env"), dotenv).expect("write .env");
+    std::fs::set_permissions(app.join(".env"), std::fs::Permissions::from_mode(0o644))
+        .expect("chmod");
+    let app_dir = app.to_str().expect("a UTF-8 path");
+    let work = tempfile::tempdir().expect("tmp");
+    let config = work.path().join("paritty.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[settings]\nssh_config = {:?}\n\n[[host]]\nname = \"app-1\"\napp_dir = {app_dir:?}\n",
+            lab.ssh_config().display().to_string()
+        ),
+    )
+    .expect("config");
+    let config = config.to_str().expect("a UTF-8 path");
+    let run = paritty(
+        &["--config", config, "snapshot", "app-1", "--out", "direct.json", "--timeout", SLOW],
+        work.path(),
+    );
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+
+    let run = paritty(&["probe", "--timeout", SLOW, "--host-app-dir", app_dir], work.path());
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    std::fs::write(work.path().join("probe.sh"), &run.stdout).expect("probe.sh");
+    let inventory = work.path().join("hosts.ini");
+    std::fs::write(&inventory, "app-1\n").expect("inventory");
+    let output = ansible(&lab, work.path(), &inventory, "script", "probe.sh");
+    std::fs::write(work.path().join("script.json"), &output).expect("write");
+    let run = paritty(&["import", "script.json", "--out", "imported"], work.path());
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+
+    let direct = read_json(&work.path().join("direct.json"));
+    let imported = read_json(&work.path().join("imported/app-1.json"));
+    let database = &imported["facts"]["backing.database"];
+    assert!(database["value"].as_str().is_some_and(|v| v.starts_with("sqlite 3.")), "{database}");
+    assert_eq!(database["value"], direct["facts"]["backing.database"]["value"]);
+    let cache = &imported["facts"]["backing.cache"];
+    assert_eq!(cache["status"], "not-asked", "{cache}");
+    assert!(cache["raw"].as_str().is_some_and(|r| r.contains("imported from Ansible")), "{cache}");
+    assert_eq!(direct["facts"]["backing.cache"]["status"], "unreachable");
+    let others = |path: &Path| -> Vec<(String, String, String)> {
+        values(path).into_iter().filter(|(id, ..)| id != "backing.cache").collect()
+    };
+    assert_eq!(
+        others(&work.path().join("imported/app-1.json")),
+        others(&work.path().join("direct.json"))
+    );
+
+    let run = paritty(&["probe", "--host-app-dir", "srv/app"], work.path());
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("--host-app-dir must be an absolute path"), "{stderr}");
 }
 
 /// What is not Ansible's JSON output is one line saying what and where,

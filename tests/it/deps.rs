@@ -361,6 +361,55 @@ fn a_host_whose_app_runs_another_version_shows_it_in_diff() {
     assert!(said.contains("2.0.7 (lock pins"), "{said}");
 }
 
+/// `--declared-from HOST` declares HOST's lock pins as reading the same
+/// files here does: the same constraints, files and lines; a pin HOST's
+/// lock changed is HOST's, not this machine's.
+#[test]
+fn declared_from_a_host_declares_its_lock_pins() {
+    let python = fixture("python");
+    let lab = Lab::new();
+    let _host = lab.add_host(&HostSpec { name: "prod", ..HostSpec::default() });
+    let app = lab.dir().join("srv-app");
+    fs::create_dir_all(&app).expect("mkdir");
+    fs::set_permissions(&app, fs::Permissions::from_mode(0o755)).expect("chmod");
+    copy_app(&python, &app);
+    let requirements = fs::read_to_string(app.join("requirements.txt")).expect("read");
+    let pinned = requirements.lines().find_map(|l| l.strip_prefix("urllib3==")).expect("a pin");
+    fs::write(app.join("requirements.txt"), requirements.replace(pinned, "2.0.7")).expect("write");
+    let here = tempfile::tempdir().expect("tmp");
+    let config = here.path().join("paritty.toml");
+    let host = format!(
+        "[settings]\nssh_config = {:?}\n\n[[host]]\nname = \"prod\"\napp_dir = \"{}\"\n",
+        lab.ssh_config().display().to_string(),
+        app.display()
+    );
+    fs::write(&config, host).expect("write");
+    let listing = |args: &[&str]| -> Vec<Value> {
+        let base = ["--config", config.to_str().expect("UTF-8"), "snapshot", "declared"];
+        let rest = ["--format", "json", "--no-redact"];
+        let out = paritty(here.path(), &[&base[..], args, &rest[..]].concat());
+        assert!(out.status.success(), "{}", text(&out));
+        let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let items = json["declarations"].as_array().cloned().unwrap_or_default();
+        let mut pins: Vec<Value> = items
+            .into_iter()
+            .filter(|d| d["fact"].as_str().is_some_and(|f| f.starts_with("deps.")))
+            .collect();
+        // Sorted: here they come in the lock files' order of preference.
+        pins.sort_by_key(|d| d["fact"].to_string());
+        pins
+    };
+    let there = listing(&["--declared-from", "prod"]);
+    let same_files_here = listing(&["--app-dir", app.to_str().expect("UTF-8")]);
+    assert!(there.len() >= 5, "{there:?}");
+    assert_eq!(there, same_files_here);
+    let urllib3 = there.iter().find(|d| d["fact"] == "deps.python.urllib3").expect("urllib3");
+    assert_eq!(urllib3["constraint"], "==2.0.7", "{urllib3}");
+    assert_eq!(urllib3["file"], "requirements.txt", "{urllib3}");
+    let original = listing(&["--app-dir", python.to_str().expect("UTF-8")]);
+    assert_ne!(there, original, "prod's own lock, not the fixture's");
+}
+
 #[test]
 fn malformed_files_name_their_line_and_the_rest_still_counts() {
     let python = fixture("python");

@@ -58,7 +58,7 @@ fn each_host_becomes_a_report_in_ansibles_order() {
             serde_json::json!({ "stdout": transcript("fnv1a64:0000000000000000", "x 9\n"), "rc": 0 }),
         ),
     ]);
-    let reports = reports(&json, &p, 1024).expect("reads");
+    let reports = reports(&json, &p, &[], 1024).expect("reads");
     let names: Vec<&str> = reports.iter().map(|r| r.target.as_str()).collect();
     assert_eq!(names, ["web-2", "web-10", "down", "sad", "other", "mixed"]);
     for r in &reports[..2] {
@@ -87,7 +87,7 @@ fn a_cut_transcript_keeps_what_was_framed_and_says_so() {
     let p = profile();
     let cut = transcript(&p.hash, "x 1.2.3\n").replace(&format!("{B} Z\n"), "");
     let json = output(&[("web", serde_json::json!({ "stdout": cut, "rc": 137, "failed": true }))]);
-    let r = &reports(&json, &p, 1024).expect("reads")[0];
+    let r = &reports(&json, &p, &[], 1024).expect("reads")[0];
     assert_eq!(r.snapshot.as_ref().expect("kept").facts["tool.x"].value.as_deref(), Some("1.2.3"));
     let failure = r.failure.as_ref().expect("partial");
     assert!(
@@ -99,13 +99,13 @@ fn a_cut_transcript_keeps_what_was_framed_and_says_so() {
 #[test]
 fn what_is_not_ansibles_output_is_refused_and_names_are_cleaned() {
     let p = profile();
-    let e = reports(b"{\"plays\": 3}", &p, 1024).expect_err("not it");
+    let e = reports(b"{\"plays\": 3}", &p, &[], 1024).expect_err("not it");
     assert!(e.0.starts_with("not the JSON of Ansible's `json` callback (line 1, column"), "{e}");
     let json = output(&[(
         "evil\u{1b}[2J\nname",
         serde_json::json!({ "unreachable": true, "msg": "no\u{1b}]0;x\u{7}" }),
     )]);
-    let r = &reports(&json, &p, 1024).expect("reads")[0];
+    let r = &reports(&json, &p, &[], 1024).expect("reads")[0];
     assert_eq!(r.target, "evil name");
     assert!(!r.failure.as_ref().expect("fails").to_string().contains('\u{1b}'));
 }

@@ -406,14 +406,33 @@ impl Reach for Answered {
     }
 }
 
-/// Containers: the probe ran in the container and its clients answered,
-/// but paritty has no way to open a connection from inside it.
-pub struct NotReached;
+/// Where paritty has no way to open a connection from the target's side,
+/// though the probe ran there and its clients answered: the services it
+/// would ask are `not-asked`, saying why.
+pub struct NotReached {
+    pub why: &'static str,
+}
+
+impl NotReached {
+    /// Inside a container.
+    pub fn container() -> NotReached {
+        NotReached { why: "not asked: paritty does not yet reach services from inside a container" }
+    }
+
+    /// A probe that ran through Ansible (`paritty import`).
+    pub fn imported() -> NotReached {
+        NotReached {
+            why: "not asked: imported from Ansible's output (only the host's own clients asked; `paritty snapshot HOST` asks the rest through SSH)",
+        }
+    }
+}
 
 impl Reach for NotReached {
     fn ask(&mut self, questions: &[Question<'_>]) -> Vec<(Outcome, Duration)> {
-        let why = "not asked: paritty does not yet reach services from inside a container";
-        questions.iter().map(|_| (Outcome::failed(Status::NotAsked, why), Duration::ZERO)).collect()
+        questions
+            .iter()
+            .map(|_| (Outcome::failed(Status::NotAsked, self.why), Duration::ZERO))
+            .collect()
     }
 }
 

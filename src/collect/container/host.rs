@@ -263,7 +263,12 @@ pub(crate) fn read_back(
     // kept; paritty opens no connection from inside a container, so the
     // others are `not-asked`.
     if let Some(config) = remote::from_frames(&parsed.facts, job.profile, job.collect.max_bytes) {
-        facts.extend(remote::facts(&config, job.roles, &name, &mut remote::NotReached));
+        facts.extend(remote::facts(
+            &config,
+            job.roles,
+            &name,
+            &mut remote::NotReached::container(),
+        ));
     }
     if let Some(records) = parsed.facts.get(&crate::probe::script::deps_fact(job.profile)) {
         facts.extend(crate::collect::deps::from_probe(records));

@@ -184,6 +184,37 @@ fn installed_fact(copies: &[&Package], pin: Option<&Package>, problems: &[Proble
     labelled(fact, top.ecosystem, &top.name)
 }
 
+/// The lock pins a target's `deps.*` facts carry, read back from its
+/// snapshot (`--declared-from HOST`): each pin's version is the fact's
+/// `pinned`, its file and line the evidence's `pinned V (FILE:LINE)` line
+/// that `installed_fact` and `not_installed` write.
+pub fn pins_of(facts: &BTreeMap<String, Fact>) -> Vec<Package> {
+    facts
+        .iter()
+        .filter_map(|(id, fact)| {
+            let (ecosystem, name) = crate::deps::parse_fact_id(id)?;
+            let version = fact.pinned.clone()?;
+            let line =
+                fact.raw.lines().find_map(|l| l.strip_prefix(&format!("pinned {version} (")))?;
+            let source = &line[..line.rfind(')')?];
+            let (file, at) = match source.rsplit_once(':') {
+                Some((file, at)) if !at.is_empty() && at.bytes().all(|b| b.is_ascii_digit()) => {
+                    (file, at.parse().unwrap_or(0))
+                }
+                _ => (source, 0),
+            };
+            Some(Package {
+                ecosystem,
+                name,
+                version,
+                file: file.to_owned(),
+                line: at,
+                nested: None,
+            })
+        })
+        .collect()
+}
+
 fn not_installed(pin: &Package) -> Fact {
     let mut fact = Fact::empty(Status::Missing);
     fact.pinned = Some(pin.version.clone());
@@ -223,6 +254,27 @@ pub fn from_probe(records: &[Record]) -> BTreeMap<String, Fact> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pins `facts` writes are the pins `pins_of` reads back: followed,
+    /// not followed and not installed.
+    #[test]
+    fn pins_read_back_from_facts_are_the_lock_files() {
+        let mut found = Found::default();
+        found.add_file(
+            "node_modules/.package-lock.json",
+            r#"{"packages": {"node_modules/chalk": {"version": "4.1.2"}, "node_modules/ms": {"version": "2.1.2"}}}"#,
+        );
+        found.add_file(
+            "package-lock.json",
+            "{\"packages\": {\n\"node_modules/chalk\": {\"version\": \"4.1.1\"},\n\"node_modules/ms\": {\"version\": \"2.1.2\"},\n\"node_modules/gone\": {\"version\": \"1.0.0\"}}}",
+        );
+        found.add_file("requirements.txt", "# pins\nurllib3==2.0.7\n");
+        let mut expected: Vec<Package> =
+            found.pinned.iter().filter(|p| p.nested.is_none()).cloned().collect();
+        expected.sort_by_key(|p| fact_id(p.ecosystem, &p.name));
+        assert_eq!(expected.len(), 4, "{expected:?}");
+        assert_eq!(pins_of(&facts(&found)), expected);
+    }
 
     #[test]
     fn installed_packages_carry_their_pin_and_nested_copies() {

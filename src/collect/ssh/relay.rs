@@ -24,6 +24,11 @@ use ssh2::{BlockDirections, Channel, Session};
 /// second of a few syscalls each cost no CPU to speak of.
 const TICK: Duration = Duration::from_millis(10);
 
+/// The same bound while no channel is bridged (only the probe's channel
+/// is read, whose every wake-up the socket or libssh2's queue shows): a
+/// host whose probe waits on a slow tool costs no wake-ups to speak of.
+const IDLE: Duration = Duration::from_secs(1);
+
 /// The most bytes moved at once in either direction of one channel; a
 /// direction with bytes in hand reads no more until they are passed on.
 const CHUNK: usize = 16 * 1024;
@@ -121,8 +126,12 @@ impl<'s> Relay<'s> {
         }
         // At least a millisecond: past the time limit the conversations end
         // by their own timeouts, which this loop must not spin waiting for.
-        let wait = limit.clamp(Duration::from_millis(1), TICK);
-        let wait = rustix::event::Timespec { tv_sec: 0, tv_nsec: i64::from(wait.subsec_nanos()) };
+        let cap = if fds.len() > 1 { TICK } else { IDLE };
+        let wait = limit.clamp(Duration::from_millis(1), cap);
+        let wait = rustix::event::Timespec {
+            tv_sec: i64::try_from(wait.as_secs()).unwrap_or(1),
+            tv_nsec: i64::from(wait.subsec_nanos()),
+        };
         // An error (EINTR) only ends this wait early.
         let _ = poll(&mut fds, Some(&wait));
     }
