@@ -13,7 +13,7 @@ use super::collecting;
 use crate::collect::plan::Plan;
 use crate::collect::target::Target;
 use crate::declare::read::{MAX_FILE_BYTES, from_texts};
-use crate::declare::{Declarations, FILES, Problem};
+use crate::declare::{Declaration, Declarations, FILES, Problem};
 use crate::model::Status;
 use crate::output::parse::lookup;
 use crate::profile::{CompareKind, Extract, FactDef, Profile, Source, SourceKind};
@@ -86,6 +86,30 @@ pub fn read(target: &Target, plan: &Plan) -> Result<Declarations> {
     // The probe read the app's dependency files too: their lock pins
     // declare, as this machine's do.
     let pins = crate::collect::deps::pins_of(&snapshot.facts);
-    super::declared::add_pins(&mut declarations, pins.iter());
+    add_pins(&mut declarations, pins.iter());
     Ok(declarations)
+}
+
+/// Lock pins as declarations: each an exact constraint on its `deps.*`
+/// fact by the ecosystem's rules (here's, `declared::here`, and a host's).
+pub fn add_pins<'p>(
+    declarations: &mut Declarations,
+    pins: impl Iterator<Item = &'p crate::deps::Package>,
+) {
+    use crate::declare::Rules;
+    use crate::deps::{Ecosystem, fact_id};
+    for pin in pins {
+        let (constraint, rules) = match pin.ecosystem {
+            Ecosystem::Python => (format!("=={}", pin.version), Rules::Pep440),
+            Ecosystem::Node => (pin.version.clone(), Rules::Npm),
+            Ecosystem::Ruby => (format!("= {}", pin.version), Rules::Ruby),
+        };
+        declarations.items.push(Declaration {
+            fact: fact_id(pin.ecosystem, &pin.name),
+            constraint,
+            rules,
+            file: pin.file.clone(),
+            line: pin.line,
+        });
+    }
 }

@@ -82,32 +82,8 @@ fn here(plan: &Plan, dir: &Path) -> Declarations {
         path_var: path.as_deref(),
         bundle_path: None,
     });
-    add_pins(&mut declarations, found.pinned.iter().filter(|p| p.nested.is_none()));
+    app_files::add_pins(&mut declarations, found.pinned.iter().filter(|p| p.nested.is_none()));
     declarations
-}
-
-/// Lock pins as declarations: each an exact constraint on its `deps.*`
-/// fact by the ecosystem's rules.
-pub fn add_pins<'p>(
-    declarations: &mut Declarations,
-    pins: impl Iterator<Item = &'p crate::deps::Package>,
-) {
-    use crate::declare::Rules;
-    use crate::deps::{Ecosystem, fact_id};
-    for pin in pins {
-        let (constraint, rules) = match pin.ecosystem {
-            Ecosystem::Python => (format!("=={}", pin.version), Rules::Pep440),
-            Ecosystem::Node => (pin.version.clone(), Rules::Npm),
-            Ecosystem::Ruby => (format!("= {}", pin.version), Rules::Ruby),
-        };
-        declarations.items.push(Declaration {
-            fact: fact_id(pin.ecosystem, &pin.name),
-            constraint,
-            rules,
-            file: pin.file.clone(),
-            line: pin.line,
-        });
-    }
 }
 
 /// The declarations judged against `comparison`'s hosts.
