@@ -89,9 +89,9 @@ JSON
 # takes tinygit from there (`git:`) beside a gem of its own folder
 # (`path:`), installed by Bundler itself, offline (`--local`, nothing
 # from rubygems.org): `app` into the path its .bundle/config names
-# (vendor/bundle), `app-env` into the one $BUNDLE_PATH names at install
-# (gems-env), so the checkouts under `ruby/<abi>/bundler/gems/` are laid
-# out as Bundler lays them out.
+# (gems-config, not paritty's default vendor/bundle), `app-env` into the
+# one $BUNDLE_PATH names at install (gems-env), so the checkouts under
+# `ruby/<abi>/bundler/gems/` are laid out as Bundler lays them out.
 ruby_fixture() {
     local rb=$1
     [[ -f $rb/.done ]] && return 0
@@ -145,7 +145,7 @@ RUBY
     done
     # (Root's warning, said on every install, is not news.)
     (cd "$rb/app" && export BUNDLE_SILENCE_ROOT_WARNING=1 \
-        && bundle config set --local path vendor/bundle >/dev/null && bundle install --local --quiet)
+        && bundle config set --local path gems-config >/dev/null && bundle install --local --quiet)
     (cd "$rb/app-env" && export BUNDLE_SILENCE_ROOT_WARNING=1 BUNDLE_PATH=gems-env \
         && bundle install --local --quiet)
     : > "$rb/.done"

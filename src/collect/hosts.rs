@@ -328,11 +328,13 @@ fn local_deps(plan: &Plan) -> std::collections::BTreeMap<String, crate::model::F
     let virtual_env = std::env::var_os("VIRTUAL_ENV");
     let path_var = std::env::var_os("PATH");
     let bundle_path = std::env::var_os("BUNDLE_PATH");
+    let bundle_app_config = std::env::var_os("BUNDLE_APP_CONFIG");
     super::deps::local::collect(&super::deps::local::Here {
         app_dir: &plan.app_dir,
         virtual_env: virtual_env.as_deref(),
         path_var: path_var.as_deref(),
         bundle_path: bundle_path.as_deref(),
+        bundle_app_config: bundle_app_config.as_deref(),
     })
 }
 

@@ -75,12 +75,13 @@ fn here(plan: &Plan, dir: &Path) -> Declarations {
     let mut declarations = read_dir_for(dir, &app_hosts(plan, dir));
     let path = std::env::var_os("PATH");
     // Only the pins count here: the environment's `VIRTUAL_ENV` and
-    // `BUNDLE_PATH` (where packages are installed) are not asked.
+    // `BUNDLE_*` (where packages are installed) are not asked.
     let found = local::read(&local::Here {
         app_dir: dir,
         virtual_env: None,
         path_var: path.as_deref(),
         bundle_path: None,
+        bundle_app_config: None,
     });
     app_files::add_pins(&mut declarations, found.pinned.iter().filter(|p| p.nested.is_none()));
     declarations

@@ -118,6 +118,21 @@ pub fn bundle_dir<'a>(config: &'a str, env: Option<&'a str>) -> &'a str {
     bundle_path(config).or_else(|| plain_path(env?)).unwrap_or(BUNDLE_DEFAULT)
 }
 
+/// The app's Bundler config file, relative to the app folder (or
+/// absolute): `.bundle/config`, or `config` in `$BUNDLE_APP_CONFIG`
+/// (`app_config`) when that is set, even empty (`Bundler.app_config_path`
+/// expands it from the app folder).
+pub fn bundle_config(app_config: Option<impl AsRef<str>>) -> String {
+    match app_config {
+        Some(folder) if folder.as_ref().is_empty() => "config".to_owned(),
+        Some(folder) => {
+            let folder = folder.as_ref();
+            format!("{}/config", folder.strip_suffix('/').unwrap_or(folder))
+        }
+        None => ".bundle/config".to_owned(),
+    }
+}
+
 /// `./gems` is `gems`: the path evidence names is the same here and in
 /// the probe; an empty one is none.
 fn plain_path(value: &str) -> Option<&str> {
@@ -288,6 +303,14 @@ mod tests {
         assert_eq!(bundle_dir("---\n", Some("./gems-env")), "gems-env");
         assert_eq!(bundle_dir("---\n", Some("")), BUNDLE_DEFAULT);
         assert_eq!(bundle_dir("", None), BUNDLE_DEFAULT);
+    }
+
+    #[test]
+    fn the_app_s_config_is_where_bundle_app_config_says() {
+        assert_eq!(bundle_config(None::<&str>), ".bundle/config");
+        assert_eq!(bundle_config(Some("/usr/local/bundle/")), "/usr/local/bundle/config");
+        assert_eq!(bundle_config(Some("conf")), "conf/config");
+        assert_eq!(bundle_config(Some("")), "config");
     }
 
     #[test]

@@ -90,17 +90,27 @@ _deps() {
       [ -f "$_n" ] && set -- "$@" "$_n"
     done
   fi
-  # Ruby's installed gems: the app's bundle (.bundle/config's BUNDLE_PATH,
+  # Ruby's installed gems: the app's bundle (its config's BUNDLE_PATH,
   # else the session's $BUNDLE_PATH, else vendor/bundle: Bundler reads its
   # settings in that order), its gemspecs and its checkouts of git: gems
   # (bundler/gems/REPO-SHA/, gemspecs at the top and one folder down, as
-  # Bundler's glob finds them), else, for an app with a lock file where bundler is
-  # on PATH, the system's gem folders and checkouts
+  # Bundler's glob finds them), else, for an app with a lock file where
+  # bundler is on PATH, the system's gem folders and checkouts
   # (deps::stream::SYSTEM_GEMS and SYSTEM_CHECKOUTS; paritty keeps the
   # gems the lock names).
+  # The app's config: .bundle/config, or config in $BUNDLE_APP_CONFIG
+  # when that is set, even empty (deps::stream::bundle_config).
+  _dk=$A/.bundle/config
+  if [ -n "${BUNDLE_APP_CONFIG+x}" ]; then
+    case $BUNDLE_APP_CONFIG in
+      '') _dk=$A/config ;;
+      /*) _dk=${BUNDLE_APP_CONFIG%/}/config ;;
+      *) _dk=$A/${BUNDLE_APP_CONFIG%/}/config ;;
+    esac
+  fi
   _db=
-  if [ -f "$A/.bundle/config" ]; then
-    _db=$(awk '/^BUNDLE_PATH:/ { sub(/^BUNDLE_PATH:[ \t]*/, ""); sub(/[ \t\r]+$/, ""); if ($0 ~ /^".*"$/ || $0 ~ /^\047.*\047$/) $0 = substr($0, 2, length($0) - 2); while (substr($0, 1, 2) == "./") $0 = substr($0, 3); print; exit }' "$A/.bundle/config" 2>/dev/null)
+  if [ -f "$_dk" ]; then
+    _db=$(awk '/^BUNDLE_PATH:/ { sub(/^BUNDLE_PATH:[ \t]*/, ""); sub(/[ \t\r]+$/, ""); if ($0 ~ /^".*"$/ || $0 ~ /^\047.*\047$/) $0 = substr($0, 2, length($0) - 2); while (substr($0, 1, 2) == "./") $0 = substr($0, 3); print; exit }' "$_dk" 2>/dev/null)
   fi
   if [ -z "$_db" ]; then
     _db=${BUNDLE_PATH:-}

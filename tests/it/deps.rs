@@ -45,6 +45,7 @@ fn paritty_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .env("PARITTY_CONFIG_DIR", dir.join("no-config"))
         .env_remove("VIRTUAL_ENV")
         .env_remove("BUNDLE_PATH")
+        .env_remove("BUNDLE_APP_CONFIG")
         .envs(env.iter().copied())
         .output()
         .expect("run paritty")
@@ -224,15 +225,15 @@ fn local_collection_gives_what_pip_and_the_packages_say() {
 
 /// The facts as the probe brings them back from `app`, run by `shell`.
 pub(crate) fn probed(shell: &[String], app: &Path) -> BTreeMap<String, Fact> {
-    probed_with(shell, app, None)
+    probed_with(shell, app, &[])
 }
 
-/// `probed` in a session whose `$BUNDLE_PATH` is `bundle_path` (unset:
-/// `None`).
+/// `probed` in a session with Bundler's variables `env` (`BUNDLE_PATH`,
+/// `BUNDLE_APP_CONFIG`; others unset).
 pub(crate) fn probed_with(
     shell: &[String],
     app: &Path,
-    bundle_path: Option<&str>,
+    env: &[(&str, &str)],
 ) -> BTreeMap<String, Fact> {
     let profile =
         load_profile(profile_fixture("deps-test").to_str().expect("UTF-8"), None).expect("profile");
@@ -240,10 +241,8 @@ pub(crate) fn probed_with(
         .in_app(Some(app.to_str().expect("UTF-8")));
     let text = built.for_host(Duration::from_secs(60));
     let out = run_script(shell, &text, |c| {
-        c.env_remove("VIRTUAL_ENV").env_remove("BUNDLE_PATH");
-        if let Some(value) = bundle_path {
-            c.env("BUNDLE_PATH", value);
-        }
+        c.env_remove("VIRTUAL_ENV").env_remove("BUNDLE_PATH").env_remove("BUNDLE_APP_CONFIG");
+        c.envs(env.iter().copied());
     });
     let frames = frame::parse(&out.stdout, &built.boundary);
     assert!(frames.finished, "{shell:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -252,17 +251,19 @@ pub(crate) fn probed_with(
 }
 
 pub(crate) fn here(app: &Path) -> BTreeMap<String, Fact> {
-    here_with(app, None)
+    here_with(app, &[])
 }
 
-/// `here` as if paritty were started with `$BUNDLE_PATH` `bundle_path`.
-pub(crate) fn here_with(app: &Path, bundle_path: Option<&str>) -> BTreeMap<String, Fact> {
+/// `here` as if paritty were started with Bundler's variables `env`.
+pub(crate) fn here_with(app: &Path, env: &[(&str, &str)]) -> BTreeMap<String, Fact> {
     let path = std::env::var_os("PATH");
+    let var = |name: &str| env.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_ref());
     local::collect(&local::Here {
         app_dir: app,
         virtual_env: None,
         path_var: path.as_deref(),
-        bundle_path: bundle_path.map(std::ffi::OsStr::new),
+        bundle_path: var("BUNDLE_PATH"),
+        bundle_app_config: var("BUNDLE_APP_CONFIG"),
     })
 }
 

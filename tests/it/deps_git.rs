@@ -1,5 +1,5 @@
 //! Gems from `git:` and `path:` sources, and the bundle `$BUNDLE_PATH`
-//! names, against Bundler's own installs (`scripts/test-deps.sh` makes
+//! names (and the config `$BUNDLE_APP_CONFIG` names), against Bundler's own installs (`scripts/test-deps.sh` makes
 //! them offline under target/deps-fixture/ruby: a gem checked out of a
 //! local git repository, beside a gem of the app's own folder, into the
 //! path `.bundle/config` names and into the one `$BUNDLE_PATH` named).
@@ -28,10 +28,10 @@ struct Loaded {
     folder: PathBuf,
 }
 
-/// What Bundler loads for the app in `app` with `$BUNDLE_PATH`
-/// `bundle_path` (and no user config): `None` when it cannot (a gem is
-/// not installed where it looks).
-fn bundler_loads(app: &Path, bundle_path: Option<&str>) -> Option<Vec<Loaded>> {
+/// What Bundler loads for the app in `app` with its variables `env` (and
+/// no user config): `None` when it cannot (a gem is not installed where
+/// it looks).
+fn bundler_loads(app: &Path, env: &[(&str, &str)]) -> Option<Vec<Loaded>> {
     let mut command = Command::new("ruby");
     command
         .args(["-rbundler", "-e"])
@@ -42,9 +42,7 @@ fn bundler_loads(app: &Path, bundle_path: Option<&str>) -> Option<Vec<Loaded>> {
     for name in ["BUNDLE_PATH", "BUNDLE_APP_CONFIG", "BUNDLE_GEMFILE", "BUNDLE_IGNORE_CONFIG"] {
         command.env_remove(name);
     }
-    if let Some(value) = bundle_path {
-        command.env("BUNDLE_PATH", value);
-    }
+    command.envs(env.iter().copied());
     let out = command.output().expect("ruby runs (scripts/test-deps.sh installs it)");
     if !out.status.success() {
         return None;
@@ -69,8 +67,8 @@ fn app(name: &str) -> PathBuf {
 /// The gems Bundler loads from checkouts of `git:` sources in `app`'s
 /// bundle, and those of `path:` sources (in the app folder, outside its
 /// bundle): at least one of each.
-fn git_and_path_gems(app: &Path, bundle_path: Option<&str>) -> (Vec<Loaded>, Vec<Loaded>) {
-    let loaded = bundler_loads(app, bundle_path).expect("Bundler loads the fixture's bundle");
+fn git_and_path_gems(app: &Path, env: &[(&str, &str)]) -> (Vec<Loaded>, Vec<Loaded>) {
+    let loaded = bundler_loads(app, env).expect("Bundler loads the fixture's bundle");
     let (git, rest): (Vec<Loaded>, Vec<Loaded>) =
         loaded.into_iter().partition(|g| g.folder.to_string_lossy().contains("/bundler/gems/"));
     let path: Vec<Loaded> = rest.into_iter().filter(|g| g.folder.starts_with(app)).collect();
@@ -83,9 +81,9 @@ fn git_and_path_gems(app: &Path, bundle_path: Option<&str>) -> (Vec<Loaded>, Vec
 /// gem is one (the app's own code), and nothing else is (the checkout's
 /// other gem, which Bundler does not load, among them); the probe reads
 /// the same in every shell.
-fn assert_read_as_bundler_loads(app: &Path, bundle_path: Option<&str>) {
-    let (git, path) = git_and_path_gems(app, bundle_path);
-    let facts = here_with(app, bundle_path);
+fn assert_read_as_bundler_loads(app: &Path, env: &[(&str, &str)]) {
+    let (git, path) = git_and_path_gems(app, env);
+    let facts = here_with(app, env);
     for gem in &git {
         let fact = &facts[&format!("deps.ruby.{}", gem.name)];
         assert_eq!(fact.status, Status::Ok, "{fact:?}");
@@ -101,9 +99,9 @@ fn assert_read_as_bundler_loads(app: &Path, bundle_path: Option<&str>) {
     assert_eq!(facts.len(), git.len(), "{facts:?}");
     for shell in shells() {
         assert_eq!(
-            probed_with(&shell, app, bundle_path),
+            probed_with(&shell, app, env),
             facts,
-            "{shell:?} in {} with BUNDLE_PATH {bundle_path:?}",
+            "{shell:?} in {} with {env:?}",
             app.display()
         );
     }
@@ -111,7 +109,7 @@ fn assert_read_as_bundler_loads(app: &Path, bundle_path: Option<&str>) {
 
 #[test]
 fn a_git_gem_is_read_from_its_checkout_and_a_path_gem_is_the_app_s_own() {
-    assert_read_as_bundler_loads(&app("app"), None);
+    assert_read_as_bundler_loads(&app("app"), &[]);
 }
 
 #[test]
@@ -120,31 +118,52 @@ fn bundle_path_from_the_environment_counts_where_the_app_s_config_says_none() {
     // Relative (to the app folder), as written with `./`, and absolute.
     let absolute = env_app.join("gems-env");
     for value in ["gems-env", "./gems-env", absolute.to_str().expect("UTF-8")] {
-        assert_read_as_bundler_loads(&env_app, Some(value));
+        assert_read_as_bundler_loads(&env_app, &[("BUNDLE_PATH", value)]);
     }
-    // The app's .bundle/config comes first: Bundler loads vendor/bundle's
-    // gems whatever the environment says.
-    assert_read_as_bundler_loads(&app("app"), Some("gems-env"));
+    // The app's .bundle/config comes first: Bundler loads the gems of the
+    // path it names whatever the environment says.
+    assert_read_as_bundler_loads(&app("app"), &[("BUNDLE_PATH", "gems-env")]);
 
     // Without it, Bundler cannot load the bundle in gems-env, and what the
     // lock pins is not installed.
-    assert!(bundler_loads(&env_app, None).is_none(), "Bundler found the gems after all");
-    let (git, _) = git_and_path_gems(&env_app, Some("gems-env"));
-    let facts = here_with(&env_app, None);
+    assert_not_installed(&env_app, &[], &[("BUNDLE_PATH", "gems-env")]);
+}
+
+/// Bundler cannot load `app` with `env`, and every `git:` gem it loads
+/// with `loading` is a `missing` fact with its pin, here and in the probe.
+fn assert_not_installed(app: &Path, env: &[(&str, &str)], loading: &[(&str, &str)]) {
+    assert!(bundler_loads(app, env).is_none(), "Bundler found the gems after all: {env:?}");
+    let (git, _) = git_and_path_gems(app, loading);
+    let facts = here_with(app, env);
     for gem in &git {
         let fact = &facts[&format!("deps.ruby.{}", gem.name)];
         assert_eq!(fact.status, Status::Missing, "{fact:?}");
         assert_eq!(fact.pinned.as_deref(), Some(gem.version.as_str()), "{fact:?}");
     }
     for shell in shells() {
-        assert_eq!(probed_with(&shell, &env_app, None), facts, "{shell:?}");
+        assert_eq!(probed_with(&shell, app, env), facts, "{shell:?} with {env:?}");
     }
+}
+
+#[test]
+fn bundle_app_config_names_the_folder_of_the_app_s_config() {
+    // A config elsewhere, as the official ruby images keep it
+    // (BUNDLE_APP_CONFIG=/usr/local/bundle), naming gems-env.
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    fs::write(elsewhere.path().join("config"), "---\nBUNDLE_PATH: \"gems-env\"\n").expect("write");
+    let folder = elsewhere.path().to_str().expect("UTF-8");
+    assert_read_as_bundler_loads(&app("app-env"), &[("BUNDLE_APP_CONFIG", folder)]);
+    // The app's own .bundle/config is then not read: with an empty
+    // folder nothing names its path, and the gems are not installed.
+    let empty = tempfile::tempdir().expect("tmp");
+    let empty = empty.path().to_str().expect("UTF-8");
+    assert_not_installed(&app("app"), &[("BUNDLE_APP_CONFIG", empty)], &[]);
 }
 
 #[test]
 fn paritty_s_own_bundle_path_is_this_machine_s() {
     let env_app = app("app-env");
-    let (git, _) = git_and_path_gems(&env_app, Some("gems-env"));
+    let (git, _) = git_and_path_gems(&env_app, &[("BUNDLE_PATH", "gems-env")]);
     let with = snapshot_with(&env_app, &[("BUNDLE_PATH", "gems-env")]);
     let without = snapshot_with(&env_app, &[]);
     for gem in &git {
@@ -174,7 +193,7 @@ fn copy_app(from: &Path, to: &Path) {
 
 #[test]
 fn an_ssh_host_s_bundle_path_comes_from_its_session() {
-    let (git, _) = git_and_path_gems(&app("app-env"), Some("gems-env"));
+    let (git, _) = git_and_path_gems(&app("app-env"), &[("BUNDLE_PATH", "gems-env")]);
     let lab = Lab::new();
     let env = [("BUNDLE_PATH", "gems-env")];
     let _host = lab.add_host(&HostSpec { name: "prod", env: &env, ..HostSpec::default() });

@@ -8,8 +8,9 @@
 //! pin Python packages, the site-packages of the `python3` on PATH (an
 //! image that `pip install`ed into its interpreter): a machine's own
 //! Python packages are not an app's. Ruby's installed gems likewise: the
-//! app's bundle (`.bundle/config`'s `BUNDLE_PATH`, else `$BUNDLE_PATH`,
-//! else `vendor/bundle`: `deps::stream::bundle_dir`) when it has one, its
+//! app's bundle (the app config's `BUNDLE_PATH`, else `$BUNDLE_PATH`,
+//! else `vendor/bundle`: `deps::stream::bundle_dir`; the app config
+//! `.bundle/config`, or `$BUNDLE_APP_CONFIG/config`) when it has one, its
 //! gemspecs and its checkouts of `git:` gems, else, for an app with a
 //! `Gemfile.lock` where Bundler is on PATH, the system's gem folders and
 //! checkouts (the gems the lock names only).
@@ -24,7 +25,8 @@ use crate::declare::Problem;
 use crate::deps::Ecosystem;
 use crate::deps::ruby::GEMSPEC_HEAD;
 use crate::deps::stream::{
-    LOCK_FILES, MAX_FILE, SYSTEM_CHECKOUTS, SYSTEM_GEMS, VENVS, bundle_dir, is_requirements,
+    LOCK_FILES, MAX_FILE, SYSTEM_CHECKOUTS, SYSTEM_GEMS, VENVS, bundle_config, bundle_dir,
+    is_requirements,
 };
 use crate::fsutil::{read_prefix, read_text};
 use crate::model::Fact;
@@ -41,8 +43,12 @@ pub struct Here<'a> {
     /// The PATH that finds `python3` (the interpreter's own packages).
     pub path_var: Option<&'a OsStr>,
     /// `$BUNDLE_PATH` as paritty was started with it (where Bundler
-    /// installs when the app's `.bundle/config` does not say).
+    /// installs when the app's config does not say).
     pub bundle_path: Option<&'a OsStr>,
+    /// `$BUNDLE_APP_CONFIG` as paritty was started with it (the folder of
+    /// the app's config instead of `.bundle`, as the official `ruby`
+    /// images set it).
+    pub bundle_app_config: Option<&'a OsStr>,
 }
 
 /// The `deps.*` facts of the app folder here.
@@ -87,7 +93,7 @@ pub fn read(here: &Here<'_>) -> Found {
         }
     }
     let locks_gems = ["Gemfile.lock", "gems.locked"].iter().any(|n| dir.join(n).is_file());
-    let mut gems = bundle_gemspecs(dir, here.bundle_path.and_then(OsStr::to_str));
+    let mut gems = bundle_gemspecs(here);
     if gems.is_none() && locks_gems && has_bundler(here.path_var) {
         let folders = SYSTEM_GEMS.iter().flat_map(|pattern| expand(pattern));
         let mut specs: Vec<PathBuf> = folders.flat_map(|f| gemspecs_in(&f)).collect();
@@ -105,9 +111,11 @@ pub fn read(here: &Here<'_>) -> Found {
 /// The app bundle's gemspecs, per `ruby/<abi>` folder its
 /// `specifications/*.gemspec` then its checkouts' of `git:` gems; `None`
 /// when it has neither folder (no bundle).
-fn bundle_gemspecs(app_dir: &Path, env: Option<&str>) -> Option<Vec<PathBuf>> {
-    let config = read_text(&app_dir.join(".bundle/config"), 64 * 1024).unwrap_or_default();
-    let bundle = app_dir.join(bundle_dir(&config, env));
+fn bundle_gemspecs(here: &Here<'_>) -> Option<Vec<PathBuf>> {
+    let app_dir = here.app_dir;
+    let file = app_dir.join(bundle_config(here.bundle_app_config.map(OsStr::to_string_lossy)));
+    let config = read_text(&file, 64 * 1024).unwrap_or_default();
+    let bundle = app_dir.join(bundle_dir(&config, here.bundle_path.and_then(OsStr::to_str)));
     let mut any = false;
     let mut specs = Vec::new();
     for abi in sorted(&bundle.join("ruby"), |_| true) {
