@@ -315,8 +315,11 @@ mod in_process {
         assert!(failure.message().contains("did not complete the SSH handshake"), "{failure}");
         assert!(bastion.wait_for_log("Accepted publickey", LOG_WAIT), "{}", bastion.log());
         // The silent listener is still up: only paritty can end the tunnel.
+        // sshd says the end as a close, or as a reset when paritty's socket
+        // closed with the bastion's last packet unread (a busy machine).
+        let ended = ["Closing connection to", "Connection reset by peer"];
         assert!(
-            bastion.wait_for_log("Closing connection to", LOG_WAIT),
+            bastion.wait_for_any_log(&ended, LOG_WAIT),
             "the bastion session stayed open:\n{}",
             bastion.log()
         );

@@ -139,7 +139,7 @@ fn launch(config: &Path, os_release: Option<&Path>) -> Result<(Child, Log), Stri
         .spawn()
         .map_err(|e| format!("cannot run sshd: {e}"))?;
     let log = Log::follow(child.stderr.take().expect("piped stderr"));
-    match log.wait_for("Server listening on", Instant::now() + START_DEADLINE) {
+    match log.wait_for(&["Server listening on"], Instant::now() + START_DEADLINE) {
         Seen::Found => Ok((child, log)),
         Seen::TimedOut | Seen::Closed => {
             child.kill().ok();
@@ -212,7 +212,13 @@ impl Host {
 
     /// Waits until the log contains `needle`: sshd logs asynchronously to the client's view.
     pub fn wait_for_log(&self, needle: &str, timeout: Duration) -> bool {
-        self.log.wait_for(needle, Instant::now() + timeout) == Seen::Found
+        self.wait_for_any_log(&[needle], timeout)
+    }
+
+    /// Like `wait_for_log`, for any of `needles` (a thing sshd says in one
+    /// of several ways).
+    pub fn wait_for_any_log(&self, needles: &[&str], timeout: Duration) -> bool {
+        self.log.wait_for(needles, Instant::now() + timeout) == Seen::Found
     }
 
     /// SIGKILLs sshd and every process under it (connection handlers, sessions), so an
@@ -278,18 +284,23 @@ impl Log {
         self.text.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
-    /// Waits for `needle` in the log, waking on each new line (no polling, no sleep).
-    fn wait_for(&self, needle: &str, deadline: Instant) -> Seen {
+    /// Waits for any of `needles` in the log, waking on each new line (no
+    /// polling, no sleep).
+    fn wait_for(&self, needles: &[&str], deadline: Instant) -> Seen {
         let lines = self.lines.lock().unwrap_or_else(PoisonError::into_inner);
+        let seen = || {
+            let text = self.text();
+            needles.iter().any(|n| text.contains(n))
+        };
         loop {
             // The line is in the buffer before its message is sent, so checking here is exact.
-            if self.text().contains(needle) {
+            if seen() {
                 return Seen::Found;
             }
             match lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
                 Ok(()) => {}
                 Err(RecvTimeoutError::Timeout) => return Seen::TimedOut,
-                Err(RecvTimeoutError::Disconnected) if self.text().contains(needle) => {
+                Err(RecvTimeoutError::Disconnected) if seen() => {
                     return Seen::Found;
                 }
                 Err(RecvTimeoutError::Disconnected) => return Seen::Closed,
