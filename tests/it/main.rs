@@ -15,6 +15,7 @@ mod backing_ask_props;
 mod backing_compose;
 mod backing_container;
 mod backing_ssh;
+mod backing_ssh_hostile;
 mod check_formats;
 mod cli;
 mod collect_local;
