@@ -142,7 +142,11 @@ impl Link {
     /// Channel to local (down to the conversation): what libssh2 has, then
     /// the bytes in hand.
     fn move_down(&mut self, buf: &mut [u8]) -> bool {
-        let mut moved = false;
+        // A tunnel has no stderr, but a server may send some anyway: read
+        // and dropped (a chunk a pass), else it stays in libssh2's queue,
+        // where `queued` sees it and the loop never sleeps again, and
+        // where it hides the channel's end.
+        let mut moved = matches!(self.channel.stderr().read(buf), Ok(1..));
         if self.to_local.is_empty() && !self.far_done {
             match self.channel.read(buf) {
                 Ok(0) => {
