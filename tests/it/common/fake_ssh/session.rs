@@ -1,8 +1,8 @@
 //! The fake server past the login: any key is let in, an exec channel's
 //! stdin is run by a local `/bin/sh -s` (so paritty's probe really runs,
 //! its frames come back), and every `direct-tcpip` channel is confirmed,
-//! then sent a line of extended data (stderr), which no real sshd sends on
-//! a tunnel, and nothing else.
+//! then sent a line of extended data as stderr and as type 2, which no
+//! real sshd sends on a tunnel, and nothing else.
 
 use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
@@ -14,8 +14,9 @@ use super::{Link, Reader, put_string};
 const WINDOW: u32 = 1 << 30;
 const MAX_PACKET: u32 = 32 * 1024;
 
-/// What a tunnel is sent once confirmed.
-pub const TUNNEL_STDERR: &[u8] = b"stderr on a tunnel\n";
+/// What a tunnel is sent once confirmed, as extended data of types 1
+/// (stderr) and 2.
+pub const TUNNEL_EXTENDED: &[u8] = b"extended data on a tunnel\n";
 
 /// Serves the connection after "ssh-userauth" was accepted, to its end.
 pub(super) fn serve(link: &mut Link) -> Result<(), String> {
@@ -41,11 +42,14 @@ pub(super) fn serve(link: &mut Link) -> Result<(), String> {
                 }
                 link.send(&confirm)?;
                 if kind == b"direct-tcpip" {
-                    let mut stderr = vec![95];
-                    stderr.extend_from_slice(&theirs.to_be_bytes());
-                    stderr.extend_from_slice(&1u32.to_be_bytes());
-                    put_string(&mut stderr, TUNNEL_STDERR);
-                    link.send(&stderr)?;
+                    // Stderr (1), and a type no reader of stderr reads.
+                    for code in [1u32, 2] {
+                        let mut extended = vec![95];
+                        extended.extend_from_slice(&theirs.to_be_bytes());
+                        extended.extend_from_slice(&code.to_be_bytes());
+                        put_string(&mut extended, TUNNEL_EXTENDED);
+                        link.send(&extended)?;
+                    }
                 }
             }
             // CHANNEL_REQUEST: "exec" starts the shell; every request succeeds.
