@@ -138,11 +138,11 @@ impl Full {
 /// `services`; `paritty snapshot` of it with `args` under bash, which
 /// reports the CPU time paritty used. The snapshot (when written), all
 /// paritty said, the run's wall time and CPU time.
-struct Run {
+pub(crate) struct Run {
     snap: Option<Value>,
     out: Output,
-    wall: Duration,
-    cpu: Duration,
+    pub(crate) wall: Duration,
+    pub(crate) cpu: Duration,
 }
 
 fn run_slow_host(name: &str, slow: &str, dotenv: &str, services: &str, args: &[&str]) -> Run {
@@ -166,11 +166,8 @@ fn run_slow_host(name: &str, slow: &str, dotenv: &str, services: &str, args: &[&
     fs::write(&profile, format!("{HEADER}{}", command_fact("tool.slow", &["slow"], "version")))
         .expect("write the profile");
     let snap_path = here.path().join("snap.json");
-    // bash's `times` tells the CPU its waited-for children used.
     Run::of(
-        Command::new("bash")
-            .args(["-c", "\"$@\" >&2; echo \"exit $?\"; times", "bash"])
-            .arg(env!("CARGO_BIN_EXE_paritty"))
+        under_bash()
             .args(["--config", path(&config), "snapshot", name])
             .args(["--ssh-config", path(&lab.ssh_config()), "--profile", path(&profile)])
             .args(["--format", "json", "--no-redact", "--out", path(&snap_path)])
@@ -183,7 +180,18 @@ fn run_slow_host(name: &str, slow: &str, dotenv: &str, services: &str, args: &[&
     )
 }
 
-fn path(p: &Path) -> &str {
+/// `paritty` under bash, whose `times` tells the CPU its waited-for
+/// children used; its output goes to stderr, and stdout says `exit N`
+/// then the times.
+pub(crate) fn under_bash() -> Command {
+    let mut command = Command::new("bash");
+    command
+        .args(["-c", "\"$@\" >&2; echo \"exit $?\"; times", "bash"])
+        .arg(env!("CARGO_BIN_EXE_paritty"));
+    command
+}
+
+pub(crate) fn path(p: &Path) -> &str {
     p.to_str().expect("a UTF-8 path")
 }
 
@@ -203,7 +211,7 @@ fn children_cpu(said: &str) -> Duration {
 
 impl Run {
     /// Runs `command` (paritty under bash, `times` last), its snapshot at `snap_path`.
-    fn of(command: &mut Command, snap_path: &Path) -> Run {
+    pub(crate) fn of(command: &mut Command, snap_path: &Path) -> Run {
         let started = Instant::now();
         let out = command.output().expect("run paritty under bash");
         let wall = started.elapsed();
@@ -212,16 +220,16 @@ impl Run {
         Run { snap, out, wall, cpu }
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.out.stderr).into_owned()
     }
 
-    fn exit(&self) -> String {
+    pub(crate) fn exit(&self) -> String {
         let said = String::from_utf8_lossy(&self.out.stdout);
         said.lines().find_map(|l| l.strip_prefix("exit ")).expect("an exit line").to_owned()
     }
 
-    fn fact(&self, id: &str) -> Value {
+    pub(crate) fn fact(&self, id: &str) -> Value {
         self.snap.as_ref().unwrap_or_else(|| panic!("no snapshot: {}", self.stderr()))["facts"][id]
             .clone()
     }
@@ -229,7 +237,7 @@ impl Run {
     /// Waiting is cheap: a loop that spun would burn its wall time (one
     /// that did used 92 % of it; a waiting one uses 2 to 3 %; a quarter
     /// leaves room for either under load).
-    fn assert_idle_cheap(&self) {
+    pub(crate) fn assert_idle_cheap(&self) {
         assert!(
             self.cpu < self.wall / 4,
             "paritty used {:?} of CPU in {:?}: {}",
@@ -360,63 +368,4 @@ fn odd_service_addresses_from_the_host_get_clear_statuses() {
     said("many", "unreachable", "127.0.0.1:20999");
     let bell = run.fact("backing.bell").to_string();
     assert!(!bell.contains('\u{1b}') && !bell.contains("\\u001b"), "{bell}");
-}
-
-/// A server that sends extended data (stderr) on the `direct-tcpip`
-/// channel of a service (`common::fake_ssh`), which then never answers:
-/// the service times out at the command timeout, and the wait costs
-/// little CPU (that stderr, never read, must not keep the loop awake).
-#[test]
-fn stderr_on_a_tunnel_does_not_keep_the_loop_spinning() {
-    use crate::common::fake_ssh::FakeSsh;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let server = FakeSsh::with_tunnels(dir.path());
-    let key = dir.path().join("id_ed25519");
-    let made = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "tester", "-f"])
-        .arg(&key)
-        .output()
-        .expect("run ssh-keygen");
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
-    let known_hosts = dir.path().join("known_hosts");
-    fs::write(&known_hosts, server.known_hosts_line()).expect("write known_hosts");
-    let ssh_config = dir.path().join("ssh_config");
-    let block = format!(
-        "Host fakehost\n    HostName {}\n    Port {}\n    User tester\n    \
-         UserKnownHostsFile {}\n    StrictHostKeyChecking yes\n    IdentitiesOnly yes\n    \
-         IdentityFile {}\n    ConnectTimeout 60\n",
-        server.addr(),
-        server.port(),
-        known_hosts.display(),
-        key.display()
-    );
-    fs::write(&ssh_config, block).expect("write ssh_config");
-    fs::set_permissions(&ssh_config, fs::Permissions::from_mode(0o600)).expect("chmod");
-    let app = dir.path().join("app");
-    fs::create_dir(&app).expect("create the app folder");
-    fs::write(app.join(".env"), "MEMCACHE_SERVERS=127.0.0.1:11211\n").expect("write .env");
-    let config = dir.path().join("paritty.toml");
-    let text = format!("[[host]]\nname = \"fakehost\"\napp_dir = \"{}\"\n", app.display());
-    fs::write(&config, text).expect("write paritty.toml");
-    let profile = crate::backing::profile();
-    let snap_path = dir.path().join("snap.json");
-    let args = ["--timeout", "2", "--host-timeout", "60"];
-    let run = Run::of(
-        Command::new("bash")
-            .args(["-c", "\"$@\" >&2; echo \"exit $?\"; times", "bash"])
-            .arg(env!("CARGO_BIN_EXE_paritty"))
-            .args(["--config", path(&config), "snapshot", "fakehost"])
-            .args(["--ssh-config", path(&ssh_config), "--profile", path(&profile)])
-            .args(["--format", "json", "--no-redact", "--out", path(&snap_path)])
-            .args(args)
-            .current_dir(dir.path())
-            .env("PARITTY_CONFIG_DIR", dir.path().join("no-config"))
-            .env_remove("SSH_AUTH_SOCK")
-            .stdin(Stdio::null()),
-        &snap_path,
-    );
-    assert_eq!(run.exit(), "0", "{}\nserver: {:?}", run.stderr(), server.errors());
-    let cache = run.fact("backing.cache");
-    assert_eq!(cache["status"], "timeout", "{cache}");
-    run.assert_idle_cheap();
 }

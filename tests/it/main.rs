@@ -64,6 +64,7 @@ mod snapshot_out;
 mod ssh_auth;
 mod ssh_collect;
 mod ssh_deadline;
+mod ssh_hostile_server;
 mod ssh_hostile_tools;
 mod ssh_jump;
 mod ssh_settings;

@@ -9,7 +9,7 @@
 //! (diffie-hellman-group14-sha256), one host key type (rsa-sha2-256, the key
 //! made by ssh-keygen), one cipher and MAC (aes128-ctr, hmac-sha2-256).
 //!
-//! Or, `FakeSsh::with_tunnels`, a server past the login whose hostility is
+//! Or, `FakeSsh::with_channels`, a server past the login whose hostility is
 //! in its channels (`session`).
 
 mod session;
@@ -59,11 +59,12 @@ impl FakeSsh {
         FakeSsh::serving(dir, Answer::Methods(methods.to_owned()))
     }
 
-    /// Starts a server that lets any key in, runs an exec channel's stdin
-    /// with a local `/bin/sh -s` as the probe's shell, and answers every
-    /// `direct-tcpip` channel as `session::tunnel` says.
-    pub fn with_tunnels(dir: &Path) -> FakeSsh {
-        FakeSsh::serving(dir, Answer::Tunnels)
+    /// Starts a server that lets any key in and serves its channels as
+    /// `session` says, running exec channels' commands with `dir/bin`
+    /// first on their PATH.
+    pub fn with_channels(dir: &Path) -> FakeSsh {
+        let path = format!("{}:/usr/bin:/bin", dir.join("bin").display());
+        FakeSsh::serving(dir, Answer::Channels { path })
     }
 
     fn serving(dir: &Path, answer: Answer) -> FakeSsh {
@@ -185,8 +186,9 @@ impl RsaKey {
 enum Answer {
     /// Refuses the first authentication request with this allowed-methods list.
     Methods(String),
-    /// Lets the client in and serves its channels (`session`).
-    Tunnels,
+    /// Lets the client in and serves its channels (`session`), commands
+    /// run with this PATH.
+    Channels { path: String },
 }
 
 /// One connection: version lines, key exchange, "ssh-userauth", then the
@@ -270,7 +272,7 @@ fn serve(stream: TcpStream, key: &RsaKey, answer: &Answer) -> Result<(), String>
     link.send(&accept)?;
     let methods = match answer {
         Answer::Methods(methods) => methods,
-        Answer::Tunnels => return session::serve(&mut link),
+        Answer::Channels { path } => return session::serve(&mut link, path),
     };
     link.expect(50)?;
     let mut failure = vec![51];

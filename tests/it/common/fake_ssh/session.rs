@@ -1,8 +1,9 @@
 //! The fake server past the login: any key is let in, an exec channel's
-//! stdin is run by a local `/bin/sh -s` (so paritty's probe really runs,
-//! its frames come back), and every `direct-tcpip` channel is confirmed,
-//! then sent a line of extended data as stderr and as type 2, which no
-//! real sshd sends on a tunnel, and nothing else.
+//! command is run by a local `/bin/sh -c` with its stdin (so paritty's
+//! probe really runs, its frames come back), after a line of extended data
+//! of type 2, which no real sshd sends; and every `direct-tcpip` channel is
+//! confirmed, then sent a line of extended data as stderr and as type 2
+//! (no real sshd sends either on a tunnel), and nothing else.
 
 use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
@@ -14,12 +15,11 @@ use super::{Link, Reader, put_string};
 const WINDOW: u32 = 1 << 30;
 const MAX_PACKET: u32 = 32 * 1024;
 
-/// What a tunnel is sent once confirmed, as extended data of types 1
-/// (stderr) and 2.
-pub const TUNNEL_EXTENDED: &[u8] = b"extended data on a tunnel\n";
+/// The extended data sent.
+const EXTENDED: &[u8] = b"extended data\n";
 
 /// Serves the connection after "ssh-userauth" was accepted, to its end.
-pub(super) fn serve(link: &mut Link) -> Result<(), String> {
+pub(super) fn serve(link: &mut Link, path: &str) -> Result<(), String> {
     log_in(link)?;
     // The client's id of each channel, by ours (the index).
     let mut channels: Vec<u32> = Vec::new();
@@ -43,13 +43,8 @@ pub(super) fn serve(link: &mut Link) -> Result<(), String> {
                 link.send(&confirm)?;
                 if kind == b"direct-tcpip" {
                     // Stderr (1), and a type no reader of stderr reads.
-                    for code in [1u32, 2] {
-                        let mut extended = vec![95];
-                        extended.extend_from_slice(&theirs.to_be_bytes());
-                        extended.extend_from_slice(&code.to_be_bytes());
-                        put_string(&mut extended, TUNNEL_EXTENDED);
-                        link.send(&extended)?;
-                    }
+                    send_extended(link, theirs, 1)?;
+                    send_extended(link, theirs, 2)?;
                 }
             }
             // CHANNEL_REQUEST: "exec" starts the shell; every request succeeds.
@@ -57,9 +52,12 @@ pub(super) fn serve(link: &mut Link) -> Result<(), String> {
                 let ours = r.u32() as usize;
                 let kind = r.string().to_vec();
                 let want_reply = r.0.first() == Some(&1);
+                r.0 = &r.0[1..];
                 if kind == b"exec" {
+                    let command = String::from_utf8_lossy(r.string()).into_owned();
                     let child = Command::new("/bin/sh")
-                        .arg("-s")
+                        .args(["-c", &command])
+                        .env("PATH", path)
                         .stdin(Stdio::piped())
                         .stdout(Stdio::piped())
                         .stderr(Stdio::null())
@@ -71,6 +69,9 @@ pub(super) fn serve(link: &mut Link) -> Result<(), String> {
                     let mut success = vec![99];
                     success.extend_from_slice(&channels[ours].to_be_bytes());
                     link.send(&success)?;
+                }
+                if kind == b"exec" {
+                    send_extended(link, channels[ours], 2)?;
                 }
             }
             // CHANNEL_DATA: the probe, for the shell.
@@ -114,6 +115,15 @@ pub(super) fn serve(link: &mut Link) -> Result<(), String> {
             _ => {}
         }
     }
+}
+
+/// A line of extended data of type `code` on the client's channel `theirs`.
+fn send_extended(link: &mut Link, theirs: u32, code: u32) -> Result<(), String> {
+    let mut extended = vec![95];
+    extended.extend_from_slice(&theirs.to_be_bytes());
+    extended.extend_from_slice(&code.to_be_bytes());
+    put_string(&mut extended, EXTENDED);
+    link.send(&extended)
 }
 
 /// Answers "none" with "publickey", then lets in whatever key comes.
