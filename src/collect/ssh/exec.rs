@@ -105,7 +105,6 @@ pub fn run(
 ) -> Result<Transcript, ExecError> {
     let ProbeRun { launch, probe, deadline, max_total, on_fact, .. } = *run;
     let mut channel = start(session, run)?;
-    let keep_stderr = launch.stderr_cap.unwrap_or(0);
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
     let mut buf = vec![0u8; 32 * 1024];
@@ -120,6 +119,10 @@ pub fn run(
     let mut relay = Relay::new(session);
     let mut stopped = None;
     let mut reading = true;
+    // What stays in libssh2's queue once both streams are read: extended
+    // data of a type nobody reads (only stderr is), from a server that
+    // sends it. Only more than that is worth not sleeping for.
+    let mut unread = 0;
     loop {
         let mut moved = false;
         if reading && deadline.passed() {
@@ -129,19 +132,17 @@ pub fn run(
         if reading {
             // Stderr as it comes (kept up to its cap, the rest dropped),
             // so it never fills the channel's window ahead of stdout.
-            if launch.stderr_cap.is_some() {
-                while let Ok(n @ 1..) = channel.stderr().read(&mut buf) {
-                    let room = keep_stderr.saturating_sub(stderr.len()).min(n);
-                    stderr.extend_from_slice(&buf[..room]);
-                    moved = true;
-                }
-            }
+            moved |= read_stderr(&mut channel, launch, &mut stderr, &mut buf);
             match channel.read(&mut buf) {
-                Ok(0) if channel.eof() => {
+                // libssh2 says 0 only once the host sent its end (eof()
+                // stays false while anything of the channel is queued, even
+                // data no stream reads); stderr that came with the end is
+                // taken first.
+                Ok(0) => {
+                    read_stderr(&mut channel, launch, &mut stderr, &mut buf);
                     reading = false;
                     moved = true;
                 }
-                Ok(0) => {}
                 Ok(n) if stdout.len() + n > max_total => {
                     stopped =
                         Some((Stop::TooMuch, format!("the host sent more than {max_total} bytes")));
@@ -157,7 +158,9 @@ pub fn run(
                     }
                     moved = true;
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    unread = channel.read_window().available;
+                }
                 Err(e) => {
                     stopped = Some((Stop::Lost, format!("connection lost: {e}")));
                     reading = false;
@@ -173,7 +176,7 @@ pub fn run(
         }
         // Bytes libssh2 already took off the socket for a channel wait in
         // its queue, where polling the socket cannot see them.
-        let queued = reading && (channel.read_window().available > 0 || channel.eof());
+        let queued = reading && (channel.read_window().available > unread || channel.eof());
         if !moved && !queued && !relay.queued() {
             let until = if reading {
                 deadline.instant()
@@ -199,6 +202,24 @@ pub fn run(
     session.set_timeout(1);
     drop(channel);
     Ok(Transcript { stdout, frames: frames.finish(), cut_off, stop, stderr, exit_code })
+}
+
+/// Reads what stderr has, when the launch keeps it (up to its cap, the
+/// rest dropped); true when anything came.
+fn read_stderr(
+    channel: &mut Channel,
+    launch: Launch<'_>,
+    kept: &mut Vec<u8>,
+    buf: &mut [u8],
+) -> bool {
+    let Some(cap) = launch.stderr_cap else { return false };
+    let mut moved = false;
+    while let Ok(n @ 1..) = channel.stderr().read(buf) {
+        let room = cap.saturating_sub(kept.len()).min(n);
+        kept.extend_from_slice(&buf[..room]);
+        moved = true;
+    }
+    moved
 }
 
 /// Opens the exec channel, starts `run.launch`'s command and sends it the

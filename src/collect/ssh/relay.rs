@@ -16,7 +16,7 @@ use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
 use rustix::event::{PollFd, PollFlags, poll};
-use ssh2::{BlockDirections, Channel, Session};
+use ssh2::{BlockDirections, Channel, ExtendedData, Session};
 
 /// How long the pump sleeps when nothing moved and no socket woke it: a
 /// bound on any wake-up this loop cannot see (`queued` sees the bytes
@@ -60,7 +60,14 @@ impl<'s> Relay<'s> {
     }
 
     /// Bridges `channel`; the returned socket is the conversation's end.
-    pub fn add(&mut self, channel: Channel) -> std::io::Result<UnixStream> {
+    pub fn add(&mut self, mut channel: Channel) -> std::io::Result<UnixStream> {
+        // A tunnel has no stderr, but a server may send extended data
+        // anyway: dropped as it arrives, else it stays in libssh2's queue
+        // (only its own stream's reads take it), where `queued` sees it, so
+        // the loop never sleeps again, and where it hides the channel's
+        // end. The mode holds even when flushing what came before would
+        // block.
+        let _ = channel.handle_extended_data(ExtendedData::Ignore);
         let (local, theirs) = UnixStream::pair()?;
         local.set_nonblocking(true)?;
         self.links.push(Link {

@@ -8,6 +8,11 @@
 //! kept as small as a conforming server allows: one key exchange
 //! (diffie-hellman-group14-sha256), one host key type (rsa-sha2-256, the key
 //! made by ssh-keygen), one cipher and MAC (aes128-ctr, hmac-sha2-256).
+//!
+//! Or, `FakeSsh::with_channels`, a server past the login whose hostility is
+//! in its channels (`session`).
+
+mod session;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
@@ -51,6 +56,18 @@ impl FakeSsh {
     /// `methods` (raw bytes on the wire, whatever they hold). Its RSA host
     /// key is made with ssh-keygen in `dir`.
     pub fn start(dir: &Path, methods: &str) -> FakeSsh {
+        FakeSsh::serving(dir, Answer::Methods(methods.to_owned()))
+    }
+
+    /// Starts a server that lets any key in and serves its channels as
+    /// `session` says, running exec channels' commands with `dir/bin`
+    /// first on their PATH.
+    pub fn with_channels(dir: &Path) -> FakeSsh {
+        let path = format!("{}:/usr/bin:/bin", dir.join("bin").display());
+        FakeSsh::serving(dir, Answer::Channels { path })
+    }
+
+    fn serving(dir: &Path, answer: Answer) -> FakeSsh {
         let key_path = dir.join("fake_ssh_host_rsa_key");
         let made = Command::new("ssh-keygen")
             .args(["-q", "-t", "rsa", "-b", "2048", "-N", "", "-C", "fake", "-f"])
@@ -66,14 +83,13 @@ impl FakeSsh {
         let addr = listener.local_addr().expect("local addr");
         let (errors, stop) = (Arc::new(Mutex::new(Vec::new())), Arc::new(AtomicBool::new(false)));
         let (errors_seen, stopping) = (Arc::clone(&errors), Arc::clone(&stop));
-        let methods = methods.to_owned();
         let thread = thread::spawn(move || {
             for stream in listener.incoming() {
                 if stopping.load(Ordering::SeqCst) {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
-                if let Err(e) = serve(stream, &key, &methods) {
+                if let Err(e) = serve(stream, &key, &answer) {
                     errors_seen.lock().unwrap_or_else(PoisonError::into_inner).push(e);
                 }
             }
@@ -166,9 +182,18 @@ impl RsaKey {
     }
 }
 
+/// What the server does once the client asks for "ssh-userauth".
+enum Answer {
+    /// Refuses the first authentication request with this allowed-methods list.
+    Methods(String),
+    /// Lets the client in and serves its channels (`session`), commands
+    /// run with this PATH.
+    Channels { path: String },
+}
+
 /// One connection: version lines, key exchange, "ssh-userauth", then the
-/// hostile answer to the client's first authentication request.
-fn serve(stream: TcpStream, key: &RsaKey, methods: &str) -> Result<(), String> {
+/// hostile answer.
+fn serve(stream: TcpStream, key: &RsaKey, answer: &Answer) -> Result<(), String> {
     stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
     let server_version = b"SSH-2.0-paritty_test_hostile_server";
     let mut link = Link::new(stream);
@@ -245,6 +270,10 @@ fn serve(stream: TcpStream, key: &RsaKey, methods: &str) -> Result<(), String> {
     let mut accept = vec![6];
     put_string(&mut accept, &service);
     link.send(&accept)?;
+    let methods = match answer {
+        Answer::Methods(methods) => methods,
+        Answer::Channels { path } => return session::serve(&mut link, path),
+    };
     link.expect(50)?;
     let mut failure = vec![51];
     put_string(&mut failure, methods.as_bytes());
