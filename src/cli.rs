@@ -24,6 +24,39 @@ pub struct Cli {
     pub view: ViewArgs,
 }
 
+impl Cli {
+    /// The command line, parsed; exits with a usage error (2) when an
+    /// option of the interactive view's is given before a subcommand,
+    /// where it would be read as the view's and quietly do nothing
+    /// (`paritty --host-timeout 5 snapshot HOST`).
+    pub fn parse_checked() -> Cli {
+        use clap::{CommandFactory, FromArgMatches, parser::ValueSource};
+        let mut command = Cli::command();
+        let matches = command.get_matches_mut();
+        if let Some((name, _)) = matches.subcommand() {
+            let misplaced = command.get_arguments().find(|arg| {
+                !arg.is_global_set()
+                    && matches.value_source(arg.get_id().as_str()) == Some(ValueSource::CommandLine)
+            });
+            if let Some(arg) = misplaced {
+                let spelled = arg.get_long().map_or_else(
+                    || format!("<{}>", arg.get_id().as_str().to_ascii_uppercase()),
+                    |long| format!("--{long}"),
+                );
+                command
+                    .error(
+                        clap::error::ErrorKind::ArgumentConflict,
+                        format!(
+                            "{spelled} before `{name}` is the interactive view's; put it after the subcommand: paritty {name} {spelled} ..."
+                        ),
+                    )
+                    .exit();
+            }
+        }
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+}
+
 /// The interactive view's own options.
 #[derive(Debug, Args, Default)]
 pub struct ViewArgs {

@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use paritty::cli::Cli;
 use paritty::commands::{self, EXIT_ERROR};
 
@@ -12,7 +11,7 @@ fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
         commands::say(format_args!("warning: cannot install error reporting: {e}"));
     }
-    let cli = Cli::parse();
+    let cli = Cli::parse_checked();
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -58,6 +58,31 @@ fn version_and_help() {
     assert_eq!(paritty(&["--no-such-flag"]).status.code(), Some(2));
 }
 
+/// An option of the interactive view's given before a subcommand would be
+/// the view's and quietly do nothing: refused with where it goes. `--config`
+/// is everyone's, before or after.
+#[test]
+fn a_view_option_before_a_subcommand_is_refused_with_where_it_goes() {
+    for (args, flag) in [
+        (&["--host-timeout", "5", "snapshot", "local"][..], "--host-timeout"),
+        (&["--profile", "minimal", "diff", "local"][..], "--profile"),
+        (&["--accept-new", "check", "local"][..], "--accept-new"),
+    ] {
+        let out = paritty(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        let command =
+            args.iter().find(|a| ["snapshot", "diff", "check"].contains(a)).expect("a subcommand");
+        assert!(
+            err.contains(&format!("{flag} before `{command}` is the interactive view's; put it after the subcommand: paritty {command} {flag} ...")),
+            "{err}"
+        );
+        assert!(stdout(&out).is_empty());
+    }
+    let out = paritty(&["--config", "/nonexistent/paritty.toml", "profiles"]);
+    assert!(stderr(&out).contains("/nonexistent/paritty.toml"), "{}", stderr(&out));
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn json_snapshot_matches_what_the_machine_reports() {
