@@ -155,6 +155,10 @@ _appconf() {
   fi
   LC_ALL=C _AR=$_roles _AD=$A _AE=$PE _AS1=$_as1 _AS2=$_as2 awk "$_appawk" > "$D/$1.0" 2>/dev/null
   echo 'R 0' >> "$D/$1.m"
+  # _aR: a role has a URL, so the frame is worth sending at once (by
+  # builtins: most hosts name none, and pay no process for it).
+  _aR=
+  while IFS= read -r _l; do case $_l in "R$_tab"*) _aR=1; break ;; esac; done < "$D/$1.0"
 }
 # The clients' fact $1 for the configuration fact $2: one client run per
 # service that needs a login to tell its version, and (source 0) which

@@ -246,9 +246,9 @@ pub fn build_with_roles(profile: &Profile, limits: ScriptLimits, roles: &[Role])
         deps + 1
     };
     // The app's configuration first, read by the probe's own shell (one
-    // awk) and sent before any fact starts, so a transport can ask the
-    // app's services while the probe goes on.
-    let _ = writeln!(s, "_appconf {config}; _emit {config}; _flush");
+    // awk) and, when it names a service, sent before any fact starts, so a
+    // transport can ask the app's services while the probe goes on.
+    let _ = writeln!(s, "_appconf {config}; [ -z \"$_aR\" ] || {{ _emit {config}; _flush; }}");
     // Launch facts in order, at most `max_parallel` in flight; emit each in
     // order as soon as it and those before it are done, so a host that dies
     // mid-probe still delivers the facts finished before.

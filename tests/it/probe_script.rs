@@ -463,3 +463,45 @@ fn app_sources_are_asked_in_the_app_folder_through_every_shell() {
         }
     }
 }
+
+/// The app's configuration is the probe's first frame when it names a
+/// service (a transport asks the services while the probe goes on), with
+/// the URL's password left out; a session that names none sends no such
+/// frame. Through every shell.
+#[test]
+fn the_apps_configuration_is_the_first_frame_when_it_names_a_service() {
+    let mut profile = load_profile("default", None).expect("default profile");
+    profile.facts.retain(|f| f.id == "kernel.release" || f.id == "os.id");
+    let opts = CollectOptions::default();
+    let built = script::build(&profile, opts.script_limits());
+    let config = script::app_config_fact(&profile);
+    let path = std::env::var_os("PATH").expect("PATH");
+    let first_fact = |stdout: &[u8]| -> Option<usize> {
+        let marker = format!("{} F ", built.boundary);
+        let text = String::from_utf8_lossy(stdout);
+        let at = text.find(&marker)?;
+        text[at + marker.len()..].split_whitespace().next()?.parse().ok()
+    };
+    for shell in shells() {
+        let out = run_script(&shell, &built.text, |c| {
+            c.env_clear().env("PATH", &path);
+            c.env("DATABASE_URL", "postgres://app:Probe-Planted-77@db/app");
+        });
+        assert_eq!(first_fact(&out.stdout), Some(config), "{shell:?}");
+        let parsed = frame::parse(&out.stdout, &built.boundary);
+        let records = parsed.facts.get(&config).expect("the configuration's frame");
+        let frame::Record::Read { output, .. } = &records[0] else { panic!("{records:?}") };
+        let lines = String::from_utf8_lossy(output);
+        assert!(lines.contains("\tpostgres://db/app\t2"), "{shell:?}: {lines}");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("Probe-Planted-77"), "{shell:?}");
+
+        // No variable of any role's in the session.
+        let out = run_script(&shell, &built.text, |c| {
+            c.env_clear().env("PATH", &path);
+        });
+        let parsed = frame::parse(&out.stdout, &built.boundary);
+        assert!(parsed.finished, "{shell:?}");
+        assert!(!parsed.facts.contains_key(&config), "{shell:?}: {:?}", parsed.facts.keys());
+        assert!(parsed.facts.contains_key(&script::app_fact(&profile)), "{shell:?}");
+    }
+}
