@@ -95,17 +95,19 @@ fn checkout_of(path: &str) -> Option<&str> {
 }
 
 /// `BUNDLE_PATH` of a `.bundle/config` (`BUNDLE_PATH: "vendor/bundle"`,
-/// YAML, the value quoted or not), as written.
+/// YAML, the value quoted or not), as written: its first line, as the
+/// probe's awk reads it (an empty one is none, a later one not read).
 pub fn bundle_path(config: &str) -> Option<&str> {
-    config.lines().find_map(|line| {
-        let value = line.strip_prefix("BUNDLE_PATH:")?.trim();
-        let value = value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .or_else(|| value.strip_prefix('\'')?.strip_suffix('\''))
-            .unwrap_or(value);
-        plain_path(value)
-    })
+    let line = config.lines().find(|line| line.starts_with("BUNDLE_PATH:"))?;
+    let value = line["BUNDLE_PATH:".len()..]
+        .trim_start_matches([' ', '\t'])
+        .trim_end_matches([' ', '\t', '\r']);
+    let value = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .or_else(|| value.strip_prefix('\'')?.strip_suffix('\''))
+        .unwrap_or(value);
+    plain_path(value)
 }
 
 /// Where the app's bundle is, as Bundler settles it (`Settings#path`: the

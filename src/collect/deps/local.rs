@@ -252,11 +252,14 @@ fn sorted(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
 }
 
 /// `path` as the evidence names it: inside the app folder, from there
-/// (a virtualenv found by its real path is inside too).
+/// (a virtualenv found by its real path is inside too); each byte that is
+/// a control character or above 127 a `?`, as the probe's awk names it
+/// (a bundle under a home folder named in UTF-8 reads the same both ways).
 fn shown(app_dir: &Path, path: &Path) -> String {
     let root = std::fs::canonicalize(app_dir).ok();
     let rest = path.strip_prefix(app_dir).ok().or_else(|| path.strip_prefix(root.as_deref()?).ok());
-    rest.unwrap_or(path).display().to_string()
+    let bytes = rest.unwrap_or(path).as_os_str().as_bytes();
+    bytes.iter().map(|b| if (b' '..0x7f).contains(b) { char::from(*b) } else { '?' }).collect()
 }
 
 fn read_file(found: &mut Found, app_dir: &Path, path: &Path) {
