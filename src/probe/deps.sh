@@ -99,7 +99,8 @@ _deps() {
   # (deps::stream::SYSTEM_GEMS and SYSTEM_CHECKOUTS; paritty keeps the
   # gems the lock names).
   # The app's config: .bundle/config, or config in $BUNDLE_APP_CONFIG
-  # when that is set, even empty (deps::stream::bundle_config).
+  # when that is set, even empty (deps::stream::bundle_config); its first
+  # 64 KiB, its first BUNDLE_PATH line.
   _dk=$A/.bundle/config
   if [ -n "${BUNDLE_APP_CONFIG+x}" ]; then
     case $BUNDLE_APP_CONFIG in
@@ -110,7 +111,7 @@ _deps() {
   fi
   _db=
   if [ -f "$_dk" ]; then
-    _db=$(awk '/^BUNDLE_PATH:/ { sub(/^BUNDLE_PATH:[ \t]*/, ""); sub(/[ \t\r]+$/, ""); if ($0 ~ /^".*"$/ || $0 ~ /^\047.*\047$/) $0 = substr($0, 2, length($0) - 2); while (substr($0, 1, 2) == "./") $0 = substr($0, 3); print; exit }' "$_dk" 2>/dev/null)
+    _db=$(head -c 65536 "$_dk" 2>/dev/null | awk '/^BUNDLE_PATH:/ { sub(/^BUNDLE_PATH:[ \t]*/, ""); sub(/[ \t\r]+$/, ""); if ($0 ~ /^".*"$/ || $0 ~ /^\047.*\047$/) $0 = substr($0, 2, length($0) - 2); while (substr($0, 1, 2) == "./") $0 = substr($0, 3); print; exit }')
   fi
   if [ -z "$_db" ]; then
     _db=${BUNDLE_PATH:-}

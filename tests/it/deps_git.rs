@@ -274,7 +274,23 @@ fn a_config_naming_bundle_path_twice_is_read_as_the_probe_reads_it() {
     fs::write(app.join(".bundle/config"), "---\nBUNDLE_PATH: \"./\"\nBUNDLE_PATH: \"gems\"\n")
         .expect("write");
     let want = here_with(&app, &[]);
-    assert!(want.contains_key("deps.ruby.rack"), "{want:?}");
+    assert_eq!(want["deps.ruby.rack"].value.as_deref(), Some("2.2.8"), "{want:?}");
+    for shell in shells() {
+        assert_eq!(probed_with(&shell, &app, &[]), want, "{shell:?}");
+    }
+    // A config with a Latin-1 comment, and one longer than 64 KiB: its
+    // BUNDLE_PATH counts all the same, here as in the probe.
+    let mut latin = b"---\nBUNDLE_PATH: \"gems\"\n# caf\xe9\n".to_vec();
+    fs::write(app.join(".bundle/config"), &latin).expect("write");
+    let want = here_with(&app, &[]);
+    assert_eq!(want["deps.ruby.rack"].value.as_deref(), Some("3.0.0"), "{want:?}");
+    for shell in shells() {
+        assert_eq!(probed_with(&shell, &app, &[]), want, "{shell:?}");
+    }
+    latin.truncate(latin.len() - 6);
+    latin.extend(format!("# {}\n", "x".repeat(70 * 1024)).bytes());
+    fs::write(app.join(".bundle/config"), &latin).expect("write");
+    assert_eq!(here_with(&app, &[]), want);
     for shell in shells() {
         assert_eq!(probed_with(&shell, &app, &[]), want, "{shell:?}");
     }
