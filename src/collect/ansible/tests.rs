@@ -145,8 +145,11 @@ fn a_hostile_app_frame_gives_known_roles_only_and_no_escapes() {
         body.push_str(&format!("R\trole{i}\tX_URL\t/srv/.env:{i}\tredis://127.0.0.1:1\t0\n"));
         body.push_str("R\tdatabase\tDATABASE_URL\t/srv/\u{9b}31m.env:1\tpostgres://127.0.0.1:5432/\u{1b}[31mdb\t2\n");
     }
+    // Junk claiming to be the configuration's lines: records of no kind,
+    // clients of no source, headers that are no hex, bytes not UTF-8.
+    let junk = "K\t99999999999999999999999\tdatabase\tpsql\nH\tcache\tzz\u{1b}\nN\tcache\t\u{1b}[31mx\nR\tR\tR\nU\n\u{0}\u{ff}\t\t\t\t\t\n";
     let started = std::time::Instant::now();
-    let facts = imported_facts(&p, &with_app_frame(&p, &[body]));
+    let facts = imported_facts(&p, &with_app_frame(&p, &[body, junk.to_owned()]));
     assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
     let backing: Vec<&String> = facts.keys().filter(|k| k.starts_with("backing.")).collect();
     assert_eq!(backing, ["backing.cache", "backing.database"]);
