@@ -322,10 +322,10 @@ fn a_hostile_bundle_and_bundle_variables_read_as_here_and_never_hang() {
             .expect("write");
     }
     // The app's config elsewhere, named as oddly, saying nothing of the path.
-    let config_dir = format!("cfg $(touch RAN4)\n`touch RAN5`");
-    fs::create_dir_all(app.join(&config_dir)).expect("mkdir");
-    fs::write(app.join(&config_dir).join("config"), "---\nBUNDLE_JOBS: \"4\"\n").expect("write");
-    let env = [("BUNDLE_PATH", odd), ("BUNDLE_APP_CONFIG", config_dir.as_str())];
+    let config_dir = "cfg $(touch RAN4)\n`touch RAN5`";
+    fs::create_dir_all(app.join(config_dir)).expect("mkdir");
+    fs::write(app.join(config_dir).join("config"), "---\nBUNDLE_JOBS: \"4\"\n").expect("write");
+    let env = [("BUNDLE_PATH", odd), ("BUNDLE_APP_CONFIG", config_dir)];
     let want = here_with(&app, &env);
     let ids: Vec<&String> = want.keys().collect();
     assert_eq!(ids, ["deps.ruby.rack", "deps.ruby.tool"], "{want:?}");

@@ -136,13 +136,14 @@ fn imported_facts(p: &Profile, stdout: &str) -> BTreeMap<String, crate::model::F
 /// nothing of the escapes kept, in bounded time.
 #[test]
 fn a_hostile_app_frame_gives_known_roles_only_and_no_escapes() {
+    use std::fmt::Write as _;
     let p = profile();
     let mut body = String::new();
     body.push_str(
         "R\tcache\tREDIS_URL\t/srv/.env\u{1b}]0;pwn\u{7}:1\tredis://127.0.0.1\u{1b}[2J:6379\t0\n",
     );
     for i in 0..3000 {
-        body.push_str(&format!("R\trole{i}\tX_URL\t/srv/.env:{i}\tredis://127.0.0.1:1\t0\n"));
+        let _ = writeln!(body, "R\trole{i}\tX_URL\t/srv/.env:{i}\tredis://127.0.0.1:1\t0");
         body.push_str("R\tdatabase\tDATABASE_URL\t/srv/\u{9b}31m.env:1\tpostgres://127.0.0.1:5432/\u{1b}[31mdb\t2\n");
     }
     // Junk claiming to be the configuration's lines: records of no kind,

@@ -201,7 +201,8 @@ pub fn pins_of(facts: &BTreeMap<String, Fact>) -> Vec<Package> {
         let Some((ecosystem, name)) = crate::deps::parse_fact_id(id) else { continue };
         let Some(version) = fact.pinned.clone() else { continue };
         let first = format!("pinned {version} (");
-        let Some(line) = fact.raw.lines().find_map(|l| l.strip_prefix(&first)) else { continue };
+        let mut lines = fact.raw.lines().skip_while(|l| !l.starts_with(&first));
+        let Some(line) = lines.next().and_then(|l| l.strip_prefix(&first)) else { continue };
         let pin = |version: String, line: &str| {
             let source = &line[..line.rfind(')')?];
             let (file, at) = match source.rsplit_once(':') {
@@ -214,8 +215,10 @@ pub fn pins_of(facts: &BTreeMap<String, Fact>) -> Vec<Package> {
             Some(Package { ecosystem, name, version, file, line: at, nested: None })
         };
         out.extend(pin(version, line));
-        // A version holds no space (`deps::is_version`): the first ` (` ends it.
-        let others = fact.raw.lines().filter_map(|l| l.strip_prefix("also pinned "));
+        // The other pins follow it (`other_pins`), and only they: a line
+        // further down (a problem's) could name a file anything. A version
+        // holds no space (`deps::is_version`): the first ` (` ends it.
+        let others = lines.map_while(|l| l.strip_prefix("also pinned "));
         for other in others.take(MAX_OTHER_PINS) {
             let Some((version, line)) = other.split_once(" (") else { continue };
             if crate::deps::is_version(version) {
@@ -304,6 +307,38 @@ mod tests {
         expected.sort_by_key(|p| fact_id(p.ecosystem, &p.name));
         assert_eq!(expected.len(), 4, "{expected:?}");
         assert_eq!(pins_of(&facts(&found)), expected);
+    }
+
+    /// A package pinned by several lock files, and a thousand times by a
+    /// hostile one: the others' pins come back, at most `MAX_OTHER_PINS`,
+    /// and a line further down that looks like one is not a pin.
+    #[test]
+    fn other_lock_files_pins_read_back_bounded_and_only_where_written() {
+        let mut found = Found::default();
+        found.add_file("requirements.txt", "urllib3==2.0.7\n");
+        found.add_file("requirements-dev.txt", &"urllib3==1.26.18\n".repeat(1000));
+        let written = facts(&found);
+        let pins = pins_of(&written);
+        assert_eq!(pins.len(), 1 + MAX_OTHER_PINS, "{pins:?}");
+        assert_eq!(
+            (pins[0].version.as_str(), pins[0].file.as_str()),
+            ("2.0.7", "requirements.txt")
+        );
+        assert_eq!((pins[1].version.as_str(), pins[1].line), ("1.26.18", 1));
+        assert!(
+            written["deps.python.urllib3"]
+                .raw
+                .ends_with(&format!("and {} more pins", 1000 - MAX_OTHER_PINS))
+        );
+        let mut two = Found::default();
+        two.add_file("requirements.txt", "urllib3==2.0.7\n");
+        two.add_file("requirements-dev.txt", "urllib3==1.26.18\n");
+        let mut forged = facts(&two);
+        let pins = pins_of(&forged);
+        assert_eq!(pins.len(), 2, "{pins:?}");
+        let fact = forged.get_mut("deps.python.urllib3").expect("the fact");
+        fact.raw.push_str("\nno such line\nalso pinned 9.9 (evil.txt:1)");
+        assert_eq!(pins_of(&forged), pins);
     }
 
     #[test]
