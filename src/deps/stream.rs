@@ -135,10 +135,15 @@ pub fn bundle_config(app_config: Option<impl AsRef<str>>) -> String {
     }
 }
 
-/// `./gems` is `gems`: the path evidence names is the same here and in
-/// the probe; an empty one is none.
+/// `./gems` and `gems/` are `gems`: the path evidence names is the same
+/// here and in the probe; an empty one is none (`/` stays itself).
 fn plain_path(value: &str) -> Option<&str> {
-    let value = value.trim_start_matches("./");
+    let mut value = value.trim_start_matches("./");
+    while value.len() > 1
+        && let Some(shorter) = value.strip_suffix('/')
+    {
+        value = shorter;
+    }
     (!value.is_empty()).then_some(value)
 }
 
@@ -305,6 +310,11 @@ mod tests {
         assert_eq!(bundle_dir("---\n", Some("./gems-env")), "gems-env");
         assert_eq!(bundle_dir("---\n", Some("")), BUNDLE_DEFAULT);
         assert_eq!(bundle_dir("", None), BUNDLE_DEFAULT);
+        // Trailing slashes go, as the probe's loop drops them; `/` stays.
+        assert_eq!(bundle_dir("BUNDLE_PATH: gems//\n", None), "gems");
+        assert_eq!(bundle_dir("---\n", Some("//")), "/");
+        // The first BUNDLE_PATH line counts, as the probe's awk reads it.
+        assert_eq!(bundle_dir("BUNDLE_PATH: \"./\"\nBUNDLE_PATH: gems\n", Some("env")), "env");
     }
 
     #[test]

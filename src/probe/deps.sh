@@ -128,6 +128,7 @@ _deps() {
     _db=${BUNDLE_PATH:-}
     while :; do case $_db in ./*) _db=${_db#./} ;; *) break ;; esac; done
   fi
+  while :; do case $_db in ?*/) _db=${_db%/} ;; *) break ;; esac; done
   [ -n "$_db" ] || _db=vendor/bundle
   case $_db in /*) ;; *) _db=$A/$_db ;; esac
   _dg=0

@@ -287,6 +287,17 @@ fn a_config_naming_bundle_path_twice_is_read_as_the_probe_reads_it() {
     for shell in shells() {
         assert_eq!(probed_with(&shell, &app, &[]), want, "{shell:?}");
     }
+    // A path with a trailing slash, in the config or the environment: the
+    // same files, named alike.
+    for (config, env) in [("BUNDLE_PATH: \"gems/\"\n", None), ("", Some("gems//"))] {
+        fs::write(app.join(".bundle/config"), config).expect("write");
+        let env: Vec<(&str, &str)> = env.map(|e| ("BUNDLE_PATH", e)).into_iter().collect();
+        let want = here_with(&app, &env);
+        assert_eq!(want["deps.ruby.rack"].value.as_deref(), Some("3.0.0"), "{want:?}");
+        for shell in shells() {
+            assert_eq!(probed_with(&shell, &app, &env), want, "{shell:?} {env:?}");
+        }
+    }
     latin.truncate(latin.len() - 6);
     latin.extend(format!("# {}\n", "x".repeat(70 * 1024)).bytes());
     fs::write(app.join(".bundle/config"), &latin).expect("write");
