@@ -11,7 +11,7 @@ use crate::export::diff::DiffFormat;
 /// paritty makes the dev/prod parity gap visible: OS, runtime, tool and
 /// backing-service versions, collected and compared.
 #[derive(Debug, Parser)]
-#[command(name = "paritty", version, about, long_about = None)]
+#[command(name = "paritty", version, propagate_version = true, about, long_about = None)]
 pub struct Cli {
     /// Settings and host inventory [default: ./paritty.toml, else ~/.config/paritty/paritty.toml].
     #[arg(long, global = true, value_name = "PATH")]

@@ -95,17 +95,19 @@ fn checkout_of(path: &str) -> Option<&str> {
 }
 
 /// `BUNDLE_PATH` of a `.bundle/config` (`BUNDLE_PATH: "vendor/bundle"`,
-/// YAML, the value quoted or not), as written.
+/// YAML, the value quoted or not), as written: its first line, as the
+/// probe's awk reads it (an empty one is none, a later one not read).
 pub fn bundle_path(config: &str) -> Option<&str> {
-    config.lines().find_map(|line| {
-        let value = line.strip_prefix("BUNDLE_PATH:")?.trim();
-        let value = value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .or_else(|| value.strip_prefix('\'')?.strip_suffix('\''))
-            .unwrap_or(value);
-        plain_path(value)
-    })
+    let line = config.lines().find(|line| line.starts_with("BUNDLE_PATH:"))?;
+    let value = line["BUNDLE_PATH:".len()..]
+        .trim_start_matches([' ', '\t'])
+        .trim_end_matches([' ', '\t', '\r']);
+    let value = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .or_else(|| value.strip_prefix('\'')?.strip_suffix('\''))
+        .unwrap_or(value);
+    plain_path(value)
 }
 
 /// Where the app's bundle is, as Bundler settles it (`Settings#path`: the
@@ -133,10 +135,15 @@ pub fn bundle_config(app_config: Option<impl AsRef<str>>) -> String {
     }
 }
 
-/// `./gems` is `gems`: the path evidence names is the same here and in
-/// the probe; an empty one is none.
+/// `./gems` and `gems/` are `gems`: the path evidence names is the same
+/// here and in the probe; an empty one is none (`/` stays itself).
 fn plain_path(value: &str) -> Option<&str> {
-    let value = value.trim_start_matches("./");
+    let mut value = value.trim_start_matches("./");
+    while value.len() > 1
+        && let Some(shorter) = value.strip_suffix('/')
+    {
+        value = shorter;
+    }
     (!value.is_empty()).then_some(value)
 }
 
@@ -303,6 +310,11 @@ mod tests {
         assert_eq!(bundle_dir("---\n", Some("./gems-env")), "gems-env");
         assert_eq!(bundle_dir("---\n", Some("")), BUNDLE_DEFAULT);
         assert_eq!(bundle_dir("", None), BUNDLE_DEFAULT);
+        // Trailing slashes go, as the probe's loop drops them; `/` stays.
+        assert_eq!(bundle_dir("BUNDLE_PATH: gems//\n", None), "gems");
+        assert_eq!(bundle_dir("---\n", Some("//")), "/");
+        // The first BUNDLE_PATH line counts, as the probe's awk reads it.
+        assert_eq!(bundle_dir("BUNDLE_PATH: \"./\"\nBUNDLE_PATH: gems\n", Some("env")), "env");
     }
 
     #[test]

@@ -45,6 +45,17 @@ spec {
 END { flush() }'
 # The site-packages folders of virtualenv or prefix $1.
 _depssite() { for _s in "$1"/lib/python*/site-packages; do [ -d "$_s" ] && printf '%s\n' "$_s"; done; }
+# Files $@ through the awk after what the calls before sent, up to twice
+# _DM in all. The files go in batches (_dfull): a list grown one by one in
+# "$@" costs its length at each step, which for 20000 gemspecs is minutes.
+_dflush() {
+  [ $# -gt 0 ] || return 0
+  _dl=$((_DM * 2 - $(wc -c < "$_do")))
+  [ "$_dl" -gt 0 ] || return 0
+  LC_ALL=C _DA=$A _DC=$_DM awk "$_depsawk" "$@" 2>/dev/null | head -c "$_dl" >> "$_do"
+}
+# Sends the files $@ when they are a batch (then true: the caller empties its list).
+_dfull() { [ $# -ge 256 ] || return 1; _dflush "$@"; }
 # The app's dependency files, as fact $1 (source 0).
 _deps() {
   _do="$D/$1.0"; : > "$_do"; echo 'R 0' >> "$D/$1.m"
@@ -55,7 +66,7 @@ _deps() {
   done
   for _n in "$A"/requirements*.txt "$A"/requirements*.TXT; do
     case $_n in "$A/requirements.txt") continue ;; esac
-    [ -f "$_n" ] && set -- "$@" "$_n"
+    [ -f "$_n" ] && set -- "$@" "$_n" && _dfull "$@" && set --
   done
   _dv=
   case ${VIRTUAL_ENV:-} in "$A"/*) [ -d "$VIRTUAL_ENV" ] && _dv=$VIRTUAL_ENV ;; esac
@@ -80,14 +91,14 @@ _deps() {
   _o=$IFS; IFS=$_nl
   for _s in $_ds; do
     IFS=$_o
-    for _n in "$_s"/*.dist-info/METADATA; do [ -f "$_n" ] && set -- "$@" "$_n"; done
+    for _n in "$_s"/*.dist-info/METADATA; do [ -f "$_n" ] && set -- "$@" "$_n" && _dfull "$@" && set --; done
   done
   IFS=$_o
   if [ -f "$A/node_modules/.package-lock.json" ]; then
     set -- "$@" "$A/node_modules/.package-lock.json"
   else
     for _n in "$A"/node_modules/*/package.json "$A"/node_modules/@*/*/package.json; do
-      [ -f "$_n" ] && set -- "$@" "$_n"
+      [ -f "$_n" ] && set -- "$@" "$_n" && _dfull "$@" && set --
     done
   fi
   # Ruby's installed gems: the app's bundle (its config's BUNDLE_PATH,
@@ -99,7 +110,8 @@ _deps() {
   # (deps::stream::SYSTEM_GEMS and SYSTEM_CHECKOUTS; paritty keeps the
   # gems the lock names).
   # The app's config: .bundle/config, or config in $BUNDLE_APP_CONFIG
-  # when that is set, even empty (deps::stream::bundle_config).
+  # when that is set, even empty (deps::stream::bundle_config); its first
+  # 64 KiB, its first BUNDLE_PATH line.
   _dk=$A/.bundle/config
   if [ -n "${BUNDLE_APP_CONFIG+x}" ]; then
     case $BUNDLE_APP_CONFIG in
@@ -110,33 +122,33 @@ _deps() {
   fi
   _db=
   if [ -f "$_dk" ]; then
-    _db=$(awk '/^BUNDLE_PATH:/ { sub(/^BUNDLE_PATH:[ \t]*/, ""); sub(/[ \t\r]+$/, ""); if ($0 ~ /^".*"$/ || $0 ~ /^\047.*\047$/) $0 = substr($0, 2, length($0) - 2); while (substr($0, 1, 2) == "./") $0 = substr($0, 3); print; exit }' "$_dk" 2>/dev/null)
+    _db=$(head -c 65536 "$_dk" 2>/dev/null | awk '/^BUNDLE_PATH:/ { sub(/^BUNDLE_PATH:[ \t]*/, ""); sub(/[ \t\r]+$/, ""); if ($0 ~ /^".*"$/ || $0 ~ /^\047.*\047$/) $0 = substr($0, 2, length($0) - 2); while (substr($0, 1, 2) == "./") $0 = substr($0, 3); print; exit }')
   fi
   if [ -z "$_db" ]; then
     _db=${BUNDLE_PATH:-}
     while :; do case $_db in ./*) _db=${_db#./} ;; *) break ;; esac; done
   fi
+  while :; do case $_db in ?*/) _db=${_db%/} ;; *) break ;; esac; done
   [ -n "$_db" ] || _db=vendor/bundle
   case $_db in /*) ;; *) _db=$A/$_db ;; esac
   _dg=0
   for _s in "$_db"/ruby/*; do
     [ -d "$_s/specifications" ] || [ -d "$_s/bundler/gems" ] || continue
     _dg=1
-    for _n in "$_s"/specifications/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n"; done
+    for _n in "$_s"/specifications/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n" && _dfull "$@" && set --; done
     for _c in "$_s"/bundler/gems/*; do
       [ -d "$_c" ] || continue
-      for _n in "$_c"/*.gemspec "$_c"/*/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n"; done
+      for _n in "$_c"/*.gemspec "$_c"/*/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n" && _dfull "$@" && set --; done
     done
   done
   if [ "$_dg" = 0 ] && { [ -f "$A/Gemfile.lock" ] || [ -f "$A/gems.locked" ]; } && command -v bundle >/dev/null 2>&1; then
     for _n in /var/lib/gems/*/specifications/*.gemspec /usr/share/rubygems-integration/all/specifications/*.gemspec /usr/lib/ruby/gems/*/specifications/*.gemspec /usr/lib/ruby/gems/*/specifications/default/*.gemspec /usr/local/bundle/specifications/*.gemspec /usr/local/lib/ruby/gems/*/specifications/*.gemspec /usr/local/lib/ruby/gems/*/specifications/default/*.gemspec; do
-      [ -f "$_n" ] && set -- "$@" "$_n"
+      [ -f "$_n" ] && set -- "$@" "$_n" && _dfull "$@" && set --
     done
     for _c in /var/lib/gems/*/bundler/gems/* /usr/local/bundle/bundler/gems/* /usr/local/lib/ruby/gems/*/bundler/gems/*; do
       [ -d "$_c" ] || continue
-      for _n in "$_c"/*.gemspec "$_c"/*/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n"; done
+      for _n in "$_c"/*.gemspec "$_c"/*/*.gemspec; do [ -f "$_n" ] && set -- "$@" "$_n" && _dfull "$@" && set --; done
     done
   fi
-  [ $# -gt 0 ] || return 0
-  LC_ALL=C _DA=$A _DC=$_DM awk "$_depsawk" "$@" 2>/dev/null | head -c $((_DM * 2)) > "$_do"
+  _dflush "$@"
 }

@@ -276,3 +276,44 @@ fn what_is_not_ansibles_output_is_refused_in_one_line() {
         assert!(!work.path().join("out").exists());
     }
 }
+
+/// `--host-app-dir` goes into the script as one single-quoted word: a
+/// folder named with quotes, `$()`, backticks and `;` is read as that
+/// folder by `sh` running the printed probe, and nothing in its name runs;
+/// a name with a newline is refused.
+#[test]
+fn a_host_app_dir_named_like_shell_code_is_only_a_folder() {
+    let work = tempfile::tempdir().expect("tmp");
+    let dir = work.path().join("a'b $(touch RAN1) `touch RAN2` \"q\" ;touch RAN3");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join(".env"), "DATABASE_URL=postgres://127.0.0.1:1/x\n").expect("write");
+    let profile = crate::common::remote::profile_fixture("backing-test");
+    let dir_arg = dir.to_str().expect("UTF-8");
+    let args = ["probe", "--profile", profile.to_str().expect("UTF-8"), "--host-app-dir", dir_arg];
+    let run = paritty(&args, work.path());
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let out = crate::common::probe::run_script(
+        &["/bin/sh".to_owned()],
+        &String::from_utf8_lossy(&run.stdout),
+        |c| {
+            c.current_dir(work.path());
+        },
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&format!("DATABASE_URL in {dir_arg}/.env:1")), "{said}");
+    let mut ran = Vec::new();
+    for folder in [work.path(), dir.as_path()] {
+        for entry in std::fs::read_dir(folder).expect("read") {
+            let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+            if name.starts_with("RAN") {
+                ran.push(name);
+            }
+        }
+    }
+    assert!(ran.is_empty(), "the probe ran {ran:?}");
+    let newline = format!("{dir_arg}\nx");
+    let run = paritty(&["probe", "--host-app-dir", &newline], work.path());
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("--host-app-dir holds a control character"), "{stderr}");
+}

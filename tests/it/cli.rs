@@ -58,6 +58,38 @@ fn version_and_help() {
     assert_eq!(paritty(&["--no-such-flag"]).status.code(), Some(2));
 }
 
+/// `--version` and `--help` answer wherever they are typed, and the
+/// everyone's `--config` goes before or after a subcommand: none of them
+/// is an option of the interactive view's misplaced.
+#[test]
+fn version_help_and_config_are_taken_anywhere() {
+    // A subcommand's says its name too: "paritty-snapshot 0.1.0".
+    let version = format!(" {}", env!("CARGO_PKG_VERSION"));
+    for args in [&["snapshot", "--version"][..], &["--version", "snapshot"], &["profiles", "-V"]] {
+        let out = paritty(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let said = stdout(&out);
+        assert!(
+            said.starts_with("paritty") && said.trim_end().ends_with(&version),
+            "{args:?}: {said}"
+        );
+    }
+    for args in [&["--help", "snapshot"][..], &["snapshot", "--help"], &["help", "diff"]] {
+        let out = paritty(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).contains("Usage: paritty"), "{args:?}: {}", stdout(&out));
+    }
+    let config = tempfile::tempdir().expect("test set-up");
+    let file = config.path().join("paritty.toml");
+    std::fs::write(&file, "[settings]\n").expect("test set-up");
+    let file = file.to_str().expect("a UTF-8 path");
+    for args in [&["--config", file, "profiles"][..], &["profiles", "--config", file]] {
+        let out = paritty(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).contains("default"), "{args:?}: {}", stdout(&out));
+    }
+}
+
 /// An option of the interactive view's given before a subcommand would be
 /// the view's and quietly do nothing: refused with where it goes. `--config`
 /// is everyone's, before or after.

@@ -498,3 +498,56 @@ fn a_lock_pin_the_install_does_not_follow_is_reported_and_violates_the_declared_
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("deps.python.urllib3"), "{}", text(&out));
 }
+
+/// `--declared-from HOST` with lock files a host could hold to mislead:
+/// two requirements files pinning one package apart (the project
+/// disagreeing with itself), names with ` (`, `)`, `:`, an escape
+/// sequence, a newline, and a long one: HOST's declarations are those the
+/// same files give here, none unsanitized.
+#[test]
+fn declared_from_a_host_with_hostile_lock_files_declares_as_here() {
+    let lab = Lab::new();
+    let _host = lab.add_host(&HostSpec { name: "prod", ..HostSpec::default() });
+    let app = lab.dir().join("srv-app");
+    fs::create_dir_all(&app).expect("mkdir");
+    fs::set_permissions(&app, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let long = format!("requirements-{}.txt", "a".repeat(200));
+    for (name, text) in [
+        ("requirements.txt", "urllib3==2.0.7\nrequests==2.31.0\n"),
+        ("requirements (dev:9).txt", "\nurllib3==1.26.18\n"),
+        ("requirements-\u{1b}[31mred.txt", "idna==3.4\n"),
+        ("requirements-\nnl.txt", "certifi==2023.7.22\n"),
+        (long.as_str(), "six==1.16.0\n"),
+    ] {
+        fs::write(app.join(name), text).expect("write");
+    }
+    let here = tempfile::tempdir().expect("tmp");
+    let config = here.path().join("paritty.toml");
+    let host = format!(
+        "[settings]\nssh_config = {:?}\n\n[[host]]\nname = \"prod\"\napp_dir = \"{}\"\n",
+        lab.ssh_config().display().to_string(),
+        app.display()
+    );
+    fs::write(&config, host).expect("write");
+    let listing = |args: &[&str]| -> Vec<Value> {
+        let base = ["--config", config.to_str().expect("UTF-8"), "snapshot", "declared"];
+        let rest = ["--format", "json", "--no-redact"];
+        let out = paritty(here.path(), &[&base[..], args, &rest[..]].concat());
+        assert!(out.status.success(), "{}", text(&out));
+        let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let items = json["declarations"].as_array().cloned().unwrap_or_default();
+        let mut pins: Vec<Value> = items
+            .into_iter()
+            .filter(|d| d["fact"].as_str().is_some_and(|f| f.starts_with("deps.")))
+            .collect();
+        pins.sort_by_key(ToString::to_string);
+        pins
+    };
+    let there = listing(&["--declared-from", "prod"]);
+    let same_files_here = listing(&["--app-dir", app.to_str().expect("UTF-8")]);
+    for pin in &there {
+        assert!(!pin.to_string().contains(['\u{1b}', '\n']), "{pin}");
+    }
+    assert_eq!(there.len(), 6, "{there:?}");
+    assert_eq!(there, same_files_here);
+}

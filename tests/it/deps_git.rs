@@ -224,3 +224,137 @@ fn an_ssh_host_s_bundle_path_comes_from_its_session() {
         assert_eq!(row["cells"][1]["severity"], "equal", "{row}");
     }
 }
+
+/// A gemspec as RubyGems writes it: its name and version lines.
+fn gemspec(name: &str, version: &str) -> String {
+    format!(
+        "# -*- encoding: utf-8 -*-\nGem::Specification.new do |s|\n  s.name = \"{name}\".freeze\n  s.version = \"{version}\"\nend\n"
+    )
+}
+
+/// An app whose lock names `rack` and the `git:` gem `tool`, its bundle in
+/// `bundle` (relative to the app folder) holding both.
+fn hostile_bundle(app: &Path, bundle: &Path) {
+    fs::create_dir_all(app).expect("mkdir");
+    let lock = "GIT\n  remote: /srv/tool.git\n  revision: abc\n  specs:\n    tool (0.3.0)\n\n\
+                GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (2.2.8)\n\n\
+                PLATFORMS\n  ruby\n\nDEPENDENCIES\n  rack\n  tool!\n";
+    fs::write(app.join("Gemfile.lock"), lock).expect("write");
+    let abi = app.join(bundle).join("ruby/3.1.0");
+    let specs = abi.join("specifications");
+    fs::create_dir_all(&specs).expect("mkdir");
+    fs::write(specs.join("rack-2.2.8.gemspec"), gemspec("rack", "2.2.8")).expect("write");
+    let checkout = abi.join("bundler/gems/tool-abc");
+    fs::create_dir_all(checkout.join("sub/deeper/deepest")).expect("mkdir");
+    fs::write(checkout.join("tool.gemspec"), gemspec("tool", "0.3.0")).expect("write");
+    fs::write(checkout.join("sub/deeper/deepest/x.gemspec"), gemspec("tool", "9.9.9"))
+        .expect("write");
+}
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().expect("mkfifo");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// `.bundle/config` naming BUNDLE_PATH twice, the first empty: the probe
+/// reads the first line (empty: the environment's, else vendor/bundle),
+/// as here does.
+#[test]
+fn a_config_naming_bundle_path_twice_is_read_as_the_probe_reads_it() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let app = tmp.path().join("app");
+    hostile_bundle(&app, Path::new("vendor/bundle"));
+    hostile_bundle(&app, Path::new("gems"));
+    fs::write(
+        app.join("gems/ruby/3.1.0/specifications/rack-2.2.8.gemspec"),
+        gemspec("rack", "3.0.0"),
+    )
+    .expect("write");
+    fs::create_dir_all(app.join(".bundle")).expect("mkdir");
+    fs::write(app.join(".bundle/config"), "---\nBUNDLE_PATH: \"./\"\nBUNDLE_PATH: \"gems\"\n")
+        .expect("write");
+    let want = here_with(&app, &[]);
+    assert_eq!(want["deps.ruby.rack"].value.as_deref(), Some("2.2.8"), "{want:?}");
+    for shell in shells() {
+        assert_eq!(probed_with(&shell, &app, &[]), want, "{shell:?}");
+    }
+    // A config with a Latin-1 comment, and one longer than 64 KiB: its
+    // BUNDLE_PATH counts all the same, here as in the probe.
+    let mut latin = b"---\nBUNDLE_PATH: \"gems\"\n# caf\xe9\n".to_vec();
+    fs::write(app.join(".bundle/config"), &latin).expect("write");
+    let want = here_with(&app, &[]);
+    assert_eq!(want["deps.ruby.rack"].value.as_deref(), Some("3.0.0"), "{want:?}");
+    for shell in shells() {
+        assert_eq!(probed_with(&shell, &app, &[]), want, "{shell:?}");
+    }
+    // A path with a trailing slash, in the config or the environment: the
+    // same files, named alike.
+    for (config, env) in [("BUNDLE_PATH: \"gems/\"\n", None), ("", Some("gems//"))] {
+        fs::write(app.join(".bundle/config"), config).expect("write");
+        let env: Vec<(&str, &str)> = env.map(|e| ("BUNDLE_PATH", e)).into_iter().collect();
+        let want = here_with(&app, &env);
+        assert_eq!(want["deps.ruby.rack"].value.as_deref(), Some("3.0.0"), "{want:?}");
+        for shell in shells() {
+            assert_eq!(probed_with(&shell, &app, &env), want, "{shell:?} {env:?}");
+        }
+    }
+    latin.truncate(latin.len() - 6);
+    latin.extend(format!("# {}\n", "x".repeat(70 * 1024)).bytes());
+    fs::write(app.join(".bundle/config"), &latin).expect("write");
+    assert_eq!(here_with(&app, &[]), want);
+    for shell in shells() {
+        assert_eq!(probed_with(&shell, &app, &[]), want, "{shell:?}");
+    }
+}
+
+/// A bundle of FIFOs, symlinks, 6000 gemspecs in a checkout, nested
+/// folders, found through a BUNDLE_PATH of `..`, a newline and shell
+/// metacharacters, and a BUNDLE_APP_CONFIG likewise: the probe in every
+/// shell reads what here reads, runs nothing, and a FIFO never blocks it.
+/// Its files go to awk in batches: grown one by one in "$@", the list of
+/// 6000 took bash 18 s (20000: 207 s); now each shell takes about 1.5 s.
+#[test]
+fn a_hostile_bundle_and_bundle_variables_read_as_here_and_never_hang() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let app = tmp.path().join("app");
+    let odd = "../b $(touch RAN1) `touch RAN2`\n;touch RAN3 'q\"";
+    hostile_bundle(&app, Path::new(odd));
+    let abi = app.join(odd).join("ruby/3.1.0");
+    let specs = abi.join("specifications");
+    mkfifo(&specs.join("fifo-1.0.gemspec"));
+    std::os::unix::fs::symlink(specs.join("fifo-1.0.gemspec"), specs.join("tofifo-1.0.gemspec"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(specs.join("rack-2.2.8.gemspec"), specs.join("link-2.2.8.gemspec"))
+        .expect("symlink");
+    std::os::unix::fs::symlink("/nonexistent", specs.join("dangling-1.gemspec")).expect("symlink");
+    let checkout = abi.join("bundler/gems/tool-abc");
+    mkfifo(&checkout.join("fifo.gemspec"));
+    mkfifo(&checkout.join("sub/fifo.gemspec"));
+    for i in 0..6000 {
+        fs::write(checkout.join(format!("g{i}.gemspec")), gemspec(&format!("g{i}"), "1.0"))
+            .expect("write");
+    }
+    // The app's config elsewhere, named as oddly, saying nothing of the path.
+    let config_dir = "cfg $(touch RAN4)\n`touch RAN5`";
+    fs::create_dir_all(app.join(config_dir)).expect("mkdir");
+    fs::write(app.join(config_dir).join("config"), "---\nBUNDLE_JOBS: \"4\"\n").expect("write");
+    let env = [("BUNDLE_PATH", odd), ("BUNDLE_APP_CONFIG", config_dir)];
+    let want = here_with(&app, &env);
+    let ids: Vec<&String> = want.keys().collect();
+    assert_eq!(ids, ["deps.ruby.rack", "deps.ruby.tool"], "{want:?}");
+    for shell in shells() {
+        let started = std::time::Instant::now();
+        assert_eq!(probed_with(&shell, &app, &env), want, "{shell:?}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(8),
+            "{shell:?}: {:?}",
+            started.elapsed()
+        );
+    }
+    let ran: Vec<String> = ["RAN1", "RAN2", "RAN3", "RAN4", "RAN5"]
+        .iter()
+        .filter(|f| app.join(f).exists() || tmp.path().join(f).exists() || Path::new(f).exists())
+        .map(ToString::to_string)
+        .collect();
+    assert!(ran.is_empty(), "the probe ran {ran:?}");
+}

@@ -109,3 +109,79 @@ fn what_is_not_ansibles_output_is_refused_and_names_are_cleaned() {
     assert_eq!(r.target, "evil name");
     assert!(!r.failure.as_ref().expect("fails").to_string().contains('\u{1b}'));
 }
+
+/// The transcript of `transcript` with the app's configuration frame
+/// added: `bodies`, each one `R 0` record's output.
+fn with_app_frame(p: &Profile, bodies: &[String]) -> String {
+    use std::fmt::Write as _;
+    let index = crate::probe::script::app_config_fact(p);
+    let mut frame = format!("{B} F {index}\n");
+    for body in bodies {
+        let _ = write!(frame, "{B} R 0\n{B} O {}\n{body}\n", body.len());
+    }
+    let _ = writeln!(frame, "{B} E {index}");
+    transcript(&p.hash, "x 1.2.3\n").replace(&format!("{B} Z\n"), &format!("{frame}{B} Z\n"))
+}
+
+fn imported_facts(p: &Profile, stdout: &str) -> BTreeMap<String, crate::model::Fact> {
+    let json = output(&[("web", serde_json::json!({ "stdout": stdout, "rc": 0 }))]);
+    let roles = crate::backing::roles::roles(&BTreeMap::new());
+    let r = reports(&json, p, &roles, 64 * 1024).expect("reads").remove(0);
+    assert!(r.failure.is_none(), "{:?}", r.failure);
+    r.snapshot.expect("a snapshot").facts
+}
+
+/// A host's app frame naming thousands of roles, each many times, with
+/// escape sequences in its origins and URLs: a fact per known role only,
+/// nothing of the escapes kept, in bounded time.
+#[test]
+fn a_hostile_app_frame_gives_known_roles_only_and_no_escapes() {
+    use std::fmt::Write as _;
+    let p = profile();
+    let mut body = String::new();
+    body.push_str(
+        "R\tcache\tREDIS_URL\t/srv/.env\u{1b}]0;pwn\u{7}:1\tredis://127.0.0.1\u{1b}[2J:6379\t0\n",
+    );
+    for i in 0..3000 {
+        let _ = writeln!(body, "R\trole{i}\tX_URL\t/srv/.env:{i}\tredis://127.0.0.1:1\t0");
+        body.push_str("R\tdatabase\tDATABASE_URL\t/srv/\u{9b}31m.env:1\tpostgres://127.0.0.1:5432/\u{1b}[31mdb\t2\n");
+    }
+    // Junk claiming to be the configuration's lines: records of no kind,
+    // clients of no source, headers that are no hex, bytes not UTF-8.
+    let junk = "K\t99999999999999999999999\tdatabase\tpsql\nH\tcache\tzz\u{1b}\nN\tcache\t\u{1b}[31mx\nR\tR\tR\nU\n\u{0}\u{ff}\t\t\t\t\t\n";
+    let started = std::time::Instant::now();
+    let facts = imported_facts(&p, &with_app_frame(&p, &[body, junk.to_owned()]));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    let backing: Vec<&String> = facts.keys().filter(|k| k.starts_with("backing.")).collect();
+    assert_eq!(backing, ["backing.cache", "backing.database"]);
+    for (id, fact) in facts.iter().filter(|(k, _)| k.starts_with("backing.")) {
+        let shown = format!("{:?} {} {:?}", fact.value, fact.raw, fact.found_at);
+        assert!(!shown.contains(['\u{1b}', '\u{9b}', '\u{7}']), "{id}: {shown}");
+    }
+}
+
+/// A host whose configuration has a thousand unreadable lines: each
+/// unset role's fact says some of them, not megabytes of them.
+#[test]
+fn unreadable_configuration_lines_do_not_swell_the_unset_facts() {
+    let p = profile();
+    let roles = crate::backing::roles::roles(&BTreeMap::new());
+    // One role set, so the others' rows are kept (a host without an app has none).
+    let mut unset = "R\tcache\tREDIS_URL\t/srv/.env:2\tredis://127.0.0.1:6379\t0\n".to_owned();
+    unset.extend(roles.iter().filter(|r| r.name != "cache").map(|r| format!("U\t{}\n", r.name)));
+    let problem = format!("P\t/srv/.env:1: {}\n", "y".repeat(5000));
+    let bodies: Vec<String> =
+        std::iter::once(unset).chain((0..100).map(|_| problem.repeat(12))).collect();
+    let facts = imported_facts(&p, &with_app_frame(&p, &bodies));
+    let database = &facts["backing.database"];
+    assert_eq!(database.status, Status::Missing);
+    assert!(database.raw.contains("/srv/.env:1: yyy"), "{}", &database.raw[..200]);
+    assert!(
+        database.raw.ends_with(" more lines paritty could not read)"),
+        "{}",
+        database.raw.len()
+    );
+    for (id, fact) in facts.iter().filter(|(k, _)| k.starts_with("backing.")) {
+        assert!(fact.raw.len() <= 64 * 1024, "{id}: {} bytes", fact.raw.len());
+    }
+}

@@ -88,14 +88,22 @@ pub fn bad_url(origin: &str, why: &str) -> Fact {
     fact
 }
 
+/// The unreadable configuration lines an unset role's fact says.
+const MAX_PROBLEMS: usize = 10;
+
 /// A role none of whose variables is set; `problems` are the lines of the
 /// configuration that could not be read (one of them may have been meant).
+/// The first `MAX_PROBLEMS` are said: a host's files could hold a thousand
+/// such lines, each repeated in every unset role's fact.
 pub fn unset(role: &Role, read: &str, problems: &[String]) -> Fact {
     let mut fact = Fact::empty(Status::Missing);
     let mut raw = format!("Not set: {} ({read})", role.vars.join(", "));
-    for p in problems {
+    for p in problems.iter().take(MAX_PROBLEMS) {
         raw.push('\n');
         raw.push_str(&one_line(p));
+    }
+    if let Some(more) = problems.len().checked_sub(MAX_PROBLEMS).filter(|n| *n > 0) {
+        let _ = write!(raw, "\n(and {more} more lines paritty could not read)");
     }
     fact.raw = raw;
     fact

@@ -35,6 +35,9 @@ use crate::model::Fact;
 /// package's description.
 const METADATA_HEAD: usize = 64 * 1024;
 
+/// The part of the app's Bundler config read (the probe's `head -c`).
+const BUNDLE_CONFIG_HEAD: usize = 64 * 1024;
+
 /// Where to look.
 pub struct Here<'a> {
     pub app_dir: &'a Path,
@@ -114,7 +117,10 @@ pub fn read(here: &Here<'_>) -> Found {
 fn bundle_gemspecs(here: &Here<'_>) -> Option<Vec<PathBuf>> {
     let app_dir = here.app_dir;
     let file = app_dir.join(bundle_config(here.bundle_app_config.map(OsStr::to_string_lossy)));
-    let config = read_text(&file, 64 * 1024).unwrap_or_default();
+    // Its first 64 KiB, bytes that are not UTF-8 kept as others, as the
+    // probe reads it: a Latin-1 comment does not hide its BUNDLE_PATH.
+    let config = read_prefix(&file, BUNDLE_CONFIG_HEAD).unwrap_or_default().0;
+    let config = String::from_utf8_lossy(&config);
     let bundle = app_dir.join(bundle_dir(&config, here.bundle_path.and_then(OsStr::to_str)));
     let mut any = false;
     let mut specs = Vec::new();
@@ -252,11 +258,14 @@ fn sorted(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
 }
 
 /// `path` as the evidence names it: inside the app folder, from there
-/// (a virtualenv found by its real path is inside too).
+/// (a virtualenv found by its real path is inside too); each byte that is
+/// a control character or above 127 a `?`, as the probe's awk names it
+/// (a bundle under a home folder named in UTF-8 reads the same both ways).
 fn shown(app_dir: &Path, path: &Path) -> String {
     let root = std::fs::canonicalize(app_dir).ok();
     let rest = path.strip_prefix(app_dir).ok().or_else(|| path.strip_prefix(root.as_deref()?).ok());
-    rest.unwrap_or(path).display().to_string()
+    let bytes = rest.unwrap_or(path).as_os_str().as_bytes();
+    bytes.iter().map(|b| if (b' '..0x7f).contains(b) { char::from(*b) } else { '?' }).collect()
 }
 
 fn read_file(found: &mut Found, app_dir: &Path, path: &Path) {

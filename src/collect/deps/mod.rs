@@ -60,9 +60,10 @@ pub fn compare_kind(ecosystem: Ecosystem) -> CompareKind {
 /// dependency files.
 pub fn facts(found: &Found) -> BTreeMap<String, Fact> {
     let mut out = BTreeMap::new();
-    let mut pins: BTreeMap<(Ecosystem, &str), &Package> = BTreeMap::new();
+    // Per name, every lock file's pin, the one that counts first.
+    let mut pins: BTreeMap<(Ecosystem, &str), Vec<&Package>> = BTreeMap::new();
     for pin in found.pinned.iter().filter(|p| p.nested.is_none()) {
-        pins.entry((pin.ecosystem, pin.name.as_str())).or_insert(pin);
+        pins.entry((pin.ecosystem, pin.name.as_str())).or_default().push(pin);
     }
     // Per name, the top-level copy first, then the nested ones.
     let mut installed: BTreeMap<(Ecosystem, &str), Vec<&Package>> = BTreeMap::new();
@@ -84,7 +85,8 @@ pub fn facts(found: &Found) -> BTreeMap<String, Fact> {
         if *count > MAX_PACKAGES {
             continue;
         }
-        let pin = pins.remove(&(ecosystem, name));
+        let all_pins = pins.remove(&(ecosystem, name)).unwrap_or_default();
+        let pin = all_pins.first().copied();
         // Bundler loads the locked version of a gem wherever several are
         // installed (the system's folders often hold a few): that copy is
         // the one that runs.
@@ -92,13 +94,13 @@ pub fn facts(found: &Found) -> BTreeMap<String, Fact> {
             ecosystem == Ecosystem::Ruby && pin.is_some_and(|pin| pin.version == p.version)
         };
         copies.sort_by_key(|p| (p.nested.is_some(), !locked(p)));
-        out.insert(fact_id(ecosystem, name), installed_fact(&copies, pin, &found.problems));
+        out.insert(fact_id(ecosystem, name), installed_fact(&copies, &all_pins, &found.problems));
     }
-    for ((ecosystem, name), pin) in pins {
+    for ((ecosystem, name), pins) in pins {
         let count = counts.entry(ecosystem).or_default();
         *count += 1;
         if *count <= MAX_PACKAGES {
-            out.insert(fact_id(ecosystem, name), not_installed(pin));
+            out.insert(fact_id(ecosystem, name), not_installed(&pins));
         }
     }
     for ecosystem in Ecosystem::ALL {
@@ -144,8 +146,11 @@ fn labelled(mut fact: Fact, ecosystem: Ecosystem, label: &str) -> Fact {
     fact
 }
 
-fn installed_fact(copies: &[&Package], pin: Option<&Package>, problems: &[Problem]) -> Fact {
+/// `pins` are every lock file's pin of the package, the one that counts
+/// first.
+fn installed_fact(copies: &[&Package], pins: &[&Package], problems: &[Problem]) -> Fact {
     let top = copies[0];
+    let pin = pins.first().copied();
     let mut raw = format!("installed {} ({})", top.version, top.source());
     if let Some(at) = &top.nested {
         let _ = write!(raw, " at {at}");
@@ -164,6 +169,7 @@ fn installed_fact(copies: &[&Package], pin: Option<&Package>, problems: &[Proble
         }
         None => raw.push_str("\nno lock file pins it"),
     }
+    other_pins(&mut raw, pins);
     for other in copies.iter().skip(1).take(20) {
         let _ = write!(raw, "\nalso installed {} ({})", other.version, other.source());
         if let Some(at) = &other.nested {
@@ -185,17 +191,19 @@ fn installed_fact(copies: &[&Package], pin: Option<&Package>, problems: &[Proble
 }
 
 /// The lock pins a target's `deps.*` facts carry, read back from its
-/// snapshot (`--declared-from HOST`): each pin's version is the fact's
-/// `pinned`, its file and line the evidence's `pinned V (FILE:LINE)` line
-/// that `installed_fact` and `not_installed` write.
+/// snapshot (`--declared-from HOST`): the pin that counts has the fact's
+/// `pinned` version, its file and line in the evidence's `pinned V
+/// (FILE:LINE)` line that `installed_fact` and `not_installed` write; the
+/// other lock files' pins are its `also pinned V (FILE:LINE)` lines.
 pub fn pins_of(facts: &BTreeMap<String, Fact>) -> Vec<Package> {
-    facts
-        .iter()
-        .filter_map(|(id, fact)| {
-            let (ecosystem, name) = crate::deps::parse_fact_id(id)?;
-            let version = fact.pinned.clone()?;
-            let line =
-                fact.raw.lines().find_map(|l| l.strip_prefix(&format!("pinned {version} (")))?;
+    let mut out = Vec::new();
+    for (id, fact) in facts {
+        let Some((ecosystem, name)) = crate::deps::parse_fact_id(id) else { continue };
+        let Some(version) = fact.pinned.clone() else { continue };
+        let first = format!("pinned {version} (");
+        let mut lines = fact.raw.lines().skip_while(|l| !l.starts_with(&first));
+        let Some(line) = lines.next().and_then(|l| l.strip_prefix(&first)) else { continue };
+        let pin = |version: String, line: &str| {
             let source = &line[..line.rfind(')')?];
             let (file, at) = match source.rsplit_once(':') {
                 Some((file, at)) if !at.is_empty() && at.bytes().all(|b| b.is_ascii_digit()) => {
@@ -203,23 +211,48 @@ pub fn pins_of(facts: &BTreeMap<String, Fact>) -> Vec<Package> {
                 }
                 _ => (source, 0),
             };
-            Some(Package {
-                ecosystem,
-                name,
-                version,
-                file: file.to_owned(),
-                line: at,
-                nested: None,
-            })
-        })
-        .collect()
+            let (name, file) = (name.clone(), file.to_owned());
+            Some(Package { ecosystem, name, version, file, line: at, nested: None })
+        };
+        out.extend(pin(version, line));
+        // The other pins follow it (`other_pins`), and only they: a line
+        // further down (a problem's) could name a file anything. A version
+        // holds no space (`deps::is_version`): the first ` (` ends it.
+        let others = lines.map_while(|l| l.strip_prefix("also pinned "));
+        for other in others.take(MAX_OTHER_PINS) {
+            let Some((version, line)) = other.split_once(" (") else { continue };
+            if crate::deps::is_version(version) {
+                out.extend(pin(version.to_owned(), line));
+            }
+        }
+    }
+    out
 }
 
-fn not_installed(pin: &Package) -> Fact {
+/// A package `pins` pin (the one that counts first) and nothing installs.
+fn not_installed(pins: &[&Package]) -> Fact {
+    let pin = pins[0];
     let mut fact = Fact::empty(Status::Missing);
     fact.pinned = Some(pin.version.clone());
     fact.raw = format!("pinned {} ({}), not installed", pin.version, pin.source());
+    other_pins(&mut fact.raw, pins);
     labelled(fact, pin.ecosystem, &pin.name)
+}
+
+/// The most pins of one package besides the one that counts that a
+/// fact's evidence names (a host's lock file could pin it a thousand times).
+const MAX_OTHER_PINS: usize = 10;
+
+/// The other lock files' pins of a package after the first, as evidence
+/// `pins_of` reads back: two lock files pinning one package apart are a
+/// declaration the project disagrees with itself on.
+fn other_pins(raw: &mut String, pins: &[&Package]) {
+    for pin in pins.iter().skip(1).take(MAX_OTHER_PINS) {
+        let _ = write!(raw, "\nalso pinned {} ({})", pin.version, pin.source());
+    }
+    if pins.len() > MAX_OTHER_PINS + 1 {
+        let _ = write!(raw, "\nand {} more pins", pins.len() - MAX_OTHER_PINS - 1);
+    }
 }
 
 fn problem_fact(ecosystem: Ecosystem, problems: &[&Problem]) -> Fact {
@@ -274,6 +307,38 @@ mod tests {
         expected.sort_by_key(|p| fact_id(p.ecosystem, &p.name));
         assert_eq!(expected.len(), 4, "{expected:?}");
         assert_eq!(pins_of(&facts(&found)), expected);
+    }
+
+    /// A package pinned by several lock files, and a thousand times by a
+    /// hostile one: the others' pins come back, at most `MAX_OTHER_PINS`,
+    /// and a line further down that looks like one is not a pin.
+    #[test]
+    fn other_lock_files_pins_read_back_bounded_and_only_where_written() {
+        let mut found = Found::default();
+        found.add_file("requirements.txt", "urllib3==2.0.7\n");
+        found.add_file("requirements-dev.txt", &"urllib3==1.26.18\n".repeat(1000));
+        let written = facts(&found);
+        let pins = pins_of(&written);
+        assert_eq!(pins.len(), 1 + MAX_OTHER_PINS, "{pins:?}");
+        assert_eq!(
+            (pins[0].version.as_str(), pins[0].file.as_str()),
+            ("2.0.7", "requirements.txt")
+        );
+        assert_eq!((pins[1].version.as_str(), pins[1].line), ("1.26.18", 1));
+        assert!(
+            written["deps.python.urllib3"]
+                .raw
+                .ends_with(&format!("and {} more pins", 1000 - MAX_OTHER_PINS))
+        );
+        let mut two = Found::default();
+        two.add_file("requirements.txt", "urllib3==2.0.7\n");
+        two.add_file("requirements-dev.txt", "urllib3==1.26.18\n");
+        let mut forged = facts(&two);
+        let pins = pins_of(&forged);
+        assert_eq!(pins.len(), 2, "{pins:?}");
+        let fact = forged.get_mut("deps.python.urllib3").expect("the fact");
+        fact.raw.push_str("\nno such line\nalso pinned 9.9 (evil.txt:1)");
+        assert_eq!(pins_of(&forged), pins);
     }
 
     #[test]
