@@ -247,7 +247,9 @@ fn paritty_declared_opens_with_the_declared_column_and_d_hides_it() {
     // No Python is a 1.0: this machine's (tests need python3) violates it.
     std::fs::write(dir.path().join(".python-version"), "1.0\n").expect("write");
     let mut cmd = paritty(dir.path());
-    cmd.arg("declared").arg("local");
+    // Python's own time under load is not what is tested: a tool killed at
+    // the default timeout would leave the row without its mark.
+    cmd.args(["--timeout", "60", "declared", "local"]);
     let mut pty = Pty::spawn(cmd, 40, 120);
     // A frame arrives in pieces: wait for the status line too.
     pty.wait_for_fn(
