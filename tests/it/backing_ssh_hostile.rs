@@ -265,7 +265,7 @@ fn hostile_services_beside_a_slow_probe_have_their_statuses_in_bounds() {
         flood.port, silent.port, close.port, half.port
     );
     let services = "flood = \"FLOOD_URL\"";
-    let run = run_slow_host("hostile", "sleep 1", &dotenv, services, &["--timeout", "2"]);
+    let run = run_slow_host("hostile", "sleep 1", &dotenv, services, &["--timeout", "4"]);
     assert_eq!(run.exit(), "0", "{}", run.stderr());
     assert_eq!(run.fact("tool.slow")["value"], "1.0.7", "{}", run.fact("tool.slow"));
     let flooded = run.fact("backing.flood");
