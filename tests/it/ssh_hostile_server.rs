@@ -98,11 +98,13 @@ fn extended_data_on_a_containers_exec_channel_neither_spins_nor_hides_its_end() 
         exec) exec /bin/sh -s ;;\n*) exit 1 ;;\nesac\n";
     fs::write(bin.join("podman"), podman).expect("write podman");
     fs::set_permissions(bin.join("podman"), fs::Permissions::from_mode(0o755)).expect("chmod");
-    let args = ["--timeout", "5", "--host-timeout", "5"];
+    // Exit 0 is the host done before its deadline: one that missed the
+    // end would run to it and fail with `timeout` (30 s leaves a busy
+    // machine room; the bug took all of it whatever it was).
+    let args = ["--timeout", "5", "--host-timeout", "30"];
     let run = snapshot(dir.path(), &ssh_config, "podman:web@fakehost", &args);
     assert_eq!(run.exit(), "0", "{}\nserver: {:?}", run.stderr(), server.errors());
     let arch = run.fact("arch");
     assert_eq!(arch["status"], "ok", "{arch}");
-    assert!(run.wall < std::time::Duration::from_secs(5), "took {:?}", run.wall);
     run.assert_idle_cheap();
 }
