@@ -92,6 +92,20 @@ JSON
 # (gems-config, not paritty's default vendor/bundle), `app-env` into the
 # one $BUNDLE_PATH names at install (gems-env), so the checkouts under
 # `ruby/<abi>/bundler/gems/` are laid out as Bundler lays them out.
+# A gemspec at $1: gem $2, version $3, summary $4, files $5 (a Ruby list's
+# inside, written as is).
+gemspec() {
+    cat > "$1" <<RUBY
+Gem::Specification.new do |spec|
+  spec.name = "$2"
+  spec.version = "$3"
+  spec.summary = "$4"
+  spec.authors = ["paritty"]
+  spec.files = [$5]
+end
+RUBY
+}
+
 ruby_fixture() {
     local rb=$1
     [[ -f $rb/.done ]] && return 0
@@ -101,29 +115,13 @@ ruby_fixture() {
     fi
     echo "test-deps: making the Ruby app fixture in $rb" >&2
     rm -rf "$rb"; mkdir -p "$rb/tinygit/lib"
-    cat > "$rb/tinygit/tinygit.gemspec" <<'RUBY'
-Gem::Specification.new do |spec|
-  spec.name = "tinygit"
-  spec.version = "0.3.1"
-  spec.summary = "paritty's test gem from a git source"
-  spec.authors = ["paritty"]
-  spec.files = ["lib/tinygit.rb"]
-end
-RUBY
+    gemspec "$rb/tinygit/tinygit.gemspec" tinygit 0.3.1 "paritty's test gem from a git source" '"lib/tinygit.rb"'
     echo 'module Tinygit; end' > "$rb/tinygit/lib/tinygit.rb"
     # A second gem one folder down (as Rails' repository holds its
     # gems), which the app does not ask for: Bundler rewrites its
     # gemspec in the checkout too, and the lock does not name it.
     mkdir -p "$rb/tinygit/tinyextra"
-    cat > "$rb/tinygit/tinyextra/tinyextra.gemspec" <<'RUBY'
-Gem::Specification.new do |spec|
-  spec.name = "tinyextra"
-  spec.version = "9.9.9"
-  spec.summary = "a gem of tinygit's repository no app here asks for"
-  spec.authors = ["paritty"]
-  spec.files = []
-end
-RUBY
+    gemspec "$rb/tinygit/tinyextra/tinyextra.gemspec" tinyextra 9.9.9 "a gem of tinygit's repository no app here asks for" ''
     git -C "$rb/tinygit" init -q
     git -C "$rb/tinygit" add .
     git -C "$rb/tinygit" -c user.name=paritty -c user.email=paritty@localhost \
@@ -131,15 +129,7 @@ RUBY
     local app
     for app in app app-env; do
         mkdir -p "$rb/$app/local"
-        cat > "$rb/$app/local/localgem.gemspec" <<'RUBY'
-Gem::Specification.new do |spec|
-  spec.name = "localgem"
-  spec.version = "1.2.0"
-  spec.summary = "paritty's test gem from the app's own folder"
-  spec.authors = ["paritty"]
-  spec.files = []
-end
-RUBY
+        gemspec "$rb/$app/local/localgem.gemspec" localgem 1.2.0 "paritty's test gem from the app's own folder" ''
         printf '%s\n' 'source "https://rubygems.org"' 'gem "tinygit", git: "../tinygit"' 'gem "localgem", path: "local"' \
             > "$rb/$app/Gemfile"
     done

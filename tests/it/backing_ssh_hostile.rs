@@ -286,12 +286,9 @@ fn hostile_services_beside_a_slow_probe_have_their_statuses_in_bounds() {
     run.assert_idle_cheap();
 }
 
-/// A service whose SSH channel never opens (the host's connection to it
-/// is never established), a service after it, and a probe that hangs: the
-/// host's deadline ends it all, the host fails with `timeout` within its
-/// host timeout, and both services say why they were not asked.
-#[test]
-fn a_deadline_that_passes_while_a_channel_opens_ends_the_host_in_time() {
+/// `run_slow_host` whose `.env` names a Redis whose channel never opens
+/// (its listener's queue is full) and a silent RabbitMQ after it.
+fn behind_a_channel_that_never_opens(name: &str, slow: &str, args: &[&str]) -> Run {
     let full = Full::start();
     let after = StandIn::start(Behaviour::Silent);
     let dotenv = format!(
@@ -299,8 +296,17 @@ fn a_deadline_that_passes_while_a_channel_opens_ends_the_host_in_time() {
         full.port(),
         after.port
     );
+    run_slow_host(name, slow, &dotenv, "", args)
+}
+
+/// A service whose SSH channel never opens (the host's connection to it
+/// is never established), a service after it, and a probe that hangs: the
+/// host's deadline ends it all, the host fails with `timeout` within its
+/// host timeout, and both services say why they were not asked.
+#[test]
+fn a_deadline_that_passes_while_a_channel_opens_ends_the_host_in_time() {
     let args = ["--timeout", "60", "--host-timeout", "2"];
-    let run = run_slow_host("opening", "sleep 100", &dotenv, "", &args);
+    let run = behind_a_channel_that_never_opens("opening", "sleep 100", &args);
     assert_eq!(run.exit(), "2", "{}", run.stderr());
     fault_line(&run.stderr(), "opening", "timeout");
     assert!(run.wall < Duration::from_secs(2 + 2), "took {:?}: {}", run.wall, run.stderr());
@@ -316,15 +322,8 @@ fn a_deadline_that_passes_while_a_channel_opens_ends_the_host_in_time() {
 /// services wait no more than the command timeout, and the host is done.
 #[test]
 fn a_channel_that_never_opens_costs_the_command_timeout() {
-    let full = Full::start();
-    let after = StandIn::start(Behaviour::Silent);
-    let dotenv = format!(
-        "REDIS_URL=redis://127.0.0.1:{}\nAMQP_URL=amqp://127.0.0.1:{}/\n",
-        full.port(),
-        after.port
-    );
     let args = ["--timeout", "1", "--host-timeout", "60"];
-    let run = run_slow_host("opening2", "true", &dotenv, "", &args);
+    let run = behind_a_channel_that_never_opens("opening2", "true", &args);
     assert_eq!(run.exit(), "0", "{}", run.stderr());
     assert_eq!(run.fact("tool.slow")["value"], "1.0.7", "{}", run.fact("tool.slow"));
     assert!(run.wall < Duration::from_secs(1 + 4), "took {:?}: {}", run.wall, run.stderr());

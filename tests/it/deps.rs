@@ -362,6 +362,32 @@ fn a_host_whose_app_runs_another_version_shows_it_in_diff() {
     assert!(said.contains("2.0.7 (lock pins"), "{said}");
 }
 
+/// The `deps.*` declarations `paritty snapshot declared ARGS` lists, run
+/// with a paritty.toml whose host `prod` (the lab's) has `app_dir` `app`;
+/// sorted, as they come in the lock files' order of preference.
+fn declared_pins(lab: &Lab, app: &Path, args: &[&str]) -> Vec<Value> {
+    let here = tempfile::tempdir().expect("tmp");
+    let config = here.path().join("paritty.toml");
+    let host = format!(
+        "[settings]\nssh_config = {:?}\n\n[[host]]\nname = \"prod\"\napp_dir = \"{}\"\n",
+        lab.ssh_config().display().to_string(),
+        app.display()
+    );
+    fs::write(&config, host).expect("write");
+    let base = ["--config", config.to_str().expect("UTF-8"), "snapshot", "declared"];
+    let rest = ["--format", "json", "--no-redact"];
+    let out = paritty(here.path(), &[&base[..], args, &rest[..]].concat());
+    assert!(out.status.success(), "{}", text(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let items = json["declarations"].as_array().cloned().unwrap_or_default();
+    let mut pins: Vec<Value> = items
+        .into_iter()
+        .filter(|d| d["fact"].as_str().is_some_and(|f| f.starts_with("deps.")))
+        .collect();
+    pins.sort_by_key(ToString::to_string);
+    pins
+}
+
 /// `--declared-from HOST` declares HOST's lock pins as reading the same
 /// files here does: the same constraints, files and lines; a pin HOST's
 /// lock changed is HOST's, not this machine's.
@@ -377,29 +403,7 @@ fn declared_from_a_host_declares_its_lock_pins() {
     let requirements = fs::read_to_string(app.join("requirements.txt")).expect("read");
     let pinned = requirements.lines().find_map(|l| l.strip_prefix("urllib3==")).expect("a pin");
     fs::write(app.join("requirements.txt"), requirements.replace(pinned, "2.0.7")).expect("write");
-    let here = tempfile::tempdir().expect("tmp");
-    let config = here.path().join("paritty.toml");
-    let host = format!(
-        "[settings]\nssh_config = {:?}\n\n[[host]]\nname = \"prod\"\napp_dir = \"{}\"\n",
-        lab.ssh_config().display().to_string(),
-        app.display()
-    );
-    fs::write(&config, host).expect("write");
-    let listing = |args: &[&str]| -> Vec<Value> {
-        let base = ["--config", config.to_str().expect("UTF-8"), "snapshot", "declared"];
-        let rest = ["--format", "json", "--no-redact"];
-        let out = paritty(here.path(), &[&base[..], args, &rest[..]].concat());
-        assert!(out.status.success(), "{}", text(&out));
-        let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-        let items = json["declarations"].as_array().cloned().unwrap_or_default();
-        let mut pins: Vec<Value> = items
-            .into_iter()
-            .filter(|d| d["fact"].as_str().is_some_and(|f| f.starts_with("deps.")))
-            .collect();
-        // Sorted: here they come in the lock files' order of preference.
-        pins.sort_by_key(|d| d["fact"].to_string());
-        pins
-    };
+    let listing = |args: &[&str]| declared_pins(&lab, &app, args);
     let there = listing(&["--declared-from", "prod"]);
     let same_files_here = listing(&["--app-dir", app.to_str().expect("UTF-8")]);
     assert!(there.len() >= 5, "{there:?}");
@@ -521,28 +525,7 @@ fn declared_from_a_host_with_hostile_lock_files_declares_as_here() {
     ] {
         fs::write(app.join(name), text).expect("write");
     }
-    let here = tempfile::tempdir().expect("tmp");
-    let config = here.path().join("paritty.toml");
-    let host = format!(
-        "[settings]\nssh_config = {:?}\n\n[[host]]\nname = \"prod\"\napp_dir = \"{}\"\n",
-        lab.ssh_config().display().to_string(),
-        app.display()
-    );
-    fs::write(&config, host).expect("write");
-    let listing = |args: &[&str]| -> Vec<Value> {
-        let base = ["--config", config.to_str().expect("UTF-8"), "snapshot", "declared"];
-        let rest = ["--format", "json", "--no-redact"];
-        let out = paritty(here.path(), &[&base[..], args, &rest[..]].concat());
-        assert!(out.status.success(), "{}", text(&out));
-        let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-        let items = json["declarations"].as_array().cloned().unwrap_or_default();
-        let mut pins: Vec<Value> = items
-            .into_iter()
-            .filter(|d| d["fact"].as_str().is_some_and(|f| f.starts_with("deps.")))
-            .collect();
-        pins.sort_by_key(ToString::to_string);
-        pins
-    };
+    let listing = |args: &[&str]| declared_pins(&lab, &app, args);
     let there = listing(&["--declared-from", "prod"]);
     let same_files_here = listing(&["--app-dir", app.to_str().expect("UTF-8")]);
     for pin in &there {
