@@ -21,8 +21,7 @@ pub fn run(args: &ProbeArgs, config: Option<&Config>) -> Result<ExitCode> {
     let mut probe =
         script::build_with_roles(&plan.profile, plan.collect.script_limits(), &plan.roles);
     if let Some(dir) = &args.host_app_dir {
-        if let Some(problem) = crate::config::app_dir_problem(dir) {
-            let problem = problem.replace("`app_dir`", "--host-app-dir");
+        if let Some(problem) = crate::config::app_dir_problem(dir, "--host-app-dir") {
             return Err(eyre!("{problem}"));
         }
         probe = probe.in_app(Some(dir));

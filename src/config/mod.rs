@@ -193,9 +193,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         }
         seen.push(host.name.as_str());
         let problem = match (&host.container, &host.engine, &host.ssh) {
-            (Some(_), None, _) => Some("`container` needs `engine = \"docker\"` or `\"podman\"`"),
-            (None, Some(_), _) => Some("`engine` is only for a `container`"),
-            _ => host.app_dir.as_deref().and_then(app_dir_problem),
+            (Some(_), None, _) => {
+                Some("`container` needs `engine = \"docker\"` or `\"podman\"`".to_owned())
+            }
+            (None, Some(_), _) => Some("`engine` is only for a `container`".to_owned()),
+            _ => host.app_dir.as_deref().and_then(|dir| app_dir_problem(dir, "`app_dir`")),
         };
         if let Some(problem) = problem {
             return Err(ConfigError {
@@ -303,15 +305,16 @@ fn pod_or_argv_problem(host: &InventoryHost) -> Option<(&'static str, Option<usi
     None
 }
 
-/// What is wrong with an `app_dir`: it is a path on another machine, read
-/// there by the probe, so it must be absolute and one plain line.
-pub fn app_dir_problem(dir: &str) -> Option<&'static str> {
+/// What is wrong with an app folder on another machine (`app_dir`, or
+/// `--host-app-dir`: `name`), read there by the probe, so it must be
+/// absolute and one plain line.
+pub fn app_dir_problem(dir: &str, name: &str) -> Option<String> {
     if !dir.starts_with('/') {
-        Some("`app_dir` must be an absolute path (it is a folder on that host)")
+        Some(format!("{name} must be an absolute path (it is a folder on that host)"))
     } else if dir.chars().any(char::is_control) {
-        Some("`app_dir` holds a control character")
+        Some(format!("{name} holds a control character"))
     } else if dir.len() > 4096 {
-        Some("`app_dir` is longer than 4096 bytes")
+        Some(format!("{name} is longer than 4096 bytes"))
     } else {
         None
     }
